@@ -1,0 +1,3 @@
+from layergen.cli import app
+
+app(prog_name="layergen")

@@ -1,0 +1,122 @@
+"""The small, safe expression language of shapes and bounds: `units`, `heads * head_dim`, `[]`.
+
+An expression is an integer, a name, or `+ - * //` and parentheses over those. It is parsed
+with `ast` and every node is checked against that grammar; nothing is ever `eval`-ed. An
+expression can be turned into Python source (names mapped by the caller) or computed.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+_OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//"}
+
+
+class ExpressionError(ValueError):
+    """The text is not an expression of the shape grammar."""
+
+
+@dataclass(frozen=True)
+class Expression:
+    text: str
+    tree: ast.expr
+
+    @property
+    def names(self) -> list[str]:
+        """Names used, in order of first appearance."""
+        seen = []
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Name) and node.id not in seen:
+                seen.append(node.id)
+        return seen
+
+    @property
+    def is_name(self) -> bool:
+        return isinstance(self.tree, ast.Name)
+
+    @property
+    def is_literal(self) -> bool:
+        return isinstance(self.tree, ast.Constant)
+
+    def to_code(self, name_code: dict[str, str]) -> str:
+        """Python source for this expression, with each name replaced by `name_code[name]`."""
+        return _code(self.tree, name_code, top=True)
+
+    def evaluate(self, values: dict[str, int]) -> int:
+        return _evaluate(self.tree, values)
+
+
+def parse(item: int | str) -> Expression:
+    if isinstance(item, bool):
+        raise ExpressionError(f"expected a dimension, found {item!r}")
+    if isinstance(item, int):
+        if item < 0:
+            raise ExpressionError(f"a dimension cannot be negative, found {item}")
+        return Expression(str(item), ast.Constant(item))
+    text = item.strip()
+    if len(text) > 200:
+        raise ExpressionError("expression is too long (over 200 characters)")
+    try:
+        tree = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        raise ExpressionError(f"cannot parse {item!r}; use names, integers, + - * // and parentheses") from None
+    _check(tree, item)
+    return Expression(text, tree)
+
+
+def _check(node: ast.AST, original: str) -> None:
+    if isinstance(node, ast.Name):
+        return
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        _check(node.left, original)
+        _check(node.right, original)
+        return
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        _check(node.operand, original)
+        return
+    raise ExpressionError(f"{original!r} is not allowed here; use names, integers, + - * // and parentheses")
+
+
+_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.FloorDiv: 2}
+
+
+def _code(node: ast.expr, name_code: dict[str, str], top: bool = False) -> str:
+    if isinstance(node, ast.Name):
+        return name_code[node.id]
+    if isinstance(node, ast.Constant):
+        return str(node.value)
+    if isinstance(node, ast.UnaryOp):
+        return f"-{_wrap(node.operand, 3, name_code)}"
+    precedence = _PRECEDENCE[type(node.op)]
+    left = _wrap(node.left, precedence, name_code)
+    # Right operands of - and // bind tighter: a - (b - c) keeps its parentheses.
+    right = _wrap(node.right, precedence + 1, name_code)
+    return f"{left} {_OPERATORS[type(node.op)]} {right}"
+
+
+def _wrap(node: ast.expr, precedence: int, name_code: dict[str, str]) -> str:
+    code = _code(node, name_code)
+    if isinstance(node, ast.BinOp) and _PRECEDENCE[type(node.op)] < precedence:
+        return f"({code})"
+    return code
+
+
+def _evaluate(node: ast.expr, values: dict[str, int]) -> int:
+    if isinstance(node, ast.Name):
+        return values[node.id]
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp):
+        return -_evaluate(node.operand, values)
+    left, right = _evaluate(node.left, values), _evaluate(node.right, values)
+    op = type(node.op)
+    if op is ast.Add:
+        return left + right
+    if op is ast.Sub:
+        return left - right
+    if op is ast.Mult:
+        return left * right
+    return left // right

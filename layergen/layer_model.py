@@ -1,0 +1,109 @@
+"""The render model: everything the templates need, computed before any template runs.
+
+`layergen.analyze` builds a `LayerModel` from a validated spec; the templates only lay it
+out. Code fragments here are plain Python source (already escaped and checked).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Check:
+    """An argument check in `__init__`: raise ValueError when `condition` holds."""
+
+    condition: str  # Python source, true when the value is invalid
+    message: str  # Python source of the message (an f-string literal)
+
+
+@dataclass
+class ConstructorArg:
+    """One `__init__` parameter, its check, its attribute and its config entry."""
+
+    name: str
+    signature: str  # "units" or 'kernel_initializer="glorot_uniform"'
+    doc: str  # docstring text after "name: "
+    checks: list[Check] = field(default_factory=list)
+    fallback: str | None = None  # `if name is None: name = fallback` (a default computed from other args)
+    store: str = ""  # expression assigned to `self.<name>`
+    config: str | None = None  # expression saved in get_config; None keeps it out of the config
+
+
+@dataclass(frozen=True)
+class WeightModel:
+    name: str
+    role: str  # "trainable", "frozen" or "state"
+    shape: str  # Python source of the shape tuple
+    initializer: str
+    regularizer: str | None
+    constraint: str | None
+    dtype: str | None  # Python source, or None for the layer's variable dtype
+
+    @property
+    def trainable(self) -> bool:
+        return self.role == "trainable"
+
+
+@dataclass(frozen=True)
+class DocSection:
+    title: str
+    entries: list[str]  # each entry is a block of text, already wrapped and indented
+
+
+@dataclass(frozen=True)
+class TestInput:
+    name: str
+    shape: tuple[int, ...]  # concrete, batch first
+    dtype: str  # "float32", "int32", ...
+    is_int: bool
+    low: int = 0
+    high: int = 0  # exclusive
+
+
+@dataclass(frozen=True)
+class InvalidArgument:
+    name: str
+    value: str  # Python source of the invalid value
+    message: str  # the exact error message expected
+
+
+@dataclass
+class TestModel:
+    """Concrete sizes and expectations for the generated pytest module."""
+
+    init_kwargs: list[tuple[str, str]]  # (argument, Python source of its value)
+    inputs: list[TestInput]
+    output_shape: tuple[int, ...]
+    trainable: list[str]
+    non_trainable: list[str]  # in creation order, as Keras lists them
+    frozen: list[str]
+    state: list[str]
+    regularized: list[str]
+    array_weights: list[tuple[str, str]]  # (weight, array argument)
+    array_arguments: list[str]
+    invalid_arguments: list[InvalidArgument]
+    float_output: bool
+    uses_training: bool
+
+
+@dataclass
+class LayerModel:
+    class_name: str
+    module_name: str  # snake_case file stem, e.g. "linear_layer"
+    spec_path: str  # posix path of the spec, relative to the project
+    package: str
+    needs_numpy: bool
+    docstring: str  # the whole class docstring body, escaped
+    args: list[ConstructorArg]
+    weights: list[WeightModel]
+    shape_params: str  # "input_shape", or "x_shape, y_shape"
+    build_bindings: list[tuple[str, str]]  # (local name, Python source) in build
+    input_spec: str | None
+    call_params: str  # "inputs", "x, y", plus ", training=None"
+    call_prelude: list[str]  # lines run before the spec's body (constants as tensors)
+    call_body: str  # the spec's body, dedented
+    output_bindings: list[tuple[str, str]]
+    output_shape: str  # Python source returned by compute_output_shape
+    test: TestModel
+    layer_import: str = ""  # filled in by the project step: "examples.layers.linear_layer"

@@ -1,0 +1,63 @@
+"""Step 4 of the pipeline: lay the render model out through Jinja templates, then black.
+
+Each artefact has its own template (`layer.py.jinja`, `test_layer.py.jinja`). A project can
+override either by putting a file of the same name in its template directory. The
+rendered text is parsed before black runs, so a broken template is reported by name.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from importlib import resources
+from pathlib import Path
+
+import black
+import jinja2
+
+from layergen.errors import LayergenError
+from layergen.layer_model import LayerModel
+
+TEMPLATES = {"layer": "layer.py.jinja", "test": "test_layer.py.jinja"}
+_BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311})
+
+
+def builtin_template_dir() -> Path:
+    """Templates inside the installed package, or the repository's `templates/` in a checkout."""
+    packaged = resources.files("layergen").joinpath("templates")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+@functools.cache
+def environment(override_dir: Path | None = None) -> jinja2.Environment:
+    search_path = [str(override_dir)] if override_dir else []
+    search_path.append(str(builtin_template_dir()))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search_path),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["py"] = repr  # a Python literal: strings come out quoted and escaped
+    return env
+
+
+def render(model: LayerModel, artefact: str, override_dir: Path | None = None) -> str:
+    """Render one artefact ("layer" or "test") as black-formatted Python source."""
+    name = TEMPLATES[artefact]
+    template = environment(override_dir).get_template(name)
+    try:
+        code = template.render(m=model)
+    except jinja2.TemplateError as exc:
+        raise LayergenError.plain(template.filename, f"template error: {exc}") from None
+    try:
+        ast.parse(code)
+    except SyntaxError as exc:
+        raise LayergenError.plain(
+            template.filename, f"rendering {model.spec_path} gave invalid Python at line {exc.lineno}: {exc.msg}"
+        ) from None
+    return black.format_str(code, mode=_BLACK_MODE)

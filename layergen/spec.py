@@ -1,0 +1,186 @@
+"""Step 2 of the pipeline: the spec document's structure, as typed pydantic models.
+
+These models say which fields a spec has and of what type; `layergen.analyze` then checks
+what the fields mean (names, shapes, Keras vocabulary) and builds the render model.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from layergen.errors import LayergenError
+from layergen.vocabulary import closest
+from layergen.yaml_source import SpecSource
+
+ArgumentType = Literal[
+    "int", "float", "bool", "str", "list[int]", "list[float]", "list[str]", "list[bool]", "array"
+]
+Role = Literal["trainable", "frozen", "state"]
+ShapeItem = Union[int, str]
+# An initializer, regularizer or constraint: a Keras name, or a mapping with `name` and the
+# class's arguments, whose values may name a constructor argument as `$argument`.
+KerasObject = Union[str, dict[str, Any]]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ArgumentSpec(_Model):
+    """A constructor argument of the layer."""
+
+    type: ArgumentType
+    default: Any = None  # absent means required (see `required`)
+    min: Union[int, float, None] = None
+    max: Union[int, float, None] = None
+    choices: Union[list[str], None] = None
+    doc: str = ""
+
+    @property
+    def required(self) -> bool:
+        return "default" not in self.model_fields_set
+
+
+class InputSpec(_Model):
+    """One input tensor of `call`."""
+
+    shape: list[ShapeItem]
+    dtype: str = "float"  # "float" (the compute dtype), "int" (int32), or a Keras dtype name
+    min: ShapeItem = 0  # integer inputs: the smallest valid value
+    max: Union[ShapeItem, None] = None  # integer inputs: values are below this bound
+    doc: str = ""
+
+
+class WeightSpec(_Model):
+    """A weight created in `build` with `add_weight`."""
+
+    shape: list[ShapeItem]
+    role: Role = "trainable"
+    initializer: Union[KerasObject, None] = None
+    regularizer: Union[KerasObject, None] = None
+    constraint: Union[KerasObject, None] = None
+    dtype: Union[str, None] = None  # default: the layer's variable dtype
+    initial_value: Union[str, None] = None  # an `array` argument holding the starting values
+    doc: str = ""
+
+
+class ConstantSpec(_Model):
+    """A fixed value that is not a weight: a constructor argument kept in the config."""
+
+    value: Union[int, float, bool, list[Any]]
+    dtype: str = "float"  # "float" means the layer's compute dtype
+    doc: str = ""
+
+
+class TestSpec(_Model):
+    """Concrete sizes for the generated test."""
+
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    dimensions: dict[str, int] = Field(default_factory=dict)
+    batch_size: int = Field(default=2, ge=1)
+
+
+def _default_inputs() -> dict[str, InputSpec]:
+    return {"inputs": InputSpec(shape=["batch", "...", "input_dim"])}
+
+
+class LayerSpec(_Model):
+    """A whole layer spec file."""
+
+    layer: str
+    summary: str
+    description: str = ""
+    package: Union[str, None] = None
+    arguments: dict[str, ArgumentSpec] = Field(default_factory=dict)
+    inputs: dict[str, InputSpec] = Field(default_factory=_default_inputs)
+    weights: dict[str, WeightSpec] = Field(default_factory=dict)
+    constants: dict[str, ConstantSpec] = Field(default_factory=dict)
+    call: str
+    output_shape: list[ShapeItem]
+    test: TestSpec = Field(default_factory=TestSpec)
+
+
+def parse_layer_spec(source: SpecSource) -> LayerSpec:
+    """Validate the document's structure; every problem is reported, each with its line."""
+    if not isinstance(source.data, dict):
+        raise LayergenError(source.problem((), "a spec must be a mapping of fields (layer:, summary:, ...)"))
+    try:
+        return LayerSpec.model_validate(source.data)
+    except ValidationError as exc:
+        raise LayergenError(_problems(source, exc)) from None
+
+
+_TYPE_NAMES = {
+    "int_type": "an integer",
+    "float_type": "a number",
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+}
+
+
+def _problems(source: SpecSource, exc: ValidationError):
+    by_location: dict[tuple, list[dict]] = {}
+    for error in exc.errors():
+        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        by_location.setdefault(loc, []).append(error)
+    problems = []
+    for loc, errors in by_location.items():
+        kind = errors[0]["type"]
+        if kind == "extra_forbidden":
+            parent_model = _model_at(loc[:-1])
+            suggestion = closest(str(loc[-1]), parent_model.model_fields) if parent_model else None
+            hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
+            allowed = ", ".join(parent_model.model_fields) if parent_model else ""
+            message = f"unknown field '{loc[-1]}'{hint}" + (f"; expected one of: {allowed}" if not hint and allowed else "")
+            problems.append(source.problem(loc, message, key=True))
+        elif kind == "missing":
+            problems.append(source.problem(loc[:-1], f"missing required field '{loc[-1]}'"))
+        elif kind == "literal_error":
+            expected = errors[0]["ctx"]["expected"]
+            found = errors[0]["input"]
+            suggestion = closest(str(found), [e.strip("'") for e in expected.replace(" or ", ", ").split(", ")])
+            hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
+            problems.append(source.problem(loc, f"expected one of {expected}; found {found!r}{hint}"))
+        else:
+            expected = sorted({_TYPE_NAMES.get(e["type"]) or e["msg"].removeprefix("Input should be ") for e in errors})
+            found = errors[0]["input"]
+            problems.append(source.problem(loc, f"expected {' or '.join(expected)}; found {_describe(found)}"))
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
+
+def _is_union_tag(part) -> bool:
+    # pydantic adds the union member's type to the location ("str", "dict[str,any]", ...).
+    return isinstance(part, str) and (part in {"str", "int", "float", "bool", "none"} or "[" in part or part.startswith("function-"))
+
+
+def _model_at(loc: tuple):
+    """The pydantic model class that validates the mapping at `loc`, if any."""
+    model = LayerSpec
+    index = 0
+    while index < len(loc):
+        field = model.model_fields.get(loc[index]) if isinstance(loc[index], str) else None
+        if field is None:
+            return None
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model, index = annotation, index + 1
+            continue
+        args = getattr(annotation, "__args__", ())
+        if args and isinstance(args[-1], type) and issubclass(args[-1], BaseModel):
+            model, index = args[-1], index + 2  # dict[str, Model]: skip the entry's name
+            continue
+        return None
+    return model
+
+
+def _describe(value) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
