@@ -118,7 +118,7 @@ class _Analysis:
             module_name=self.module_name,
             spec_path=self.spec_path,
             package=spec.package or self.default_package,
-            needs_numpy=bool(spec.constants),
+            needs_numpy=bool(spec.constants) or any(a.type == "array" for a in spec.arguments.values()),
             docstring=self._docstring(args, uses_training),
             args=args,
             weights=weights,
@@ -128,7 +128,7 @@ class _Analysis:
             call_params=call_params,
             call_prelude=self._constant_tensors(body),
             call_body=body,
-            output_bindings=[(d, self._dim_code(d)) for d in self._names_in(output_items) if d in self.dims],
+            output_bindings=self._output_bindings(output_items),
             output_shape=self._output_shape_code(output_items),
             test=self._test_model(output_items, weights, uses_training),
         )
@@ -359,7 +359,7 @@ class _Analysis:
                     checks=[
                         Check(
                             f"np.shape({name}) != {shape_text}",
-                            f'f"`{name}` must have shape {shape_text}. Received: shape={{np.shape({name})}}"',
+                            _message(f"`{name}` must have shape {shape_text}. ", f"Received: shape={{np.shape({name})}}"),
                         )
                     ],
                     # Stored as plain Python numbers, so the config stays JSON.
@@ -382,14 +382,12 @@ class _Analysis:
                 continue
             if any(n not in self.spec.arguments for item in items for n in item.names):
                 continue  # depends on input dimensions: add_weight checks it in build
-            expected = "(" + "".join(item.to_code({n: n for n in item.names}) + ", " for item in items).rstrip(" ") + ")"
-            if len(items) > 1:
-                expected = expected.replace(", )", ")")
-            names = ", ".join(item.text for item in items)
+            expected = _tuple_code([item.to_code({n: n for n in item.names}) for item in items])
+            names = _tuple_code([item.text for item in items])
             checks.setdefault(array, []).append(
                 Check(
-                    f"{array} is not None and tuple(np.shape({array})) != {expected}",
-                    f'f"`{array}` must have shape ({names}) = {{{expected}}}. Received: shape={{np.shape({array})}}"',
+                    f"{array} is not None and np.shape({array}) != {expected}",
+                    _message(f"`{array}` must have shape {names}. ", f"Expected {{{expected}}}, received: shape={{np.shape({array})}}"),
                 )
             )
         return checks
@@ -407,7 +405,7 @@ class _Analysis:
                 if expression is not None:
                     shape.append(expression)
             code_names = {n: (f"self.{n}" if n in self.spec.arguments else n) for n in shape_names}
-            shape_code = "(" + ", ".join(e.to_code(code_names) for e in shape) + ("," if len(shape) == 1 else "") + ")"
+            shape_code = _tuple_code([e.to_code(code_names) for e in shape])
             dtype = None
             if weight.dtype is not None:
                 if weight.dtype not in self.vocab.dtypes:
@@ -488,7 +486,7 @@ class _Analysis:
         if _nested_shape(value) is None and not isinstance(value, (str, bool)) and value is not None:
             self._problem(path, "expected a number, string, list of numbers or `$argument`")
             return "None"
-        return _literal(_as_tuple(value) if isinstance(value, list) else value)
+        return repr(value)  # lists stay lists, so the serialized config is plain JSON
 
     def _dims_used_by_weights(self) -> list[str]:
         used = []
@@ -556,8 +554,16 @@ class _Analysis:
                 lines.append(f"{name} = ops.convert_to_tensor(self.{name}, dtype={dtype})")
         return lines
 
+    def _is_identity(self, items) -> bool:
+        return len(self.inputs) == 1 and _same_shape(items, self.inputs[0].items)
+
+    def _output_bindings(self, items) -> list[tuple[str, str]]:
+        if self._is_identity(items):
+            return []
+        return [(d, self._dim_code(d)) for d in self._names_in(items) if d in self.dims]
+
     def _output_shape_code(self, items) -> str:
-        if len(self.inputs) == 1 and _same_shape(items, self.inputs[0].items):
+        if self._is_identity(items):
             return self.inputs[0].shape_param
         first = self.inputs[0]
         parts = []
@@ -579,7 +585,7 @@ class _Analysis:
                     guard = f"{dims[0]} is None" if len(dims) == 1 else f"None in ({', '.join(dims)})"
                     code = f"None if {guard} else {code}"
                 parts.append(code)
-        return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
+        return _tuple_code(parts)
 
     # -- docstring ----------------------------------------------------------------------
 
@@ -680,8 +686,7 @@ class _Analysis:
             bad = _invalid_value(arg)
             if bad is None:
                 continue
-            shown = repr(bad) if isinstance(bad, str) else str(bad)
-            cases.append(InvalidArgument(name, _literal(bad), f"`{name}` must be {_requirement(arg)}. Received: {name}={shown}"))
+            cases.append(InvalidArgument(name, _literal(bad), f"`{name}` must be {_requirement(arg)}. Received: {name}={bad!r}"))
         return cases
 
 
@@ -694,8 +699,7 @@ def _argument_check(name: str, arg: ArgumentSpec) -> Check | None:
         return None
     if not arg.required and arg.default is None:
         condition = f"{name} is not None and ({condition})"
-    shown = "!r" if arg.type in ("str", "list[str]") else ""
-    return Check(condition, f'f"`{name}` must be {_requirement(arg)}. Received: {name}={{{name}{shown}}}"')
+    return Check(condition, _message(f"`{name}` must be {_requirement(arg)}. ", f"Received: {name}={{{name}!r}}"))
 
 
 def _invalid_condition(name: str, arg: ArgumentSpec) -> str | None:
@@ -810,6 +814,18 @@ def _invalid_value(arg: ArgumentSpec):
     if arg.type == "bool":
         return "yes"
     return None
+
+
+def _message(requirement: str, received: str) -> str:
+    """An error message as Keras writes them: the rule, then an f-string with the value.
+
+    The two literals sit on separate lines so that black keeps them short.
+    """
+    return f"{requirement!r}\nf{received!r}"
+
+
+def _tuple_code(items: list[str]) -> str:
+    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
 def _describe_type(arg: ArgumentSpec) -> str:

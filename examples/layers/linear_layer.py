@@ -51,7 +51,7 @@ class LinearLayer(keras.layers.Layer):
         super().__init__(**kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(
-                f"`units` must be a positive integer. Received: units={units}"
+                "`units` must be a positive integer. " f"Received: units={units!r}"
             )
         self.units = units
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
