@@ -270,13 +270,13 @@ class _Analysis:
                 return None
         return expression
 
-    def _unknown(self, path, what, name, candidates):
+    def _unknown(self, path, what, name, candidates, *, key=False):
         suggestion = closest(name, candidates)
         hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
         known = "" if hint else f"; known: {', '.join(sorted(candidates)) or 'none'}"
         if len(known) > 160:
             known = known[:157] + "..."
-        self._problem(path, f"unknown {what} {name!r}{hint}{known}")
+        self._problem(path, f"unknown {what} {name!r}{hint}{known}", key=key)
 
     def _argument_names(self) -> set[str]:
         return {name for name, arg in self.spec.arguments.items() if arg.type in ("int",)}
@@ -460,7 +460,7 @@ class _Analysis:
         parts = []
         for param, param_value in params.items():
             if param not in cls.params:
-                self._unknown(path + (kind, param), f"argument of {cls.name}", param, cls.params)
+                self._unknown(path + (kind, param), f"argument of {cls.name}", param, cls.params, key=True)
                 continue
             parts.append(f"{param}={self._param_code(param_value, path + (kind, param))}")
         call = f"{cls.qualified_name}({', '.join(parts)})"
@@ -520,9 +520,8 @@ class _Analysis:
         try:
             tree = ast.parse(f"def call():\n{textwrap.indent(body, '    ')}\n")
         except SyntaxError as exc:
-            line, column = self.source.locate(path)
-            first = (line or 1) + (1 if self._is_block_scalar(path) else 0)
-            self.problems.append(Problem(self.source.file, f"the call body does not parse: {exc.msg}", "call", first + (exc.lineno or 2) - 2, exc.offset and max(exc.offset - 4, 1)))
+            line, column = self._body_position(body, exc.lineno or 2, exc.offset or 5)
+            self.problems.append(Problem(self.source.file, f"the call body does not parse: {exc.msg}", "call", line, column))
             return "return inputs", False
         function = tree.body[0]
         if not any(isinstance(node, ast.Return) and node.value is not None for node in ast.walk(function)):
@@ -538,12 +537,20 @@ class _Analysis:
             self._problem(path, f"state weight {state[0]!r} is updated in training: `call` should read `training` (e.g. `if training:`)")
         return body, uses_training
 
-    def _is_block_scalar(self, path) -> bool:
-        line, column = self.source.locate(path)
+    def _body_position(self, body: str, lineno: int, offset: int) -> tuple[int | None, int | None]:
+        """Map a position in the parsed `def call():` wrapper back to the spec file."""
+        line, column = self.source.locate(("call",))
         if line is None:
-            return False
-        text = self.source.text.splitlines()[line - 1][(column or 1) - 1 :]
-        return text[:1] in ("|", ">")
+            return None, None
+        file_lines = self.source.text.splitlines()
+        block = file_lines[line - 1][(column or 1) - 1 :][:1] in ("|", ">")
+        if not block:
+            return line, (column or 1) + offset - 5
+        body_line = lineno - 1  # the wrapper adds the `def` line
+        file_line = line + body_line + (len(self.spec.call) - len(self.spec.call.lstrip("\n")))
+        text = file_lines[file_line - 1] if file_line <= len(file_lines) else ""
+        dedented = body.splitlines()[body_line - 1] if body_line <= len(body.splitlines()) else ""
+        return file_line, max(offset - 4 + len(text) - len(dedented), 1)
 
     def _constant_tensors(self, body: str) -> list[str]:
         used = {n.id for n in ast.walk(ast.parse(f"def f():\n{textwrap.indent(body, '    ')}\n")) if isinstance(n, ast.Name)}

@@ -139,7 +139,7 @@ def _problems(source: SpecSource, exc: ValidationError):
             message = f"unknown field '{loc[-1]}'{hint}" + (f"; expected one of: {allowed}" if not hint and allowed else "")
             problems.append(source.problem(loc, message, key=True))
         elif kind == "missing":
-            problems.append(source.problem(loc[:-1], f"missing required field '{loc[-1]}'"))
+            problems.append(source.problem(loc[:-1], f"missing required field '{loc[-1]}'", field=loc))
         elif kind == "literal_error":
             expected = errors[0]["ctx"]["expected"]
             found = errors[0]["input"]

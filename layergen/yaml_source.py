@@ -57,9 +57,10 @@ class SpecSource:
             path = path[:-1]
         return self.locations.get((), (None, None))
 
-    def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
+    def problem(self, path: Path_, message: str, *, key: bool = False, field: Path_ | None = None) -> Problem:
+        """A problem at the value (or `key`) at `path`, named by `field` (default: `path`)."""
         line, column = self.locate(path, key=key)
-        return Problem(self.file, message, format_path(path), line, column)
+        return Problem(self.file, message, format_path(path if field is None else field), line, column)
 
 
 def format_path(path: Path_) -> str:
@@ -108,6 +109,9 @@ def parse_spec_text(text: str, file: str) -> SpecSource:
     raise LayergenError(Problem(file, "spec is empty", "", 1, 1))
 
 
+_COLLECTION_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+
+
 class _Builder:
     """Turns a composed YAML node tree into plain data, recording locations as it goes."""
 
@@ -125,14 +129,18 @@ class _Builder:
                 Problem(self.source.file, f"spec is too large or too deep (over {MAX_NODES if limit == 'nodes' else MAX_DEPTH} {limit}); check for runaway aliases", "", line, column)
             )
         self.source.locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        expected_tag = _COLLECTION_TAGS.get(type(node))
+        if expected_tag is not None and node.tag != expected_tag:
+            # Scalars meet this check in construct_object; collections must meet it here.
+            raise self._error(node, path, f"YAML tag {node.tag!r} is not allowed in a spec")
         if isinstance(node, yaml.MappingNode):
             result = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self._error(key_node, path, "mapping keys must be plain names")
-                key = self.constructor.construct_object(key_node)
-                if key == "<<":
+                if key_node.tag == "tag:yaml.org,2002:merge":
                     raise self._error(key_node, path, "YAML merge keys (<<) are not supported in specs")
+                key = self.constructor.construct_object(key_node)
                 if not isinstance(key, (str, int, float, bool)) or key is None:
                     raise self._error(key_node, path, "mapping keys must be plain names")
                 key = str(key) if isinstance(key, str) else key

@@ -1,0 +1,33 @@
+import pytest
+
+from layergen.expressions import ExpressionError, parse
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "value"),
+    [
+        ("units", "self.units", 4),
+        ("heads * head_dim", "self.heads * self.head_dim", 6),
+        ("(units + heads) * 2", "(self.units + self.heads) * 2", 12),
+        ("units - (heads - head_dim)", "self.units - (self.heads - self.head_dim)", 5),
+        ("units // 2 + 1", "self.units // 2 + 1", 3),
+        (7, "7", 7),
+    ],
+)
+def test_expressions_render_and_evaluate(text, code, value):
+    expression = parse(text)
+    assert expression.to_code({n: f"self.{n}" for n in expression.names}) == code
+    assert expression.evaluate({"units": 4, "heads": 2, "head_dim": 3}) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['__import__("os").system("true")', "units.real", "units ** 2", "1.5", "shape[0]", "lambda: 1", "f(x)", "a if b else c", "", -1, True],
+)
+def test_anything_outside_the_grammar_is_refused(text):
+    with pytest.raises(ExpressionError):
+        parse(text)
+
+
+def test_names_are_listed_once_in_order():
+    assert parse("b * a + b").names == ["b", "a"]
