@@ -1,0 +1,97 @@
+"""The generated tests prove real behaviour: they pass on generated layers (for specs beyond
+the examples too) and fail when a layer has one of the classic hand-written mistakes."""
+
+import re
+
+import pytest
+
+from conftest import REPO, TEST_SPECS, cli, run_pytest
+
+
+@pytest.fixture
+def generated(project):
+    """Generate specs into the temporary project; returns a function of spec paths."""
+
+    def generate(*specs):
+        result = cli("new", *specs)
+        assert result.exit_code == 0, result.output
+        return project
+
+    return generate
+
+
+@pytest.mark.parametrize("spec", TEST_SPECS, ids=lambda p: p.stem)
+def test_generated_test_passes_for_extra_specs(generated, spec):
+    folder = generated(spec)
+    result = run_pytest(folder, "tests")
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert re.search(r"\d+ passed", result.stdout)
+
+
+# (spec, text in the generated layer, replacement, the test that must fail)
+MUTATIONS = [
+    pytest.param(
+        "linear_layer",
+        '@keras.saving.register_keras_serializable(package="demo")\n',
+        "",
+        "test_keras_file_loads_in_a_fresh_process_without_custom_objects",
+        id="not-registered",
+    ),
+    pytest.param(
+        "fixed_bias_linear",
+        '                "bias_value": self.bias_value,\n',
+        "",
+        "test_config_is_json_and_rebuilds_an_identical_layer",
+        id="get-config-forgets-an-argument",
+    ),
+    pytest.param(
+        "fixed_bias_linear",
+        "            initializer=self.bias_initializer,\n            trainable=False,",
+        "            initializer=self.bias_initializer,\n            trainable=True,",
+        "test_training_updates_trainable_weights_only",
+        id="frozen-weight-trains",
+    ),
+    pytest.param(
+        "constant_weight_layer",
+        "scale = ops.convert_to_tensor(self.scale, dtype=self.compute_dtype)",
+        'scale = ops.convert_to_tensor(self.scale, dtype="float32")',
+        "test_runs_under_mixed_float16",
+        id="constant-ignores-dtype-policy",
+    ),
+    pytest.param(
+        "running_mean_layer",
+        "        if training:\n",
+        "        if True:\n",
+        "test_state_weights_update_in_training_and_not_in_inference",
+        id="state-updates-in-inference",
+    ),
+    pytest.param(
+        "weight_offset_layer",
+        '        self.offset = self.add_weight(\n            name="offset",',
+        '        self.offset_backup = ops.ones((input_dim,))\n        self.offset = self.add_weight(\n            name="offset",',
+        None,
+        id="harmless-edit-still-passes",
+    ),
+    pytest.param(
+        "embedding_layer",
+        "            initializer=(\n                self.pretrained_embeddings\n                if self.pretrained_embeddings is not None\n                else self.embeddings_initializer\n            ),",
+        "            initializer=self.embeddings_initializer,",
+        "test_frozen_weights_start_from_the_given_arrays",
+        id="pretrained-values-ignored",
+    ),
+]
+
+
+@pytest.mark.parametrize(("spec", "old", "new", "failing_test"), MUTATIONS)
+def test_generated_test_catches_the_mistake(generated, spec, old, new, failing_test):
+    folder = generated(REPO / "specs" / "examples" / f"{spec}.yaml")
+    layer = folder / "layers" / f"{spec}.py"
+    code = layer.read_text()
+    assert code.count(old) == 1, f"the mutation no longer applies to {spec}.py"
+    layer.write_text(code.replace(old, new))
+    result = run_pytest(folder, "tests", "-rf")
+    if failing_test is None:
+        assert result.returncode == 0, result.stdout[-6000:]
+    else:
+        assert result.returncode == 1, result.stdout[-6000:]
+        assert f"FAILED tests/test_{spec}.py::{failing_test}" in result.stdout, result.stdout[-6000:]

@@ -1,0 +1,19 @@
+import json
+
+from conftest import REPO
+from layergen.vocabulary import load, snapshot_installed_keras
+
+
+def test_snapshot_matches_the_installed_keras():
+    shipped = json.loads((REPO / "layergen" / "keras_vocabulary.json").read_text())
+    live = snapshot_installed_keras()
+    assert shipped == live, "run `.venv/bin/python scripts/update_keras_vocabulary.py` after upgrading Keras"
+
+
+def test_vocabulary_has_what_specs_name():
+    vocab = load()
+    assert vocab.lookup("initializer", "glorot_uniform").name == "GlorotUniform"
+    assert vocab.lookup("regularizer", "l2").params == ("l2",)
+    assert vocab.lookup("constraint", "NonNeg").qualified_name == "keras.constraints.NonNeg"
+    assert {"weights", "name", "build", "dtype", "trainable"} <= vocab.layer_attributes
+    assert "float32" in vocab.dtypes and "relu" in vocab.activations
