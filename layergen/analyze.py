@@ -11,6 +11,7 @@ Problems are collected and raised together, each with its file, line and field.
 from __future__ import annotations
 
 import ast
+import itertools
 import keyword
 import re
 import textwrap
@@ -46,6 +47,12 @@ _DOC_WIDTH = 72
 _TEST_ARGUMENT_SIZES = (4, 6, 8, 9, 10, 11)
 _TEST_DIMENSION_SIZES = (3, 5, 7, 2, 9, 11)
 _TEST_ELLIPSIS_SIZES = (4,)
+
+
+def _sizes(first: tuple[int, ...]):
+    """The given sizes, then 12, 13, ... for specs with many of them."""
+    yield from first
+    yield from itertools.count(12)
 
 
 def analyze(spec: LayerSpec, source: SpecSource, *, module_name: str, spec_path: str, default_package: str) -> LayerModel:
@@ -113,12 +120,13 @@ class _Analysis:
         used_dims = self._dims_used_by_weights()
         single = len(self.inputs) == 1
         call_params = ", ".join(i.name for i in self.inputs) + (", training=None" if uses_training else "")
+        call_prelude = self._constant_tensors(body)
         model = LayerModel(
             class_name=spec.layer,
             module_name=self.module_name,
             spec_path=self.spec_path,
             package=spec.package or self.default_package,
-            needs_numpy=bool(spec.constants) or any(a.type == "array" for a in spec.arguments.values()),
+            needs_numpy=bool(spec.constants) or any(a.type == "array" for a in spec.arguments.values()) or "np" in _names(body),
             docstring=self._docstring(args, uses_training),
             args=args,
             weights=weights,
@@ -126,7 +134,8 @@ class _Analysis:
             build_bindings=[(d, self._dim_code(d)) for d in used_dims],
             input_spec=self._input_spec(used_dims) if single else None,
             call_params=call_params,
-            call_prelude=self._constant_tensors(body),
+            uses_ops=bool(call_prelude) or "ops" in _names(body),
+            call_prelude=call_prelude,
             call_body=body,
             output_bindings=self._output_bindings(output_items),
             output_shape=self._output_shape_code(output_items),
@@ -196,6 +205,8 @@ class _Analysis:
             shape_param = "input_shape" if single else f"{name}_shape"
             items = self._shape_items(spec.shape, path + ("shape",), allow_new_dims=True, input_name=name, shape_param=shape_param)
             kind, dtype = self._input_dtype(spec, path)
+            if kind == "float" and ("max" in spec.model_fields_set or "min" in spec.model_fields_set):
+                self._problem(path, "`min` and `max` bound the values of integer inputs; this input is float")
             if kind == "int":
                 if spec.max is None:
                     self._problem(path, "an integer input needs `max`, the bound its values stay below (e.g. max: vocab_size)")
@@ -210,8 +221,9 @@ class _Analysis:
             return "float", "float32"
         if spec.dtype == "int":
             return "int", "int32"
-        if spec.dtype not in self.vocab.dtypes:
-            self._unknown(path + ("dtype",), "dtype", spec.dtype, sorted(self.vocab.dtypes) + ["float", "int"])
+        numeric = sorted(d for d in self.vocab.dtypes if d.startswith(("float", "bfloat", "int", "uint")))
+        if spec.dtype not in numeric:
+            self._unknown(path + ("dtype",), "input dtype", spec.dtype, numeric + ["float", "int"])
             return "float", "float32"
         return ("int" if "int" in spec.dtype else "float"), spec.dtype
 
@@ -235,7 +247,7 @@ class _Analysis:
                 self._problem(path + (index,), "`batch` can only be the first dimension")
                 continue
             if isinstance(item, str) and item in self.spec.arguments and item not in self._argument_names():
-                self._problem(path + (index,), f"argument {item!r} is not an integer, so it cannot size a dimension")
+                self._problem(path + (index,), f"argument {item!r} is not an integer that is never None, so it cannot size a dimension")
                 continue
             if isinstance(item, str) and item.isidentifier() and item not in self._argument_names() and allow_new_dims:
                 if item in self.dims:
@@ -265,6 +277,9 @@ class _Analysis:
             self._problem(path, str(exc))
             return None
         for name in expression.names:
+            if name in self.spec.arguments and name not in self._argument_names():
+                self._problem(path, f"argument {name!r} is not an integer that is never None, so it cannot size a dimension")
+                return None
             if name not in allowed:
                 self._unknown(path, "dimension", name, allowed)
                 return None
@@ -279,7 +294,12 @@ class _Analysis:
         self._problem(path, f"unknown {what} {name!r}{hint}{known}", key=key)
 
     def _argument_names(self) -> set[str]:
-        return {name for name, arg in self.spec.arguments.items() if arg.type in ("int",)}
+        """Arguments that can size a dimension: integers that cannot be None."""
+        return {
+            name
+            for name, arg in self.spec.arguments.items()
+            if arg.type == "int" and (arg.required or arg.default is not None)
+        }
 
     def _dim_code(self, name: str) -> str:
         dim = self.dims[name]
@@ -296,9 +316,14 @@ class _Analysis:
 
     def _argument_args(self) -> list[ConstructorArg]:
         args = []
+        optional_seen = None
         for name, arg in self.spec.arguments.items():
             path = ("arguments", name)
             self._check_argument_fields(name, arg, path)
+            if arg.required and optional_seen:
+                self._problem(path, f"required argument {name!r} must come before {optional_seen!r}, which has a default (arguments are in signature order)", key=True)
+            if not arg.required:
+                optional_seen = optional_seen or name
             checks = [] if arg.type == "array" else [_argument_check(name, arg)]
             store = "keras.ops.convert_to_numpy(" + name + ")" if arg.type == "array" else (f"list({name})" if arg.type.startswith("list") else name)
             if arg.type == "array":
@@ -414,6 +439,9 @@ class _Analysis:
             is_float = weight.dtype is None or "float" in weight.dtype
             default_initializer = "glorot_uniform" if weight.role == "trainable" and is_float else "zeros"
             initializer_arg = self._keras_object_arg(name, "initializer", weight.initializer or default_initializer, path)
+            if weight.doc.strip():
+                # The weight's own doc goes where users read about it: its initializer argument.
+                initializer_arg.doc = initializer_arg.doc.replace(f"`{name}` weight.", f"`{name}` weight ({weight.doc.strip().rstrip('.')}).", 1)
             args.append(initializer_arg)
             regularizer = constraint = None
             if weight.role == "trainable":
@@ -452,7 +480,8 @@ class _Analysis:
         params = dict(value)
         object_name = params.pop("name", None)
         if not isinstance(object_name, str):
-            self._problem(path + (kind,), f"a {kind} mapping needs `name`, e.g. {{name: random_normal, stddev: 0.05}}")
+            article = "an" if kind[0] in "aeiou" else "a"
+            self._problem(path + (kind,), f"{article} {kind} mapping needs `name`, e.g. {{name: random_normal, stddev: 0.05}}")
             return arg
         cls = self._resolve_keras_name(kind, object_name, path + (kind, "name"))
         if cls is None:
@@ -537,6 +566,12 @@ class _Analysis:
             self._problem(path, f"state weight {state[0]!r} is updated in training: `call` should read `training` (e.g. `if training:`)")
         return body, uses_training
 
+    def _is_folded(self, path) -> bool:
+        line, column = self.source.locate(path)
+        if line is None:
+            return False
+        return self.source.text.splitlines()[line - 1][(column or 1) - 1 :].startswith(">")
+
     def _body_position(self, body: str, lineno: int, offset: int) -> tuple[int | None, int | None]:
         """Map a position in the parsed `def call():` wrapper back to the spec file."""
         line, column = self.source.locate(("call",))
@@ -553,7 +588,7 @@ class _Analysis:
         return file_line, max(offset - 4 + len(text) - len(dedented), 1)
 
     def _constant_tensors(self, body: str) -> list[str]:
-        used = {n.id for n in ast.walk(ast.parse(f"def f():\n{textwrap.indent(body, '    ')}\n")) if isinstance(n, ast.Name)}
+        used = _names(body)
         lines = []
         for name, constant in self.spec.constants.items():
             if name in used:
@@ -610,7 +645,10 @@ class _Analysis:
         ]
         parts = [_wrap(spec.summary.strip())]
         if spec.description.strip():
-            parts.append("\n\n".join(_wrap(p) for p in spec.description.strip().split("\n\n")))
+            # In a folded (>) block YAML has already turned each blank line into one newline.
+            separator = "\n" if self._is_folded(("description",)) else "\n\n"
+            paragraphs = [p for p in spec.description.strip().split(separator) if p.strip()]
+            parts.append("\n\n".join(_wrap(p) for p in paragraphs))
         for section in sections:
             parts.append(section.title + ":\n" + "\n".join(textwrap.indent(e, "    ") for e in section.entries))
         return _escape_docstring("\n\n".join(parts))
@@ -621,7 +659,7 @@ class _Analysis:
         spec = self.spec
         given = dict(spec.test.arguments)
         values: dict[str, object] = {}
-        sizes = iter(_TEST_ARGUMENT_SIZES)
+        sizes = _sizes(_TEST_ARGUMENT_SIZES)
         init_kwargs = []
         for name, arg in spec.arguments.items():
             if arg.type == "array":
@@ -643,7 +681,7 @@ class _Analysis:
         for name in dim_values:
             if name not in self.dims:
                 self._unknown(("test", "dimensions", name), "dimension", name, self.dims)
-        dim_sizes = iter(_TEST_DIMENSION_SIZES)
+        dim_sizes = _sizes(_TEST_DIMENSION_SIZES)
         for name in self.dims:
             dim_values.setdefault(name, next(dim_sizes))
         scope = {**{k: v for k, v in values.items() if isinstance(v, int)}, **dim_values}
@@ -821,6 +859,12 @@ def _invalid_value(arg: ArgumentSpec):
     if arg.type == "bool":
         return "yes"
     return None
+
+
+def _names(body: str) -> set[str]:
+    """Every plain name a `call` body reads or writes."""
+    tree = ast.parse(f"def call():\n{textwrap.indent(body, '    ')}\n")
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
 
 
 def _message(requirement: str, received: str) -> str:

@@ -28,7 +28,10 @@ SpecArgs = Annotated[
 ]
 LayersDir = Annotated[Optional[Path], typer.Option("--layers-dir", help="Where layer modules go.", show_default=False)]
 TestsDir = Annotated[Optional[Path], typer.Option("--tests-dir", help="Where test modules go.", show_default=False)]
-Package = Annotated[Optional[str], typer.Option(help="Registration package for the layers.", show_default=False)]
+Package = Annotated[
+    Optional[str],
+    typer.Option(help="Registration package for specs that name none (a spec's `package:` wins).", show_default=False),
+]
 
 
 def _version(value: bool):

@@ -74,9 +74,6 @@ def _check(node: ast.AST, original: str) -> None:
         _check(node.left, original)
         _check(node.right, original)
         return
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        _check(node.operand, original)
-        return
     raise ExpressionError(f"{original!r} is not allowed here; use names, integers, + - * // and parentheses")
 
 
@@ -88,8 +85,6 @@ def _code(node: ast.expr, name_code: dict[str, str], top: bool = False) -> str:
         return name_code[node.id]
     if isinstance(node, ast.Constant):
         return str(node.value)
-    if isinstance(node, ast.UnaryOp):
-        return f"-{_wrap(node.operand, 3, name_code)}"
     precedence = _PRECEDENCE[type(node.op)]
     left = _wrap(node.left, precedence, name_code)
     # Right operands of - and // bind tighter: a - (b - c) keeps its parentheses.
@@ -109,8 +104,6 @@ def _evaluate(node: ast.expr, values: dict[str, int]) -> int:
         return values[node.id]
     if isinstance(node, ast.Constant):
         return node.value
-    if isinstance(node, ast.UnaryOp):
-        return -_evaluate(node.operand, values)
     left, right = _evaluate(node.left, values), _evaluate(node.right, values)
     op = type(node.op)
     if op is ast.Add:

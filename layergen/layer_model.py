@@ -94,6 +94,7 @@ class LayerModel:
     spec_path: str  # posix path of the spec, relative to the project
     package: str
     needs_numpy: bool
+    uses_ops: bool  # whether `call` needs `from keras import ops`
     docstring: str  # the whole class docstring body, escaped
     args: list[ConstructorArg]
     weights: list[WeightModel]

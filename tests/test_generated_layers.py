@@ -66,9 +66,16 @@ MUTATIONS = [
         id="state-updates-in-inference",
     ),
     pytest.param(
+        "linear_layer",
+        "return ops.matmul(inputs, self.kernel) + self.bias",
+        "return ops.matmul(inputs, self.kernel)",
+        "test_gradients_reach_every_trainable_weight",
+        id="weight-disconnected-from-output",
+    ),
+    pytest.param(
         "weight_offset_layer",
         '        self.offset = self.add_weight(\n            name="offset",',
-        '        self.offset_backup = ops.ones((input_dim,))\n        self.offset = self.add_weight(\n            name="offset",',
+        '        self.offset_backup = keras.ops.ones((input_dim,))\n        self.offset = self.add_weight(\n            name="offset",',
         None,
         id="harmless-edit-still-passes",
     ),

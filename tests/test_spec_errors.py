@@ -70,8 +70,8 @@ CASES = [
         id="weight-named-name",
     ),
     pytest.param(
-        spec_with("arguments:\n", "arguments:\n  lambda:\n    type: float\n    default: 0.1\n"),
-        "demo.yaml:4:3: arguments.lambda: argument name 'lambda' is a Python keyword",
+        spec_with("    min: 1\n", "    min: 1\n  lambda:\n    type: float\n    default: 0.1\n"),
+        "demo.yaml:7:3: arguments.lambda: argument name 'lambda' is a Python keyword",
         id="python-keyword",
     ),
     pytest.param(
@@ -113,6 +113,26 @@ CASES = [
         spec_with("output_shape: [batch, ..., units]", "output_shape: [..., units]"),
         "demo.yaml:17:16: output_shape[0]: a shape starts with `batch`",
         id="shape-without-batch",
+    ),
+    pytest.param(
+        spec_with("arguments:\n", "arguments:\n  scale:\n    type: float\n    default: 1.0\n"),
+        "demo.yaml:7:3: arguments.units: required argument 'units' must come before 'scale'",
+        id="required-after-optional",
+    ),
+    pytest.param(
+        spec_with("shape: [input_dim, units]", 'shape: [input_dim, "-3"]'),
+        "demo.yaml:12:24: weights.kernel.shape[1]: '-3' is not allowed here",
+        id="negative-dimension",
+    ),
+    pytest.param(
+        spec_with("    shape: [batch, ..., input_dim]", "    shape: [batch, ..., input_dim]\n    max: 10"),
+        "demo.yaml:9:5: inputs.inputs: `min` and `max` bound the values of integer inputs",
+        id="bounds-on-a-float-input",
+    ),
+    pytest.param(
+        spec_with("    shape: [batch, ..., input_dim]", "    shape: [batch, ..., input_dim]\n    dtype: string"),
+        "demo.yaml:10:12: inputs.inputs.dtype: unknown input dtype 'string'",
+        id="string-input",
     ),
     pytest.param(
         spec_with("  return outputs", "  import os\n  return outputs"),
@@ -165,3 +185,13 @@ def test_missing_spec_file(project):
     result = cli("new", "nope.yaml")
     assert result.exit_code == 1
     assert result.stderr.strip() == "nope.yaml: no such spec file or folder"
+
+
+def test_a_mistake_is_reported_wherever_it_matters(project):
+    (project / "demo.yaml").write_text(spec_with("    min: 1\n", "    min: 1\n    default: null\n"))
+    result = cli("validate", "demo.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "demo.yaml:13:24: weights.kernel.shape[1]: argument 'units' is not an integer that is never None, so it cannot size a dimension",
+        "demo.yaml:18:28: output_shape[2]: argument 'units' is not an integer that is never None, so it cannot size a dimension",
+    ]

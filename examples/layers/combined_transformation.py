@@ -17,7 +17,8 @@ class CombinedTransformation(keras.layers.Layer):
         kernel_constraint: Constraint for the `kernel` weight. Defaults to
             `None`.
         transformation_initializer: Initializer for the `transformation`
-            weight. Defaults to `Orthogonal(seed=1337)`.
+            weight (A fixed random rotation of the hidden units). Defaults
+            to `Orthogonal(seed=1337)`.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
 
     Call arguments:

@@ -2,13 +2,11 @@
 # Proves WeightOffsetLayer's contract: shapes, weights, training, config and saving.
 import inspect
 import json
-import re
 import subprocess
 import sys
 
 import keras
 import numpy as np
-import pytest
 
 from examples.layers.weight_offset_layer import WeightOffsetLayer
 
