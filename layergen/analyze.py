@@ -97,6 +97,7 @@ class _Analysis:
     problems: list[Problem] = field(default_factory=list)
     dims: dict[str, _Dim] = field(default_factory=dict)
     inputs: list[_Input] = field(default_factory=list)
+    shared_dims: list[tuple[_Dim, _Dim]] = field(default_factory=list)  # (later use, first use)
 
     # -- driver -------------------------------------------------------------------
 
@@ -131,6 +132,7 @@ class _Analysis:
             args=args,
             weights=weights,
             shape_params=", ".join(i.shape_param for i in self.inputs),
+            build_checks=self._shared_dim_checks(),
             build_bindings=[(d, self._dim_code(d)) for d in used_dims],
             input_spec=self._input_spec(used_dims) if single else None,
             call_params=call_params,
@@ -253,6 +255,9 @@ class _Analysis:
                 if item in self.dims:
                     if self.dims[item].input_name == input_name:
                         self._problem(path + (index,), f"dimension {item!r} appears twice in this shape")
+                    else:
+                        position = index if ellipsis_at is None or offset < ellipsis_at else index - len(shape)
+                        self.shared_dims.append((_Dim(item, input_name, position, shape_param), self.dims[item]))
                 else:
                     position = index if ellipsis_at is None or offset < ellipsis_at else index - len(shape)
                     self.dims[item] = _Dim(item, input_name, position, shape_param)
@@ -263,6 +268,23 @@ class _Analysis:
             expression = self._expression(item, path + (index,), allowed=allowed)
             items.append(expression if expression is not None else expressions.parse(0))
         return items
+
+    def _shared_dim_checks(self) -> list[Check]:
+        """Inputs that name the same dimension must agree on its size."""
+        checks = []
+        for later, first in self.shared_dims:
+            a = f"{first.shape_param}[{first.index}]"
+            b = f"{later.shape_param}[{later.index}]"
+            checks.append(
+                Check(
+                    f"{a} is not None and {b} is not None and {a} != {b}",
+                    _message(
+                        f"`{first.input_name}` and `{later.input_name}` must have the same `{first.name}` dimension. ",
+                        f"Received: {first.shape_param}={{{first.shape_param}}}, {later.shape_param}={{{later.shape_param}}}",
+                    ),
+                )
+            )
+        return checks
 
     def _check_dim_name(self, name, path):
         if keyword.iskeyword(name) or name.startswith("_") or name in _GENERATED_NAMES:
@@ -694,6 +716,9 @@ class _Analysis:
             low = expressions.parse(item.spec.min).evaluate(scope) if item.is_int else 0
             high = expressions.parse(item.spec.max).evaluate(scope) if item.is_int and item.spec.max is not None else 0
             inputs.append(TestInput(item.name, tuple(shape), item.dtype, item.is_int, low, high))
+        for item, test_input in zip(self.inputs, inputs):
+            if any(size <= 0 for size in test_input.shape):
+                self._problem(("inputs", item.name, "shape"), f"is {test_input.shape} with the test sizes {scope}; set `test.arguments` or `test.dimensions`")
         ellipsis_input = next((i for i in inputs if self.inputs[inputs.index(i)].ellipsis), None)
         output = []
         for token in output_items:
@@ -703,6 +728,11 @@ class _Analysis:
                 output.extend(_TEST_ELLIPSIS_SIZES if ellipsis_input else [])
             else:
                 output.append(token.evaluate(scope))
+        for name, weight in spec.weights.items():
+            for index, item in enumerate(weight.shape):
+                size = expressions.parse(item).evaluate(scope)
+                if size <= 0:
+                    self._problem(("weights", name, "shape", index), f"is {size} with the test sizes {scope}; set `test.arguments` or `test.dimensions`")
         array_weights = [(n, w.initial_value) for n, w in spec.weights.items() if w.initial_value]
         for weight_name, array in array_weights:
             shape = tuple(expressions.parse(i).evaluate(scope) for i in spec.weights[weight_name].shape)

@@ -99,6 +99,7 @@ class LayerModel:
     args: list[ConstructorArg]
     weights: list[WeightModel]
     shape_params: str  # "input_shape", or "x_shape, y_shape"
+    build_checks: list[Check]  # raised in build, e.g. two inputs disagreeing on a shared dimension
     build_bindings: list[tuple[str, str]]  # (local name, Python source) in build
     input_spec: str | None
     call_params: str  # "inputs", "x, y", plus ", training=None"

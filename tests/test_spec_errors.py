@@ -125,6 +125,11 @@ CASES = [
         id="negative-dimension",
     ),
     pytest.param(
+        spec_with("shape: [input_dim, units]", "shape: [input_dim, units - 5]"),
+        "demo.yaml:12:24: weights.kernel.shape[1]: is -1 with the test sizes {'units': 4, 'input_dim': 3}; set `test.arguments`",
+        id="test-size-not-positive",
+    ),
+    pytest.param(
         spec_with("    shape: [batch, ..., input_dim]", "    shape: [batch, ..., input_dim]\n    max: 10"),
         "demo.yaml:9:5: inputs.inputs: `min` and `max` bound the values of integer inputs",
         id="bounds-on-a-float-input",
