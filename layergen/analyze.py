@@ -110,6 +110,7 @@ class _Analysis:
         constants = self._constant_args()
         weight_args, weights = self._weights()
         array_checks = self._array_shape_checks()
+        renamed_from = self._renamed_from()
         body, uses_training = self._call_body()
         output_items = self._shape_items(spec.output_shape, ("output_shape",), allow_new_dims=False)
         if self.problems:
@@ -131,6 +132,7 @@ class _Analysis:
             docstring=self._docstring(args, uses_training),
             args=args,
             weights=weights,
+            renamed_from=renamed_from,
             shape_params=", ".join(i.shape_param for i in self.inputs),
             build_checks=self._shared_dim_checks(),
             build_bindings=[(d, self._dim_code(d)) for d in used_dims],
@@ -440,6 +442,24 @@ class _Analysis:
         return checks
 
     # -- weights ----------------------------------------------------------------------
+
+    def _renamed_from(self) -> dict[str, tuple[str, ...]]:
+        """Earlier names of weights, under which old checkpoints saved them."""
+        renamed, seen = {}, {}
+        for name, weight in self.spec.weights.items():
+            path = ("weights", name, "renamed_from")
+            for earlier in weight.earlier_names:
+                if not earlier.isidentifier():
+                    self._problem(path, f"{earlier!r} is not a weight name")
+                elif earlier in self.spec.weights:
+                    self._problem(path, f"{earlier!r} is the name of a weight of this spec; a checkpoint's {earlier!r} loads into that weight")
+                elif earlier in seen:
+                    self._problem(path, f"{earlier!r} is already an earlier name of weight {seen[earlier]!r}")
+                else:
+                    seen[earlier] = name
+            if weight.earlier_names:
+                renamed[name] = weight.earlier_names
+        return renamed
 
     def _weights(self) -> tuple[list[ConstructorArg], list[WeightModel]]:
         args, weights = [], []

@@ -13,6 +13,7 @@ import typer
 
 from layergen import __version__
 from layergen.errors import LayergenError
+from layergen.update import ConflictMode
 
 app = typer.Typer(
     help="Generate correct, tested Keras 3 layers from YAML specs.",
@@ -50,11 +51,62 @@ def main(
 
 
 @app.command()
-def new(specs: SpecArgs = None, layers_dir: LayersDir = None, tests_dir: TestsDir = None, package: Package = None):
-    """Validate specs and write each layer module and its test."""
+def new(
+    specs: SpecArgs = None,
+    layers_dir: LayersDir = None,
+    tests_dir: TestsDir = None,
+    package: Package = None,
+    conflicts: Annotated[
+        ConflictMode,
+        typer.Option(help="On a conflict: report it only, also write FILE.conflict, or write markers inline."),
+    ] = ConflictMode.report,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove the outputs of deleted specs (unless edited).")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Show what would change as a diff; write nothing.")] = False,
+):
+    """Generate each spec's layer module and test, or update them keeping your edits."""
     from layergen import commands
 
-    _run(lambda: commands.new(specs or [], layers_dir=layers_dir, tests_dir=tests_dir, package=package))
+    _run(
+        lambda: commands.new(
+            specs or [], layers_dir=layers_dir, tests_dir=tests_dir, package=package, conflicts=conflicts, prune=prune, diff=diff
+        )
+    )
+
+
+@app.command()
+def check(
+    specs: SpecArgs = None,
+    accept_breaking: Annotated[
+        bool, typer.Option("--accept-breaking", help="Do not fail on spec changes that break old checkpoints.")
+    ] = False,
+):
+    """Fail (exit 1) when a generated file is out of date with its spec; 2 on errors. Writes nothing."""
+    from layergen import commands
+
+    try:
+        status = commands.check(specs or [], accept_breaking=accept_breaking)
+    except LayergenError as exc:
+        _print(exc)
+        status = 2
+    raise typer.Exit(status)
+
+
+@app.command()
+def init(
+    specs: Annotated[str, typer.Option(help="Spec folder.")] = "specs",
+    layers: Annotated[str, typer.Option(help="Folder of generated layer modules.")] = "layers",
+    tests: Annotated[str, typer.Option(help="Folder of generated test modules.")] = "tests",
+    package: Package = None,
+):
+    """Set up this project: [tool.layergen] in pyproject.toml, a starter spec, output folders."""
+    from layergen import commands
+
+    def action():
+        for line in commands.init(Path.cwd(), specs=specs, layers=layers, tests=tests, package=package):
+            typer.echo(line)
+        return []
+
+    _run(action)
 
 
 @app.command()
@@ -71,7 +123,11 @@ def _run(action) -> None:
     except LayergenError as exc:
         failures = [exc]
     for error in failures:
-        for problem in error.problems:
-            typer.secho(str(problem), fg="red", err=True)
+        _print(error)
     if failures:
         raise typer.Exit(1)
+
+
+def _print(error: LayergenError) -> None:
+    for problem in error.problems:
+        typer.secho(str(problem), fg="red", err=True)

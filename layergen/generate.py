@@ -1,15 +1,13 @@
 """The pipeline, one named step after another:
 
-    read (yaml_source) -> parse (spec) -> analyze -> render -> write
+    read (yaml_source) -> parse (spec) -> analyze -> render -> update (merge, write)
 
 `generate_layer` runs the first four for one spec and returns the files it would write;
-`write_files` is the only step that touches the disk.
+`layergen.update` merges them with what is on disk and writes them.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +28,7 @@ class GeneratedFile:
 @dataclass(frozen=True)
 class Generation:
     spec_path: Path
+    spec: LayerSpec
     model: LayerModel
     files: tuple[GeneratedFile, ...]
 
@@ -40,8 +39,8 @@ def load_spec(spec_path: Path, project: Project) -> tuple[LayerSpec, object]:
     return parse_layer_spec(source), source
 
 
-def build_model(spec_path: Path, project: Project) -> LayerModel:
-    """Steps 1 to 3: the render model of one spec."""
+def build_model(spec_path: Path, project: Project) -> tuple[LayerSpec, LayerModel]:
+    """Steps 1 to 3: the spec and its render model."""
     spec, source = load_spec(spec_path, project)
     model = analyze(
         spec,
@@ -51,39 +50,14 @@ def build_model(spec_path: Path, project: Project) -> LayerModel:
         default_package=project.package,
     )
     model.layer_import = f"{project.layers_module}.{model.module_name}"
-    return model
+    return spec, model
 
 
 def generate_layer(spec_path: Path, project: Project) -> Generation:
     """Steps 1 to 4: the layer module and its test, rendered but not written."""
-    model = build_model(spec_path, project)
+    spec, model = build_model(spec_path, project)
     files = (
         GeneratedFile(project.layers / f"{model.module_name}.py", render(model, "layer", project.templates)),
         GeneratedFile(project.tests / f"test_{model.module_name}.py", render(model, "test", project.templates)),
     )
-    return Generation(spec_path, model, files)
-
-
-def write_files(files) -> list[tuple[GeneratedFile, bool]]:
-    """Step 5: write each file whose bytes changed; returns (file, changed) pairs.
-
-    A file is written to a temporary neighbour and renamed over the old one, so it is
-    never left half-written; an unchanged file is not touched (its mtime stays).
-    """
-    results = []
-    for file in files:
-        data = file.content.encode("utf-8")
-        if file.path.is_file() and file.path.read_bytes() == data:
-            results.append((file, False))
-            continue
-        file.path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=file.path.parent, prefix=f".{file.path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, file.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        results.append((file, True))
-    return results
+    return Generation(spec_path, spec, model, files)

@@ -98,6 +98,7 @@ class LayerModel:
     docstring: str  # the whole class docstring body, escaped
     args: list[ConstructorArg]
     weights: list[WeightModel]
+    renamed_from: dict[str, tuple[str, ...]]  # weight -> earlier names old checkpoints use
     shape_params: str  # "input_shape", or "x_shape, y_shape"
     build_checks: list[Check]  # raised in build, e.g. two inputs disagreeing on a shared dimension
     build_bindings: list[tuple[str, str]]  # (local name, Python source) in build

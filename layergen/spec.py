@@ -63,7 +63,14 @@ class WeightSpec(_Model):
     constraint: Union[KerasObject, None] = None
     dtype: Union[str, None] = None  # default: the layer's variable dtype
     initial_value: Union[str, None] = None  # an `array` argument holding the starting values
+    renamed_from: Union[str, list[str], None] = None  # earlier names, so old checkpoints still load
     doc: str = ""
+
+    @property
+    def earlier_names(self) -> tuple[str, ...]:
+        if self.renamed_from is None:
+            return ()
+        return (self.renamed_from,) if isinstance(self.renamed_from, str) else tuple(self.renamed_from)
 
 
 class ConstantSpec(_Model):
