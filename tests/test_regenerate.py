@@ -1,0 +1,355 @@
+"""Regenerating after spec edits, on real generated projects in temporary folders."""
+
+import importlib.util
+import os
+import sys
+
+import keras
+import pytest
+
+from conftest import REPO, cli
+from layergen import writing
+from layergen.manifest import MANIFEST_PATH
+
+LINEAR = (REPO / "specs" / "examples" / "linear_layer.yaml").read_text()
+LAYER = "layers/linear_layer.py"
+TEST = "tests/test_linear_layer.py"
+
+
+@pytest.fixture
+def linear(project):
+    """A project with the LinearLayer spec generated once."""
+    (project / "specs" / "linear.yaml").write_text(LINEAR)
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def edit(path, old, new, count=1):
+    text = path.read_text()
+    assert text.count(old) == count, f"{old!r} appears {text.count(old)} times in {path}"
+    path.write_text(text.replace(old, new))
+
+
+def add_weight_to_spec(project):
+    edit(
+        project / "specs" / "linear.yaml",
+        "call: |",
+        "  gain:\n    shape: [units]\n    initializer: ones\n\ncall: |",
+    )
+
+
+def test_edits_elsewhere_and_the_spec_change_are_both_kept(linear):
+    layer = linear / LAYER
+    edit(layer, "import keras\n", "import math  # a hand-added import\n\nimport keras\n")
+    edit(layer, "        return ops.matmul(inputs, self.kernel) + self.bias\n", "        outputs = ops.matmul(inputs, self.kernel)\n        return outputs + self.bias  # hand-edited call\n")
+    edit(layer, "    def get_config(self):", "    def describe(self):\n        return f'{self.units} units'\n\n    def get_config(self):")
+    add_weight_to_spec(linear)
+
+    result = cli("new")
+
+    assert result.exit_code == 0, result.output
+    assert f"merged (your edits kept) {LAYER}" in result.stdout
+    code = layer.read_text()
+    assert "import math  # a hand-added import" in code
+    assert "return outputs + self.bias  # hand-edited call" in code
+    assert "def describe(self):" in code
+    assert 'name="gain"' in code and "self.gain_initializer = keras.initializers.get(gain_initializer)" in code
+    compile(code, LAYER, "exec")
+
+
+def test_overlapping_edits_conflict_and_leave_the_file_as_it_was(linear):
+    layer = linear / LAYER
+    edit(layer, "        return ops.matmul(inputs, self.kernel) + self.bias\n", "        return ops.matmul(inputs, self.kernel) - self.bias\n")
+    edit(linear / "specs" / "linear.yaml", "  return ops.matmul(inputs, self.kernel) + self.bias", "  return ops.relu(ops.matmul(inputs, self.kernel) + self.bias)")
+    before = layer.read_bytes()
+    manifest_before = (linear / MANIFEST_PATH).read_bytes()
+
+    result = cli("new")
+
+    assert result.exit_code == 1
+    assert layer.read_bytes() == before
+    assert (linear / MANIFEST_PATH).read_bytes() == manifest_before
+    assert "on disk (your edits):\n    |         return ops.matmul(inputs, self.kernel) - self.bias" in result.stderr
+    assert "generated now:\n    |         return ops.relu(ops.matmul(inputs, self.kernel) + self.bias)" in result.stderr
+    assert f"{LAYER}:" in result.stderr and "1 conflict between your edits and specs/linear.yaml; left as it was" in result.stderr
+    assert not (linear / (LAYER + ".conflict")).exists()
+
+
+def test_conflicts_can_go_to_a_side_file_or_inline(linear):
+    layer = linear / LAYER
+    edit(layer, "+ self.bias\n", "- self.bias\n")
+    edit(linear / "specs" / "linear.yaml", "+ self.bias", "* self.bias")
+    before = layer.read_bytes()
+
+    side = cli("new", "--conflicts", "side")
+    assert side.exit_code == 1
+    assert layer.read_bytes() == before
+    merged = (linear / (LAYER + ".conflict")).read_text()
+    assert "<<<<<<< on disk (your edits)" in merged and "- self.bias" in merged and "* self.bias" in merged
+
+    inline = cli("new", "--conflicts", "inline")
+    assert inline.exit_code == 1
+    assert layer.read_text() == merged
+    # The conflict is now the person's to resolve; the next run takes their resolution as is.
+    layer.write_text(before.decode().replace("- self.bias", "* self.bias"))
+    assert cli("new").exit_code == 0
+    assert cli("check").exit_code == 0
+
+
+def test_edits_to_the_test_module_are_kept(linear):
+    test = linear / TEST
+    test.write_text(test.read_text() + "\n\ndef test_my_own_case():\n    assert make_layer().units == 4\n")
+    add_weight_to_spec(linear)
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert "def test_my_own_case():" in test.read_text()
+    assert "merged (your edits kept) tests/test_linear_layer.py" in result.stdout
+
+
+def test_regenerating_twice_changes_nothing_the_second_time(linear):
+    add_weight_to_spec(linear)
+    assert cli("new").exit_code == 0
+    paths = [linear / LAYER, linear / TEST, linear / MANIFEST_PATH]
+    for path in paths:
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    result = cli("new")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [f"unchanged {LAYER}", f"unchanged {TEST}"]
+    assert [p.stat().st_mtime for p in paths] == [1_000_000_000] * 3
+
+
+def test_a_removed_argument_is_regenerated_away(project):
+    (project / "specs" / "fixed.yaml").write_text((REPO / "specs/examples/fixed_bias_linear.yaml").read_text())
+    assert cli("new").exit_code == 0
+    layer = project / "layers" / "fixed_bias_linear.py"
+    edit(layer, "    def get_config(self):", "    def helper(self):\n        return 1\n\n    def get_config(self):")
+    spec = project / "specs" / "fixed.yaml"
+    edit(spec, "  bias_value:\n    type: float\n    default: 0.5\n    doc: The value every entry of the frozen bias starts and stays at.\n", "")
+    edit(spec, "$bias_value", "0.5")
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    code = layer.read_text()
+    assert "bias_value=" not in code and "self.bias_value" not in code
+    assert "def helper(self):" in code
+
+
+def test_an_interrupted_write_leaves_old_or_new_files(linear, monkeypatch):
+    add_weight_to_spec(linear)
+    old = {p: (linear / p).read_bytes() for p in (LAYER, TEST, MANIFEST_PATH.as_posix())}
+    real_replace = os.replace
+    calls = []
+
+    def crash_on_second(source, target):
+        calls.append(target)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(writing.os, "replace", crash_on_second)
+    result = cli("new")
+    monkeypatch.setattr(writing.os, "replace", real_replace)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{TEST}: cannot write: No space left on device"
+
+    assert (linear / LAYER).read_bytes() != old[LAYER]  # the first file was replaced whole
+    compile((linear / LAYER).read_text(), LAYER, "exec")
+    assert (linear / TEST).read_bytes() == old[TEST]  # the second was never touched
+    assert (linear / MANIFEST_PATH).read_bytes() == old[MANIFEST_PATH.as_posix()]
+    assert not [p for p in linear.rglob("*.tmp")], "temporary files were left behind"
+    # The next run finishes the job, and sees no hand edits in the half-updated project.
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert cli("check").exit_code == 0
+
+
+def test_a_deleted_spec_leaves_its_outputs_until_pruned(linear):
+    (linear / "specs" / "linear.yaml").unlink()
+    result = cli("new")
+    assert result.exit_code == 0
+    assert f"orphaned {LAYER}: its spec specs/linear.yaml was deleted; remove it with --prune" in result.stdout
+    assert (linear / LAYER).exists()
+    assert cli("check").exit_code == 1
+
+    edit(linear / TEST, "import json\n", "import json  # mine\n")
+    result = cli("new", "--prune")
+    assert result.exit_code == 0
+    assert f"removed {LAYER} (its spec specs/linear.yaml was deleted)" in result.stdout
+    assert not (linear / LAYER).exists()
+    assert (linear / TEST).exists(), "a file with hand edits is never deleted"
+    assert "has hand edits; delete it yourself" in result.stdout
+
+
+def test_a_renamed_spec_keeps_its_outputs_and_edits(linear):
+    edit(linear / LAYER, "import keras\n", "import keras  # mine\n")
+    (linear / "specs" / "linear.yaml").rename(linear / "specs" / "renamed.yaml")
+    edit(linear / "specs" / "renamed.yaml", "call: |", "  gain:\n    shape: [units]\n\ncall: |")
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert "import keras  # mine" in (linear / LAYER).read_text()
+    assert "orphaned" not in result.stdout
+    assert cli("check").exit_code == 0
+
+
+def test_check_mode_exit_codes(linear):
+    result = cli("check")
+    assert (result.exit_code, result.stdout.strip()) == (0, "all generated files are current (1 specs)")
+
+    edit(linear / LAYER, "import keras\n", "import keras  # mine\n")
+    assert cli("check").exit_code == 0, "hand edits alone do not make a file stale"
+
+    add_weight_to_spec(linear)
+    result = cli("check")
+    assert result.exit_code == 1
+    assert f"{LAYER}: out of date with specs/linear.yaml (your edits would be kept)" in result.stdout
+    assert f"{TEST}: out of date with specs/linear.yaml" in result.stdout
+
+    edit(linear / "specs" / "linear.yaml", "summary:", "summary: [")
+    result = cli("check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("specs/linear.yaml:2:")
+
+
+def test_diff_shows_changes_and_writes_nothing(linear):
+    add_weight_to_spec(linear)
+    before = {p: p.read_bytes() for p in linear.rglob("*") if p.is_file()}
+    result = cli("new", "--diff")
+    assert result.exit_code == 0
+    assert f"--- a/{LAYER}\n+++ b/{LAYER}\n" in result.stdout
+    assert '+            name="gain",' in result.stdout
+    assert {p: p.read_bytes() for p in linear.rglob("*") if p.is_file()} == before
+
+
+def test_a_file_layergen_did_not_write_is_never_overwritten(project):
+    (project / "specs" / "linear.yaml").write_text(LINEAR)
+    (project / "layers").mkdir()
+    (project / LAYER).write_text("# my own module\n")
+    result = cli("new")
+    assert result.exit_code == 1
+    assert (project / LAYER).read_text() == "# my own module\n"
+    assert f"{LAYER}: exists, but layergen has no record of writing it" in result.stderr
+
+
+def test_init_then_new_works(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "my-proj"\n')
+    result = cli("init")
+    assert result.exit_code == 0, result.output
+    assert "[tool.layergen]" in (tmp_path / "pyproject.toml").read_text()
+    assert (tmp_path / "specs" / "scaled_dense.yaml").is_file()
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert '@keras.saving.register_keras_serializable(package="my_proj")' in (tmp_path / "layers/scaled_dense.py").read_text()
+    assert cli("init").exit_code == 1, "a second init refuses to touch the project"
+
+
+def test_pre_commit_hook_runs_the_check():
+    hooks = (REPO / ".pre-commit-hooks.yaml").read_text()
+    assert "id: layergen-check" in hooks and "entry: layergen check" in hooks
+
+
+# -- saved models keep loading after a spec edit ------------------------------------------
+
+
+def import_layer(path, class_name):
+    name = f"regenerated_{path.stem}_{len(sys.modules)}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, class_name)
+
+
+SCALES = """\
+layer: TwoScales
+summary: Two same-shape weights, a trap for positional checkpoints.
+inputs:
+  inputs: {shape: [batch, features]}
+weights:
+  first: {shape: [features], initializer: ones}
+  second: {shape: [features], initializer: ones, role: frozen}
+call: |
+  return inputs * self.first + self.second
+output_shape: [batch, features]
+"""
+
+
+def save_checkpoint(project, path):
+    TwoScales = import_layer(project / "layers" / "two_scales.py", "TwoScales")
+    layer = TwoScales()
+    model = keras.Sequential([keras.Input((3,)), layer])
+    layer.first.assign([1.0, 2.0, 3.0])
+    layer.second.assign([7.0, 8.0, 9.0])
+    model.save_weights(path)
+
+
+def load_checkpoint(project, path):
+    TwoScales = import_layer(project / "layers" / "two_scales.py", "TwoScales")
+    layer = TwoScales()
+    model = keras.Sequential([keras.Input((3,)), layer])
+    model.load_weights(path)
+    return {w.name: keras.ops.convert_to_numpy(w).tolist() for w in layer.weights}
+
+
+def test_reordered_weights_and_a_flipped_role_load_into_the_right_weights(project, tmp_path):
+    spec = project / "specs" / "two.yaml"
+    spec.write_text(SCALES)
+    assert cli("new").exit_code == 0
+    save_checkpoint(project, tmp_path / "before.weights.h5")
+    # Swap the two same-shape weights and make both trainable: positions all change.
+    spec.write_text(
+        SCALES.replace(
+            "  first: {shape: [features], initializer: ones}\n  second: {shape: [features], initializer: ones, role: frozen}\n",
+            "  second: {shape: [features], initializer: ones}\n  first: {shape: [features], initializer: ones}\n",
+        )
+    )
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert "breaking" not in result.output
+    assert load_checkpoint(project, tmp_path / "before.weights.h5") == {"second": [7.0, 8.0, 9.0], "first": [1.0, 2.0, 3.0]}
+
+
+def test_a_renamed_weight_loads_with_renamed_from_and_is_reported_without(project, tmp_path):
+    spec = project / "specs" / "two.yaml"
+    spec.write_text(SCALES)
+    assert cli("new").exit_code == 0
+    save_checkpoint(project, tmp_path / "before.weights.h5")
+
+    spec.write_text(SCALES.replace("first:", "gain:").replace("self.first", "self.gain"))
+    result = cli("check")
+    assert result.exit_code == 1
+    assert (
+        "specs/two.yaml: weights.first: breaking: weight 'first' was removed; its values in checkpoints saved before "
+        "this change are lost; if 'gain' is 'first' renamed, add `renamed_from: first` to it"
+    ) in result.stdout
+    assert cli("check", "--accept-breaking").exit_code == 1, "the files are still out of date"
+
+    spec.write_text(SCALES.replace("first: {", "gain: {renamed_from: first, ").replace("self.first", "self.gain"))
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert "breaking" not in result.output
+    assert cli("check").exit_code == 0
+    assert load_checkpoint(project, tmp_path / "before.weights.h5") == {"gain": [1.0, 2.0, 3.0], "second": [7.0, 8.0, 9.0]}
+
+
+def test_an_added_weight_is_noted_and_keeps_its_initial_value(project, tmp_path):
+    spec = project / "specs" / "two.yaml"
+    spec.write_text(SCALES)
+    assert cli("new").exit_code == 0
+    save_checkpoint(project, tmp_path / "before.weights.h5")
+    spec.write_text(SCALES.replace("call: |", "  third: {shape: [features], initializer: zeros}\ncall: |"))
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert "specs/two.yaml: weights.third: note: weight 'third' is new" in result.stdout
+    with pytest.warns(UserWarning, match="has no value for weight 'third'; it keeps its initial value"):
+        values = load_checkpoint(project, tmp_path / "before.weights.h5")
+    assert values == {"first": [1.0, 2.0, 3.0], "second": [7.0, 8.0, 9.0], "third": [0.0, 0.0, 0.0]}
+
+
+def test_a_reshaped_weight_is_breaking(project):
+    spec = project / "specs" / "two.yaml"
+    spec.write_text(SCALES.replace("inputs: {shape: [batch, features]}", "inputs: {shape: [batch, features]}\narguments:\n  n: {type: int, default: 2}"))
+    assert cli("new").exit_code == 0
+    spec.write_text(spec.read_text().replace("second: {shape: [features]", "second: {shape: [n, features]").replace("+ self.second", "+ self.second[0]"))
+    result = cli("new")
+    assert result.exit_code == 0
+    assert "weights.second: breaking: weight 'second' changed shape from [features] to [n, features]" in result.stderr
