@@ -11,10 +11,13 @@ Problems are collected and raised together, each with its file, line and field.
 from __future__ import annotations
 
 import ast
+import builtins
+import io
 import itertools
 import keyword
 import re
 import textwrap
+import tokenize
 from dataclasses import dataclass, field
 
 from layergen import expressions
@@ -35,8 +38,11 @@ from layergen.yaml_source import SpecSource
 
 # Names the generated module itself uses; a spec name equal to one would shadow it.
 _GENERATED_NAMES = frozenset(
-    {"self", "kwargs", "config", "keras", "ops", "np", "super", "training", "mask", "input_shape"}
+    {"self", "kwargs", "config", "keras", "ops", "np", "warnings", "training", "mask", "input_shape", "store"}
 )
+# Generated code calls builtins (isinstance, ValueError, ...): a name must not hide one.
+_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 _BATCH = "batch"
@@ -44,15 +50,16 @@ _ELLIPSIS = "..."
 _DOC_WIDTH = 72
 # Concrete sizes for the generated test when the spec gives none: distinct, so that a
 # transposed shape cannot pass by accident.
-_TEST_ARGUMENT_SIZES = (4, 6, 8, 9, 10, 11)
-_TEST_DIMENSION_SIZES = (3, 5, 7, 2, 9, 11)
-_TEST_ELLIPSIS_SIZES = (4,)
+# The batch is 2 unless the spec says otherwise; the sequences never meet.
+_TEST_ARGUMENT_SIZES = (4, 6, 8, 9, 10, 12)
+_TEST_DIMENSION_SIZES = (3, 5, 7, 11, 13, 17)
+_TEST_ELLIPSIS_SIZES = (15,)
 
 
 def _sizes(first: tuple[int, ...]):
-    """The given sizes, then 12, 13, ... for specs with many of them."""
+    """The given sizes, then a run of sizes no other sequence uses (40.. or 60..)."""
     yield from first
-    yield from itertools.count(12)
+    yield from itertools.count(40 if first == _TEST_ARGUMENT_SIZES else 60)
 
 
 def analyze(spec: LayerSpec, source: SpecSource, *, module_name: str, spec_path: str, default_package: str) -> LayerModel:
@@ -128,7 +135,7 @@ class _Analysis:
             module_name=self.module_name,
             spec_path=self.spec_path,
             package=spec.package or self.default_package,
-            needs_numpy=bool(spec.constants) or any(a.type == "array" for a in spec.arguments.values()) or "np" in _names(body),
+            needs_numpy="np" in _names(body) or any("np." in c.condition for a in args for c in a.checks),
             docstring=self._docstring(args, uses_training),
             args=args,
             weights=weights,
@@ -140,7 +147,7 @@ class _Analysis:
             call_params=call_params,
             uses_ops=bool(call_prelude) or "ops" in _names(body),
             call_prelude=call_prelude,
-            call_body=body,
+            call_body=_indent_code(body, " " * 8),
             output_bindings=self._output_bindings(output_items),
             output_shape=self._output_shape_code(output_items),
             test=self._test_model(output_items, weights, uses_training),
@@ -154,7 +161,7 @@ class _Analysis:
 
     def _check_header(self):
         spec = self.spec
-        if not _CLASS_NAME.match(spec.layer) or keyword.iskeyword(spec.layer):
+        if not _CLASS_NAME.match(spec.layer) or keyword.iskeyword(spec.layer) or spec.layer in _BUILTINS:
             self._problem(("layer",), f"class name must be CamelCase letters and digits, like LinearLayer; found {spec.layer!r}")
         package = spec.package
         if package is not None and not _PACKAGE.match(package):
@@ -168,16 +175,9 @@ class _Analysis:
         reserved = self.vocab.layer_attributes
 
         def claim(name: str, path: tuple, what: str):
-            if not isinstance(name, str) or not name.isidentifier():
-                self._problem(path, f"{what} name {name!r} is not a Python identifier", key=True)
-            elif keyword.iskeyword(name) or keyword.issoftkeyword(name):
-                self._problem(path, f"{what} name {name!r} is a Python keyword", key=True)
-            elif name.startswith("_"):
-                self._problem(path, f"{what} name {name!r} must not start with '_'", key=True)
-            elif name in reserved:
-                self._problem(path, f"{what} name {name!r} would shadow keras.layers.Layer.{name}; choose another name", key=True)
-            elif name in _GENERATED_NAMES:
-                self._problem(path, f"{what} name {name!r} is used by the generated code; choose another name", key=True)
+            reason = _name_problem(name, reserved)
+            if reason:
+                self._problem(path, f"{what} name {name!r} {reason}", key=True)
             elif name in owners:
                 self._problem(path, f"{what} name {name!r} is already used by {'.'.join(map(str, owners[name]))}", key=True)
             else:
@@ -194,6 +194,8 @@ class _Analysis:
                     derived = f"{name}_{suffix}"
                     if derived in owners:
                         self._problem(("weights", name), f"weight {name!r} needs the argument {derived!r}, which {'.'.join(map(str, owners[derived]))} already uses", key=True)
+                    elif derived in reserved:
+                        self._problem(("weights", name), f"weight {name!r} needs the argument {derived!r}, which would shadow keras.layers.Layer.{derived}; choose another name", key=True)
                     owners.setdefault(derived, ("weights", name))
         for name in self.spec.inputs:
             claim(name, ("inputs", name), "input")
@@ -289,8 +291,10 @@ class _Analysis:
         return checks
 
     def _check_dim_name(self, name, path):
-        if keyword.iskeyword(name) or name.startswith("_") or name in _GENERATED_NAMES:
-            self._problem(path, f"dimension name {name!r} is reserved; choose another name")
+        shape_params = {f"{i}_shape" for i in self.spec.inputs}
+        reason = _name_problem(name, frozenset()) or ("is a parameter of build" if name in shape_params else None)
+        if reason:
+            self._problem(path, f"dimension name {name!r} {reason}")
         elif name in self.spec.constants or name in self.spec.weights or name in self.spec.inputs:
             self._problem(path, f"dimension name {name!r} is already a constant, weight or input name")
 
@@ -407,8 +411,8 @@ class _Analysis:
                     doc=doc,
                     checks=[
                         Check(
-                            f"np.shape({name}) != {shape_text}",
-                            _message(f"`{name}` must have shape {shape_text}. ", f"Received: shape={{np.shape({name})}}"),
+                            f"np.shape({name}) != {shape_text} or not np.issubdtype(np.asarray({name}).dtype, np.number)",
+                            _message(f"`{name}` must be numbers of shape {shape_text}. ", f"Received: {name}={{{name}!r}}"),
                         )
                     ],
                     # Stored as plain Python numbers, so the config stays JSON.
@@ -479,6 +483,8 @@ class _Analysis:
                     self._unknown(path + ("dtype",), "dtype", weight.dtype, self.vocab.dtypes)
                 dtype = repr(weight.dtype)
             is_float = weight.dtype is None or "float" in weight.dtype
+            if weight.role == "trainable" and not is_float:
+                self._problem(path + ("dtype",), f"a trainable weight must have a float dtype; {weight.dtype} has no gradient (make it frozen or state)")
             default_initializer = "glorot_uniform" if weight.role == "trainable" and is_float else "zeros"
             initializer_arg = self._keras_object_arg(name, "initializer", weight.initializer or default_initializer, path)
             if weight.doc.strip():
@@ -528,15 +534,17 @@ class _Analysis:
         cls = self._resolve_keras_name(kind, object_name, path + (kind, "name"))
         if cls is None:
             return arg
-        parts = []
+        parts, shown = [], []
         for param, param_value in params.items():
             if param not in cls.params:
                 self._unknown(path + (kind, param), f"argument of {cls.name}", param, cls.params, key=True)
                 continue
-            parts.append(f"{param}={self._param_code(param_value, path + (kind, param))}")
-        call = f"{cls.qualified_name}({', '.join(parts)})"
-        arg.fallback = call
-        arg.doc = f"{kind.capitalize()} for the `{weight}` weight. Defaults to `{call.removeprefix(module + '.')}`."
+            code = self._param_code(param_value, path + (kind, param))
+            parts.append(f"{param}={code}")
+            is_reference = isinstance(param_value, str) and param_value.startswith("$")
+            shown.append(f"{param}={param_value[1:] if is_reference else code}")
+        arg.fallback = f"{cls.qualified_name}({', '.join(parts)})"
+        arg.doc = f"{kind.capitalize()} for the `{weight}` weight. Defaults to `{cls.name}({', '.join(shown)})`."
         return arg
 
     def _resolve_keras_name(self, kind, alias, path):
@@ -553,7 +561,12 @@ class _Analysis:
             if ref not in candidates:
                 self._unknown(path, "argument", ref, candidates)
                 return "None"
-            return ref
+            argument = self.spec.arguments.get(ref)
+            if argument is not None and (argument.type == "array" or (not argument.required and argument.default is None)):
+                self._problem(path, f"argument {ref!r} can be None, so it cannot give this value")
+                return "None"
+            # The stored attribute, not the parameter: constants are plain lists there.
+            return f"self.{ref}"
         if _nested_shape(value) is None and not isinstance(value, (str, bool)) and value is not None:
             self._problem(path, "expected a number, string, list of numbers or `$argument`")
             return "None"
@@ -590,6 +603,9 @@ class _Analysis:
             return "return inputs", False
         try:
             tree = ast.parse(f"def call():\n{textwrap.indent(body, '    ')}\n")
+        except (RecursionError, MemoryError):
+            self._problem(path, "the call body is too deeply nested to compile")
+            return "return inputs", False
         except SyntaxError as exc:
             line, column = self._body_position(body, exc.lineno or 2, exc.offset or 5)
             self.problems.append(Problem(self.source.file, f"the call body does not parse: {exc.msg}", "call", line, column))
@@ -697,11 +713,25 @@ class _Analysis:
 
     # -- the generated test's concrete sizes --------------------------------------------
 
+    def _size(self, item, scope, path) -> int:
+        """A shape item's size with the test values; problems are recorded, not raised."""
+        expression = item if isinstance(item, expressions.Expression) else expressions.parse(item)
+        try:
+            size = expression.evaluate(scope)
+        except ZeroDivisionError:
+            self._problem(path, f"divides by zero with the test sizes {scope}")
+            return 1
+        if size <= 0:
+            self._problem(path, f"is {size} with the test sizes {scope}; set `test.arguments` or `test.dimensions`")
+            return 1
+        return size
+
     def _test_model(self, output_items, weights: list[WeightModel], uses_training) -> TestModel:
         spec = self.spec
         given = dict(spec.test.arguments)
         values: dict[str, object] = {}
         sizes = _sizes(_TEST_ARGUMENT_SIZES)
+        config_values = []
         init_kwargs = []
         for name, arg in spec.arguments.items():
             if arg.type == "array":
@@ -713,12 +743,24 @@ class _Analysis:
             elif arg.required:
                 value = _test_value(arg, sizes)
             else:
-                values[name] = arg.default
-                continue
+                # Not the default: a config that forgets the argument then shows.
+                value = _other_value(arg)
+                if value is None:
+                    values[name] = arg.default
+                    continue
             values[name] = value
             init_kwargs.append((name, _literal(value)))
+            config_values.append((name, _json_literal(value)))
         for name in given:
-            self._unknown(("test", "arguments", name), "argument", name, [n for n, a in spec.arguments.items() if a.type != "array"])
+            if name not in spec.constants:
+                self._unknown(("test", "arguments", name), "argument", name, [n for n, a in spec.arguments.items() if a.type != "array"])
+        for name, constant in spec.constants.items():
+            value = given.get(name, _scaled(constant.value))
+            if _nested_shape(value) != _nested_shape(constant.value):
+                self._problem(("test", "arguments", name), f"a test value of constant {name!r} must have its default's shape")
+                continue
+            init_kwargs.append((name, _literal(value)))
+            config_values.append((name, _json_literal(value)))
         dim_values = dict(spec.test.dimensions)
         for name in dim_values:
             if name not in self.dims:
@@ -730,33 +772,33 @@ class _Analysis:
         batch = spec.test.batch_size
         inputs = []
         for item in self.inputs:
+            path = ("inputs", item.name)
             shape = [batch]
-            for token in item.items[1:]:
-                shape.extend(_TEST_ELLIPSIS_SIZES if token == _ELLIPSIS else [token.evaluate(scope)])
-            low = expressions.parse(item.spec.min).evaluate(scope) if item.is_int else 0
-            high = expressions.parse(item.spec.max).evaluate(scope) if item.is_int and item.spec.max is not None else 0
+            for index, token in enumerate(item.items[1:], start=1):
+                shape.extend(_TEST_ELLIPSIS_SIZES if token == _ELLIPSIS else [self._size(token, scope, path + ("shape", index))])
+            low = high = 0
+            if item.is_int and item.spec.max is not None:
+                low = expressions.parse(item.spec.min).evaluate(scope)
+                high = expressions.parse(item.spec.max).evaluate(scope)
+                if high <= low:
+                    self._problem(path, f"integer values in range(min, max) = range({low}, {high}) is empty with the test sizes {scope}")
             inputs.append(TestInput(item.name, tuple(shape), item.dtype, item.is_int, low, high))
-        for item, test_input in zip(self.inputs, inputs):
-            if any(size <= 0 for size in test_input.shape):
-                self._problem(("inputs", item.name, "shape"), f"is {test_input.shape} with the test sizes {scope}; set `test.arguments` or `test.dimensions`")
         ellipsis_input = next((i for i in inputs if self.inputs[inputs.index(i)].ellipsis), None)
         output = []
-        for token in output_items:
+        for index, token in enumerate(output_items):
             if token == _BATCH:
                 output.append(batch)
             elif token == _ELLIPSIS:
                 output.extend(_TEST_ELLIPSIS_SIZES if ellipsis_input else [])
             else:
-                output.append(token.evaluate(scope))
-        for name, weight in spec.weights.items():
-            for index, item in enumerate(weight.shape):
-                size = expressions.parse(item).evaluate(scope)
-                if size <= 0:
-                    self._problem(("weights", name, "shape", index), f"is {size} with the test sizes {scope}; set `test.arguments` or `test.dimensions`")
+                output.append(self._size(token, scope, ("output_shape", index)))
+        weight_shapes = {
+            name: tuple(self._size(item, scope, ("weights", name, "shape", index)) for index, item in enumerate(weight.shape))
+            for name, weight in spec.weights.items()
+        }
         array_weights = [(n, w.initial_value) for n, w in spec.weights.items() if w.initial_value]
         for weight_name, array in array_weights:
-            shape = tuple(expressions.parse(i).evaluate(scope) for i in spec.weights[weight_name].shape)
-            init_kwargs.append((array, f"random_array({shape!r})"))
+            init_kwargs.append((array, f"random_array({weight_shapes[weight_name]!r})"))
         if self.problems:
             raise LayergenError(sorted(self.problems, key=lambda p: (p.line or 0, p.column or 0)))
         return TestModel(
@@ -765,13 +807,14 @@ class _Analysis:
             output_shape=tuple(output),
             trainable=[w.name for w in weights if w.role == "trainable"],
             non_trainable=[w.name for w in weights if w.role != "trainable"],
+            policy_weights=[w.name for w in weights if w.dtype is None],
+            config_values=config_values,
             frozen=[w.name for w in weights if w.role == "frozen"],
             state=[w.name for w in weights if w.role == "state"],
             regularized=[n for n, w in spec.weights.items() if w.role == "trainable" and w.regularizer is not None],
             array_weights=array_weights,
             array_arguments=[n for n, a in spec.arguments.items() if a.type == "array"],
             invalid_arguments=self._invalid_arguments(values),
-            float_output=True,
             uses_training=uses_training,
         )
 
@@ -786,6 +829,21 @@ class _Analysis:
 
 
 # -- helpers without state --------------------------------------------------------------
+
+
+def _name_problem(name, reserved: frozenset[str]) -> str | None:
+    """Why `name` cannot name something in the generated class, or None if it can."""
+    if not isinstance(name, str) or not _NAME.match(name):
+        return "must be ASCII letters, digits and '_', starting with a letter"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return "is a Python keyword"
+    if name in reserved:
+        return f"would shadow keras.layers.Layer.{name}; choose another name"
+    if name in _GENERATED_NAMES:
+        return "is used by the generated code; choose another name"
+    if name in _BUILTINS:
+        return f"would hide the Python builtin {name}(); choose another name"
+    return None
 
 
 def _argument_check(name: str, arg: ArgumentSpec) -> Check | None:
@@ -902,13 +960,25 @@ def _invalid_value(arg: ArgumentSpec):
         return "three"
     if arg.type == "float":
         if arg.min is not None:
-            return arg.min - 1.0
+            return arg.min - max(1.0, abs(arg.min))
         if arg.max is not None:
-            return arg.max + 1.0
+            return arg.max + max(1.0, abs(arg.max))
         return "half"
     if arg.type == "bool":
         return "yes"
     return None
+
+
+def _indent_code(code: str, prefix: str) -> str:
+    """Indent each line of `code`, except the inside of multi-line strings (their text)."""
+    inside_strings = set()
+    for token in tokenize.generate_tokens(io.StringIO(code + "\n").readline):
+        if token.type in (tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", -1), getattr(tokenize, "FSTRING_END", -1)):
+            inside_strings.update(range(token.start[0] + 1, token.end[0] + 1))
+    return "".join(
+        line if number in inside_strings or not line.strip() else prefix + line
+        for number, line in enumerate(code.splitlines(keepends=True), start=1)
+    )
 
 
 def _names(body: str) -> set[str]:
@@ -927,6 +997,47 @@ def _message(requirement: str, received: str) -> str:
 
 def _tuple_code(items: list[str]) -> str:
     return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _other_value(arg: ArgumentSpec):
+    """A valid value other than the default, for the generated test; None if there is none."""
+    default = arg.default
+    if arg.type == "bool":
+        return not default if isinstance(default, bool) else True
+    if arg.choices:
+        return next((c for c in arg.choices if c != default), None)
+    candidates = []
+    if arg.type == "int" and isinstance(default, int):
+        candidates = [default + 1, default - 1, default + 2]
+    elif arg.type == "float" and isinstance(default, (int, float)):
+        low = arg.min if arg.min is not None else default - 1.0
+        high = arg.max if arg.max is not None else default + 1.0
+        candidates = [(default + high) / 2, (default + low) / 2]
+    elif arg.type.startswith("list[") and isinstance(default, list) and default:
+        element = ArgumentSpec(type=arg.type[5:-1], min=arg.min, max=arg.max, default=default[0])
+        other = _other_value(element)
+        candidates = [[other] * len(default)] if other is not None else []
+    elif arg.type == "str" and isinstance(default, str):
+        candidates = [default + "_other"]
+    return next((c for c in candidates if c != default and _value_fits(arg, c)), None)
+
+
+def _scaled(value):
+    """A constant's test value: its default, changed but of the same shape and kind."""
+    if isinstance(value, list):
+        return [_scaled(v) for v in value]
+    if isinstance(value, bool):
+        return value
+    return value * 2 + 1
+
+
+def _json_literal(value) -> str:
+    """Python source of a value as it reads back from JSON (lists, not tuples)."""
+    return repr(_as_list(value))
+
+
+def _as_list(value):
+    return [_as_list(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
 def _describe_type(arg: ArgumentSpec) -> str:

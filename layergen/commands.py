@@ -31,7 +31,10 @@ def spec_files(paths: list[Path], project: Project) -> list[Path]:
             raise LayergenError.plain(path, "no such spec file or folder")
     if not files and paths != [project.specs]:
         raise LayergenError.plain(paths[0], "no spec files (*.yaml) found")
-    return files
+    unique = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values())
 
 
 def new(paths, *, layers_dir=None, tests_dir=None, package=None, conflicts=ConflictMode.report, prune=False, diff=False):

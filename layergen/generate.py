@@ -13,7 +13,7 @@ from pathlib import Path
 
 from layergen.analyze import analyze, snake_case
 from layergen.layer_model import LayerModel
-from layergen.project import Project
+from layergen.project import Project, check_module_path
 from layergen.render import render
 from layergen.spec import LayerSpec, parse_layer_spec
 from layergen.yaml_source import read_spec
@@ -49,7 +49,8 @@ def build_model(spec_path: Path, project: Project) -> tuple[LayerSpec, LayerMode
         spec_path=project.display(spec_path),
         default_package=project.package,
     )
-    model.layer_import = f"{project.layers_module}.{model.module_name}"
+    module = check_module_path(project.layers_module, project.display(project.layers))
+    model.layer_import = f"{module}.{model.module_name}"
     return spec, model
 
 

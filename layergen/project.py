@@ -13,6 +13,7 @@ templates = "layergen_templates"  # optional: templates here override the built-
 
 from __future__ import annotations
 
+import keyword
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from layergen.errors import LayergenError
 
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _KNOWN_KEYS = {"specs", "layers", "tests", "package", "layers_module", "templates"}
 
 
@@ -51,6 +53,16 @@ class Project:
         return replace(self, **changes)
 
 
+def check_module_path(module: str, where: str) -> str:
+    """A dotted import path such as `pkg.layers`; it is written into generated tests."""
+    parts = module.split(".")
+    if not all(_IDENTIFIER.match(part) and not keyword.iskeyword(part) for part in parts):
+        raise LayergenError.plain(
+            where, f"{module!r} is not an importable module path; set layers_module in [tool.layergen] (e.g. \"pkg.layers\")"
+        )
+    return module
+
+
 def find_project(start: Path | None = None) -> Project:
     """The project containing `start` (default: the current directory)."""
     start = (start or Path.cwd()).absolute()
@@ -66,7 +78,10 @@ def _from_pyproject(root: Path, pyproject: Path) -> Project:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise LayergenError.plain(pyproject, f"cannot read pyproject.toml: {exc}") from None
-    settings = data.get("tool", {}).get("layergen", {})
+    tool = data.get("tool", {})
+    settings = tool.get("layergen", {}) if isinstance(tool, dict) else None
+    if not isinstance(settings, dict):
+        raise LayergenError.plain(pyproject, "[tool.layergen] must be a table of settings")
     unknown = sorted(set(settings) - _KNOWN_KEYS)
     if unknown:
         raise LayergenError.plain(
@@ -75,13 +90,19 @@ def _from_pyproject(root: Path, pyproject: Path) -> Project:
     for key, value in settings.items():
         if not isinstance(value, str):
             raise LayergenError.plain(pyproject, f"[tool.layergen]: {key} must be a string")
-    project_name = data.get("project", {}).get("name", "")
+    project_table = data.get("project", {})
+    project_name = project_table.get("name", "") if isinstance(project_table, dict) else ""
+    if not isinstance(project_name, str):
+        raise LayergenError.plain(pyproject, "[project] name must be a string")
     default_package = re.sub(r"[^A-Za-z0-9_]", "_", project_name) or "custom_layers"
     return _from_settings(root, settings, default_package)
 
 
 def _from_settings(root: Path, settings: dict, default_package: str) -> Project:
     layers = root / settings.get("layers", "layers")
+    templates = root / settings["templates"] if "templates" in settings else None
+    if templates is not None and not templates.is_dir():
+        raise LayergenError.plain("pyproject.toml", f"[tool.layergen] templates: no such folder {settings['templates']!r}")
     return Project(
         root=root,
         specs=root / settings.get("specs", "specs"),
@@ -89,7 +110,7 @@ def _from_settings(root: Path, settings: dict, default_package: str) -> Project:
         tests=root / settings.get("tests", "tests"),
         package=settings.get("package", default_package),
         layers_module=settings.get("layers_module") or _module_for(layers, root),
-        templates=root / settings["templates"] if "templates" in settings else None,
+        templates=templates,
     )
 
 

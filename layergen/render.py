@@ -7,7 +7,6 @@ rendered text is parsed before black runs, so a broken template is reported by n
 
 from __future__ import annotations
 
-import ast
 import functools
 from importlib import resources
 from pathlib import Path
@@ -43,21 +42,31 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["py"] = repr  # a Python literal: strings come out quoted and escaped
+    env.filters["comment"] = comment_text
     return env
+
+
+def comment_text(text: str) -> str:
+    """Text that stays inside a `#` comment: line breaks and control characters escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def render(model: LayerModel, artefact: str, override_dir: Path | None = None) -> str:
     """Render one artefact ("layer" or "test") as black-formatted Python source."""
     name = TEMPLATES[artefact]
-    template = environment(override_dir).get_template(name)
     try:
+        template = environment(override_dir).get_template(name)
         code = template.render(m=model)
+    except jinja2.TemplateSyntaxError as exc:
+        raise LayergenError.plain(f"{exc.filename or name}:{exc.lineno}", f"template error: {exc.message}") from None
     except jinja2.TemplateError as exc:
-        raise LayergenError.plain(template.filename, f"template error: {exc}") from None
+        raise LayergenError.plain(name, f"template error: {exc}") from None
     try:
-        ast.parse(code)
-    except SyntaxError as exc:
+        # compile, not just parse: it also finds duplicate arguments and the like.
+        compile(code, name, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        line = getattr(exc, "lineno", None)
         raise LayergenError.plain(
-            template.filename, f"rendering {model.spec_path} gave invalid Python at line {exc.lineno}: {exc.msg}"
+            template.filename, f"rendering {model.spec_path} gave invalid Python at line {line}: {getattr(exc, 'msg', exc)}"
         ) from None
     return black.format_str(code, mode=_BLACK_MODE)

@@ -35,7 +35,7 @@ class ArgumentSpec(_Model):
     default: Any = None  # absent means required (see `required`)
     min: Union[int, float, None] = None
     max: Union[int, float, None] = None
-    choices: Union[list[str], None] = None
+    choices: Union[list[str], None] = Field(default=None, min_length=1)
     doc: str = ""
 
     @property
@@ -147,6 +147,8 @@ def _problems(source: SpecSource, exc: ValidationError):
             problems.append(source.problem(loc, message, key=True))
         elif kind == "missing":
             problems.append(source.problem(loc[:-1], f"missing required field '{loc[-1]}'", field=loc))
+        elif kind == "too_short":
+            problems.append(source.problem(loc, f"expected at least {errors[0]['ctx']['min_length']} item; found none"))
         elif kind == "literal_error":
             expected = errors[0]["ctx"]["expected"]
             found = errors[0]["input"]

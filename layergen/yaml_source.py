@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import math
 import re
+import unicodedata
 
 import yaml
 
@@ -106,7 +108,24 @@ def parse_spec_text(text: str, file: str) -> SpecSource:
         raise LayergenError(Problem(file, f"invalid YAML: {message}", "", line, column)) from None
     except yaml.YAMLError as exc:
         raise LayergenError.plain(file, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise LayergenError.plain(file, f"spec is nested too deeply (a spec needs at most {MAX_DEPTH} levels)") from None
     raise LayergenError(Problem(file, "spec is empty", "", 1, 1))
+
+
+def _scalar_problem(value) -> str | None:
+    """Values no spec needs and generated code must not meet: inf, nan, control characters."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"numbers must be finite, found {value}"
+    if isinstance(value, str):
+        for char in value:
+            if char in "\n\t\r":
+                continue
+            if unicodedata.category(char) in ("Cc", "Cs"):
+                return f"text must not hold the control character or lone surrogate U+{ord(char):04X}"
+    if isinstance(value, (bytes, bytearray)) or type(value).__module__ == "datetime":
+        return f"expected a number, string, list or mapping, found {type(value).__name__}"
+    return None
 
 
 _COLLECTION_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
@@ -151,7 +170,11 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        return self.constructor.construct_object(node)
+        value = self.constructor.construct_object(node)
+        problem = _scalar_problem(value)
+        if problem:
+            raise self._error(node, path, problem)
+        return value
 
     def _error(self, node, path, message) -> LayergenError:
         return LayergenError(

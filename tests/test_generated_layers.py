@@ -45,6 +45,13 @@ MUTATIONS = [
         id="get-config-forgets-an-argument",
     ),
     pytest.param(
+        "running_mean_layer",
+        '                "momentum": self.momentum,\n',
+        '                "momentum": 0.9,\n',
+        "test_config_is_json_and_rebuilds_an_identical_layer",
+        id="get-config-hard-codes-a-default",
+    ),
+    pytest.param(
         "fixed_bias_linear",
         "            initializer=self.bias_initializer,\n            trainable=False,",
         "            initializer=self.bias_initializer,\n            trainable=True,",

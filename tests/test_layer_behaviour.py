@@ -51,7 +51,7 @@ def test_constants_given_as_arrays_stay_plain_json(load_layer):
     layer = ConstantWeightLayer(scale=np.array([1.0, 2.0, 3.0]))
     assert json.loads(json.dumps(layer.get_config()))["scale"] == [1.0, 2.0, 3.0]
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer(np.ones((1, 3), "float32"))), [[1.0, 2.0, 3.0]])
-    with pytest.raises(ValueError, match=r"`scale` must have shape \(3,\)\. Received: shape=\(2,\)"):
+    with pytest.raises(ValueError, match=r"`scale` must be numbers of shape \(3,\)\. Received: scale=\[1.0, 2.0\]"):
         ConstantWeightLayer(scale=[1.0, 2.0])
 
 

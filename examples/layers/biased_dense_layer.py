@@ -50,10 +50,12 @@ class BiasedDenseLayer(keras.layers.Layer):
             raise ValueError(
                 "`units` must be a positive integer. " f"Received: units={units!r}"
             )
-        if np.shape(bias_value) != ():
+        if np.shape(bias_value) != () or not np.issubdtype(
+            np.asarray(bias_value).dtype, np.number
+        ):
             raise ValueError(
-                "`bias_value` must have shape (). "
-                f"Received: shape={np.shape(bias_value)}"
+                "`bias_value` must be numbers of shape (). "
+                f"Received: bias_value={bias_value!r}"
             )
         self.units = units
         self.bias_value = np.asarray(bias_value).tolist()

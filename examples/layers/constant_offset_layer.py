@@ -29,9 +29,11 @@ class ConstantOffsetLayer(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if np.shape(offset) != ():
+        if np.shape(offset) != () or not np.issubdtype(
+            np.asarray(offset).dtype, np.number
+        ):
             raise ValueError(
-                "`offset` must have shape (). " f"Received: shape={np.shape(offset)}"
+                "`offset` must be numbers of shape (). " f"Received: offset={offset!r}"
             )
         self.offset = np.asarray(offset).tolist()
 

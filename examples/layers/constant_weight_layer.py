@@ -35,9 +35,11 @@ class ConstantWeightLayer(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if np.shape(scale) != (3,):
+        if np.shape(scale) != (3,) or not np.issubdtype(
+            np.asarray(scale).dtype, np.number
+        ):
             raise ValueError(
-                "`scale` must have shape (3,). " f"Received: shape={np.shape(scale)}"
+                "`scale` must be numbers of shape (3,). " f"Received: scale={scale!r}"
             )
         self.scale = np.asarray(scale).tolist()
 

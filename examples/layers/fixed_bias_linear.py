@@ -62,7 +62,7 @@ class FixedBiasLinear(keras.layers.Layer):
         self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
         self.kernel_constraint = keras.constraints.get(kernel_constraint)
         if bias_initializer is None:
-            bias_initializer = keras.initializers.Constant(value=bias_value)
+            bias_initializer = keras.initializers.Constant(value=self.bias_value)
         self.bias_initializer = keras.initializers.get(bias_initializer)
 
     def build(self, input_shape):

@@ -31,9 +31,11 @@ class LookupLayer(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if np.shape(table) != (5,):
+        if np.shape(table) != (5,) or not np.issubdtype(
+            np.asarray(table).dtype, np.number
+        ):
             raise ValueError(
-                "`table` must have shape (5,). " f"Received: shape={np.shape(table)}"
+                "`table` must be numbers of shape (5,). " f"Received: table={table!r}"
             )
         self.table = np.asarray(table).tolist()
 

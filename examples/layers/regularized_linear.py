@@ -67,7 +67,7 @@ class RegularizedLinear(keras.layers.Layer):
         self.l2_reg = l2_reg
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         if kernel_regularizer is None:
-            kernel_regularizer = keras.regularizers.L2(l2=l2_reg)
+            kernel_regularizer = keras.regularizers.L2(l2=self.l2_reg)
         self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
         self.kernel_constraint = keras.constraints.get(kernel_constraint)
         self.bias_initializer = keras.initializers.get(bias_initializer)

@@ -47,7 +47,7 @@ class ScalableLayer(keras.layers.Layer):
             )
         self.initial_scale = initial_scale
         if scale_initializer is None:
-            scale_initializer = keras.initializers.Constant(value=initial_scale)
+            scale_initializer = keras.initializers.Constant(value=self.initial_scale)
         self.scale_initializer = keras.initializers.get(scale_initializer)
         self.scale_regularizer = keras.regularizers.get(scale_regularizer)
         self.scale_constraint = keras.constraints.get(scale_constraint)

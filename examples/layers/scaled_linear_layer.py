@@ -47,10 +47,12 @@ class ScaledLinearLayer(keras.layers.Layer):
             raise ValueError(
                 "`units` must be a positive integer. " f"Received: units={units!r}"
             )
-        if np.shape(scale_factor) != ():
+        if np.shape(scale_factor) != () or not np.issubdtype(
+            np.asarray(scale_factor).dtype, np.number
+        ):
             raise ValueError(
-                "`scale_factor` must have shape (). "
-                f"Received: shape={np.shape(scale_factor)}"
+                "`scale_factor` must be numbers of shape (). "
+                f"Received: scale_factor={scale_factor!r}"
             )
         self.units = units
         self.scale_factor = np.asarray(scale_factor).tolist()

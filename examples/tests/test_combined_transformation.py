@@ -14,15 +14,19 @@ from examples.layers.combined_transformation import CombinedTransformation
 
 INPUTS = [
     # (name, shape, dtype, low, high): integer inputs take values in range(low, high).
-    ("inputs", (2, 4, 3), "float32", 0, 0),
+    ("inputs", (2, 15, 3), "float32", 0, 0),
 ]
-OUTPUT_SHAPE = (2, 4, 4)
+OUTPUT_SHAPE = (2, 15, 4)
 TRAINABLE = ["kernel"]
 NON_TRAINABLE = ["transformation"]
 FROZEN = ["transformation"]
 STATE = []
 REGULARIZED = []
 ARRAY_ARGUMENTS = []
+# What get_config must hold for the arguments the test passes (not their defaults).
+CONFIG_VALUES = {
+    "units": 4,
+}
 
 
 def random_array(shape, seed=1):
@@ -75,7 +79,7 @@ def test_output_shape_matches_spec_and_compute_output_shape():
     assert tuple(layer.compute_output_shape(*[x.shape for x in inputs])) == OUTPUT_SHAPE
 
 
-def test_symbolic_output_shape():
+def test_symbolic_output_shape_and_a_traced_call_at_another_batch_size():
     layer = make_layer()
     inputs = [
         keras.Input(shape=shape[1:], dtype=dtype) for _, shape, dtype, _, _ in INPUTS
@@ -85,6 +89,13 @@ def test_symbolic_output_shape():
     assert tuple(outputs.shape) == expected
     assert (
         tuple(layer.compute_output_shape(*[tuple(x.shape) for x in inputs])) == expected
+    )
+    # predict traces `call` with an unknown batch size, then runs it on 3 rows.
+    model = keras.Model(model_inputs(inputs), outputs)
+    rows = [np.concatenate([x, x[:1]]) for x in make_inputs()]
+    assert model.predict(model_inputs(rows), verbose=0).shape == (
+        OUTPUT_SHAPE[0] + 1,
+        *OUTPUT_SHAPE[1:],
     )
 
 
@@ -159,6 +170,10 @@ def test_config_is_json_and_rebuilds_an_identical_layer():
         config
     ), "get_config misses an argument"
     assert not set(ARRAY_ARGUMENTS) & set(config), "arrays must not go into the config"
+    for name, value in CONFIG_VALUES.items():
+        assert (
+            config[name] == value
+        ), f"get_config holds {name}={config[name]!r}, not the {value!r} given"
     clone = CombinedTransformation.from_config(json.loads(json.dumps(config)))
     clone(*inputs)
     clone.set_weights(layer.get_weights())
@@ -220,6 +235,19 @@ def test_save_weights_round_trip(tmp_path):
     np.testing.assert_array_equal(fresh_model.predict(inputs, verbose=0), expected)
 
 
+def test_runs_compiled_with_xla():
+    if keras.backend.backend() == "torch":
+        pytest.skip("XLA is for the TensorFlow and JAX backends")
+    model = make_model(make_layer())
+    inputs = model_inputs(make_inputs())
+    expected = model.predict(inputs, verbose=0)
+    model.compile(jit_compile=True)
+    assert model.jit_compile, "the layer made Keras give up XLA"
+    np.testing.assert_allclose(
+        model.predict(inputs, verbose=0), expected, rtol=1e-5, atol=1e-6
+    )
+
+
 def test_runs_under_mixed_float16():
     layer = make_layer(dtype="mixed_float16")
     inputs = make_inputs()
@@ -228,8 +256,8 @@ def test_runs_under_mixed_float16():
     assert tuple(outputs.shape) == OUTPUT_SHAPE
     assert np.all(np.isfinite(keras.ops.convert_to_numpy(outputs)))
     for weight in layer.weights:
-        dtype = keras.backend.standardize_dtype(weight.dtype)
-        if "float" in dtype:
+        if weight.name in ["kernel", "transformation"]:
+            dtype = keras.backend.standardize_dtype(weight.dtype)
             assert dtype == "float32", f"{weight.name!r} is {dtype}, not float32"
     specs = [keras.KerasTensor(x.shape, dtype=x.dtype) for x in inputs]
     spec_dtype = layer.compute_output_spec(*specs).dtype
