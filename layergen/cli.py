@@ -62,13 +62,23 @@ def new(
     ] = ConflictMode.report,
     prune: Annotated[bool, typer.Option("--prune", help="Remove the outputs of deleted specs (unless edited).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Show what would change as a diff; write nothing.")] = False,
+    accept_breaking: Annotated[
+        bool, typer.Option("--accept-breaking", help="Accept spec changes that break loading old checkpoints.")
+    ] = False,
 ):
     """Generate each spec's layer module and test, or update them keeping your edits."""
     from layergen import commands
 
     _run(
         lambda: commands.new(
-            specs or [], layers_dir=layers_dir, tests_dir=tests_dir, package=package, conflicts=conflicts, prune=prune, diff=diff
+            specs or [],
+            layers_dir=layers_dir,
+            tests_dir=tests_dir,
+            package=package,
+            conflicts=conflicts,
+            prune=prune,
+            diff=diff,
+            accept_breaking=accept_breaking,
         )
     )
 

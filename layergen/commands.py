@@ -37,18 +37,28 @@ def spec_files(paths: list[Path], project: Project) -> list[Path]:
     return list(unique.values())
 
 
-def new(paths, *, layers_dir=None, tests_dir=None, package=None, conflicts=ConflictMode.report, prune=False, diff=False):
+def new(
+    paths,
+    *,
+    layers_dir=None,
+    tests_dir=None,
+    package=None,
+    conflicts=ConflictMode.report,
+    prune=False,
+    diff=False,
+    accept_breaking=False,
+):
     """Generate or update each spec's layer and test, keeping hand edits."""
     project = find_project().with_overrides(layers=layers_dir, tests=tests_dir, package=package)
     manifest = Manifest.load(project.root)
-    plan = plan_updates(spec_files(paths, project), project, manifest, prune=prune)
+    plan = plan_updates(spec_files(paths, project), project, manifest, prune=prune, accept_breaking=accept_breaking)
     if diff:
         for file in plan.all_files():
             if file.before != file.after:
                 typer.echo(unified_diff(file, project), nl=False)
     else:
         apply_updates(plan, project, manifest, conflicts)
-    _report(plan, project, dry_run=diff, conflicts=conflicts)
+    _report(plan, project, dry_run=diff, accepted=accept_breaking)
     return plan.errors + _conflict_failures(plan, project)
 
 
@@ -66,7 +76,10 @@ def check(paths, *, accept_breaking=False) -> int:
         for change in update.compat:
             if change.breaking and not accept_breaking:
                 stale = True
-                typer.echo(f"{update.key}: weights.{change.weight}: breaking: {change.message}")
+                typer.echo(
+                    f"{update.key}: weights.{change.weight}: breaking: {change.message} "
+                    "(accept it with `layergen new --accept-breaking`)"
+                )
     for error in plan.errors:
         _print_problems(error)
     if plan.errors:
@@ -99,16 +112,25 @@ _SHOWN = {
 }
 
 
-def _report(plan: Plan, project: Project, *, dry_run: bool, conflicts: ConflictMode) -> None:
+def _report(plan: Plan, project: Project, *, dry_run: bool, accepted: bool) -> None:
     prefix = "would be " if dry_run else ""
     for update in plan.updates:
         for file in update.files:
             if file.status in _SHOWN and not (dry_run and file.status in (Status.UNCHANGED, Status.KEPT)):
                 typer.echo(f"{prefix}{_SHOWN[file.status]} {project.display(file.path)}")
         for change in update.compat:
-            label = "breaking" if change.breaking else "note"
-            color = "yellow" if change.breaking else None
-            typer.secho(f"{update.key}: weights.{change.weight}: {label}: {change.message}", fg=color, err=change.breaking)
+            if not change.breaking:
+                typer.echo(f"{update.key}: weights.{change.weight}: note: {change.message}")
+            elif accepted:
+                typer.echo(f"{update.key}: weights.{change.weight}: breaking, accepted: {change.message}")
+            else:
+                typer.secho(f"{update.key}: weights.{change.weight}: breaking: {change.message}", fg="yellow", err=True)
+        if not accepted and any(c.breaking for c in update.compat):
+            typer.secho(
+                f"{update.key}: `layergen check` fails until you accept this with `layergen new --accept-breaking`",
+                fg="yellow",
+                err=True,
+            )
     for orphan in plan.orphans:
         for file in orphan.files:
             name = project.display(file.path)

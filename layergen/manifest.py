@@ -34,6 +34,8 @@ class WeightRecord:
 @dataclass
 class SpecRecord:
     class_name: str
+    # The weights that checkpoints saved so far have: the current spec's, unless a change
+    # that breaks loading them is still waiting to be accepted.
     weights: dict[str, WeightRecord]
     files: dict[str, str]  # posix path relative to the project root -> generated text
 

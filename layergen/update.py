@@ -86,7 +86,9 @@ class Plan:
             yield from update.files
 
 
-def plan_updates(spec_paths: list[Path], project: Project, manifest: Manifest, *, prune: bool = False) -> Plan:
+def plan_updates(
+    spec_paths: list[Path], project: Project, manifest: Manifest, *, prune: bool = False, accept_breaking: bool = False
+) -> Plan:
     plan = Plan()
     claimed: dict[Path, Path] = {}
     deleted = {key for key in manifest.records if not (project.root / key).is_file()}
@@ -105,14 +107,16 @@ def plan_updates(spec_paths: list[Path], project: Project, manifest: Manifest, *
             )
             continue
         claimed.update({f.path: spec for f in generation.files})
-        plan.updates.append(_plan_spec(generation, project, manifest, deleted))
+        plan.updates.append(_plan_spec(generation, project, manifest, deleted, accept_breaking))
     adopted = {u.replaces for u in plan.updates if u.replaces}
     for key in sorted(deleted - adopted):
         plan.orphans.append(_plan_orphan(key, manifest.records[key], project, prune))
     return plan
 
 
-def _plan_spec(generation: Generation, project: Project, manifest: Manifest, deleted: set[str]) -> SpecUpdate:
+def _plan_spec(
+    generation: Generation, project: Project, manifest: Manifest, deleted: set[str], accept_breaking: bool
+) -> SpecUpdate:
     key = project.display(generation.spec_path)
     update = SpecUpdate(generation.spec_path, key)
     previous = manifest.records.get(key)
@@ -125,10 +129,15 @@ def _plan_spec(generation: Generation, project: Project, manifest: Manifest, del
         base = previous.files.get(project.display(file.path)) if previous else None
         update.files.append(_plan_file(file.path, base, read_text(file.path), file.content))
     weights = _weight_records(generation)
+    baseline = weights
     if previous is not None:
         update.compat = compare_weights(previous.weights, weights)
+        if any(c.breaking for c in update.compat) and not accept_breaking:
+            # The manifest keeps the weights old checkpoints have until a breaking change
+            # is accepted, so `layergen check` keeps failing on it after regeneration too.
+            baseline = previous.weights
     update.record = SpecRecord(
-        generation.model.class_name, weights, {project.display(f.path): f.content for f in generation.files}
+        generation.model.class_name, baseline, {project.display(f.path): f.content for f in generation.files}
     )
     return update
 

@@ -323,6 +323,16 @@ def test_a_renamed_weight_loads_with_renamed_from_and_is_reported_without(projec
     ) in result.stdout
     assert cli("check", "--accept-breaking").exit_code == 1, "the files are still out of date"
 
+    # Regenerating does not make the break go away: check fails until it is accepted.
+    result = cli("new")
+    assert result.exit_code == 0
+    assert "`layergen check` fails until you accept this with `layergen new --accept-breaking`" in result.stderr
+    result = cli("check")
+    assert result.exit_code == 1
+    assert "weights.first: breaking: weight 'first' was removed" in result.stdout
+    assert cli("check", "--accept-breaking").exit_code == 0
+
+    # Saying what the rename was is the better answer than accepting the break.
     spec.write_text(SCALES.replace("first: {", "gain: {renamed_from: first, ").replace("self.first", "self.gain"))
     result = cli("new")
     assert result.exit_code == 0, result.output
@@ -343,6 +353,19 @@ def test_an_added_weight_is_noted_and_keeps_its_initial_value(project, tmp_path)
     with pytest.warns(UserWarning, match="has no value for weight 'third'; it keeps its initial value"):
         values = load_checkpoint(project, tmp_path / "before.weights.h5")
     assert values == {"first": [1.0, 2.0, 3.0], "second": [7.0, 8.0, 9.0], "third": [0.0, 0.0, 0.0]}
+
+
+def test_an_accepted_break_stops_failing_the_check(project):
+    spec = project / "specs" / "two.yaml"
+    spec.write_text(SCALES)
+    assert cli("new").exit_code == 0
+    spec.write_text(SCALES.replace("  second: {shape: [features], initializer: ones, role: frozen}\n", "").replace(" + self.second", ""))
+    assert cli("new").exit_code == 0
+    assert cli("check").exit_code == 1
+    result = cli("new", "--accept-breaking")
+    assert result.exit_code == 0
+    assert "weights.second: breaking, accepted: weight 'second' was removed" in result.stdout
+    assert cli("check").exit_code == 0
 
 
 def test_a_reshaped_weight_is_breaking(project):
