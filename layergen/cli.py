@@ -102,6 +102,16 @@ def check(
 
 
 @app.command()
+def schema():
+    """Print the JSON Schema of spec files (for editors: `# yaml-language-server: $schema=...`)."""
+    import json
+
+    from layergen.spec import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2))
+
+
+@app.command()
 def init(
     specs: Annotated[str, typer.Option(help="Spec folder.")] = "specs",
     layers: Annotated[str, typer.Option(help="Folder of generated layer modules.")] = "layers",

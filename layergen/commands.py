@@ -6,6 +6,7 @@ problems is reported and nothing is written for it; the other specs are still ha
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -14,7 +15,7 @@ from layergen.errors import LayergenError, Problem
 from layergen.generate import build_model
 from layergen.manifest import Manifest
 from layergen.project import Project, find_project
-from layergen.writing import write_atomically
+from layergen.writing import read_text, write_atomically
 from layergen.update import ConflictMode, Plan, SpecUpdate, Status, apply_updates, plan_updates, side_file, unified_diff
 
 
@@ -58,6 +59,8 @@ def new(
                 typer.echo(unified_diff(file, project), nl=False)
     else:
         apply_updates(plan, project, manifest, conflicts)
+        if (project.root / SCHEMA_PATH).is_file() and write_schema(project.root):
+            typer.echo(f"updated {SCHEMA_PATH.as_posix()}")
     _report(plan, project, dry_run=diff, accepted=accept_breaking)
     return plan.errors + _conflict_failures(plan, project)
 
@@ -198,6 +201,21 @@ def _print_problems(error: LayergenError) -> None:
 
 
 STARTER_SPEC = "scaled_dense.yaml"
+SCHEMA_PATH = Path(".layergen") / "spec.schema.json"
+
+
+def write_schema(root: Path) -> bool:
+    """Write the spec format's JSON Schema for editors; only when its content changed."""
+    import json
+
+    from layergen.spec import json_schema
+
+    path = root / SCHEMA_PATH
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    if read_text(path) == text:
+        return False
+    write_atomically(path, text)
+    return True
 
 
 def init(root: Path, *, specs: str, layers: str, tests: str, package: str | None) -> list[str]:
@@ -218,8 +236,12 @@ def init(root: Path, *, specs: str, layers: str, tests: str, package: str | None
     write_atomically(pyproject, (text.rstrip("\n") + "\n\n" if text.strip() else "") + section)
     shown = [f"{'updated' if text else 'wrote'} pyproject.toml ([tool.layergen])"]
     starter = root / specs / STARTER_SPEC
+    write_schema(root)
+    shown.append(f"wrote {SCHEMA_PATH.as_posix()} (the spec format, for editors)")
     if not starter.exists():
-        write_atomically(starter, (builtin_template_dir() / "starter_spec.yaml").read_text(encoding="utf-8"))
+        schema_link = Path(os.path.relpath(root / SCHEMA_PATH, starter.parent)).as_posix()
+        text = (builtin_template_dir() / "starter_spec.yaml").read_text(encoding="utf-8")
+        write_atomically(starter, f"# yaml-language-server: $schema={schema_link}\n{text}")
         shown.append(f"wrote {Path(specs, STARTER_SPEC).as_posix()}")
     for folder in (layers, tests):
         (root / folder).mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ from typing import Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from layergen.errors import LayergenError
-from layergen.vocabulary import closest
+from layergen.vocabulary import closest, load
 from layergen.yaml_source import SpecSource
 
 ArgumentType = Literal[
@@ -31,12 +31,12 @@ class _Model(BaseModel):
 class ArgumentSpec(_Model):
     """A constructor argument of the layer."""
 
-    type: ArgumentType
-    default: Any = None  # absent means required (see `required`)
-    min: Union[int, float, None] = None
-    max: Union[int, float, None] = None
-    choices: Union[list[str], None] = Field(default=None, min_length=1)
-    doc: str = ""
+    type: ArgumentType = Field(description="What values the argument takes.")
+    default: Any = Field(default=None, description="Default value; without one the argument is required.")
+    min: Union[int, float, None] = Field(default=None, description="Smallest valid value (numbers, list elements).")
+    max: Union[int, float, None] = Field(default=None, description="Largest valid value (numbers, list elements).")
+    choices: Union[list[str], None] = Field(default=None, min_length=1, description="The valid values of a str argument.")
+    doc: str = Field(default="", description="Its entry in the class docstring's Args.")
 
     @property
     def required(self) -> bool:
@@ -46,25 +46,25 @@ class ArgumentSpec(_Model):
 class InputSpec(_Model):
     """One input tensor of `call`."""
 
-    shape: list[ShapeItem]
-    dtype: str = "float"  # "float" (the compute dtype), "int" (int32), or a Keras dtype name
-    min: ShapeItem = 0  # integer inputs: the smallest valid value
-    max: Union[ShapeItem, None] = None  # integer inputs: values are below this bound
-    doc: str = ""
+    shape: list[ShapeItem] = Field(description="Symbolic shape, e.g. [batch, ..., input_dim].")
+    dtype: str = Field(default="float", description='"float" (the compute dtype), "int" (int32), or a Keras dtype.')
+    min: ShapeItem = Field(default=0, description="Integer inputs: the smallest valid value.")
+    max: Union[ShapeItem, None] = Field(default=None, description="Integer inputs: values stay below this, e.g. vocab_size.")
+    doc: str = Field(default="", description="Its entry in the class docstring's Call arguments.")
 
 
 class WeightSpec(_Model):
     """A weight created in `build` with `add_weight`."""
 
-    shape: list[ShapeItem]
-    role: Role = "trainable"
-    initializer: Union[KerasObject, None] = None
-    regularizer: Union[KerasObject, None] = None
-    constraint: Union[KerasObject, None] = None
-    dtype: Union[str, None] = None  # default: the layer's variable dtype
-    initial_value: Union[str, None] = None  # an `array` argument holding the starting values
-    renamed_from: Union[str, list[str], None] = None  # earlier names, so old checkpoints still load
-    doc: str = ""
+    shape: list[ShapeItem] = Field(description="Shape from arguments and input dimensions, e.g. [input_dim, units].")
+    role: Role = Field(default="trainable", description="trainable, frozen (never changes) or state (updated by call).")
+    initializer: Union[KerasObject, None] = Field(default=None, description="A Keras initializer name, or {name: ..., arg: value}.")
+    regularizer: Union[KerasObject, None] = Field(default=None, description="A Keras regularizer (trainable weights).")
+    constraint: Union[KerasObject, None] = Field(default=None, description="A Keras constraint (trainable weights).")
+    dtype: Union[str, None] = Field(default=None, description="Default: the layer's variable dtype.")
+    initial_value: Union[str, None] = Field(default=None, description="An `array` argument holding a frozen weight's values.")
+    renamed_from: Union[str, list[str], None] = Field(default=None, description="Earlier names, so old checkpoints still load.")
+    doc: str = Field(default="", description="Added to the docstring entry of its initializer argument.")
 
     @property
     def earlier_names(self) -> tuple[str, ...]:
@@ -76,17 +76,17 @@ class WeightSpec(_Model):
 class ConstantSpec(_Model):
     """A fixed value that is not a weight: a constructor argument kept in the config."""
 
-    value: Union[int, float, bool, list[Any]]
-    dtype: str = "float"  # "float" means the layer's compute dtype
-    doc: str = ""
+    value: Union[int, float, bool, list[Any]] = Field(description="The default: a number or nested list of numbers.")
+    dtype: str = Field(default="float", description='"float" (the compute dtype) or a Keras dtype.')
+    doc: str = Field(default="", description="Its entry in the class docstring's Args.")
 
 
 class TestSpec(_Model):
     """Concrete sizes for the generated test."""
 
-    arguments: dict[str, Any] = Field(default_factory=dict)
-    dimensions: dict[str, int] = Field(default_factory=dict)
-    batch_size: int = Field(default=2, ge=1)
+    arguments: dict[str, Any] = Field(default_factory=dict, description="Argument and constant values for the test.")
+    dimensions: dict[str, int] = Field(default_factory=dict, description="Sizes of named input dimensions.")
+    batch_size: int = Field(default=2, ge=1, description="Batch size of the test inputs.")
 
 
 def _default_inputs() -> dict[str, InputSpec]:
@@ -94,19 +94,46 @@ def _default_inputs() -> dict[str, InputSpec]:
 
 
 class LayerSpec(_Model):
-    """A whole layer spec file."""
+    """A layergen spec: one Keras layer, its arguments, weights, constants and computation."""
 
-    layer: str
-    summary: str
-    description: str = ""
-    package: Union[str, None] = None
-    arguments: dict[str, ArgumentSpec] = Field(default_factory=dict)
-    inputs: dict[str, InputSpec] = Field(default_factory=_default_inputs)
-    weights: dict[str, WeightSpec] = Field(default_factory=dict)
-    constants: dict[str, ConstantSpec] = Field(default_factory=dict)
-    call: str
-    output_shape: list[ShapeItem]
-    test: TestSpec = Field(default_factory=TestSpec)
+    layer: str = Field(description="The class name, e.g. LinearLayer.")
+    summary: str = Field(description="One line: the first line of the class docstring.")
+    description: str = Field(default="", description="More paragraphs for the class docstring.")
+    package: Union[str, None] = Field(default=None, description="register_keras_serializable package.")
+    arguments: dict[str, ArgumentSpec] = Field(default_factory=dict, description="Constructor arguments, in order.")
+    inputs: dict[str, InputSpec] = Field(default_factory=_default_inputs, description="Inputs of call, in order.")
+    weights: dict[str, WeightSpec] = Field(default_factory=dict, description="Weights made in build, in order.")
+    constants: dict[str, ConstantSpec] = Field(default_factory=dict, description="Fixed values kept in the config.")
+    call: str = Field(description="The body of call: inputs by name, weights as self.<name>, constants by name.")
+    output_shape: list[ShapeItem] = Field(description="Symbolic output shape, e.g. [batch, ..., units].")
+    test: TestSpec = Field(default_factory=TestSpec, description="Concrete sizes for the generated test.")
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a spec, from the models above plus Keras's vocabulary as enums."""
+    vocab = load()
+    schema = LayerSpec.model_json_schema()
+    schema.pop("title", None)
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "layergen layer spec", **schema}
+    weight = schema["$defs"]["WeightSpec"]["properties"]
+    for kind in ("initializer", "regularizer", "constraint"):
+        names = sorted(vocab.objects[kind])
+        weight[kind]["anyOf"] = [
+            {"type": "string", "enum": names},
+            {
+                "type": "object",
+                "properties": {"name": {"type": "string", "enum": names}},
+                "required": ["name"],
+                "additionalProperties": {"type": ["number", "string", "boolean", "array", "null"]},
+            },
+            {"type": "null"},
+        ]
+    dtypes = sorted(vocab.dtypes)
+    weight["dtype"]["anyOf"] = [{"type": "string", "enum": dtypes}, {"type": "null"}]
+    numeric = [d for d in dtypes if d.startswith(("float", "bfloat", "int", "uint"))]
+    schema["$defs"]["InputSpec"]["properties"]["dtype"]["enum"] = ["float", "int", *numeric]
+    schema["$defs"]["ConstantSpec"]["properties"]["dtype"]["enum"] = ["float", *dtypes]
+    return schema
 
 
 def parse_layer_spec(source: SpecSource) -> LayerSpec:
