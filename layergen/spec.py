@@ -146,6 +146,15 @@ def parse_layer_spec(source: SpecSource) -> LayerSpec:
         raise LayergenError(_problems(source, exc)) from None
 
 
+# Fields people reach for from Keras habits, and what the spec says instead.
+_FIELD_HINTS = {
+    "trainable": "a weight's `role` says it: trainable, frozen or state",
+    "non_trainable": "a weight's `role` says it: trainable, frozen or state",
+    "frozen": "a weight's `role` says it: trainable, frozen or state",
+    "init": "did you mean 'initializer'?",
+    "value": "a weight's starting value is its `initializer` (e.g. {name: constant, value: 1.0}), or `initial_value`",
+}
+
 _TYPE_NAMES = {
     "int_type": "an integer",
     "float_type": "a number",
@@ -169,6 +178,9 @@ def _problems(source: SpecSource, exc: ValidationError):
             parent_model = _model_at(loc[:-1])
             suggestion = closest(str(loc[-1]), parent_model.model_fields) if parent_model else None
             hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
+            alias = closest(str(loc[-1]), _FIELD_HINTS) if parent_model is WeightSpec else None
+            if alias and not suggestion:
+                hint = f" ({_FIELD_HINTS[alias]})"
             allowed = ", ".join(parent_model.model_fields) if parent_model else ""
             message = f"unknown field '{loc[-1]}'{hint}" + (f"; expected one of: {allowed}" if not hint and allowed else "")
             problems.append(source.problem(loc, message, key=True))

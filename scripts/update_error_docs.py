@@ -1,0 +1,78 @@
+"""Rewrite docs/errors.md: every error of tests/error_catalog.py with the message layergen
+really prints for it (each case is run through the CLI here).
+
+    .venv/bin/python scripts/update_error_docs.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from error_catalog import CASES, TITLES  # noqa: E402
+
+from layergen.cli import app  # noqa: E402
+
+HEADER = """\
+# Errors
+
+Every problem with a spec is one line on standard error:
+
+```
+FILE:LINE:COLUMN: FIELD: MESSAGE
+```
+
+`FIELD` is the path of the field in the spec (`weights.kernel.shape[1]`); the line and
+column point at it, or at its key. Where a name is misspelt and a valid one is close, the
+message says `(did you mean '...'?)`. All the problems of a spec are reported together,
+as far as the spec can be read: YAML syntax errors stop reading at the first one, and the
+meaning of fields is checked once their structure is right. Nothing is written for a spec
+with problems; other specs given in the same command are still generated.
+
+## Exit codes
+
+| code | `new`, `validate`, `init` | `check` |
+|---|---|---|
+| 0 | done | every generated file is current |
+| 1 | a spec has problems, a merge has conflicts, or a file could not be written | a generated file is out of date, left over, or a spec change breaks old checkpoints |
+| 2 | the command line is wrong (unknown option, ...) | a spec has problems, or the command line is wrong |
+
+## Messages
+
+Each row is a real run of `layergen new demo.yaml` on a spec with that one mistake
+(see `tests/error_catalog.py`; `scripts/update_error_docs.py` rewrites this table).
+
+| mistake | message |
+|---|---|
+"""
+
+
+def render() -> str:
+    rows = []
+    runner = CliRunner()
+    with tempfile.TemporaryDirectory() as folder:
+        here = os.getcwd()
+        os.chdir(folder)
+        try:
+            for case in CASES:
+                text, _ = case.values
+                Path("demo.yaml").write_text(text)
+                result = runner.invoke(app, ["validate", "demo.yaml"])
+                message = result.stderr.strip().splitlines()[0]
+                rows.append(f"| {TITLES[case.id]} | ``{message.replace('|', '&#124;')}`` |")
+        finally:
+            os.chdir(here)
+    return HEADER + "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    target = REPO / "docs" / "errors.md"
+    target.write_text(render())
+    print(f"wrote {target}")
