@@ -169,7 +169,7 @@ _TYPE_NAMES = {
 def _problems(source: SpecSource, exc: ValidationError):
     by_location: dict[tuple, list[dict]] = {}
     for error in exc.errors():
-        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        loc = _data_path(source.data, error["loc"], missing=error["type"] in ("missing", "extra_forbidden"))
         by_location.setdefault(loc, []).append(error)
     problems = []
     for loc, errors in by_location.items():
@@ -201,9 +201,25 @@ def _problems(source: SpecSource, exc: ValidationError):
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
-def _is_union_tag(part) -> bool:
-    # pydantic adds the union member's type to the location ("str", "dict[str,any]", ...).
-    return isinstance(part, str) and (part in {"str", "int", "float", "bool", "none"} or "[" in part or part.startswith("function-"))
+def _data_path(data, loc, *, missing: bool) -> tuple:
+    """The path into the spec's data that a pydantic error location names.
+
+    pydantic also puts the tried union member into locations (`"str"`, `"dict[str,any]"`);
+    those parts match nothing in the data and are dropped. A missing or unknown field is
+    the last part, kept even though the data may not hold it.
+    """
+    path, current = [], data
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(current, dict) and part in current:
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            path.append(part)
+            current = current[part]
+        elif last and missing:
+            path.append(part)
+    return tuple(path)
 
 
 def _model_at(loc: tuple):

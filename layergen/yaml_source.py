@@ -106,8 +106,14 @@ def parse_spec_text(text: str, file: str) -> SpecSource:
             message = f"{exc.context}, {message}"
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise LayergenError(Problem(file, f"invalid YAML: {message}", "", line, column)) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        message = f"invalid YAML: the character U+{ord(character):04X} is not allowed in YAML text"
+        raise LayergenError(Problem(file, message, "", line, column)) from None
     except yaml.YAMLError as exc:
-        raise LayergenError.plain(file, f"invalid YAML: {exc}") from None
+        raise LayergenError.plain(file, f"invalid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise LayergenError.plain(file, f"spec is nested too deeply (a spec needs at most {MAX_DEPTH} levels)") from None
     raise LayergenError(Problem(file, "spec is empty", "", 1, 1))

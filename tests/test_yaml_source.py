@@ -59,3 +59,9 @@ def test_non_utf8_is_refused(tmp_path):
     spec.write_bytes("summary: caf\xe9\n".encode("latin-1"))
     with pytest.raises(LayergenError, match="not UTF-8"):
         read_spec(spec)
+
+
+def test_a_character_yaml_refuses_is_located():
+    with pytest.raises(LayergenError) as caught:
+        parse_spec_text("layer: A\nsummary: a\x08b\n", "a.yaml")
+    assert str(caught.value) == "a.yaml:2:11: invalid YAML: the character U+0008 is not allowed in YAML text"

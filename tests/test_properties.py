@@ -1,0 +1,305 @@
+"""Property-based tests: thousands of specs, valid and broken, through the real pipeline.
+
+- every accepted spec renders to code that compiles, is black-clean, imports, and builds
+  a layer whose config round-trips;
+- every rejected spec gets located one-line errors and never a traceback;
+- no text from a spec reaches the generated module outside a string literal or comment.
+"""
+
+import io
+import json
+import keyword
+import math
+import tokenize
+
+import black
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from layergen.analyze import _name_problem, analyze, snake_case
+from layergen.errors import LayergenError
+from layergen.render import render
+from layergen.spec import parse_layer_spec
+from layergen.vocabulary import load
+from layergen.yaml_source import parse_spec_text
+
+MARK = "QQmarkQQ"  # put in every free text of a spec, to find where it lands
+VOCAB = load()
+FAST = settings(max_examples=2500, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+SLOW = settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+
+# -- strategies ------------------------------------------------------------------------------
+
+nasty_text = (
+    st.lists(
+        st.one_of(
+            st.characters(blacklist_categories=("Cc", "Cs")),
+            st.sampled_from(['"""', "'''", "\\", '"', "'", "\n", "{", "}", "#", "é", "字", "\u2028"]),
+        ),
+        max_size=30,
+    )
+    .map("".join)
+    .map(lambda text: f"{text}{MARK}{text[::-1]}")
+)
+
+names = (
+    st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True)
+    .filter(lambda n: _name_problem(n, VOCAB.layer_attributes) is None and not n.endswith("_shape"))
+)
+class_names = st.from_regex(r"[A-Z][a-z]{1,8}(?:[A-Z][a-z]{1,6})?", fullmatch=True).filter(
+    lambda n: not keyword.iskeyword(n) and n not in dir(__builtins__)
+)
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def argument(draw):
+    kind = draw(st.sampled_from(["int", "float", "bool", "str", "choice", "list[int]", "list[str]"]))
+    doc = draw(nasty_text)
+    if kind == "int":
+        low = draw(st.integers(0, 5))
+        return {"type": "int", "min": low, "default": draw(st.integers(low, low + 10)), "doc": doc}
+    if kind == "float":
+        return {"type": "float", "default": draw(finite), "doc": doc}
+    if kind == "bool":
+        return {"type": "bool", "default": draw(st.booleans()), "doc": doc}
+    if kind == "str":
+        return {"type": "str", "default": draw(nasty_text), "doc": doc}
+    if kind == "choice":
+        choices = draw(st.lists(nasty_text, min_size=1, max_size=3, unique=True))
+        return {"type": "str", "choices": choices, "default": draw(st.sampled_from(choices)), "doc": doc}
+    if kind == "list[int]":
+        return {"type": "list[int]", "default": draw(st.lists(st.integers(-3, 3), max_size=3)), "doc": doc}
+    return {"type": "list[str]", "default": draw(st.lists(nasty_text, max_size=2)), "doc": doc}
+
+
+@st.composite
+def valid_spec(draw):
+    """A spec of an element-wise layer: weights of shape [features] or [], any arguments."""
+    taken = set()
+
+    def fresh_name():
+        name = draw(names.filter(lambda n: n not in taken and not any(n.startswith(t + "_") or t.startswith(n + "_") for t in taken)))
+        taken.add(name)
+        return name
+
+    input_name, dim = fresh_name(), fresh_name()
+    arguments = {fresh_name(): draw(argument()) for _ in range(draw(st.integers(0, 3)))}
+    weights = {}
+    for _ in range(draw(st.integers(0, 3))):
+        name = fresh_name()
+        taken.update({f"{name}_initializer", f"{name}_regularizer", f"{name}_constraint"})
+        role = draw(st.sampled_from(["trainable", "frozen"]))
+        weight = {"shape": draw(st.sampled_from([[dim], []])), "role": role, "doc": draw(nasty_text)}
+        weight["initializer"] = draw(
+            st.one_of(
+                st.sampled_from(["zeros", "ones", "glorot_uniform", "RandomNormal"]),
+                st.builds(lambda v: {"name": "constant", "value": v}, finite),
+                st.builds(lambda s: {"name": "random_normal", "stddev": s}, st.floats(0.01, 2)),
+            )
+        )
+        if role == "trainable" and draw(st.booleans()):
+            weight["regularizer"] = {"name": "l2", "l2": draw(st.floats(0, 1))}
+        weights[name] = weight
+    constants = {}
+    for _ in range(draw(st.integers(0, 2))):
+        constants[fresh_name()] = {"value": draw(st.one_of(finite, st.lists(finite, min_size=1, max_size=3))), "doc": draw(nasty_text)}
+    body = [f"outputs = {input_name}"]
+    body += [f"outputs = outputs * self.{w}" for w in weights]
+    body += [f"outputs = outputs + ops.sum({c})" for c in constants]
+    body.append(f"note = {draw(nasty_text)!r}  # {MARK} a comment may hold spec text")
+    body.append("return outputs")
+    spec = {
+        "layer": draw(class_names),
+        "summary": "S " + draw(nasty_text),
+        "description": draw(nasty_text),
+        "arguments": arguments,
+        "inputs": {input_name: {"shape": ["batch", "...", dim], "doc": draw(nasty_text)}},
+        "weights": weights,
+        "constants": constants,
+        "call": "\n".join(body) + "\n",
+        "output_shape": ["batch", "...", dim],
+    }
+    return spec
+
+
+def to_yaml(spec) -> str:
+    return yaml.safe_dump(spec, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def build(text: str):
+    """Steps 1-3 of the pipeline on spec text: the render model, or a LayergenError."""
+    source = parse_spec_text(text, "prop.yaml")
+    spec = parse_layer_spec(source)
+    model = analyze(spec, source, module_name=snake_case(spec.layer), spec_path="prop.yaml", default_package="prop")
+    model.layer_import = f"layers.{model.module_name}"
+    return model
+
+
+def generate(text: str):
+    model = build(text)
+    return model, render(model, "layer"), render(model, "test")
+
+
+def assert_spec_text_only_in_strings(code: str):
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if MARK in token.string:
+            assert token.type in (tokenize.STRING, tokenize.COMMENT), f"spec text reached code: {token}"
+
+
+# -- properties -------------------------------------------------------------------------------
+
+
+@SLOW
+@given(valid_spec())
+def test_accepted_specs_give_code_that_compiles_is_black_clean_and_imports(spec):
+    text = to_yaml(spec)
+    try:
+        model, layer_code, test_code = generate(text)
+    except LayergenError as exc:
+        raise AssertionError(f"a valid spec was refused: {exc}\n{text}") from None
+    for code in (layer_code, test_code):
+        compile(code, "generated.py", "exec")
+        assert black.format_str(code, mode=black.Mode()) == code
+        assert_spec_text_only_in_strings(code)
+    namespace = {"__name__": f"prop_{model.module_name}"}
+    exec(compile(layer_code, "generated.py", "exec"), namespace)
+    layer_class = namespace[model.class_name]
+    assert layer_class.__doc__.startswith(spec["summary"].strip().split()[0])
+    layer = layer_class(**{name: eval(code, {}) for name, code in model.test.init_kwargs})  # literals only
+    config = json.loads(json.dumps(layer.get_config()))
+    for name, argument in spec["arguments"].items():
+        if name not in dict(model.test.init_kwargs):
+            assert config[name] == argument["default"], name
+    assert layer_class.from_config(config).get_config() == config
+
+
+@FAST
+@given(valid_spec(), st.data())
+def test_broken_specs_get_located_errors_and_no_traceback(spec, data):
+    mutation = data.draw(st.sampled_from(MUTATIONS))
+    text = mutation(spec, data)
+    try:
+        build(text)
+    except LayergenError as exc:
+        for problem in exc.problems:
+            assert problem.file == "prop.yaml"
+            assert problem.line is not None and problem.line >= 1, str(problem)
+            assert "\n" not in str(problem)
+            assert str(problem).startswith(f"prop.yaml:{problem.line}")
+
+
+@FAST
+@given(st.text(max_size=200))
+def test_any_text_is_a_spec_or_a_located_error(text):
+    try:
+        build(text)
+    except LayergenError as exc:
+        assert all("\n" not in str(p) and str(p).startswith("prop.yaml") for p in exc.problems)
+
+
+# Each takes a valid spec (a dict) and returns YAML text with something wrong in it.
+
+
+def _set(path, value):
+    def mutate(spec, data):
+        target = spec
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+        return to_yaml(spec)
+
+    return mutate
+
+
+def _rename_first(section, new_name):
+    def mutate(spec, data):
+        items = list(spec[section].items())
+        if items:
+            spec[section] = {new_name: items[0][1], **dict(items[1:])}
+        else:
+            spec[section] = {new_name: {"type": "int", "default": 1}}
+        return to_yaml(spec)
+
+    return mutate
+
+
+def _drop(field):
+    def mutate(spec, data):
+        spec.pop(field)
+        return to_yaml(spec)
+
+    return mutate
+
+
+def _typo_in_weight(field, value):
+    def mutate(spec, data):
+        weights = spec["weights"] or {"extra": {"shape": []}}
+        next(iter(weights.values()))[field] = value
+        spec["weights"] = weights
+        return to_yaml(spec)
+
+    return mutate
+
+
+def _garble_text(spec, data):
+    text = to_yaml(spec)
+    position = data.draw(st.integers(0, len(text)))
+    return text[:position] + data.draw(st.sampled_from(["[", "]", ":", "{", "- ", "\t", "&a", "*b", "!!python/object "])) + text[position:]
+
+
+MUTATIONS = [
+    _drop("layer"),
+    _drop("summary"),
+    _drop("call"),
+    _drop("output_shape"),
+    _set(("layer",), "not a class"),
+    _set(("layer",), "ValueError"),
+    _set(("summary",), ""),
+    _set(("call",), "return (\n"),
+    _set(("call",), "x = 1\n"),
+    _set(("call",), "import os\nreturn os\n"),
+    _set(("output_shape",), ["...", "unknown"]),
+    _set(("output_shape",), ["batch", "nope"]),
+    _set(("unknown_field",), 1),
+    _set(("inputs",), {}),
+    _set(("arguments", "int"), {"type": "int", "default": 1}),
+    _set(("arguments", "weights"), {"type": "int", "default": 1}),
+    _set(("arguments", "kwargs"), {"type": "int", "default": 1}),
+    _set(("arguments", "bad"), {"type": "integer"}),
+    _set(("arguments", "bad"), {"type": "float", "default": math.inf}),
+    _set(("arguments", "bad"), {"type": "int", "default": "three"}),
+    _set(("arguments", "bad"), {"type": "str", "choices": []}),
+    _set(("constants", "bad"), {"value": "text"}),
+    _set(("constants", "bad"), {"value": [[1.0], [1.0, 2.0]]}),
+    _set(("weights", "bad"), {"shape": ["nowhere"]}),
+    _set(("weights", "bad"), {"shape": ["1 +"]}),
+    _set(("weights", "bad"), {"shape": [], "initializer": "glorot_unifrom"}),
+    _set(("weights", "bad"), {"shape": [], "initializer": {"name": "constant", "valu": 1}}),
+    _set(("weights", "bad"), {"shape": [], "role": "frozen", "regularizer": "l2"}),
+    _set(("weights", "bad"), {"shape": [], "dtype": "int32"}),
+    _set(("weights", "bad"), {"shape": [], "trainable": False}),
+    _rename_first("weights", "name"),
+    _rename_first("weights", "lambda"),
+    _rename_first("arguments", "trainable"),
+    _rename_first("inputs", "self"),
+    _typo_in_weight("initializer", "zeroes"),
+    _typo_in_weight("role", "frozn"),
+    _garble_text,
+]
+
+
+def test_hypothesis_is_not_vacuous():
+    """The broken-spec strategies really break specs (a property that cannot fail is no test)."""
+    spec = {
+        "layer": "Demo", "summary": "s", "arguments": {"n": {"type": "int", "default": 1}}, "inputs": {"x": {"shape": ["batch", "d"]}},
+        "weights": {"w": {"shape": ["d"]}}, "constants": {}, "call": "return x * self.w\n", "output_shape": ["batch", "d"],
+    }
+    refused = 0
+    for mutation in MUTATIONS[:-1]:
+        try:
+            build(mutation(json.loads(json.dumps(spec)), None))
+        except LayergenError:
+            refused += 1
+    assert refused == len(MUTATIONS) - 1
