@@ -14,6 +14,7 @@ import ast
 import builtins
 import io
 import itertools
+import json
 import keyword
 import re
 import textwrap
@@ -352,8 +353,12 @@ class _Analysis:
                 self._problem(path, f"required argument {name!r} must come before {optional_seen!r}, which has a default (arguments are in signature order)", key=True)
             if not arg.required:
                 optional_seen = optional_seen or name
-            checks = [] if arg.type == "array" else [_argument_check(name, arg)]
+            checks = [] if arg.type in ("array", "activation") else [_argument_check(name, arg)]
             store = "keras.ops.convert_to_numpy(" + name + ")" if arg.type == "array" else (f"list({name})" if arg.type.startswith("list") else name)
+            config = None if arg.type == "array" else f"self.{name}"
+            if arg.type == "activation":
+                # As Dense does: any name or callable Keras knows; saved by name.
+                store, config = f"keras.activations.get({name})", f"keras.activations.serialize(self.{name})"
             if arg.type == "array":
                 store = f"None if {name} is None else {store}"
             elif arg.type.startswith("list") and not arg.required and arg.default is None:
@@ -362,7 +367,7 @@ class _Analysis:
             if arg.type == "array":
                 doc += " Not saved in the config: a reloaded layer gets these values from its saved weights."
             if not arg.required:
-                doc += f" Defaults to `{_literal(arg.default)}`."
+                doc += f" Defaults to `{_doc_literal(arg.default)}`."
             args.append(
                 ConstructorArg(
                     name=name,
@@ -370,7 +375,7 @@ class _Analysis:
                     doc=doc,
                     checks=[c for c in checks if c],
                     store=store,
-                    config=None if arg.type == "array" else f"self.{name}",
+                    config=config,
                 )
             )
         return args
@@ -383,6 +388,10 @@ class _Analysis:
             self._problem(path + ("min",), f"min ({arg.min}) is greater than max ({arg.max})")
         if arg.choices is not None and arg.type != "str":
             self._problem(path + ("choices",), "`choices` apply to str arguments")
+        if arg.type == "activation" and not arg.required and arg.default is not None:
+            if arg.default not in self.vocab.activations:
+                self._unknown(path + ("default",), "activation", arg.default, self.vocab.activations)
+                return
         if arg.type == "array":
             if arg.required or arg.default is not None:
                 self._problem(path, "an array argument must have `default: null`: a layer rebuilt from its config gets the values from its saved weights")
@@ -885,6 +894,8 @@ def _requirement(arg: ArgumentSpec) -> str:
     if arg.choices is not None:
         return "one of " + ", ".join(repr(c) for c in arg.choices)
     element = arg.type.removeprefix("list[").removesuffix("]")
+    if element == "activation":
+        return "a Keras activation (a name such as \"relu\", or a callable)"
     noun = {"int": "integer", "float": "number", "bool": "boolean", "str": "string", "array": "array"}[element]
     if element == "int" and arg.min == 1 and arg.max is None:
         text = "a positive integer"
@@ -913,6 +924,8 @@ def _value_fits(arg: ArgumentSpec, value) -> bool:
         return False
     element = arg.type.removeprefix("list[").removesuffix("]")
     for v in items:
+        if element == "activation" and not isinstance(v, str):
+            return False
         if element == "int" and (not isinstance(v, int) or isinstance(v, bool)):
             return False
         if element == "float" and (not isinstance(v, (int, float)) or isinstance(v, bool)):
@@ -942,6 +955,8 @@ def _test_value(arg: ArgumentSpec, sizes):
         return float(low + high) / 2
     if arg.type == "bool":
         return True
+    if arg.type == "activation":
+        return "relu"
     if arg.type == "str":
         return arg.choices[0] if arg.choices else "value"
     single = _test_value(ArgumentSpec(type=arg.type.removeprefix("list[").removesuffix("]"), min=arg.min, max=arg.max), sizes)
@@ -1006,6 +1021,8 @@ def _other_value(arg: ArgumentSpec):
         return not default if isinstance(default, bool) else True
     if arg.choices:
         return next((c for c in arg.choices if c != default), None)
+    if arg.type == "activation":
+        return "tanh" if default != "tanh" else "relu"
     candidates = []
     if arg.type == "int" and isinstance(default, int):
         candidates = [default + 1, default - 1, default + 2]
@@ -1041,7 +1058,15 @@ def _as_list(value):
 
 
 def _describe_type(arg: ArgumentSpec) -> str:
-    return _requirement(arg).capitalize() + "."
+    text = _requirement(arg)
+    return text[0].upper() + text[1:] + "."
+
+
+def _doc_literal(value) -> str:
+    """A value as Keras's docstrings show it: strings in double quotes."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return _literal(value)
 
 
 def _literal(value) -> str:

@@ -15,7 +15,7 @@ from layergen.vocabulary import closest, load
 from layergen.yaml_source import SpecSource
 
 ArgumentType = Literal[
-    "int", "float", "bool", "str", "list[int]", "list[float]", "list[str]", "list[bool]", "array"
+    "int", "float", "bool", "str", "list[int]", "list[float]", "list[str]", "list[bool]", "activation", "array"
 ]
 Role = Literal["trainable", "frozen", "state"]
 ShapeItem = Union[int, str]
@@ -128,6 +128,7 @@ def json_schema() -> dict:
             },
             {"type": "null"},
         ]
+    schema["$defs"]["ArgumentSpec"]["properties"]["default"]["examples"] = sorted(vocab.activations)[:5]
     dtypes = sorted(vocab.dtypes)
     weight["dtype"]["anyOf"] = [{"type": "string", "enum": dtypes}, {"type": "null"}]
     numeric = [d for d in dtypes if d.startswith(("float", "bfloat", "int", "uint"))]

@@ -78,13 +78,13 @@ def format_path(path: Path_) -> str:
 def read_spec(path: Path, display_name: str | None = None) -> SpecSource:
     name = display_name or str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            # Never read more than the limit: a huge file costs no more memory than a big spec.
+            raw = handle.read(MAX_SPEC_BYTES + 1)
     except OSError as exc:
         raise LayergenError.plain(name, f"cannot read spec: {exc.strerror or exc}") from None
     if len(raw) > MAX_SPEC_BYTES:
-        raise LayergenError.plain(
-            name, f"spec is {len(raw):,} bytes; a layer spec may be at most {MAX_SPEC_BYTES:,}"
-        )
+        raise LayergenError.plain(name, f"spec is over {MAX_SPEC_BYTES:,} bytes; a layer spec is a page of YAML")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -193,6 +193,11 @@ CASES = [
         id="call-too-deep",
     ),
     pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  activation:\n    type: activation\n    default: rleu\n"),
+        "demo.yaml:9:14: arguments.activation.default: unknown activation 'rleu' (did you mean 'relu'?)",
+        id="unknown-activation",
+    ),
+    pytest.param(
         spec_with("  return outputs", "  import os\n  return outputs"),
         "demo.yaml:14:7: call: `call` must not import",
         id="call-imports",
@@ -235,5 +240,6 @@ TITLES = {
     "empty-choices": "choices: []",
     "division-by-zero": "A shape that divides by zero",
     "call-too-deep": "A call body too deep to compile",
+    "unknown-activation": "An activation Keras does not know",
     "call-imports": "An import in call",
 }

@@ -1,3 +1,6 @@
+import time
+import tracemalloc
+
 import pytest
 
 from layergen.errors import LayergenError
@@ -47,11 +50,18 @@ def test_deep_nesting_is_refused():
         parse_spec_text("a: " + "[" * 200 + "]" * 200 + "\n", "deep.yaml")
 
 
-def test_huge_file_is_refused_before_parsing(tmp_path):
+def test_a_10_mb_spec_is_refused_quickly_without_reading_it_all(tmp_path):
     spec = tmp_path / "huge.yaml"
-    spec.write_text("a: " + "x" * MAX_SPEC_BYTES + "\n")
-    with pytest.raises(LayergenError, match="at most"):
+    spec.write_text("a: [" + "1, " * 3_500_000 + "1]\n")
+    assert spec.stat().st_size > 10_000_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(LayergenError, match="is over 1,000,000 bytes"):
         read_spec(spec)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert time.perf_counter() - started < 1.0
+    assert peak < 3 * MAX_SPEC_BYTES
 
 
 def test_non_utf8_is_refused(tmp_path):
