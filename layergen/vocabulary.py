@@ -91,7 +91,6 @@ def snapshot_installed_keras() -> dict:
             table[alias] = {"class": name, "params": params}
         return table
 
-    layer_attributes = set(dir(keras.layers.Layer)) | set(vars(keras.layers.Layer()))
     return {
         "keras_version": keras.__version__,
         "initializers": classes(initializers, keras.initializers),
@@ -99,5 +98,17 @@ def snapshot_installed_keras() -> dict:
         "constraints": classes(constraints, keras.constraints),
         "activations": sorted(activations.ALL_OBJECTS_DICT),
         "dtypes": sorted(str(d) for d in dtypes.ALLOWED_DTYPES),
-        "layer_attributes": sorted(a for a in layer_attributes if not a.startswith("_")),
+        "layer_attributes": layer_attributes(),
     }
+
+
+def layer_attributes() -> list[str]:
+    """Public attribute names of `keras.layers.Layer` on the current backend (imports Keras).
+
+    They differ by backend: on PyTorch a Layer is also a `torch.nn.Module`, with
+    `parameters`, `train`, `eval`, ... The shipped snapshot holds the names of all three.
+    """
+    import keras
+
+    names = set(dir(keras.layers.Layer)) | set(vars(keras.layers.Layer()))
+    return sorted(name for name in names if not name.startswith("_"))

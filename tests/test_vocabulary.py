@@ -7,7 +7,16 @@ from layergen.vocabulary import load, snapshot_installed_keras
 def test_snapshot_matches_the_installed_keras():
     shipped = json.loads((REPO / "layergen" / "keras_vocabulary.json").read_text())
     live = snapshot_installed_keras()
-    assert shipped == live, "run `.venv/bin/python scripts/update_keras_vocabulary.py` after upgrading Keras"
+    update = "run `.venv/bin/python scripts/update_keras_vocabulary.py` after upgrading Keras"
+    # The attribute names also hold other backends' (torch.nn.Module's `parameters`, ...).
+    assert set(live.pop("layer_attributes")) <= set(shipped.pop("layer_attributes")), update
+    assert shipped == live, update
+
+
+def test_names_from_every_backend_are_reserved():
+    names = load().layer_attributes
+    assert {"parameters", "train", "eval", "state_dict", "forward"} <= names  # torch.nn.Module
+    assert {"weights", "trainable_weights", "add_weight", "dtype_policy"} <= names
 
 
 def test_vocabulary_has_what_specs_name():
