@@ -59,3 +59,10 @@ def test_init_points_editors_at_the_schema(tmp_path, monkeypatch):
     schema = json.loads((tmp_path / ".layergen" / "spec.schema.json").read_text())
     assert schema == json.loads(cli("schema").stdout)
     jsonschema.validate(yaml.safe_load(starter), schema)
+
+
+def test_the_repository_schema_file_is_current(validator):
+    on_disk = json.loads((REPO / ".layergen" / "spec.schema.json").read_text())
+    assert on_disk == validator.schema, "run `layergen new` (it refreshes .layergen/spec.schema.json)"
+    for spec in EXAMPLE_SPECS:
+        assert spec.read_text().startswith("# yaml-language-server: $schema=../../.layergen/spec.schema.json\n")
