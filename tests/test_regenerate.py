@@ -207,7 +207,7 @@ def test_check_mode_exit_codes(linear):
     edit(linear / "specs" / "linear.yaml", "summary:", "summary: [")
     result = cli("check")
     assert result.exit_code == 2
-    assert result.stderr.startswith("specs/linear.yaml:2:")
+    assert result.stderr.startswith("specs/linear.yaml:3:")
 
 
 def test_diff_shows_changes_and_writes_nothing(linear):
