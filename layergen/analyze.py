@@ -12,16 +12,22 @@ from __future__ import annotations
 
 import ast
 import builtins
-import io
 import itertools
-import json
 import keyword
 import re
 import textwrap
-import tokenize
 from dataclasses import dataclass, field
 
 from layergen import expressions
+from layergen.arguments import (
+    argument_check,
+    describe_type,
+    invalid_value,
+    other_value,
+    requirement,
+    sample_value,
+    value_fits,
+)
 from layergen.errors import LayergenError, Problem
 from layergen.layer_model import (
     Check,
@@ -33,7 +39,19 @@ from layergen.layer_model import (
     TestModel,
     WeightModel,
 )
-from layergen.spec import ArgumentSpec, InputSpec, LayerSpec, WeightSpec
+from layergen.pycode import (
+    as_tuple,
+    doc_literal,
+    escape_docstring,
+    indent_code,
+    json_literal,
+    literal,
+    message,
+    names_in_body,
+    nested_shape,
+    tuple_code,
+)
+from layergen.spec import ArgumentSpec, InputSpec, LayerSpec
 from layergen.vocabulary import Vocabulary, closest, load
 from layergen.yaml_source import SpecSource
 
@@ -49,9 +67,8 @@ _PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 _BATCH = "batch"
 _ELLIPSIS = "..."
 _DOC_WIDTH = 72
-# Concrete sizes for the generated test when the spec gives none: distinct, so that a
-# transposed shape cannot pass by accident.
-# The batch is 2 unless the spec says otherwise; the sequences never meet.
+# Concrete sizes for the generated test when the spec gives none: distinct from each
+# other and from the batch (2), so that a transposed shape cannot pass by accident.
 _TEST_ARGUMENT_SIZES = (4, 6, 8, 9, 10, 12)
 _TEST_DIMENSION_SIZES = (3, 5, 7, 11, 13, 17)
 _TEST_ELLIPSIS_SIZES = (15,)
@@ -63,7 +80,9 @@ def _sizes(first: tuple[int, ...]):
     yield from itertools.count(40 if first == _TEST_ARGUMENT_SIZES else 60)
 
 
-def analyze(spec: LayerSpec, source: SpecSource, *, module_name: str, spec_path: str, default_package: str) -> LayerModel:
+def analyze(
+    spec: LayerSpec, source: SpecSource, *, module_name: str, spec_path: str, default_package: str
+) -> LayerModel:
     return _Analysis(spec, source, load(), module_name, spec_path, default_package).run()
 
 
@@ -136,7 +155,7 @@ class _Analysis:
             module_name=self.module_name,
             spec_path=self.spec_path,
             package=spec.package or self.default_package,
-            needs_numpy="np" in _names(body) or any("np." in c.condition for a in args for c in a.checks),
+            needs_numpy="np" in names_in_body(body) or any("np." in c.condition for a in args for c in a.checks),
             docstring=self._docstring(args, uses_training),
             args=args,
             weights=weights,
@@ -146,9 +165,9 @@ class _Analysis:
             build_bindings=[(d, self._dim_code(d)) for d in used_dims],
             input_spec=self._input_spec(used_dims) if single else None,
             call_params=call_params,
-            uses_ops=bool(call_prelude) or "ops" in _names(body),
+            uses_ops=bool(call_prelude) or "ops" in names_in_body(body),
             call_prelude=call_prelude,
-            call_body=_indent_code(body, " " * 8),
+            call_body=indent_code(body, " " * 8),
             output_bindings=self._output_bindings(output_items),
             output_shape=self._output_shape_code(output_items),
             test=self._test_model(output_items, weights, uses_training),
@@ -163,7 +182,9 @@ class _Analysis:
     def _check_header(self):
         spec = self.spec
         if not _CLASS_NAME.match(spec.layer) or keyword.iskeyword(spec.layer) or spec.layer in _BUILTINS:
-            self._problem(("layer",), f"class name must be CamelCase letters and digits, like LinearLayer; found {spec.layer!r}")
+            self._problem(
+                ("layer",), f"class name must be CamelCase letters and digits, like LinearLayer; found {spec.layer!r}"
+            )
         package = spec.package
         if package is not None and not _PACKAGE.match(package):
             self._problem(("package",), f"package must be letters, digits, '_', '.' or '-'; found {package!r}")
@@ -180,7 +201,9 @@ class _Analysis:
             if reason:
                 self._problem(path, f"{what} name {name!r} {reason}", key=True)
             elif name in owners:
-                self._problem(path, f"{what} name {name!r} is already used by {'.'.join(map(str, owners[name]))}", key=True)
+                self._problem(
+                    path, f"{what} name {name!r} is already used by {'.'.join(map(str, owners[name]))}", key=True
+                )
             else:
                 owners[name] = path
 
@@ -194,9 +217,17 @@ class _Analysis:
                 if weight.role == "trainable" or suffix == "initializer":
                     derived = f"{name}_{suffix}"
                     if derived in owners:
-                        self._problem(("weights", name), f"weight {name!r} needs the argument {derived!r}, which {'.'.join(map(str, owners[derived]))} already uses", key=True)
+                        self._problem(
+                            ("weights", name),
+                            f"weight {name!r} needs the argument {derived!r}, which {'.'.join(map(str, owners[derived]))} already uses",
+                            key=True,
+                        )
                     elif derived in reserved:
-                        self._problem(("weights", name), f"weight {name!r} needs the argument {derived!r}, which would shadow keras.layers.Layer.{derived}; choose another name", key=True)
+                        self._problem(
+                            ("weights", name),
+                            f"weight {name!r} needs the argument {derived!r}, which would shadow keras.layers.Layer.{derived}; choose another name",
+                            key=True,
+                        )
                     owners.setdefault(derived, ("weights", name))
         for name in self.spec.inputs:
             claim(name, ("inputs", name), "input")
@@ -210,13 +241,17 @@ class _Analysis:
         for name, spec in self.spec.inputs.items():
             path = ("inputs", name)
             shape_param = "input_shape" if single else f"{name}_shape"
-            items = self._shape_items(spec.shape, path + ("shape",), allow_new_dims=True, input_name=name, shape_param=shape_param)
+            items = self._shape_items(
+                spec.shape, path + ("shape",), allow_new_dims=True, input_name=name, shape_param=shape_param
+            )
             kind, dtype = self._input_dtype(spec, path)
             if kind == "float" and ("max" in spec.model_fields_set or "min" in spec.model_fields_set):
                 self._problem(path, "`min` and `max` bound the values of integer inputs; this input is float")
             if kind == "int":
                 if spec.max is None:
-                    self._problem(path, "an integer input needs `max`, the bound its values stay below (e.g. max: vocab_size)")
+                    self._problem(
+                        path, "an integer input needs `max`, the bound its values stay below (e.g. max: vocab_size)"
+                    )
                 for bound in ("min", "max"):
                     value = getattr(spec, bound)
                     if value is not None:
@@ -254,7 +289,10 @@ class _Analysis:
                 self._problem(path + (index,), "`batch` can only be the first dimension")
                 continue
             if isinstance(item, str) and item in self.spec.arguments and item not in self._argument_names():
-                self._problem(path + (index,), f"argument {item!r} is not an integer that is never None, so it cannot size a dimension")
+                self._problem(
+                    path + (index,),
+                    f"argument {item!r} is not an integer that is never None, so it cannot size a dimension",
+                )
                 continue
             if isinstance(item, str) and item.isidentifier() and item not in self._argument_names() and allow_new_dims:
                 if item in self.dims:
@@ -283,7 +321,7 @@ class _Analysis:
             checks.append(
                 Check(
                     f"{a} is not None and {b} is not None and {a} != {b}",
-                    _message(
+                    message(
                         f"`{first.input_name}` and `{later.input_name}` must have the same `{first.name}` dimension. ",
                         f"Received: {first.shape_param}={{{first.shape_param}}}, {later.shape_param}={{{later.shape_param}}}",
                     ),
@@ -307,7 +345,9 @@ class _Analysis:
             return None
         for name in expression.names:
             if name in self.spec.arguments and name not in self._argument_names():
-                self._problem(path, f"argument {name!r} is not an integer that is never None, so it cannot size a dimension")
+                self._problem(
+                    path, f"argument {name!r} is not an integer that is never None, so it cannot size a dimension"
+                )
                 return None
             if name not in allowed:
                 self._unknown(path, "dimension", name, allowed)
@@ -350,11 +390,19 @@ class _Analysis:
             path = ("arguments", name)
             self._check_argument_fields(name, arg, path)
             if arg.required and optional_seen:
-                self._problem(path, f"required argument {name!r} must come before {optional_seen!r}, which has a default (arguments are in signature order)", key=True)
+                self._problem(
+                    path,
+                    f"required argument {name!r} must come before {optional_seen!r}, which has a default (arguments are in signature order)",
+                    key=True,
+                )
             if not arg.required:
                 optional_seen = optional_seen or name
-            checks = [] if arg.type in ("array", "activation") else [_argument_check(name, arg)]
-            store = "keras.ops.convert_to_numpy(" + name + ")" if arg.type == "array" else (f"list({name})" if arg.type.startswith("list") else name)
+            checks = [] if arg.type in ("array", "activation") else [argument_check(name, arg)]
+            store = (
+                "keras.ops.convert_to_numpy(" + name + ")"
+                if arg.type == "array"
+                else (f"list({name})" if arg.type.startswith("list") else name)
+            )
             config = None if arg.type == "array" else f"self.{name}"
             if arg.type == "activation":
                 # As Dense does: any name or callable Keras knows; saved by name.
@@ -363,15 +411,15 @@ class _Analysis:
                 store = f"None if {name} is None else {store}"
             elif arg.type.startswith("list") and not arg.required and arg.default is None:
                 store = f"None if {name} is None else {store}"
-            doc = arg.doc.strip() or _describe_type(arg)
+            doc = arg.doc.strip() or describe_type(arg)
             if arg.type == "array":
                 doc += " Not saved in the config: a reloaded layer gets these values from its saved weights."
             if not arg.required:
-                doc += f" Defaults to `{_doc_literal(arg.default)}`."
+                doc += f" Defaults to `{doc_literal(arg.default)}`."
             args.append(
                 ConstructorArg(
                     name=name,
-                    signature=name if arg.required else f"{name}={_literal(arg.default)}",
+                    signature=name if arg.required else f"{name}={literal(arg.default)}",
                     doc=doc,
                     checks=[c for c in checks if c],
                     store=store,
@@ -394,11 +442,14 @@ class _Analysis:
                 return
         if arg.type == "array":
             if arg.required or arg.default is not None:
-                self._problem(path, "an array argument must have `default: null`: a layer rebuilt from its config gets the values from its saved weights")
+                self._problem(
+                    path,
+                    "an array argument must have `default: null`: a layer rebuilt from its config gets the values from its saved weights",
+                )
             if not any(w.initial_value == name for w in self.spec.weights.values()):
                 self._problem(path, f"array argument {name!r} is not the `initial_value` of any weight")
-        elif not arg.required and arg.default is not None and not _value_fits(arg, arg.default):
-            self._problem(path + ("default",), f"default {arg.default!r} is not {_requirement(arg)}")
+        elif not arg.required and arg.default is not None and not value_fits(arg, arg.default):
+            self._problem(path + ("default",), f"default {arg.default!r} is not {requirement(arg)}")
 
     def _constant_args(self) -> list[ConstructorArg]:
         args = []
@@ -406,11 +457,11 @@ class _Analysis:
             path = ("constants", name)
             if constant.dtype != "float" and constant.dtype not in self.vocab.dtypes:
                 self._unknown(path + ("dtype",), "dtype", constant.dtype, sorted(self.vocab.dtypes) + ["float"])
-            shape = _nested_shape(constant.value)
+            shape = nested_shape(constant.value)
             if shape is None:
                 self._problem(path + ("value",), "a constant is a number or a rectangular nested list of numbers")
                 continue
-            default = _literal(_as_tuple(constant.value))
+            default = literal(as_tuple(constant.value))
             doc = (constant.doc.strip() or "Constant value.") + f" Defaults to `{default}`."
             shape_text = repr(tuple(shape))
             args.append(
@@ -421,7 +472,9 @@ class _Analysis:
                     checks=[
                         Check(
                             f"np.shape({name}) != {shape_text} or not np.issubdtype(np.asarray({name}).dtype, np.number)",
-                            _message(f"`{name}` must be numbers of shape {shape_text}. ", f"Received: {name}={{{name}!r}}"),
+                            message(
+                                f"`{name}` must be numbers of shape {shape_text}. ", f"Received: {name}={{{name}!r}}"
+                            ),
                         )
                     ],
                     # Stored as plain Python numbers, so the config stays JSON.
@@ -444,12 +497,15 @@ class _Analysis:
                 continue
             if any(n not in self.spec.arguments for item in items for n in item.names):
                 continue  # depends on input dimensions: add_weight checks it in build
-            expected = _tuple_code([item.to_code({n: n for n in item.names}) for item in items])
-            names = _tuple_code([item.text for item in items])
+            expected = tuple_code([item.to_code({n: n for n in item.names}) for item in items])
+            names = tuple_code([item.text for item in items])
             checks.setdefault(array, []).append(
                 Check(
                     f"{array} is not None and np.shape({array}) != {expected}",
-                    _message(f"`{array}` must have shape {names}. ", f"Expected {{{expected}}}, received: shape={{np.shape({array})}}"),
+                    message(
+                        f"`{array}` must have shape {names}. ",
+                        f"Expected {{{expected}}}, received: shape={{np.shape({array})}}",
+                    ),
                 )
             )
         return checks
@@ -465,7 +521,10 @@ class _Analysis:
                 if not earlier.isidentifier():
                     self._problem(path, f"{earlier!r} is not a weight name")
                 elif earlier in self.spec.weights:
-                    self._problem(path, f"{earlier!r} is the name of a weight of this spec; a checkpoint's {earlier!r} loads into that weight")
+                    self._problem(
+                        path,
+                        f"{earlier!r} is the name of a weight of this spec; a checkpoint's {earlier!r} loads into that weight",
+                    )
                 elif earlier in seen:
                     self._problem(path, f"{earlier!r} is already an earlier name of weight {seen[earlier]!r}")
                 else:
@@ -485,7 +544,7 @@ class _Analysis:
                 if expression is not None:
                     shape.append(expression)
             code_names = {n: (f"self.{n}" if n in self.spec.arguments else n) for n in shape_names}
-            shape_code = _tuple_code([e.to_code(code_names) for e in shape])
+            shape_code = tuple_code([e.to_code(code_names) for e in shape])
             dtype = None
             if weight.dtype is not None:
                 if weight.dtype not in self.vocab.dtypes:
@@ -493,12 +552,19 @@ class _Analysis:
                 dtype = repr(weight.dtype)
             is_float = weight.dtype is None or "float" in weight.dtype
             if weight.role == "trainable" and not is_float:
-                self._problem(path + ("dtype",), f"a trainable weight must have a float dtype; {weight.dtype} has no gradient (make it frozen or state)")
+                self._problem(
+                    path + ("dtype",),
+                    f"a trainable weight must have a float dtype; {weight.dtype} has no gradient (make it frozen or state)",
+                )
             default_initializer = "glorot_uniform" if weight.role == "trainable" and is_float else "zeros"
-            initializer_arg = self._keras_object_arg(name, "initializer", weight.initializer or default_initializer, path)
+            initializer_arg = self._keras_object_arg(
+                name, "initializer", weight.initializer or default_initializer, path
+            )
             if weight.doc.strip():
                 # The weight's own doc goes where users read about it: its initializer argument.
-                initializer_arg.doc = initializer_arg.doc.replace(f"`{name}` weight.", f"`{name}` weight ({weight.doc.strip().rstrip('.')}).", 1)
+                initializer_arg.doc = initializer_arg.doc.replace(
+                    f"`{name}` weight.", f"`{name}` weight ({weight.doc.strip().rstrip('.')}).", 1
+                )
             args.append(initializer_arg)
             regularizer = constraint = None
             if weight.role == "trainable":
@@ -509,14 +575,24 @@ class _Analysis:
             else:
                 for kind in ("regularizer", "constraint"):
                     if getattr(weight, kind) is not None:
-                        self._problem(path + (kind,), f"a {kind} only acts on trainable weights; this weight is {weight.role}")
+                        self._problem(
+                            path + (kind,), f"a {kind} only acts on trainable weights; this weight is {weight.role}"
+                        )
             initializer = f"self.{initializer_arg.name}"
             if weight.initial_value is not None:
                 array = weight.initial_value
                 if self.spec.arguments.get(array) is None or self.spec.arguments[array].type != "array":
-                    self._unknown(path + ("initial_value",), "array argument", array, [n for n, a in self.spec.arguments.items() if a.type == "array"])
+                    self._unknown(
+                        path + ("initial_value",),
+                        "array argument",
+                        array,
+                        [n for n, a in self.spec.arguments.items() if a.type == "array"],
+                    )
                 elif weight.role != "frozen":
-                    self._problem(path + ("initial_value",), "`initial_value` is for frozen weights (pre-trained values that never change)")
+                    self._problem(
+                        path + ("initial_value",),
+                        "`initial_value` is for frozen weights (pre-trained values that never change)",
+                    )
                 initializer = f"self.{array} if self.{array} is not None else self.{initializer_arg.name}"
             weights.append(WeightModel(name, weight.role, shape_code, initializer, regularizer, constraint, dtype))
         return args, weights
@@ -525,7 +601,13 @@ class _Analysis:
         """The `<weight>_<kind>` argument, e.g. `kernel_initializer`, resolved the Keras way."""
         name = f"{weight}_{kind}"
         module = f"keras.{kind}s"
-        arg = ConstructorArg(name=name, signature=f"{name}=None", doc="", store=f"{module}.get({name})", config=f"{module}.serialize(self.{name})")
+        arg = ConstructorArg(
+            name=name,
+            signature=f"{name}=None",
+            doc="",
+            store=f"{module}.get({name})",
+            config=f"{module}.serialize(self.{name})",
+        )
         if value is None:
             arg.doc = f"{kind.capitalize()} for the `{weight}` weight. Defaults to `None`."
             return arg
@@ -538,7 +620,9 @@ class _Analysis:
         object_name = params.pop("name", None)
         if not isinstance(object_name, str):
             article = "an" if kind[0] in "aeiou" else "a"
-            self._problem(path + (kind,), f"{article} {kind} mapping needs `name`, e.g. {{name: random_normal, stddev: 0.05}}")
+            self._problem(
+                path + (kind,), f"{article} {kind} mapping needs `name`, e.g. {{name: random_normal, stddev: 0.05}}"
+            )
             return arg
         cls = self._resolve_keras_name(kind, object_name, path + (kind, "name"))
         if cls is None:
@@ -571,12 +655,14 @@ class _Analysis:
                 self._unknown(path, "argument", ref, candidates)
                 return "None"
             argument = self.spec.arguments.get(ref)
-            if argument is not None and (argument.type == "array" or (not argument.required and argument.default is None)):
+            if argument is not None and (
+                argument.type == "array" or (not argument.required and argument.default is None)
+            ):
                 self._problem(path, f"argument {ref!r} can be None, so it cannot give this value")
                 return "None"
             # The stored attribute, not the parameter: constants are plain lists there.
             return f"self.{ref}"
-        if _nested_shape(value) is None and not isinstance(value, (str, bool)) and value is not None:
+        if nested_shape(value) is None and not isinstance(value, (str, bool)) and value is not None:
             self._problem(path, "expected a number, string, list of numbers or `$argument`")
             return "None"
         return repr(value)  # lists stay lists, so the serialized config is plain JSON
@@ -617,20 +703,33 @@ class _Analysis:
             return "return inputs", False
         except SyntaxError as exc:
             line, column = self._body_position(body, exc.lineno or 2, exc.offset or 5)
-            self.problems.append(Problem(self.source.file, f"the call body does not parse: {exc.msg}", "call", line, column))
+            self.problems.append(
+                Problem(self.source.file, f"the call body does not parse: {exc.msg}", "call", line, column)
+            )
             return "return inputs", False
         function = tree.body[0]
         if not any(isinstance(node, ast.Return) and node.value is not None for node in ast.walk(function)):
             self._problem(path, "`call` must return its output (add a `return` statement)")
         for node in ast.walk(function):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr in self.spec.constants:
-                self._problem(path, f"use `{node.attr}` instead of `self.{node.attr}` in call: `{node.attr}` is the constant as a tensor of the layer's dtype, `self.{node.attr}` is its plain config value")
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "self"
+                and node.attr in self.spec.constants
+            ):
+                self._problem(
+                    path,
+                    f"use `{node.attr}` instead of `self.{node.attr}` in call: `{node.attr}` is the constant as a tensor of the layer's dtype, `self.{node.attr}` is its plain config value",
+                )
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 self._problem(path, "`call` must not import; the module imports keras, ops (and numpy as np) for it")
         uses_training = any(isinstance(n, ast.Name) and n.id == "training" for n in ast.walk(function))
         state = [name for name, w in self.spec.weights.items() if w.role == "state"]
         if state and not uses_training:
-            self._problem(path, f"state weight {state[0]!r} is updated in training: `call` should read `training` (e.g. `if training:`)")
+            self._problem(
+                path,
+                f"state weight {state[0]!r} is updated in training: `call` should read `training` (e.g. `if training:`)",
+            )
         return body, uses_training
 
     def _is_folded(self, path) -> bool:
@@ -655,7 +754,7 @@ class _Analysis:
         return file_line, max(offset - 4 + len(text) - len(dedented), 1)
 
     def _constant_tensors(self, body: str) -> list[str]:
-        used = _names(body)
+        used = names_in_body(body)
         lines = []
         for name, constant in self.spec.constants.items():
             if name in used:
@@ -694,20 +793,33 @@ class _Analysis:
                     guard = f"{dims[0]} is None" if len(dims) == 1 else f"None in ({', '.join(dims)})"
                     code = f"None if {guard} else {code}"
                 parts.append(code)
-        return _tuple_code(parts)
+        return tuple_code(parts)
 
     # -- docstring ----------------------------------------------------------------------
 
     def _docstring(self, args: list[ConstructorArg], uses_training: bool) -> str:
         spec = self.spec
         sections = [
-            DocSection("Args", [_entry(a.name, a.doc) for a in args] + [_entry("**kwargs", "Base layer keyword arguments, such as `name` and `dtype`.")]),
+            DocSection(
+                "Args",
+                [_entry(a.name, a.doc) for a in args]
+                + [_entry("**kwargs", "Base layer keyword arguments, such as `name` and `dtype`.")],
+            ),
             DocSection(
                 "Call arguments",
-                [_entry(i.name, (i.spec.doc.strip() or f"{'Integer' if i.is_int else 'Float'} input tensor.")) for i in self.inputs]
-                + ([_entry("training", "Python boolean, whether the layer runs in training mode.")] if uses_training else []),
+                [
+                    _entry(i.name, (i.spec.doc.strip() or f"{'Integer' if i.is_int else 'Float'} input tensor."))
+                    for i in self.inputs
+                ]
+                + (
+                    [_entry("training", "Python boolean, whether the layer runs in training mode.")]
+                    if uses_training
+                    else []
+                ),
             ),
-            DocSection("Input shape", [_shape_doc(i.items, i.name if len(self.inputs) > 1 else None) for i in self.inputs]),
+            DocSection(
+                "Input shape", [_shape_doc(i.items, i.name if len(self.inputs) > 1 else None) for i in self.inputs]
+            ),
             DocSection("Output shape", [_shape_doc(_raw_items(spec.output_shape), None)]),
         ]
         parts = [_wrap(spec.summary.strip())]
@@ -718,7 +830,7 @@ class _Analysis:
             parts.append("\n\n".join(_wrap(p) for p in paragraphs))
         for section in sections:
             parts.append(section.title + ":\n" + "\n".join(textwrap.indent(e, "    ") for e in section.entries))
-        return _escape_docstring("\n\n".join(parts))
+        return escape_docstring("\n\n".join(parts))
 
     # -- the generated test's concrete sizes --------------------------------------------
 
@@ -747,29 +859,36 @@ class _Analysis:
                 continue
             if name in given:
                 value = given.pop(name)
-                if not _value_fits(arg, value):
-                    self._problem(("test", "arguments", name), f"test value {value!r} is not {_requirement(arg)}")
+                if not value_fits(arg, value):
+                    self._problem(("test", "arguments", name), f"test value {value!r} is not {requirement(arg)}")
             elif arg.required:
-                value = _test_value(arg, sizes)
+                value = sample_value(arg, sizes)
             else:
                 # Not the default: a config that forgets the argument then shows.
-                value = _other_value(arg)
+                value = other_value(arg)
                 if value is None:
                     values[name] = arg.default
                     continue
             values[name] = value
-            init_kwargs.append((name, _literal(value)))
-            config_values.append((name, _json_literal(value)))
+            init_kwargs.append((name, literal(value)))
+            config_values.append((name, json_literal(value)))
         for name in given:
             if name not in spec.constants:
-                self._unknown(("test", "arguments", name), "argument", name, [n for n, a in spec.arguments.items() if a.type != "array"])
+                self._unknown(
+                    ("test", "arguments", name),
+                    "argument",
+                    name,
+                    [n for n, a in spec.arguments.items() if a.type != "array"],
+                )
         for name, constant in spec.constants.items():
             value = given.get(name, _scaled(constant.value))
-            if _nested_shape(value) != _nested_shape(constant.value):
-                self._problem(("test", "arguments", name), f"a test value of constant {name!r} must have its default's shape")
+            if nested_shape(value) != nested_shape(constant.value):
+                self._problem(
+                    ("test", "arguments", name), f"a test value of constant {name!r} must have its default's shape"
+                )
                 continue
-            init_kwargs.append((name, _literal(value)))
-            config_values.append((name, _json_literal(value)))
+            init_kwargs.append((name, literal(value)))
+            config_values.append((name, json_literal(value)))
         dim_values = dict(spec.test.dimensions)
         for name in dim_values:
             if name not in self.dims:
@@ -784,13 +903,18 @@ class _Analysis:
             path = ("inputs", item.name)
             shape = [batch]
             for index, token in enumerate(item.items[1:], start=1):
-                shape.extend(_TEST_ELLIPSIS_SIZES if token == _ELLIPSIS else [self._size(token, scope, path + ("shape", index))])
+                shape.extend(
+                    _TEST_ELLIPSIS_SIZES if token == _ELLIPSIS else [self._size(token, scope, path + ("shape", index))]
+                )
             low = high = 0
             if item.is_int and item.spec.max is not None:
                 low = expressions.parse(item.spec.min).evaluate(scope)
                 high = expressions.parse(item.spec.max).evaluate(scope)
                 if high <= low:
-                    self._problem(path, f"integer values in range(min, max) = range({low}, {high}) is empty with the test sizes {scope}")
+                    self._problem(
+                        path,
+                        f"integer values in range(min, max) = range({low}, {high}) is empty with the test sizes {scope}",
+                    )
             inputs.append(TestInput(item.name, tuple(shape), item.dtype, item.is_int, low, high))
         ellipsis_input = next((i for i in inputs if self.inputs[inputs.index(i)].ellipsis), None)
         output = []
@@ -802,7 +926,9 @@ class _Analysis:
             else:
                 output.append(self._size(token, scope, ("output_shape", index)))
         weight_shapes = {
-            name: tuple(self._size(item, scope, ("weights", name, "shape", index)) for index, item in enumerate(weight.shape))
+            name: tuple(
+                self._size(item, scope, ("weights", name, "shape", index)) for index, item in enumerate(weight.shape)
+            )
             for name, weight in spec.weights.items()
         }
         array_weights = [(n, w.initial_value) for n, w in spec.weights.items() if w.initial_value]
@@ -830,10 +956,12 @@ class _Analysis:
     def _invalid_arguments(self, values) -> list[InvalidArgument]:
         cases = []
         for name, arg in self.spec.arguments.items():
-            bad = _invalid_value(arg)
+            bad = invalid_value(arg)
             if bad is None:
                 continue
-            cases.append(InvalidArgument(name, _literal(bad), f"`{name}` must be {_requirement(arg)}. Received: {name}={bad!r}"))
+            cases.append(
+                InvalidArgument(name, literal(bad), f"`{name}` must be {requirement(arg)}. Received: {name}={bad!r}")
+            )
         return cases
 
 
@@ -855,190 +983,6 @@ def _name_problem(name, reserved: frozenset[str]) -> str | None:
     return None
 
 
-def _argument_check(name: str, arg: ArgumentSpec) -> Check | None:
-    condition = _invalid_condition(name, arg)
-    if condition is None:
-        return None
-    if not arg.required and arg.default is None:
-        condition = f"{name} is not None and ({condition})"
-    return Check(condition, _message(f"`{name}` must be {_requirement(arg)}. ", f"Received: {name}={{{name}!r}}"))
-
-
-def _invalid_condition(name: str, arg: ArgumentSpec) -> str | None:
-    element_type = arg.type.removeprefix("list[").removesuffix("]")
-    is_list = arg.type.startswith("list[")
-    value = "v" if is_list else name
-    if arg.choices is not None:
-        condition = f"{value} not in {tuple(arg.choices)!r}"
-    else:
-        parts = [
-            {
-                "int": "not isinstance({v}, int) or isinstance({v}, bool)",
-                "float": "not isinstance({v}, (int, float)) or isinstance({v}, bool)",
-                "bool": "not isinstance({v}, bool)",
-                "str": "not isinstance({v}, str)",
-            }[element_type].format(v=value)
-        ]
-        if arg.min is not None:
-            parts.append(f"{value} < {arg.min!r}")
-        if arg.max is not None:
-            parts.append(f"{value} > {arg.max!r}")
-        condition = " or ".join(parts)
-    if is_list:
-        return f"not isinstance({name}, (list, tuple)) or any({condition} for v in {name})"
-    return condition
-
-
-def _requirement(arg: ArgumentSpec) -> str:
-    """How the error message says what a valid value is: "a positive integer"."""
-    if arg.choices is not None:
-        return "one of " + ", ".join(repr(c) for c in arg.choices)
-    element = arg.type.removeprefix("list[").removesuffix("]")
-    if element == "activation":
-        return "a Keras activation (a name such as \"relu\", or a callable)"
-    noun = {"int": "integer", "float": "number", "bool": "boolean", "str": "string", "array": "array"}[element]
-    if element == "int" and arg.min == 1 and arg.max is None:
-        text = "a positive integer"
-    elif element == "int" and arg.min == 0 and arg.max is None:
-        text = "a non-negative integer"
-    elif arg.min is not None and arg.max is not None:
-        text = f"a{'n' if noun[0] in 'aeiou' else ''} {noun} between {arg.min} and {arg.max}"
-    elif arg.min is not None:
-        text = f"a{'n' if noun[0] in 'aeiou' else ''} {noun} >= {arg.min}"
-    elif arg.max is not None:
-        text = f"a{'n' if noun[0] in 'aeiou' else ''} {noun} <= {arg.max}"
-    else:
-        text = f"a{'n' if noun[0] in 'aeiou' else ''} {noun}"
-    if arg.type.startswith("list["):
-        text = f"a list of {text.split(' ', 1)[1].replace(noun, noun + 's', 1)}"
-    if not arg.required and arg.default is None:
-        text = "None or " + text
-    return text
-
-
-def _value_fits(arg: ArgumentSpec, value) -> bool:
-    if value is None:
-        return not arg.required and arg.default is None
-    items = value if arg.type.startswith("list[") else [value]
-    if arg.type.startswith("list[") and not isinstance(value, list):
-        return False
-    element = arg.type.removeprefix("list[").removesuffix("]")
-    for v in items:
-        if element == "activation" and not isinstance(v, str):
-            return False
-        if element == "int" and (not isinstance(v, int) or isinstance(v, bool)):
-            return False
-        if element == "float" and (not isinstance(v, (int, float)) or isinstance(v, bool)):
-            return False
-        if element == "bool" and not isinstance(v, bool):
-            return False
-        if element == "str" and not isinstance(v, str):
-            return False
-        if arg.min is not None and v < arg.min or arg.max is not None and v > arg.max:
-            return False
-        if arg.choices is not None and v not in arg.choices:
-            return False
-    return True
-
-
-def _test_value(arg: ArgumentSpec, sizes):
-    if arg.type == "int":
-        value = next(sizes)
-        if arg.max is not None and value > arg.max:
-            value = int(arg.max)
-        if arg.min is not None and value < arg.min:
-            value = int(arg.min)
-        return value
-    if arg.type == "float":
-        low = arg.min if arg.min is not None else (arg.max - 1 if arg.max is not None else 0.0)
-        high = arg.max if arg.max is not None else low + 1.0
-        return float(low + high) / 2
-    if arg.type == "bool":
-        return True
-    if arg.type == "activation":
-        return "relu"
-    if arg.type == "str":
-        return arg.choices[0] if arg.choices else "value"
-    single = _test_value(ArgumentSpec(type=arg.type.removeprefix("list[").removesuffix("]"), min=arg.min, max=arg.max), sizes)
-    return [single, single]
-
-
-def _invalid_value(arg: ArgumentSpec):
-    """A value `__init__` must refuse, for the generated test; None if every value is valid."""
-    if arg.choices is not None:
-        return "not-a-choice"
-    if arg.type == "int":
-        if arg.min is not None:
-            return int(arg.min) - 1
-        if arg.max is not None:
-            return int(arg.max) + 1
-        return "three"
-    if arg.type == "float":
-        if arg.min is not None:
-            return arg.min - max(1.0, abs(arg.min))
-        if arg.max is not None:
-            return arg.max + max(1.0, abs(arg.max))
-        return "half"
-    if arg.type == "bool":
-        return "yes"
-    return None
-
-
-def _indent_code(code: str, prefix: str) -> str:
-    """Indent each line of `code`, except the inside of multi-line strings (their text)."""
-    inside_strings = set()
-    for token in tokenize.generate_tokens(io.StringIO(code + "\n").readline):
-        if token.type in (tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", -1), getattr(tokenize, "FSTRING_END", -1)):
-            inside_strings.update(range(token.start[0] + 1, token.end[0] + 1))
-    return "".join(
-        line if number in inside_strings or not line.strip() else prefix + line
-        for number, line in enumerate(code.splitlines(keepends=True), start=1)
-    )
-
-
-def _names(body: str) -> set[str]:
-    """Every plain name a `call` body reads or writes."""
-    tree = ast.parse(f"def call():\n{textwrap.indent(body, '    ')}\n")
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-
-
-def _message(requirement: str, received: str) -> str:
-    """An error message as Keras writes them: the rule, then an f-string with the value.
-
-    The two literals sit on separate lines so that black keeps them short.
-    """
-    return f"{requirement!r}\nf{received!r}"
-
-
-def _tuple_code(items: list[str]) -> str:
-    return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-
-
-def _other_value(arg: ArgumentSpec):
-    """A valid value other than the default, for the generated test; None if there is none."""
-    default = arg.default
-    if arg.type == "bool":
-        return not default if isinstance(default, bool) else True
-    if arg.choices:
-        return next((c for c in arg.choices if c != default), None)
-    if arg.type == "activation":
-        return "tanh" if default != "tanh" else "relu"
-    candidates = []
-    if arg.type == "int" and isinstance(default, int):
-        candidates = [default + 1, default - 1, default + 2]
-    elif arg.type == "float" and isinstance(default, (int, float)):
-        low = arg.min if arg.min is not None else default - 1.0
-        high = arg.max if arg.max is not None else default + 1.0
-        candidates = [(default + high) / 2, (default + low) / 2]
-    elif arg.type.startswith("list[") and isinstance(default, list) and default:
-        element = ArgumentSpec(type=arg.type[5:-1], min=arg.min, max=arg.max, default=default[0])
-        other = _other_value(element)
-        candidates = [[other] * len(default)] if other is not None else []
-    elif arg.type == "str" and isinstance(default, str):
-        candidates = [default + "_other"]
-    return next((c for c in candidates if c != default and _value_fits(arg, c)), None)
-
-
 def _scaled(value):
     """A constant's test value: its default, changed but of the same shape and kind."""
     if isinstance(value, list):
@@ -1046,52 +990,6 @@ def _scaled(value):
     if isinstance(value, bool):
         return value
     return value * 2 + 1
-
-
-def _json_literal(value) -> str:
-    """Python source of a value as it reads back from JSON (lists, not tuples)."""
-    return repr(_as_list(value))
-
-
-def _as_list(value):
-    return [_as_list(v) for v in value] if isinstance(value, (list, tuple)) else value
-
-
-def _describe_type(arg: ArgumentSpec) -> str:
-    text = _requirement(arg)
-    return text[0].upper() + text[1:] + "."
-
-
-def _doc_literal(value) -> str:
-    """A value as Keras's docstrings show it: strings in double quotes."""
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    return _literal(value)
-
-
-def _literal(value) -> str:
-    """Python source for a plain value; strings are repr-escaped, so they stay strings."""
-    if isinstance(value, list):
-        value = _as_tuple(value)
-    return repr(value)
-
-
-def _as_tuple(value):
-    return tuple(_as_tuple(v) for v in value) if isinstance(value, (list, tuple)) else value
-
-
-def _nested_shape(value) -> list[int] | None:
-    """The shape of a number or rectangular nested list of numbers, else None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return []
-    if not isinstance(value, list) or not value:
-        return None
-    inner = [_nested_shape(v) for v in value]
-    if any(s is None for s in inner) or any(s != inner[0] for s in inner):
-        return None
-    return [len(value)] + inner[0]
 
 
 def _same_shape(a, b) -> bool:
@@ -1119,8 +1017,3 @@ def _entry(name: str, text: str) -> str:
 
 def _wrap(paragraph: str) -> str:
     return "\n".join(textwrap.wrap(" ".join(paragraph.split()), width=_DOC_WIDTH, break_on_hyphens=False))
-
-
-def _escape_docstring(text: str) -> str:
-    """Make spec text safe inside a triple-quoted docstring."""
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')

@@ -60,7 +60,9 @@ def new(
         ConflictMode,
         typer.Option(help="On a conflict: report it only, also write FILE.conflict, or write markers inline."),
     ] = ConflictMode.report,
-    prune: Annotated[bool, typer.Option("--prune", help="Remove the outputs of deleted specs (unless edited).")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Remove the outputs of deleted specs (unless edited).")
+    ] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Show what would change as a diff; write nothing.")] = False,
     accept_breaking: Annotated[
         bool, typer.Option("--accept-breaking", help="Accept spec changes that break loading old checkpoints.")

@@ -142,7 +142,9 @@ def _report(plan: Plan, project: Project, *, dry_run: bool, accepted: bool) -> N
             elif file.status == Status.ORPHANED:
                 typer.echo(f"orphaned {name}: its spec {orphan.key} was deleted; remove it with --prune")
             else:
-                typer.echo(f"orphaned {name}: its spec {orphan.key} was deleted, but it has hand edits; delete it yourself")
+                typer.echo(
+                    f"orphaned {name}: its spec {orphan.key} was deleted, but it has hand edits; delete it yourself"
+                )
 
 
 def _conflict_failures(plan: Plan, project: Project) -> list[LayergenError]:
@@ -152,12 +154,16 @@ def _conflict_failures(plan: Plan, project: Project) -> list[LayergenError]:
             name = project.display(file.path)
             if file.status == Status.UNTRACKED:
                 failures.append(
-                    LayergenError(Problem(name, "exists, but layergen has no record of writing it; move it away and run again"))
+                    LayergenError(
+                        Problem(name, "exists, but layergen has no record of writing it; move it away and run again")
+                    )
                 )
             elif file.status == Status.CONFLICT:
                 for conflict in file.merge.conflicts:
                     typer.echo(_show_conflict(name, conflict), err=True)
-                failures.append(LayergenError(Problem(name, _conflict_message(file, update), line=file.merge.conflicts[0].line)))
+                failures.append(
+                    LayergenError(Problem(name, _conflict_message(file, update), line=file.merge.conflicts[0].line))
+                )
     return failures
 
 
@@ -174,7 +180,10 @@ def _conflict_message(file, update: SpecUpdate) -> str:
 
 def _show_conflict(name: str, conflict) -> str:
     def block(lines):
-        return "".join(f"    | {line}" if line.endswith("\n") else f"    | {line}\n" for line in lines) or "    (nothing)\n"
+        return (
+            "".join(f"    | {line}" if line.endswith("\n") else f"    | {line}\n" for line in lines)
+            or "    (nothing)\n"
+        )
 
     return (
         f"{name}:{conflict.line}: both changed these lines\n"

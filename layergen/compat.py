@@ -57,7 +57,11 @@ def compare_weights(old: dict[str, WeightRecord], new: dict[str, WeightRecord]) 
         candidates = [a for a in added if new[a].shape == old[name].shape]
         hint = f"; if {candidates[0]!r} is {name!r} renamed, add `renamed_from: {name}` to it" if candidates else ""
         changes.append(
-            CompatChange(name, f"weight {name!r} was removed; its values in checkpoints saved before this change are lost{hint}", True)
+            CompatChange(
+                name,
+                f"weight {name!r} was removed; its values in checkpoints saved before this change are lost{hint}",
+                True,
+            )
         )
     for name in added:
         changes.append(

@@ -58,7 +58,8 @@ def check_module_path(module: str, where: str) -> str:
     parts = module.split(".")
     if not all(_IDENTIFIER.match(part) and not keyword.iskeyword(part) for part in parts):
         raise LayergenError.plain(
-            where, f"{module!r} is not an importable module path; set layers_module in [tool.layergen] (e.g. \"pkg.layers\")"
+            where,
+            f'{module!r} is not an importable module path; set layers_module in [tool.layergen] (e.g. "pkg.layers")',
         )
     return module
 
@@ -102,7 +103,9 @@ def _from_settings(root: Path, settings: dict, default_package: str) -> Project:
     layers = root / settings.get("layers", "layers")
     templates = root / settings["templates"] if "templates" in settings else None
     if templates is not None and not templates.is_dir():
-        raise LayergenError.plain("pyproject.toml", f"[tool.layergen] templates: no such folder {settings['templates']!r}")
+        raise LayergenError.plain(
+            "pyproject.toml", f"[tool.layergen] templates: no such folder {settings['templates']!r}"
+        )
     return Project(
         root=root,
         specs=root / settings.get("specs", "specs"),

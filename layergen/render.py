@@ -67,6 +67,7 @@ def render(model: LayerModel, artefact: str, override_dir: Path | None = None) -
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         raise LayergenError.plain(
-            template.filename, f"rendering {model.spec_path} gave invalid Python at line {line}: {getattr(exc, 'msg', exc)}"
+            template.filename,
+            f"rendering {model.spec_path} gave invalid Python at line {line}: {getattr(exc, 'msg', exc)}",
         ) from None
     return black.format_str(code, mode=_BLACK_MODE)

@@ -35,7 +35,9 @@ class ArgumentSpec(_Model):
     default: Any = Field(default=None, description="Default value; without one the argument is required.")
     min: Union[int, float, None] = Field(default=None, description="Smallest valid value (numbers, list elements).")
     max: Union[int, float, None] = Field(default=None, description="Largest valid value (numbers, list elements).")
-    choices: Union[list[str], None] = Field(default=None, min_length=1, description="The valid values of a str argument.")
+    choices: Union[list[str], None] = Field(
+        default=None, min_length=1, description="The valid values of a str argument."
+    )
     doc: str = Field(default="", description="Its entry in the class docstring's Args.")
 
     @property
@@ -49,7 +51,9 @@ class InputSpec(_Model):
     shape: list[ShapeItem] = Field(description="Symbolic shape, e.g. [batch, ..., input_dim].")
     dtype: str = Field(default="float", description='"float" (the compute dtype), "int" (int32), or a Keras dtype.')
     min: ShapeItem = Field(default=0, description="Integer inputs: the smallest valid value.")
-    max: Union[ShapeItem, None] = Field(default=None, description="Integer inputs: values stay below this, e.g. vocab_size.")
+    max: Union[ShapeItem, None] = Field(
+        default=None, description="Integer inputs: values stay below this, e.g. vocab_size."
+    )
     doc: str = Field(default="", description="Its entry in the class docstring's Call arguments.")
 
 
@@ -58,12 +62,18 @@ class WeightSpec(_Model):
 
     shape: list[ShapeItem] = Field(description="Shape from arguments and input dimensions, e.g. [input_dim, units].")
     role: Role = Field(default="trainable", description="trainable, frozen (never changes) or state (updated by call).")
-    initializer: Union[KerasObject, None] = Field(default=None, description="A Keras initializer name, or {name: ..., arg: value}.")
+    initializer: Union[KerasObject, None] = Field(
+        default=None, description="A Keras initializer name, or {name: ..., arg: value}."
+    )
     regularizer: Union[KerasObject, None] = Field(default=None, description="A Keras regularizer (trainable weights).")
     constraint: Union[KerasObject, None] = Field(default=None, description="A Keras constraint (trainable weights).")
     dtype: Union[str, None] = Field(default=None, description="Default: the layer's variable dtype.")
-    initial_value: Union[str, None] = Field(default=None, description="An `array` argument holding a frozen weight's values.")
-    renamed_from: Union[str, list[str], None] = Field(default=None, description="Earlier names, so old checkpoints still load.")
+    initial_value: Union[str, None] = Field(
+        default=None, description="An `array` argument holding a frozen weight's values."
+    )
+    renamed_from: Union[str, list[str], None] = Field(
+        default=None, description="Earlier names, so old checkpoints still load."
+    )
     doc: str = Field(default="", description="Added to the docstring entry of its initializer argument.")
 
     @property
@@ -183,7 +193,9 @@ def _problems(source: SpecSource, exc: ValidationError):
             if alias and not suggestion:
                 hint = f" ({_FIELD_HINTS[alias]})"
             allowed = ", ".join(parent_model.model_fields) if parent_model else ""
-            message = f"unknown field '{loc[-1]}'{hint}" + (f"; expected one of: {allowed}" if not hint and allowed else "")
+            message = f"unknown field '{loc[-1]}'{hint}" + (
+                f"; expected one of: {allowed}" if not hint and allowed else ""
+            )
             problems.append(source.problem(loc, message, key=True))
         elif kind == "missing":
             problems.append(source.problem(loc[:-1], f"missing required field '{loc[-1]}'", field=loc))

@@ -102,7 +102,8 @@ def plan_updates(
         if clash is not None:
             plan.errors.append(
                 LayergenError.plain(
-                    project.display(spec), f"writes the same files as {project.display(clash)}; give the layers different class names"
+                    project.display(spec),
+                    f"writes the same files as {project.display(clash)}; give the layers different class names",
                 )
             )
             continue

@@ -115,7 +115,9 @@ def parse_spec_text(text: str, file: str) -> SpecSource:
     except yaml.YAMLError as exc:
         raise LayergenError.plain(file, f"invalid YAML: {' '.join(str(exc).split())}") from None
     except RecursionError:
-        raise LayergenError.plain(file, f"spec is nested too deeply (a spec needs at most {MAX_DEPTH} levels)") from None
+        raise LayergenError.plain(
+            file, f"spec is nested too deeply (a spec needs at most {MAX_DEPTH} levels)"
+        ) from None
     raise LayergenError(Problem(file, "spec is empty", "", 1, 1))
 
 
@@ -151,7 +153,13 @@ class _Builder:
             line, column = node.start_mark.line + 1, node.start_mark.column + 1
             limit = "nodes" if self.nodes_seen > MAX_NODES else "levels of nesting"
             raise LayergenError(
-                Problem(self.source.file, f"spec is too large or too deep (over {MAX_NODES if limit == 'nodes' else MAX_DEPTH} {limit}); check for runaway aliases", "", line, column)
+                Problem(
+                    self.source.file,
+                    f"spec is too large or too deep (over {MAX_NODES if limit == 'nodes' else MAX_DEPTH} {limit}); check for runaway aliases",
+                    "",
+                    line,
+                    column,
+                )
             )
         self.source.locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         expected_tag = _COLLECTION_TAGS.get(type(node))
@@ -171,7 +179,10 @@ class _Builder:
                 key = str(key) if isinstance(key, str) else key
                 if key in result:
                     raise self._error(key_node, path + (key,), f"duplicate key {key!r}")
-                self.source.key_locations[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                self.source.key_locations[path + (key,)] = (
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                )
                 result[key] = self.build(value_node, path + (key,), depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):

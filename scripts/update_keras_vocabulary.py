@@ -21,7 +21,9 @@ from layergen.vocabulary import snapshot_installed_keras  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET = REPO / "layergen" / "keras_vocabulary.json"
-PRINT_ATTRIBUTES = "import json; from layergen.vocabulary import layer_attributes; print(json.dumps(layer_attributes()))"
+PRINT_ATTRIBUTES = (
+    "import json; from layergen.vocabulary import layer_attributes; print(json.dumps(layer_attributes()))"
+)
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--backend-python", action="append", default=[], metavar="PYTHON:BACKEND")

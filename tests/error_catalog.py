@@ -35,7 +35,11 @@ CASES = [
         "demo.yaml:6:5: arguments.units.type: duplicate key 'type'",
         id="yaml-duplicate-key",
     ),
-    pytest.param(spec_with("summary: A demo layer.", "summary: [oops"), "demo.yaml:3:10: invalid YAML: while parsing a flow sequence", id="yaml-syntax"),
+    pytest.param(
+        spec_with("summary: A demo layer.", "summary: [oops"),
+        "demo.yaml:3:10: invalid YAML: while parsing a flow sequence",
+        id="yaml-syntax",
+    ),
     pytest.param(
         spec_with("    min: 1", "    min: 1\n    minimum: 2"),
         "demo.yaml:7:5: arguments.units.minimum: unknown field 'minimum'",
@@ -46,7 +50,11 @@ CASES = [
         "demo.yaml:14:5: weights.kernel.trainabel: unknown field 'trainabel'",
         id="unknown-field-in-weight",
     ),
-    pytest.param(spec_with("summary: A demo layer.\n", ""), "demo.yaml:1:1: summary: missing required field 'summary'", id="missing-field"),
+    pytest.param(
+        spec_with("summary: A demo layer.\n", ""),
+        "demo.yaml:1:1: summary: missing required field 'summary'",
+        id="missing-field",
+    ),
     pytest.param(
         spec_with("initializer: glorot_uniform", "initializer: glorot_unifrom"),
         "demo.yaml:13:18: weights.kernel.initializer: unknown initializer 'glorot_unifrom' (did you mean 'glorot_uniform'?)",
@@ -93,7 +101,9 @@ CASES = [
         id="duplicate-name",
     ),
     pytest.param(
-        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    role: frozen\n    regularizer: l2"),
+        spec_with(
+            "    initializer: glorot_uniform", "    initializer: glorot_uniform\n    role: frozen\n    regularizer: l2"
+        ),
         "demo.yaml:15:18: weights.kernel.regularizer: a regularizer only acts on trainable weights",
         id="regularizer-on-frozen-weight",
     ),
@@ -168,7 +178,9 @@ CASES = [
         id="unicode-name",
     ),
     pytest.param(
-        spec_with("    min: 1\n", "    min: 1\n  bias_value:\n    type: float\n    default: null\n").replace("initializer: glorot_uniform", "initializer: {name: constant, value: $bias_value}"),
+        spec_with("    min: 1\n", "    min: 1\n  bias_value:\n    type: float\n    default: null\n").replace(
+            "initializer: glorot_uniform", "initializer: {name: constant, value: $bias_value}"
+        ),
         "demo.yaml:16:42: weights.kernel.initializer.value: argument 'bias_value' can be None",
         id="reference-to-nullable",
     ),

@@ -73,7 +73,10 @@ def test_two_specs_for_one_class_are_refused(project):
     (project / "specs" / "b.yaml").write_text(text)
     result = cli("new")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "specs/b.yaml: writes the same files as specs/a.yaml; give the layers different class names"
+    assert (
+        result.stderr.strip()
+        == "specs/b.yaml: writes the same files as specs/a.yaml; give the layers different class names"
+    )
 
 
 def test_generation_does_not_import_keras_or_tensorflow(project):

@@ -22,7 +22,21 @@ def test_expressions_render_and_evaluate(text, code, value):
 
 @pytest.mark.parametrize(
     "text",
-    ['__import__("os").system("true")', "units.real", "units ** 2", "1.5", "shape[0]", "lambda: 1", "f(x)", "a if b else c", "", -1, True, "-3", "-units"],
+    [
+        '__import__("os").system("true")',
+        "units.real",
+        "units ** 2",
+        "1.5",
+        "shape[0]",
+        "lambda: 1",
+        "f(x)",
+        "a if b else c",
+        "",
+        -1,
+        True,
+        "-3",
+        "-units",
+    ],
 )
 def test_anything_outside_the_grammar_is_refused(text):
     with pytest.raises(ExpressionError):

@@ -26,9 +26,20 @@ def test_examples_are_exactly_the_fifteen_layers():
     names = sorted(generate_layer(spec, project).model.class_name for spec in EXAMPLE_SPECS)
     assert names == sorted(
         [
-            "ConstantWeightLayer", "TrainableWeightLayer", "ConstantOffsetLayer", "WeightOffsetLayer",
-            "ScaledLinearLayer", "BiasedDenseLayer", "LookupLayer", "FixedBiasLinear", "EmbeddingLayer",
-            "CombinedTransformation", "LinearLayer", "RegularizedLinear", "ScalableLayer", "OffsetLayer",
+            "ConstantWeightLayer",
+            "TrainableWeightLayer",
+            "ConstantOffsetLayer",
+            "WeightOffsetLayer",
+            "ScaledLinearLayer",
+            "BiasedDenseLayer",
+            "LookupLayer",
+            "FixedBiasLinear",
+            "EmbeddingLayer",
+            "CombinedTransformation",
+            "LinearLayer",
+            "RegularizedLinear",
+            "ScalableLayer",
+            "OffsetLayer",
             "RunningMeanLayer",
         ]
     )

@@ -28,7 +28,10 @@ def load_layer(project):
 
 def test_inputs_sharing_a_dimension_must_agree(load_layer):
     GatedSum = load_layer(REPO / "tests/specs/gated_sum.yaml", "GatedSum")
-    with pytest.raises(ValueError, match=r"`x` and `y` must have the same `features` dimension\. Received: x_shape=\(2, 3\), y_shape=\(2, 4\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"`x` and `y` must have the same `features` dimension\. Received: x_shape=\(2, 3\), y_shape=\(2, 4\)",
+    ):
         GatedSum()(np.zeros((2, 3), "float32"), np.zeros((2, 4), "float32"))
 
 
@@ -42,7 +45,10 @@ def test_input_spec_refuses_a_different_last_dimension_after_build(load_layer):
 
 def test_pretrained_array_of_the_wrong_shape_is_refused(load_layer):
     EmbeddingLayer = load_layer(REPO / "specs/examples/embedding_layer.yaml", "EmbeddingLayer")
-    with pytest.raises(ValueError, match=r"must have shape \(vocab_size, embedding_dim\)\. Expected \(10, 4\), received: shape=\(4, 10\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"must have shape \(vocab_size, embedding_dim\)\. Expected \(10, 4\), received: shape=\(4, 10\)",
+    ):
         EmbeddingLayer(vocab_size=10, embedding_dim=4, pretrained_embeddings=np.zeros((4, 10)))
 
 

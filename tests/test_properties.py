@@ -43,9 +43,8 @@ nasty_text = (
     .map(lambda text: f"{text}{MARK}{text[::-1]}")
 )
 
-names = (
-    st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True)
-    .filter(lambda n: _name_problem(n, VOCAB.layer_attributes) is None and not n.endswith("_shape"))
+names = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True).filter(
+    lambda n: _name_problem(n, VOCAB.layer_attributes) is None and not n.endswith("_shape")
 )
 class_names = st.from_regex(r"[A-Z][a-z]{1,8}(?:[A-Z][a-z]{1,6})?", fullmatch=True).filter(
     lambda n: not keyword.iskeyword(n) and n not in dir(__builtins__)
@@ -80,7 +79,11 @@ def valid_spec(draw):
     taken = set()
 
     def fresh_name():
-        name = draw(names.filter(lambda n: n not in taken and not any(n.startswith(t + "_") or t.startswith(n + "_") for t in taken)))
+        name = draw(
+            names.filter(
+                lambda n: n not in taken and not any(n.startswith(t + "_") or t.startswith(n + "_") for t in taken)
+            )
+        )
         taken.add(name)
         return name
 
@@ -104,7 +107,10 @@ def valid_spec(draw):
         weights[name] = weight
     constants = {}
     for _ in range(draw(st.integers(0, 2))):
-        constants[fresh_name()] = {"value": draw(st.one_of(finite, st.lists(finite, min_size=1, max_size=3))), "doc": draw(nasty_text)}
+        constants[fresh_name()] = {
+            "value": draw(st.one_of(finite, st.lists(finite, min_size=1, max_size=3))),
+            "doc": draw(nasty_text),
+        }
     body = [f"outputs = {input_name}"]
     body += [f"outputs = outputs * self.{w}" for w in weights]
     body += [f"outputs = outputs + ops.sum({c})" for c in constants]
@@ -246,7 +252,11 @@ def _typo_in_weight(field, value):
 def _garble_text(spec, data):
     text = to_yaml(spec)
     position = data.draw(st.integers(0, len(text)))
-    return text[:position] + data.draw(st.sampled_from(["[", "]", ":", "{", "- ", "\t", "&a", "*b", "!!python/object "])) + text[position:]
+    return (
+        text[:position]
+        + data.draw(st.sampled_from(["[", "]", ":", "{", "- ", "\t", "&a", "*b", "!!python/object "]))
+        + text[position:]
+    )
 
 
 MUTATIONS = [
@@ -293,8 +303,14 @@ MUTATIONS = [
 def test_hypothesis_is_not_vacuous():
     """The broken-spec strategies really break specs (a property that cannot fail is no test)."""
     spec = {
-        "layer": "Demo", "summary": "s", "arguments": {"n": {"type": "int", "default": 1}}, "inputs": {"x": {"shape": ["batch", "d"]}},
-        "weights": {"w": {"shape": ["d"]}}, "constants": {}, "call": "return x * self.w\n", "output_shape": ["batch", "d"],
+        "layer": "Demo",
+        "summary": "s",
+        "arguments": {"n": {"type": "int", "default": 1}},
+        "inputs": {"x": {"shape": ["batch", "d"]}},
+        "weights": {"w": {"shape": ["d"]}},
+        "constants": {},
+        "call": "return x * self.w\n",
+        "output_shape": ["batch", "d"],
     }
     refused = 0
     for mutation in MUTATIONS[:-1]:

@@ -42,8 +42,16 @@ def add_weight_to_spec(project):
 def test_edits_elsewhere_and_the_spec_change_are_both_kept(linear):
     layer = linear / LAYER
     edit(layer, "import keras\n", "import math  # a hand-added import\n\nimport keras\n")
-    edit(layer, "        return ops.matmul(inputs, self.kernel) + self.bias\n", "        outputs = ops.matmul(inputs, self.kernel)\n        return outputs + self.bias  # hand-edited call\n")
-    edit(layer, "    def get_config(self):", "    def describe(self):\n        return f'{self.units} units'\n\n    def get_config(self):")
+    edit(
+        layer,
+        "        return ops.matmul(inputs, self.kernel) + self.bias\n",
+        "        outputs = ops.matmul(inputs, self.kernel)\n        return outputs + self.bias  # hand-edited call\n",
+    )
+    edit(
+        layer,
+        "    def get_config(self):",
+        "    def describe(self):\n        return f'{self.units} units'\n\n    def get_config(self):",
+    )
     add_weight_to_spec(linear)
 
     result = cli("new")
@@ -60,8 +68,16 @@ def test_edits_elsewhere_and_the_spec_change_are_both_kept(linear):
 
 def test_overlapping_edits_conflict_and_leave_the_file_as_it_was(linear):
     layer = linear / LAYER
-    edit(layer, "        return ops.matmul(inputs, self.kernel) + self.bias\n", "        return ops.matmul(inputs, self.kernel) - self.bias\n")
-    edit(linear / "specs" / "linear.yaml", "  return ops.matmul(inputs, self.kernel) + self.bias", "  return ops.relu(ops.matmul(inputs, self.kernel) + self.bias)")
+    edit(
+        layer,
+        "        return ops.matmul(inputs, self.kernel) + self.bias\n",
+        "        return ops.matmul(inputs, self.kernel) - self.bias\n",
+    )
+    edit(
+        linear / "specs" / "linear.yaml",
+        "  return ops.matmul(inputs, self.kernel) + self.bias",
+        "  return ops.relu(ops.matmul(inputs, self.kernel) + self.bias)",
+    )
     before = layer.read_bytes()
     manifest_before = (linear / MANIFEST_PATH).read_bytes()
 
@@ -72,7 +88,10 @@ def test_overlapping_edits_conflict_and_leave_the_file_as_it_was(linear):
     assert (linear / MANIFEST_PATH).read_bytes() == manifest_before
     assert "on disk (your edits):\n    |         return ops.matmul(inputs, self.kernel) - self.bias" in result.stderr
     assert "generated now:\n    |         return ops.relu(ops.matmul(inputs, self.kernel) + self.bias)" in result.stderr
-    assert f"{LAYER}:" in result.stderr and "1 conflict between your edits and specs/linear.yaml; left as it was" in result.stderr
+    assert (
+        f"{LAYER}:" in result.stderr
+        and "1 conflict between your edits and specs/linear.yaml; left as it was" in result.stderr
+    )
     assert not (linear / (LAYER + ".conflict")).exists()
 
 
@@ -125,7 +144,11 @@ def test_a_removed_argument_is_regenerated_away(project):
     layer = project / "layers" / "fixed_bias_linear.py"
     edit(layer, "    def get_config(self):", "    def helper(self):\n        return 1\n\n    def get_config(self):")
     spec = project / "specs" / "fixed.yaml"
-    edit(spec, "  bias_value:\n    type: float\n    default: 0.5\n    doc: The value every entry of the frozen bias starts and stays at.\n", "")
+    edit(
+        spec,
+        "  bias_value:\n    type: float\n    default: 0.5\n    doc: The value every entry of the frozen bias starts and stays at.\n",
+        "",
+    )
     edit(spec, "$bias_value", "0.5")
     result = cli("new")
     assert result.exit_code == 0, result.output
@@ -239,7 +262,10 @@ def test_init_then_new_works(tmp_path, monkeypatch):
     assert (tmp_path / "specs" / "scaled_dense.yaml").is_file()
     result = cli("new")
     assert result.exit_code == 0, result.output
-    assert '@keras.saving.register_keras_serializable(package="my_proj")' in (tmp_path / "layers/scaled_dense.py").read_text()
+    assert (
+        '@keras.saving.register_keras_serializable(package="my_proj")'
+        in (tmp_path / "layers/scaled_dense.py").read_text()
+    )
     assert cli("init").exit_code == 1, "a second init refuses to touch the project"
 
 
@@ -305,7 +331,10 @@ def test_reordered_weights_and_a_flipped_role_load_into_the_right_weights(projec
     result = cli("new")
     assert result.exit_code == 0, result.output
     assert "breaking" not in result.output
-    assert load_checkpoint(project, tmp_path / "before.weights.h5") == {"second": [7.0, 8.0, 9.0], "first": [1.0, 2.0, 3.0]}
+    assert load_checkpoint(project, tmp_path / "before.weights.h5") == {
+        "second": [7.0, 8.0, 9.0],
+        "first": [1.0, 2.0, 3.0],
+    }
 
 
 def test_a_renamed_weight_loads_with_renamed_from_and_is_reported_without(project, tmp_path):
@@ -338,7 +367,10 @@ def test_a_renamed_weight_loads_with_renamed_from_and_is_reported_without(projec
     assert result.exit_code == 0, result.output
     assert "breaking" not in result.output
     assert cli("check").exit_code == 0
-    assert load_checkpoint(project, tmp_path / "before.weights.h5") == {"gain": [1.0, 2.0, 3.0], "second": [7.0, 8.0, 9.0]}
+    assert load_checkpoint(project, tmp_path / "before.weights.h5") == {
+        "gain": [1.0, 2.0, 3.0],
+        "second": [7.0, 8.0, 9.0],
+    }
 
 
 def test_an_added_weight_is_noted_and_keeps_its_initial_value(project, tmp_path):
@@ -359,7 +391,11 @@ def test_an_accepted_break_stops_failing_the_check(project):
     spec = project / "specs" / "two.yaml"
     spec.write_text(SCALES)
     assert cli("new").exit_code == 0
-    spec.write_text(SCALES.replace("  second: {shape: [features], initializer: ones, role: frozen}\n", "").replace(" + self.second", ""))
+    spec.write_text(
+        SCALES.replace("  second: {shape: [features], initializer: ones, role: frozen}\n", "").replace(
+            " + self.second", ""
+        )
+    )
     assert cli("new").exit_code == 0
     assert cli("check").exit_code == 1
     result = cli("new", "--accept-breaking")
@@ -370,9 +406,18 @@ def test_an_accepted_break_stops_failing_the_check(project):
 
 def test_a_reshaped_weight_is_breaking(project):
     spec = project / "specs" / "two.yaml"
-    spec.write_text(SCALES.replace("inputs: {shape: [batch, features]}", "inputs: {shape: [batch, features]}\narguments:\n  n: {type: int, default: 2}"))
+    spec.write_text(
+        SCALES.replace(
+            "inputs: {shape: [batch, features]}",
+            "inputs: {shape: [batch, features]}\narguments:\n  n: {type: int, default: 2}",
+        )
+    )
     assert cli("new").exit_code == 0
-    spec.write_text(spec.read_text().replace("second: {shape: [features]", "second: {shape: [n, features]").replace("+ self.second", "+ self.second[0]"))
+    spec.write_text(
+        spec.read_text()
+        .replace("second: {shape: [features]", "second: {shape: [n, features]")
+        .replace("+ self.second", "+ self.second[0]")
+    )
     result = cli("new")
     assert result.exit_code == 0
     assert "weights.second: breaking: weight 'second' changed shape from [features] to [n, features]" in result.stderr

@@ -18,7 +18,11 @@ def test_wheel_contains_templates_and_renders_a_spec(tmp_path):
     (wheel,) = (tmp_path / "dist").glob("layergen-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-        assert {"layergen/templates/layer.py.jinja", "layergen/templates/test_layer.py.jinja", "layergen/keras_vocabulary.json"} <= names
+        assert {
+            "layergen/templates/layer.py.jinja",
+            "layergen/templates/test_layer.py.jinja",
+            "layergen/keras_vocabulary.json",
+        } <= names
         archive.extractall(tmp_path / "site")  # what installing a wheel puts in site-packages
     work = tmp_path / "work"
     work.mkdir()

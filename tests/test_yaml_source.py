@@ -23,7 +23,10 @@ def test_scientific_notation_is_a_float():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("a: !!python/object/apply:os.system [ls]\n", "a.yaml:1:4: a: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
+        (
+            "a: !!python/object/apply:os.system [ls]\n",
+            "a.yaml:1:4: a: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+        ),
         ("a: !!python/name:os.system x\n", "a.yaml:1:4: invalid YAML: could not determine a constructor"),
         ("a: [1, 2\nb: 3\n", "a.yaml:2:2: invalid YAML"),
         ("a: 1\na: 2\n", "a.yaml:2:1: a: duplicate key 'a'"),
