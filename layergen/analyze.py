@@ -74,10 +74,10 @@ _TEST_DIMENSION_SIZES = (3, 5, 7, 11, 13, 17)
 _TEST_ELLIPSIS_SIZES = (15,)
 
 
-def _sizes(first: tuple[int, ...]):
-    """The given sizes, then a run of sizes no other sequence uses (40.. or 60..)."""
+def _sizes(first: tuple[int, ...], then: int):
+    """The given sizes, then `then`, `then + 1`, ...: a run no other sequence uses."""
     yield from first
-    yield from itertools.count(40 if first == _TEST_ARGUMENT_SIZES else 60)
+    yield from itertools.count(then)
 
 
 def analyze(
@@ -851,7 +851,7 @@ class _Analysis:
         spec = self.spec
         given = dict(spec.test.arguments)
         values: dict[str, object] = {}
-        sizes = _sizes(_TEST_ARGUMENT_SIZES)
+        sizes = _sizes(_TEST_ARGUMENT_SIZES, then=40)
         config_values = []
         init_kwargs = []
         for name, arg in spec.arguments.items():
@@ -893,7 +893,7 @@ class _Analysis:
         for name in dim_values:
             if name not in self.dims:
                 self._unknown(("test", "dimensions", name), "dimension", name, self.dims)
-        dim_sizes = _sizes(_TEST_DIMENSION_SIZES)
+        dim_sizes = _sizes(_TEST_DIMENSION_SIZES, then=60)
         for name in self.dims:
             dim_values.setdefault(name, next(dim_sizes))
         scope = {**{k: v for k, v in values.items() if isinstance(v, int)}, **dim_values}

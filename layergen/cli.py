@@ -13,7 +13,7 @@ import typer
 
 from layergen import __version__
 from layergen.errors import LayergenError
-from layergen.update import ConflictMode
+from layergen.merge import ConflictMode
 
 app = typer.Typer(
     help="Generate correct, tested Keras 3 layers from YAML specs.",

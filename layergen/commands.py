@@ -16,7 +16,8 @@ from layergen.generate import build_model
 from layergen.manifest import Manifest
 from layergen.project import Project, find_project
 from layergen.writing import read_text, write_atomically
-from layergen.update import ConflictMode, Plan, SpecUpdate, Status, apply_updates, plan_updates, side_file, unified_diff
+from layergen.merge import ConflictMode
+from layergen.update import Plan, SpecUpdate, Status, apply_updates, plan_updates, side_file, unified_diff
 
 
 def spec_files(paths: list[Path], project: Project) -> list[Path]:

@@ -35,13 +35,9 @@ class Expression:
     def is_name(self) -> bool:
         return isinstance(self.tree, ast.Name)
 
-    @property
-    def is_literal(self) -> bool:
-        return isinstance(self.tree, ast.Constant)
-
     def to_code(self, name_code: dict[str, str]) -> str:
         """Python source for this expression, with each name replaced by `name_code[name]`."""
-        return _code(self.tree, name_code, top=True)
+        return _code(self.tree, name_code)
 
     def evaluate(self, values: dict[str, int]) -> int:
         return _evaluate(self.tree, values)
@@ -80,7 +76,7 @@ def _check(node: ast.AST, original: str) -> None:
 _PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.FloorDiv: 2}
 
 
-def _code(node: ast.expr, name_code: dict[str, str], top: bool = False) -> str:
+def _code(node: ast.expr, name_code: dict[str, str]) -> str:
     if isinstance(node, ast.Name):
         return name_code[node.id]
     if isinstance(node, ast.Constant):

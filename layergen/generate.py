@@ -16,7 +16,7 @@ from layergen.layer_model import LayerModel
 from layergen.project import Project, check_module_path
 from layergen.render import render
 from layergen.spec import LayerSpec, parse_layer_spec
-from layergen.yaml_source import read_spec
+from layergen.yaml_source import SpecSource, read_spec
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Generation:
     files: tuple[GeneratedFile, ...]
 
 
-def load_spec(spec_path: Path, project: Project) -> tuple[LayerSpec, object]:
+def load_spec(spec_path: Path, project: Project) -> tuple[LayerSpec, SpecSource]:
     """Steps 1 and 2: read the YAML and validate its structure."""
     source = read_spec(spec_path, project.display(spec_path))
     return parse_layer_spec(source), source

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from enum import Enum
 
 OURS_MARKER = "<<<<<<< on disk (your edits)"
 BASE_MARKER = "||||||| generated last time"
 SPLIT_MARKER = "======="
 THEIRS_MARKER = ">>>>>>> generated now"
+
+
+class ConflictMode(str, Enum):
+    report = "report"  # leave the files as they are and print the conflicts
+    side = "side"  # also write the merge with conflict markers to FILE.conflict
+    inline = "inline"  # write the merge with conflict markers into the file itself
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from layergen.compat import CompatChange, compare_weights
 from layergen.errors import LayergenError
 from layergen.generate import Generation, generate_layer
 from layergen.manifest import Manifest, SpecRecord, WeightRecord
-from layergen.merge import MergeResult, merge3
+from layergen.merge import ConflictMode, MergeResult, merge3
 from layergen.project import Project
 from layergen.writing import read_text, write_atomically
 
@@ -43,12 +43,6 @@ class Status(Enum):
     def stale(self) -> bool:
         """Whether `layergen check` fails on it."""
         return self not in (Status.UNCHANGED, Status.KEPT)
-
-
-class ConflictMode(str, Enum):
-    report = "report"  # leave the files as they are and print the conflicts
-    side = "side"  # also write the merge with conflict markers to FILE.conflict
-    inline = "inline"  # write the merge with conflict markers into the file itself
 
 
 @dataclass
