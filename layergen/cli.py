@@ -13,7 +13,7 @@ import typer
 
 from layergen import __version__
 from layergen.errors import LayergenError
-from layergen.merge import ConflictMode
+from layergen.update import ConflictMode
 
 app = typer.Typer(
     help="Generate correct, tested Keras 3 layers from YAML specs.",
@@ -147,7 +147,8 @@ def _run(action) -> None:
     for error in failures:
         _print(error)
     if failures:
-        raise typer.Exit(1)
+        # 1 for problems with specs and files; 2 for a record that cannot be read.
+        raise typer.Exit(max(getattr(error, "exit_code", 1) for error in failures))
 
 
 def _print(error: LayergenError) -> None:

@@ -13,15 +13,30 @@ import typer
 
 from layergen.errors import LayergenError, Problem
 from layergen.generate import build_model
-from layergen.manifest import Manifest
+from layergen.locations import real_path, resolved_project
 from layergen.project import Project, find_project
+from layergen.project_lock import project_lock
+from layergen.records import LEGACY_MANIFEST, RECORDS_DIR, RecordStore
+from layergen.update import (
+    ConflictMode,
+    FileUpdate,
+    Plan,
+    SpecUpdate,
+    Status,
+    apply_updates,
+    plan_updates,
+    remove_temporaries_of,
+    unified_diff,
+)
 from layergen.writing import read_text, write_atomically
-from layergen.merge import ConflictMode
-from layergen.update import Plan, SpecUpdate, Status, apply_updates, plan_updates, side_file, unified_diff
 
 
 def spec_files(paths: list[Path], project: Project) -> list[Path]:
-    """Expand folders to the `*.yaml` / `*.yml` files in them; no paths means the project's specs."""
+    """Expand folders to the `*.yaml` / `*.yml` files in them; no paths means the project's specs.
+
+    Paths come back with their folders resolved, so a spec is the same spec from any
+    working directory and through any symbolic link.
+    """
     paths = paths or [project.specs]
     files = []
     for path in paths:
@@ -35,8 +50,34 @@ def spec_files(paths: list[Path], project: Project) -> list[Path]:
         raise LayergenError.plain(paths[0], "no spec files (*.yaml) found")
     unique = {}
     for file in files:
-        unique.setdefault(file.resolve(), file)
+        unique.setdefault(file.resolve(), real_path(file))
     return list(unique.values())
+
+
+def _project(**overrides) -> Project:
+    return resolved_project(find_project().with_overrides(**overrides))
+
+
+def _plan(project: Project, paths, *, writes: bool, **options) -> tuple[Plan, RecordStore, dict]:
+    """Under the project's lock: the records and the plan (and, when `writes`, its application)."""
+    specs = spec_files(paths, project)
+    with project_lock(project.root, writes=writes, on_wait=lambda message: typer.echo(message, err=True)):
+        store = RecordStore(project.root)
+        records = store.load()
+        plan = plan_updates(specs, project, records, **options)
+        if writes:
+            removed = remove_temporaries_of(plan, store, records, project)
+            if removed:
+                typer.echo(f"removed {removed} temporary file{'s' if removed > 1 else ''} of an interrupted run")
+            plan.errors += apply_updates(plan, store, records)
+            if store.migrate(records):
+                typer.echo(
+                    f"moved {LEGACY_MANIFEST.as_posix()} to one record per spec in {RECORDS_DIR.as_posix()}/ "
+                    "(commit the change)"
+                )
+            if (project.root / SCHEMA_PATH).is_file() and write_schema(project.root):
+                typer.echo(f"updated {SCHEMA_PATH.as_posix()}")
+    return plan, store, records
 
 
 def new(
@@ -51,32 +92,29 @@ def new(
     accept_breaking=False,
 ):
     """Generate or update each spec's layer and test, keeping hand edits."""
-    project = find_project().with_overrides(layers=layers_dir, tests=tests_dir, package=package)
-    manifest = Manifest.load(project.root)
-    plan = plan_updates(spec_files(paths, project), project, manifest, prune=prune, accept_breaking=accept_breaking)
+    project = _project(layers=layers_dir, tests=tests_dir, package=package)
+    options = dict(conflicts=conflicts, prune=prune, accept_breaking=accept_breaking)
+    plan, _, _ = _plan(project, paths, writes=not diff, **options)
     if diff:
         for file in plan.all_files():
-            if file.before != file.after:
+            if file.write or file.remove or file.moved_from:
                 typer.echo(unified_diff(file, project), nl=False)
-    else:
-        apply_updates(plan, project, manifest, conflicts)
-        if (project.root / SCHEMA_PATH).is_file() and write_schema(project.root):
-            typer.echo(f"updated {SCHEMA_PATH.as_posix()}")
     _report(plan, project, dry_run=diff, accepted=accept_breaking)
-    return plan.errors + _conflict_failures(plan, project)
+    failures = plan.errors + _file_failures(plan, project)
+    _summary(plan, failures, project)
+    return failures
 
 
 def check(paths, *, accept_breaking=False) -> int:
     """Exit status 0 when every generated file is current, 1 when any is stale, 2 on errors."""
-    project = find_project()
-    manifest = Manifest.load(project.root)
-    plan = plan_updates(spec_files(paths, project), project, manifest)
+    project = _project()
+    plan, _, _ = _plan(project, paths, writes=False)
     stale = False
     for update in plan.updates + plan.orphans:
         for file in update.files:
-            if file.status.stale:
+            for line in _stale_lines(file, update, project):
                 stale = True
-                typer.echo(f"{project.display(file.path)}: {_why_stale(file.status, update)}")
+                typer.echo(line)
         for change in update.compat:
             if change.breaking and not accept_breaking:
                 stale = True
@@ -94,7 +132,7 @@ def check(paths, *, accept_breaking=False) -> int:
 
 
 def validate(paths: list[Path]) -> list[LayergenError]:
-    project = find_project()
+    project = _project()
     failures = []
     for spec in spec_files(paths, project):
         try:
@@ -112,6 +150,7 @@ _SHOWN = {
     Status.MERGED: "merged (your edits kept)",
     Status.UNCHANGED: "unchanged",
     Status.KEPT: "unchanged (your edits kept)",
+    Status.RESOLVED: "resolved (your resolution recorded)",
     Status.REMOVED: "removed",
 }
 
@@ -120,8 +159,9 @@ def _report(plan: Plan, project: Project, *, dry_run: bool, accepted: bool) -> N
     prefix = "would be " if dry_run else ""
     for update in plan.updates:
         for file in update.files:
-            if file.status in _SHOWN and not (dry_run and file.status in (Status.UNCHANGED, Status.KEPT)):
-                typer.echo(f"{prefix}{_SHOWN[file.status]} {project.display(file.path)}")
+            line = _update_line(file, update, project)
+            if line and not (dry_run and not (file.write or file.remove or file.moved_from)):
+                typer.echo(prefix + line)
         for change in update.compat:
             if not change.breaking:
                 typer.echo(f"{update.key}: weights.{change.weight}: note: {change.message}")
@@ -148,35 +188,89 @@ def _report(plan: Plan, project: Project, *, dry_run: bool, accepted: bool) -> N
                 )
 
 
-def _conflict_failures(plan: Plan, project: Project) -> list[LayergenError]:
+def _update_line(file: FileUpdate, update: SpecUpdate, project: Project) -> str | None:
+    """What `layergen new` says it did to a file (failures are reported apart)."""
+    name = project.display(file.path)
+    if file.status == Status.MOVED_AWAY:
+        return f"removed {name} (an old copy of a renamed layer's file)"
+    if file.status == Status.LEFTOVER:
+        return f"left over {name}: a renamed layer's old file, edited after the move; delete it yourself"
+    if update.held or file.status not in _SHOWN:
+        return None
+    shown = _SHOWN[file.status]
+    if file.status == Status.RESOLVED and file.write:
+        shown = "resolved (your resolution, with the spec's other changes)"
+    if file.moved_from is not None:
+        return f"moved {project.display(file.moved_from)} to {name}: {shown}"
+    if file.drop_side_file is not None:
+        shown += f"; removed {project.display(file.drop_side_file)}"
+    return f"{shown} {name}"
+
+
+def _file_failures(plan: Plan, project: Project) -> list[LayergenError]:
     failures = []
     for update in plan.updates:
         for file in update.files:
             name = project.display(file.path)
             if file.status == Status.UNTRACKED:
-                failures.append(
-                    LayergenError(
-                        Problem(name, "exists, but layergen has no record of writing it; move it away and run again")
-                    )
+                message = (
+                    "exists, but layergen has no record of writing it; move it away and run again "
+                    f"(if layergen wrote it, restore {RECORDS_DIR.as_posix()}/ from version control)"
                 )
+                failures.append(LayergenError(Problem(name, message)))
+            elif file.status == Status.MARKERS:
+                message = (
+                    "holds conflict markers; keep the lines you want, delete the marker lines, then run `layergen new`"
+                )
+                failures.append(LayergenError(Problem(name, message, line=file.marker_line)))
             elif file.status == Status.CONFLICT:
                 for conflict in file.merge.conflicts:
-                    typer.echo(_show_conflict(name, conflict), err=True)
+                    typer.echo(_show_conflict(project.display(file.location), conflict), err=True)
+                line = file.merge.conflicts[0].line
                 failures.append(
-                    LayergenError(Problem(name, _conflict_message(file, update), line=file.merge.conflicts[0].line))
+                    LayergenError(Problem(project.display(file.location), _conflict_message(file, update), line=line))
                 )
+            if file.syntax_error is not None:
+                line, message = file.syntax_error
+                failures.append(LayergenError(Problem(name, f"does not parse ({message}); fix it", line=line)))
     return failures
 
 
-def _conflict_message(file, update: SpecUpdate) -> str:
+def _summary(plan: Plan, failures: list[LayergenError], project: Project) -> None:
+    """One line when some specs failed and others did not."""
+    failed = {p.file for error in failures for p in error.problems}
+    total = len(plan.updates) + len(plan.errors)
+    count = len(plan.errors) + sum(
+        1
+        for u in plan.updates
+        if u.failed or any(project.display(f.path) in failed or project.display(f.location) in failed for f in u.files)
+    )
+    if failures and total > 1 and count < total:
+        typer.echo(f"{count} of {total} specs failed; the others are done")
+
+
+def _conflict_message(file: FileUpdate, update: SpecUpdate) -> str:
     count = len(file.merge.conflicts)
     what = f"{count} conflict{'s' if count > 1 else ''} between your edits and {update.key}"
-    if file.after != file.before:
-        return f"{what}; the file now holds both versions between conflict markers"
-    written = side_file(file.path)
-    if written.exists():
-        return f"{what}; left as it was, the merge with conflict markers is in {written.name}"
-    return f"{what}; left as it was (use --conflicts side or --conflicts inline to write the merge)"
+    if file.write:
+        return (
+            f"{what}; the file now holds both versions between conflict markers: resolve them, then run `layergen new`"
+        )
+    if file.side_path is not None:
+        return (
+            f"{what}; left as it was, the merge with conflict markers is in {file.side_path.name} "
+            "(resolve it and move it into place, then run `layergen new`)"
+        )
+    if _blocked(update):
+        return f"{what}; left as it was, as another file of the spec is in the way"
+    return (
+        f"{what}; left as it was (edit the conflicting lines to hold both changes and run `layergen new` again, "
+        "or use --conflicts side or --conflicts inline to write the merge)"
+    )
+
+
+def _blocked(update: SpecUpdate) -> bool:
+    return any(f.status in (Status.UNTRACKED, Status.MARKERS) for f in update.files)
 
 
 def _show_conflict(name: str, conflict) -> str:
@@ -193,16 +287,39 @@ def _show_conflict(name: str, conflict) -> str:
     ).rstrip("\n")
 
 
-def _why_stale(status: Status, update: SpecUpdate) -> str:
+def _stale_lines(file: FileUpdate, update: SpecUpdate, project: Project) -> list[str]:
+    """Why `layergen check` fails on a file, one line per reason."""
+    name = project.display(file.path)
+    lines = []
+    if file.syntax_error is not None:
+        lines.append(f"{name}:{file.syntax_error[0]}: does not parse ({file.syntax_error[1]})")
+    if file.moved_from is not None:
+        old = project.display(file.moved_from)
+        lines.append(f"{old}: {update.key} now generates {name}; `layergen new` moves it there, with your edits")
+    elif file.stale:
+        reason = _why_stale(file, update)
+        if reason:
+            where = f"{name}:{file.marker_line}" if file.status == Status.MARKERS else name
+            lines.append(f"{where}: {reason}")
+    return lines
+
+
+def _why_stale(file: FileUpdate, update: SpecUpdate) -> str | None:
+    open_conflict = file.previous is not None and file.previous.conflict is not None
     return {
         Status.CREATED: f"missing; run `layergen new {update.key}`",
         Status.UPDATED: f"out of date with {update.key}",
         Status.MERGED: f"out of date with {update.key} (your edits would be kept)",
-        Status.CONFLICT: f"out of date with {update.key}, and the update conflicts with your edits",
+        Status.RESOLVED: "conflict resolved; run `layergen new` to record it",
+        Status.CONFLICT: f"out of date with {update.key}, and the update conflicts with your edits"
+        + ("; the conflict reported earlier is not resolved yet" if open_conflict else ""),
+        Status.MARKERS: "holds conflict markers; resolve them, then run `layergen new`",
         Status.UNTRACKED: "not written by layergen, but in the way of a generated file",
         Status.ORPHANED: f"left over: its spec {update.key} was deleted",
         Status.EDITED_ORPHAN: f"left over: its spec {update.key} was deleted",
-    }[status]
+        Status.MOVED_AWAY: "left over: an old copy of a renamed layer's file; `layergen new` removes it",
+        Status.LEFTOVER: "left over: a renamed layer's old file, edited after the move; delete it",
+    }.get(file.status)
 
 
 def _print_problems(error: LayergenError) -> None:

@@ -9,11 +9,11 @@ import pytest
 
 from conftest import REPO, cli
 from layergen import writing
-from layergen.manifest import MANIFEST_PATH
 
 LINEAR = (REPO / "specs" / "examples" / "linear_layer.yaml").read_text()
 LAYER = "layers/linear_layer.py"
 TEST = "tests/test_linear_layer.py"
+RECORD = ".layergen/records/specs/linear.yaml"  # the spec's record folder
 
 
 @pytest.fixture
@@ -79,13 +79,14 @@ def test_overlapping_edits_conflict_and_leave_the_file_as_it_was(linear):
         "  return ops.relu(ops.matmul(inputs, self.kernel) + self.bias)",
     )
     before = layer.read_bytes()
-    manifest_before = (linear / MANIFEST_PATH).read_bytes()
+    base_before = (linear / RECORD / "linear_layer.py.generated").read_bytes()
 
     result = cli("new")
 
     assert result.exit_code == 1
     assert layer.read_bytes() == before
-    assert (linear / MANIFEST_PATH).read_bytes() == manifest_before
+    assert (linear / RECORD / "linear_layer.py.generated").read_bytes() == base_before, "the base stays"
+    assert '"mode": "report"' in (linear / RECORD / "record.json").read_text(), "the open conflict is noted"
     assert "on disk (your edits):\n    |         return ops.matmul(inputs, self.kernel) - self.bias" in result.stderr
     assert "generated now:\n    |         return ops.relu(ops.matmul(inputs, self.kernel) + self.bias)" in result.stderr
     assert (
@@ -129,13 +130,13 @@ def test_edits_to_the_test_module_are_kept(linear):
 def test_regenerating_twice_changes_nothing_the_second_time(linear):
     add_weight_to_spec(linear)
     assert cli("new").exit_code == 0
-    paths = [linear / LAYER, linear / TEST, linear / MANIFEST_PATH]
+    paths = [linear / LAYER, linear / TEST, *sorted((linear / RECORD).iterdir())]
     for path in paths:
         os.utime(path, (1_000_000_000, 1_000_000_000))
     result = cli("new")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [f"unchanged {LAYER}", f"unchanged {TEST}"]
-    assert [p.stat().st_mtime for p in paths] == [1_000_000_000] * 3
+    assert [p.stat().st_mtime for p in paths] == [1_000_000_000] * len(paths)
 
 
 def test_a_removed_argument_is_regenerated_away(project):
@@ -159,7 +160,7 @@ def test_a_removed_argument_is_regenerated_away(project):
 
 def test_an_interrupted_write_leaves_old_or_new_files(linear, monkeypatch):
     add_weight_to_spec(linear)
-    old = {p: (linear / p).read_bytes() for p in (LAYER, TEST, MANIFEST_PATH.as_posix())}
+    old = {p: (linear / p).read_bytes() for p in (LAYER, TEST, RECORD + "/linear_layer.py.generated")}
     real_replace = os.replace
     calls = []
 
@@ -178,7 +179,7 @@ def test_an_interrupted_write_leaves_old_or_new_files(linear, monkeypatch):
     assert (linear / LAYER).read_bytes() != old[LAYER]  # the first file was replaced whole
     compile((linear / LAYER).read_text(), LAYER, "exec")
     assert (linear / TEST).read_bytes() == old[TEST]  # the second was never touched
-    assert (linear / MANIFEST_PATH).read_bytes() == old[MANIFEST_PATH.as_posix()]
+    assert (linear / RECORD / "linear_layer.py.generated").read_bytes() == old[RECORD + "/linear_layer.py.generated"]
     assert not [p for p in linear.rglob("*.tmp")], "temporary files were left behind"
     # The next run finishes the job, and sees no hand edits in the half-updated project.
     result = cli("new")

@@ -1,0 +1,362 @@
+"""What layergen generated last time: one record per spec, kept in the project (commit it).
+
+Regeneration merges three versions of each file, and one of them — what layergen wrote
+last time — must be recovered exactly. Each spec has a folder under `.layergen/records/`
+named by the spec's path (`specs/dense.yaml` -> `.layergen/records/specs/dense.yaml/`):
+
+    record.json              class name, weight baseline, where the outputs are
+    dense.py.generated       the text last generated for the output `layers/dense.py`
+    test_dense.py.generated  ... and for its test
+    dense.py.pending         only while a conflict is open: the generation it is with
+
+All plain text with deterministic bytes, so branches that touch different specs never
+touch the same file, and a version-control conflict in a record can be resolved by hand.
+The single `.layergen/manifest.json` of earlier versions is read too, and replaced by
+records on the next `layergen new` (`migrate`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from layergen.errors import LayergenError, Problem
+from layergen.merge import conflict_marker_line
+from layergen.writing import read_text, remove, split_newlines, write_atomically
+
+RECORDS_DIR = Path(".layergen") / "records"
+LEGACY_MANIFEST = Path(".layergen") / "manifest.json"
+RECORD_FILE = "record.json"
+FORMAT = 2
+_ROLE = re.compile(r"^[a-z][a-z0-9_]*$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_MODES = ("report", "side", "inline")
+
+
+class RecordError(LayergenError):
+    """A record that cannot be read: exit status 2, like any error that is not about a spec."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class WeightRecord:
+    """What checkpoint compatibility depends on: a weight's name, shape and dtype."""
+
+    shape: tuple[str, ...]
+    dtype: str | None = None
+    renamed_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenConflict:
+    """A conflict layergen reported that the person has not resolved yet."""
+
+    generated: str  # the generation the conflict is with: the base once it is resolved
+    mode: str  # what was written: "report" (nothing), "side" (FILE.conflict), "inline" (markers in FILE)
+    left: str  # sha256 of the file as layergen left it
+    untouched: tuple[str, ...] = ()  # sha256 of the person's lines in each conflicting region
+
+
+@dataclass(frozen=True)
+class MovedFrom:
+    """Where a renamed layer's output was before layergen moved it, until the old copy is gone."""
+
+    path: str
+    sha256: str  # of the old copy's text, so only that copy is ever removed
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    path: str  # posix, relative to the project root
+    generated: str  # what layergen generated last time: the next merge's base
+    conflict: OpenConflict | None = None
+    moved_from: MovedFrom | None = None
+
+    @property
+    def name(self) -> str:
+        return PurePosixPath(self.path).name
+
+
+@dataclass
+class SpecRecord:
+    class_name: str
+    # The weights that checkpoints saved so far have: the current spec's, unless a change
+    # that breaks loading them is still waiting to be accepted.
+    weights: dict[str, WeightRecord]
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)  # role ("layer", "test") -> output
+    fingerprint: str | None = None  # reserved: a hash of everything the outputs depend on
+
+
+class RecordStore:
+    """The records of one project, read and written one spec at a time."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.folder = root / RECORDS_DIR
+        self.legacy = root / LEGACY_MANIFEST
+
+    def load(self) -> dict[str, SpecRecord]:
+        """Every spec's record (spec path relative to the root -> record)."""
+        records = _read_legacy(self.legacy, self.root) if self.legacy.is_file() else {}
+        problems: list[Problem] = []
+        files = sorted(self.folder.rglob(RECORD_FILE)) if self.folder.is_dir() else []
+        for path in files:
+            try:
+                records[self._key(path.parent)] = _read_record(path.parent, self._shown(path))
+            except RecordError as exc:
+                problems += exc.problems
+        if problems:
+            raise RecordError(problems)
+        return dict(sorted(records.items()))
+
+    def save(self, key: str, record: SpecRecord) -> bool:
+        """Write what changed in a spec's record (record.json last); returns whether anything did."""
+        folder = self.folder_of(key)
+        wanted = {RECORD_FILE: _serialize(record)}
+        for output in record.outputs.values():
+            wanted[output.name + ".generated"] = output.generated
+            if output.conflict is not None:
+                wanted[output.name + ".pending"] = output.conflict.generated
+        changed = False
+        for name in sorted(wanted, key=lambda n: (n == RECORD_FILE, n)):
+            current = read_text(folder / name)
+            if current is None or split_newlines(current)[0] != wanted[name]:
+                write_atomically(folder / name, wanted[name])
+                changed = True
+        for stale in sorted(folder.glob("*")):
+            if stale.name.endswith((".generated", ".pending")) and stale.name not in wanted:
+                remove(stale)
+                changed = True
+        return changed
+
+    def remove(self, key: str) -> None:
+        folder = self.folder_of(key)
+        for path in sorted(folder.glob("*")):
+            if path.name == RECORD_FILE or path.name.endswith((".generated", ".pending")):
+                remove(path)
+        while folder != self.folder and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+    def migrate(self, records: dict[str, SpecRecord]) -> bool:
+        """Replace the legacy manifest by one record per spec; returns whether there was one."""
+        if not self.legacy.is_file():
+            return False
+        for key, record in records.items():
+            self.save(key, record)
+        remove(self.legacy)
+        return True
+
+    def folder_of(self, key: str) -> Path:
+        # Escaped so that every key has its own folder: `%` -> `%25`, a `..` part -> `%2E%2E`.
+        parts = ["%2E%2E" if part == ".." else part.replace("%", "%25") for part in key.split("/")]
+        return self.folder.joinpath(*parts)
+
+    def _key(self, folder: Path) -> str:
+        parts = folder.relative_to(self.folder).parts
+        return "/".join(".." if part == "%2E%2E" else part.replace("%25", "%") for part in parts)
+
+    def _shown(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+def _serialize(record: SpecRecord) -> str:
+    data: dict = {
+        "format": FORMAT,
+        "class": record.class_name,
+        "weights": {
+            name: {"shape": list(w.shape), "dtype": w.dtype, "renamed_from": list(w.renamed_from)}
+            for name, w in record.weights.items()
+        },
+        "outputs": {role: _serialize_output(output) for role, output in record.outputs.items()},
+    }
+    if record.fingerprint is not None:
+        data["fingerprint"] = record.fingerprint
+    return _json(data) + "\n"
+
+
+def _json(value, depth: int = 0) -> str:
+    """JSON with sorted keys, an object's fields one a line, and lists (all of strings) on one line."""
+    if not isinstance(value, dict) or not value:
+        return json.dumps(value, ensure_ascii=False)
+    pad = "  " * (depth + 1)
+    fields = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {_json(v, depth + 1)}" for k, v in sorted(value.items())]
+    return "{\n" + ",\n".join(fields) + "\n" + "  " * depth + "}"
+
+
+def _serialize_output(output: OutputRecord) -> dict:
+    data: dict = {"path": output.path}
+    if output.conflict is not None:
+        conflict = output.conflict
+        data["conflict"] = {"mode": conflict.mode, "left": conflict.left, "untouched": list(conflict.untouched)}
+    if output.moved_from is not None:
+        data["moved_from"] = {"path": output.moved_from.path, "sha256": output.moved_from.sha256}
+    return data
+
+
+def _read_record(folder: Path, shown: str) -> SpecRecord:
+    text = split_newlines(read_text(folder / RECORD_FILE) or "")[0]
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecordError(Problem(shown, f"is not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)) from None
+    fields = _Fields(shown)
+    fields.keys(raw, "", required={"format", "class", "weights", "outputs"}, optional={"fingerprint"})
+    if raw["format"] != FORMAT:
+        fields.fail("format", f"is {raw['format']!r}; this layergen reads format {FORMAT}")
+    weights = {
+        name: _read_weight(fields, value, f"weights.{name}")
+        for name, value in fields.typed(raw["weights"], dict, "weights", "an object").items()
+    }
+    outputs = {}
+    for role, value in fields.typed(raw["outputs"], dict, "outputs", "an object").items():
+        if not _ROLE.match(role):
+            fields.fail(f"outputs.{role}", "is not a role name (lowercase letters, digits, _)")
+        outputs[role] = _read_output(fields, value, f"outputs.{role}", folder)
+    names = [output.name for output in outputs.values()]
+    if len(set(names)) != len(names):
+        fields.fail("outputs", "two outputs have the same file name")
+    fingerprint = raw.get("fingerprint")
+    if fingerprint is not None:
+        fields.typed(fingerprint, str, "fingerprint", "a string")
+    return SpecRecord(fields.typed(raw["class"], str, "class", "a string"), weights, outputs, fingerprint)
+
+
+def _read_weight(fields: "_Fields", raw, where: str) -> WeightRecord:
+    fields.keys(raw, where, required={"shape", "dtype", "renamed_from"})
+    shape = fields.strings(raw["shape"], f"{where}.shape")
+    dtype = raw["dtype"] if raw["dtype"] is None else fields.typed(raw["dtype"], str, f"{where}.dtype", "a string")
+    return WeightRecord(shape, dtype, fields.strings(raw["renamed_from"], f"{where}.renamed_from"))
+
+
+def _read_output(fields: "_Fields", raw, where: str, folder: Path) -> OutputRecord:
+    fields.keys(raw, where, required={"path"}, optional={"conflict", "moved_from"})
+    path = fields.path(raw["path"], f"{where}.path")
+    name = PurePosixPath(path).name
+    generated = _stored_text(fields, folder, name + ".generated", where)
+    conflict = moved = None
+    if "conflict" in raw:
+        spot = f"{where}.conflict"
+        fields.keys(raw["conflict"], spot, required={"mode", "left", "untouched"})
+        mode = fields.typed(raw["conflict"]["mode"], str, f"{spot}.mode", "a string")
+        if mode not in _MODES:
+            fields.fail(f"{spot}.mode", f"is {mode!r}; one of {', '.join(_MODES)}")
+        untouched = fields.strings(raw["conflict"]["untouched"], f"{spot}.untouched")
+        for i, digest in enumerate(
+            (fields.typed(raw["conflict"]["left"], str, f"{spot}.left", "a string"),) + untouched
+        ):
+            if not _SHA256.match(digest):
+                fields.fail(f"{spot}.left" if i == 0 else f"{spot}.untouched", "is not a sha256 digest")
+        pending = _stored_text(fields, folder, name + ".pending", spot)
+        conflict = OpenConflict(pending, mode, raw["conflict"]["left"], untouched)
+    if "moved_from" in raw:
+        spot = f"{where}.moved_from"
+        fields.keys(raw["moved_from"], spot, required={"path", "sha256"})
+        digest = fields.typed(raw["moved_from"]["sha256"], str, f"{spot}.sha256", "a string")
+        if not _SHA256.match(digest):
+            fields.fail(f"{spot}.sha256", "is not a sha256 digest")
+        moved = MovedFrom(fields.path(raw["moved_from"]["path"], f"{spot}.path"), digest)
+    return OutputRecord(path, generated, conflict, moved)
+
+
+def _stored_text(fields: "_Fields", folder: Path, name: str, where: str) -> str:
+    text = read_text(folder / name)
+    shown = (Path(fields.shown).parent / name).as_posix()
+    if text is None:
+        fields.fail(where, f"its stored file {name} is missing; restore .layergen/records from version control")
+    text = split_newlines(text)[0]
+    line = conflict_marker_line(text)
+    if line is not None:
+        raise RecordError(
+            Problem(
+                shown,
+                "holds conflict markers from a version-control merge; keep one side's lines "
+                "(the side whose generated file you kept) and delete the marker lines",
+                line=line,
+            )
+        )
+    return text
+
+
+class _Fields:
+    """Type checks of record.json that fail with the field's path."""
+
+    def __init__(self, shown: str):
+        self.shown = shown
+
+    def fail(self, where: str, message: str):
+        raise RecordError(Problem(self.shown, f"{message}; fix it or restore it from version control", field=where))
+
+    def typed(self, value, kind, where: str, described: str):
+        if not isinstance(value, kind):
+            self.fail(where or "(top level)", f"must be {described}")
+        return value
+
+    def keys(self, value, where: str, *, required: set[str], optional: set[str] = frozenset()) -> None:
+        self.typed(value, dict, where, "an object")
+        missing = sorted(required - set(value))
+        unknown = sorted(set(value) - required - optional)
+        prefix = f"{where}." if where else ""
+        if missing:
+            self.fail(prefix + missing[0], "is missing")
+        if unknown:
+            self.fail(prefix + unknown[0], "is not a field of a record")
+
+    def strings(self, value, where: str) -> tuple[str, ...]:
+        items = self.typed(value, list, where, "a list of strings")
+        for item in items:
+            self.typed(item, str, where, "a list of strings")
+        return tuple(items)
+
+    def path(self, value, where: str) -> str:
+        path = self.typed(value, str, where, "a string")
+        if not path or path.startswith("/") or "\\" in path or PurePosixPath(path).name in ("", ".", ".."):
+            self.fail(where, f"{path!r} is not a file path relative to the project root")
+        return path
+
+
+def _read_legacy(path: Path, root: Path) -> dict[str, SpecRecord]:
+    """The records of a format-1 `.layergen/manifest.json`."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(raw, dict) or raw.get("format") != 1:
+            raise ValueError(f"format {raw.get('format') if isinstance(raw, dict) else None!r} is not 1")
+        return {_relative(spec, root): _legacy_record(entry, root) for spec, entry in raw["specs"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError, zlib.error) as exc:
+        raise RecordError(
+            Problem(LEGACY_MANIFEST.as_posix(), f"cannot read the manifest ({exc}); restore it from version control")
+        ) from None
+
+
+def _legacy_record(entry: dict, root: Path) -> SpecRecord:
+    files = {
+        _relative(p, root): zlib.decompress(base64.b64decode(data)).decode("utf-8")
+        for p, data in entry["files"].items()
+    }
+    return SpecRecord(
+        class_name=entry["class"],
+        weights={
+            name: WeightRecord(tuple(w["shape"]), w["dtype"], tuple(w["renamed_from"]))
+            for name, w in entry["weights"].items()
+        },
+        outputs={role: OutputRecord(p, files[p]) for role, p in _legacy_roles(sorted(files)).items()},
+    )
+
+
+def _legacy_roles(paths: list[str]) -> dict[str, str]:
+    """The manifest kept no roles: the test is the file named `test_` + the layer's name."""
+    names = [PurePosixPath(p).name for p in paths]
+    if len(paths) == 2 and names[0] == "test_" + names[1]:
+        paths = paths[::-1]
+    roles = ("layer", "test") if len(paths) == 2 else tuple(f"output{i + 1}" for i in range(len(paths)))
+    return dict(zip(roles, paths))
+
+
+def _relative(path: str, root: Path) -> str:
+    return Path(os.path.relpath(path, root)).as_posix() if Path(path).is_absolute() else path
