@@ -96,11 +96,27 @@ def check(
     from layergen import commands
 
     try:
-        status = commands.check(specs or [], accept_breaking=accept_breaking)
+        code = commands.check(specs or [], accept_breaking=accept_breaking)
     except LayergenError as exc:
         _print(exc)
-        status = 2
-    raise typer.Exit(status)
+        code = 2
+    raise typer.Exit(code)
+
+
+@app.command()
+def status(
+    specs: SpecArgs = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the states as JSON, for tools.")] = False,
+):
+    """Show each spec's state: current, hand-edited, stale, breaking, conflicted or orphaned. Writes nothing."""
+    from layergen import commands
+
+    try:
+        code = commands.status(specs or [], as_json=as_json)
+    except LayergenError as exc:
+        _print(exc)
+        code = getattr(exc, "exit_code", 2)
+    raise typer.Exit(code)
 
 
 @app.command()

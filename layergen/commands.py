@@ -131,6 +131,31 @@ def check(paths, *, accept_breaking=False) -> int:
     return 1 if stale else 0
 
 
+def status(paths, *, as_json=False) -> int:
+    """Each spec's state, and what is the matter with its files; writes nothing."""
+    import json
+
+    from layergen.status import project_status
+
+    project = _project()
+    plan, _, _ = _plan(project, paths, writes=False)
+    result = project_status(plan, project.display, _why_stale)
+    if as_json:
+        typer.echo(json.dumps(result.as_json(), indent=2))
+        return 0
+    width = max([len(s.state) for s in result.specs] + [len("invalid")])
+    for spec in result.specs:
+        typer.echo(f"{spec.state:<{width}}  {spec.spec}")
+        for file in spec.files:
+            where = f"{file.path}:{file.line}" if file.line else file.path
+            typer.echo(f"{'':<{width}}    {file.state}: {where}: {file.detail}")
+        for change in spec.breaking:
+            typer.echo(f"{'':<{width}}    breaking: {change}")
+    for problem in result.errors:
+        typer.echo(f"{'invalid':<{width}}  {problem}")
+    return 0
+
+
 def validate(paths: list[Path]) -> list[LayergenError]:
     project = _project()
     failures = []

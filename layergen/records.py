@@ -8,6 +8,7 @@ named by the spec's path (`specs/dense.yaml` -> `.layergen/records/specs/dense.y
     dense.py.generated       the text last generated for the output `layers/dense.py`
     test_dense.py.generated  ... and for its test
     dense.py.pending         only while a conflict is open: the generation it is with
+    dense.py.next            only while a run writes the file (see `PendingWrite`)
 
 All plain text with deterministic bytes, so branches that touch different specs never
 touch the same file, and a version-control conflict in a record can be resolved by hand.
@@ -77,10 +78,27 @@ class OutputRecord:
     generated: str  # what layergen generated last time: the next merge's base
     conflict: OpenConflict | None = None
     moved_from: MovedFrom | None = None
+    write: PendingWrite | None = None
 
     @property
     def name(self) -> str:
         return PurePosixPath(self.path).name
+
+
+@dataclass(frozen=True)
+class PendingWrite:
+    """A write a run started: once the file holds the text with this digest, the output's
+    record is `record`; until then it is still the one this is attached to. So a run
+    killed between writing a file and recording it never leaves a wrong base."""
+
+    sha256: str
+    record: OutputRecord
+
+
+# The stored texts of an output's record, and of the record a pending write leads to.
+_NOW = (".generated", ".pending")
+_NEXT = (".next", ".next-pending")
+_STORED = _NOW + _NEXT
 
 
 @dataclass
@@ -120,9 +138,9 @@ class RecordStore:
         folder = self.folder_of(key)
         wanted = {RECORD_FILE: _serialize(record)}
         for output in record.outputs.values():
-            wanted[output.name + ".generated"] = output.generated
-            if output.conflict is not None:
-                wanted[output.name + ".pending"] = output.conflict.generated
+            wanted.update(_texts(output, _NOW))
+            if output.write is not None:
+                wanted.update(_texts(output.write.record, _NEXT))
         changed = False
         for name in sorted(wanted, key=lambda n: (n == RECORD_FILE, n)):
             current = read_text(folder / name)
@@ -130,7 +148,7 @@ class RecordStore:
                 write_atomically(folder / name, wanted[name])
                 changed = True
         for stale in sorted(folder.glob("*")):
-            if stale.name.endswith((".generated", ".pending")) and stale.name not in wanted:
+            if stale.name.endswith(_STORED) and stale.name not in wanted:
                 remove(stale)
                 changed = True
         return changed
@@ -138,7 +156,7 @@ class RecordStore:
     def remove(self, key: str) -> None:
         folder = self.folder_of(key)
         for path in sorted(folder.glob("*")):
-            if path.name == RECORD_FILE or path.name.endswith((".generated", ".pending")):
+            if path.name == RECORD_FILE or path.name.endswith(_STORED):
                 remove(path)
         while folder != self.folder and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
@@ -190,8 +208,17 @@ def _json(value, depth: int = 0) -> str:
     return "{\n" + ",\n".join(fields) + "\n" + "  " * depth + "}"
 
 
+def _texts(output: OutputRecord, suffixes: tuple[str, str]) -> dict[str, str]:
+    texts = {output.name + suffixes[0]: output.generated}
+    if output.conflict is not None:
+        texts[output.name + suffixes[1]] = output.conflict.generated
+    return texts
+
+
 def _serialize_output(output: OutputRecord) -> dict:
     data: dict = {"path": output.path}
+    if output.write is not None:
+        data["write"] = {"sha256": output.write.sha256, **_serialize_output(output.write.record)}
     if output.conflict is not None:
         conflict = output.conflict
         data["conflict"] = {"mode": conflict.mode, "left": conflict.left, "untouched": list(conflict.untouched)}
@@ -228,44 +255,53 @@ def _read_record(folder: Path, shown: str) -> SpecRecord:
     return SpecRecord(fields.typed(raw["class"], str, "class", "a string"), weights, outputs, fingerprint)
 
 
-def _read_weight(fields: "_Fields", raw, where: str) -> WeightRecord:
+def _read_weight(fields: _Fields, raw, where: str) -> WeightRecord:
     fields.keys(raw, where, required={"shape", "dtype", "renamed_from"})
     shape = fields.strings(raw["shape"], f"{where}.shape")
     dtype = raw["dtype"] if raw["dtype"] is None else fields.typed(raw["dtype"], str, f"{where}.dtype", "a string")
     return WeightRecord(shape, dtype, fields.strings(raw["renamed_from"], f"{where}.renamed_from"))
 
 
-def _read_output(fields: "_Fields", raw, where: str, folder: Path) -> OutputRecord:
-    fields.keys(raw, where, required={"path"}, optional={"conflict", "moved_from"})
+def _read_output(fields: _Fields, raw, where: str, folder: Path, suffixes=_NOW) -> OutputRecord:
+    nested = suffixes == _NEXT
+    fields.keys(
+        raw,
+        where,
+        required={"path", "sha256"} if nested else {"path"},
+        optional={"conflict", "moved_from"} if nested else {"conflict", "moved_from", "write"},
+    )
     path = fields.path(raw["path"], f"{where}.path")
     name = PurePosixPath(path).name
-    generated = _stored_text(fields, folder, name + ".generated", where)
-    conflict = moved = None
+    generated = _stored_text(fields, folder, name + suffixes[0], where)
+    conflict = moved = write = None
     if "conflict" in raw:
         spot = f"{where}.conflict"
         fields.keys(raw["conflict"], spot, required={"mode", "left", "untouched"})
         mode = fields.typed(raw["conflict"]["mode"], str, f"{spot}.mode", "a string")
         if mode not in _MODES:
             fields.fail(f"{spot}.mode", f"is {mode!r}; one of {', '.join(_MODES)}")
-        untouched = fields.strings(raw["conflict"]["untouched"], f"{spot}.untouched")
-        for i, digest in enumerate(
-            (fields.typed(raw["conflict"]["left"], str, f"{spot}.left", "a string"),) + untouched
-        ):
-            if not _SHA256.match(digest):
-                fields.fail(f"{spot}.left" if i == 0 else f"{spot}.untouched", "is not a sha256 digest")
-        pending = _stored_text(fields, folder, name + ".pending", spot)
-        conflict = OpenConflict(pending, mode, raw["conflict"]["left"], untouched)
+        left = fields.digest(raw["conflict"]["left"], f"{spot}.left")
+        untouched = tuple(
+            fields.digest(d, f"{spot}.untouched")
+            for d in fields.strings(raw["conflict"]["untouched"], f"{spot}.untouched")
+        )
+        pending = _stored_text(fields, folder, name + suffixes[1], spot)
+        conflict = OpenConflict(pending, mode, left, untouched)
     if "moved_from" in raw:
         spot = f"{where}.moved_from"
         fields.keys(raw["moved_from"], spot, required={"path", "sha256"})
-        digest = fields.typed(raw["moved_from"]["sha256"], str, f"{spot}.sha256", "a string")
-        if not _SHA256.match(digest):
-            fields.fail(f"{spot}.sha256", "is not a sha256 digest")
-        moved = MovedFrom(fields.path(raw["moved_from"]["path"], f"{spot}.path"), digest)
-    return OutputRecord(path, generated, conflict, moved)
+        moved = MovedFrom(
+            fields.path(raw["moved_from"]["path"], f"{spot}.path"),
+            fields.digest(raw["moved_from"]["sha256"], f"{spot}.sha256"),
+        )
+    if "write" in raw:
+        spot = f"{where}.write"
+        after = _read_output(fields, raw["write"], spot, folder, _NEXT)
+        write = PendingWrite(fields.digest(raw["write"]["sha256"], f"{spot}.sha256"), after)
+    return OutputRecord(path, generated, conflict, moved, write)
 
 
-def _stored_text(fields: "_Fields", folder: Path, name: str, where: str) -> str:
+def _stored_text(fields: _Fields, folder: Path, name: str, where: str) -> str:
     text = read_text(folder / name)
     shown = (Path(fields.shown).parent / name).as_posix()
     if text is None:
@@ -313,6 +349,11 @@ class _Fields:
         for item in items:
             self.typed(item, str, where, "a list of strings")
         return tuple(items)
+
+    def digest(self, value, where: str) -> str:
+        if not isinstance(value, str) or not _SHA256.match(value):
+            self.fail(where, "must be a sha256 digest (64 hex digits)")
+        return value
 
     def path(self, value, where: str) -> str:
         path = self.typed(value, str, where, "a string")

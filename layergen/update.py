@@ -26,7 +26,7 @@ from layergen.locations import from_key, project_key
 from layergen.merge import MergeResult, has_conflict_markers
 from layergen.project import Project
 from layergen.reconcile import Outcome, Status, digest, reconcile
-from layergen.records import MovedFrom, OutputRecord, RecordStore, SpecRecord, WeightRecord
+from layergen.records import MovedFrom, OutputRecord, PendingWrite, RecordStore, SpecRecord, WeightRecord
 from layergen.writing import read_text, remove, remove_temporaries, split_newlines, write_atomically
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class SpecUpdate:
     key: str  # the spec's path relative to the project root: its record's name
     files: list[FileUpdate] = field(default_factory=list)
     compat: list[CompatChange] = field(default_factory=list)
-    record: SpecRecord | None = None  # the record while old copies of moved files still exist
+    journal: SpecRecord | None = None  # saved before any file is written (see `PendingWrite`)
     final_record: SpecRecord | None = None  # the record after the update (None: left as it is)
     replaces: str | None = None  # a renamed spec's old record
     drop_record: bool = False  # a deleted spec whose files are all gone
@@ -135,8 +135,9 @@ def plan_updates(
                 raise
             plan.errors.append(internal_error(project.display(spec), exc))
     adopted = {u.replaces for u in plan.updates if u.replaces}
+    live = {project_key(project, path) for path in claimed}
     for key in sorted(deleted - adopted):
-        plan.orphans.append(_plan_orphan(key, records[key], project, prune))
+        plan.orphans.append(_plan_orphan(key, records[key], project, prune, live))
     return plan
 
 
@@ -166,7 +167,7 @@ def _plan_spec(
         )
         previous = records.get(update.replaces) if update.replaces else None
     for role, file in zip(ROLES, generation.files):
-        earlier = previous.outputs.get(role) if previous else None
+        earlier = _settled(project, previous.outputs.get(role)) if previous else None
         update.files += _plan_output(project, role, earlier, file)
     weights = _weight_records(generation)
     baseline = weights
@@ -178,6 +179,17 @@ def _plan_spec(
             baseline = previous.weights
     _settle(update, project, previous, SpecRecord(generation.model.class_name, baseline), mode)
     return update
+
+
+def _settled(project: Project, output: OutputRecord | None) -> OutputRecord | None:
+    """The record of an output, after the write a killed run left pending: done when the
+    file holds what was to be written, not done otherwise."""
+    if output is None or output.write is None:
+        return output
+    text = read_text(from_key(project, output.write.record.path))
+    if text is not None and digest(split_newlines(text)[0]) == output.write.sha256:
+        return output.write.record
+    return replace(output, write=None)
 
 
 def _plan_output(project: Project, role: str, earlier: OutputRecord | None, file: GeneratedFile) -> list[FileUpdate]:
@@ -257,7 +269,6 @@ def _settle(update: SpecUpdate, project: Project, previous: SpecRecord | None, f
         fresh = replace(previous, outputs=outputs)
     else:
         fresh.outputs = outputs
-    update.record = fresh
     update.final_record = replace(
         fresh,
         outputs={
@@ -265,6 +276,19 @@ def _settle(update: SpecUpdate, project: Project, previous: SpecRecord | None, f
             for role, output in outputs.items()
         },
     )
+    if not update.held and any(f.write for f in update.files):
+        update.journal = replace(fresh, outputs=_journal(update, outputs))
+
+
+def _journal(update: SpecUpdate, outputs: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
+    """The outputs' records while their files are written: a file to write keeps its old
+    record, with the new one pending until the file holds what is written."""
+    journal = dict(outputs)
+    for file in update.files:
+        if file.write and file.role is not None and file.previous is not None:
+            pending = PendingWrite(digest(file.after), outputs[file.role])
+            journal[file.role] = replace(file.previous, write=pending)
+    return journal
 
 
 def _open_conflict(file: FileUpdate, project: Project, mode: ConflictMode) -> OutputRecord:
@@ -308,9 +332,13 @@ def _syntax_error(file: FileUpdate) -> tuple[int, str] | None:
     return None
 
 
-def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool) -> SpecUpdate:
+def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, live: set[str]) -> SpecUpdate:
+    """A deleted spec's files; one that another spec generates now is that spec's, not an orphan."""
     update = SpecUpdate(from_key(project, key), key)
     for output in record.outputs.values():
+        output = _settled(project, output)
+        if output.path in live:
+            continue
         path = from_key(project, output.path)
         text = read_text(path)
         if text is None:
@@ -357,19 +385,19 @@ def apply_updates(plan: Plan, store: RecordStore, records: dict[str, SpecRecord]
 def _apply_spec(update: SpecUpdate, store: RecordStore, records: dict[str, SpecRecord]) -> None:
     # Files first, then the record: a run killed in between leaves files that are already
     # what the spec generates, which the next run recognizes as such.
+    if update.journal is not None:
+        store.save(update.key, update.journal)
     for file in update.files:
         if file.side_text is not None:
             write_atomically(file.side_path, file.side_text, file.newline)
         if file.write:
             write_atomically(file.path, file.after, file.newline)
-    if update.record is not None:
-        store.save(update.key, update.record)  # notes the old copies of moved files ...
     for file in update.files:
         for path in (file.moved_from, file.drop_side_file, file.path if file.remove else None):
             if path is not None:
                 remove(path)
     if update.final_record is not None:
-        store.save(update.key, update.final_record)  # ... until they are deleted
+        store.save(update.key, update.final_record)
         records[update.key] = update.final_record
         if update.replaces:
             store.remove(update.replaces)

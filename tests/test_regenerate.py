@@ -3,6 +3,7 @@
 import importlib.util
 import os
 import sys
+from pathlib import Path
 
 import keras
 import pytest
@@ -162,29 +163,35 @@ def test_an_interrupted_write_leaves_old_or_new_files(linear, monkeypatch):
     add_weight_to_spec(linear)
     old = {p: (linear / p).read_bytes() for p in (LAYER, TEST, RECORD + "/linear_layer.py.generated")}
     real_replace = os.replace
-    calls = []
 
-    def crash_on_second(source, target):
-        calls.append(target)
-        if len(calls) == 2:
+    def crash_on_the_test_module(source, target):
+        if Path(target).name == "test_linear_layer.py":
             raise OSError(28, "No space left on device")
         real_replace(source, target)
 
-    monkeypatch.setattr(writing.os, "replace", crash_on_second)
+    monkeypatch.setattr(writing.os, "replace", crash_on_the_test_module)
     result = cli("new")
     monkeypatch.setattr(writing.os, "replace", real_replace)
     assert result.exit_code == 1
     assert result.stderr.strip() == f"{TEST}: cannot write: No space left on device"
 
-    assert (linear / LAYER).read_bytes() != old[LAYER]  # the first file was replaced whole
+    assert (linear / LAYER).read_bytes() != old[LAYER]  # the layer was replaced whole
     compile((linear / LAYER).read_text(), LAYER, "exec")
-    assert (linear / TEST).read_bytes() == old[TEST]  # the second was never touched
+    assert (linear / TEST).read_bytes() == old[TEST]  # the test was never touched
+    # The record still has the old base, and the new one pending until the file holds it.
     assert (linear / RECORD / "linear_layer.py.generated").read_bytes() == old[RECORD + "/linear_layer.py.generated"]
+    assert (linear / RECORD / "linear_layer.py.next").read_bytes() == (linear / LAYER).read_bytes()
     assert not [p for p in linear.rglob("*.tmp")], "temporary files were left behind"
     # The next run finishes the job, and sees no hand edits in the half-updated project.
     result = cli("new")
     assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"unchanged {LAYER}", f"updated {TEST}"]
     assert cli("check").exit_code == 0
+    assert sorted(p.name for p in (linear / RECORD).iterdir()) == [
+        "linear_layer.py.generated",
+        "record.json",
+        "test_linear_layer.py.generated",
+    ]
 
 
 def test_a_deleted_spec_leaves_its_outputs_until_pruned(linear):
