@@ -14,6 +14,7 @@ import typer
 from layergen.errors import LayergenError, Problem
 from layergen.generate import build_model
 from layergen.locations import real_path, resolved_project
+from layergen.merge import OURS_MARKER
 from layergen.project import Project, find_project
 from layergen.project_lock import project_lock
 from layergen.records import LEGACY_MANIFEST, RECORDS_DIR, RecordStore
@@ -249,9 +250,10 @@ def _file_failures(plan: Plan, project: Project) -> list[LayergenError]:
                 )
                 failures.append(LayergenError(Problem(name, message, line=file.marker_line)))
             elif file.status == Status.CONFLICT:
-                for conflict in file.merge.conflicts:
-                    typer.echo(_show_conflict(project.display(file.location), conflict), err=True)
-                line = file.merge.conflicts[0].line
+                lines = _conflict_lines(file)
+                for conflict, line in zip(file.merge.conflicts, lines):
+                    typer.echo(_show_conflict(project.display(file.location), conflict, line), err=True)
+                line = lines[0]
                 failures.append(
                     LayergenError(Problem(project.display(file.location), _conflict_message(file, update), line=line))
                 )
@@ -298,7 +300,14 @@ def _blocked(update: SpecUpdate) -> bool:
     return any(f.status in (Status.UNTRACKED, Status.MARKERS) for f in update.files)
 
 
-def _show_conflict(name: str, conflict) -> str:
+def _conflict_lines(file: FileUpdate) -> list[int]:
+    """Where each conflict is: its markers' line once written inline, else the line on disk."""
+    if not file.write:
+        return [conflict.line for conflict in file.merge.conflicts]
+    return [i + 1 for i, line in enumerate(file.after.splitlines()) if line == OURS_MARKER]
+
+
+def _show_conflict(name: str, conflict, line: int) -> str:
     def block(lines):
         return (
             "".join(f"    | {line}" if line.endswith("\n") else f"    | {line}\n" for line in lines)
@@ -306,7 +315,7 @@ def _show_conflict(name: str, conflict) -> str:
         )
 
     return (
-        f"{name}:{conflict.line}: both changed these lines\n"
+        f"{name}:{line}: both changed these lines\n"
         f"  on disk (your edits):\n{block(conflict.ours)}"
         f"  generated now:\n{block(conflict.theirs)}"
     ).rstrip("\n")

@@ -10,34 +10,12 @@ import pytest
 
 from conftest import REPO, cli
 from layergen import writing
-
-LINEAR = (REPO / "specs" / "examples" / "linear_layer.yaml").read_text()
-LAYER = "layers/linear_layer.py"
-TEST = "tests/test_linear_layer.py"
-RECORD = ".layergen/records/specs/linear.yaml"  # the spec's record folder
+from regen_support import LAYER, LINEAR, RECORD, TEST, add_weight_to_spec, edit, generate_linear
 
 
 @pytest.fixture
 def linear(project):
-    """A project with the LinearLayer spec generated once."""
-    (project / "specs" / "linear.yaml").write_text(LINEAR)
-    result = cli("new")
-    assert result.exit_code == 0, result.output
-    return project
-
-
-def edit(path, old, new, count=1):
-    text = path.read_text()
-    assert text.count(old) == count, f"{old!r} appears {text.count(old)} times in {path}"
-    path.write_text(text.replace(old, new))
-
-
-def add_weight_to_spec(project):
-    edit(
-        project / "specs" / "linear.yaml",
-        "call: |",
-        "  gain:\n    shape: [units]\n    initializer: ones\n\ncall: |",
-    )
+    return generate_linear(project)
 
 
 def test_edits_elsewhere_and_the_spec_change_are_both_kept(linear):
