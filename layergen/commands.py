@@ -59,18 +59,19 @@ def _project(**overrides) -> Project:
     return resolved_project(find_project().with_overrides(**overrides))
 
 
-def _plan(project: Project, paths, *, writes: bool, **options) -> tuple[Plan, RecordStore, dict]:
-    """Under the project's lock: the records and the plan (and, when `writes`, its application)."""
+def _plan(project: Project, paths, *, writes: bool, **options) -> tuple[Plan, list[LayergenError]]:
+    """Under the project's lock: the plan, and when `writes`, the failures of carrying it out."""
     specs = spec_files(paths, project)
     with project_lock(project.root, writes=writes, on_wait=lambda message: typer.echo(message, err=True)):
         store = RecordStore(project.root)
         records = store.load()
         plan = plan_updates(specs, project, records, **options)
+        failures = []
         if writes:
             removed = remove_temporaries_of(plan, store, records, project)
             if removed:
                 typer.echo(f"removed {removed} temporary file{'s' if removed > 1 else ''} of an interrupted run")
-            plan.errors += apply_updates(plan, store, records)
+            failures = apply_updates(plan, store, records)
             if store.migrate(records):
                 typer.echo(
                     f"moved {LEGACY_MANIFEST.as_posix()} to one record per spec in {RECORDS_DIR.as_posix()}/ "
@@ -78,7 +79,7 @@ def _plan(project: Project, paths, *, writes: bool, **options) -> tuple[Plan, Re
                 )
             if (project.root / SCHEMA_PATH).is_file() and write_schema(project.root):
                 typer.echo(f"updated {SCHEMA_PATH.as_posix()}")
-    return plan, store, records
+    return plan, failures
 
 
 def new(
@@ -95,13 +96,13 @@ def new(
     """Generate or update each spec's layer and test, keeping hand edits."""
     project = _project(layers=layers_dir, tests=tests_dir, package=package)
     options = dict(conflicts=conflicts, prune=prune, accept_breaking=accept_breaking)
-    plan, _, _ = _plan(project, paths, writes=not diff, **options)
+    plan, failures = _plan(project, paths, writes=not diff, **options)
     if diff:
         for file in plan.all_files():
             if file.write or file.remove or file.moved_from:
                 typer.echo(unified_diff(file, project), nl=False)
     _report(plan, project, dry_run=diff, accepted=accept_breaking)
-    failures = plan.errors + _file_failures(plan, project)
+    failures = plan.errors + failures + _file_failures(plan, project)
     _summary(plan, failures, project)
     return failures
 
@@ -109,7 +110,7 @@ def new(
 def check(paths, *, accept_breaking=False) -> int:
     """Exit status 0 when every generated file is current, 1 when any is stale, 2 on errors."""
     project = _project()
-    plan, _, _ = _plan(project, paths, writes=False)
+    plan, _ = _plan(project, paths, writes=False)
     stale = False
     for update in plan.updates + plan.orphans:
         for file in update.files:
@@ -139,7 +140,7 @@ def status(paths, *, as_json=False) -> int:
     from layergen.status import project_status
 
     project = _project()
-    plan, _, _ = _plan(project, paths, writes=False)
+    plan, _ = _plan(project, paths, writes=False)
     result = project_status(plan, project.display, _why_stale)
     if as_json:
         typer.echo(json.dumps(result.as_json(), indent=2))
@@ -184,7 +185,7 @@ _SHOWN = {
 def _report(plan: Plan, project: Project, *, dry_run: bool, accepted: bool) -> None:
     prefix = "would be " if dry_run else ""
     for update in plan.updates:
-        for file in update.files:
+        for file in update.files if not update.failed else ():
             line = _update_line(file, update, project)
             if line and not (dry_run and not (file.write or file.remove or file.moved_from)):
                 typer.echo(prefix + line)
