@@ -9,7 +9,8 @@ import keras
 import pytest
 
 from conftest import REPO, cli
-from layergen import writing
+from layergen import update, writing
+from layergen.errors import LayergenError
 from regen_support import LAYER, LINEAR, RECORD, TEST, add_weight_to_spec, edit, generate_linear
 
 
@@ -197,6 +198,128 @@ def test_a_renamed_spec_keeps_its_outputs_and_edits(linear):
     assert result.exit_code == 0, result.output
     assert "import keras  # mine" in (linear / LAYER).read_text()
     assert "orphaned" not in result.stdout
+    assert cli("check").exit_code == 0
+
+
+# -- a renamed layer class: its files move, with their hand edits -----------------------
+
+NEW_LAYER = "layers/dense_layer.py"
+NEW_TEST = "tests/test_dense_layer.py"
+
+
+def rename_class(project):
+    edit(project / "specs" / "linear.yaml", "layer: LinearLayer", "layer: DenseLayer")
+
+
+def test_a_renamed_class_moves_its_files_with_their_hand_edits(linear):
+    edit(
+        linear / LAYER,
+        "    def get_config(self):",
+        "    def helper(self):\n        return 1\n\n    def get_config(self):",
+    )
+    (linear / TEST).write_text((linear / TEST).read_text() + "\n\ndef test_my_own_case():\n    assert True\n")
+    rename_class(linear)
+
+    result = cli("check")
+    assert result.exit_code == 1
+    assert (
+        f"{LAYER}: specs/linear.yaml now generates {NEW_LAYER}; `layergen new` moves it there, with your edits"
+        in result.stdout
+    )
+
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"moved {LAYER} to {NEW_LAYER}: merged (your edits kept)",
+        f"moved {TEST} to {NEW_TEST}: merged (your edits kept)",
+    ]
+    assert not (linear / LAYER).exists() and not (linear / TEST).exists()
+    layer = (linear / NEW_LAYER).read_text()
+    assert "class DenseLayer(keras.layers.Layer):" in layer and "def helper(self):" in layer
+    test = (linear / NEW_TEST).read_text()
+    assert "from layers.dense_layer import DenseLayer" in test and "def test_my_own_case():" in test
+    assert cli("check").exit_code == 0
+    assert sorted(p.name for p in (linear / RECORD).iterdir()) == [
+        "dense_layer.py.generated",
+        "record.json",
+        "test_dense_layer.py.generated",
+    ]
+
+
+def test_a_renamed_class_without_edits_moves_its_files(linear):
+    rename_class(linear)
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"moved {LAYER} to {NEW_LAYER}: updated",
+        f"moved {TEST} to {NEW_TEST}: updated",
+    ]
+    assert sorted(p.relative_to(linear).as_posix() for p in linear.rglob("*.py")) == [NEW_LAYER, NEW_TEST]
+    assert cli("check").exit_code == 0
+
+
+def test_a_rename_onto_a_file_of_yours_moves_nothing(linear):
+    (linear / NEW_LAYER).write_text("# my own module\n")
+    rename_class(linear)
+    result = cli("new")
+    assert result.exit_code == 1
+    assert f"{NEW_LAYER}: exists, but layergen has no record of writing it" in result.stderr
+    assert (linear / NEW_LAYER).read_text() == "# my own module\n"
+    assert (linear / LAYER).exists() and (linear / TEST).exists() and not (linear / NEW_TEST).exists()
+    assert cli("check").exit_code == 1
+
+
+@pytest.mark.parametrize("edited_after", [False, True])
+def test_an_old_copy_left_by_an_interrupted_move_is_removed_unless_edited(linear, monkeypatch, edited_after):
+    rename_class(linear)
+
+    def cannot_remove(path):
+        raise LayergenError.plain(path.name, "cannot remove: Permission denied")
+
+    monkeypatch.setattr(update, "remove", cannot_remove)
+    assert cli("new").exit_code == 1
+    monkeypatch.undo()
+    assert (linear / LAYER).exists() and (linear / NEW_LAYER).exists()
+    if edited_after:
+        edit(linear / LAYER, "import keras\n", "import keras  # mine\n")
+        result = cli("new")
+        assert result.exit_code == 0
+        assert (
+            f"left over {LAYER}: a renamed layer's old file, edited after the move; delete it yourself" in result.stdout
+        )
+        assert (linear / LAYER).exists()
+        assert cli("check").exit_code == 1
+        (linear / LAYER).unlink()
+        assert cli("new").exit_code == 0
+    else:
+        result = cli("check")
+        assert result.exit_code == 1
+        assert f"{LAYER}: left over: an old copy of a renamed layer's file; `layergen new` removes it" in result.stdout
+        result = cli("new")
+        assert result.exit_code == 0
+        assert f"removed {LAYER} (an old copy of a renamed layer's file)" in result.stdout
+        assert not (linear / LAYER).exists()
+    assert cli("check").exit_code == 0
+    assert "moved_from" not in (linear / RECORD / "record.json").read_text()
+
+
+def test_a_rename_that_conflicts_with_an_edit_moves_once_resolved(linear):
+    edit(linear / LAYER, "class LinearLayer(keras.layers.Layer):", "class LinearLayer(keras.layers.Layer):  # mine")
+    rename_class(linear)
+    result = cli("new")
+    assert result.exit_code == 1
+    assert (linear / LAYER).exists() and not (linear / NEW_LAYER).exists(), "nothing moves while it conflicts"
+
+    result = cli("new", "--conflicts", "inline")
+    assert result.exit_code == 1
+    assert not (linear / LAYER).exists()
+    marked = (linear / NEW_LAYER).read_text()
+    assert "<<<<<<< on disk (your edits)" in marked
+    start, end = marked.index("<<<<<<<"), marked.index(">>>>>>> generated now\n") + len(">>>>>>> generated now\n")
+    (linear / NEW_LAYER).write_text(marked[:start] + "class DenseLayer(keras.layers.Layer):  # mine\n" + marked[end:])
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert f"resolved (your resolution recorded) {NEW_LAYER}" in result.stdout
     assert cli("check").exit_code == 0
 
 
