@@ -150,9 +150,9 @@ def status(paths, *, as_json=False) -> int:
         typer.echo(f"{spec.state:<{width}}  {spec.spec}")
         for file in spec.files:
             where = f"{file.path}:{file.line}" if file.line else file.path
-            typer.echo(f"{'':<{width}}    {file.state}: {where}: {file.detail}")
+            typer.echo(f"    {file.state}: {where}: {file.detail}")
         for change in spec.breaking:
-            typer.echo(f"{'':<{width}}    breaking: {change}")
+            typer.echo(f"    breaking: {change}")
     for problem in result.errors:
         typer.echo(f"{'invalid':<{width}}  {problem}")
     return 0
