@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from layergen.apply import apply_updates, remove_temporaries_of
 from layergen.errors import LayergenError, Problem
 from layergen.generate import build_model
 from layergen.locations import real_path, resolved_project
@@ -24,9 +25,7 @@ from layergen.update import (
     Plan,
     SpecUpdate,
     Status,
-    apply_updates,
     plan_updates,
-    remove_temporaries_of,
     unified_diff,
 )
 from layergen.writing import read_text, write_atomically

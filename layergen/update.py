@@ -3,9 +3,8 @@
 `plan_updates` decides what happens to each file of each spec, without touching the disk:
 one file's content is decided in `reconcile.py`; here are renamed layers (their files
 move, edits and all), deleted specs, conflict modes and the records to keep.
-`apply_updates` carries the plan out one spec at a time: each file first, then the
-spec's record, so an interrupted run leaves a state the next run finishes from.
-`layergen new` applies the plan; `layergen check` and `layergen status` only report it.
+`layergen new` carries the plan out (`apply.py`); `layergen check` and `layergen status`
+only report it.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -26,8 +24,8 @@ from layergen.locations import from_key, project_key
 from layergen.merge import MergeResult, has_conflict_markers
 from layergen.project import Project
 from layergen.reconcile import Outcome, Status, digest, reconcile
-from layergen.records import MovedFrom, OutputRecord, PendingWrite, RecordStore, SpecRecord, WeightRecord
-from layergen.writing import read_text, remove, remove_temporaries, split_newlines, write_atomically
+from layergen.records import MovedFrom, OutputRecord, PendingWrite, SpecRecord, WeightRecord
+from layergen.writing import read_text, split_newlines
 
 if TYPE_CHECKING:
     from layergen.generate import GeneratedFile, Generation
@@ -363,63 +361,6 @@ def _weight_records(generation: Generation) -> dict[str, WeightRecord]:
         name: WeightRecord(tuple(canonical(i) for i in weight.shape), weight.dtype, weight.earlier_names)
         for name, weight in generation.spec.weights.items()
     }
-
-
-def apply_updates(plan: Plan, store: RecordStore, records: dict[str, SpecRecord]) -> list[LayergenError]:
-    """Carry the plan out, one spec at a time; a spec that fails does not stop the others."""
-    failures = []
-    for update in plan.updates + plan.orphans:
-        try:
-            _apply_spec(update, store, records)
-        except LayergenError as exc:
-            update.failed = True
-            failures.append(exc)
-        except Exception as exc:  # a bug in layergen: this spec fails, the others go on
-            if os.environ.get("LAYERGEN_DEBUG"):
-                raise
-            update.failed = True
-            failures.append(internal_error(update.key, exc))
-    return failures
-
-
-def _apply_spec(update: SpecUpdate, store: RecordStore, records: dict[str, SpecRecord]) -> None:
-    # Files first, then the record: a run killed in between leaves files that are already
-    # what the spec generates, which the next run recognizes as such.
-    if update.journal is not None:
-        store.save(update.key, update.journal)
-    for file in update.files:
-        if file.side_text is not None:
-            write_atomically(file.side_path, file.side_text, file.newline)
-        if file.write:
-            write_atomically(file.path, file.after, file.newline)
-    for file in update.files:
-        for path in (file.moved_from, file.drop_side_file, file.path if file.remove else None):
-            if path is not None:
-                remove(path)
-    if update.final_record is not None:
-        store.save(update.key, update.final_record)
-        records[update.key] = update.final_record
-        if update.replaces:
-            store.remove(update.replaces)
-            records.pop(update.replaces, None)
-    elif update.drop_record:
-        store.remove(update.key)
-        records.pop(update.key, None)
-
-
-def remove_temporaries_of(plan: Plan, store: RecordStore, records: dict[str, SpecRecord], project: Project) -> int:
-    """Delete the temporary files killed runs left next to outputs and records."""
-    names: dict[Path, set[str]] = defaultdict(set)
-    paths = [f.path for f in plan.all_files()] + [
-        from_key(project, o.path) for r in records.values() for o in r.outputs.values()
-    ]
-    for path in paths:
-        names[path.parent] |= {path.name, side_file(path).name}
-    count = sum(len(remove_temporaries(folder, found)) for folder, found in sorted(names.items()))
-    folders = [store.folder.parent] + sorted(p for p in store.folder.rglob("*") if p.is_dir())
-    if store.folder.is_dir():
-        folders.append(store.folder)
-    return count + sum(len(remove_temporaries(folder)) for folder in folders)
 
 
 def side_file(path: Path) -> Path:

@@ -9,7 +9,7 @@ import keras
 import pytest
 
 from conftest import REPO, cli
-from layergen import update, writing
+from layergen import apply, writing
 from layergen.errors import LayergenError
 from regen_support import LAYER, LINEAR, RECORD, TEST, add_weight_to_spec, edit, generate_linear
 
@@ -276,9 +276,10 @@ def test_an_old_copy_left_by_an_interrupted_move_is_removed_unless_edited(linear
     def cannot_remove(path):
         raise LayergenError.plain(path.name, "cannot remove: Permission denied")
 
-    monkeypatch.setattr(update, "remove", cannot_remove)
+    real_remove = apply.remove
+    monkeypatch.setattr(apply, "remove", cannot_remove)
     assert cli("new").exit_code == 1
-    monkeypatch.undo()
+    monkeypatch.setattr(apply, "remove", real_remove)
     assert (linear / LAYER).exists() and (linear / NEW_LAYER).exists()
     if edited_after:
         edit(linear / LAYER, "import keras\n", "import keras  # mine\n")
