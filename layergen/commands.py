@@ -221,7 +221,10 @@ def _update_line(file: FileUpdate, update: SpecUpdate, project: Project) -> str 
         return f"removed {name} (an old copy of a renamed layer's file)"
     if file.status == Status.LEFTOVER:
         return f"left over {name}: a renamed layer's old file, edited after the move; delete it yourself"
-    if update.held or file.status not in _SHOWN:
+    if update.held:
+        pending = file.status in (Status.CREATED, Status.UPDATED, Status.MERGED, Status.RESOLVED)
+        return f"not updated {name}: first resolve what is reported for {update.key}" if pending else None
+    if file.status not in _SHOWN:
         return None
     shown = _SHOWN[file.status]
     if file.status == Status.RESOLVED and file.write:

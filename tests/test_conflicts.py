@@ -89,6 +89,7 @@ def test_a_conflict_resolved_by_hand_in_report_mode_is_accepted_once(linear):
         assert result.exit_code == 1
         assert layer.read_text() == before
         assert "left as it was (edit the conflicting lines to hold both changes" in result.stderr
+        assert f"not updated {TEST}: first resolve what is reported for {SPEC}" in result.stdout
     assert record(linear)["outputs"]["layer"]["conflict"]["mode"] == "report"
 
     # An edit elsewhere is no resolution: the conflicting lines are untouched.
