@@ -60,7 +60,7 @@ app = typer.Typer(
 SpecArgs = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Spec files, or folders searched recursively for *.yaml and *.yml. Default: the project's `specs` folder.",
+        help="Spec files, or folders searched recursively for `*.yaml` and `*.yml`. Default: the project's `specs` folder.",
         metavar="SPECS",
         show_default=False,
     ),

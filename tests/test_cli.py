@@ -1,3 +1,4 @@
+import importlib.util
 import os
 import subprocess
 import sys
@@ -109,3 +110,12 @@ def test_generation_does_not_import_keras_or_tensorflow(project):
 def test_module_entry_point(project):
     result = subprocess.run([sys.executable, "-m", "layergen", "--version"], capture_output=True, text=True)
     assert result.stdout.strip() == f"layergen {__version__}"
+
+
+def test_command_line_docs_are_current():
+    spec = importlib.util.spec_from_file_location("update_cli_docs", REPO / "scripts" / "update_cli_docs.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    text = (REPO / "docs" / "spec.md").read_text()
+    assert script.rewrite(text) == text, "run `.venv/bin/python scripts/update_cli_docs.py`"
+    assert "\n### layergen check\n" in text and "| 2 | a spec has problems, or the command line is wrong" in text
