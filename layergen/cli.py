@@ -178,8 +178,11 @@ def init(
 ):
     """Set up a project in the current folder: settings, a starter spec, output folders.
 
-    Adds [tool.layergen] to pyproject.toml (made if missing), writes a starter spec and
-    .layergen/spec.schema.json, and makes the layers and tests folders.
+    Adds [tool.layergen] to pyproject.toml (made if missing), and the folder the generated
+    tests import the layers from (the project root, or `src` for a `src/` layout) to
+    pytest's pythonpath there, keeping the rest of the file as it was. If pytest reads its
+    settings from another file, it says what to add there instead. Writes a starter spec
+    and .layergen/spec.schema.json, and makes the layers and tests folders.
     """
     from layergen import commands
 

@@ -15,7 +15,7 @@ from layergen.errors import LayergenError, Problem
 from layergen.generate import build_model
 from layergen.manifest import Manifest
 from layergen.project import Project, find_project
-from layergen.result import CommandResult, Line
+from layergen.result import CommandResult
 from layergen.writing import read_text, write_atomically
 from layergen.merge import ConflictMode
 from layergen.update import Plan, SpecUpdate, Status, apply_updates, plan_updates, side_file, unified_diff
@@ -242,31 +242,31 @@ def write_schema(root: Path) -> bool:
 
 
 def init(root: Path, *, specs: str, layers: str, tests: str, package: str | None) -> CommandResult:
-    """Set up a project: `[tool.layergen]`, a spec folder with a starter spec, output folders.
-
-    Refuses to touch a project that is already set up.
+    """Set up a project: `[tool.layergen]` and pytest's import path in pyproject.toml, a spec
+    folder with a starter spec, output folders. Refuses a project that is already set up.
     """
+    from layergen.pyproject_edit import add_settings
     from layergen.render import builtin_template_dir
 
     pyproject = root / "pyproject.toml"
-    text = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
-    if "[tool.layergen]" in text:
-        raise LayergenError.plain("pyproject.toml", "[tool.layergen] is already there; this project is set up")
-    settings = [f'specs = "{specs}"', f'layers = "{layers}"', f'tests = "{tests}"']
-    if package:
-        settings.append(f'package = "{package}"')
-    section = "[tool.layergen]\n" + "\n".join(settings) + "\n"
-    write_atomically(pyproject, (text.rstrip("\n") + "\n\n" if text.strip() else "") + section)
-    shown = [f"{'updated' if text else 'wrote'} pyproject.toml ([tool.layergen])"]
-    starter = root / specs / STARTER_SPEC
+    before = read_text(pyproject)
+    settings = {"specs": specs, "layers": layers, "tests": tests} | ({"package": package} if package else {})
+    edit = add_settings(root, before or "", settings)
+    write_atomically(pyproject, edit.text)
+    result = CommandResult()
+    result.info(f"{'wrote' if before is None else 'updated'} pyproject.toml ({'; '.join(edit.done)})")
+    for warning in edit.warnings:
+        result.warn(warning)
     write_schema(root)
-    shown.append(f"wrote {SCHEMA_PATH.as_posix()} (the spec format, for editors)")
+    result.info(f"wrote {SCHEMA_PATH.as_posix()} (the spec format, for editors)")
+    starter = root / specs / STARTER_SPEC
     if not starter.exists():
         schema_link = Path(os.path.relpath(root / SCHEMA_PATH, starter.parent)).as_posix()
         text = (builtin_template_dir() / "starter_spec.yaml").read_text(encoding="utf-8")
         write_atomically(starter, f"# yaml-language-server: $schema={schema_link}\n{text}")
-        shown.append(f"wrote {Path(specs, STARTER_SPEC).as_posix()}")
+        result.info(f"wrote {Path(specs, STARTER_SPEC).as_posix()}")
     for folder in (layers, tests):
         (root / folder).mkdir(parents=True, exist_ok=True)
-    shown.append(f"next: layergen new   (writes {layers}/ and {tests}/)")
-    return CommandResult([Line(text) for text in shown])
+    result.info(f"next: layergen new   (writes {Path(layers).as_posix()}/ and {Path(tests).as_posix()}/)")
+    result.info("then: pytest         (runs the generated tests)")
+    return result
