@@ -5,6 +5,10 @@ code is the process's. A `LayergenError` that stops a command is caught here, at
 boundary, and shown like any other problem: one red line each (file:line:column: field:
 message) on standard error. Anything else is a bug in layergen and keeps its traceback.
 `layergen.commands` is imported inside each command, so `--version` and `--help` stay fast.
+
+A new command is a function in `layergen.commands` that returns a `CommandResult`, a thin
+`@app.command` here that hands it to `_run`, and its line in `EXIT_CODES`; then
+`scripts/update_cli_docs.py` documents it in docs/spec.md.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ EXIT_CODES = {
     "schema": {0: "done", 2: USAGE_ERROR},
     "init": {
         0: "done",
-        1: "the project is set up already, or pyproject.toml cannot be read or written",
+        1: "the project is set up already, pyproject.toml cannot be read, or a file cannot be written",
         2: USAGE_ERROR,
     },
     "validate": {0: "every spec is valid", 1: "a spec has problems", 2: USAGE_ERROR},

@@ -12,9 +12,12 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import Any
 
 import tomlkit
+from tomlkit.container import OutOfOrderTableProxy
 from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import Table
 
 from layergen.errors import LayergenError
 
@@ -51,12 +54,14 @@ def add_settings(root: Path, text: str, settings: dict[str, str]) -> Edit:
     tool = document.get("tool")
     if tool is None:
         tool = tomlkit.table(is_super_table=True)
-        document.append("tool", tool)
-    elif not isinstance(tool, dict):
-        raise LayergenError.plain("pyproject.toml", "[tool] must be a table")
+        document["tool"] = tool
+    elif not _is_table(tool):
+        raise LayergenError.plain(
+            "pyproject.toml", "[tool] must be a table of [tool.NAME] tables to add [tool.layergen]"
+        )
     if "layergen" in tool:
         raise LayergenError.plain("pyproject.toml", "[tool.layergen] is already there; this project is set up")
-    tool.append("layergen", _table(settings))
+    tool["layergen"] = _table(settings)  # item assignment: tool may be split across the file
     edit = Edit(text="", done=["[tool.layergen]"])
     _add_pythonpath(root, tool, import_root(settings["layers"]), edit)
     edit.text = tomlkit.dumps(document)
@@ -73,28 +78,31 @@ def _add_pythonpath(root: Path, tool, folder: str, edit: Edit) -> None:
             "or the generated tests cannot import the layers"
         )
         return
+    where, table = _pytest_table(tool)
+    if table is not None and "pythonpath" not in table:
+        table["pythonpath"] = tomlkit.array()
+    if table is None or not isinstance(table["pythonpath"], list):
+        edit.warnings.append(
+            f"pyproject.toml: cannot add {folder!r} to pytest's pythonpath in {where}; add it yourself"
+        )
+    elif not any(os.path.normpath(str(entry)) == os.path.normpath(folder) for entry in table["pythonpath"]):
+        table["pythonpath"].append(folder)
+        edit.done.append(f"{where} pythonpath += {folder!r}")
+
+
+def _pytest_table(tool) -> tuple[str, Any]:
+    """The table of pytest's settings (made if missing; None if it is not a table), and its name."""
     pytest_tables = tool.get("pytest")
     if pytest_tables is None:
-        pytest_tables = tomlkit.table(is_super_table=True)
-        tool.append("pytest", pytest_tables)
-    elif not isinstance(pytest_tables, dict):
-        edit.warnings.append(f"pyproject.toml: [tool] pytest is not a table: add {folder!r} to pytest's pythonpath")
-        return
-    native = set(pytest_tables) - {"ini_options"}  # pytest 9's [tool.pytest], else the classic table
-    where = "[tool.pytest]" if native else "[tool.pytest.ini_options]"
-    table = pytest_tables if native else pytest_tables.get("ini_options")
-    if table is None:
-        pytest_tables.append("ini_options", _table({"pythonpath": [folder]}))
-    elif "pythonpath" not in table:
-        table.append("pythonpath", [folder])
-    elif not isinstance(table["pythonpath"], list):
-        edit.warnings.append(f"pyproject.toml: {where} pythonpath is not a list: add {folder!r} to it yourself")
-        return
-    elif any(os.path.normpath(str(entry)) == os.path.normpath(folder) for entry in table["pythonpath"]):
-        return
-    else:
-        table["pythonpath"].append(folder)
-    edit.done.append(f"{where} pythonpath += {folder!r}")
+        tool["pytest"] = pytest_tables = tomlkit.table(is_super_table=True)
+    if not _is_table(pytest_tables):
+        return "[tool.pytest]", None
+    if set(pytest_tables) - {"ini_options"}:
+        return "[tool.pytest]", pytest_tables  # pytest 9's native table; it refuses both at once
+    if "ini_options" not in pytest_tables:
+        pytest_tables["ini_options"] = _table({"pythonpath": tomlkit.array()})
+    table = pytest_tables["ini_options"]
+    return "[tool.pytest.ini_options]", table if _is_table(table) else None
 
 
 def _pytest_settings_elsewhere(root: Path, tool) -> str | None:
@@ -106,12 +114,17 @@ def _pytest_settings_elsewhere(root: Path, tool) -> str | None:
         return None
     for name, section in _PYTEST_FILES_AFTER_PYPROJECT.items():
         path = root / name
-        if path.is_file() and re.search(section, path.read_text(encoding="utf-8", errors="replace"), re.M):
+        if path.is_file() and re.search(section, path.read_text(encoding="utf-8", errors="replace"), re.MULTILINE):
             return name
     return None
 
 
-def _table(values: dict) -> tomlkit.items.Table:
+def _is_table(item) -> bool:
+    """A table we can add tables to: not an inline `{...}` one, nor a value."""
+    return isinstance(item, (Table, OutOfOrderTableProxy))
+
+
+def _table(values: dict) -> Table:
     table = tomlkit.table()
     for key, value in values.items():
         table.add(key, value)

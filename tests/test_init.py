@@ -62,6 +62,15 @@ def test_an_existing_pyproject_keeps_every_line(folder):
     assert result.stdout.startswith("updated pyproject.toml ([tool.layergen]; [tool.pytest.ini_options] pythonpath")
 
 
+def test_tool_tables_split_across_the_file(folder):
+    text = '[tool.black]\nx = 1\n\n[project]\nname = "a"\n\n[tool.pytest.ini_options]\naddopts = "-q"\n'
+    (folder / "pyproject.toml").write_text(text)
+    assert cli("init").exit_code == 0
+    written = (folder / "pyproject.toml").read_text()
+    assert written.startswith('[tool.black]\nx = 1\n\n[tool.layergen]\nspecs = "specs"\n')
+    assert written.endswith('[project]\nname = "a"\n\n[tool.pytest.ini_options]\naddopts = "-q"\npythonpath = ["."]\n')
+
+
 def test_a_backslash_in_a_folder_name_is_quoted_as_toml_requires(folder):
     assert cli("init", "--layers", "src\\pkg", "--tests", 'te"sts').exit_code == 0
     settings = tomllib.loads((folder / "pyproject.toml").read_text())["tool"]["layergen"]
@@ -109,6 +118,15 @@ def test_pytest_settings_in_another_file_are_left_alone_with_a_warning(folder, n
     assert (folder / name).read_text() == text
 
 
+@pytest.mark.parametrize("text", ['[tool.pytest.ini_options]\npythonpath = "lib"\n', "[tool]\npytest = 3\n"])
+def test_pytest_settings_it_cannot_extend_are_left_alone_with_a_warning(folder, text):
+    (folder / "pyproject.toml").write_text(text)
+    result = cli("init")
+    assert result.exit_code == 0, result.output
+    assert (folder / "pyproject.toml").read_text().startswith(text + "\n[tool.layergen]\n")
+    assert "cannot add '.' to pytest's pythonpath" in result.stderr and "add it yourself" in result.stderr
+
+
 def test_a_tox_ini_without_pytest_settings_does_not_matter(folder):
     (folder / "tox.ini").write_text("[tox]\nenvlist = py311\n")
     assert cli("init").exit_code == 0
@@ -123,6 +141,7 @@ def test_a_tox_ini_without_pytest_settings_does_not_matter(folder):
         ("[tool.layergen]\n", "pyproject.toml: [tool.layergen] is already there; this project is set up"),
         ("[project\n", "pyproject.toml: cannot read pyproject.toml: "),
         ("tool = 3\n", "pyproject.toml: [tool] must be a table"),
+        ("tool = {black = {x = 1}}\n", "pyproject.toml: [tool] must be a table"),
     ],
 )
 def test_init_refuses_and_changes_nothing(folder, text, message):

@@ -30,7 +30,7 @@ def readme_blocks(language: str) -> list[str]:
     """The code blocks of the README's section for users, in order."""
     text = (REPO / "README.md").read_text()
     section = text[text.index(README_SECTION) :].split("\n## ", 1)[0]
-    return re.findall(rf"```{language}\n(.*?)```", section, re.S)
+    return re.findall(rf"```{language}\n(.*?)```", section, re.DOTALL)
 
 
 def project_blocks() -> list[str]:
