@@ -245,11 +245,11 @@ def init(root: Path, *, specs: str, layers: str, tests: str, package: str | None
     """Set up a project: `[tool.layergen]` and pytest's import path in pyproject.toml, a spec
     folder with a starter spec, output folders. Refuses a project that is already set up.
     """
-    from layergen.pyproject_edit import add_settings
+    from layergen.pyproject_edit import add_settings, read_pyproject
     from layergen.render import builtin_template_dir
 
     pyproject = root / "pyproject.toml"
-    before = read_text(pyproject)
+    before = read_pyproject(root)
     settings = {"specs": specs, "layers": layers, "tests": tests} | ({"package": package} if package else {})
     edit = add_settings(root, before or "", settings)
     write_atomically(pyproject, edit.text)

@@ -45,6 +45,18 @@ def import_root(layers: str) -> str:
     return "src" if len(parts) > 1 and parts[0] == "src" else "."
 
 
+def read_pyproject(root: Path) -> str | None:
+    """The text of the project's pyproject.toml, or None when there is none."""
+    path = root / "pyproject.toml"
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise LayergenError.plain("pyproject.toml", f"cannot read pyproject.toml: {reason}") from None
+
+
 def add_settings(root: Path, text: str, settings: dict[str, str]) -> Edit:
     """`text` with `[tool.layergen]` = `settings`, and `import_root` on pytest's pythonpath."""
     try:

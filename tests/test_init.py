@@ -153,6 +153,20 @@ def test_init_refuses_and_changes_nothing(folder, text, message):
     assert not (folder / "specs").exists()
 
 
+def test_an_unreadable_pyproject_is_a_located_problem(folder):
+    (folder / "pyproject.toml").write_bytes(b'name = "\xff"\n')
+    result = cli("init")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "pyproject.toml: cannot read pyproject.toml: 'utf-8' codec can't decode byte 0xff in position 8: "
+        "invalid start byte\n",
+    )
+    (folder / "pyproject.toml").unlink()
+    (folder / "pyproject.toml").mkdir()
+    result = cli("init")
+    assert (result.exit_code, result.stderr) == (1, "pyproject.toml: cannot read pyproject.toml: Is a directory\n")
+
+
 @pytest.mark.parametrize(
     ("layers", "root"),
     [("layers", "."), ("src/pkg/layers", "src"), ("pkg/nn", "."), ("src", "."), ("../shared/layers", "../shared")],
