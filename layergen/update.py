@@ -255,7 +255,7 @@ def _settle(update: SpecUpdate, project: Project, previous: SpecRecord | None, f
                 project_key(project, file.path), file.outcome.base, None, moved or _earlier_move(file)
             )
         if update.held:
-            file.moved_from = None
+            file.path, file.moved_from = file.location, None  # nothing moves: the file stays where it is
         elif file.status not in (Status.CONFLICT, Status.MARKERS) and file.previous and file.previous.conflict:
             side = side_file(file.location)
             if side.is_file() and has_conflict_markers(read_text(side) or ""):
@@ -296,7 +296,7 @@ def _open_conflict(file: FileUpdate, project: Project, mode: ConflictMode) -> Ou
         file.after, file.write = file.merge.text, True
     else:
         where = file.location
-        file.after, file.write, file.moved_from = file.before, False, None
+        file.after, file.write, file.path, file.moved_from = file.before, False, where, None
         if mode == ConflictMode.side:
             file.side_text, file.side_path = file.merge.text, side_file(where)
     conflict = replace(file.outcome.conflict, mode=mode.value)
