@@ -32,15 +32,15 @@ EXIT_CODES = {
         0: "done",
         1: "a spec has problems, a merge has conflicts, a file holds conflict markers or does not parse, "
         "or a file could not be written",
-        2: f"{RECORD_ERROR}, or {USAGE_ERROR}",
+        2: f"{USAGE_ERROR}, or {RECORD_ERROR}",
     },
     "check": {
         0: "every generated file is current",
         1: "a generated file is missing, out of date, conflicted, holds conflict markers, does not parse or is "
         "left over, or a spec change breaks old checkpoints",
-        2: f"a spec has problems, {RECORD_ERROR}, or {USAGE_ERROR}",
+        2: f"a spec has problems, or {USAGE_ERROR}, or {RECORD_ERROR}",
     },
-    "status": {0: "done", 2: f"{RECORD_ERROR}, or {USAGE_ERROR}"},
+    "status": {0: "done", 2: f"{USAGE_ERROR}, or {RECORD_ERROR}"},
     "schema": {0: "done", 2: USAGE_ERROR},
     "init": {
         0: "done",
