@@ -60,7 +60,7 @@ def test_concurrent_runs_on_different_specs_lose_no_record(project, monkeypatch)
 
         def run(spec):
             try:
-                errors.extend(commands.new([spec]))
+                errors.extend(commands.new([spec]).problems)
             except Exception as exc:  # noqa: BLE001 - any failure fails the test below
                 errors.append(exc)
 
