@@ -42,9 +42,9 @@ def _apply_spec(update: SpecUpdate, store: RecordStore, records: dict[str, SpecR
     if update.journal is not None:
         store.save(update.key, update.journal)
     for file in update.files:
-        if file.side_text is not None:
+        if file.side_text is not None and file.side_path is not None:
             write_atomically(file.side_path, file.side_text, file.newline)
-        if file.write:
+        if file.write and file.after is not None:
             write_atomically(file.path, file.after, file.newline)
     for file in update.files:
         for path in (file.moved_from, file.drop_side_file, file.path if file.remove else None):

@@ -9,9 +9,8 @@ command is raised as a `LayergenError`, which the CLI reports.
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 from collections.abc import Callable
+from pathlib import Path
 
 from layergen.errors import LayergenError
 from layergen.generate import build_model
@@ -39,7 +38,7 @@ def spec_files(paths: list[Path], project: Project) -> list[Path]:
             raise LayergenError.plain(path, "no such spec file or folder")
     if not files and paths != [project.specs]:
         raise LayergenError.plain(paths[0], "no spec files (*.yaml) found")
-    unique = {}
+    unique: dict[Path, Path] = {}
     for file in files:
         unique.setdefault(file.resolve(), real_path(file))
     return list(unique.values())
@@ -95,7 +94,7 @@ def new(
 
     project = _project(layers=layers_dir, tests=tests_dir, package=package)
     result = CommandResult()
-    options = dict(conflicts=conflicts, prune=prune, accept_breaking=accept_breaking)
+    options = {"conflicts": conflicts, "prune": prune, "accept_breaking": accept_breaking}
     plan = _plan(project, paths, result, writes=not diff, notify=notify, **options)
     if diff:
         for file in plan.all_files():

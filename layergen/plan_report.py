@@ -7,7 +7,7 @@ The words for each file's fate live here, so the three commands describe a file 
 from __future__ import annotations
 
 from layergen.errors import LayergenError, Problem
-from layergen.merge import OURS_MARKER
+from layergen.merge import OURS_MARKER, MergeResult
 from layergen.project import Project
 from layergen.reconcile import Status
 from layergen.records import RECORDS_DIR
@@ -95,12 +95,12 @@ def report_file_failures(result: CommandResult, plan: Plan, project: Project) ->
                     "holds conflict markers; keep the lines you want, delete the marker lines, then run `layergen new`"
                 )
                 result.fail(LayergenError(Problem(name, message, line=file.marker_line)))
-            elif file.status == Status.CONFLICT:
-                lines = _conflict_lines(file)
-                where = project.display(file.path)
+            elif file.status == Status.CONFLICT and file.merge is not None:
+                lines = _conflict_lines(file, file.merge)
                 for conflict, line in zip(file.merge.conflicts, lines):
-                    result.detail(_show_conflict(where, conflict, line))
-                result.fail(LayergenError(Problem(where, _conflict_message(file, update), line=lines[0])))
+                    result.detail(_show_conflict(name, conflict, line))
+                message = _conflict_message(file, update, len(file.merge.conflicts))
+                result.fail(LayergenError(Problem(name, message, line=lines[0])))
             if file.syntax_error is not None:
                 line, message = file.syntax_error
                 result.fail(LayergenError(Problem(name, f"does not parse ({message}); fix it", line=line)))
@@ -119,8 +119,7 @@ def report_summary(result: CommandResult, plan: Plan, project: Project) -> None:
         result.info(f"{count} of {total} specs failed; the others are done")
 
 
-def _conflict_message(file: FileUpdate, update: SpecUpdate) -> str:
-    count = len(file.merge.conflicts)
+def _conflict_message(file: FileUpdate, update: SpecUpdate, count: int) -> str:
     what = f"{count} conflict{'s' if count > 1 else ''} between your edits and {update.key}"
     if file.write:
         return (
@@ -139,10 +138,10 @@ def _conflict_message(file: FileUpdate, update: SpecUpdate) -> str:
     )
 
 
-def _conflict_lines(file: FileUpdate) -> list[int]:
+def _conflict_lines(file: FileUpdate, merge: MergeResult) -> list[int]:
     """Where each conflict is: its markers' line once written inline, else the line on disk."""
-    if not file.write:
-        return [conflict.line for conflict in file.merge.conflicts]
+    if not file.write or file.after is None:
+        return [conflict.line for conflict in merge.conflicts]
     return [i + 1 for i, line in enumerate(file.after.splitlines()) if line == OURS_MARKER]
 
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NoReturn
 
 from layergen.errors import LayergenError, Problem
 from layergen.merge import conflict_marker_line
@@ -327,7 +329,7 @@ class _Fields:
     def __init__(self, shown: str):
         self.shown = shown
 
-    def fail(self, where: str, message: str):
+    def fail(self, where: str, message: str) -> NoReturn:
         raise RecordError(Problem(self.shown, f"{message}; fix it or restore it from version control", field=where))
 
     def typed(self, value, kind, where: str, described: str):
@@ -335,10 +337,10 @@ class _Fields:
             self.fail(where or "(top level)", f"must be {described}")
         return value
 
-    def keys(self, value, where: str, *, required: set[str], optional: set[str] = frozenset()) -> None:
+    def keys(self, value, where: str, *, required: set[str], optional: Collection[str] = ()) -> None:
         self.typed(value, dict, where, "an object")
         missing = sorted(required - set(value))
-        unknown = sorted(set(value) - required - optional)
+        unknown = sorted(set(value) - required - set(optional))
         prefix = f"{where}." if where else ""
         if missing:
             self.fail(prefix + missing[0], "is missing")

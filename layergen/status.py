@@ -85,8 +85,9 @@ def _spec_state(update: SpecUpdate, display, details, *, orphaned: bool) -> Spec
 
 def _file_state(file: FileUpdate, update: SpecUpdate, display, details) -> FileState:
     if file.syntax_error is not None:
-        line, message = file.syntax_error
-        return FileState(display(file.path), "conflicted", f"does not parse ({message})", line)
+        return FileState(
+            display(file.path), "conflicted", f"does not parse ({file.syntax_error[1]})", file.syntax_error[0]
+        )
     if file.moved_from is not None:
         detail = f"{update.key} now generates it; `layergen new` moves {display(file.moved_from)} here"
         return FileState(display(file.path), "stale", detail)
@@ -94,5 +95,7 @@ def _file_state(file: FileUpdate, update: SpecUpdate, display, details) -> FileS
     if file.status == Status.RESOLVED and file.write:
         state = "stale"
     detail = details(file, update) or ("has hand edits; current with its spec" if state == "hand-edited" else "current")
-    line = file.marker_line or (file.merge.conflicts[0].line if file.status == Status.CONFLICT else None)
+    line = file.marker_line
+    if file.status == Status.CONFLICT and file.merge is not None:
+        line = file.merge.conflicts[0].line
     return FileState(display(file.path), state, detail, line)

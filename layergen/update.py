@@ -24,7 +24,13 @@ from layergen.locations import from_key, project_key
 from layergen.merge import MergeResult, has_conflict_markers
 from layergen.project import Project
 from layergen.reconcile import Outcome, Status, digest, reconcile
-from layergen.records import MovedFrom, OutputRecord, PendingWrite, SpecRecord, WeightRecord
+from layergen.records import (
+    MovedFrom,
+    OutputRecord,
+    PendingWrite,
+    SpecRecord,
+    WeightRecord,
+)
 from layergen.writing import read_text, split_newlines
 
 if TYPE_CHECKING:
@@ -110,7 +116,9 @@ def plan_updates(
     prune: bool = False,
     accept_breaking: bool = False,
 ) -> Plan:
-    from layergen.generate import generate_layer  # the renderer: only loaded when there is work
+    from layergen.generate import (
+        generate_layer,  # the renderer: only loaded when there is work
+    )
 
     plan = Plan()
     claimed: dict[Path, Path] = {}
@@ -165,7 +173,8 @@ def _plan_spec(
         )
         previous = records.get(update.replaces) if update.replaces else None
     for role, file in zip(ROLES, generation.files):
-        earlier = _settled(project, previous.outputs.get(role)) if previous else None
+        entry = previous.outputs.get(role) if previous else None
+        earlier = _settled(project, entry) if entry is not None else None
         update.files += _plan_output(project, role, earlier, file)
     weights = _weight_records(generation)
     baseline = weights
@@ -179,10 +188,10 @@ def _plan_spec(
     return update
 
 
-def _settled(project: Project, output: OutputRecord | None) -> OutputRecord | None:
+def _settled(project: Project, output: OutputRecord) -> OutputRecord:
     """The record of an output, after the write a killed run left pending: done when the
     file holds what was to be written, not done otherwise."""
-    if output is None or output.write is None:
+    if output.write is None:
         return output
     text = read_text(from_key(project, output.write.record.path))
     if text is not None and digest(split_newlines(text)[0]) == output.write.sha256:
@@ -212,18 +221,18 @@ def _plan_output(project: Project, role: str, earlier: OutputRecord | None, file
         return [FileUpdate(file.path, Status.UNTRACKED, current, current, file.content, role=role, previous=earlier)]
     update.write = outcome.after is not None and outcome.after != current
     if earlier is not None and earlier.moved_from is not None and old is None:
-        return [update, *_old_copy(project, earlier)]
+        return [update, *_old_copy(project, earlier.moved_from)]
     return [update]
 
 
-def _old_copy(project: Project, earlier: OutputRecord) -> list[FileUpdate]:
+def _old_copy(project: Project, moved: MovedFrom) -> list[FileUpdate]:
     """A renamed layer's old file that a run stopped before removing, or that was edited since."""
-    path = from_key(project, earlier.moved_from.path)
+    path = from_key(project, moved.path)
     text = read_text(path)
     if text is None:
         return []
     ours, newline = split_newlines(text)
-    if digest(ours) == earlier.moved_from.sha256:
+    if digest(ours) == moved.sha256:
         return [FileUpdate(path, Status.MOVED_AWAY, ours, None, newline=newline, remove=True)]
     return [FileUpdate(path, Status.LEFTOVER, ours, ours, newline=newline)]
 
@@ -245,15 +254,16 @@ def _settle(update: SpecUpdate, project: Project, previous: SpecRecord | None, f
     for file in update.files:
         if update.held:
             file.after, file.write, file.remove = file.before, False, False
-        if file.role is None:
+        outcome = file.outcome
+        if file.role is None or outcome is None:
             continue
         if file.status == Status.CONFLICT:
-            outputs[file.role] = _open_conflict(file, project, mode)
-        elif not update.held and file.outcome.base is not None:
-            moved = MovedFrom(project_key(project, file.moved_from), digest(file.before)) if file.moved_from else None
-            outputs[file.role] = OutputRecord(
-                project_key(project, file.path), file.outcome.base, None, moved or _earlier_move(file)
-            )
+            outputs[file.role] = _open_conflict(file, outcome, project, mode)
+        elif not update.held and outcome.base is not None:
+            moved = _earlier_move(file)
+            if file.moved_from is not None and file.before is not None:
+                moved = MovedFrom(project_key(project, file.moved_from), digest(file.before))
+            outputs[file.role] = OutputRecord(project_key(project, file.path), outcome.base, None, moved)
         if update.held:
             file.path, file.moved_from = file.location, None  # nothing moves: the file stays where it is
         elif file.status not in (Status.CONFLICT, Status.MARKERS) and file.previous and file.previous.conflict:
@@ -283,24 +293,25 @@ def _journal(update: SpecUpdate, outputs: dict[str, OutputRecord]) -> dict[str, 
     record, with the new one pending until the file holds what is written."""
     journal = dict(outputs)
     for file in update.files:
-        if file.write and file.role is not None and file.previous is not None:
+        if file.write and file.after is not None and file.role is not None and file.previous is not None:
             pending = PendingWrite(digest(file.after), outputs[file.role])
             journal[file.role] = replace(file.previous, write=pending)
     return journal
 
 
-def _open_conflict(file: FileUpdate, project: Project, mode: ConflictMode) -> OutputRecord:
+def _open_conflict(file: FileUpdate, outcome: Outcome, project: Project, mode: ConflictMode) -> OutputRecord:
     """Write the conflict as the mode says; the record keeps the old base and notes the conflict."""
+    merge, conflict, base = outcome.merge, outcome.conflict, outcome.base
+    assert merge is not None and conflict is not None and base is not None, "what a conflict's outcome has"
     if mode == ConflictMode.inline:
         where = file.path
-        file.after, file.write = file.merge.text, True
+        file.after, file.write = merge.text, True
     else:
         where = file.location
         file.after, file.write, file.path, file.moved_from = file.before, False, where, None
         if mode == ConflictMode.side:
-            file.side_text, file.side_path = file.merge.text, side_file(where)
-    conflict = replace(file.outcome.conflict, mode=mode.value)
-    return OutputRecord(project_key(project, where), file.outcome.base, conflict, _earlier_move(file))
+            file.side_text, file.side_path = merge.text, side_file(where)
+    return OutputRecord(project_key(project, where), base, replace(conflict, mode=mode.value), _earlier_move(file))
 
 
 def _earlier_move(file: FileUpdate) -> MovedFrom | None:
@@ -333,8 +344,8 @@ def _syntax_error(file: FileUpdate) -> tuple[int, str] | None:
 def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, live: set[str]) -> SpecUpdate:
     """A deleted spec's files; one that another spec generates now is that spec's, not an orphan."""
     update = SpecUpdate(from_key(project, key), key)
-    for output in record.outputs.values():
-        output = _settled(project, output)
+    for entry in record.outputs.values():
+        output = _settled(project, entry)
         if output.path in live:
             continue
         path = from_key(project, output.path)

@@ -84,7 +84,7 @@ def split_newlines(text: str) -> tuple[str, str]:
 def remove_temporaries(folder: Path, names: set[str] | None = None) -> list[Path]:
     """Delete the temporary files an interrupted write left in `folder`: those of the
     files named in `names`, or all of them. Returns what was deleted."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:

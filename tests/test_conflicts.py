@@ -9,7 +9,6 @@ import re
 import shutil
 
 import pytest
-
 from conftest import cli
 from regen_support import (
     CALL,
@@ -34,7 +33,7 @@ def linear(project):
 
 def resolve_markers(text, keep):
     """What a person does in an editor: replace each conflict block with `keep`."""
-    return re.sub(r"<<<<<<< .*?\n.*?>>>>>>> [^\n]*\n", lambda _: keep, text, flags=re.S)
+    return re.sub(r"<<<<<<< .*?\n.*?>>>>>>> [^\n]*\n", lambda _: keep, text, flags=re.DOTALL)
 
 
 def record(project):

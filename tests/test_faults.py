@@ -12,15 +12,23 @@ import threading
 import time
 
 import pytest
-from filelock import FileLock
-
 from conftest import EXAMPLE_SPECS, cli
+from filelock import FileLock
+from regen_support import (
+    LAYER,
+    LINEAR,
+    RECORD,
+    TEST,
+    add_weight_to_spec,
+    edit,
+    generate_linear,
+)
+
 from layergen import commands, generate, writing
 from layergen.generate import generate_layer
 from layergen.locations import resolved_project
 from layergen.project import find_project
 from layergen.records import RecordStore
-from regen_support import LAYER, LINEAR, RECORD, TEST, add_weight_to_spec, edit, generate_linear
 
 
 @pytest.fixture
@@ -30,7 +38,7 @@ def linear(project):
 
 def spec_variant(text, n):
     """The spec with its one-line summary changed: the layer's docstring changes."""
-    return re.sub(r"^summary: (.*)$", lambda m: f"summary: Variant {n}. {m[1]}", text, count=1, flags=re.M)
+    return re.sub(r"^summary: (.*)$", lambda m: f"summary: Variant {n}. {m[1]}", text, count=1, flags=re.MULTILINE)
 
 
 def copy_examples(project, count):
@@ -50,21 +58,22 @@ def assert_generated_and_recorded(project, specs, edited=()):
         assert sorted(p.suffix for p in record.iterdir()) == [".generated", ".generated", ".json"], spec.name
 
 
-def test_concurrent_runs_on_different_specs_lose_no_record(project, monkeypatch):
+def run_new(spec, errors):
+    """`layergen new SPEC` as the CLI runs it, in a thread; its failures go to `errors`."""
+    try:
+        errors.extend(commands.new([spec]).problems)
+    except Exception as exc:  # noqa: BLE001 - any failure fails the test
+        errors.append(exc)
+
+
+def test_concurrent_runs_on_different_specs_lose_no_record(project):
     specs = copy_examples(project, 4)
     originals = {spec: spec.read_text() for spec in specs}
     for round_ in range(12):
         for spec in specs:
             spec.write_text(spec_variant(originals[spec], round_))
-        errors = []
-
-        def run(spec):
-            try:
-                errors.extend(commands.new([spec]).problems)
-            except Exception as exc:  # noqa: BLE001 - any failure fails the test below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=run, args=(spec,)) for spec in specs]
+        errors: list = []
+        threads = [threading.Thread(target=run_new, args=(spec, errors)) for spec in specs]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -8,9 +8,17 @@ import shutil
 import zlib
 
 import pytest
-
 from conftest import REPO, cli
-from regen_support import LAYER, LINEAR, RECORD, SPEC, TEST, add_weight_to_spec, edit, generate_linear
+from regen_support import (
+    LAYER,
+    LINEAR,
+    RECORD,
+    SPEC,
+    TEST,
+    add_weight_to_spec,
+    edit,
+    generate_linear,
+)
 
 EXPECTED_RECORD = """\
 {

@@ -7,11 +7,19 @@ from pathlib import Path
 
 import keras
 import pytest
-
 from conftest import REPO, cli
+from regen_support import (
+    LAYER,
+    LINEAR,
+    RECORD,
+    TEST,
+    add_weight_to_spec,
+    edit,
+    generate_linear,
+)
+
 from layergen import apply, writing
 from layergen.errors import LayergenError
-from regen_support import LAYER, LINEAR, RECORD, TEST, add_weight_to_spec, edit, generate_linear
 
 
 @pytest.fixture
