@@ -17,7 +17,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layergen.analyze import _name_problem, analyze, snake_case
+from layergen.analysis import analyze, snake_case
+from layergen.analysis.names import name_problem
 from layergen.errors import LayergenError
 from layergen.render import render
 from layergen.spec import parse_layer_spec
@@ -44,7 +45,7 @@ nasty_text = (
 )
 
 names = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True).filter(
-    lambda n: _name_problem(n, VOCAB.layer_attributes) is None and not n.endswith("_shape")
+    lambda n: name_problem(n, VOCAB.layer_attributes) is None and not n.endswith("_shape")
 )
 class_names = st.from_regex(r"[A-Z][a-z]{1,8}(?:[A-Z][a-z]{1,6})?", fullmatch=True).filter(
     lambda n: not keyword.iskeyword(n) and n not in dir(__builtins__)
