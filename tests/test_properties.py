@@ -250,6 +250,13 @@ def _typo_in_weight(field, value):
     return mutate
 
 
+def _non_integer_test_size(spec, data):
+    spec["arguments"] = {"size": {"type": "int", "min": 1}, **spec["arguments"]}
+    spec["weights"] = {**spec["weights"], "sized": {"shape": ["size"]}}
+    spec["test"] = {"arguments": {"size": "three"}}
+    return to_yaml(spec)
+
+
 def _garble_text(spec, data):
     text = to_yaml(spec)
     position = data.draw(st.integers(0, len(text)))
@@ -282,6 +289,11 @@ MUTATIONS = [
     _set(("arguments", "bad"), {"type": "float", "default": math.inf}),
     _set(("arguments", "bad"), {"type": "int", "default": "three"}),
     _set(("arguments", "bad"), {"type": "str", "choices": []}),
+    _set(("arguments", "bad"), {"type": "activation", "default": 0}),
+    _set(("arguments", "bad"), {"type": "activation", "default": [1]}),
+    _set(("arguments", "bad"), {"type": "list[str]", "max": 5, "default": ["a"]}),
+    _set(("inputs",), {"x": {"shape": ["batch", "lambda"]}}),
+    _set(("inputs",), {"x": {"shape": ["batch", "None"]}}),
     _set(("constants", "bad"), {"value": "text"}),
     _set(("constants", "bad"), {"value": [[1.0], [1.0, 2.0]]}),
     _set(("weights", "bad"), {"shape": ["nowhere"]}),
@@ -297,6 +309,7 @@ MUTATIONS = [
     _rename_first("inputs", "self"),
     _typo_in_weight("initializer", "zeroes"),
     _typo_in_weight("role", "frozn"),
+    _non_integer_test_size,
     _garble_text,
 ]
 

@@ -276,7 +276,9 @@ def value_fits(arg: ArgumentSpec, value) -> bool:
 def _item_fits(rule: TypeRule, arg: ArgumentSpec, value) -> bool:
     if not rule.is_value(value):
         return False
-    if arg.min is not None and value < arg.min or arg.max is not None and value > arg.max:
+    # Only numbers have bounds (`min` on a string is a problem of its own).
+    is_number = isinstance(value, (int, float))
+    if is_number and (arg.min is not None and value < arg.min or arg.max is not None and value > arg.max):
         return False
     return arg.choices is None or value in arg.choices
 

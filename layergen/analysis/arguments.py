@@ -75,7 +75,7 @@ def _check_argument_fields(context: Context, name: str, arg: ArgumentSpec, path:
         context.problem(path + ("min",), f"min ({arg.min}) is greater than max ({arg.max})")
     if arg.choices is not None and arg.type != "str":
         context.problem(path + ("choices",), "`choices` apply to str arguments")
-    if arg.type == "activation" and arg.default is not None and arg.default not in context.vocab.activations:
+    if arg.type == "activation" and isinstance(arg.default, str) and arg.default not in context.vocab.activations:
         context.unknown(path + ("default",), "activation", arg.default, context.vocab.activations)
         return
     if arg.type == "array":

@@ -3,6 +3,8 @@ them: `build`'s dimension bindings and checks, `input_spec` and `compute_output_
 
 from __future__ import annotations
 
+import keyword
+
 from layergen import expressions
 from layergen.analysis.context import (
     BATCH,
@@ -105,7 +107,8 @@ def shape_items(
             # Counted from the end after `...`, where the rank is not known.
             position = index if ellipsis_at is None or offset < ellipsis_at else index - len(shape)
             _bind_dimension(context, Dimension(item, input_name, position, shape_param), path + (index,))
-            items.append(expressions.parse(item))
+            # A keyword (`lambda`, `None`) is no expression; its name's problem is recorded.
+            items.append(expressions.parse(0 if keyword.iskeyword(item) else item))
         else:
             allowed = arguments | (set() if allow_new_dims else set(context.dims))
             expression = parse_expression(context, item, path + (index,), allowed=allowed)

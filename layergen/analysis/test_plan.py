@@ -138,8 +138,8 @@ def _test_inputs(context: Context, scope: Scope) -> list[TestInput]:
                 shape.append(_size(context, token, scope, path + ("shape", index)))
         low = high = 0
         if item.is_int and item.spec.max is not None:
-            low = expressions.parse(item.spec.min).evaluate(scope)
-            high = expressions.parse(item.spec.max).evaluate(scope)
+            low = _evaluate(expressions.parse(item.spec.min), scope, default=0)
+            high = _evaluate(expressions.parse(item.spec.max), scope, default=1)
             if high <= low:
                 context.problem(
                     path,
@@ -165,7 +165,7 @@ def _size(context: Context, item, scope: Scope, path: Path_) -> int:
     """A shape item's size with the test values; 1 (and a problem) if it is not positive."""
     expression = item if isinstance(item, expressions.Expression) else expressions.parse(item)
     try:
-        size = expression.evaluate(scope)
+        size = _evaluate(expression, scope, default=1)
     except ZeroDivisionError:
         context.problem(path, f"divides by zero with the test sizes {scope}")
         return 1
@@ -173,6 +173,15 @@ def _size(context: Context, item, scope: Scope, path: Path_) -> int:
         context.problem(path, f"is {size} with the test sizes {scope}; set `test.arguments` or `test.dimensions`")
         return 1
     return size
+
+
+def _evaluate(expression: expressions.Expression, scope: Scope, *, default: int) -> int:
+    """The expression's value; `default` where it uses an argument whose test value is not
+    an integer (a problem already recorded for that argument)."""
+    try:
+        return expression.evaluate(scope)
+    except KeyError:
+        return default
 
 
 def _invalid_arguments(context: Context) -> list[InvalidArgument]:
