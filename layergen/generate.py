@@ -2,6 +2,10 @@
 
     read (yaml_source) -> parse (spec) -> analyze (analysis) -> render -> update (merge, write)
 
+The analyze step is the `layergen.analysis` package, one module per concern: names,
+shapes, arguments (argument_types: one table of what each type accepts), weights,
+call_body, docstring and test_plan.
+
 `generate_layer` runs the first four for one spec and returns the files it would write;
 `layergen.update` merges them with what is on disk and writes them.
 """
