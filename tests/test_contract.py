@@ -8,8 +8,8 @@ import textwrap
 import time
 
 import pytest
-
 from conftest import REPO, cli, run_pytest
+
 from layergen.testing import LayerContract, fresh_process
 
 STATE_TEST = "test_state_weights_update_in_training_and_not_in_inference"
@@ -49,7 +49,7 @@ def test_skip_must_name_a_test_and_say_why():
             skip = {"test_save_weights_round_trip": " "}
 
 
-PERSON_EDITS = '''
+PERSON_EDITS = """
     # The bias takes no part in the output on purpose (the edit to the layer above).
     skip = {"test_gradients_reach_every_trainable_weight": "the bias is unused on purpose"}
 
@@ -64,7 +64,7 @@ PERSON_EDITS = '''
         # Runs after the inherited tests, so after the .keras file test started the loader.
         with open(os.environ["LOADER_PID_FILE"], "w") as file:
             file.write(str(fresh_process._current.process.pid))
-'''
+"""
 
 
 def test_a_person_can_add_override_and_skip_contract_tests(project, monkeypatch):

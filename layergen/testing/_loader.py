@@ -45,7 +45,7 @@ def main():
         try:
             load_and_predict(json.loads(line))
             answer(answers, {"ok": True})
-        except BaseException:  # the parent turns any failure into a failed test
+        except BaseException:  # noqa: BLE001 - even a sys.exit() in the user's module is an answer
             answer(answers, {"ok": False, "error": traceback.format_exc()})
 
 

@@ -35,8 +35,8 @@ class _Loader:
 
     def __init__(self, backend: str):
         self.backend = backend
-        self.stderr = tempfile.TemporaryFile(mode="w+b")
-        self.process = subprocess.Popen(
+        self.stderr = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - it lives as long as the process
+        self.process: subprocess.Popen[str] = subprocess.Popen(
             [sys.executable, "-c", _BOOT, str(_SCRIPT)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -49,6 +49,7 @@ class _Loader:
         self.ready = False
 
     def _read_answers(self):
+        assert self.process.stdout is not None
         for line in self.process.stdout:
             self.answers.put(line)
         self.answers.put(None)  # end of file: the process has died
@@ -71,6 +72,7 @@ class _Loader:
             if ready.get("ready") != self.backend:
                 raise LoaderError(f"the fresh process runs Keras backend {ready.get('ready')!r}, not {self.backend!r}")
             self.ready = True
+        assert self.process.stdin is not None
         try:
             self.process.stdin.write(json.dumps(message) + "\n")
             self.process.stdin.flush()
@@ -87,7 +89,7 @@ class _Loader:
 
     def stop(self, kill: bool = False):
         if self.process.poll() is None:
-            if not kill:
+            if not kill and self.process.stdin is not None:
                 try:
                     self.process.stdin.close()  # end of input: it leaves its loop and exits
                     self.process.wait(timeout=10)
