@@ -116,12 +116,15 @@ class LayerContract:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         for name, test in vars(LayerContract).items():
-            if not hasattr(test, "applies_if") or not (getattr(cls, name) is test or _not_applicable(cls, name)):
-                continue  # not conditional, or the subclass replaced it with its own
+            if not hasattr(test, "applies_if"):
+                continue
+            current = getattr(cls, name)
+            if current is not test and not isinstance(current, _NotApplicable):
+                continue  # the class has its own version, collected like any test
             condition, reason = test.applies_if
             if not condition(cls):
                 setattr(cls, name, _NotApplicable(reason))
-            elif _not_applicable(cls, name):  # a base class turned it off; this class needs it
+            elif current is not test:  # a base class turned it off; this class needs it
                 setattr(cls, name, test)
         tests = {name for name in dir(cls) if name.startswith("test")}
         for name, reason in cls.skip.items():
@@ -135,13 +138,7 @@ class LayerContract:
         reason = self.skip.get(request.node.originalname)
         if reason:
             pytest.skip(reason)
-        session = request.session
-        if not session.stash.get(_SESSION_PREPARED, False):
-            session.stash[_SESSION_PREPARED] = True
-            session.config.add_cleanup(fresh_process.stop)
-            if any(getattr(item, "originalname", None) == KERAS_FILE_TEST for item in session.items):
-                # Start the loader now: it imports Keras while the first tests run.
-                fresh_process.start(keras.backend.backend())
+        _prepare_session(request.session)
 
     def pytest_generate_tests(self, metafunc):
         if "invalid_argument" in metafunc.fixturenames:
@@ -373,5 +370,19 @@ class LayerContract:
         np.testing.assert_array_equal(np.load(tmp_path / "outputs.npy"), expected)
 
 
-def _not_applicable(cls, name) -> bool:
-    return isinstance(getattr(cls, name), _NotApplicable)
+def _prepare_session(session):
+    """Once per session: stop the loader at its end, and start it now if a .keras test will run."""
+    if session.stash.get(_SESSION_PREPARED, False):
+        return
+    session.stash[_SESSION_PREPARED] = True
+    session.config.add_cleanup(fresh_process.stop)
+    if any(_runs_keras_file_test(item) for item in session.items):
+        # Started now, the loader imports Keras while the first tests run.
+        fresh_process.start(keras.backend.backend())
+
+
+def _runs_keras_file_test(item) -> bool:
+    test_class = getattr(item, "cls", None)
+    if getattr(item, "originalname", None) != KERAS_FILE_TEST or test_class is None:
+        return False
+    return issubclass(test_class, LayerContract) and KERAS_FILE_TEST not in test_class.skip
