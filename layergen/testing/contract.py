@@ -366,7 +366,9 @@ class LayerContract:
                 timeout=self.fresh_process_timeout,
             )
         except fresh_process.LoaderError as error:
-            pytest.fail(f"the .keras file does not load in a fresh process without custom_objects:\n{error}")
+            message = f"the .keras file does not load in a fresh process without custom_objects:\n{error}"
+            # The fresh process's traceback is the one that helps; this process's is noise.
+            raise pytest.fail.Exception(message, pytrace=False) from None
         np.testing.assert_array_equal(np.load(tmp_path / "outputs.npy"), expected)
 
 
