@@ -122,27 +122,47 @@ def test_a_second_run_waits_for_the_lock_then_gives_up_with_a_message(linear, mo
     assert "waiting for another layergen run" in result.stderr
 
 
+# `layergen new` on a slow disk: each file replacement takes 25 ms, so kills land in the
+# middle of writing files and records more often than in generating them.
+SLOW_DISK_NEW = """
+import os, sys, time
+replace = os.replace
+os.replace = lambda source, target: (time.sleep(0.025), replace(source, target))[1]
+from layergen.cli import app
+sys.argv = ["layergen", "new"]
+app()
+"""
+
+
 def test_killed_runs_converge_with_nothing_left_behind(project):
     """`layergen new` killed (SIGKILL) at random points, a few dozen times, over spec edits."""
-    specs = copy_examples(project, len(EXAMPLE_SPECS))
+    specs = copy_examples(project, 4)
     originals = {spec: spec.read_text() for spec in specs}
     assert cli("new").exit_code == 0
-    edit(project / LAYER, "import keras\n", "import keras  # mine\n")
+    edited = project / "layers" / f"{specs[0].stem}.py"
+    edit(edited, "import keras\n", "import keras  # mine\n")
     rng = random.Random(20240611)
-    deadline = time.monotonic() + 15
-    kills = 0
+    command = [sys.executable, "-c", SLOW_DISK_NEW]
+    quiet = {"cwd": project, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    for spec in specs:
+        spec.write_text(spec_variant(originals[spec], 1))
+    start = time.monotonic()
+    subprocess.run(command, check=True, **quiet)
+    whole_run = time.monotonic() - start
+    deadline = time.monotonic() + 18
+    kills = interrupted_writes = 0
     while time.monotonic() < deadline and kills < 40:
         for spec in specs:
             spec.write_text(spec_variant(originals[spec], rng.randrange(3)))
-        run = subprocess.Popen(
-            [sys.executable, "-m", "layergen", "new"], cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        time.sleep(rng.uniform(0.05, 1.5))
+        run = subprocess.Popen(command, **quiet)
+        time.sleep(rng.uniform(0.2, 1.0) * whole_run)
         if run.poll() is None:
             run.send_signal(signal.SIGKILL)
             kills += 1
         run.wait()
+        interrupted_writes += bool(list(project.rglob("*.tmp")) or list(project.rglob("*.next")))
     assert kills >= 10, "too few runs were killed while running"
+    assert interrupted_writes >= 2, "too few runs were killed while writing"
 
     result = cli("new")
     assert result.exit_code == 0, result.output
@@ -150,8 +170,8 @@ def test_killed_runs_converge_with_nothing_left_behind(project):
     assert not list(project.rglob("*.tmp")), "temporary files were left behind"
     assert not list(project.rglob("*.conflict"))
     assert not list(project.rglob("*.next")), "a pending write was left in a record"
-    assert_generated_and_recorded(project, specs, edited={"linear_layer.py"})
-    assert "import keras  # mine" in (project / LAYER).read_text()
+    assert_generated_and_recorded(project, specs, edited={edited.name})
+    assert "import keras  # mine" in edited.read_text()
 
 
 def test_temporary_files_of_a_killed_run_are_removed_by_the_next(linear):
