@@ -11,13 +11,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from layergen.errors import Problem
-from layergen.records import (
-    LEGACY_MANIFEST,
-    OutputRecord,
-    RecordError,
-    SpecRecord,
-    WeightRecord,
-)
+from layergen.records import LEGACY_MANIFEST, OutputRecord, RecordError, SpecRecord, WeightRecord
 
 
 def read_legacy_manifest(path: Path, root: Path) -> dict[str, SpecRecord]:

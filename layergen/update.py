@@ -23,13 +23,7 @@ from layergen.locations import from_key, project_key
 from layergen.merge import MergeResult, has_conflict_markers
 from layergen.project import Project
 from layergen.reconcile import Outcome, Status, digest, reconcile
-from layergen.records import (
-    MovedFrom,
-    OutputRecord,
-    PendingWrite,
-    SpecRecord,
-    WeightRecord,
-)
+from layergen.records import MovedFrom, OutputRecord, PendingWrite, SpecRecord, WeightRecord
 from layergen.writing import read_text, split_newlines
 
 if TYPE_CHECKING:
@@ -115,9 +109,8 @@ def plan_updates(
     prune: bool = False,
     accept_breaking: bool = False,
 ) -> Plan:
-    from layergen.generate import (
-        generate_layer,  # the renderer: only loaded when there is work
-    )
+    # The renderer is loaded only when there is work.
+    from layergen.generate import generate_layer
 
     plan = Plan()
     claimed: dict[Path, Path] = {}
