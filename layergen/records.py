@@ -128,6 +128,14 @@ class RecordStore:
         problems: list[Problem] = []
         files = sorted(self.folder.rglob(RECORD_FILE)) if self.folder.is_dir() else []
         for path in files:
+            if path.parent == self.folder:
+                problems.append(
+                    Problem(
+                        self._shown(path),
+                        "belongs in its spec's folder, .layergen/records/<spec path>/; restore it from version control",
+                    )
+                )
+                continue
             try:
                 records[self._key(path.parent)] = _read_record(path.parent, self._shown(path))
             except RecordError as exc:
