@@ -149,9 +149,14 @@ def test_killed_runs_converge_with_nothing_left_behind(project):
     start = time.monotonic()
     subprocess.run(command, check=True, **quiet)
     whole_run = time.monotonic() - start
-    deadline = time.monotonic() + 18
+    start = time.monotonic()
     kills = interrupted_writes = 0
-    while time.monotonic() < deadline and kills < 40:
+
+    def more() -> bool:  # 15 s, or up to 30 s on a busy machine, until enough kills hit writes
+        spent = time.monotonic() - start
+        return kills < 40 and (spent < 15 or (spent < 30 and (kills < 10 or interrupted_writes < 3)))
+
+    while more():
         for spec in specs:
             spec.write_text(spec_variant(originals[spec], rng.randrange(3)))
         run = subprocess.Popen(command, **quiet)
@@ -161,8 +166,7 @@ def test_killed_runs_converge_with_nothing_left_behind(project):
             kills += 1
         run.wait()
         interrupted_writes += bool(list(project.rglob("*.tmp")) or list(project.rglob("*.next")))
-    assert kills >= 10, "too few runs were killed while running"
-    assert interrupted_writes >= 2, "too few runs were killed while writing"
+    assert kills >= 10 and interrupted_writes >= 2, f"{kills} runs killed, {interrupted_writes} while writing"
 
     result = cli("new")
     assert result.exit_code == 0, result.output
