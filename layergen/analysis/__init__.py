@@ -10,6 +10,7 @@ generated code, one concern per module:
     weights      weights and their initializer / regularizer / constraint arguments
     call_body    the `call` body, parsed once
     docstring    the class docstring
+    sublayers    sub-layers (`layers:`): their creation in __init__ and build in build
     test_plan    the concrete values of the generated test
 
 Each step records problems in the shared `Context` and carries on, so that all of a
@@ -33,6 +34,7 @@ from layergen.analysis.shapes import (
     read_output,
     shared_dimension_checks,
 )
+from layergen.analysis.sublayers import dimensions_used_by_sublayers, sublayer_models
 from layergen.analysis.test_plan import plan_test
 from layergen.analysis.weights import renamed_from_problems, weight_models
 from layergen.layer_model import LayerModel
@@ -45,10 +47,20 @@ __all__ = ["analyze", "snake_case"]
 
 
 def analyze(
-    spec: LayerSpec, source: SpecSource, *, module_name: str, spec_path: str, default_package: str
+    spec: LayerSpec,
+    source: SpecSource,
+    *,
+    module_name: str,
+    spec_path: str,
+    default_package: str,
+    project_classes: dict | None = None,
 ) -> LayerModel:
-    """The render model of a spec; a `LayergenError` with every problem the spec has."""
-    context = Context(spec, source, load())
+    """The render model of a spec; a `LayergenError` with every problem the spec has.
+
+    `project_classes` are the project's own layers a sub-layer can name (class name ->
+    `layergen.project_classes.ProjectClass`).
+    """
+    context = Context(spec, source, load(), project_classes=dict(project_classes or {}))
     check_header(context)
     check_names(context)
     read_inputs(context)
@@ -56,6 +68,7 @@ def analyze(
     constants = constant_args(context)
     weight_args, weights = weight_models(context)
     renamed_from_problems(context)
+    sublayers, imports = sublayer_models(context)
     body = read_call_body(context)
     output_items = read_output(context)
     # The test's sizes are computed from the shapes: only once those are sound.
@@ -65,6 +78,7 @@ def analyze(
 
     args = arguments + constants + weight_args
     used_dims = dimensions_used_by_weights(context)
+    used_dims += [name for name in dimensions_used_by_sublayers(context) if name not in used_dims]
     call_prelude = constant_tensors(context, body)
     return LayerModel(
         class_name=spec.layer,
@@ -86,4 +100,6 @@ def analyze(
         output_bindings=output_bindings(context, output_items),
         output_shape=output_shape_code(context, output_items),
         test=test,
+        sublayers=sublayers,
+        imports=imports,
     )
