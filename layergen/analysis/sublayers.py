@@ -21,8 +21,11 @@ from layergen.spec import SubLayerSpec
 from layergen.yaml_source import Path_
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
-# Set by the generated code itself: the outer layer's policy and the attribute's name.
-_SET_BY_GENERATOR = ("name", "dtype")
+# Set by the generated code itself, and why.
+_SET_BY_GENERATOR = {
+    "name": "a sub-layer's name is its attribute's name",
+    "dtype": "a sub-layer follows the outer layer's dtype policy",
+}
 
 
 class _Resolved:
@@ -109,9 +112,7 @@ def _arguments(context: Context, sub: SubLayerSpec, resolved: _Resolved, path: P
     for param, value in sub.arguments.items():
         where = path + ("arguments", param)
         if param in _SET_BY_GENERATOR:
-            context.problem(
-                where, f"`{param}` is set by the generated code (the attribute's name, the outer dtype policy)"
-            )
+            context.problem(where, f"`{param}` is set by the generated code: {_SET_BY_GENERATOR[param]}")
             continue
         if resolved.params is not None and param not in resolved.params + BASE_LAYER_ARGUMENTS:
             context.unknown(where, f"argument of {sub.class_}", param, resolved.params, key=True)
@@ -129,10 +130,7 @@ def _value_code(context: Context, value, path: Path_) -> str | None:
         text = value[1:].strip()
         if text in spec.arguments or text in spec.constants:
             return f"self.{text}"
-        expression = parse_expression(context, text, path, allowed=context.sizing_arguments)
-        if expression is None:
-            return None
-        return expression.to_code({n: f"self.{n}" for n in expression.names})
+        return _integer_code(context, text, path, "argument or constant", list(spec.arguments) + list(spec.constants))
     if value is None or isinstance(value, (str, bool)) or nested_shape(value) is not None:
         return repr(value)
     if isinstance(value, list) and all(isinstance(v, (str, bool, int, float)) or v is None for v in value):
@@ -144,7 +142,21 @@ def _value_code(context: Context, value, path: Path_) -> str | None:
 def _repeat(context: Context, sub: SubLayerSpec, path: Path_) -> str | None:
     if sub.repeat is None:
         return None
-    expression = parse_expression(context, sub.repeat, path + ("repeat",), allowed=context.sizing_arguments)
+    return _integer_code(context, sub.repeat, path + ("repeat",), "integer argument", context.sizing_arguments)
+
+
+def _integer_code(context: Context, item, path: Path_, what: str, candidates) -> str | None:
+    """An integer expression over integer arguments, as code reading their attributes."""
+    try:
+        names = expressions.parse(item).names
+    except expressions.ExpressionError as exc:
+        context.problem(path, str(exc))
+        return None
+    unknown = [n for n in names if n not in context.spec.arguments]
+    if unknown:
+        context.unknown(path, what, unknown[0], candidates)
+        return None
+    expression = parse_expression(context, item, path, allowed=context.sizing_arguments)
     if expression is None:
         return None
     return expression.to_code({n: f"self.{n}" for n in expression.names})
@@ -154,7 +166,10 @@ def _gate(context: Context, sub: SubLayerSpec, path: Path_) -> str | None:
     if sub.when is None:
         return None
     argument = context.spec.arguments.get(sub.when)
-    if argument is None or argument.type != "bool":
+    if argument is not None and argument.type != "bool":
+        context.problem(path + ("when",), f"`when` names a bool argument; {sub.when!r} is {argument.type}")
+        return None
+    if argument is None:
         booleans = [n for n, a in context.spec.arguments.items() if a.type == "bool"]
         context.unknown(path + ("when",), "bool argument", sub.when, booleans)
         return None
