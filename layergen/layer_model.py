@@ -90,6 +90,16 @@ class SubLayerModel:
 
 
 @dataclass(frozen=True)
+class MaskingModel:
+    """Mask support: `supports_masking`, `call`'s `mask` parameter, `compute_mask`."""
+
+    uses_mask: bool  # `call` takes `mask=None`
+    output_mask: str  # "keep", "none" or "computed" (the spec's compute_mask body)
+    input_name: str  # compute_mask's first parameter
+    compute_mask_body: str  # indented for the method
+
+
+@dataclass(frozen=True)
 class DocSection:
     title: str
     entries: list[str]  # each entry is a block of text, already wrapped and indented
@@ -156,6 +166,7 @@ class LayerModel:
     layer_import: str = ""  # filled in by the project step: "examples.layers.linear_layer"
     sublayers: list[SubLayerModel] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)  # import lines the sub-layers' classes need
+    masking: MaskingModel | None = None
 
     @property
     def own_weights(self) -> str:

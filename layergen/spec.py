@@ -119,6 +119,18 @@ class SubLayerSpec(_Model):
     )
 
 
+class MaskingSpec(_Model):
+    """How the layer treats Keras masks (from Embedding(mask_zero=True), Masking, ...)."""
+
+    uses_mask: bool = Field(
+        default=False, description="call receives the input's Keras mask as `mask` (None when there is none)."
+    )
+    output_mask: str = Field(
+        description="keep (the input's mask passes through), none (the output has no mask), "
+        "or the body of compute_mask(self, <input>, mask=None) returning the output's mask."
+    )
+
+
 class TestSpec(_Model):
     """Concrete sizes for the generated test."""
 
@@ -147,6 +159,9 @@ class LayerSpec(_Model):
     )
     call: str = Field(description="The body of call: inputs by name, weights as self.<name>, constants by name.")
     output_shape: list[ShapeItem] = Field(description="Symbolic output shape, e.g. [batch, ..., units].")
+    masking: Union[MaskingSpec, None] = Field(
+        default=None, description="Mask support: whether call reads the mask, and the output's mask."
+    )
     test: TestSpec = Field(default_factory=TestSpec, description="Concrete sizes for the generated test.")
 
 

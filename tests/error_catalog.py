@@ -262,6 +262,22 @@ CASES = [
         "demo.yaml:15:19: layers.hidden.class: use the public Keras API (keras.layers.X), not keras.src",
         id="sublayer-from-keras-src",
     ),
+    # Masking (`masking:`)
+    pytest.param(
+        spec_with("  return outputs", "  return outputs if mask is None else outputs"),
+        "demo.yaml:14:7: call: `call` reads `mask`: add `masking: {uses_mask: true, output_mask: ...}` to receive it",
+        id="mask-without-masking",
+    ),
+    pytest.param(
+        spec_with("call: |", "masking: {uses_mask: true, output_mask: keep}\ncall: |"),
+        "demo.yaml:14:22: masking.uses_mask: `uses_mask` is true but `call` never reads `mask`",
+        id="uses-mask-unread",
+    ),
+    pytest.param(
+        spec_with("call: |", "masking:\n  output_mask: |\n    mask\ncall: |"),
+        "demo.yaml:15:16: masking.output_mask: a compute_mask body must return the output's mask (or None)",
+        id="compute-mask-without-return",
+    ),
 ]
 
 # What each case shows, for docs/errors.md.
@@ -310,4 +326,7 @@ TITLES = {
     "sublayer-when-not-bool": "A sub-layer gated by an argument that is not bool",
     "unknown-repeat-argument": "A repeat count that is not an integer argument",
     "sublayer-from-keras-src": "A sub-layer from keras.src",
+    "mask-without-masking": "A call body that reads mask without masking:",
+    "uses-mask-unread": "uses_mask: true, and call never reads mask",
+    "compute-mask-without-return": "An output_mask body without return",
 }

@@ -32,6 +32,8 @@ class TestTransformerEncoderBlock(LayerContract):
         "output_dropout",
         "output_norm",
     ]
+    uses_mask = True
+    output_mask = "keep"
     invalid_arguments = [
         (
             "model_dim",

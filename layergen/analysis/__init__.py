@@ -10,6 +10,7 @@ generated code, one concern per module:
     weights      weights and their initializer / regularizer / constraint arguments
     call_body    the `call` body, parsed once
     docstring    the class docstring
+    masking      masks: call's `mask`, compute_mask
     sublayers    sub-layers (`layers:`): their creation in __init__ and build in build
     test_plan    the concrete values of the generated test
 
@@ -23,6 +24,7 @@ from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_body import constant_tensors, read_call_body
 from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
+from layergen.analysis.masking import masking_model
 from layergen.analysis.names import check_header, check_names, snake_case
 from layergen.analysis.shapes import (
     dimension_bindings,
@@ -70,6 +72,7 @@ def analyze(
     renamed_from_problems(context)
     sublayers, imports = sublayer_models(context)
     body = read_call_body(context)
+    masking = masking_model(context, body)
     output_items = read_output(context)
     # The test's sizes are computed from the shapes: only once those are sound.
     context.raise_problems()
@@ -86,14 +89,16 @@ def analyze(
         spec_path=spec_path,
         package=spec.package or default_package,
         needs_numpy="np" in body.names or any("np." in c.condition for a in args for c in a.checks),
-        docstring=class_docstring(context, args, body.uses_training),
+        docstring=class_docstring(context, args, body.uses_training, uses_mask=bool(masking and masking.uses_mask)),
         args=args,
         weights=weights,
         shape_params=", ".join(i.shape_param for i in context.inputs),
         build_checks=shared_dimension_checks(context),
         build_bindings=dimension_bindings(context, used_dims),
         input_spec=input_spec_code(context, used_dims),
-        call_params=", ".join(i.name for i in context.inputs) + (", training=None" if body.uses_training else ""),
+        call_params=", ".join(i.name for i in context.inputs)
+        + (", training=None" if body.uses_training else "")
+        + (", mask=None" if masking and masking.uses_mask else ""),
         uses_ops=bool(call_prelude) or "ops" in body.names,
         call_prelude=call_prelude,
         call_body=indent_code(body.text, " " * 8),
@@ -102,4 +107,5 @@ def analyze(
         test=test,
         sublayers=sublayers,
         imports=imports,
+        masking=masking,
     )

@@ -109,6 +109,8 @@ class LayerContract:
     trainable: ClassVar[list[str]] = []  # names of the layer's own trainable weights, in order
     non_trainable: ClassVar[list[str]] = []  # names of its own non-trainable weights, in order
     sublayers: ClassVar[list[str]] = []  # attributes holding sub-layers (a layer, a list of them, or None)
+    uses_mask: ClassVar[bool] = False  # `call` reads the input's Keras mask
+    output_mask: ClassVar[str | None] = None  # "keep", "none" or "computed"; None: the layer declares no masking
     state: ClassVar[list[str]] = []  # non-trainable weights that `call` updates in training
     regularized: ClassVar[list[str]] = []  # trainable weights with a regularizer
     # Weights that follow the dtype policy (float32 under mixed_float16); None: all of them.
@@ -207,6 +209,26 @@ class LayerContract:
         for key, sub in self.sublayers_of(layer):
             values.update({f"{key}/{i}:{w.name}": to_numpy(w) for i, w in enumerate(sub.weights)})
         return values
+
+    def make_masked_input(self):
+        """A float input whose trailing steps (more in each later row) are zero, and the mask
+        that an upstream `Masking(mask_value=0.0)` gives it."""
+        (x,) = self.make_inputs()
+        steps = x.shape[1]
+        for row in range(x.shape[0]):
+            x[row, steps - min(row + 1, steps - 1) :] = 0.0
+        return x, np.any(x != 0.0, axis=-1)
+
+    def masked_symbolic_call(self, layer):
+        """The layer called on a `keras.Input` behind `Masking`: (inputs, outputs)."""
+        item = self.inputs[0]
+        inputs = keras.Input(shape=item.shape[1:], dtype=item.dtype)
+        return inputs, layer(keras.layers.Masking(mask_value=0.0)(inputs))
+
+    def _require_a_float_sequence_input(self):
+        item = self.inputs[0]
+        if len(self.inputs) != 1 or item.values is not None or len(item.shape) < 3:
+            pytest.skip("the mask tests give one float input of rank 3 or more a mask through Masking")
 
     def frozen(self):
         return [name for name in self.non_trainable if name not in self.state]
@@ -402,6 +424,38 @@ class LayerContract:
             names = [k for k in before if k.startswith(f"{key}/")]
             changed = [k for k in names if not np.array_equal(before[k], after[k])]
             assert changed, f"no weight of sub-layer {key} learned"
+
+    @_applies_if(lambda cls: cls.uses_mask, "call does not read the mask")
+    def test_the_input_mask_reaches_call(self):
+        self._require_a_float_sequence_input()
+        layer = self.make_layer()
+        x, mask = self.make_masked_input()
+        inputs, outputs = self.masked_symbolic_call(layer)
+        through_a_model = to_numpy(keras.Model(inputs, outputs)(x))
+        given = to_numpy(layer(x, mask=mask))
+        np.testing.assert_allclose(through_a_model, given, rtol=1e-5, atol=1e-5)
+        unmasked = to_numpy(layer(x))
+        assert not np.allclose(unmasked, given), "the output does not depend on the mask"
+
+    @_applies_if(lambda cls: cls.output_mask is not None, "the layer declares no masking")
+    def test_the_output_mask_is_the_declared_one(self):
+        self._require_a_float_sequence_input()
+        layer = self.make_layer()
+        x, mask = self.make_masked_input()
+        layer(x)
+        assert layer.supports_masking
+        computed = layer.compute_mask(x, keras.ops.convert_to_tensor(mask))
+        _, outputs = self.masked_symbolic_call(layer)
+        symbolic = getattr(outputs, "_keras_mask", None)
+        if self.output_mask == "keep":
+            np.testing.assert_array_equal(to_numpy(computed), mask)
+            assert symbolic is not None and tuple(symbolic.shape) == (None, *mask.shape[1:])
+        elif self.output_mask == "none":
+            assert computed is None, "compute_mask gives a mask; the spec says the output has none"
+            assert symbolic is None, "the symbolic output carries a mask; the spec says it has none"
+        else:
+            assert computed is not None and symbolic is not None, "the spec's compute_mask gave no mask"
+            assert tuple(symbolic.shape)[1:] == tuple(to_numpy(computed).shape)[1:]
 
     @_applies_if(lambda cls: bool(cls.array_weights), "no weight starts from an array argument")
     def test_frozen_weights_start_from_the_given_arrays(self):
