@@ -89,9 +89,7 @@ def _resolve_class(context: Context, name: str, path: Path_) -> _Resolved | None
         if name == context.spec.layer:
             context.problem(path, f"{name} cannot hold itself as a sub-layer")
             return None
-        return _Resolved(
-            name, project_class.params, ("input_shape",), [f"from {project_class.module} import {name}"]
-        )
+        return _Resolved(name, project_class.params, ("input_shape",), [f"from {project_class.module} import {name}"])
     if _DOTTED.match(name):
         if name.startswith("keras.src.") or name == "keras.src":
             context.problem(path, "use the public Keras API (keras.layers.X), not keras.src")
