@@ -94,17 +94,17 @@ def data_parallel(case):
         for array in case["arrays"]:
             tensor = keras.distribution.distribute_tensor(array, distribution.get_data_layout(array.shape))
             sharding = tensor.sharding
-            assert len(sharding.device_set) == 2 and not sharding.is_fully_replicated, (
-                f"the batch is not split over 2 devices: {sharding}"
-            )
+            assert (
+                len(sharding.device_set) == 2 and not sharding.is_fully_replicated
+            ), f"the batch is not split over 2 devices: {sharding}"
             sharded.append(tensor)
         assert_same_outputs(model, sharded, expected, "DataParallel")
         assert_trains_a_step(model, case, "DataParallel")
         for variable in model.variables:
             sharding = variable.value.sharding
-            assert len(sharding.device_set) == 2 and sharding.is_fully_replicated, (
-                f"variable {variable.path!r} is not replicated on both devices: {sharding}"
-            )
+            assert (
+                len(sharding.device_set) == 2 and sharding.is_fully_replicated
+            ), f"variable {variable.path!r} is not replicated on both devices: {sharding}"
 
 
 def model_parallel(case):
@@ -125,10 +125,10 @@ def model_parallel(case):
     # A layer named by the user, its entries added to a map that already has some.
     given = keras.distribution.LayoutMap(mesh)
     given["unrelated/kernel"] = (None, None)
-    returned = case["layer_class"].get_layout_map(mesh, layout_map=given, layer_name="renamed.layer")
+    returned = case["layer_class"].get_layout_map(mesh, layout_map=given, layer_name="renamed+layer")
     assert returned is given, "get_layout_map(layout_map=...) must add to the map it is given and return it"
     with keras.distribution.ModelParallel(layout_map=given, batch_dim_name="batch").scope():
-        layer, model = make_model(case, name="renamed.layer")
+        layer, model = make_model(case, name="renamed+layer")
         _assert_sharded_as_declared(layer, model, layouts, mesh)
 
 
