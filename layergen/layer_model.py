@@ -44,6 +44,7 @@ class WeightModel:
     checkpoint_shape: tuple[str, ...]  # ("input_dim", "units"): each item with the spec's names
     checkpoint_dtype: str | None  # "int32" as the spec writes it; None for the layer's dtype
     earlier_names: tuple[str, ...]  # names old checkpoints may have saved it under (`renamed_from`)
+    gate: str | None = None  # a bool argument: the weight exists only when it is true (`when`)
 
     @property
     def trainable(self) -> bool:
@@ -73,6 +74,16 @@ class InvalidArgument:
     message: str  # the exact error message expected
 
 
+@dataclass(frozen=True)
+class TestSetting:
+    """A subclass of the generated test: the contract again with one gate flipped."""
+
+    class_suffix: str  # "WithoutBias"
+    gate: str
+    value: str  # Python source of the gate's value
+    weight_lists: list[tuple[str, list[str]]]  # (class attribute, weight names) that differ here
+
+
 @dataclass
 class TestModel:
     """Concrete sizes and expectations for the generated pytest module."""
@@ -91,6 +102,7 @@ class TestModel:
     array_arguments: list[str]
     invalid_arguments: list[InvalidArgument]
     uses_training: bool
+    settings: list[TestSetting] = field(default_factory=list)  # one per gate, flipped alone
 
 
 @dataclass

@@ -74,6 +74,9 @@ class WeightSpec(_Model):
     renamed_from: Union[str, list[str], None] = Field(
         default=None, description="Earlier names, so old checkpoints still load."
     )
+    when: Union[str, None] = Field(
+        default=None, description="A bool argument: the weight exists only when it is true (else it is None)."
+    )
     doc: str = Field(default="", description="Added to the docstring entry of its initializer argument.")
 
     @property

@@ -214,6 +214,19 @@ CASES = [
         "demo.yaml:14:7: call: `call` must not import",
         id="call-imports",
     ),
+    # -- issue 8a: optional weights, test values and skips, outputs, randomness, shapes --
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  use_bias:\n    type: bool\n    default: true\n").replace(
+            "    initializer: glorot_uniform", "    initializer: glorot_uniform\n    when: use_bais"
+        ),
+        "demo.yaml:17:11: weights.kernel.when: unknown bool argument 'use_bais' (did you mean 'use_bias'?)",
+        id="when-unknown-argument",
+    ),
+    pytest.param(
+        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    when: units"),
+        "demo.yaml:14:11: weights.kernel.when: `when` names a bool argument; 'units' is int",
+        id="when-not-bool",
+    ),
 ]
 
 # What each case shows, for docs/errors.md.
@@ -254,4 +267,6 @@ TITLES = {
     "call-too-deep": "A call body too deep to compile",
     "unknown-activation": "An activation Keras does not know",
     "call-imports": "An import in call",
+    "when-unknown-argument": "A weight's `when` naming no argument",
+    "when-not-bool": "A weight's `when` naming an argument that is not bool",
 }

@@ -21,7 +21,7 @@ def test_example_output_matches_golden_files(spec):
         assert file.path.read_text() == file.content, f"{file.path.relative_to(REPO)} is stale; {UPDATE}"
 
 
-def test_examples_are_exactly_the_fifteen_layers():
+def test_examples_are_exactly_the_listed_layers():
     project = find_project(REPO)
     names = sorted(generate_layer(spec, project).model.class_name for spec in EXAMPLE_SPECS)
     assert names == sorted(
@@ -41,6 +41,8 @@ def test_examples_are_exactly_the_fifteen_layers():
             "ScalableLayer",
             "OffsetLayer",
             "RunningMeanLayer",
+            # Issue 8a
+            "DenseLayer",
         ]
     )
     generated = {p.name for p in (REPO / "examples" / "layers").glob("*.py")}

@@ -8,6 +8,7 @@ generated code, one concern per module:
     arguments    constructor arguments from `arguments` and `constants`
                  (argument_types: what each argument type accepts, as one table)
     weights      weights and their initializer / regularizer / constraint arguments
+    gates        optional weights (`when`): the bool argument each exists under
     call_body    the `call` body, parsed once
     docstring    the class docstring
     test_plan    the concrete values of the generated test
@@ -22,6 +23,7 @@ from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_body import constant_tensors, read_call_body
 from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
+from layergen.analysis.gates import read_gates
 from layergen.analysis.names import check_header, check_names, snake_case
 from layergen.analysis.shapes import (
     dimension_bindings,
@@ -54,13 +56,14 @@ def analyze(
     read_inputs(context)
     arguments = argument_args(context)
     constants = constant_args(context)
-    weight_args, weights = weight_models(context)
+    gates = read_gates(context)
+    weight_args, weights = weight_models(context, gates)
     renamed_from_problems(context)
     body = read_call_body(context)
     output_items = read_output(context)
     # The test's sizes are computed from the shapes: only once those are sound.
     context.raise_problems()
-    test = plan_test(context, output_items, weights, body.uses_training)
+    test = plan_test(context, output_items, weights, body.uses_training, gates)
     context.raise_problems()
 
     args = arguments + constants + weight_args

@@ -16,7 +16,8 @@ from layergen.analysis.argument_types import (
     value_fits,
 )
 from layergen.analysis.context import BATCH, ELLIPSIS, Context, ShapeItem
-from layergen.layer_model import InvalidArgument, TestInput, TestModel, WeightModel
+from layergen.analysis.gates import absent_weights, gate_settings
+from layergen.layer_model import InvalidArgument, TestInput, TestModel, TestSetting, WeightModel
 from layergen.pycode import json_literal, literal, nested_shape
 from layergen.yaml_source import Path_
 
@@ -30,11 +31,18 @@ Scope = dict[str, int]  # the test's value of each argument and dimension that s
 
 
 def plan_test(
-    context: Context, output_items: list[ShapeItem], weights: list[WeightModel], uses_training: bool
+    context: Context,
+    output_items: list[ShapeItem],
+    weights: list[WeightModel],
+    uses_training: bool,
+    gates: dict[str, str],
 ) -> TestModel:
-    """The test's values; a value that does not fit or a size that is not positive is a problem."""
+    """The test's values; a value that does not fit or a size that is not positive is a problem.
+
+    `gates` (weight -> bool argument): the test runs with each gate at its default, and a
+    subclass per gate runs it again with that gate flipped."""
     spec = context.spec
-    arguments = _argument_values(context)
+    arguments = _argument_values(context, set(gates.values()))
     scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **_dimension_sizes(context)}
     inputs = _test_inputs(context, scope)
     output = _output_shape(context, output_items, scope)
@@ -45,22 +53,58 @@ def plan_test(
     array_weights = [(n, w.initial_value) for n, w in spec.weights.items() if w.initial_value]
     for weight_name, array in array_weights:
         arguments.init_kwargs.append((array, f"random_array({weight_shapes[weight_name]!r})"))
+    values = {gate: bool(arguments.values[gate]) for gate in gates.values()}
+    lists = _weight_lists(context, weights, absent_weights(gates, values))
     return TestModel(
         init_kwargs=arguments.init_kwargs,
         inputs=inputs,
         output_shape=output,
-        trainable=[w.name for w in weights if w.role == "trainable"],
-        non_trainable=[w.name for w in weights if w.role != "trainable"],
-        policy_weights=[w.name for w in weights if w.dtype is None],
+        trainable=lists["trainable"],
+        non_trainable=lists["non_trainable"],
+        policy_weights=lists["policy_weights"],
         config_values=arguments.config_values,
         frozen=[w.name for w in weights if w.role == "frozen"],
-        state=[w.name for w in weights if w.role == "state"],
-        regularized=[n for n, w in spec.weights.items() if w.role == "trainable" and w.regularizer is not None],
-        array_weights=array_weights,
+        state=lists["state"],
+        regularized=lists["regularized"],
+        array_weights=[(n, a) for n, a in array_weights if n in lists["trainable"] + lists["non_trainable"]],
         array_arguments=[n for n, a in spec.arguments.items() if a.type == "array"],
         invalid_arguments=_invalid_arguments(context),
         uses_training=uses_training,
+        settings=_settings(context, weights, gates, values, lists),
     )
+
+
+def _weight_lists(context: Context, weights: list[WeightModel], absent: set[str]) -> dict[str, list[str]]:
+    """The contract's lists of weights (by class attribute), without the `absent` ones."""
+    present = [w for w in weights if w.name not in absent]
+    spec_weights = context.spec.weights
+    return {
+        "trainable": [w.name for w in present if w.role == "trainable"],
+        "non_trainable": [w.name for w in present if w.role != "trainable"],
+        "state": [w.name for w in present if w.role == "state"],
+        "regularized": [w.name for w in present if w.trainable and spec_weights[w.name].regularizer is not None],
+        "policy_weights": [w.name for w in present if w.dtype is None],
+    }
+
+
+def _settings(
+    context: Context,
+    weights: list[WeightModel],
+    gates: dict[str, str],
+    values: dict[str, bool],
+    base: dict[str, list[str]],
+) -> list[TestSetting]:
+    """A test subclass per gate, flipped alone, with the weight lists that change."""
+    settings = []
+    for setting in gate_settings(gates, values):
+        lists = _weight_lists(context, weights, absent_weights(gates, {**values, setting.gate: setting.value}))
+        if sorted(base["policy_weights"]) == sorted(base["trainable"] + base["non_trainable"]):
+            lists.pop("policy_weights")  # the base class leaves it at None: every weight
+        changed = [(attribute, names) for attribute, names in lists.items() if names != base.get(attribute)]
+        named = "".join(part.capitalize() for weight in setting.weights for part in weight.split("_"))
+        suffix = ("With" if setting.value else "Without") + named
+        settings.append(TestSetting(suffix, setting.gate, repr(setting.value), changed))
+    return settings
 
 
 @dataclass
@@ -75,9 +119,10 @@ class _ArgumentValues:
         self.config_values.append((name, json_literal(value)))
 
 
-def _argument_values(context: Context) -> _ArgumentValues:
+def _argument_values(context: Context, gates: set[str]) -> _ArgumentValues:
     """The spec's test values; otherwise a sample for a required argument and a value other
-    than the default for an optional one, so that a config that forgets it shows."""
+    than the default for an optional one, so that a config that forgets it shows. A gate
+    keeps its default: the subclass that flips it shows a config that forgets it."""
     spec = context.spec
     given = dict(spec.test.arguments)
     result = _ArgumentValues()
@@ -91,6 +136,8 @@ def _argument_values(context: Context) -> _ArgumentValues:
                 context.problem(("test", "arguments", name), f"test value {value!r} is not {requirement(arg)}")
         elif arg.required:
             value = sample_value(arg, sizes)
+        elif name in gates:
+            value = arg.default
         else:
             value = other_value(arg)
             if value is None:

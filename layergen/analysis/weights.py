@@ -15,8 +15,9 @@ from layergen.vocabulary import KerasClass
 from layergen.yaml_source import Path_
 
 
-def weight_models(context: Context) -> tuple[list[ConstructorArg], list[WeightModel]]:
-    """Each weight, and the constructor arguments that configure it."""
+def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[ConstructorArg], list[WeightModel]]:
+    """Each weight, and the constructor arguments that configure it; `gates`: weight -> the
+    bool argument it exists under."""
     args: list[ConstructorArg] = []
     weights = []
     for name, weight in context.spec.weights.items():
@@ -43,6 +44,7 @@ def weight_models(context: Context) -> tuple[list[ConstructorArg], list[WeightMo
                 checkpoint_shape=shape.canonical,
                 checkpoint_dtype=weight.dtype,
                 earlier_names=weight.earlier_names,
+                gate=gates.get(name),
             )
         )
     return args, weights

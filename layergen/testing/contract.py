@@ -13,6 +13,7 @@ import importlib
 import inspect
 import json
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -221,8 +222,16 @@ class LayerContract:
         before = weight_values(layer)
         model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
         inputs = model_inputs(self.make_inputs())
-        for _ in range(3):  # fit's steps without its data pipeline: one traced train step, run 3 times
-            model.train_on_batch(inputs, targets)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for _ in range(3):  # fit's steps without its data pipeline: one traced train step, run 3 times
+                model.train_on_batch(inputs, targets)
+        # Keras warns with the names (TensorFlow) or paths (others) of the weights it skipped.
+        for warning in caught:
+            text = str(warning.message)
+            if "Gradients do not exist" in text:
+                unreached = [n for n in self.trainable if re.search(rf"['/]{re.escape(n)}'", text)]
+                assert not unreached, f"no gradient reaches trainable weight {unreached[0]!r}: {text}"
         after = weight_values(layer)
         for name in self.trainable:
             assert not np.array_equal(before[name], after[name]), f"trainable weight {name!r} did not learn"

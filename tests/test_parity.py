@@ -1,0 +1,65 @@
+"""Parity: generated example layers compute what their Keras counterparts compute.
+
+Each test builds an example layer (from `examples.layers`) and the Keras layer it mirrors,
+gives both the same weights, and compares outputs. They run on the current backend
+(TensorFlow by default); `test_parity_on_jax` runs this file again on JAX.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+from conftest import REPO
+
+
+def random_array(shape, seed=0):
+    return np.random.default_rng(seed).normal(size=shape).astype("float32")
+
+
+def copy_weights(source, target):
+    """Give `target` `source`'s weights, in order, after checking they have the same shapes."""
+    assert [tuple(w.shape) for w in source.weights] == [tuple(w.shape) for w in target.weights]
+    target.set_weights([random_array(w.shape, seed=i + 1) for i, w in enumerate(source.weights)])
+    source.set_weights(target.get_weights())
+
+
+# -- issue 8a ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("use_bias", [True, False])
+def test_dense_layer_matches_keras_dense(use_bias):
+    from examples.layers.dense_layer import DenseLayer
+
+    inputs = random_array((3, 4, 6))
+    ours = DenseLayer(5, activation="relu", use_bias=use_bias)
+    theirs = keras.layers.Dense(5, activation="relu", use_bias=use_bias)
+    ours.build(inputs.shape)
+    theirs.build(inputs.shape)
+    assert [w.name for w in ours.weights] == [w.name for w in theirs.weights]
+    copy_weights(ours, theirs)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(ours(inputs)), keras.ops.convert_to_numpy(theirs(inputs)), rtol=1e-6, atol=1e-6
+    )
+
+
+# -- all backends ------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(keras.backend.backend() == "jax", reason="this is the JAX run")
+def test_parity_on_jax():
+    env = {**os.environ, "KERAS_BACKEND": "jax"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "tests/test_parity.py"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert re.search(r"\d+ passed", result.stdout)
