@@ -103,6 +103,7 @@ class TestModel:
     invalid_arguments: list[InvalidArgument]
     uses_training: bool
     settings: list[TestSetting] = field(default_factory=list)  # one per gate, flipped alone
+    skip: list[tuple[str, str]] = field(default_factory=list)  # (contract test, reason)
 
 
 @dataclass

@@ -97,9 +97,15 @@ class ConstantSpec(_Model):
 class TestSpec(_Model):
     """Concrete sizes for the generated test."""
 
-    arguments: dict[str, Any] = Field(default_factory=dict, description="Argument and constant values for the test.")
+    arguments: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Values for the test of any constructor argument, those weights add (kernel_initializer) included.",
+    )
     dimensions: dict[str, int] = Field(default_factory=dict, description="Sizes of named input dimensions.")
     batch_size: int = Field(default=2, ge=1, description="Batch size of the test inputs.")
+    skip: dict[str, str] = Field(
+        default_factory=dict, description="Contract tests to skip for this layer, each with the reason."
+    )
 
 
 def _default_inputs() -> dict[str, InputSpec]:

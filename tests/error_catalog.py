@@ -227,6 +227,26 @@ CASES = [
         "demo.yaml:14:11: weights.kernel.when: `when` names a bool argument; 'units' is int",
         id="when-not-bool",
     ),
+    pytest.param(
+        VALID + "test:\n  arguments:\n    kernel_initializer: onse\n",
+        "demo.yaml:20:25: test.arguments.kernel_initializer: unknown initializer 'onse' (did you mean 'one'?)",
+        id="test-value-unknown-initializer",
+    ),
+    pytest.param(
+        VALID + "test:\n  arguments:\n    kernel_initialiser: ones\n",
+        "demo.yaml:20:25: test.arguments.kernel_initialiser: unknown argument 'kernel_initialiser' (did you mean 'kernel_initializer'?)",
+        id="test-value-unknown-argument",
+    ),
+    pytest.param(
+        VALID + "test:\n  skip:\n    test_gradients_reach_every_weight: B starts at zero\n",
+        "demo.yaml:20:5: test.skip.test_gradients_reach_every_weight: unknown contract test 'test_gradients_reach_every_weight' (did you mean 'test_gradients_reach_every_trainable_weight'?)",
+        id="test-skip-unknown-test",
+    ),
+    pytest.param(
+        VALID + "test:\n  skip:\n    test_runs_compiled_with_xla: ' '\n",
+        "demo.yaml:20:34: test.skip.test_runs_compiled_with_xla: say why the test is skipped: the reason is shown when it is",
+        id="test-skip-without-reason",
+    ),
 ]
 
 # What each case shows, for docs/errors.md.
@@ -269,4 +289,8 @@ TITLES = {
     "call-imports": "An import in call",
     "when-unknown-argument": "A weight's `when` naming no argument",
     "when-not-bool": "A weight's `when` naming an argument that is not bool",
+    "test-value-unknown-initializer": "A test value of a generated argument that Keras does not know",
+    "test-value-unknown-argument": "A test value for an argument the layer does not have",
+    "test-skip-unknown-test": "A skip naming no contract test",
+    "test-skip-without-reason": "A skip without its reason",
 }

@@ -13,7 +13,6 @@ import sys
 import keras
 import numpy as np
 import pytest
-
 from conftest import REPO
 
 
@@ -60,6 +59,7 @@ def test_parity_on_jax():
         capture_output=True,
         text=True,
         timeout=900,
+        check=False,
     )
     assert result.returncode == 0, result.stdout[-6000:]
     assert re.search(r"\d+ passed", result.stdout)

@@ -117,7 +117,11 @@ def valid_spec(draw):
         }
     body = [f"outputs = {input_name}"]
     body += [
-        f"outputs = outputs * self.{w}" if "when" not in weight else f"outputs = outputs * (1.0 if self.{w} is None else self.{w})"
+        (
+            f"outputs = outputs * self.{w}"
+            if "when" not in weight
+            else f"outputs = outputs * (1.0 if self.{w} is None else self.{w})"
+        )
         for w, weight in weights.items()
     ]
     body += [f"outputs = outputs + ops.sum({c})" for c in constants]

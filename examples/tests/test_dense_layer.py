@@ -9,13 +9,20 @@ from examples.layers.dense_layer import DenseLayer
 
 class TestDenseLayer(LayerContract):
     layer_class = DenseLayer
-    init_kwargs = {"units": 4, "activation": "tanh", "use_bias": True}
+    init_kwargs = {
+        "units": 4,
+        "activation": "tanh",
+        "use_bias": True,
+        "bias_initializer": "ones",
+        "kernel_regularizer": {"class_name": "L2", "config": {"l2": 0.001}},
+    }
     inputs = [
         Input("inputs", shape=(2, 15, 3)),
     ]
     output_shape = (2, 15, 4)
     trainable = ["kernel", "bias"]
     non_trainable = []
+    regularized = ["kernel"]
     invalid_arguments = [
         ("units", 0, "`units` must be a positive integer. Received: units=0"),
         ("use_bias", "yes", "`use_bias` must be a boolean. Received: use_bias='yes'"),

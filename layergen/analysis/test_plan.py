@@ -17,7 +17,20 @@ from layergen.analysis.argument_types import (
 )
 from layergen.analysis.context import BATCH, ELLIPSIS, Context, ShapeItem
 from layergen.analysis.gates import absent_weights, gate_settings
-from layergen.layer_model import InvalidArgument, TestInput, TestModel, TestSetting, WeightModel
+from layergen.analysis.test_values import (
+    INVALID,
+    generated_arguments,
+    keras_object_value,
+    regularized_weights,
+    skips,
+)
+from layergen.layer_model import (
+    InvalidArgument,
+    TestInput,
+    TestModel,
+    TestSetting,
+    WeightModel,
+)
 from layergen.pycode import json_literal, literal, nested_shape
 from layergen.yaml_source import Path_
 
@@ -54,7 +67,8 @@ def plan_test(
     for weight_name, array in array_weights:
         arguments.init_kwargs.append((array, f"random_array({weight_shapes[weight_name]!r})"))
     values = {gate: bool(arguments.values[gate]) for gate in gates.values()}
-    lists = _weight_lists(context, weights, absent_weights(gates, values))
+    regularized = regularized_weights(context, arguments.values)
+    lists = _weight_lists(weights, absent_weights(gates, values), regularized)
     return TestModel(
         init_kwargs=arguments.init_kwargs,
         inputs=inputs,
@@ -70,34 +84,34 @@ def plan_test(
         array_arguments=[n for n, a in spec.arguments.items() if a.type == "array"],
         invalid_arguments=_invalid_arguments(context),
         uses_training=uses_training,
-        settings=_settings(context, weights, gates, values, lists),
+        settings=_settings(weights, gates, values, lists, regularized),
+        skip=skips(context),
     )
 
 
-def _weight_lists(context: Context, weights: list[WeightModel], absent: set[str]) -> dict[str, list[str]]:
+def _weight_lists(weights: list[WeightModel], absent: set[str], regularized: set[str]) -> dict[str, list[str]]:
     """The contract's lists of weights (by class attribute), without the `absent` ones."""
     present = [w for w in weights if w.name not in absent]
-    spec_weights = context.spec.weights
     return {
         "trainable": [w.name for w in present if w.role == "trainable"],
         "non_trainable": [w.name for w in present if w.role != "trainable"],
         "state": [w.name for w in present if w.role == "state"],
-        "regularized": [w.name for w in present if w.trainable and spec_weights[w.name].regularizer is not None],
+        "regularized": [w.name for w in present if w.name in regularized],
         "policy_weights": [w.name for w in present if w.dtype is None],
     }
 
 
 def _settings(
-    context: Context,
     weights: list[WeightModel],
     gates: dict[str, str],
     values: dict[str, bool],
     base: dict[str, list[str]],
+    regularized: set[str],
 ) -> list[TestSetting]:
     """A test subclass per gate, flipped alone, with the weight lists that change."""
     settings = []
     for setting in gate_settings(gates, values):
-        lists = _weight_lists(context, weights, absent_weights(gates, {**values, setting.gate: setting.value}))
+        lists = _weight_lists(weights, absent_weights(gates, {**values, setting.gate: setting.value}), regularized)
         if sorted(base["policy_weights"]) == sorted(base["trainable"] + base["non_trainable"]):
             lists.pop("policy_weights")  # the base class leaves it at None: every weight
         changed = [(attribute, names) for attribute, names in lists.items() if names != base.get(attribute)]
@@ -145,10 +159,17 @@ def _argument_values(context: Context, gates: set[str]) -> _ArgumentValues:
                 continue
         result.values[name] = value
         result.passed(name, value)
-    for name in given:
-        if name not in spec.constants:
-            candidates = [n for n, a in spec.arguments.items() if a.type != "array"]
-            context.unknown(("test", "arguments", name), "argument", name, candidates)
+    generated = generated_arguments(context)
+    for name, value in given.items():
+        path = ("test", "arguments", name)
+        if name in generated:
+            value = keras_object_value(context, generated[name], value, path)
+            if value is not INVALID:
+                result.values[name] = value
+                result.passed(name, value)
+        elif name not in spec.constants:
+            candidates = [n for n, a in spec.arguments.items() if a.type != "array"] + list(spec.constants)
+            context.unknown(path, "argument", name, candidates + list(generated))
     for name, constant in spec.constants.items():
         value = given.get(name, _scaled(constant.value))
         if nested_shape(value) != nested_shape(constant.value):

@@ -298,7 +298,8 @@ class LayerContract:
         assert parameters - arrays <= set(config), f"get_config misses {sorted(parameters - arrays - set(config))}"
         assert not arrays & set(config), "arrays must not go into the config"
         for name, value in self.expected_config_values().items():
-            assert config[name] == value, f"get_config holds {name}={config[name]!r}, not the {value!r} given"
+            held = config[name]
+            assert _same_config_value(held, value), f"get_config holds {name}={held!r}, not the {value!r} given"
         clone = self.layer_class.from_config(json.loads(json.dumps(config)))
         clone(*inputs)
         clone.set_weights(layer.get_weights())
@@ -379,6 +380,18 @@ class LayerContract:
             # The fresh process's traceback is the one that helps; this process's is noise.
             raise pytest.fail.Exception(message, pytrace=False) from None
         np.testing.assert_array_equal(np.load(tmp_path / "outputs.npy"), expected)
+
+
+def _same_config_value(held, given) -> bool:
+    """Whether a config entry holds the value given: equal, or a Keras object (initializer,
+    regularizer, constraint) given by name or config and saved serialized."""
+    if held == given:
+        return True
+    module = held.get("module") if isinstance(held, dict) else None
+    if module not in ("keras.initializers", "keras.regularizers", "keras.constraints") or given is None:
+        return False
+    resolve = importlib.import_module(module)
+    return resolve.serialize(resolve.get(given)) == held
 
 
 def _prepare_session(session):
