@@ -84,6 +84,13 @@ class TestSetting:
     weight_lists: list[tuple[str, list[str]]]  # (class attribute, weight names) that differ here
 
 
+@dataclass(frozen=True)
+class TestOutput:
+    name: str
+    shape: tuple[int, ...]  # concrete, batch first
+    dtype: str | None  # None: the compute dtype
+
+
 @dataclass
 class TestModel:
     """Concrete sizes and expectations for the generated pytest module."""
@@ -103,6 +110,8 @@ class TestModel:
     invalid_arguments: list[InvalidArgument]
     uses_training: bool
     settings: list[TestSetting] = field(default_factory=list)  # one per gate, flipped alone
+    outputs: list[TestOutput] = field(default_factory=list)  # several outputs (then output_shape is unused)
+    output_dtype: str | None = None  # a single output's dtype when it is not the compute dtype
     skip: list[tuple[str, str]] = field(default_factory=list)  # (contract test, reason)
 
 
@@ -128,6 +137,9 @@ class LayerModel:
     output_shape: str  # Python source returned by compute_output_shape
     test: TestModel
     layer_import: str = ""  # filled in by the project step: "examples.layers.linear_layer"
+    input_names: list[str] = field(default_factory=list)  # call's inputs, in order
+    # Python source of each output's dtype for compute_output_spec; [] when all have the compute dtype.
+    output_spec_dtypes: list[str] = field(default_factory=list)
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

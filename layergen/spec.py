@@ -94,6 +94,16 @@ class ConstantSpec(_Model):
     doc: str = Field(default="", description="Its entry in the class docstring's Args.")
 
 
+class OutputSpec(_Model):
+    """One of several outputs of `call`."""
+
+    shape: list[ShapeItem] = Field(description="Symbolic shape, e.g. [batch, ..., 1].")
+    dtype: str = Field(
+        default="float", description='"float" (the compute dtype), "input" (the first input\'s dtype) or a Keras dtype.'
+    )
+    doc: str = Field(default="", description="Its entry in the class docstring's Output shape.")
+
+
 class TestSpec(_Model):
     """Concrete sizes for the generated test."""
 
@@ -124,7 +134,16 @@ class LayerSpec(_Model):
     weights: dict[str, WeightSpec] = Field(default_factory=dict, description="Weights made in build, in order.")
     constants: dict[str, ConstantSpec] = Field(default_factory=dict, description="Fixed values kept in the config.")
     call: str = Field(description="The body of call: inputs by name, weights as self.<name>, constants by name.")
-    output_shape: list[ShapeItem] = Field(description="Symbolic output shape, e.g. [batch, ..., units].")
+    output_shape: Union[list[ShapeItem], None] = Field(
+        default=None, description="Symbolic output shape, e.g. [batch, ..., units]. Required unless `outputs` is given."
+    )
+    output_dtype: Union[str, None] = Field(
+        default=None,
+        description='The output\'s dtype: "float" (the compute dtype, the default), "input" (the first input\'s) or a Keras dtype.',
+    )
+    outputs: dict[str, OutputSpec] = Field(
+        default_factory=dict, description="Several named outputs, in the order call returns them (not output_shape)."
+    )
     test: TestSpec = Field(default_factory=TestSpec, description="Concrete sizes for the generated test.")
 
 
@@ -153,6 +172,11 @@ def json_schema() -> dict:
     numeric = [d for d in dtypes if d.startswith(("float", "bfloat", "int", "uint"))]
     schema["$defs"]["InputSpec"]["properties"]["dtype"]["enum"] = ["float", "int", *numeric]
     schema["$defs"]["ConstantSpec"]["properties"]["dtype"]["enum"] = ["float", *dtypes]
+    output_dtypes = ["float", "input", *(d for d in dtypes if d != "string")]
+    schema["$defs"]["OutputSpec"]["properties"]["dtype"]["enum"] = output_dtypes
+    schema["properties"]["output_dtype"]["anyOf"] = [{"type": "string", "enum": output_dtypes}, {"type": "null"}]
+    # One output (`output_shape`) or several (`outputs`).
+    schema["anyOf"] = [{"required": ["output_shape"]}, {"required": ["outputs"]}]
     return schema
 
 

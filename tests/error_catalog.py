@@ -247,6 +247,26 @@ CASES = [
         "demo.yaml:20:34: test.skip.test_runs_compiled_with_xla: say why the test is skipped: the reason is shown when it is",
         id="test-skip-without-reason",
     ),
+    pytest.param(
+        VALID + "outputs:\n  a: {shape: [batch, units]}\n  b: {shape: [batch, units]}\n",
+        "demo.yaml:18:1: outputs: give `outputs` (several) or `output_shape` (one), not both",
+        id="outputs-and-output-shape",
+    ),
+    pytest.param(
+        VALID + "output_dtype: int23\n",
+        "demo.yaml:18:15: output_dtype: unknown output dtype 'int23' (did you mean 'int32'?)",
+        id="unknown-output-dtype",
+    ),
+    pytest.param(
+        spec_with("output_shape: [batch, ..., units]\n", ""),
+        "demo.yaml:1:1: output_shape: missing required field 'output_shape' (or `outputs`, for several)",
+        id="no-output",
+    ),
+    pytest.param(
+        spec_with("output_shape: [batch, ..., units]\n", "outputs:\n  only: {shape: [batch, units]}\n"),
+        "demo.yaml:17:1: outputs: `outputs` lists several outputs; for one, use `output_shape`",
+        id="outputs-with-one-output",
+    ),
 ]
 
 # What each case shows, for docs/errors.md.
@@ -293,4 +313,8 @@ TITLES = {
     "test-value-unknown-argument": "A test value for an argument the layer does not have",
     "test-skip-unknown-test": "A skip naming no contract test",
     "test-skip-without-reason": "A skip without its reason",
+    "outputs-and-output-shape": "Both output_shape and outputs",
+    "unknown-output-dtype": "An output dtype Keras does not know",
+    "no-output": "Neither output_shape nor outputs",
+    "outputs-with-one-output": "outputs with a single output",
 }

@@ -46,6 +46,31 @@ def test_dense_layer_matches_keras_dense(use_bias):
     )
 
 
+def test_bucketize_matches_keras_discretization():
+    from examples.layers.bucketize import Bucketize
+
+    boundaries = [-1.0, 0.0, 0.5, 1.5]
+    inputs = random_array((3, 5, 4))
+    inputs[0, 0, :] = boundaries  # values on a boundary go to the bucket above it, in both
+    ours = keras.ops.convert_to_numpy(Bucketize(boundaries)(inputs))
+    theirs = keras.ops.convert_to_numpy(keras.layers.Discretization(bin_boundaries=boundaries)(inputs))
+    assert ours.dtype == np.int32
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_mean_and_variance_match_numpy_and_keras_ops_moments():
+    from examples.layers.mean_and_variance import MeanAndVariance
+
+    inputs = random_array((3, 5, 4))
+    mean, variance = MeanAndVariance()(inputs)
+    keras_mean, keras_variance = keras.ops.moments(inputs, axes=[-1], keepdims=True)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(mean), keras.ops.convert_to_numpy(keras_mean), rtol=1e-6)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(variance), keras.ops.convert_to_numpy(keras_variance), rtol=1e-5, atol=1e-6
+    )
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(variance), inputs.var(axis=-1, keepdims=True), rtol=1e-5)
+
+
 # -- all backends ------------------------------------------------------------------------------
 
 

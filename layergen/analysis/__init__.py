@@ -9,6 +9,7 @@ generated code, one concern per module:
                  (argument_types: what each argument type accepts, as one table)
     weights      weights and their initializer / regularizer / constraint arguments
     gates        optional weights (`when`): the bool argument each exists under
+    outputs      one output or several, each with its shape and dtype
     call_body    the `call` body, parsed once
     docstring    the class docstring
     test_plan    the concrete values of the generated test
@@ -25,14 +26,17 @@ from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates
 from layergen.analysis.names import check_header, check_names, snake_case
+from layergen.analysis.outputs import (
+    read_outputs,
+    shape_bindings,
+    shape_code,
+    spec_dtypes,
+)
 from layergen.analysis.shapes import (
     dimension_bindings,
     dimensions_used_by_weights,
     input_spec_code,
-    output_bindings,
-    output_shape_code,
     read_inputs,
-    read_output,
     shared_dimension_checks,
 )
 from layergen.analysis.test_plan import plan_test
@@ -60,10 +64,10 @@ def analyze(
     weight_args, weights = weight_models(context, gates)
     renamed_from_problems(context)
     body = read_call_body(context)
-    output_items = read_output(context)
+    outputs = read_outputs(context)
     # The test's sizes are computed from the shapes: only once those are sound.
     context.raise_problems()
-    test = plan_test(context, output_items, weights, body.uses_training, gates)
+    test = plan_test(context, outputs, weights, body.uses_training, gates)
     context.raise_problems()
 
     args = arguments + constants + weight_args
@@ -75,7 +79,7 @@ def analyze(
         spec_path=spec_path,
         package=spec.package or default_package,
         needs_numpy="np" in body.names or any("np." in c.condition for a in args for c in a.checks),
-        docstring=class_docstring(context, args, body.uses_training),
+        docstring=class_docstring(context, args, body.uses_training, outputs),
         args=args,
         weights=weights,
         shape_params=", ".join(i.shape_param for i in context.inputs),
@@ -86,7 +90,9 @@ def analyze(
         uses_ops=bool(call_prelude) or "ops" in body.names,
         call_prelude=call_prelude,
         call_body=indent_code(body.text, " " * 8),
-        output_bindings=output_bindings(context, output_items),
-        output_shape=output_shape_code(context, output_items),
+        output_bindings=shape_bindings(context, outputs),
+        output_shape=shape_code(context, outputs),
         test=test,
+        input_names=[i.name for i in context.inputs],
+        output_spec_dtypes=spec_dtypes(context, outputs),
     )

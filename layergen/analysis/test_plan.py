@@ -15,8 +15,9 @@ from layergen.analysis.argument_types import (
     sample_value,
     value_fits,
 )
-from layergen.analysis.context import BATCH, ELLIPSIS, Context, ShapeItem
+from layergen.analysis.context import BATCH, ELLIPSIS, Context
 from layergen.analysis.gates import absent_weights, gate_settings
+from layergen.analysis.outputs import FLOAT, INPUT, Output
 from layergen.analysis.test_values import (
     INVALID,
     generated_arguments,
@@ -28,6 +29,7 @@ from layergen.layer_model import (
     InvalidArgument,
     TestInput,
     TestModel,
+    TestOutput,
     TestSetting,
     WeightModel,
 )
@@ -45,7 +47,7 @@ Scope = dict[str, int]  # the test's value of each argument and dimension that s
 
 def plan_test(
     context: Context,
-    output_items: list[ShapeItem],
+    outputs: list[Output],
     weights: list[WeightModel],
     uses_training: bool,
     gates: dict[str, str],
@@ -58,7 +60,7 @@ def plan_test(
     arguments = _argument_values(context, set(gates.values()))
     scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **_dimension_sizes(context)}
     inputs = _test_inputs(context, scope)
-    output = _output_shape(context, output_items, scope)
+    test_outputs = [_test_output(context, output, scope, inputs) for output in outputs]
     weight_shapes = {
         name: tuple(_size(context, item, scope, ("weights", name, "shape", i)) for i, item in enumerate(weight.shape))
         for name, weight in spec.weights.items()
@@ -72,7 +74,9 @@ def plan_test(
     return TestModel(
         init_kwargs=arguments.init_kwargs,
         inputs=inputs,
-        output_shape=output,
+        output_shape=test_outputs[0].shape if len(test_outputs) == 1 else (),
+        output_dtype=test_outputs[0].dtype if len(test_outputs) == 1 else None,
+        outputs=test_outputs if len(test_outputs) > 1 else [],
         trainable=lists["trainable"],
         non_trainable=lists["non_trainable"],
         policy_weights=lists["policy_weights"],
@@ -217,16 +221,22 @@ def _test_inputs(context: Context, scope: Scope) -> list[TestInput]:
     return inputs
 
 
-def _output_shape(context: Context, items: list[ShapeItem], scope: Scope) -> tuple[int, ...]:
-    output: list[int] = []
-    for index, token in enumerate(items):
+def _test_output(context: Context, output: Output, scope: Scope, inputs: list[TestInput]) -> TestOutput:
+    """An output's concrete shape and dtype (None: the compute dtype) in the test."""
+    shape: list[int] = []
+    for index, token in enumerate(output.items):
         if token == BATCH:
-            output.append(context.spec.test.batch_size)
+            shape.append(context.spec.test.batch_size)
         elif token == ELLIPSIS:
-            output.extend(_TEST_ELLIPSIS_SIZES)  # what the input with `...` holds there
+            shape.extend(_TEST_ELLIPSIS_SIZES)  # what the input with `...` holds there
         else:
-            output.append(_size(context, token, scope, ("output_shape", index)))
-    return tuple(output)
+            shape.append(_size(context, token, scope, output.shape_path + (index,)))
+    dtype: str | None = output.dtype
+    if dtype == INPUT:
+        dtype = inputs[0].dtype if inputs and inputs[0].is_int else None  # a float input takes the compute dtype
+    elif dtype == FLOAT:
+        dtype = None
+    return TestOutput(output.name, tuple(shape), dtype)
 
 
 def _size(context: Context, item, scope: Scope, path: Path_) -> int:

@@ -52,6 +52,21 @@ class Input:
     values: range | None = None
 
 
+@dataclass(frozen=True)
+class Output:
+    """One of several outputs of the layer in the test: its concrete shape (batch first) and
+    dtype; None: the compute dtype (float32, float16 under mixed_float16)."""
+
+    name: str
+    shape: tuple[int, ...]
+    dtype: str | None = None
+
+    @property
+    def is_float(self) -> bool:
+        """Whether it follows mixed precision and takes part in training."""
+        return self.dtype is None or "float" in self.dtype
+
+
 def random_array(shape, seed=1):
     """Standard normal float32 values, the same for the same shape and seed."""
     return np.random.default_rng(seed).normal(size=shape).astype("float32")
@@ -59,6 +74,30 @@ def random_array(shape, seed=1):
 
 def to_numpy(tensor):
     return keras.ops.convert_to_numpy(tensor)
+
+
+def as_list(outputs) -> list:
+    """A layer's or model's outputs as a list: one tensor, or each of several."""
+    return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+
+
+def numpy_outputs(outputs) -> list:
+    return [to_numpy(output) for output in as_list(outputs)]
+
+
+def assert_same_outputs(actual, expected, **tolerance):
+    """Each output equal (or close, with `rtol`/`atol`) to the expected arrays."""
+    actual = numpy_outputs(actual)
+    assert len(actual) == len(expected)
+    for index, (value, wanted) in enumerate(zip(actual, expected)):
+        if tolerance:
+            np.testing.assert_allclose(value, wanted, err_msg=f"output {index}", **tolerance)
+        else:
+            np.testing.assert_array_equal(value, wanted, err_msg=f"output {index}")
+
+
+def dtype_of(tensor) -> str:
+    return keras.backend.standardize_dtype(tensor.dtype)
 
 
 def model_inputs(arrays):
@@ -100,6 +139,8 @@ class LayerContract:
     init_kwargs: ClassVar[dict[str, Any]] = {}  # what the test passes to the constructor
     inputs: ClassVar[list[Input]] = []
     output_shape: ClassVar[tuple[int, ...]] = ()  # for the batch of `inputs`
+    output_dtype: ClassVar[str | None] = None  # the output's dtype; None: the compute dtype
+    outputs: ClassVar[list[Output]] = []  # several outputs, in order (instead of output_shape)
     trainable: ClassVar[list[str]] = []  # names of layer.trainable_weights, in order
     non_trainable: ClassVar[list[str]] = []  # names of layer.non_trainable_weights, in order
     state: ClassVar[list[str]] = []  # non-trainable weights that `call` updates in training
@@ -176,6 +217,25 @@ class LayerContract:
             weight.assign(values.astype(keras.backend.standardize_dtype(weight.dtype)))
         return layer, model
 
+    def expected_outputs(self) -> list[Output]:
+        return list(self.outputs) or [Output("output", tuple(self.output_shape), self.output_dtype)]
+
+    def output_shapes(self, shapes) -> list[tuple]:
+        """What compute_output_shape returned, as one shape per output."""
+        return [tuple(s) for s in shapes] if self.outputs else [tuple(shapes)]
+
+    def make_training_model(self, layer):
+        """A model of the layer's floating-point outputs (integer ones have no gradient),
+        and random targets for them; skips the test when there is none."""
+        floats = [i for i, output in enumerate(self.expected_outputs()) if output.is_float]
+        if not floats:
+            pytest.skip("the layer has no floating-point output to train on")
+        inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype, name=item.name) for item in self.inputs]
+        outputs = as_list(layer(*inputs))
+        model = keras.Model(model_inputs(inputs), model_inputs([outputs[i] for i in floats]))
+        targets = [random_array(self.expected_outputs()[i].shape, seed=2 + i) for i in floats]
+        return model, model_inputs(targets)
+
     def frozen(self):
         return [name for name in self.non_trainable if name not in self.state]
 
@@ -190,22 +250,31 @@ class LayerContract:
     def test_output_shape_matches_spec_and_compute_output_shape(self):
         layer = self.make_layer()
         inputs = self.make_inputs()
-        outputs = layer(*inputs)
-        assert tuple(outputs.shape) == tuple(self.output_shape)
-        assert tuple(layer.compute_output_shape(*[x.shape for x in inputs])) == tuple(self.output_shape)
+        outputs = as_list(layer(*inputs))
+        expected = self.expected_outputs()
+        assert len(outputs) == len(expected), f"call returns {len(outputs)} outputs, not {len(expected)}"
+        for output, spec in zip(outputs, expected):
+            assert tuple(output.shape) == spec.shape, spec.name
+            assert dtype_of(output) == (spec.dtype or layer.compute_dtype), spec.name
+        shapes = self.output_shapes(layer.compute_output_shape(*[x.shape for x in inputs]))
+        assert shapes == [spec.shape for spec in expected]
 
     def test_symbolic_output_shape_and_a_traced_call_at_another_batch_size(self):
         layer = self.make_layer()
         inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype) for item in self.inputs]
         outputs = layer(*inputs)
-        expected = (None, *self.output_shape[1:])
-        assert tuple(outputs.shape) == expected
-        assert tuple(layer.compute_output_shape(*[tuple(x.shape) for x in inputs])) == expected
+        expected = self.expected_outputs()
+        for output, spec in zip(as_list(outputs), expected, strict=True):
+            assert tuple(output.shape) == (None, *spec.shape[1:]), spec.name
+            assert dtype_of(output) == (spec.dtype or layer.compute_dtype), spec.name
+        shapes = self.output_shapes(layer.compute_output_shape(*[tuple(x.shape) for x in inputs]))
+        assert shapes == [(None, *spec.shape[1:]) for spec in expected]
         # predict traces `call` with an unknown batch size, then runs it on one more row.
         model = keras.Model(model_inputs(inputs), outputs)
         rows = [np.concatenate([x, x[:1]]) for x in self.make_inputs()]
-        predicted = model.predict(model_inputs(rows), verbose=0)
-        assert predicted.shape == (self.output_shape[0] + 1, *self.output_shape[1:])
+        predicted = as_list(model.predict(model_inputs(rows), verbose=0))
+        for output, spec in zip(predicted, expected, strict=True):
+            assert output.shape == (spec.shape[0] + 1, *spec.shape[1:]), spec.name
 
     def test_weights_have_the_declared_roles(self):
         layer = self.make_layer()
@@ -217,8 +286,7 @@ class LayerContract:
     def test_training_updates_trainable_weights_only(self):
         keras.utils.set_random_seed(0)
         layer = self.make_layer()
-        model = self.make_model(layer)
-        targets = random_array(self.output_shape, seed=2)
+        model, targets = self.make_training_model(layer)
         before = weight_values(layer)
         model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
         inputs = model_inputs(self.make_inputs())
@@ -260,7 +328,7 @@ class LayerContract:
         # Regularizers and constraints are detached, so only the outputs' gradient counts.
         # Eager: this is about gradients; the traced training step is the test above's.
         layer = self.make_layer()
-        model = self.make_model(layer)
+        model, probes = self.make_training_model(layer)
         for weight in layer.trainable_weights:
             weight.regularizer = None
             weight.constraint = None
@@ -270,7 +338,7 @@ class LayerContract:
             loss=lambda probe, outputs: keras.ops.sum(outputs * probe),
             run_eagerly=True,
         )
-        model.train_on_batch(model_inputs(self.make_inputs()), random_array(self.output_shape, seed=3))
+        model.train_on_batch(model_inputs(self.make_inputs()), probes)
         after = weight_values(layer)
         for name in self.trainable:
             assert np.any(after[name] != before[name]), f"no gradient reaches {name!r}"
@@ -291,7 +359,7 @@ class LayerContract:
     def test_config_is_json_and_rebuilds_an_identical_layer(self):
         layer = self.make_layer()
         inputs = self.make_inputs()
-        expected = to_numpy(layer(*inputs))
+        expected = numpy_outputs(layer(*inputs))
         config = layer.get_config()
         parameters = set(inspect.signature(self.layer_class.__init__).parameters) - {"self", "kwargs"}
         arrays = set(self.array_arguments)
@@ -303,47 +371,51 @@ class LayerContract:
         clone = self.layer_class.from_config(json.loads(json.dumps(config)))
         clone(*inputs)
         clone.set_weights(layer.get_weights())
-        np.testing.assert_array_equal(to_numpy(clone(*inputs)), expected)
+        assert_same_outputs(clone(*inputs), expected)
         assert clone.get_config() == config
 
     def test_save_weights_round_trip(self, tmp_path):
         layer, model = self.make_model_with_new_weight_values()
         inputs = model_inputs(self.make_inputs())
-        expected = to_numpy(model(inputs))
+        expected = numpy_outputs(model(inputs))
         model.save_weights(tmp_path / "model.weights.h5")
         fresh_layer = self.make_layer()
         fresh_model = self.make_model(fresh_layer)
         fresh_model.load_weights(tmp_path / "model.weights.h5")
         for name, values in weight_values(layer).items():
             np.testing.assert_array_equal(weight_values(fresh_layer)[name], values, err_msg=name)
-        np.testing.assert_array_equal(to_numpy(fresh_model(inputs)), expected)
+        assert_same_outputs(fresh_model(inputs), expected)
 
     def test_runs_compiled_with_xla(self):
         if keras.backend.backend() == "torch":
             pytest.skip("XLA is for the TensorFlow and JAX backends")
         model = self.make_model(self.make_layer())
         inputs = model_inputs(self.make_inputs())
-        expected = to_numpy(model(inputs))
+        expected = numpy_outputs(model(inputs))
         model.compile(jit_compile=True)
         assert model.jit_compile, "the layer made Keras give up XLA"
-        np.testing.assert_allclose(model.predict_on_batch(inputs), expected, rtol=1e-5, atol=1e-6)
+        assert_same_outputs(model.predict_on_batch(inputs), expected, rtol=1e-5, atol=1e-6)
 
     def test_runs_under_mixed_float16(self):
         layer = self.make_layer(dtype="mixed_float16")
         inputs = self.make_inputs()
         takes_training = "training" in inspect.signature(layer.call).parameters
-        outputs = layer(*inputs, **({"training": True} if takes_training else {}))
-        assert keras.backend.standardize_dtype(outputs.dtype) == "float16"
-        assert tuple(outputs.shape) == tuple(self.output_shape)
-        assert np.all(np.isfinite(to_numpy(outputs)))
+        outputs = as_list(layer(*inputs, **({"training": True} if takes_training else {})))
+        expected = self.expected_outputs()
+        for output, spec in zip(outputs, expected, strict=True):
+            # Floating outputs follow the policy; an output of a declared dtype keeps it.
+            assert dtype_of(output) == (spec.dtype or "float16"), spec.name
+            assert tuple(output.shape) == spec.shape, spec.name
+            if spec.is_float:
+                assert np.all(np.isfinite(to_numpy(output))), f"{spec.name} is not finite under float16"
         policy_weights = [w.name for w in layer.weights] if self.policy_weights is None else self.policy_weights
         for weight in layer.weights:
             if weight.name in policy_weights:
                 dtype = keras.backend.standardize_dtype(weight.dtype)
                 assert dtype == "float32", f"{weight.name!r} is {dtype}, not float32"
         specs = [keras.KerasTensor(x.shape, dtype=x.dtype) for x in inputs]
-        spec_dtype = layer.compute_output_spec(*specs).dtype
-        assert keras.backend.standardize_dtype(spec_dtype) == keras.backend.standardize_dtype(outputs.dtype)
+        spec_dtypes = [dtype_of(spec) for spec in as_list(layer.compute_output_spec(*specs))]
+        assert spec_dtypes == [dtype_of(output) for output in outputs], "compute_output_spec disagrees with call"
 
     @_applies_if(lambda cls: bool(cls.array_weights), "no weight starts from an array argument")
     def test_frozen_weights_start_from_the_given_arrays(self):
@@ -363,7 +435,7 @@ class LayerContract:
     def test_keras_file_loads_in_a_fresh_process_without_custom_objects(self, tmp_path):
         _, model = self.make_model_with_new_weight_values()
         inputs = self.make_inputs()
-        expected = to_numpy(model(model_inputs(inputs)))
+        expected = numpy_outputs(model(model_inputs(inputs)))
         model.save(tmp_path / "model.keras")
         np.savez(tmp_path / "inputs.npz", *inputs)
         try:
@@ -372,14 +444,15 @@ class LayerContract:
                 self.layer_class.__module__,
                 model=tmp_path / "model.keras",
                 inputs=tmp_path / "inputs.npz",
-                outputs=tmp_path / "outputs.npy",
+                outputs=tmp_path / "outputs.npz",
                 timeout=self.fresh_process_timeout,
             )
         except fresh_process.LoaderError as error:
             message = f"the .keras file does not load in a fresh process without custom_objects:\n{error}"
             # The fresh process's traceback is the one that helps; this process's is noise.
             raise pytest.fail.Exception(message, pytrace=False) from None
-        np.testing.assert_array_equal(np.load(tmp_path / "outputs.npy"), expected)
+        with np.load(tmp_path / "outputs.npz") as saved:
+            assert_same_outputs([saved[f"arr_{i}"] for i in range(len(saved.files))], expected)
 
 
 def _same_config_value(held, given) -> bool:
