@@ -18,5 +18,8 @@ CONTRACT_TESTS = (
     "test_runs_under_mixed_float16",
     "test_frozen_weights_start_from_the_given_arrays",
     "test_invalid_arguments_are_refused",
+    "test_random_in_training_and_deterministic_in_inference",
+    "test_a_seed_reproduces_a_fresh_layers_random_sequence",
+    "test_random_training_runs_traced_and_advances_the_seed",
     "test_keras_file_loads_in_a_fresh_process_without_custom_objects",
 )

@@ -112,6 +112,7 @@ class TestModel:
     settings: list[TestSetting] = field(default_factory=list)  # one per gate, flipped alone
     outputs: list[TestOutput] = field(default_factory=list)  # several outputs (then output_shape is unused)
     output_dtype: str | None = None  # a single output's dtype when it is not the compute dtype
+    random: bool = False  # the layer draws random numbers in training
     skip: list[tuple[str, str]] = field(default_factory=list)  # (contract test, reason)
 
 
@@ -140,6 +141,7 @@ class LayerModel:
     input_names: list[str] = field(default_factory=list)  # call's inputs, in order
     # Python source of each output's dtype for compute_output_spec; [] when all have the compute dtype.
     output_spec_dtypes: list[str] = field(default_factory=list)
+    random: bool = False  # `self.seed_generator = keras.random.SeedGenerator(seed)` in __init__
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

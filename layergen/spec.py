@@ -133,6 +133,10 @@ class LayerSpec(_Model):
     inputs: dict[str, InputSpec] = Field(default_factory=_default_inputs, description="Inputs of call, in order.")
     weights: dict[str, WeightSpec] = Field(default_factory=dict, description="Weights made in build, in order.")
     constants: dict[str, ConstantSpec] = Field(default_factory=dict, description="Fixed values kept in the config.")
+    random: bool = Field(
+        default=False,
+        description="Whether call draws random numbers: adds a `seed` argument and `self.seed_generator`.",
+    )
     call: str = Field(description="The body of call: inputs by name, weights as self.<name>, constants by name.")
     output_shape: Union[list[ShapeItem], None] = Field(
         default=None, description="Symbolic output shape, e.g. [batch, ..., units]. Required unless `outputs` is given."

@@ -267,6 +267,23 @@ CASES = [
         "demo.yaml:17:1: outputs: `outputs` lists several outputs; for one, use `output_shape`",
         id="outputs-with-one-output",
     ),
+    pytest.param(
+        VALID.replace("call: |", "random: true\ncall: |").replace("  return outputs", "  return outputs * training"),
+        "demo.yaml:14:1: random: a random layer draws with `seed=self.seed_generator` in call",
+        id="random-without-seed-generator",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  return outputs + keras.random.normal((), seed=self.seed_generator)"),
+        "demo.yaml:14:7: call: `self.seed_generator` exists only in a random layer: add `random: true`",
+        id="seed-generator-without-random",
+    ),
+    pytest.param(
+        VALID.replace("call: |", "random: true\ncall: |").replace(
+            "  return outputs", "  return outputs + keras.random.normal((), seed=self.seed_generator)"
+        ),
+        "demo.yaml:14:1: random: a random layer draws in training only: `call` should read `training` (e.g. `if training:`)",
+        id="random-without-training",
+    ),
 ]
 
 # What each case shows, for docs/errors.md.
@@ -317,4 +334,7 @@ TITLES = {
     "unknown-output-dtype": "An output dtype Keras does not know",
     "no-output": "Neither output_shape nor outputs",
     "outputs-with-one-output": "outputs with a single output",
+    "random-without-seed-generator": "A random layer that does not draw from its seed generator",
+    "seed-generator-without-random": "self.seed_generator in a layer that is not random",
+    "random-without-training": "A random layer whose call ignores training",
 }

@@ -45,6 +45,7 @@ def test_examples_are_exactly_the_listed_layers():
             "DenseLayer",
             "Bucketize",
             "MeanAndVariance",
+            "GaussianNoiseLayer",
         ]
     )
     generated = {p.name for p in (REPO / "examples" / "layers").glob("*.py")}

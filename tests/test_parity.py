@@ -71,6 +71,21 @@ def test_mean_and_variance_match_numpy_and_keras_ops_moments():
     np.testing.assert_allclose(keras.ops.convert_to_numpy(variance), inputs.var(axis=-1, keepdims=True), rtol=1e-5)
 
 
+def test_gaussian_noise_layer_matches_keras_gaussian_noise():
+    from examples.layers.gaussian_noise_layer import GaussianNoiseLayer
+
+    inputs = random_array((64, 32, 8))
+    ours, theirs = GaussianNoiseLayer(0.3, seed=5), keras.layers.GaussianNoise(0.3, seed=5)
+    # Inference: both are the identity.
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(ours(inputs)), inputs)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(theirs(inputs)), inputs)
+    # Training: zero-mean noise of the same standard deviation (16384 draws: within 2%).
+    for layer in (ours, theirs):
+        noise = keras.ops.convert_to_numpy(layer(inputs, training=True)) - inputs
+        assert abs(noise.mean()) < 0.01
+        assert abs(noise.std() - 0.3) < 0.006
+
+
 # -- all backends ------------------------------------------------------------------------------
 
 

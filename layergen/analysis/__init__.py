@@ -10,6 +10,7 @@ generated code, one concern per module:
     weights      weights and their initializer / regularizer / constraint arguments
     gates        optional weights (`when`): the bool argument each exists under
     outputs      one output or several, each with its shape and dtype
+    randomness   `random: true`: the seed argument and the layer's SeedGenerator
     call_body    the `call` body, parsed once
     docstring    the class docstring
     test_plan    the concrete values of the generated test
@@ -32,6 +33,7 @@ from layergen.analysis.outputs import (
     shape_code,
     spec_dtypes,
 )
+from layergen.analysis.randomness import seed_args
 from layergen.analysis.shapes import (
     dimension_bindings,
     dimensions_used_by_weights,
@@ -64,13 +66,14 @@ def analyze(
     weight_args, weights = weight_models(context, gates)
     renamed_from_problems(context)
     body = read_call_body(context)
+    seed = seed_args(context, body)
     outputs = read_outputs(context)
     # The test's sizes are computed from the shapes: only once those are sound.
     context.raise_problems()
     test = plan_test(context, outputs, weights, body.uses_training, gates)
     context.raise_problems()
 
-    args = arguments + constants + weight_args
+    args = arguments + constants + weight_args + seed
     used_dims = dimensions_used_by_weights(context)
     call_prelude = constant_tensors(context, body)
     return LayerModel(
@@ -95,4 +98,5 @@ def analyze(
         test=test,
         input_names=[i.name for i in context.inputs],
         output_spec_dtypes=spec_dtypes(context, outputs),
+        random=spec.random,
     )

@@ -44,11 +44,12 @@ def argument_args(context: Context) -> list[ConstructorArg]:
             )
         if not arg.required:
             optional_seen = optional_seen or name
-        args.append(_argument(name, arg, array_checks.get(name, [])))
+        args.append(argument(name, arg, array_checks.get(name, [])))
     return args
 
 
-def _argument(name: str, arg: ArgumentSpec, array_checks: list[Check]) -> ConstructorArg:
+def argument(name: str, arg: ArgumentSpec, array_checks: list[Check]) -> ConstructorArg:
+    """One constructor argument of the given spec, with these extra checks."""
     rule = type_rule(arg)
     store = rule.store.format(name=name)
     if rule.keeps_none and is_optional_none(arg):

@@ -18,6 +18,7 @@ from layergen.analysis.argument_types import (
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
 from layergen.analysis.gates import absent_weights, gate_settings
 from layergen.analysis.outputs import FLOAT, INPUT, Output
+from layergen.analysis.randomness import SEED, SEED_SPEC
 from layergen.analysis.test_values import (
     INVALID,
     generated_arguments,
@@ -88,6 +89,7 @@ def plan_test(
         array_arguments=[n for n, a in spec.arguments.items() if a.type == "array"],
         invalid_arguments=_invalid_arguments(context),
         uses_training=uses_training,
+        random=spec.random,
         settings=_settings(weights, gates, values, lists, regularized),
         skip=skips(context),
     )
@@ -164,6 +166,12 @@ def _argument_values(context: Context, gates: set[str]) -> _ArgumentValues:
         result.values[name] = value
         result.passed(name, value)
     generated = generated_arguments(context)
+    if spec.random:
+        # A seed other than the default (None), so that a config that forgets it shows.
+        seed = given.pop("seed", 1)
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+            context.problem(("test", "arguments", "seed"), f"test value {seed!r} is not None or an integer")
+        result.passed("seed", seed)
     for name, value in given.items():
         path = ("test", "arguments", name)
         if name in generated:
@@ -265,7 +273,10 @@ def _evaluate(expression: expressions.Expression, scope: Scope, *, default: int)
 def _invalid_arguments(context: Context) -> list[InvalidArgument]:
     """A value `__init__` must refuse for each argument that has one, and the message."""
     cases = []
-    for name, arg in context.spec.arguments.items():
+    arguments = dict(context.spec.arguments)
+    if context.spec.random:
+        arguments[SEED] = SEED_SPEC
+    for name, arg in arguments.items():
         bad = invalid_value(arg)
         if bad is not None:
             message = f"`{name}` must be {requirement(arg)}. Received: {name}={bad!r}"

@@ -152,6 +152,7 @@ class LayerContract:
     # What get_config must hold; None: init_kwargs other than array arguments, through JSON.
     config_values: ClassVar[dict[str, Any] | None] = None
     invalid_arguments: ClassVar[list[tuple[str, Any, str]]] = []  # (argument, value, exact message)
+    random: ClassVar[bool] = False  # the layer draws random numbers in training (a `seed` argument)
     skip: ClassVar[dict[str, str]] = {}  # test name -> why it is skipped for this layer
     fresh_process_timeout: ClassVar[float] = 300.0  # seconds the fresh process may take to answer
 
@@ -430,6 +431,41 @@ class LayerContract:
         name, value, message = invalid_argument
         with pytest.raises(ValueError, match=re.escape(message)):
             self.make_layer(**{name: value})
+
+    @_applies_if(lambda cls: cls.random, "the layer draws no random numbers")
+    def test_random_in_training_and_deterministic_in_inference(self):
+        layer = self.make_layer()
+        inputs = self.make_inputs()
+        first, second = numpy_outputs(layer(*inputs, training=True)), numpy_outputs(layer(*inputs, training=True))
+        assert any(not np.array_equal(a, b) for a, b in zip(first, second)), "two training calls gave the same output"
+        inference = numpy_outputs(layer(*inputs, training=False))
+        assert_same_outputs(layer(*inputs, training=False), inference)
+        assert_same_outputs(layer(*inputs), inference)
+
+    @_applies_if(lambda cls: cls.random, "the layer draws no random numbers")
+    def test_a_seed_reproduces_a_fresh_layers_random_sequence(self):
+        inputs = self.make_inputs()
+
+        def sequence(seed):
+            layer = self.make_layer(seed=seed)
+            return [numpy_outputs(layer(*inputs, training=True)) for _ in range(2)]
+
+        first = sequence(7)
+        for expected, actual in zip(first, sequence(7)):
+            assert_same_outputs(actual, expected)
+        other = sequence(8)
+        assert any(not np.array_equal(a, b) for a, b in zip(first[0], other[0])), "seeds 7 and 8 gave the same numbers"
+
+    @_applies_if(lambda cls: cls.random, "the layer draws no random numbers")
+    def test_random_training_runs_traced_and_advances_the_seed(self):
+        # Traced (XLA where the backend has it): JAX refuses random ops that are not seeded
+        # by a SeedGenerator, and a seed fixed at trace time would repeat the same numbers.
+        layer = self.make_layer()
+        model, targets = self.make_training_model(layer)
+        model.compile(optimizer="sgd", loss="mse", jit_compile=keras.backend.backend() != "torch")
+        before = to_numpy(layer.seed_generator.state)
+        model.fit(model_inputs(self.make_inputs()), targets, epochs=2, batch_size=len(self.make_inputs()[0]), verbose=0)
+        assert not np.array_equal(to_numpy(layer.seed_generator.state), before), "the seed generator did not advance"
 
     # Last in the class: the fresh process has then had the most time to start.
     def test_keras_file_loads_in_a_fresh_process_without_custom_objects(self, tmp_path):
