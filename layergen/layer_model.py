@@ -45,6 +45,7 @@ class WeightModel:
     checkpoint_dtype: str | None  # "int32" as the spec writes it; None for the layer's dtype
     earlier_names: tuple[str, ...]  # names old checkpoints may have saved it under (`renamed_from`)
     gate: str | None = None  # a bool argument: the weight exists only when it is true (`when`)
+    shape_lines: tuple[str, ...] = ()  # run in build before add_weight (shared axes set to 1)
 
     @property
     def trainable(self) -> bool:

@@ -74,6 +74,10 @@ class WeightSpec(_Model):
     renamed_from: Union[str, list[str], None] = Field(
         default=None, description="Earlier names, so old checkpoints still load."
     )
+    shared_axes: Union[str, None] = Field(
+        default=None,
+        description="With `...` in the shape: a list[int] argument naming input axes where the weight has size 1.",
+    )
     when: Union[str, None] = Field(
         default=None, description="A bool argument: the weight exists only when it is true (else it is None)."
     )
@@ -90,6 +94,9 @@ class ConstantSpec(_Model):
     """A fixed value that is not a weight: a constructor argument kept in the config."""
 
     value: Union[int, float, bool, list[Any]] = Field(description="The default: a number or nested list of numbers.")
+    shape: Union[list[ShapeItem], None] = Field(
+        default=None, description="A shape from int arguments, e.g. [channels]; a number is broadcast to it."
+    )
     dtype: str = Field(default="float", description='"float" (the compute dtype) or a Keras dtype.')
     doc: str = Field(default="", description="Its entry in the class docstring's Args.")
 

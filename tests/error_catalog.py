@@ -284,6 +284,16 @@ CASES = [
         "demo.yaml:14:1: random: a random layer draws in training only: `call` should read `training` (e.g. `if training:`)",
         id="random-without-training",
     ),
+    pytest.param(
+        spec_with("shape: [input_dim, units]", "shape: [..., units, ...]"),
+        "demo.yaml:12:12: weights.kernel.shape: `...` in a weight shape needs a single input with `...`, and appears once",
+        id="weight-ellipsis-twice",
+    ),
+    pytest.param(
+        spec_with("shape: [input_dim, units]", "shape: [...]\n    shared_axes: units"),
+        "demo.yaml:13:18: weights.kernel.shared_axes: `shared_axes` names a list[int] argument; 'units' is int",
+        id="shared-axes-not-a-list-argument",
+    ),
 ]
 
 # What each case shows, for docs/errors.md.
@@ -337,4 +347,6 @@ TITLES = {
     "random-without-seed-generator": "A random layer that does not draw from its seed generator",
     "seed-generator-without-random": "self.seed_generator in a layer that is not random",
     "random-without-training": "A random layer whose call ignores training",
+    "weight-ellipsis-twice": "`...` twice in a weight shape",
+    "shared-axes-not-a-list-argument": "shared_axes naming an argument that is not list[int]",
 }

@@ -46,6 +46,7 @@ def test_examples_are_exactly_the_listed_layers():
             "Bucketize",
             "MeanAndVariance",
             "GaussianNoiseLayer",
+            "PReLUAllAxes",
         ]
     )
     generated = {p.name for p in (REPO / "examples" / "layers").glob("*.py")}

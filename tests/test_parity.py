@@ -86,6 +86,20 @@ def test_gaussian_noise_layer_matches_keras_gaussian_noise():
         assert abs(noise.std() - 0.3) < 0.006
 
 
+@pytest.mark.parametrize("shared_axes", [None, [1], [1, 2]])
+def test_prelu_all_axes_matches_keras_prelu(shared_axes):
+    from examples.layers.p_re_lu_all_axes import PReLUAllAxes
+
+    inputs = random_array((3, 4, 5))
+    ours, theirs = PReLUAllAxes(shared_axes=shared_axes), keras.layers.PReLU(shared_axes=shared_axes)
+    ours.build(inputs.shape)
+    theirs.build(inputs.shape)
+    copy_weights(ours, theirs)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(ours(inputs)), keras.ops.convert_to_numpy(theirs(inputs)), rtol=1e-6, atol=1e-6
+    )
+
+
 # -- all backends ------------------------------------------------------------------------------
 
 

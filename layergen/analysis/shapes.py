@@ -192,6 +192,8 @@ def dimensions_used_by_weights(context: Context) -> list[str]:
     used: list[str] = []
     for weight in context.spec.weights.values():
         for item in weight.shape:
+            if item == ELLIPSIS:
+                continue
             for name in expressions.parse(item).names:
                 if name in context.dims and name not in used:
                     used.append(name)

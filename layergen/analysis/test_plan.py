@@ -63,7 +63,7 @@ def plan_test(
     inputs = _test_inputs(context, scope)
     test_outputs = [_test_output(context, output, scope, inputs) for output in outputs]
     weight_shapes = {
-        name: tuple(_size(context, item, scope, ("weights", name, "shape", i)) for i, item in enumerate(weight.shape))
+        name: _weight_shape(context, weight.shape, scope, ("weights", name, "shape"))
         for name, weight in spec.weights.items()
     }
     array_weights = [(n, w.initial_value) for n, w in spec.weights.items() if w.initial_value]
@@ -245,6 +245,16 @@ def _test_output(context: Context, output: Output, scope: Scope, inputs: list[Te
     elif dtype == FLOAT:
         dtype = None
     return TestOutput(output.name, tuple(shape), dtype)
+
+
+def _weight_shape(context: Context, shape: list, scope: Scope, path: Path_) -> tuple[int, ...]:
+    sizes: list[int] = []
+    for index, item in enumerate(shape):
+        if item == ELLIPSIS:
+            sizes.extend(_TEST_ELLIPSIS_SIZES)  # what the input with `...` holds there
+        else:
+            sizes.append(_size(context, item, scope, path + (index,)))
+    return tuple(sizes)
 
 
 def _size(context: Context, item, scope: Scope, path: Path_) -> int:
