@@ -294,6 +294,11 @@ CASES = [
         "demo.yaml:13:18: weights.kernel.shared_axes: `shared_axes` names a list[int] argument; 'units' is int",
         id="shared-axes-not-a-list-argument",
     ),
+    pytest.param(
+        spec_with("call: |", "constants:\n  scale:\n    value: 1.0\n    shape: [channels]\ncall: |"),
+        "demo.yaml:17:13: constants.scale.shape[0]: unknown dimension 'channels'; known: units",
+        id="constant-shape-unknown-argument",
+    ),
 ]
 
 # What each case shows, for docs/errors.md.
@@ -349,4 +354,5 @@ TITLES = {
     "random-without-training": "A random layer whose call ignores training",
     "weight-ellipsis-twice": "`...` twice in a weight shape",
     "shared-axes-not-a-list-argument": "shared_axes naming an argument that is not list[int]",
+    "constant-shape-unknown-argument": "A constant's shape naming no int argument",
 }

@@ -47,6 +47,7 @@ def test_examples_are_exactly_the_listed_layers():
             "MeanAndVariance",
             "GaussianNoiseLayer",
             "PReLUAllAxes",
+            "PerChannelRescaling",
         ]
     )
     generated = {p.name for p in (REPO / "examples" / "layers").glob("*.py")}

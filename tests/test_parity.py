@@ -100,6 +100,24 @@ def test_prelu_all_axes_matches_keras_prelu(shared_axes):
     )
 
 
+def test_per_channel_rescaling_matches_keras_rescaling():
+    from examples.layers.per_channel_rescaling import PerChannelRescaling
+
+    inputs = random_array((3, 5, 4))
+    scale, offset = [0.5, -1.0, 2.0, 3.0], [0.1, 0.2, -0.3, 0.0]
+    ours = PerChannelRescaling(4, scale=scale, offset=offset)
+    theirs = keras.layers.Rescaling(scale=np.array(scale), offset=np.array(offset))
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(ours(inputs)), keras.ops.convert_to_numpy(theirs(inputs)), rtol=1e-6, atol=1e-6
+    )
+    # A single number is broadcast to every channel, as Rescaling's scalar.
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(PerChannelRescaling(4, scale=0.5)(inputs)),
+        keras.ops.convert_to_numpy(keras.layers.Rescaling(0.5)(inputs)),
+        rtol=1e-6,
+    )
+
+
 # -- all backends ------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from layergen.analysis.argument_types import (
     value_fits,
 )
 from layergen.analysis.context import Context
+from layergen.analysis.declared_shapes import constant_shape_check
 from layergen.layer_model import Check, ConstructorArg
 from layergen.pycode import (
     as_tuple,
@@ -109,6 +110,10 @@ def constant_args(context: Context) -> list[ConstructorArg]:
             f"np.shape({name}) != {shape_text} or not np.issubdtype(np.asarray({name}).dtype, np.number)",
             message(f"`{name}` must be numbers of shape {shape_text}. ", f"Received: {name}={{{name}!r}}"),
         )
+        if constant.shape is not None:
+            check = constant_shape_check(context, name, constant.shape, path)
+            if check is None:
+                continue
         args.append(
             ConstructorArg(
                 name=name,

@@ -4,6 +4,7 @@ axes where the weight has size 1), and a constant's declared `shape`."""
 
 from __future__ import annotations
 
+from layergen import expressions
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.shapes import parse_expression
 from layergen.layer_model import Check
@@ -71,15 +72,19 @@ def _shared_axes_argument(context: Context, name: str, path: Path_) -> bool:
     return True
 
 
-def constant_shape_check(context: Context, name: str, shape: list, path: Path_) -> tuple[str, Check] | None:
-    """(Python source of the declared shape, the `__init__` check that a value is a number or
-    numbers of that shape); None (and a problem) if the shape is not made of int arguments."""
+def constant_shape_check(context: Context, name: str, shape: list, path: Path_) -> Check | None:
+    """The `__init__` check that a constant's value is a number or numbers of its declared
+    shape; None (and a problem) if the shape is not made of int arguments."""
     items = []
     for index, item in enumerate(shape):
         expression = parse_expression(context, item, path + ("shape", index), allowed=context.sizing_arguments)
         if expression is None:
             return None
         items.append(expression)
+    if context.spec.constants[name].shape and not isinstance(context.spec.constants[name].value, (int, float)):
+        context.problem(
+            path + ("value",), "a constant with a declared `shape` has a number as default (broadcast to it)"
+        )
     code = tuple_code([e.to_code({n: n for n in e.names}) for e in items])
     names = tuple_code([e.text for e in items])
     check = Check(
@@ -90,4 +95,14 @@ def constant_shape_check(context: Context, name: str, shape: list, path: Path_) 
             f"Expected shape {{{code}}}, received: {name}={{{name}!r}}",
         ),
     )
-    return code, check
+    return check
+
+
+def constant_call_shape(context: Context, name: str) -> str | None:
+    """Python source of a constant's declared shape in `call` (None: it has none), where a
+    number is broadcast to it."""
+    shape = context.spec.constants[name].shape
+    if shape is None:
+        return None
+    items = [expressions.parse(item) for item in shape]
+    return tuple_code([e.to_code({n: f"self.{n}" for n in e.names}) for e in items])

@@ -69,6 +69,7 @@ def plan_test(
     array_weights = [(n, w.initial_value) for n, w in spec.weights.items() if w.initial_value]
     for weight_name, array in array_weights:
         arguments.init_kwargs.append((array, f"random_array({weight_shapes[weight_name]!r})"))
+    _shaped_constants(context, arguments, scope)
     values = {gate: bool(arguments.values[gate]) for gate in gates.values()}
     regularized = regularized_weights(context, arguments.values)
     lists = _weight_lists(weights, absent_weights(gates, values), regularized)
@@ -183,6 +184,8 @@ def _argument_values(context: Context, gates: set[str]) -> _ArgumentValues:
             candidates = [n for n, a in spec.arguments.items() if a.type != "array"] + list(spec.constants)
             context.unknown(path, "argument", name, candidates + list(generated))
     for name, constant in spec.constants.items():
+        if constant.shape is not None:
+            continue  # its test value has the declared shape: known once the sizes are (`_shaped_constants`)
         value = given.get(name, _scaled(constant.value))
         if nested_shape(value) != nested_shape(constant.value):
             context.problem(
@@ -191,6 +194,36 @@ def _argument_values(context: Context, gates: set[str]) -> _ArgumentValues:
             continue
         result.passed(name, value)
     return result
+
+
+def _shaped_constants(context: Context, arguments: _ArgumentValues, scope: Scope) -> None:
+    """The test value of each constant with a declared shape: the spec's (a number, or numbers
+    of that shape), or distinct numbers of that shape, so that a value that is only
+    broadcast, or that loses its order, shows."""
+    for name, constant in context.spec.constants.items():
+        if constant.shape is None:
+            continue
+        path = ("test", "arguments", name)
+        shape = _weight_shape(context, constant.shape, scope, ("constants", name, "shape"))
+        value = context.spec.test.arguments.get(name)
+        if value is None:
+            value = _distinct_numbers(_scaled(constant.value), shape)
+        elif nested_shape(value) not in ([], list(shape)):
+            context.problem(path, f"a test value of constant {name!r} is a number or numbers of shape {shape}")
+            continue
+        arguments.passed(name, value)
+
+
+def _distinct_numbers(start: float, shape: tuple[int, ...]):
+    """Nested lists of shape `shape` holding start, start + 0.5, start + 1, ..."""
+    counter = itertools.count()
+
+    def fill(dims):
+        if not dims:
+            return start + 0.5 * next(counter)
+        return [fill(dims[1:]) for _ in range(dims[0])]
+
+    return fill(shape)
 
 
 def _dimension_sizes(context: Context) -> Scope:
