@@ -223,7 +223,7 @@ def _set(path, value):
     def mutate(spec, data):
         target = spec
         for key in path[:-1]:
-            target = target[key]
+            target = target.setdefault(key, {})
         target[path[-1]] = value
         return to_yaml(spec)
 
@@ -314,6 +314,12 @@ MUTATIONS = [
     _set(("weights", "bad"), {"shape": [], "dtype": "int32"}),
     _set(("weights", "bad"), {"shape": [], "trainable": False}),
     _set(("weights", "bad"), {"shape": [], "when": "nowhere"}),
+    _set(("weights", "bad"), {"shape": ["..."], "shared_axes": "nowhere"}),
+    _set(("outputs",), {"only": {"shape": ["batch"]}}),
+    _set(("output_dtype",), "int23"),
+    _set(("random",), True),
+    _set(("test", "skip"), {"test_nothing": "why"}),
+    _set(("test", "arguments"), {"nowhere_initializer": "zeros"}),
     _rename_first("weights", "name"),
     _rename_first("weights", "lambda"),
     _rename_first("arguments", "trainable"),
