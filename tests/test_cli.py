@@ -6,7 +6,7 @@ import sys
 import pytest
 import typer
 
-from conftest import EXAMPLE_SPECS, REPO, cli
+from conftest import REPO, cli
 from layergen import __version__
 from layergen.cli import EXIT_CODES, app
 
