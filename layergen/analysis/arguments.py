@@ -111,9 +111,10 @@ def constant_args(context: Context) -> list[ConstructorArg]:
             message(f"`{name}` must be numbers of shape {shape_text}. ", f"Received: {name}={{{name}!r}}"),
         )
         if constant.shape is not None:
-            check = constant_shape_check(context, name, constant.shape, path)
-            if check is None:
+            shaped_check = constant_shape_check(context, name, constant.shape, path)
+            if shaped_check is None:
                 continue
+            check = shaped_check
         args.append(
             ConstructorArg(
                 name=name,

@@ -45,9 +45,10 @@ def keras_object_value(context: Context, argument: GeneratedArgument, value, pat
         context.problem(path, f"a test value of a {kind} is a Keras name, null, or a mapping with `name`")
         return INVALID
     params = {k: v for k, v in value.items() if k != "name"}
-    if not _known(context, kind, value["name"], path + ("name",)):
-        return INVALID
     cls = context.vocab.lookup(kind, value["name"])
+    if cls is None:
+        context.unknown(path + ("name",), kind, value["name"], context.vocab.objects[kind])
+        return INVALID
     for param, param_value in params.items():
         if param not in cls.params:
             context.unknown(path + (param,), f"argument of {cls.name}", param, cls.params, key=True)
