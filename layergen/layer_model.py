@@ -44,6 +44,8 @@ class WeightModel:
     checkpoint_shape: tuple[str, ...]  # ("input_dim", "units"): each item with the spec's names
     checkpoint_dtype: str | None  # "int32" as the spec writes it; None for the layer's dtype
     earlier_names: tuple[str, ...]  # names old checkpoints may have saved it under (`renamed_from`)
+    gate: str | None = None  # a bool argument: the weight exists only when it is true (`when`)
+    shape_lines: tuple[str, ...] = ()  # run in build before add_weight (shared axes set to 1)
 
     @property
     def trainable(self) -> bool:
@@ -131,6 +133,23 @@ class InvalidArgument:
     message: str  # the exact error message expected
 
 
+@dataclass(frozen=True)
+class TestSetting:
+    """A subclass of the generated test: the contract again with one gate flipped."""
+
+    class_suffix: str  # "WithoutBias"
+    gate: str
+    value: str  # Python source of the gate's value
+    weight_lists: list[tuple[str, list[str]]]  # (class attribute, weight names) that differ here
+
+
+@dataclass(frozen=True)
+class TestOutput:
+    name: str
+    shape: tuple[int, ...]  # concrete, batch first
+    dtype: str | None  # None: the compute dtype
+
+
 @dataclass
 class TestModel:
     """Concrete sizes and expectations for the generated pytest module."""
@@ -149,6 +168,11 @@ class TestModel:
     array_arguments: list[str]
     invalid_arguments: list[InvalidArgument]
     uses_training: bool
+    settings: list[TestSetting] = field(default_factory=list)  # one per gate, flipped alone
+    outputs: list[TestOutput] = field(default_factory=list)  # several outputs (then output_shape is unused)
+    output_dtype: str | None = None  # a single output's dtype when it is not the compute dtype
+    random: bool = False  # the layer draws random numbers in training
+    skip: list[tuple[str, str]] = field(default_factory=list)  # (contract test, reason)
 
 
 @dataclass
@@ -177,14 +201,10 @@ class LayerModel:
     imports: list[str] = field(default_factory=list)  # import lines the sub-layers' classes need
     masking: MaskingModel | None = None
     layouts: LayoutModel | None = None
-
-    @property
-    def own_weights(self) -> str:
-        """Python source of the weights this layer made itself: with sub-layers, `self.weights`
-        holds theirs too, which Keras saves under their own paths."""
-        if not self.sublayers:
-            return "self.weights"
-        return "(" + "".join(f"self.{w.name}, " for w in self.weights) + ")"
+    input_names: list[str] = field(default_factory=list)  # call's inputs, in order
+    # Python source of each output's dtype for compute_output_spec; [] when all have the compute dtype.
+    output_spec_dtypes: list[str] = field(default_factory=list)
+    random: bool = False  # `self.seed_generator = keras.random.SeedGenerator(seed)` in __init__
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

@@ -79,6 +79,13 @@ class WeightSpec(_Model):
         description="For keras.distribution.ModelParallel: one mesh axis name (or null) per axis of its shape, "
         "e.g. [null, model]; the layer's get_layout_map shards it so.",
     )
+    shared_axes: Union[str, None] = Field(
+        default=None,
+        description="With `...` in the shape: a list[int] argument naming input axes where the weight has size 1.",
+    )
+    when: Union[str, None] = Field(
+        default=None, description="A bool argument: the weight exists only when it is true (else it is None)."
+    )
     doc: str = Field(default="", description="Added to the docstring entry of its initializer argument.")
 
     @property
@@ -92,6 +99,9 @@ class ConstantSpec(_Model):
     """A fixed value that is not a weight: a constructor argument kept in the config."""
 
     value: Union[int, float, bool, list[Any]] = Field(description="The default: a number or nested list of numbers.")
+    shape: Union[list[ShapeItem], None] = Field(
+        default=None, description="A shape from int arguments, e.g. [channels]; a number is broadcast to it."
+    )
     dtype: str = Field(default="float", description='"float" (the compute dtype) or a Keras dtype.')
     doc: str = Field(default="", description="Its entry in the class docstring's Args.")
 
@@ -136,12 +146,28 @@ class MaskingSpec(_Model):
     )
 
 
+class OutputSpec(_Model):
+    """One of several outputs of `call`."""
+
+    shape: list[ShapeItem] = Field(description="Symbolic shape, e.g. [batch, ..., 1].")
+    dtype: str = Field(
+        default="float", description='"float" (the compute dtype), "input" (the first input\'s dtype) or a Keras dtype.'
+    )
+    doc: str = Field(default="", description="Its entry in the class docstring's Output shape.")
+
+
 class TestSpec(_Model):
     """Concrete sizes for the generated test."""
 
-    arguments: dict[str, Any] = Field(default_factory=dict, description="Argument and constant values for the test.")
+    arguments: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Values for the test of any constructor argument, those weights add (kernel_initializer) included.",
+    )
     dimensions: dict[str, int] = Field(default_factory=dict, description="Sizes of named input dimensions.")
     batch_size: int = Field(default=2, ge=1, description="Batch size of the test inputs.")
+    skip: dict[str, str] = Field(
+        default_factory=dict, description="Contract tests to skip for this layer, each with the reason."
+    )
 
 
 def _default_inputs() -> dict[str, InputSpec]:
@@ -162,10 +188,23 @@ class LayerSpec(_Model):
     layers: dict[str, SubLayerSpec] = Field(
         default_factory=dict, description="Sub-layers, created in __init__ in this order; call uses self.<name>."
     )
-    call: str = Field(description="The body of call: inputs by name, weights as self.<name>, constants by name.")
-    output_shape: list[ShapeItem] = Field(description="Symbolic output shape, e.g. [batch, ..., units].")
     masking: Union[MaskingSpec, None] = Field(
         default=None, description="Mask support: whether call reads the mask, and the output's mask."
+    )
+    random: bool = Field(
+        default=False,
+        description="Whether call draws random numbers: adds a `seed` argument and `self.seed_generator`.",
+    )
+    call: str = Field(description="The body of call: inputs by name, weights as self.<name>, constants by name.")
+    output_shape: Union[list[ShapeItem], None] = Field(
+        default=None, description="Symbolic output shape, e.g. [batch, ..., units]. Required unless `outputs` is given."
+    )
+    output_dtype: Union[str, None] = Field(
+        default=None,
+        description='The output\'s dtype: "float" (the compute dtype, the default), "input" (the first input\'s) or a Keras dtype.',
+    )
+    outputs: dict[str, OutputSpec] = Field(
+        default_factory=dict, description="Several named outputs, in the order call returns them (not output_shape)."
     )
     test: TestSpec = Field(default_factory=TestSpec, description="Concrete sizes for the generated test.")
 
@@ -195,6 +234,11 @@ def json_schema() -> dict:
     numeric = [d for d in dtypes if d.startswith(("float", "bfloat", "int", "uint"))]
     schema["$defs"]["InputSpec"]["properties"]["dtype"]["enum"] = ["float", "int", *numeric]
     schema["$defs"]["ConstantSpec"]["properties"]["dtype"]["enum"] = ["float", *dtypes]
+    output_dtypes = ["float", "input", *(d for d in dtypes if d != "string")]
+    schema["$defs"]["OutputSpec"]["properties"]["dtype"]["enum"] = output_dtypes
+    schema["properties"]["output_dtype"]["anyOf"] = [{"type": "string", "enum": output_dtypes}, {"type": "null"}]
+    # One output (`output_shape`) or several (`outputs`).
+    schema["anyOf"] = [{"required": ["output_shape"]}, {"required": ["outputs"]}]
     return schema
 
 

@@ -301,6 +301,91 @@ CASES = [
         "demo.yaml:14:13: weights.kernel.layout: the layout names no mesh axis, so it shards nothing: leave it out",
         id="layout-shards-nothing",
     ),
+    # -- issue 8a: optional weights, test values and skips, outputs, randomness, shapes --
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  use_bias:\n    type: bool\n    default: true\n").replace(
+            "    initializer: glorot_uniform", "    initializer: glorot_uniform\n    when: use_bais"
+        ),
+        "demo.yaml:17:11: weights.kernel.when: unknown bool argument 'use_bais' (did you mean 'use_bias'?)",
+        id="when-unknown-argument",
+    ),
+    pytest.param(
+        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    when: units"),
+        "demo.yaml:14:11: weights.kernel.when: `when` names a bool argument; 'units' is int",
+        id="when-not-bool",
+    ),
+    pytest.param(
+        VALID + "test:\n  arguments:\n    kernel_initializer: onse\n",
+        "demo.yaml:20:25: test.arguments.kernel_initializer: unknown initializer 'onse' (did you mean 'one'?)",
+        id="test-value-unknown-initializer",
+    ),
+    pytest.param(
+        VALID + "test:\n  arguments:\n    kernel_initialiser: ones\n",
+        "demo.yaml:20:25: test.arguments.kernel_initialiser: unknown argument 'kernel_initialiser' (did you mean 'kernel_initializer'?)",
+        id="test-value-unknown-argument",
+    ),
+    pytest.param(
+        VALID + "test:\n  skip:\n    test_gradients_reach_every_weight: B starts at zero\n",
+        "demo.yaml:20:5: test.skip.test_gradients_reach_every_weight: unknown contract test 'test_gradients_reach_every_weight' (did you mean 'test_gradients_reach_every_trainable_weight'?)",
+        id="test-skip-unknown-test",
+    ),
+    pytest.param(
+        VALID + "test:\n  skip:\n    test_runs_compiled_with_xla: ' '\n",
+        "demo.yaml:20:34: test.skip.test_runs_compiled_with_xla: say why the test is skipped: the reason is shown when it is",
+        id="test-skip-without-reason",
+    ),
+    pytest.param(
+        VALID + "outputs:\n  a: {shape: [batch, units]}\n  b: {shape: [batch, units]}\n",
+        "demo.yaml:18:1: outputs: give `outputs` (several) or `output_shape` (one), not both",
+        id="outputs-and-output-shape",
+    ),
+    pytest.param(
+        VALID + "output_dtype: int23\n",
+        "demo.yaml:18:15: output_dtype: unknown output dtype 'int23' (did you mean 'int32'?)",
+        id="unknown-output-dtype",
+    ),
+    pytest.param(
+        spec_with("output_shape: [batch, ..., units]\n", ""),
+        "demo.yaml:1:1: output_shape: missing required field 'output_shape' (or `outputs`, for several)",
+        id="no-output",
+    ),
+    pytest.param(
+        spec_with("output_shape: [batch, ..., units]\n", "outputs:\n  only: {shape: [batch, units]}\n"),
+        "demo.yaml:17:1: outputs: `outputs` lists several outputs; for one, use `output_shape`",
+        id="outputs-with-one-output",
+    ),
+    pytest.param(
+        VALID.replace("call: |", "random: true\ncall: |").replace("  return outputs", "  return outputs * training"),
+        "demo.yaml:14:1: random: a random layer draws with `seed=self.seed_generator` in call",
+        id="random-without-seed-generator",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  return outputs + keras.random.normal((), seed=self.seed_generator)"),
+        "demo.yaml:14:7: call: `self.seed_generator` exists only in a random layer: add `random: true`",
+        id="seed-generator-without-random",
+    ),
+    pytest.param(
+        VALID.replace("call: |", "random: true\ncall: |").replace(
+            "  return outputs", "  return outputs + keras.random.normal((), seed=self.seed_generator)"
+        ),
+        "demo.yaml:14:1: random: a random layer draws in training only: `call` should read `training` (e.g. `if training:`)",
+        id="random-without-training",
+    ),
+    pytest.param(
+        spec_with("shape: [input_dim, units]", "shape: [..., units, ...]"),
+        "demo.yaml:12:12: weights.kernel.shape: `...` in a weight shape needs a single input with `...`, and appears once",
+        id="weight-ellipsis-twice",
+    ),
+    pytest.param(
+        spec_with("shape: [input_dim, units]", "shape: [...]\n    shared_axes: units"),
+        "demo.yaml:13:18: weights.kernel.shared_axes: `shared_axes` names a list[int] argument; 'units' is int",
+        id="shared-axes-not-a-list-argument",
+    ),
+    pytest.param(
+        spec_with("call: |", "constants:\n  scale:\n    value: 1.0\n    shape: [channels]\ncall: |"),
+        "demo.yaml:17:13: constants.scale.shape[0]: unknown dimension 'channels'; known: units",
+        id="constant-shape-unknown-argument",
+    ),
 ]
 
 # What each case shows, for docs/errors.md.
@@ -356,4 +441,20 @@ TITLES = {
     "layout-axis-name": "A mesh axis name that is not an identifier",
     "layout-axis-twice": "One mesh axis for two axes of a weight",
     "layout-shards-nothing": "A weight layout that names no mesh axis",
+    "when-unknown-argument": "A weight's `when` naming no argument",
+    "when-not-bool": "A weight's `when` naming an argument that is not bool",
+    "test-value-unknown-initializer": "A test value of a generated argument that Keras does not know",
+    "test-value-unknown-argument": "A test value for an argument the layer does not have",
+    "test-skip-unknown-test": "A skip naming no contract test",
+    "test-skip-without-reason": "A skip without its reason",
+    "outputs-and-output-shape": "Both output_shape and outputs",
+    "unknown-output-dtype": "An output dtype Keras does not know",
+    "no-output": "Neither output_shape nor outputs",
+    "outputs-with-one-output": "outputs with a single output",
+    "random-without-seed-generator": "A random layer that does not draw from its seed generator",
+    "seed-generator-without-random": "self.seed_generator in a layer that is not random",
+    "random-without-training": "A random layer whose call ignores training",
+    "weight-ellipsis-twice": "`...` twice in a weight shape",
+    "shared-axes-not-a-list-argument": "shared_axes naming an argument that is not list[int]",
+    "constant-shape-unknown-argument": "A constant's shape naming no int argument",
 }

@@ -10,6 +10,7 @@ import time
 import pytest
 from conftest import REPO, cli, run_pytest
 
+from layergen.contract_tests import CONTRACT_TESTS
 from layergen.testing import LayerContract, fresh_process
 
 STATE_TEST = "test_state_weights_update_in_training_and_not_in_inference"
@@ -137,5 +138,10 @@ def test_the_loader_reports_a_crash_and_a_hang_with_its_stderr_and_restarts(modu
 def test_docs_describe_every_contract_test():
     docs = (REPO / "docs" / "contract.md").read_text()
     tests = [name for name in vars(LayerContract) if name.startswith("test_")]
-    assert len(tests) == 20
+    assert len(tests) == 23
     assert [name for name in tests if f"`{name}" not in docs] == []
+
+
+def test_the_list_of_contract_tests_that_generating_reads_is_current():
+    tests = [name for name in vars(LayerContract) if name.startswith("test")]
+    assert list(CONTRACT_TESTS) == tests, "update layergen/contract_tests.py"

@@ -21,7 +21,7 @@ def test_example_output_matches_golden_files(spec):
         assert file.path.read_text() == file.content, f"{file.path.relative_to(REPO)} is stale; {UPDATE}"
 
 
-def test_examples_are_exactly_these_layers():
+def test_examples_are_exactly_the_listed_layers():
     project = find_project(REPO)
     names = sorted(generate_layer(spec, project).model.class_name for spec in EXAMPLE_SPECS)
     assert names == sorted(
@@ -49,6 +49,13 @@ def test_examples_are_exactly_these_layers():
             "MaskedMeanPooling",
             # Issue 8, distribution:
             "ShardedDense",
+            # Issue 8a
+            "DenseLayer",
+            "Bucketize",
+            "MeanAndVariance",
+            "GaussianNoiseLayer",
+            "PReLUAllAxes",
+            "PerChannelRescaling",
         ]
     )
     generated = {p.name for p in (REPO / "examples" / "layers").glob("*.py")}

@@ -105,6 +105,9 @@ def valid_spec(draw):
         )
         if role == "trainable" and draw(st.booleans()):
             weight["regularizer"] = {"name": "l2", "l2": draw(st.floats(0, 1))}
+        gates = [a for a, spec in arguments.items() if spec["type"] == "bool"]
+        if gates and draw(st.booleans()):
+            weight["when"] = draw(st.sampled_from(gates))
         weights[name] = weight
     constants = {}
     for _ in range(draw(st.integers(0, 2))):
@@ -113,7 +116,14 @@ def valid_spec(draw):
             "doc": draw(nasty_text),
         }
     body = [f"outputs = {input_name}"]
-    body += [f"outputs = outputs * self.{w}" for w in weights]
+    body += [
+        (
+            f"outputs = outputs * self.{w}"
+            if "when" not in weight
+            else f"outputs = outputs * (1.0 if self.{w} is None else self.{w})"
+        )
+        for w, weight in weights.items()
+    ]
     body += [f"outputs = outputs + ops.sum({c})" for c in constants]
     body.append(f"note = {draw(nasty_text)!r}  # {MARK} a comment may hold spec text")
     body.append("return outputs")
@@ -213,7 +223,7 @@ def _set(path, value):
     def mutate(spec, data):
         target = spec
         for key in path[:-1]:
-            target = target[key]
+            target = target.setdefault(key, {})
         target[path[-1]] = value
         return to_yaml(spec)
 
@@ -303,6 +313,13 @@ MUTATIONS = [
     _set(("weights", "bad"), {"shape": [], "role": "frozen", "regularizer": "l2"}),
     _set(("weights", "bad"), {"shape": [], "dtype": "int32"}),
     _set(("weights", "bad"), {"shape": [], "trainable": False}),
+    _set(("weights", "bad"), {"shape": [], "when": "nowhere"}),
+    _set(("weights", "bad"), {"shape": ["..."], "shared_axes": "nowhere"}),
+    _set(("outputs",), {"only": {"shape": ["batch"]}}),
+    _set(("output_dtype",), "int23"),
+    _set(("random",), True),
+    _set(("test", "skip"), {"test_nothing": "why"}),
+    _set(("test", "arguments"), {"nowhere_initializer": "zeros"}),
     _rename_first("weights", "name"),
     _rename_first("weights", "lambda"),
     _rename_first("arguments", "trainable"),

@@ -65,7 +65,7 @@ class WeightOffsetLayer(keras.layers.Layer):
     def save_own_variables(self, store):
         # By name, not by position: a spec edit that reorders weights or changes a
         # role still loads old checkpoints into the right weights.
-        for weight in self.weights:
+        for weight in self._own_weights():
             store[weight.name] = weight
 
     def load_own_variables(self, store):
@@ -73,7 +73,7 @@ class WeightOffsetLayer(keras.layers.Layer):
         if keys and all(key.isdigit() for key in keys):
             super().load_own_variables(store)  # saved by position, by an older layer
             return
-        for weight in self.weights:
+        for weight in self._own_weights():
             key = weight.name if weight.name in keys else None
             if key is None:
                 warnings.warn(
@@ -90,3 +90,9 @@ class WeightOffsetLayer(keras.layers.Layer):
                 "which this layer does not have; they were not loaded.",
                 stacklevel=2,
             )
+
+    def _own_weights(self):
+        # The weights made here with add_weight (sub-layers save their own); None where
+        # a weight is switched off or the layer is not built yet.
+        weights = [getattr(self, name, None) for name in ["offset"]]
+        return [weight for weight in weights if weight is not None]

@@ -8,6 +8,9 @@ generated code, one concern per module:
     arguments    constructor arguments from `arguments` and `constants`
                  (argument_types: what each argument type accepts, as one table)
     weights      weights and their initializer / regularizer / constraint arguments
+    gates        optional weights (`when`): the bool argument each exists under
+    outputs      one output or several, each with its shape and dtype
+    randomness   `random: true`: the seed argument and the layer's SeedGenerator
     call_body    the `call` body, parsed once
     docstring    the class docstring
     masking      masks: call's `mask`, compute_mask
@@ -27,15 +30,20 @@ from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.layouts import layout_model
 from layergen.analysis.masking import masking_model
+from layergen.analysis.gates import read_gates
 from layergen.analysis.names import check_header, check_names, snake_case
+from layergen.analysis.outputs import (
+    read_outputs,
+    shape_bindings,
+    shape_code,
+    spec_dtypes,
+)
+from layergen.analysis.randomness import seed_args
 from layergen.analysis.shapes import (
     dimension_bindings,
     dimensions_used_by_weights,
     input_spec_code,
-    output_bindings,
-    output_shape_code,
     read_inputs,
-    read_output,
     shared_dimension_checks,
 )
 from layergen.analysis.sublayers import dimensions_used_by_sublayers, sublayer_models
@@ -70,19 +78,21 @@ def analyze(
     read_inputs(context)
     arguments = argument_args(context)
     constants = constant_args(context)
-    weight_args, weights = weight_models(context)
+    gates = read_gates(context)
+    weight_args, weights = weight_models(context, gates)
     renamed_from_problems(context)
     layouts = layout_model(context)
     sublayers, imports = sublayer_models(context)
     body = read_call_body(context)
     masking = masking_model(context, body)
-    output_items = read_output(context)
+    seed = seed_args(context, body)
+    outputs = read_outputs(context)
     # The test's sizes are computed from the shapes: only once those are sound.
     context.raise_problems()
-    test = plan_test(context, output_items, weights, body.uses_training)
+    test = plan_test(context, outputs, weights, body.uses_training, gates)
     context.raise_problems()
 
-    args = arguments + constants + weight_args
+    args = arguments + constants + weight_args + seed
     used_dims = dimensions_used_by_weights(context)
     used_dims += [name for name in dimensions_used_by_sublayers(context) if name not in used_dims]
     call_prelude = constant_tensors(context, body)
@@ -92,7 +102,9 @@ def analyze(
         spec_path=spec_path,
         package=spec.package or default_package,
         needs_numpy="np" in body.names or any("np." in c.condition for a in args for c in a.checks),
-        docstring=class_docstring(context, args, body.uses_training, uses_mask=bool(masking and masking.uses_mask)),
+        docstring=class_docstring(
+            context, args, body.uses_training, outputs, uses_mask=bool(masking and masking.uses_mask)
+        ),
         args=args,
         weights=weights,
         shape_params=", ".join(i.shape_param for i in context.inputs),
@@ -105,11 +117,14 @@ def analyze(
         uses_ops=bool(call_prelude) or "ops" in body.names,
         call_prelude=call_prelude,
         call_body=indent_code(body.text, " " * 8),
-        output_bindings=output_bindings(context, output_items),
-        output_shape=output_shape_code(context, output_items),
+        output_bindings=shape_bindings(context, outputs),
+        output_shape=shape_code(context, outputs),
         test=test,
         sublayers=sublayers,
         imports=imports,
         masking=masking,
         layouts=layouts,
+        input_names=[i.name for i in context.inputs],
+        output_spec_dtypes=spec_dtypes(context, outputs),
+        random=spec.random,
     )

@@ -14,6 +14,7 @@ from layergen.analysis.argument_types import (
     value_fits,
 )
 from layergen.analysis.context import Context
+from layergen.analysis.declared_shapes import constant_shape_check
 from layergen.layer_model import Check, ConstructorArg
 from layergen.pycode import (
     as_tuple,
@@ -44,11 +45,12 @@ def argument_args(context: Context) -> list[ConstructorArg]:
             )
         if not arg.required:
             optional_seen = optional_seen or name
-        args.append(_argument(name, arg, array_checks.get(name, [])))
+        args.append(argument(name, arg, array_checks.get(name, [])))
     return args
 
 
-def _argument(name: str, arg: ArgumentSpec, array_checks: list[Check]) -> ConstructorArg:
+def argument(name: str, arg: ArgumentSpec, array_checks: list[Check]) -> ConstructorArg:
+    """One constructor argument of the given spec, with these extra checks."""
     rule = type_rule(arg)
     store = rule.store.format(name=name)
     if rule.keeps_none and is_optional_none(arg):
@@ -108,6 +110,11 @@ def constant_args(context: Context) -> list[ConstructorArg]:
             f"np.shape({name}) != {shape_text} or not np.issubdtype(np.asarray({name}).dtype, np.number)",
             message(f"`{name}` must be numbers of shape {shape_text}. ", f"Received: {name}={{{name}!r}}"),
         )
+        if constant.shape is not None:
+            shaped_check = constant_shape_check(context, name, constant.shape, path)
+            if shaped_check is None:
+                continue
+            check = shaped_check
         args.append(
             ConstructorArg(
                 name=name,

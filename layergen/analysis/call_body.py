@@ -8,6 +8,7 @@ import textwrap
 from dataclasses import dataclass
 
 from layergen.analysis.context import Context
+from layergen.analysis.declared_shapes import constant_call_shape
 from layergen.errors import Problem
 
 # A body that could not be read: the spec has a problem, so it is never rendered.
@@ -100,5 +101,7 @@ def constant_tensors(context: Context, body: CallBody) -> list[str]:
     for name, constant in context.spec.constants.items():
         if name in body.names:
             dtype = "self.compute_dtype" if constant.dtype == "float" else repr(constant.dtype)
-            lines.append(f"{name} = ops.convert_to_tensor(self.{name}, dtype={dtype})")
+            tensor = f"ops.convert_to_tensor(self.{name}, dtype={dtype})"
+            shape = constant_call_shape(context, name)
+            lines.append(f"{name} = {tensor}" if shape is None else f"{name} = ops.broadcast_to({tensor}, {shape})")
     return lines

@@ -7,6 +7,7 @@ import textwrap
 
 from layergen import expressions
 from layergen.analysis.context import BATCH, ELLIPSIS, Context, ShapeItem
+from layergen.analysis.outputs import Output
 from layergen.layer_model import ConstructorArg, DocSection
 from layergen.pycode import escape_docstring
 
@@ -14,7 +15,7 @@ _DOC_WIDTH = 72
 
 
 def class_docstring(
-    context: Context, args: list[ConstructorArg], uses_training: bool, *, uses_mask: bool = False
+    context: Context, args: list[ConstructorArg], uses_training: bool, outputs: list[Output], *, uses_mask: bool = False
 ) -> str:
     """The whole docstring body, escaped for a triple-quoted string."""
     spec = context.spec
@@ -24,12 +25,14 @@ def class_docstring(
         separator = "\n" if _is_folded(context, ("description",)) else "\n\n"
         paragraphs = [p for p in spec.description.strip().split(separator) if p.strip()]
         parts.append("\n\n".join(_wrap(p) for p in paragraphs))
-    for section in _sections(context, args, uses_training, uses_mask):
+    for section in _sections(context, args, uses_training, outputs, uses_mask):
         parts.append(section.title + ":\n" + "\n".join(textwrap.indent(e, "    ") for e in section.entries))
     return escape_docstring("\n\n".join(parts))
 
 
-def _sections(context: Context, args: list[ConstructorArg], uses_training: bool, uses_mask: bool) -> list[DocSection]:
+def _sections(
+    context: Context, args: list[ConstructorArg], uses_training: bool, outputs: list[Output], uses_mask: bool
+) -> list[DocSection]:
     inputs = context.inputs
     call_arguments = [
         _entry(i.name, (i.spec.doc.strip() or f"{'Integer' if i.is_int else 'Float'} input tensor.")) for i in inputs
@@ -40,7 +43,10 @@ def _sections(context: Context, args: list[ConstructorArg], uses_training: bool,
         call_arguments.append(
             _entry("mask", "Boolean mask of the input (Keras passes the input's mask); `None` means no mask.")
         )
-    output_items = [s if s in (BATCH, ELLIPSIS) else expressions.parse(s) for s in context.spec.output_shape]
+    if len(outputs) == 1:
+        output_entries = [_shape_doc(outputs[0].items, None)]
+    else:
+        output_entries = [_entry(o.name, " ".join(filter(None, [o.doc, _shape_doc(o.items, None)]))) for o in outputs]
     return [
         DocSection(
             "Args",
@@ -49,7 +55,7 @@ def _sections(context: Context, args: list[ConstructorArg], uses_training: bool,
         ),
         DocSection("Call arguments", call_arguments),
         DocSection("Input shape", [_shape_doc(i.items, i.name if len(inputs) > 1 else None) for i in inputs]),
-        DocSection("Output shape", [_shape_doc(output_items, None)]),
+        DocSection("Output shape", output_entries),
     ]
 
 

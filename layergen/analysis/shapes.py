@@ -67,12 +67,12 @@ def _check_value_bounds(context: Context, spec: InputSpec, kind: str, path: Path
             parse_expression(context, value, path + (bound,), allowed=context.sizing_arguments)
 
 
-def read_output(context: Context) -> list[ShapeItem]:
-    """The output shape's items; it can use the inputs' dimensions but name no new one."""
-    items = shape_items(context, context.spec.output_shape, ("output_shape",), allow_new_dims=False)
+def read_output(context: Context, shape: list, path: Path_) -> list[ShapeItem]:
+    """An output shape's items; it can use the inputs' dimensions but name no new one."""
+    items = shape_items(context, shape, path, allow_new_dims=False)
     # (Without inputs, the problem is that: `read_inputs` has said it.)
     if ELLIPSIS in items and context.inputs and not any(i.ellipsis for i in context.inputs):
-        context.problem(("output_shape",), "`...` in the output shape needs an input shape with `...`")
+        context.problem(path, "`...` in the output shape needs an input shape with `...`")
     return items
 
 
@@ -192,6 +192,8 @@ def dimensions_used_by_weights(context: Context) -> list[str]:
     used: list[str] = []
     for weight in context.spec.weights.values():
         for item in weight.shape:
+            if item == ELLIPSIS:
+                continue
             for name in expressions.parse(item).names:
                 if name in context.dims and name not in used:
                     used.append(name)

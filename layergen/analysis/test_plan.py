@@ -15,8 +15,25 @@ from layergen.analysis.argument_types import (
     sample_value,
     value_fits,
 )
-from layergen.analysis.context import BATCH, ELLIPSIS, Context, ShapeItem
-from layergen.layer_model import InvalidArgument, TestInput, TestModel, WeightModel
+from layergen.analysis.context import BATCH, ELLIPSIS, Context
+from layergen.analysis.gates import absent_weights, gate_settings
+from layergen.analysis.outputs import FLOAT, INPUT, Output
+from layergen.analysis.randomness import SEED, SEED_SPEC
+from layergen.analysis.test_values import (
+    INVALID,
+    generated_arguments,
+    keras_object_value,
+    regularized_weights,
+    skips,
+)
+from layergen.layer_model import (
+    InvalidArgument,
+    TestInput,
+    TestModel,
+    TestOutput,
+    TestSetting,
+    WeightModel,
+)
 from layergen.pycode import json_literal, literal, nested_shape
 from layergen.yaml_source import Path_
 
@@ -30,37 +47,85 @@ Scope = dict[str, int]  # the test's value of each argument and dimension that s
 
 
 def plan_test(
-    context: Context, output_items: list[ShapeItem], weights: list[WeightModel], uses_training: bool
+    context: Context,
+    outputs: list[Output],
+    weights: list[WeightModel],
+    uses_training: bool,
+    gates: dict[str, str],
 ) -> TestModel:
-    """The test's values; a value that does not fit or a size that is not positive is a problem."""
+    """The test's values; a value that does not fit or a size that is not positive is a problem.
+
+    `gates` (weight -> bool argument): the test runs with each gate at its default, and a
+    subclass per gate runs it again with that gate flipped."""
     spec = context.spec
-    arguments = _argument_values(context)
+    arguments = _argument_values(context, set(gates.values()))
     scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **_dimension_sizes(context)}
     inputs = _test_inputs(context, scope)
-    output = _output_shape(context, output_items, scope)
+    test_outputs = [_test_output(context, output, scope, inputs) for output in outputs]
     weight_shapes = {
-        name: tuple(_size(context, item, scope, ("weights", name, "shape", i)) for i, item in enumerate(weight.shape))
+        name: _weight_shape(context, weight.shape, scope, ("weights", name, "shape"))
         for name, weight in spec.weights.items()
     }
     array_weights = [(n, w.initial_value) for n, w in spec.weights.items() if w.initial_value]
     for weight_name, array in array_weights:
         arguments.init_kwargs.append((array, f"random_array({weight_shapes[weight_name]!r})"))
+    _shaped_constants(context, arguments, scope)
+    values = {gate: bool(arguments.values[gate]) for gate in gates.values()}
+    regularized = regularized_weights(context, arguments.values)
+    lists = _weight_lists(weights, absent_weights(gates, values), regularized)
     return TestModel(
         init_kwargs=arguments.init_kwargs,
         inputs=inputs,
-        output_shape=output,
-        trainable=[w.name for w in weights if w.role == "trainable"],
-        non_trainable=[w.name for w in weights if w.role != "trainable"],
-        policy_weights=[w.name for w in weights if w.dtype is None],
+        output_shape=test_outputs[0].shape if len(test_outputs) == 1 else (),
+        output_dtype=test_outputs[0].dtype if len(test_outputs) == 1 else None,
+        outputs=test_outputs if len(test_outputs) > 1 else [],
+        trainable=lists["trainable"],
+        non_trainable=lists["non_trainable"],
+        policy_weights=lists["policy_weights"],
         config_values=arguments.config_values,
         frozen=[w.name for w in weights if w.role == "frozen"],
-        state=[w.name for w in weights if w.role == "state"],
-        regularized=[n for n, w in spec.weights.items() if w.role == "trainable" and w.regularizer is not None],
-        array_weights=array_weights,
+        state=lists["state"],
+        regularized=lists["regularized"],
+        array_weights=[(n, a) for n, a in array_weights if n in lists["trainable"] + lists["non_trainable"]],
         array_arguments=[n for n, a in spec.arguments.items() if a.type == "array"],
         invalid_arguments=_invalid_arguments(context),
         uses_training=uses_training,
+        random=spec.random,
+        settings=_settings(weights, gates, values, lists, regularized),
+        skip=skips(context),
     )
+
+
+def _weight_lists(weights: list[WeightModel], absent: set[str], regularized: set[str]) -> dict[str, list[str]]:
+    """The contract's lists of weights (by class attribute), without the `absent` ones."""
+    present = [w for w in weights if w.name not in absent]
+    return {
+        "trainable": [w.name for w in present if w.role == "trainable"],
+        "non_trainable": [w.name for w in present if w.role != "trainable"],
+        "state": [w.name for w in present if w.role == "state"],
+        "regularized": [w.name for w in present if w.name in regularized],
+        "policy_weights": [w.name for w in present if w.dtype is None],
+    }
+
+
+def _settings(
+    weights: list[WeightModel],
+    gates: dict[str, str],
+    values: dict[str, bool],
+    base: dict[str, list[str]],
+    regularized: set[str],
+) -> list[TestSetting]:
+    """A test subclass per gate, flipped alone, with the weight lists that change."""
+    settings = []
+    for setting in gate_settings(gates, values):
+        lists = _weight_lists(weights, absent_weights(gates, {**values, setting.gate: setting.value}), regularized)
+        if sorted(base["policy_weights"]) == sorted(base["trainable"] + base["non_trainable"]):
+            lists.pop("policy_weights")  # the base class leaves it at None: every weight
+        changed = [(attribute, names) for attribute, names in lists.items() if names != base.get(attribute)]
+        named = "".join(part.capitalize() for weight in setting.weights for part in weight.split("_"))
+        suffix = ("With" if setting.value else "Without") + named
+        settings.append(TestSetting(suffix, setting.gate, repr(setting.value), changed))
+    return settings
 
 
 @dataclass
@@ -75,9 +140,10 @@ class _ArgumentValues:
         self.config_values.append((name, json_literal(value)))
 
 
-def _argument_values(context: Context) -> _ArgumentValues:
+def _argument_values(context: Context, gates: set[str]) -> _ArgumentValues:
     """The spec's test values; otherwise a sample for a required argument and a value other
-    than the default for an optional one, so that a config that forgets it shows."""
+    than the default for an optional one, so that a config that forgets it shows. A gate
+    keeps its default: the subclass that flips it shows a config that forgets it."""
     spec = context.spec
     given = dict(spec.test.arguments)
     result = _ArgumentValues()
@@ -91,6 +157,8 @@ def _argument_values(context: Context) -> _ArgumentValues:
                 context.problem(("test", "arguments", name), f"test value {value!r} is not {requirement(arg)}")
         elif arg.required:
             value = sample_value(arg, sizes)
+        elif name in gates:
+            value = arg.default
         else:
             value = other_value(arg)
             if value is None:
@@ -98,11 +166,26 @@ def _argument_values(context: Context) -> _ArgumentValues:
                 continue
         result.values[name] = value
         result.passed(name, value)
-    for name in given:
-        if name not in spec.constants:
-            candidates = [n for n, a in spec.arguments.items() if a.type != "array"]
-            context.unknown(("test", "arguments", name), "argument", name, candidates)
+    generated = generated_arguments(context)
+    if spec.random:
+        # A seed other than the default (None), so that a config that forgets it shows.
+        seed = given.pop("seed", 1)
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+            context.problem(("test", "arguments", "seed"), f"test value {seed!r} is not None or an integer")
+        result.passed("seed", seed)
+    for name, value in given.items():
+        path = ("test", "arguments", name)
+        if name in generated:
+            value = keras_object_value(context, generated[name], value, path)
+            if value is not INVALID:
+                result.values[name] = value
+                result.passed(name, value)
+        elif name not in spec.constants:
+            candidates = [n for n, a in spec.arguments.items() if a.type != "array"] + list(spec.constants)
+            context.unknown(path, "argument", name, candidates + list(generated))
     for name, constant in spec.constants.items():
+        if constant.shape is not None:
+            continue  # its test value has the declared shape: known once the sizes are (`_shaped_constants`)
         value = given.get(name, _scaled(constant.value))
         if nested_shape(value) != nested_shape(constant.value):
             context.problem(
@@ -111,6 +194,36 @@ def _argument_values(context: Context) -> _ArgumentValues:
             continue
         result.passed(name, value)
     return result
+
+
+def _shaped_constants(context: Context, arguments: _ArgumentValues, scope: Scope) -> None:
+    """The test value of each constant with a declared shape: the spec's (a number, or numbers
+    of that shape), or distinct numbers of that shape, so that a value that is only
+    broadcast, or that loses its order, shows."""
+    for name, constant in context.spec.constants.items():
+        if constant.shape is None:
+            continue
+        path = ("test", "arguments", name)
+        shape = _weight_shape(context, constant.shape, scope, ("constants", name, "shape"))
+        value = context.spec.test.arguments.get(name)
+        if value is None:
+            value = _distinct_numbers(_scaled(constant.value), shape)
+        elif nested_shape(value) not in ([], list(shape)):
+            context.problem(path, f"a test value of constant {name!r} is a number or numbers of shape {shape}")
+            continue
+        arguments.passed(name, value)
+
+
+def _distinct_numbers(start: float, shape: tuple[int, ...]):
+    """Nested lists of shape `shape` holding start, start + 0.5, start + 1, ..."""
+    counter = itertools.count()
+
+    def fill(dims):
+        if not dims:
+            return start + 0.5 * next(counter)
+        return [fill(dims[1:]) for _ in range(dims[0])]
+
+    return fill(shape)
 
 
 def _dimension_sizes(context: Context) -> Scope:
@@ -149,16 +262,32 @@ def _test_inputs(context: Context, scope: Scope) -> list[TestInput]:
     return inputs
 
 
-def _output_shape(context: Context, items: list[ShapeItem], scope: Scope) -> tuple[int, ...]:
-    output: list[int] = []
-    for index, token in enumerate(items):
+def _test_output(context: Context, output: Output, scope: Scope, inputs: list[TestInput]) -> TestOutput:
+    """An output's concrete shape and dtype (None: the compute dtype) in the test."""
+    shape: list[int] = []
+    for index, token in enumerate(output.items):
         if token == BATCH:
-            output.append(context.spec.test.batch_size)
+            shape.append(context.spec.test.batch_size)
         elif token == ELLIPSIS:
-            output.extend(_TEST_ELLIPSIS_SIZES)  # what the input with `...` holds there
+            shape.extend(_TEST_ELLIPSIS_SIZES)  # what the input with `...` holds there
         else:
-            output.append(_size(context, token, scope, ("output_shape", index)))
-    return tuple(output)
+            shape.append(_size(context, token, scope, output.shape_path + (index,)))
+    dtype: str | None = output.dtype
+    if dtype == INPUT:
+        dtype = inputs[0].dtype if inputs and inputs[0].is_int else None  # a float input takes the compute dtype
+    elif dtype == FLOAT:
+        dtype = None
+    return TestOutput(output.name, tuple(shape), dtype)
+
+
+def _weight_shape(context: Context, shape: list, scope: Scope, path: Path_) -> tuple[int, ...]:
+    sizes: list[int] = []
+    for index, item in enumerate(shape):
+        if item == ELLIPSIS:
+            sizes.extend(_TEST_ELLIPSIS_SIZES)  # what the input with `...` holds there
+        else:
+            sizes.append(_size(context, item, scope, path + (index,)))
+    return tuple(sizes)
 
 
 def _size(context: Context, item, scope: Scope, path: Path_) -> int:
@@ -187,7 +316,10 @@ def _evaluate(expression: expressions.Expression, scope: Scope, *, default: int)
 def _invalid_arguments(context: Context) -> list[InvalidArgument]:
     """A value `__init__` must refuse for each argument that has one, and the message."""
     cases = []
-    for name, arg in context.spec.arguments.items():
+    arguments = dict(context.spec.arguments)
+    if context.spec.random:
+        arguments[SEED] = SEED_SPEC
+    for name, arg in arguments.items():
         bad = invalid_value(arg)
         if bad is not None:
             message = f"`{name}` must be {requirement(arg)}. Received: {name}={bad!r}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layergen.analysis.context import Context
+from layergen.analysis.declared_shapes import ellipsis_weight_shape, follows_input
 from layergen.analysis.shapes import parse_expression
 from layergen.layer_model import ConstructorArg, WeightModel
 from layergen.pycode import nested_shape, tuple_code
@@ -15,13 +16,19 @@ from layergen.vocabulary import KerasClass
 from layergen.yaml_source import Path_
 
 
-def weight_models(context: Context) -> tuple[list[ConstructorArg], list[WeightModel]]:
-    """Each weight, and the constructor arguments that configure it."""
+def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[ConstructorArg], list[WeightModel]]:
+    """Each weight, and the constructor arguments that configure it; `gates`: weight -> the
+    bool argument it exists under."""
     args: list[ConstructorArg] = []
     weights = []
     for name, weight in context.spec.weights.items():
         path = ("weights", name)
-        shape = _shape(context, weight, path)
+        lines: tuple[str, ...] = ()
+        if follows_input(weight):
+            code, canonical, lines = ellipsis_weight_shape(context, name, weight, path)
+            shape = _Shape(code, canonical)
+        else:
+            shape = _shape(context, weight, path)
         dtype = _dtype(context, weight, path)
         weight_args = _weight_args(context, name, weight, path)
         args += weight_args
@@ -43,6 +50,8 @@ def weight_models(context: Context) -> tuple[list[ConstructorArg], list[WeightMo
                 checkpoint_shape=shape.canonical,
                 checkpoint_dtype=weight.dtype,
                 earlier_names=weight.earlier_names,
+                gate=gates.get(name),
+                shape_lines=lines,
             )
         )
     return args, weights

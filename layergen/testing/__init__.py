@@ -16,6 +16,6 @@ of rewriting every test module. Importing this package imports neither Keras nor
 load when a test runs. docs/contract.md describes each test and how to override or skip one.
 """
 
-from layergen.testing.contract import Input, LayerContract, random_array
+from layergen.testing.contract import Input, LayerContract, Output, random_array
 
-__all__ = ["Input", "LayerContract", "random_array"]
+__all__ = ["Input", "LayerContract", "Output", "random_array"]

@@ -38,7 +38,8 @@ def main():
         with np.load(request["inputs"]) as data:
             inputs = [data[f"arr_{i}"] for i in range(len(data.files))]
         outputs = model(inputs[0] if len(inputs) == 1 else inputs)
-        np.save(request["outputs"], keras.ops.convert_to_numpy(outputs))
+        # One array per output, in order (a layer may return several).
+        np.savez(request["outputs"], *[keras.ops.convert_to_numpy(o) for o in keras.tree.flatten(outputs)])
 
     answer(answers, {"ready": keras.backend.backend()})
     for line in sys.stdin:

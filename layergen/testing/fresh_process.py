@@ -130,7 +130,8 @@ atexit.register(stop)  # pytest stops it at the session's end; this covers other
 
 
 def load_and_predict(backend: str, module: str, model: Path, inputs: Path, outputs: Path, timeout: float):
-    """In the fresh process: import `module`, load `model`, predict on the `inputs` .npz into `outputs`.
+    """In the fresh process: import `module`, load `model`, predict on the `inputs` .npz into the `outputs` .npz
+    (one array per output).
 
     Raises LoaderError with the fresh process's traceback, or with its stderr when it died or
     hung (a hung process is killed).

@@ -1,0 +1,95 @@
+"""Outputs: one (`output_shape`, `output_dtype`) or several (`outputs`, each with its shape
+and dtype). `compute_output_shape` returns one shape or a tuple of shapes; when an output's
+dtype is not the compute dtype, `compute_output_spec` says so (Keras's default gives every
+output the compute dtype)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from layergen.analysis.context import Context, ShapeItem
+from layergen.analysis.names import name_problem
+from layergen.analysis.shapes import output_bindings, output_shape_code, read_output
+from layergen.pycode import tuple_code
+from layergen.yaml_source import Path_
+
+FLOAT = "float"  # the compute dtype
+INPUT = "input"  # the first input's dtype
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str  # "output" for a single output
+    items: list[ShapeItem]
+    dtype: str  # FLOAT, INPUT or a Keras dtype
+    shape_path: Path_  # where its shape is in the spec
+    doc: str = ""
+
+
+def read_outputs(context: Context) -> list[Output]:
+    """The outputs, in the order `call` returns them; problems for a spec that gives both
+    forms, neither, or a dtype Keras does not know."""
+    spec = context.spec
+    if spec.outputs and spec.output_shape is not None:
+        context.problem(("outputs",), "give `outputs` (several) or `output_shape` (one), not both", key=True)
+    if not spec.outputs:
+        if spec.output_shape is None:
+            context.problems.append(
+                context.source.problem(
+                    (), "missing required field 'output_shape' (or `outputs`, for several)", field=("output_shape",)
+                )
+            )
+            return []
+        dtype = _dtype(context, spec.output_dtype or FLOAT, ("output_dtype",))
+        return [Output("output", read_output(context, spec.output_shape, ("output_shape",)), dtype, ("output_shape",))]
+    if spec.output_dtype is not None:
+        context.problem(("output_dtype",), "with `outputs`, each output says its own `dtype`", key=True)
+    if len(spec.outputs) < 2:
+        context.problem(("outputs",), "`outputs` lists several outputs; for one, use `output_shape`", key=True)
+    outputs = []
+    for name, output in spec.outputs.items():
+        path = ("outputs", name)
+        reason = name_problem(name, frozenset())
+        if reason:
+            context.problem(path, f"output name {name!r} {reason}", key=True)
+        items = read_output(context, output.shape, path + ("shape",))
+        dtype = _dtype(context, output.dtype, path + ("dtype",))
+        outputs.append(Output(name, items, dtype, path + ("shape",), output.doc.strip()))
+    return outputs
+
+
+def _dtype(context: Context, dtype: str, path: Path_) -> str:
+    known = sorted(d for d in context.vocab.dtypes if d != "string") + [INPUT, FLOAT]
+    if dtype not in known:
+        context.unknown(path, "output dtype", dtype, known)
+        return FLOAT
+    return dtype
+
+
+def is_float(dtype: str) -> bool:
+    """Whether an output of this dtype takes part in training and follows mixed precision."""
+    return dtype == FLOAT or "float" in dtype
+
+
+def shape_code(context: Context, outputs: list[Output]) -> str:
+    """What `compute_output_shape` returns: one shape, or a tuple of shapes."""
+    codes = [output_shape_code(context, o.items) for o in outputs]
+    return codes[0] if len(outputs) == 1 else tuple_code(codes)
+
+
+def shape_bindings(context: Context, outputs: list[Output]) -> list[tuple[str, str]]:
+    """The dimensions `compute_output_shape` reads, for all outputs together."""
+    bindings: list[tuple[str, str]] = []
+    for output in outputs:
+        bindings += [b for b in output_bindings(context, output.items) if b not in bindings]
+    return bindings
+
+
+def spec_dtypes(context: Context, outputs: list[Output]) -> list[str]:
+    """Python source of each output's dtype in `compute_output_spec`; [] when every output has
+    the compute dtype (Keras's default `compute_output_spec` then gives the right one)."""
+    if all(o.dtype == FLOAT for o in outputs):
+        return []
+    first_input = context.inputs[0].name if context.inputs else "inputs"
+    codes = {FLOAT: "self.compute_dtype", INPUT: f"{first_input}.dtype"}
+    return [codes.get(o.dtype, repr(o.dtype)) for o in outputs]
