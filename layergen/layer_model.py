@@ -111,3 +111,4 @@ class LayerModel:
     output_shape: str  # Python source returned by compute_output_shape
     test: TestModel
     layer_import: str = ""  # filled in by the project step: "examples.layers.linear_layer"
+    call_source: str = ""  # the spec's body as written (dedented); render checks `call` holds exactly it

@@ -200,7 +200,7 @@ CASES = [
         id="division-by-zero",
     ),
     pytest.param(
-        spec_with("  return outputs", "  return outputs" + " + 0" * 20000),
+        spec_with("  return outputs", "  return outputs" + " + 0" * 4000),
         "demo.yaml:14:7: call: the call body is too deeply nested to compile",
         id="call-too-deep",
     ),

@@ -171,7 +171,10 @@ def test_a_recursive_alias_is_refused():
 
 def test_deep_nesting_is_refused_where_it_gets_too_deep():
     message = refusal("a: " + "[" * 200 + "]" * 200 + "\n")
-    assert message == f"a.yaml:1:{4 + MAX_DEPTH}: spec is nested too deeply: over {MAX_DEPTH} levels (a spec needs about 5)"
+    assert (
+        message
+        == f"a.yaml:1:{4 + MAX_DEPTH}: spec is nested too deeply: over {MAX_DEPTH} levels (a spec needs about 5)"
+    )
     deep = "".join(" " * i + "-\n" for i in range(40))
     assert refusal("a:\n" + deep).startswith(f"a.yaml:{MAX_DEPTH + 2}:{MAX_DEPTH + 1}: spec is nested too deeply")
 
@@ -231,7 +234,10 @@ def test_a_10_mb_spec_is_refused_quickly_without_reading_it_all(tmp_path):
         read_spec(spec, "huge.yaml")
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert str(caught.value) == f"huge.yaml:1:{MAX_SPEC_BYTES + 1}: spec is over 100,000 bytes; a layer spec is a page of YAML"
+    assert (
+        str(caught.value)
+        == f"huge.yaml:1:{MAX_SPEC_BYTES + 1}: spec is over 100,000 bytes; a layer spec is a page of YAML"
+    )
     assert time.perf_counter() - started < 1.0
     assert peak < 4 * MAX_SPEC_BYTES  # the file is 100 times larger
 
