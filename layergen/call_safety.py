@@ -79,6 +79,9 @@ def check_call_body(tree: ast.AST, available: Iterable[str], hints: Mapping[str,
     return sorted(checker.findings, key=lambda f: (f.line, f.column))
 
 
+_NAMED_BINDERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.MatchAs, ast.MatchStar)
+
+
 def _bound_names(tree: ast.AST) -> set[str]:
     """Every name the body binds: assignment targets, loop and `with` variables, function
     and lambda parameters, `except ... as`, nested definitions, pattern captures."""
@@ -88,11 +91,7 @@ def _bound_names(tree: ast.AST) -> set[str]:
             names.add(node.id)
         elif isinstance(node, ast.arg):
             names.add(node.arg)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            names.add(node.name)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+        elif isinstance(node, _NAMED_BINDERS) and node.name:
             names.add(node.name)
         elif isinstance(node, ast.MatchMapping) and node.rest:
             names.add(node.rest)

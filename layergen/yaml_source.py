@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import yaml
 
@@ -170,7 +171,7 @@ class _ReadError(Exception):
 class _SpecLoader(yaml.SafeLoader):
     """PyYAML's safe parser, composing under the limits, resolving plain scalars as YAML 1.2."""
 
-    yaml_implicit_resolvers: dict = {}  # not YAML 1.1's: filled with the 1.2 core schema below
+    yaml_implicit_resolvers: ClassVar[dict] = {}  # not YAML 1.1's: filled with the 1.2 core schema below
 
     def __init__(self, text: str):
         super().__init__(text)
