@@ -151,25 +151,42 @@ _TEXT = {
     "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\ud800-\\udfff]*$",
 }
 _INTEGER_BOUND = 10**MAX_INT_DIGITS - 1
+_INTEGER = {"$ref": "#/$defs/Integer"}
 _VALUE_DEFINITIONS = {
     "Value": {
         "description": "Any value a spec can hold.",
         "anyOf": [
             {"type": "null"},
             {"type": "boolean"},
-            {"type": "integer", "minimum": -_INTEGER_BOUND, "maximum": _INTEGER_BOUND},
             {"$ref": "#/$defs/FiniteNumber"},
             _TEXT,
             {"type": "array", "items": _ANY_VALUE},
             {"type": "object", "propertyNames": _TEXT, "additionalProperties": _ANY_VALUE},
         ],
     },
+    "Integer": {
+        "description": f"An integer of at most {MAX_INT_DIGITS} digits.",
+        "type": "integer",
+        "minimum": -_INTEGER_BOUND,
+        "maximum": _INTEGER_BOUND,
+    },
     "FiniteNumber": {
-        "$comment": "The `not` refuses NaN, which passes every comparison: only NaN meets all three.",
-        "type": "number",
-        "minimum": -sys.float_info.max,
-        "maximum": sys.float_info.max,
-        "not": {"allOf": [{"minimum": 0}, {"maximum": 0}, {"not": {"const": 0}}]},
+        "description": "An integer, or a float that is neither infinite nor NaN.",
+        "anyOf": [
+            _INTEGER,
+            {
+                "$comment": "NaN passes every comparison, so only NaN meets all of the allOf.",
+                "type": "number",
+                "minimum": -sys.float_info.max,
+                "maximum": sys.float_info.max,
+                "not": {
+                    "anyOf": [
+                        {"type": "integer"},
+                        {"allOf": [{"minimum": 0}, {"maximum": 0}, {"not": {"const": 0}}]},
+                    ]
+                },
+            },
+        ],
     },
 }
 _TYPED = ("type", "anyOf", "oneOf", "allOf", "$ref", "enum", "const")
@@ -187,11 +204,9 @@ def _as_read(node):
     kind = node.get("type")
     if kind == "string":
         node = {**_TEXT, **node}
-    elif kind == "integer":
-        node.setdefault("minimum", -_INTEGER_BOUND)
-        node.setdefault("maximum", _INTEGER_BOUND)
-    elif kind == "number":
-        return {**{k: v for k, v in node.items() if k != "type"}, "$ref": "#/$defs/FiniteNumber"}
+    elif kind in ("integer", "number"):
+        reference = _INTEGER if kind == "integer" else {"$ref": "#/$defs/FiniteNumber"}
+        return {**{k: v for k, v in node.items() if k != "type"}, **reference}
     elif kind == "object":
         node["propertyNames"] = _TEXT
         if node.get("additionalProperties", True) is True and "properties" not in node:
