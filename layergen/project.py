@@ -190,9 +190,12 @@ def _folder_problem(root: Path, key: str, value: str, allow_outside_root: bool) 
     if key in ("layers", "tests") and not allow_outside_root:
         # resolve: `..` and symbolic links are followed to where the files would really go.
         if not folder.resolve().is_relative_to(root.resolve()):
+            # Where a symbolic link leads is not in the setting's text: say it.
+            lexical = Path(os.path.normpath(folder)).is_relative_to(os.path.normpath(root))
+            leads = f" (it leads to {folder.resolve().as_posix()})" if lexical else ""
             return (
-                f"{value!r} is outside the project folder ({folder.resolve().as_posix()}); layergen writes only"
-                " inside it unless [tool.layergen] says allow_outside_root = true"
+                f"{value!r} is outside the project folder{leads}; layergen writes only inside it"
+                " unless [tool.layergen] says allow_outside_root = true"
             )
     return None
 

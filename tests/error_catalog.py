@@ -214,6 +214,100 @@ CASES = [
         "demo.yaml:14:7: call: `call` must not import",
         id="call-imports",
     ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  1:\n    type: int\n"),
+        "demo.yaml:7:3: arguments: mapping keys must be names, found the integer 1; quote it if it is a name",
+        id="key-not-a-name",
+    ),
+    pytest.param(
+        spec_with("summary: A demo layer.", 'summary: A demo layer.\n"doc\\n": x'),
+        "demo.yaml:3:1: doc\\n: unknown field 'doc\\n'",
+        id="key-with-line-break",
+    ),
+    pytest.param(
+        spec_with("summary: A demo layer.", "summary: A demo layer.\u2028"),
+        "demo.yaml:2:23: the character U+2028 (LINE SEPARATOR) is a line break to YAML 1.1 but not to YAML 1.2",
+        id="yaml-1-1-line-break",
+    ),
+    pytest.param(
+        spec_with("summary: A demo layer.", "summary: !!binary QSBkZW1v"),
+        "demo.yaml:2:10: summary: YAML tag 'tag:yaml.org,2002:binary' is not allowed in a spec",
+        id="yaml-tag",
+    ),
+    pytest.param(
+        spec_with("    min: 1", "    min: 123456789012345678901"),
+        "demo.yaml:6:10: arguments.units.min: integers have at most 20 digits",
+        id="integer-too-long",
+    ),
+    pytest.param(
+        VALID + "description: " + "x" * 20_001 + "\n",
+        "demo.yaml:18:14: description: text is over 20,000 characters",
+        id="text-too-long",
+    ),
+    pytest.param(
+        VALID + "test: {arguments: {units: " + "[" * 40 + "]" * 40 + "}}\n",
+        "demo.yaml:18:57: spec is nested too deeply: over 32 levels",
+        id="nested-too-deeply",
+    ),
+    pytest.param(
+        VALID + "x0: &x0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+        + "".join(f"x{i}: &x{i} [{', '.join([f'*x{i - 1}'] * 10)}]\n" for i in range(1, 5)),
+        "demo.yaml:18:34: spec is too large: over 10,000 values; check for runaway aliases",
+        id="alias-bomb",
+    ),
+    pytest.param(
+        VALID + "# " + "x" * 100_000 + "\n",
+        "demo.yaml:18:99684: spec is over 100,000 bytes; a layer spec is a page of YAML",
+        id="spec-too-large",
+    ),
+    pytest.param(
+        VALID.replace("A demo layer.", "Caf\udce9 layer."),
+        "demo.yaml:2:13: spec is not UTF-8 text: byte 0xE9 (invalid continuation byte); save it as UTF-8",
+        id="not-utf8",
+    ),
+]
+
+
+def spec_bytes(text: str) -> bytes:
+    """The file a case's text stands for: UTF-8, with surrogate escapes as raw bytes."""
+    return text.encode("utf-8", errors="surrogateescape")
+
+
+# Mistakes in `[tool.layergen]`: each case is the table's settings after `specs = "specs"`
+# (line 5 of pyproject.toml), run with a valid demo.yaml.
+PYPROJECT_HEAD = '[project]\nname = "demo"\n\n[tool.layergen]\nspecs = "specs"\n'
+SETTINGS_CASES = [
+    pytest.param(
+        'layer = "out"\n',
+        "pyproject.toml:6:1: tool.layergen.layer: unknown setting 'layer' (did you mean 'layers'?)",
+        id="unknown-setting",
+    ),
+    pytest.param('tests = 3\n', "pyproject.toml:6:1: tool.layergen.tests: expected a string; found 3", id="setting-type"),
+    pytest.param(
+        'layers = "../elsewhere"\n',
+        "pyproject.toml:6:1: tool.layergen.layers: '../elsewhere' is outside the project folder",
+        id="output-outside-project",
+    ),
+    pytest.param(
+        'package = "my package"\n',
+        "pyproject.toml:6:1: tool.layergen.package: package must be letters, digits, '_', '.' or '-'",
+        id="setting-package",
+    ),
+    pytest.param(
+        'layers_module = "my-pkg.layers"\n',
+        "pyproject.toml:6:1: tool.layergen.layers_module: 'my-pkg.layers' is not an importable module path",
+        id="setting-layers-module",
+    ),
+    pytest.param(
+        'layers = "src/my-pkg/layers"\n',
+        "pyproject.toml:6:1: tool.layergen.layers: 'my-pkg.layers' is not an importable module path (made from",
+        id="layers-without-import-path",
+    ),
+    pytest.param(
+        'templates = "my_templates"\n',
+        "pyproject.toml:6:1: tool.layergen.templates: no such folder 'my_templates'",
+        id="setting-templates",
+    ),
 ]
 
 # What each case shows, for docs/errors.md.
@@ -254,4 +348,21 @@ TITLES = {
     "call-too-deep": "A call body too deep to compile",
     "unknown-activation": "An activation Keras does not know",
     "call-imports": "An import in call",
+    "key-not-a-name": "A key YAML reads as a number, boolean or null",
+    "key-with-line-break": "A key holding a line break (shown escaped)",
+    "yaml-1-1-line-break": "U+0085, U+2028 or U+2029 in the file",
+    "yaml-tag": "A YAML tag other than the core ones",
+    "integer-too-long": "An integer of more than 20 digits",
+    "text-too-long": "A string of more than 20,000 characters",
+    "nested-too-deeply": "Nesting deeper than 32 levels",
+    "alias-bomb": "Aliases that expand to too many values",
+    "spec-too-large": "A file over 100,000 bytes",
+    "not-utf8": "A file that is not UTF-8",
+    "unknown-setting": "pyproject.toml: a setting that does not exist",
+    "setting-type": "pyproject.toml: a setting of the wrong type",
+    "output-outside-project": "pyproject.toml: output folders outside the project",
+    "setting-package": "pyproject.toml: a package that is not a package name",
+    "setting-layers-module": "pyproject.toml: layers_module that is not an import path",
+    "layers-without-import-path": "pyproject.toml: a layers folder that gives no import path",
+    "setting-templates": "pyproject.toml: a templates folder that does not exist",
 }

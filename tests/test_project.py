@@ -73,7 +73,7 @@ def test_a_symbolic_link_out_of_the_project_is_outside_it(tmp_path):
     outside.mkdir()
     (tmp_path / "out").symlink_to(outside, target_is_directory=True)
     (found,) = problems(tmp_path, 'layers = "out/layers"\n')
-    assert "is outside the project folder" in found
+    assert "'out/layers' is outside the project folder (it leads to ROOT-outside/layers)" in found
 
 
 def test_allow_outside_root_lets_output_go_elsewhere(tmp_path):

@@ -6,12 +6,12 @@ import importlib.util
 import pytest
 
 from conftest import REPO, cli
-from error_catalog import CASES, VALID, spec_with
+from error_catalog import CASES, PYPROJECT_HEAD, SETTINGS_CASES, VALID, spec_bytes, spec_with
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_bad_spec_gets_one_located_line_and_writes_nothing(project, text, expected):
-    (project / "demo.yaml").write_text(text)
+    (project / "demo.yaml").write_bytes(spec_bytes(text))
     result = cli("new", "demo.yaml")
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
@@ -19,6 +19,19 @@ def test_bad_spec_gets_one_located_line_and_writes_nothing(project, text, expect
     assert lines[0].startswith(expected), lines[0]
     assert "Traceback" not in result.output
     assert not (project / "layers").exists() and not (project / "tests").exists()
+
+
+@pytest.mark.parametrize(("settings", "expected"), SETTINGS_CASES)
+def test_bad_setting_gets_one_located_line_and_writes_nothing(project, settings, expected):
+    (project / "pyproject.toml").write_text(PYPROJECT_HEAD + settings)
+    (project / "demo.yaml").write_text(VALID)
+    result = cli("new", "demo.yaml")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(expected), lines[0]
+    assert "Traceback" not in result.output
+    assert not (project / "layers").exists() and not (project.parent / "elsewhere").exists()
 
 
 def test_valid_base_spec_generates(project):
