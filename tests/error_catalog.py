@@ -250,7 +250,8 @@ CASES = [
         id="nested-too-deeply",
     ),
     pytest.param(
-        VALID + "x0: &x0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+        VALID
+        + "x0: &x0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
         + "".join(f"x{i}: &x{i} [{', '.join([f'*x{i - 1}'] * 10)}]\n" for i in range(1, 5)),
         "demo.yaml:18:34: spec is too large: over 10,000 values; check for runaway aliases",
         id="alias-bomb",
@@ -282,7 +283,9 @@ SETTINGS_CASES = [
         "pyproject.toml:6:1: tool.layergen.layer: unknown setting 'layer' (did you mean 'layers'?)",
         id="unknown-setting",
     ),
-    pytest.param('tests = 3\n', "pyproject.toml:6:1: tool.layergen.tests: expected a string; found 3", id="setting-type"),
+    pytest.param(
+        "tests = 3\n", "pyproject.toml:6:1: tool.layergen.tests: expected a string; found 3", id="setting-type"
+    ),
     pytest.param(
         'layers = "../elsewhere"\n',
         "pyproject.toml:6:1: tool.layergen.layers: '../elsewhere' is outside the project folder",
