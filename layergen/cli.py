@@ -1,19 +1,56 @@
-"""The `layergen` command line: thin commands over `layergen.generate`.
+"""The `layergen` command line: parses options, runs one function of `layergen.commands`.
 
-Every user-facing failure is a `LayergenError`, caught here and printed as one red line
-per problem (file:line:column: field: message) with exit code 1.
+Each command function returns a `CommandResult`; `layergen.report` prints it and its exit
+code is the process's. A `LayergenError` that stops a command is caught here, at the one
+boundary, and shown like any other problem: one red line each (file:line:column: field:
+message) on standard error. Anything else is a bug in layergen and keeps its traceback.
+`layergen.commands` is imported inside each command, so `--version` and `--help` stay fast.
+
+A new command is a function in `layergen.commands` that returns a `CommandResult`, a thin
+`@app.command` here that hands it to `_run`, and its line in `EXIT_CODES`; then
+`scripts/update_cli_docs.py` documents it in docs/spec.md.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn
 
 import typer
 
-from layergen import __version__
+from layergen import __version__, report
 from layergen.errors import LayergenError
 from layergen.merge import ConflictMode
+from layergen.result import CommandResult
+
+# What each exit code of a command means: shown by `--help` and in docs/spec.md.
+USAGE_ERROR = "the command line is wrong (unknown option, ...)"
+EXIT_CODES = {
+    "new": {
+        0: "done",
+        1: "a spec has problems, a merge has conflicts, or a file could not be written",
+        2: USAGE_ERROR,
+    },
+    "check": {
+        0: "every generated file is current",
+        1: "a generated file is missing, out of date or left over, or a spec change breaks old checkpoints",
+        2: f"a spec has problems, or {USAGE_ERROR}",
+    },
+    "schema": {0: "done", 2: USAGE_ERROR},
+    "init": {
+        0: "done",
+        1: "the project is set up already, pyproject.toml cannot be read, or a file cannot be written",
+        2: USAGE_ERROR,
+    },
+    "validate": {0: "every spec is valid", 1: "a spec has problems", 2: USAGE_ERROR},
+}
+
+
+def _exit_codes(command: str) -> str:
+    # "\b" keeps click from rewrapping the lines of this paragraph.
+    return "\b\nExit codes:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES[command].items())
+
 
 app = typer.Typer(
     help="Generate correct, tested Keras 3 layers from YAML specs.",
@@ -21,24 +58,45 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 SpecArgs = Annotated[
-    Optional[list[Path]],
-    typer.Argument(help="Spec files or folders of specs. Default: the project's `specs` folder.", show_default=False),
+    list[Path] | None,
+    typer.Argument(
+        help="Spec files, or folders searched recursively for `*.yaml` and `*.yml`. Default: the project's `specs` folder.",
+        metavar="SPECS",
+        show_default=False,
+    ),
 ]
-LayersDir = Annotated[Optional[Path], typer.Option("--layers-dir", help="Where layer modules go.", show_default=False)]
-TestsDir = Annotated[Optional[Path], typer.Option("--tests-dir", help="Where test modules go.", show_default=False)]
+LayersDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--layers-dir",
+        help="Where layer modules go, instead of the `layers` setting (relative to the current directory). "
+        "The tests import them by the folder's path under the project root.",
+        show_default=False,
+    ),
+]
+TestsDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--tests-dir",
+        help="Where test modules go, instead of the `tests` setting (relative to the current directory).",
+        show_default=False,
+    ),
+]
 Package = Annotated[
-    Optional[str],
+    str | None,
     typer.Option(help="Registration package for specs that name none (a spec's `package:` wins).", show_default=False),
 ]
 
 
 def _version(value: bool):
     if value:
-        typer.echo(f"layergen {__version__}")
-        raise typer.Exit()
+        result = CommandResult()
+        result.info(f"layergen {__version__}")
+        raise typer.Exit(report.show(result))
 
 
 @app.callback()
@@ -50,7 +108,7 @@ def main(
     """Generate correct, tested Keras 3 layers from YAML specs."""
 
 
-@app.command()
+@app.command(epilog=_exit_codes("new"))
 def new(
     specs: SpecArgs = None,
     layers_dir: LayersDir = None,
@@ -68,88 +126,90 @@ def new(
         bool, typer.Option("--accept-breaking", help="Accept spec changes that break loading old checkpoints.")
     ] = False,
 ):
-    """Generate each spec's layer module and test, or update them keeping your edits."""
+    """Generate each spec's layer module and test, or update them keeping your edits.
+
+    Prints what happened to each file: wrote, updated, merged (your edits kept), unchanged,
+    removed. A file whose content is unchanged is not rewritten. A spec with problems is
+    reported and nothing is written for it; the other specs are still generated.
+    """
     from layergen import commands
 
     _run(
-        lambda: commands.new(
-            specs or [],
-            layers_dir=layers_dir,
-            tests_dir=tests_dir,
-            package=package,
-            conflicts=conflicts,
-            prune=prune,
-            diff=diff,
-            accept_breaking=accept_breaking,
-        )
+        commands.new,
+        specs or [],
+        layers_dir=layers_dir,
+        tests_dir=tests_dir,
+        package=package,
+        conflicts=conflicts,
+        prune=prune,
+        diff=diff,
+        accept_breaking=accept_breaking,
     )
 
 
-@app.command()
+@app.command(epilog=_exit_codes("check"))
 def check(
     specs: SpecArgs = None,
     accept_breaking: Annotated[
         bool, typer.Option("--accept-breaking", help="Do not fail on spec changes that break old checkpoints.")
     ] = False,
 ):
-    """Fail (exit 1) when a generated file is out of date with its spec; 2 on errors. Writes nothing."""
+    """Check that every generated file is current with its spec; writes nothing.
+
+    For CI and pre-commit: prints each generated file that is missing, out of date, or
+    left over from a deleted spec, and each spec change that breaks loading old
+    checkpoints until `layergen new --accept-breaking` accepts it.
+    """
     from layergen import commands
 
-    try:
-        status = commands.check(specs or [], accept_breaking=accept_breaking)
-    except LayergenError as exc:
-        _print(exc)
-        status = 2
-    raise typer.Exit(status)
+    _run(commands.check, specs or [], accept_breaking=accept_breaking, error_status=commands.CHECK_ERROR)
 
 
-@app.command()
+@app.command(epilog=_exit_codes("schema"))
 def schema():
     """Print the JSON Schema of spec files (for editors: `# yaml-language-server: $schema=...`)."""
-    import json
+    from layergen import commands
 
-    from layergen.spec import json_schema
-
-    typer.echo(json.dumps(json_schema(), indent=2))
+    _run(commands.schema)
 
 
-@app.command()
+@app.command(epilog=_exit_codes("init"))
 def init(
     specs: Annotated[str, typer.Option(help="Spec folder.")] = "specs",
     layers: Annotated[str, typer.Option(help="Folder of generated layer modules.")] = "layers",
     tests: Annotated[str, typer.Option(help="Folder of generated test modules.")] = "tests",
     package: Package = None,
 ):
-    """Set up this project: [tool.layergen] in pyproject.toml, a starter spec, output folders."""
+    """Set up a project in the current folder: settings, a starter spec, output folders.
+
+    Adds [tool.layergen] to pyproject.toml (made if missing), and the folder the generated
+    tests import the layers from (the project root, or `src` for a `src/` layout) to
+    pytest's pythonpath there, keeping the rest of the file as it was. If pytest reads its
+    settings from another file, it says what to add there instead. Writes a starter spec
+    and .layergen/spec.schema.json, and makes the layers and tests folders.
+    """
     from layergen import commands
 
-    def action():
-        for line in commands.init(Path.cwd(), specs=specs, layers=layers, tests=tests, package=package):
-            typer.echo(line)
-        return []
-
-    _run(action)
+    _run(commands.init, Path.cwd(), specs=specs, layers=layers, tests=tests, package=package)
 
 
-@app.command()
+@app.command(epilog=_exit_codes("validate"))
 def validate(specs: SpecArgs = None):
-    """Check specs without writing anything."""
+    """Check specs without writing anything.
+
+    Prints `ok SPEC (ClassName)` for each valid spec. The templates are not rendered, so
+    a few problems (such as a required argument after an optional one) only show up in
+    `layergen new`.
+    """
     from layergen import commands
 
-    _run(lambda: commands.validate(specs or []))
+    _run(commands.validate, specs or [])
 
 
-def _run(action) -> None:
+def _run(command: Callable[..., CommandResult], *args, error_status: int = 1, **options) -> NoReturn:
+    """Run one command function, show its result and exit with its code."""
     try:
-        failures = action()
-    except LayergenError as exc:
-        failures = [exc]
-    for error in failures:
-        _print(error)
-    if failures:
-        raise typer.Exit(1)
-
-
-def _print(error: LayergenError) -> None:
-    for problem in error.problems:
-        typer.secho(str(problem), fg="red", err=True)
+        result = command(*args, **options)
+    except LayergenError as error:
+        result = CommandResult(problems=[error], status=error_status)
+    raise typer.Exit(report.show(result))

@@ -1,7 +1,9 @@
 """What each CLI command does, as plain functions over the pipeline.
 
-Each returns the failures it met (or an exit code); the CLI prints them. A spec with
-problems is reported and nothing is written for it; the other specs are still handled.
+Each returns a `CommandResult` (the lines to show, the problems met, the exit code) and
+prints nothing: `layergen.report` shows it. A spec with problems is reported and nothing
+is written for it; the other specs are still handled. A failure that stops the whole
+command is raised as a `LayergenError`, which the CLI reports.
 """
 
 from __future__ import annotations
@@ -9,12 +11,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import typer
-
 from layergen.errors import LayergenError, Problem
 from layergen.generate import build_model
 from layergen.manifest import Manifest
 from layergen.project import Project, find_project
+from layergen.result import CommandResult
 from layergen.writing import read_text, write_atomically
 from layergen.merge import ConflictMode
 from layergen.update import Plan, SpecUpdate, Status, apply_updates, plan_updates, side_file, unified_diff
@@ -49,61 +50,77 @@ def new(
     prune=False,
     diff=False,
     accept_breaking=False,
-):
-    """Generate or update each spec's layer and test, keeping hand edits."""
+) -> CommandResult:
+    """Generate or update each spec's layer and test, keeping hand edits; `diff` writes nothing."""
     project = find_project().with_overrides(layers=layers_dir, tests=tests_dir, package=package)
     manifest = Manifest.load(project.root)
     plan = plan_updates(spec_files(paths, project), project, manifest, prune=prune, accept_breaking=accept_breaking)
+    result = CommandResult()
     if diff:
         for file in plan.all_files():
             if file.before != file.after:
-                typer.echo(unified_diff(file, project), nl=False)
+                result.info(unified_diff(file, project).removesuffix("\n"))
     else:
         apply_updates(plan, project, manifest, conflicts)
         if (project.root / SCHEMA_PATH).is_file() and write_schema(project.root):
-            typer.echo(f"updated {SCHEMA_PATH.as_posix()}")
-    _report(plan, project, dry_run=diff, accepted=accept_breaking)
-    return plan.errors + _conflict_failures(plan, project)
+            result.info(f"updated {SCHEMA_PATH.as_posix()}")
+    _report(result, plan, project, dry_run=diff, accepted=accept_breaking)
+    result.fail(*plan.errors)
+    _report_conflicts(result, plan, project)
+    return result
 
 
-def check(paths, *, accept_breaking=False) -> int:
+def check(paths, *, accept_breaking=False) -> CommandResult:
     """Exit status 0 when every generated file is current, 1 when any is stale, 2 on errors."""
     project = find_project()
     manifest = Manifest.load(project.root)
     plan = plan_updates(spec_files(paths, project), project, manifest)
+    result = CommandResult()
     stale = False
     for update in plan.updates + plan.orphans:
         for file in update.files:
             if file.status.stale:
                 stale = True
-                typer.echo(f"{project.display(file.path)}: {_why_stale(file.status, update)}")
+                result.info(f"{project.display(file.path)}: {_why_stale(file.status, update)}")
         for change in update.compat:
             if change.breaking and not accept_breaking:
                 stale = True
-                typer.echo(
+                result.info(
                     f"{update.key}: weights.{change.weight}: breaking: {change.message} "
                     "(accept it with `layergen new --accept-breaking`)"
                 )
-    for error in plan.errors:
-        _print_problems(error)
+    result.fail(*plan.errors)
     if plan.errors:
-        return 2
-    if not stale:
-        typer.echo(f"all generated files are current ({len(plan.updates)} specs)")
-    return 1 if stale else 0
+        result.status = CHECK_ERROR
+    elif not stale:
+        result.info(f"all generated files are current ({len(plan.updates)} specs)")
+    else:
+        result.status = 1
+    return result
 
 
-def validate(paths: list[Path]) -> list[LayergenError]:
+CHECK_ERROR = 2  # `check`'s exit code for problems, apart from 1 for "out of date"
+
+
+def validate(paths: list[Path]) -> CommandResult:
+    """Check each spec as `new` would, writing nothing."""
     project = find_project()
-    failures = []
+    result = CommandResult()
     for spec in spec_files(paths, project):
         try:
             _, model = build_model(spec, project)
         except LayergenError as exc:
-            failures.append(exc)
+            result.fail(exc)
             continue
-        typer.echo(f"ok {project.display(spec)} ({model.class_name})")
-    return failures
+        result.info(f"ok {project.display(spec)} ({model.class_name})")
+    return result
+
+
+def schema() -> CommandResult:
+    """The JSON Schema of spec files, for editors."""
+    result = CommandResult()
+    result.info(_schema_text().rstrip("\n"))
+    return result
 
 
 _SHOWN = {
@@ -116,56 +133,53 @@ _SHOWN = {
 }
 
 
-def _report(plan: Plan, project: Project, *, dry_run: bool, accepted: bool) -> None:
+def _report(result: CommandResult, plan: Plan, project: Project, *, dry_run: bool, accepted: bool) -> None:
     prefix = "would be " if dry_run else ""
     for update in plan.updates:
         for file in update.files:
             if file.status in _SHOWN and not (dry_run and file.status in (Status.UNCHANGED, Status.KEPT)):
-                typer.echo(f"{prefix}{_SHOWN[file.status]} {project.display(file.path)}")
+                result.info(f"{prefix}{_SHOWN[file.status]} {project.display(file.path)}")
         for change in update.compat:
             if not change.breaking:
-                typer.echo(f"{update.key}: weights.{change.weight}: note: {change.message}")
+                result.info(f"{update.key}: weights.{change.weight}: note: {change.message}")
             elif accepted:
-                typer.echo(f"{update.key}: weights.{change.weight}: breaking, accepted: {change.message}")
+                result.info(f"{update.key}: weights.{change.weight}: breaking, accepted: {change.message}")
             else:
-                typer.secho(f"{update.key}: weights.{change.weight}: breaking: {change.message}", fg="yellow", err=True)
+                result.warn(f"{update.key}: weights.{change.weight}: breaking: {change.message}")
         if not accepted and any(c.breaking for c in update.compat):
-            typer.secho(
-                f"{update.key}: `layergen check` fails until you accept this with `layergen new --accept-breaking`",
-                fg="yellow",
-                err=True,
+            result.warn(
+                f"{update.key}: `layergen check` fails until you accept this with `layergen new --accept-breaking`"
             )
     for orphan in plan.orphans:
         for file in orphan.files:
             name = project.display(file.path)
             if file.status == Status.REMOVED:
-                typer.echo(f"{prefix}removed {name} (its spec {orphan.key} was deleted)")
+                result.info(f"{prefix}removed {name} (its spec {orphan.key} was deleted)")
             elif file.status == Status.ORPHANED:
-                typer.echo(f"orphaned {name}: its spec {orphan.key} was deleted; remove it with --prune")
+                result.info(f"orphaned {name}: its spec {orphan.key} was deleted; remove it with --prune")
             else:
-                typer.echo(
+                result.info(
                     f"orphaned {name}: its spec {orphan.key} was deleted, but it has hand edits; delete it yourself"
                 )
 
 
-def _conflict_failures(plan: Plan, project: Project) -> list[LayergenError]:
-    failures = []
+def _report_conflicts(result: CommandResult, plan: Plan, project: Project) -> None:
+    """Files left alone: one in the way that layergen did not write, or a merge with conflicts."""
     for update in plan.updates:
         for file in update.files:
             name = project.display(file.path)
             if file.status == Status.UNTRACKED:
-                failures.append(
+                result.fail(
                     LayergenError(
                         Problem(name, "exists, but layergen has no record of writing it; move it away and run again")
                     )
                 )
             elif file.status == Status.CONFLICT:
                 for conflict in file.merge.conflicts:
-                    typer.echo(_show_conflict(name, conflict), err=True)
-                failures.append(
+                    result.detail(_show_conflict(name, conflict))
+                result.fail(
                     LayergenError(Problem(name, _conflict_message(file, update), line=file.merge.conflicts[0].line))
                 )
-    return failures
 
 
 def _conflict_message(file, update: SpecUpdate) -> str:
@@ -205,55 +219,54 @@ def _why_stale(status: Status, update: SpecUpdate) -> str:
     }[status]
 
 
-def _print_problems(error: LayergenError) -> None:
-    for problem in error.problems:
-        typer.secho(str(problem), fg="red", err=True)
-
-
 STARTER_SPEC = "scaled_dense.yaml"
 SCHEMA_PATH = Path(".layergen") / "spec.schema.json"
 
 
-def write_schema(root: Path) -> bool:
-    """Write the spec format's JSON Schema for editors; only when its content changed."""
+def _schema_text() -> str:
     import json
 
     from layergen.spec import json_schema
 
+    return json.dumps(json_schema(), indent=2) + "\n"
+
+
+def write_schema(root: Path) -> bool:
+    """Write the spec format's JSON Schema for editors; only when its content changed."""
     path = root / SCHEMA_PATH
-    text = json.dumps(json_schema(), indent=2) + "\n"
+    text = _schema_text()
     if read_text(path) == text:
         return False
     write_atomically(path, text)
     return True
 
 
-def init(root: Path, *, specs: str, layers: str, tests: str, package: str | None) -> list[str]:
-    """Set up a project: `[tool.layergen]`, a spec folder with a starter spec, output folders.
-
-    Returns the lines to show. Refuses to touch a project that is already set up.
+def init(root: Path, *, specs: str, layers: str, tests: str, package: str | None) -> CommandResult:
+    """Set up a project: `[tool.layergen]` and pytest's import path in pyproject.toml, a spec
+    folder with a starter spec, output folders. Refuses a project that is already set up.
     """
+    from layergen.pyproject_edit import add_settings, read_pyproject
     from layergen.render import builtin_template_dir
 
     pyproject = root / "pyproject.toml"
-    text = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
-    if "[tool.layergen]" in text:
-        raise LayergenError.plain("pyproject.toml", "[tool.layergen] is already there; this project is set up")
-    settings = [f'specs = "{specs}"', f'layers = "{layers}"', f'tests = "{tests}"']
-    if package:
-        settings.append(f'package = "{package}"')
-    section = "[tool.layergen]\n" + "\n".join(settings) + "\n"
-    write_atomically(pyproject, (text.rstrip("\n") + "\n\n" if text.strip() else "") + section)
-    shown = [f"{'updated' if text else 'wrote'} pyproject.toml ([tool.layergen])"]
-    starter = root / specs / STARTER_SPEC
+    before = read_pyproject(root)
+    settings = {"specs": specs, "layers": layers, "tests": tests} | ({"package": package} if package else {})
+    edit = add_settings(root, before or "", settings)
+    write_atomically(pyproject, edit.text)
+    result = CommandResult()
+    result.info(f"{'wrote' if before is None else 'updated'} pyproject.toml ({'; '.join(edit.done)})")
+    for warning in edit.warnings:
+        result.warn(warning)
     write_schema(root)
-    shown.append(f"wrote {SCHEMA_PATH.as_posix()} (the spec format, for editors)")
+    result.info(f"wrote {SCHEMA_PATH.as_posix()} (the spec format, for editors)")
+    starter = root / specs / STARTER_SPEC
     if not starter.exists():
         schema_link = Path(os.path.relpath(root / SCHEMA_PATH, starter.parent)).as_posix()
         text = (builtin_template_dir() / "starter_spec.yaml").read_text(encoding="utf-8")
         write_atomically(starter, f"# yaml-language-server: $schema={schema_link}\n{text}")
-        shown.append(f"wrote {Path(specs, STARTER_SPEC).as_posix()}")
+        result.info(f"wrote {Path(specs, STARTER_SPEC).as_posix()}")
     for folder in (layers, tests):
         (root / folder).mkdir(parents=True, exist_ok=True)
-    shown.append(f"next: layergen new   (writes {layers}/ and {tests}/)")
-    return shown
+    result.info(f"next: layergen new   (writes {Path(layers).as_posix()}/ and {Path(tests).as_posix()}/)")
+    result.info("then: pytest         (runs the generated tests)")
+    return result

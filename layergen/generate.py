@@ -1,6 +1,10 @@
 """The pipeline, one named step after another:
 
-    read (yaml_source) -> parse (spec) -> analyze -> render -> update (merge, write)
+    read (yaml_source) -> parse (spec) -> analyze (analysis) -> render -> update (merge, write)
+
+The analyze step is the `layergen.analysis` package, one module per concern: names,
+shapes, arguments (argument_types: one table of what each type accepts), weights,
+call_body, docstring and test_plan.
 
 `generate_layer` runs the first four for one spec and returns the files it would write;
 `layergen.update` merges them with what is on disk and writes them.
@@ -11,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from layergen.analyze import analyze, snake_case
+from layergen.analysis import analyze, snake_case
 from layergen.layer_model import LayerModel
 from layergen.project import Project, check_module_path
 from layergen.render import render

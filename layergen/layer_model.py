@@ -1,7 +1,8 @@
 """The render model: everything the templates need, computed before any template runs.
 
-`layergen.analyze` builds a `LayerModel` from a validated spec; the templates only lay it
-out. Code fragments here are plain Python source (already escaped and checked).
+`layergen.analysis` builds a `LayerModel` from a validated spec; the templates only lay it
+out, and the update step reads what it needs of it too (the weights' checkpoint records).
+Code fragments here are plain Python source (already escaped and checked).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ class WeightModel:
     regularizer: str | None
     constraint: str | None
     dtype: str | None  # Python source, or None for the layer's variable dtype
+    # What checkpoint compatibility compares (`layergen.compat`), in the spec's own terms:
+    checkpoint_shape: tuple[str, ...]  # ("input_dim", "units"): each item with the spec's names
+    checkpoint_dtype: str | None  # "int32" as the spec writes it; None for the layer's dtype
+    earlier_names: tuple[str, ...]  # names old checkpoints may have saved it under (`renamed_from`)
 
     @property
     def trainable(self) -> bool:
@@ -99,7 +104,6 @@ class LayerModel:
     docstring: str  # the whole class docstring body, escaped
     args: list[ConstructorArg]
     weights: list[WeightModel]
-    renamed_from: dict[str, tuple[str, ...]]  # weight -> earlier names old checkpoints use
     shape_params: str  # "input_shape", or "x_shape, y_shape"
     build_checks: list[Check]  # raised in build, e.g. two inputs disagreeing on a shared dimension
     build_bindings: list[tuple[str, str]]  # (local name, Python source) in build
@@ -112,3 +116,8 @@ class LayerModel:
     test: TestModel
     layer_import: str = ""  # filled in by the project step: "examples.layers.linear_layer"
     call_source: str = ""  # the spec's body as written (dedented); render checks `call` holds exactly it
+
+    @property
+    def renamed_from(self) -> dict[str, tuple[str, ...]]:
+        """Weight -> the earlier names old checkpoints use, for the weights that have some."""
+        return {w.name: w.earlier_names for w in self.weights if w.earlier_names}

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from layergen import expressions
 from layergen.compat import CompatChange, compare_weights
 from layergen.errors import LayergenError
 from layergen.generate import Generation, generate_layer
@@ -173,13 +172,10 @@ def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool) ->
 
 
 def _weight_records(generation: Generation) -> dict[str, WeightRecord]:
-    def canonical(item) -> str:
-        expression = expressions.parse(item)
-        return expression.to_code({n: n for n in expression.names})
-
+    """What the manifest keeps of each weight, to tell which spec edits break checkpoints."""
     return {
-        name: WeightRecord(tuple(canonical(i) for i in weight.shape), weight.dtype, weight.earlier_names)
-        for name, weight in generation.spec.weights.items()
+        weight.name: WeightRecord(weight.checkpoint_shape, weight.checkpoint_dtype, weight.earlier_names)
+        for weight in generation.model.weights
     }
 
 

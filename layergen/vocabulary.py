@@ -20,7 +20,6 @@ OBJECT_KINDS = {
     "regularizer": "keras.regularizers",
     "constraint": "keras.constraints",
 }
-_BASE_CLASSES = {"Initializer", "Regularizer", "Constraint"}
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,6 @@ class KerasClass:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    keras_version: str
     objects: dict[str, dict[str, KerasClass]]  # kind -> alias -> class
     activations: frozenset[str]
     dtypes: frozenset[str]
@@ -59,7 +57,6 @@ def load() -> Vocabulary:
         for kind in OBJECT_KINDS
     }
     return Vocabulary(
-        keras_version=raw["keras_version"],
         objects=objects,
         activations=frozenset(raw["activations"]),
         dtypes=frozenset(raw["dtypes"]),
@@ -71,44 +68,3 @@ def closest(word: str, candidates) -> str | None:
     """The nearest candidate to a misspelt `word`, or None if nothing is close."""
     matches = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
-
-
-def snapshot_installed_keras() -> dict:
-    """Read the vocabulary off the installed Keras (imports Keras: dev and test use only)."""
-    import inspect
-
-    import keras
-    from keras.src import activations, constraints, initializers, regularizers
-    from keras.src.backend.common import dtypes
-
-    def classes(private_module, public_module) -> dict:
-        table = {}
-        for alias, obj in sorted(private_module.ALL_OBJECTS_DICT.items()):
-            name = obj.__name__
-            if name in _BASE_CLASSES or getattr(public_module, name, None) is not obj:
-                continue
-            params = [p for p in inspect.signature(obj).parameters if p not in ("args", "kwargs")]
-            table[alias] = {"class": name, "params": params}
-        return table
-
-    return {
-        "keras_version": keras.__version__,
-        "initializers": classes(initializers, keras.initializers),
-        "regularizers": classes(regularizers, keras.regularizers),
-        "constraints": classes(constraints, keras.constraints),
-        "activations": sorted(activations.ALL_OBJECTS_DICT),
-        "dtypes": sorted(str(d) for d in dtypes.ALLOWED_DTYPES),
-        "layer_attributes": layer_attributes(),
-    }
-
-
-def layer_attributes() -> list[str]:
-    """Public attribute names of `keras.layers.Layer` on the current backend (imports Keras).
-
-    They differ by backend: on PyTorch a Layer is also a `torch.nn.Module`, with
-    `parameters`, `train`, `eval`, ... The shipped snapshot holds the names of all three.
-    """
-    import keras
-
-    names = set(dir(keras.layers.Layer)) | set(vars(keras.layers.Layer()))
-    return sorted(name for name in names if not name.startswith("_"))

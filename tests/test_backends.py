@@ -1,6 +1,7 @@
 """Generated layers use public Keras API only, so they run on other backends too.
 
-TensorFlow (the default) runs the examples' tests directly; this runs them again on JAX.
+TensorFlow (the default) runs the examples' tests directly; this runs them again on JAX,
+the fresh process that loads their `.keras` files included (it takes the tests' backend).
 `sh scripts/check_backends.sh` also runs them on PyTorch.
 """
 

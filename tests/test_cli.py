@@ -1,11 +1,14 @@
+import importlib.util
 import os
 import subprocess
 import sys
 
 import pytest
+import typer
 
 from conftest import EXAMPLE_SPECS, REPO, cli
 from layergen import __version__
+from layergen.cli import EXIT_CODES, app
 
 
 def test_version():
@@ -14,11 +17,20 @@ def test_version():
     assert result.stdout.strip() == f"layergen {__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["new"], ["validate"]])
-def test_help_on_every_command(command):
-    result = cli(*command, "--help")
-    assert result.exit_code == 0
-    assert "Usage:" in result.stdout
+@pytest.mark.parametrize("command", [[], *[[name] for name in EXIT_CODES]])
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_help_on_every_command(command, flag):
+    result = cli(*command, flag)
+    assert result.exit_code == 0, result.output
+    usage = result.stdout.splitlines()[0].split()  # Usage: PROG [COMMAND] [OPTIONS] ...
+    assert usage[0] == "Usage:" and usage[2 : 3 + len(command)] == [*command, "[OPTIONS]"]
+    assert "-h, --help" in result.stdout
+    if command:
+        assert "Exit codes:\n    0  " in result.stdout
+
+
+def test_every_command_documents_its_exit_codes():
+    assert set(EXIT_CODES) == set(typer.main.get_command(app).commands)
 
 
 def test_validate_reports_each_spec(project):
@@ -98,3 +110,12 @@ def test_generation_does_not_import_keras_or_tensorflow(project):
 def test_module_entry_point(project):
     result = subprocess.run([sys.executable, "-m", "layergen", "--version"], capture_output=True, text=True)
     assert result.stdout.strip() == f"layergen {__version__}"
+
+
+def test_command_line_docs_are_current():
+    spec = importlib.util.spec_from_file_location("update_cli_docs", REPO / "scripts" / "update_cli_docs.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    text = (REPO / "docs" / "spec.md").read_text()
+    assert script.rewrite(text) == text, "run `.venv/bin/python scripts/update_cli_docs.py`"
+    assert "\n### layergen check\n" in text and "| 2 | a spec has problems, or the command line is wrong" in text

@@ -108,4 +108,5 @@ def test_generated_test_catches_the_mistake(generated, spec, old, new, failing_t
         assert result.returncode == 0, result.stdout[-6000:]
     else:
         assert result.returncode == 1, result.stdout[-6000:]
-        assert f"FAILED tests/test_{spec}.py::{failing_test}" in result.stdout, result.stdout[-6000:]
+        test_class = "Test" + "".join(word.capitalize() for word in spec.split("_"))
+        assert f"FAILED tests/test_{spec}.py::{test_class}::{failing_test}" in result.stdout, result.stdout[-6000:]

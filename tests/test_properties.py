@@ -17,7 +17,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layergen.analyze import _name_problem, analyze, snake_case
+from layergen.analysis import analyze, snake_case
+from layergen.analysis.names import name_problem
 from layergen.errors import LayergenError
 from layergen.render import render
 from layergen.spec import parse_layer_spec
@@ -44,7 +45,7 @@ nasty_text = (
 )
 
 names = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True).filter(
-    lambda n: _name_problem(n, VOCAB.layer_attributes) is None and not n.endswith("_shape")
+    lambda n: name_problem(n, VOCAB.layer_attributes) is None and not n.endswith("_shape")
 )
 class_names = st.from_regex(r"[A-Z][a-z]{1,8}(?:[A-Z][a-z]{1,6})?", fullmatch=True).filter(
     lambda n: not keyword.iskeyword(n) and n not in dir(__builtins__)
@@ -253,6 +254,13 @@ def _typo_in_weight(field, value):
     return mutate
 
 
+def _non_integer_test_size(spec, data):
+    spec["arguments"] = {"size": {"type": "int", "min": 1}, **spec["arguments"]}
+    spec["weights"] = {**spec["weights"], "sized": {"shape": ["size"]}}
+    spec["test"] = {"arguments": {"size": "three"}}
+    return to_yaml(spec)
+
+
 def _garble_text(spec, data):
     text = to_yaml(spec)
     position = data.draw(st.integers(0, len(text)))
@@ -285,6 +293,11 @@ MUTATIONS = [
     _set(("arguments", "bad"), {"type": "float", "default": math.inf}),
     _set(("arguments", "bad"), {"type": "int", "default": "three"}),
     _set(("arguments", "bad"), {"type": "str", "choices": []}),
+    _set(("arguments", "bad"), {"type": "activation", "default": 0}),
+    _set(("arguments", "bad"), {"type": "activation", "default": [1]}),
+    _set(("arguments", "bad"), {"type": "list[str]", "max": 5, "default": ["a"]}),
+    _set(("inputs",), {"x": {"shape": ["batch", "lambda"]}}),
+    _set(("inputs",), {"x": {"shape": ["batch", "None"]}}),
     _set(("constants", "bad"), {"value": "text"}),
     _set(("constants", "bad"), {"value": [[1.0], [1.0, 2.0]]}),
     _set(("weights", "bad"), {"shape": ["nowhere"]}),
@@ -300,6 +313,7 @@ MUTATIONS = [
     _rename_first("inputs", "self"),
     _typo_in_weight("initializer", "zeroes"),
     _typo_in_weight("role", "frozn"),
+    _non_integer_test_size,
     _garble_text,
 ]
 

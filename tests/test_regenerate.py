@@ -194,7 +194,7 @@ def test_a_deleted_spec_leaves_its_outputs_until_pruned(linear):
     assert (linear / LAYER).exists()
     assert cli("check").exit_code == 1
 
-    edit(linear / TEST, "import json\n", "import json  # mine\n")
+    edit(linear / TEST, "    non_trainable = []\n", "    non_trainable = []  # mine\n")
     result = cli("new", "--prune")
     assert result.exit_code == 0
     assert f"removed {LAYER} (its spec specs/linear.yaml was deleted)" in result.stdout

@@ -1,16 +1,34 @@
+import importlib.util
 import json
+import sys
 
 from conftest import REPO
-from layergen.vocabulary import load, snapshot_installed_keras
+
+from layergen.vocabulary import load
+
+
+def _update_script():
+    """scripts/update_keras_vocabulary.py, which reads the vocabulary off the installed Keras."""
+    spec = importlib.util.spec_from_file_location(
+        "update_keras_vocabulary", REPO / "scripts/update_keras_vocabulary.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
 
 
 def test_snapshot_matches_the_installed_keras():
     shipped = json.loads((REPO / "layergen" / "keras_vocabulary.json").read_text())
-    live = snapshot_installed_keras()
+    live = _update_script().snapshot_installed_keras()
     update = "run `.venv/bin/python scripts/update_keras_vocabulary.py` after upgrading Keras"
     # The attribute names also hold other backends' (torch.nn.Module's `parameters`, ...).
     assert set(live.pop("layer_attributes")) <= set(shipped.pop("layer_attributes")), update
     assert shipped == live, update
+
+
+def test_the_script_reads_another_environments_layer_attributes():
+    script = _update_script()
+    assert script.other_backend_attributes(sys.executable, "tensorflow") == set(script.layer_attributes())
 
 
 def test_names_from_every_backend_are_reserved():

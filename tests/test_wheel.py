@@ -1,4 +1,5 @@
-"""Templates ship inside the wheel: a spec renders from an installed wheel, away from the checkout."""
+"""Templates and the contract library ship inside the wheel: a spec renders from an installed wheel,
+away from the checkout."""
 
 import subprocess
 import sys
@@ -22,13 +23,19 @@ def test_wheel_contains_templates_and_renders_a_spec(tmp_path):
             "layergen/templates/layer.py.jinja",
             "layergen/templates/test_layer.py.jinja",
             "layergen/keras_vocabulary.json",
+            # The contract the generated tests inherit, and the script of its fresh process.
+            "layergen/testing/__init__.py",
+            "layergen/testing/contract.py",
+            "layergen/testing/fresh_process.py",
+            "layergen/testing/_loader.py",
         } <= names
         archive.extractall(tmp_path / "site")  # what installing a wheel puts in site-packages
     work = tmp_path / "work"
     work.mkdir()
     (work / "scalable.yaml").write_text((REPO / "specs/examples/scalable_layer.yaml").read_text())
     script = (
-        "import layergen, layergen.render, sys\n"
+        "import layergen, layergen.render, layergen.testing, sys\n"
+        "assert layergen.testing.fresh_process._SCRIPT.is_file()\n"
         "from layergen.cli import app\n"
         "assert layergen.__file__.startswith(sys.argv[1]), layergen.__file__\n"
         "assert str(layergen.render.builtin_template_dir()).startswith(sys.argv[1])\n"
@@ -43,3 +50,4 @@ def test_wheel_contains_templates_and_renders_a_spec(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "class ScalableLayer(keras.layers.Layer):" in (work / "layers" / "scalable_layer.py").read_text()
+    assert "class TestScalableLayer(LayerContract):" in (work / "tests" / "test_scalable_layer.py").read_text()

@@ -1,0 +1,89 @@
+"""Step 3 of the pipeline: check what a spec means and compute the render model.
+
+Reads the `LayerSpec` (structure already validated) and decides every detail of the
+generated code, one concern per module:
+
+    names        the class name and every name the spec introduces
+    shapes       inputs, dimensions, shape expressions, input_spec, compute_output_shape
+    arguments    constructor arguments from `arguments` and `constants`
+                 (argument_types: what each argument type accepts, as one table)
+    weights      weights and their initializer / regularizer / constraint arguments
+    call_body    the `call` body, parsed once
+    docstring    the class docstring
+    test_plan    the concrete values of the generated test
+
+Each step records problems in the shared `Context` and carries on, so that all of a
+spec's problems are reported together, each with its file, line and field.
+"""
+
+from __future__ import annotations
+
+from layergen.analysis.arguments import argument_args, constant_args
+from layergen.analysis.call_body import constant_tensors, read_call_body
+from layergen.analysis.context import Context
+from layergen.analysis.docstring import class_docstring
+from layergen.analysis.names import check_header, check_names, snake_case
+from layergen.analysis.shapes import (
+    dimension_bindings,
+    dimensions_used_by_weights,
+    input_spec_code,
+    output_bindings,
+    output_shape_code,
+    read_inputs,
+    read_output,
+    shared_dimension_checks,
+)
+from layergen.analysis.test_plan import plan_test
+from layergen.analysis.weights import renamed_from_problems, weight_models
+from layergen.layer_model import LayerModel
+from layergen.pycode import indent_code
+from layergen.spec import LayerSpec
+from layergen.vocabulary import load
+from layergen.yaml_source import SpecSource
+
+__all__ = ["analyze", "snake_case"]
+
+
+def analyze(
+    spec: LayerSpec, source: SpecSource, *, module_name: str, spec_path: str, default_package: str
+) -> LayerModel:
+    """The render model of a spec; a `LayergenError` with every problem the spec has."""
+    context = Context(spec, source, load())
+    check_header(context)
+    check_names(context)
+    read_inputs(context)
+    arguments = argument_args(context)
+    constants = constant_args(context)
+    weight_args, weights = weight_models(context)
+    renamed_from_problems(context)
+    body = read_call_body(context)
+    output_items = read_output(context)
+    # The test's sizes are computed from the shapes: only once those are sound.
+    context.raise_problems()
+    test = plan_test(context, output_items, weights, body.uses_training)
+    context.raise_problems()
+
+    args = arguments + constants + weight_args
+    used_dims = dimensions_used_by_weights(context)
+    call_prelude = constant_tensors(context, body)
+    return LayerModel(
+        class_name=spec.layer,
+        module_name=module_name,
+        spec_path=spec_path,
+        package=spec.package or default_package,
+        needs_numpy="np" in body.names or any("np." in c.condition for a in args for c in a.checks),
+        docstring=class_docstring(context, args, body.uses_training),
+        args=args,
+        weights=weights,
+        shape_params=", ".join(i.shape_param for i in context.inputs),
+        build_checks=shared_dimension_checks(context),
+        build_bindings=dimension_bindings(context, used_dims),
+        input_spec=input_spec_code(context, used_dims),
+        call_params=", ".join(i.name for i in context.inputs) + (", training=None" if body.uses_training else ""),
+        uses_ops=bool(call_prelude) or "ops" in body.names,
+        call_prelude=call_prelude,
+        call_body=indent_code(body.text, " " * 8),
+        output_bindings=output_bindings(context, output_items),
+        output_shape=output_shape_code(context, output_items),
+        test=test,
+    )

@@ -1,0 +1,303 @@
+"""What each argument type accepts, as one table (`TYPES`, one entry per type): the check
+`__init__` runs and the message it raises, how the value is stored and saved, and the
+values the generated test passes (valid, other than the default, and invalid).
+
+The functions below the table hold what all types share (choices, `min` / `max`, None);
+adding a type is adding an entry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from layergen.layer_model import Check
+from layergen.pycode import message
+from layergen.spec import ArgumentSpec
+
+
+@dataclass(frozen=True)
+class TypeRule:
+    """One argument type. Each function gets the argument's spec, for its bounds."""
+
+    noun: str  # what messages call one value: "integer" ("a positive integer", "a list of integers")
+    is_value: Callable[[Any], bool]  # whether a spec's value is of this type (bounds aside)
+    wrong_type: str | None  # Python source true when `{v}` is of another type; None: not checked
+    sample: Callable[[ArgumentSpec, Iterator[int]], Any]  # a valid value, for a required argument
+    invalid: Callable[[ArgumentSpec], Any]  # a value `__init__` refuses; None if there is none
+    others: Callable[[ArgumentSpec, Any], list]  # candidates for a valid value other than the default
+    store: str = "{name}"  # Python source `__init__` keeps in `self.<name>`
+    config: str | None = "self.{name}"  # Python source saved in the config; None: not saved
+    keeps_none: bool = False  # `store` is skipped for None (an optional argument stays None)
+    bounded: bool = False  # takes `min` and `max`
+    requirement: str | None = None  # the whole requirement, where "a <noun> >= min" does not say it
+    adjectives: Mapping[tuple, str] = field(default_factory=dict)  # (min, max) -> "positive"
+    note: str = ""  # added to the argument's docstring entry
+    item: TypeRule | None = None  # list types: the type of each item
+
+
+def _nothing(*_) -> None:
+    return None
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _sample_int(arg: ArgumentSpec, sizes: Iterator[int]) -> int:
+    value = next(sizes)
+    if arg.max is not None and value > arg.max:
+        value = int(arg.max)
+    if arg.min is not None and value < arg.min:
+        value = int(arg.min)
+    return value
+
+
+def _sample_float(arg: ArgumentSpec, sizes: Iterator[int]) -> float:
+    low = arg.min if arg.min is not None else (arg.max - 1 if arg.max is not None else 0.0)
+    high = arg.max if arg.max is not None else low + 1.0
+    return float(low + high) / 2
+
+
+def _invalid_int(arg: ArgumentSpec):
+    if arg.min is not None:
+        return int(arg.min) - 1
+    if arg.max is not None:
+        return int(arg.max) + 1
+    return "three"
+
+
+def _invalid_float(arg: ArgumentSpec):
+    if arg.min is not None:
+        return arg.min - max(1.0, abs(arg.min))
+    if arg.max is not None:
+        return arg.max + max(1.0, abs(arg.max))
+    return "half"
+
+
+def _other_ints(arg: ArgumentSpec, default) -> list:
+    return [default + 1, default - 1, default + 2] if isinstance(default, int) else []
+
+
+def _other_floats(arg: ArgumentSpec, default) -> list:
+    if not isinstance(default, (int, float)):
+        return []
+    low = arg.min if arg.min is not None else default - 1.0
+    high = arg.max if arg.max is not None else default + 1.0
+    return [(default + high) / 2, (default + low) / 2]
+
+
+def _list_of(item: TypeRule) -> TypeRule:
+    """A list type: each item is checked, bounded and sampled as `item`; stored as a list."""
+
+    def others(arg: ArgumentSpec, default) -> list:
+        if not isinstance(default, list) or not default:
+            return []
+        first = default[0]
+        candidates = (c for c in item.others(arg, first) if c != first and _item_fits(item, arg, c))
+        other = next(candidates, None)
+        return [[other] * len(default)] if other is not None else []
+
+    return dataclasses.replace(
+        item,
+        is_value=lambda value: isinstance(value, list),
+        sample=lambda arg, sizes: [item.sample(arg, sizes)] * 2,
+        invalid=_nothing,
+        others=others,
+        store="list({name})",
+        keeps_none=True,
+        item=item,
+    )
+
+
+_INT = TypeRule(
+    noun="integer",
+    is_value=_is_int,
+    wrong_type="not isinstance({v}, int) or isinstance({v}, bool)",
+    sample=_sample_int,
+    invalid=_invalid_int,
+    others=_other_ints,
+    bounded=True,
+    adjectives={(1, None): "positive", (0, None): "non-negative"},
+)
+_FLOAT = TypeRule(
+    noun="number",
+    is_value=_is_number,
+    wrong_type="not isinstance({v}, (int, float)) or isinstance({v}, bool)",
+    sample=_sample_float,
+    invalid=_invalid_float,
+    others=_other_floats,
+    bounded=True,
+)
+_BOOL = TypeRule(
+    noun="boolean",
+    is_value=lambda value: isinstance(value, bool),
+    wrong_type="not isinstance({v}, bool)",
+    sample=lambda arg, sizes: True,
+    invalid=lambda arg: "yes",
+    others=lambda arg, default: [not default if isinstance(default, bool) else True],
+)
+_STR = TypeRule(
+    noun="string",
+    is_value=lambda value: isinstance(value, str),
+    wrong_type="not isinstance({v}, str)",
+    sample=lambda arg, sizes: arg.choices[0] if arg.choices else "value",
+    invalid=_nothing,
+    others=lambda arg, default: [default + "_other"] if isinstance(default, str) else [],
+)
+
+TYPES: dict[str, TypeRule] = {
+    "int": _INT,
+    "float": _FLOAT,
+    "bool": _BOOL,
+    "str": _STR,
+    "list[int]": _list_of(_INT),
+    "list[float]": _list_of(_FLOAT),
+    "list[str]": _list_of(_STR),
+    "list[bool]": _list_of(_BOOL),
+    # As Dense does: any name or callable Keras knows, resolved by Keras; saved by name.
+    "activation": TypeRule(
+        noun="activation",
+        is_value=lambda value: isinstance(value, str),
+        wrong_type=None,
+        sample=lambda arg, sizes: "relu",
+        invalid=_nothing,
+        others=lambda arg, default: ["tanh", "relu"],
+        store="keras.activations.get({name})",
+        config="keras.activations.serialize(self.{name})",
+        requirement='a Keras activation (a name such as "relu", or a callable)',
+    ),
+    # A frozen weight's starting values: the test passes a random array of its shape, and
+    # a reloaded layer gets the values from its saved weights, so they stay out of the config.
+    "array": TypeRule(
+        noun="array",
+        is_value=lambda value: True,
+        wrong_type=None,
+        sample=_nothing,
+        invalid=_nothing,
+        others=lambda arg, default: [],
+        store="keras.ops.convert_to_numpy({name})",
+        config=None,
+        keeps_none=True,
+        note=" Not saved in the config: a reloaded layer gets these values from its saved weights.",
+    ),
+}
+
+
+def type_rule(arg: ArgumentSpec) -> TypeRule:
+    return TYPES[arg.type]
+
+
+def is_optional_none(arg: ArgumentSpec) -> bool:
+    """Whether the argument may be None: it has `default: null`."""
+    return not arg.required and arg.default is None
+
+
+def argument_check(name: str, arg: ArgumentSpec) -> Check | None:
+    """The check `__init__` runs on the argument, or None if it takes any value."""
+    condition = _invalid_condition(name, arg)
+    if condition is None:
+        return None
+    if is_optional_none(arg):
+        condition = f"{name} is not None and ({condition})"
+    return Check(condition, message(f"`{name}` must be {requirement(arg)}. ", f"Received: {name}={{{name}!r}}"))
+
+
+def _invalid_condition(name: str, arg: ArgumentSpec) -> str | None:
+    rule = type_rule(arg)
+    value = "v" if rule.item else name
+    if arg.choices is not None:
+        condition = f"{value} not in {tuple(arg.choices)!r}"
+    elif rule.wrong_type is None:
+        return None
+    else:
+        parts = [rule.wrong_type.format(v=value)]
+        if arg.min is not None:
+            parts.append(f"{value} < {arg.min!r}")
+        if arg.max is not None:
+            parts.append(f"{value} > {arg.max!r}")
+        condition = " or ".join(parts)
+    if rule.item:
+        return f"not isinstance({name}, (list, tuple)) or any({condition} for v in {name})"
+    return condition
+
+
+def requirement(arg: ArgumentSpec) -> str:
+    """How the error message says what a valid value is: "a positive integer"."""
+    if arg.choices is not None:
+        return "one of " + ", ".join(repr(c) for c in arg.choices)
+    rule = type_rule(arg)
+    if rule.requirement is not None:
+        return rule.requirement
+    text = _one_value(rule, arg)
+    if rule.item:
+        text = f"a list of {text.split(' ', 1)[1].replace(rule.noun, rule.noun + 's', 1)}"
+    return "None or " + text if is_optional_none(arg) else text
+
+
+def _one_value(rule: TypeRule, arg: ArgumentSpec) -> str:
+    """ "a positive integer", "a number between 0 and 1", "an integer >= 3"."""
+    adjective = rule.adjectives.get((arg.min, arg.max))
+    if adjective:
+        return f"a {adjective} {rule.noun}"
+    text = ("an " if rule.noun[0] in "aeiou" else "a ") + rule.noun
+    if arg.min is not None and arg.max is not None:
+        return f"{text} between {arg.min} and {arg.max}"
+    if arg.min is not None:
+        return f"{text} >= {arg.min}"
+    if arg.max is not None:
+        return f"{text} <= {arg.max}"
+    return text
+
+
+def describe_type(arg: ArgumentSpec) -> str:
+    """The docstring entry of an argument without `doc`: "A positive integer."."""
+    text = requirement(arg)
+    return text[0].upper() + text[1:] + "."
+
+
+def value_fits(arg: ArgumentSpec, value) -> bool:
+    """Whether a default or test value is one the argument accepts."""
+    if value is None:
+        return is_optional_none(arg)
+    rule = type_rule(arg)
+    if not rule.is_value(value):
+        return False
+    items = value if rule.item else [value]
+    return all(_item_fits(rule.item or rule, arg, v) for v in items)
+
+
+def _item_fits(rule: TypeRule, arg: ArgumentSpec, value) -> bool:
+    if not rule.is_value(value):
+        return False
+    # Only numbers have bounds (`min` on a string is a problem of its own).
+    is_number = isinstance(value, (int, float))
+    if is_number and (arg.min is not None and value < arg.min or arg.max is not None and value > arg.max):
+        return False
+    return arg.choices is None or value in arg.choices
+
+
+def sample_value(arg: ArgumentSpec, sizes: Iterator[int]):
+    """A valid value for a required argument; integers take the next of `sizes`."""
+    return type_rule(arg).sample(arg, sizes)
+
+
+def invalid_value(arg: ArgumentSpec):
+    """A value `__init__` must refuse, for the generated test; None if every value is valid."""
+    if arg.choices is not None:
+        return "not-a-choice"
+    return type_rule(arg).invalid(arg)
+
+
+def other_value(arg: ArgumentSpec):
+    """A valid value other than the default, for the generated test; None if there is none.
+
+    The test passes it so that a config that forgets the argument shows."""
+    candidates = arg.choices or type_rule(arg).others(arg, arg.default)
+    return next((c for c in candidates if c != arg.default and value_fits(arg, c)), None)

@@ -1,0 +1,104 @@
+"""The spec's `call` body: parsed once into a `CallBody`, checked, and the lines `call` runs
+before it (constants as tensors)."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from dataclasses import dataclass
+
+from layergen.analysis.context import Context
+from layergen.errors import Problem
+
+# A body that could not be read: the spec has a problem, so it is never rendered.
+_UNREADABLE = "return inputs"
+
+
+@dataclass(frozen=True)
+class CallBody:
+    text: str  # dedented, as it goes into the generated `call`
+    names: frozenset[str]  # every plain name the body reads or writes
+    tree: ast.Module | None = None  # `def call():` around the body; None if it does not parse
+
+    @property
+    def uses_training(self) -> bool:
+        return "training" in self.names
+
+
+def read_call_body(context: Context) -> CallBody:
+    """Parse the body and check it: it returns, does not import, and reads `training` where
+    a state weight needs it."""
+    text = textwrap.dedent(context.spec.call).strip("\n")
+    path = ("call",)
+    if not text.strip():
+        context.problem(path, "`call` needs a body that returns the output")
+        return CallBody(_UNREADABLE, frozenset())
+    try:
+        tree = ast.parse(f"def call():\n{textwrap.indent(text, '    ')}\n")
+    except (RecursionError, MemoryError):
+        context.problem(path, "the call body is too deeply nested to compile")
+        return CallBody(_UNREADABLE, frozenset())
+    except SyntaxError as exc:
+        line, column = _body_position(context, text, exc.lineno or 2, exc.offset or 5)
+        context.problems.append(
+            Problem(context.source.file, f"the call body does not parse: {exc.msg}", "call", line, column)
+        )
+        return CallBody(_UNREADABLE, frozenset())
+    body = CallBody(text, frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name)), tree)
+    _check(context, body, tree)
+    return body
+
+
+def _check(context: Context, body: CallBody, tree: ast.Module) -> None:
+    path = ("call",)
+    spec = context.spec
+    if not any(isinstance(node, ast.Return) and node.value is not None for node in ast.walk(tree)):
+        context.problem(path, "`call` must return its output (add a `return` statement)")
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+            and node.attr in spec.constants
+        ):
+            context.problem(
+                path,
+                f"use `{node.attr}` instead of `self.{node.attr}` in call: `{node.attr}` is the constant "
+                f"as a tensor of the layer's dtype, `self.{node.attr}` is its plain config value",
+            )
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            context.problem(path, "`call` must not import; the module imports keras, ops (and numpy as np) for it")
+    state = [name for name, w in spec.weights.items() if w.role == "state"]
+    if state and not body.uses_training:
+        context.problem(
+            path,
+            f"state weight {state[0]!r} is updated in training: `call` should read `training` (e.g. `if training:`)",
+        )
+
+
+def _body_position(context: Context, body: str, lineno: int, offset: int) -> tuple[int | None, int | None]:
+    """Map a position in the parsed `def call():` wrapper back to the spec file."""
+    source = context.source
+    line, column = source.locate(("call",))
+    if line is None:
+        return None, None
+    file_lines = source.text.splitlines()
+    block = file_lines[line - 1][(column or 1) - 1 :][:1] in ("|", ">")
+    if not block:
+        return line, (column or 1) + offset - 5
+    body_line = lineno - 1  # the wrapper adds the `def` line
+    call = context.spec.call
+    file_line = line + body_line + (len(call) - len(call.lstrip("\n")))
+    text = file_lines[file_line - 1] if file_line <= len(file_lines) else ""
+    dedented = body.splitlines()[body_line - 1] if body_line <= len(body.splitlines()) else ""
+    return file_line, max(offset - 4 + len(text) - len(dedented), 1)
+
+
+def constant_tensors(context: Context, body: CallBody) -> list[str]:
+    """Lines that turn each constant the body uses into a tensor of the layer's dtype."""
+    lines = []
+    for name, constant in context.spec.constants.items():
+        if name in body.names:
+            dtype = "self.compute_dtype" if constant.dtype == "float" else repr(constant.dtype)
+            lines.append(f"{name} = ops.convert_to_tensor(self.{name}, dtype={dtype})")
+    return lines

@@ -1,0 +1,77 @@
+"""The class docstring, in the layout of Keras's own layers: summary, description, then
+Args, Call arguments, Input shape and Output shape."""
+
+from __future__ import annotations
+
+import textwrap
+
+from layergen import expressions
+from layergen.analysis.context import BATCH, ELLIPSIS, Context, ShapeItem
+from layergen.layer_model import ConstructorArg, DocSection
+from layergen.pycode import escape_docstring
+
+_DOC_WIDTH = 72
+
+
+def class_docstring(context: Context, args: list[ConstructorArg], uses_training: bool) -> str:
+    """The whole docstring body, escaped for a triple-quoted string."""
+    spec = context.spec
+    parts = [_wrap(spec.summary.strip())]
+    if spec.description.strip():
+        # In a folded (>) block YAML has already turned each blank line into one newline.
+        separator = "\n" if _is_folded(context, ("description",)) else "\n\n"
+        paragraphs = [p for p in spec.description.strip().split(separator) if p.strip()]
+        parts.append("\n\n".join(_wrap(p) for p in paragraphs))
+    for section in _sections(context, args, uses_training):
+        parts.append(section.title + ":\n" + "\n".join(textwrap.indent(e, "    ") for e in section.entries))
+    return escape_docstring("\n\n".join(parts))
+
+
+def _sections(context: Context, args: list[ConstructorArg], uses_training: bool) -> list[DocSection]:
+    inputs = context.inputs
+    call_arguments = [
+        _entry(i.name, (i.spec.doc.strip() or f"{'Integer' if i.is_int else 'Float'} input tensor.")) for i in inputs
+    ]
+    if uses_training:
+        call_arguments.append(_entry("training", "Python boolean, whether the layer runs in training mode."))
+    output_items = [s if s in (BATCH, ELLIPSIS) else expressions.parse(s) for s in context.spec.output_shape]
+    return [
+        DocSection(
+            "Args",
+            [_entry(a.name, a.doc) for a in args]
+            + [_entry("**kwargs", "Base layer keyword arguments, such as `name` and `dtype`.")],
+        ),
+        DocSection("Call arguments", call_arguments),
+        DocSection("Input shape", [_shape_doc(i.items, i.name if len(inputs) > 1 else None) for i in inputs]),
+        DocSection("Output shape", [_shape_doc(output_items, None)]),
+    ]
+
+
+def _is_folded(context: Context, path: tuple) -> bool:
+    """Whether the value at `path` is a folded (`>`) block in the spec file."""
+    line, column = context.source.locate(path)
+    if line is None:
+        return False
+    return context.source.text.splitlines()[line - 1][(column or 1) - 1 :].startswith(">")
+
+
+def _shape_doc(items: list[ShapeItem], input_name: str | None) -> str:
+    dims = [_item_doc(item) for item in items]
+    rank = f"{len(dims)}D" if ELLIPSIS not in dims else "N-D"
+    text = f"{rank} tensor with shape: `({', '.join(dims)}{',' if len(dims) == 1 else ''})`."
+    return f"{input_name}: {text}" if input_name else text
+
+
+def _item_doc(item: ShapeItem) -> str:
+    if isinstance(item, expressions.Expression):
+        return item.text
+    return "batch_size" if item == BATCH else item
+
+
+def _entry(name: str, text: str) -> str:
+    wrapped = textwrap.wrap(f"{name}: {text}", width=_DOC_WIDTH - 4, subsequent_indent="    ", break_on_hyphens=False)
+    return "\n".join(wrapped)
+
+
+def _wrap(paragraph: str) -> str:
+    return "\n".join(textwrap.wrap(" ".join(paragraph.split()), width=_DOC_WIDTH, break_on_hyphens=False))

@@ -1,0 +1,108 @@
+"""Names: the class name, and every name a spec introduces, which becomes an attribute,
+parameter or local of the generated class and must not shadow anything it uses."""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+
+from layergen.analysis.context import Context
+
+# Names the generated module itself uses; a spec name equal to one would shadow it.
+_GENERATED_NAMES = frozenset(
+    {"self", "kwargs", "config", "keras", "ops", "np", "warnings", "training", "mask", "input_shape", "store"}
+)
+# Generated code calls builtins (isinstance, ValueError, ...): a name must not hide one.
+_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+_PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+# The Keras-object arguments a weight adds, e.g. `kernel_initializer`.
+_WEIGHT_ARGUMENT_KINDS = ("initializer", "regularizer", "constraint")
+
+
+def snake_case(class_name: str) -> str:
+    """`LinearLayer` -> `linear_layer`, `LSTMCell` -> `lstm_cell`."""
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", class_name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def name_problem(name, reserved: frozenset[str]) -> str | None:
+    """Why `name` cannot name something in the generated class, or None if it can."""
+    if not isinstance(name, str) or not _NAME.match(name):
+        return "must be ASCII letters, digits and '_', starting with a letter"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return "is a Python keyword"
+    if name in reserved:
+        return f"would shadow keras.layers.Layer.{name}; choose another name"
+    if name in _GENERATED_NAMES:
+        return "is used by the generated code; choose another name"
+    if name in _BUILTINS:
+        return f"would hide the Python builtin {name}(); choose another name"
+    return None
+
+
+def check_header(context: Context) -> None:
+    """The class name, the registration package and the summary."""
+    spec = context.spec
+    if not _CLASS_NAME.match(spec.layer) or keyword.iskeyword(spec.layer) or spec.layer in _BUILTINS:
+        context.problem(
+            ("layer",), f"class name must be CamelCase letters and digits, like LinearLayer; found {spec.layer!r}"
+        )
+    package = spec.package
+    if package is not None and not _PACKAGE.match(package):
+        context.problem(("package",), f"package must be letters, digits, '_', '.' or '-'; found {package!r}")
+    if not spec.summary.strip():
+        context.problem(("summary",), "summary must not be empty")
+
+
+def check_names(context: Context) -> None:
+    """Every name the spec introduces is valid and used once: arguments, constants,
+    weights (and the arguments each weight adds), inputs."""
+    owners: dict[str, tuple] = {}
+    reserved = context.vocab.layer_attributes
+
+    def claim(name: str, path: tuple, what: str) -> None:
+        reason = name_problem(name, reserved)
+        if reason:
+            context.problem(path, f"{what} name {name!r} {reason}", key=True)
+        elif name in owners:
+            context.problem(path, f"{what} name {name!r} is already used by {_dotted(owners[name])}", key=True)
+        else:
+            owners[name] = path
+
+    spec = context.spec
+    for name in spec.arguments:
+        claim(name, ("arguments", name), "argument")
+    for name in spec.constants:
+        claim(name, ("constants", name), "constant")
+    for name, weight in spec.weights.items():
+        claim(name, ("weights", name), "weight")
+        for kind in _WEIGHT_ARGUMENT_KINDS:
+            if weight.role == "trainable" or kind == "initializer":
+                _claim_weight_argument(context, owners, name, f"{name}_{kind}")
+    for name in spec.inputs:
+        claim(name, ("inputs", name), "input")
+
+
+def _claim_weight_argument(context: Context, owners: dict[str, tuple], weight: str, derived: str) -> None:
+    path = ("weights", weight)
+    if derived in owners:
+        context.problem(
+            path,
+            f"weight {weight!r} needs the argument {derived!r}, which {_dotted(owners[derived])} already uses",
+            key=True,
+        )
+    elif derived in context.vocab.layer_attributes:
+        context.problem(
+            path,
+            f"weight {weight!r} needs the argument {derived!r}, "
+            f"which would shadow keras.layers.Layer.{derived}; choose another name",
+            key=True,
+        )
+    owners.setdefault(derived, path)
+
+
+def _dotted(path: tuple) -> str:
+    return ".".join(map(str, path))

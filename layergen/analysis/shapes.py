@@ -1,0 +1,268 @@
+"""Shapes: the inputs and the dimensions they name, shape expressions, and the code that reads
+them: `build`'s dimension bindings and checks, `input_spec` and `compute_output_shape`."""
+
+from __future__ import annotations
+
+import keyword
+
+from layergen import expressions
+from layergen.analysis.context import (
+    BATCH,
+    ELLIPSIS,
+    Context,
+    Dimension,
+    Input,
+    ShapeItem,
+)
+from layergen.analysis.names import name_problem
+from layergen.layer_model import Check
+from layergen.pycode import message, tuple_code
+from layergen.spec import InputSpec
+from layergen.yaml_source import Path_
+
+# -- inputs and the dimensions they name ---------------------------------------------------
+
+
+def read_inputs(context: Context) -> None:
+    """Parse each input's shape, binding the dimensions it names, and check its dtype."""
+    spec = context.spec
+    single = len(spec.inputs) == 1
+    if not spec.inputs:
+        context.problem(("inputs",), "a layer needs at least one input")
+    for name, input_spec in spec.inputs.items():
+        path = ("inputs", name)
+        shape_param = "input_shape" if single else f"{name}_shape"
+        items = shape_items(
+            context, input_spec.shape, path + ("shape",), allow_new_dims=True, input_name=name, shape_param=shape_param
+        )
+        kind, dtype = _input_dtype(context, input_spec, path)
+        _check_value_bounds(context, input_spec, kind, path)
+        context.inputs.append(Input(name, input_spec, shape_param, items, kind == "int", dtype))
+
+
+def _input_dtype(context: Context, spec: InputSpec, path: Path_) -> tuple[str, str]:
+    """("float" or "int", the Keras dtype)."""
+    if spec.dtype == "float":
+        return "float", "float32"
+    if spec.dtype == "int":
+        return "int", "int32"
+    numeric = sorted(d for d in context.vocab.dtypes if d.startswith(("float", "bfloat", "int", "uint")))
+    if spec.dtype not in numeric:
+        context.unknown(path + ("dtype",), "input dtype", spec.dtype, numeric + ["float", "int"])
+        return "float", "float32"
+    return ("int" if "int" in spec.dtype else "float"), spec.dtype
+
+
+def _check_value_bounds(context: Context, spec: InputSpec, kind: str, path: Path_) -> None:
+    """An integer input says the range of its values (`min`, `max`); a float one cannot."""
+    if kind == "float" and ("max" in spec.model_fields_set or "min" in spec.model_fields_set):
+        context.problem(path, "`min` and `max` bound the values of integer inputs; this input is float")
+    if kind != "int":
+        return
+    if spec.max is None:
+        context.problem(path, "an integer input needs `max`, the bound its values stay below (e.g. max: vocab_size)")
+    for bound in ("min", "max"):
+        value = getattr(spec, bound)
+        if value is not None:
+            parse_expression(context, value, path + (bound,), allowed=context.sizing_arguments)
+
+
+def read_output(context: Context) -> list[ShapeItem]:
+    """The output shape's items; it can use the inputs' dimensions but name no new one."""
+    items = shape_items(context, context.spec.output_shape, ("output_shape",), allow_new_dims=False)
+    # (Without inputs, the problem is that: `read_inputs` has said it.)
+    if ELLIPSIS in items and context.inputs and not any(i.ellipsis for i in context.inputs):
+        context.problem(("output_shape",), "`...` in the output shape needs an input shape with `...`")
+    return items
+
+
+# -- shape items -------------------------------------------------------------------------------
+
+
+def shape_items(
+    context: Context, shape: list, path: Path_, *, allow_new_dims: bool, input_name: str = "", shape_param: str = ""
+) -> list[ShapeItem]:
+    """Parse `[batch, ..., input_dim]`; an input's shape binds the new dimension names it holds."""
+    if not shape or shape[0] != BATCH:
+        context.problem(path + (0,) if shape else path, "a shape starts with `batch`, e.g. [batch, ..., input_dim]")
+        return []
+    items: list[ShapeItem] = [BATCH]
+    rest = shape[1:]
+    if rest.count(ELLIPSIS) > 1:
+        context.problem(path, "a shape can hold `...` only once")
+    ellipsis_at = rest.index(ELLIPSIS) if ELLIPSIS in rest else None
+    arguments = context.sizing_arguments
+    for offset, item in enumerate(rest):
+        index = offset + 1
+        if item == ELLIPSIS:
+            items.append(ELLIPSIS)
+        elif item == BATCH:
+            context.problem(path + (index,), "`batch` can only be the first dimension")
+        elif isinstance(item, str) and item in context.spec.arguments and item not in arguments:
+            context.problem(
+                path + (index,),
+                f"argument {item!r} is not an integer that is never None, so it cannot size a dimension",
+            )
+        elif isinstance(item, str) and item.isidentifier() and item not in arguments and allow_new_dims:
+            # Counted from the end after `...`, where the rank is not known.
+            position = index if ellipsis_at is None or offset < ellipsis_at else index - len(shape)
+            _bind_dimension(context, Dimension(item, input_name, position, shape_param), path + (index,))
+            # A keyword (`lambda`, `None`) is no expression; its name's problem is recorded.
+            items.append(expressions.parse(0 if keyword.iskeyword(item) else item))
+        else:
+            allowed = arguments | (set() if allow_new_dims else set(context.dims))
+            expression = parse_expression(context, item, path + (index,), allowed=allowed)
+            items.append(expression if expression is not None else expressions.parse(0))
+    return items
+
+
+def _bind_dimension(context: Context, dim: Dimension, path: Path_) -> None:
+    """A new dimension name, or one an earlier input named (the two must then agree)."""
+    first = context.dims.get(dim.name)
+    if first is None:
+        context.dims[dim.name] = dim
+        _check_dimension_name(context, dim.name, path)
+    elif first.input_name == dim.input_name:
+        context.problem(path, f"dimension {dim.name!r} appears twice in this shape")
+    else:
+        context.shared_dims.append((dim, first))
+
+
+def _check_dimension_name(context: Context, name: str, path: Path_) -> None:
+    spec = context.spec
+    shape_params = {f"{i}_shape" for i in spec.inputs}
+    reason = name_problem(name, frozenset()) or ("is a parameter of build" if name in shape_params else None)
+    if reason:
+        context.problem(path, f"dimension name {name!r} {reason}")
+    elif name in spec.constants or name in spec.weights or name in spec.inputs:
+        context.problem(path, f"dimension name {name!r} is already a constant, weight or input name")
+
+
+def parse_expression(context: Context, item, path: Path_, *, allowed) -> expressions.Expression | None:
+    """A shape expression over `allowed` names; None (and a problem) if it is not one."""
+    try:
+        expression = expressions.parse(item)
+    except expressions.ExpressionError as exc:
+        context.problem(path, str(exc))
+        return None
+    for name in expression.names:
+        if name in context.spec.arguments and name not in context.sizing_arguments:
+            context.problem(
+                path, f"argument {name!r} is not an integer that is never None, so it cannot size a dimension"
+            )
+            return None
+        if name not in allowed:
+            context.unknown(path, "dimension", name, allowed)
+            return None
+    return expression
+
+
+def names_in(items: list[ShapeItem]) -> list[str]:
+    """The names the items use, in order of first appearance."""
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, expressions.Expression):
+            names.extend(n for n in item.names if n not in names)
+    return names
+
+
+# -- code for build and compute_output_shape ---------------------------------------------------
+
+
+def shared_dimension_checks(context: Context) -> list[Check]:
+    """Inputs that name the same dimension must agree on its size."""
+    checks = []
+    for later, first in context.shared_dims:
+        a, b = first.code, later.code
+        checks.append(
+            Check(
+                f"{a} is not None and {b} is not None and {a} != {b}",
+                message(
+                    f"`{first.input_name}` and `{later.input_name}` must have the same `{first.name}` dimension. ",
+                    f"Received: {first.shape_param}={{{first.shape_param}}}, "
+                    f"{later.shape_param}={{{later.shape_param}}}",
+                ),
+            )
+        )
+    return checks
+
+
+def dimensions_used_by_weights(context: Context) -> list[str]:
+    """The input dimensions that weight shapes use: `build` reads these."""
+    used: list[str] = []
+    for weight in context.spec.weights.values():
+        for item in weight.shape:
+            for name in expressions.parse(item).names:
+                if name in context.dims and name not in used:
+                    used.append(name)
+    return used
+
+
+def dimension_bindings(context: Context, names: list[str]) -> list[tuple[str, str]]:
+    """(dimension, Python source reading it from its input's shape)."""
+    return [(name, context.dims[name].code) for name in names]
+
+
+def input_spec_code(context: Context, used_dims: list[str]) -> str | None:
+    """`keras.InputSpec(...)` for a single input: its rank, and its last axis when known."""
+    if len(context.inputs) != 1:
+        return None
+    (single,) = context.inputs
+    explicit = len(single.items) - (1 if single.ellipsis else 0)
+    parts = [f"min_ndim={explicit}" if single.ellipsis else f"ndim={explicit}"]
+    last = single.items[-1]
+    if isinstance(last, expressions.Expression):
+        if last.is_name and last.text in used_dims:
+            parts.append(f"axes={{-1: {last.text}}}")
+        elif not last.is_name or last.text not in context.dims:
+            parts.append(f"axes={{-1: {last.to_code({n: 'self.' + n for n in last.names})}}}")
+    return f"keras.InputSpec({', '.join(parts)})"
+
+
+def output_bindings(context: Context, items: list[ShapeItem]) -> list[tuple[str, str]]:
+    """The dimensions `compute_output_shape` reads before it returns the shape."""
+    if _is_identity(context, items):
+        return []
+    return dimension_bindings(context, [name for name in names_in(items) if name in context.dims])
+
+
+def output_shape_code(context: Context, items: list[ShapeItem]) -> str:
+    """Python source of the shape `compute_output_shape` returns."""
+    if _is_identity(context, items):
+        return context.inputs[0].shape_param
+    first = context.inputs[0]
+    parts = []
+    for item in items:
+        if isinstance(item, expressions.Expression):
+            parts.append(_output_item_code(context, item))
+        elif item == BATCH:
+            parts.append(f"{first.shape_param}[0]")
+        else:
+            # `...`: `read_output` made sure some input has it.
+            source = next(i for i in context.inputs if i.ellipsis)
+            start = source.items.index(ELLIPSIS)
+            after = len(source.items) - start - 1
+            parts.append(f"*{source.shape_param}[{start}:{-after if after else ''}]")
+    return tuple_code(parts)
+
+
+def _output_item_code(context: Context, item: expressions.Expression) -> str:
+    code = item.to_code({n: (n if n in context.dims else f"self.{n}") for n in item.names})
+    dims = [n for n in item.names if n in context.dims]
+    if dims and not item.is_name:
+        # An unknown dimension (None) stays unknown: `None * 2` would raise.
+        guard = f"{dims[0]} is None" if len(dims) == 1 else f"None in ({', '.join(dims)})"
+        code = f"None if {guard} else {code}"
+    return code
+
+
+def _is_identity(context: Context, items: list[ShapeItem]) -> bool:
+    """Whether the output has the single input's shape, written the same way."""
+    return len(context.inputs) == 1 and _same_shape(items, context.inputs[0].items)
+
+
+def _same_shape(a: list[ShapeItem], b: list[ShapeItem]) -> bool:
+    def key(item: ShapeItem) -> str:
+        return item if isinstance(item, str) else item.text
+
+    return [key(i) for i in a] == [key(i) for i in b]

@@ -1,0 +1,210 @@
+"""The generated test's concrete values: argument values, input and output sizes, and the
+weights each check of the test looks at."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from layergen import expressions
+from layergen.analysis.argument_types import (
+    invalid_value,
+    other_value,
+    requirement,
+    sample_value,
+    value_fits,
+)
+from layergen.analysis.context import BATCH, ELLIPSIS, Context, ShapeItem
+from layergen.layer_model import InvalidArgument, TestInput, TestModel, WeightModel
+from layergen.pycode import json_literal, literal, nested_shape
+from layergen.yaml_source import Path_
+
+# Concrete sizes for the generated test when the spec gives none: distinct from each
+# other and from the batch (2), so that a transposed shape cannot pass by accident.
+_TEST_ARGUMENT_SIZES = (4, 6, 8, 9, 10, 12)
+_TEST_DIMENSION_SIZES = (3, 5, 7, 11, 13, 17)
+_TEST_ELLIPSIS_SIZES = (15,)
+
+Scope = dict[str, int]  # the test's value of each argument and dimension that sizes a shape
+
+
+def plan_test(
+    context: Context, output_items: list[ShapeItem], weights: list[WeightModel], uses_training: bool
+) -> TestModel:
+    """The test's values; a value that does not fit or a size that is not positive is a problem."""
+    spec = context.spec
+    arguments = _argument_values(context)
+    scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **_dimension_sizes(context)}
+    inputs = _test_inputs(context, scope)
+    output = _output_shape(context, output_items, scope)
+    weight_shapes = {
+        name: tuple(_size(context, item, scope, ("weights", name, "shape", i)) for i, item in enumerate(weight.shape))
+        for name, weight in spec.weights.items()
+    }
+    array_weights = [(n, w.initial_value) for n, w in spec.weights.items() if w.initial_value]
+    for weight_name, array in array_weights:
+        arguments.init_kwargs.append((array, f"random_array({weight_shapes[weight_name]!r})"))
+    return TestModel(
+        init_kwargs=arguments.init_kwargs,
+        inputs=inputs,
+        output_shape=output,
+        trainable=[w.name for w in weights if w.role == "trainable"],
+        non_trainable=[w.name for w in weights if w.role != "trainable"],
+        policy_weights=[w.name for w in weights if w.dtype is None],
+        config_values=arguments.config_values,
+        frozen=[w.name for w in weights if w.role == "frozen"],
+        state=[w.name for w in weights if w.role == "state"],
+        regularized=[n for n, w in spec.weights.items() if w.role == "trainable" and w.regularizer is not None],
+        array_weights=array_weights,
+        array_arguments=[n for n, a in spec.arguments.items() if a.type == "array"],
+        invalid_arguments=_invalid_arguments(context),
+        uses_training=uses_training,
+    )
+
+
+@dataclass
+class _ArgumentValues:
+    values: dict[str, object] = field(default_factory=dict)  # each argument's value in the test
+    init_kwargs: list[tuple[str, str]] = field(default_factory=list)  # (name, Python source)
+    config_values: list[tuple[str, str]] = field(default_factory=list)  # (name, Python source)
+
+    def passed(self, name: str, value) -> None:
+        """An argument the test passes to the constructor, and so expects in the config."""
+        self.init_kwargs.append((name, literal(value)))
+        self.config_values.append((name, json_literal(value)))
+
+
+def _argument_values(context: Context) -> _ArgumentValues:
+    """The spec's test values; otherwise a sample for a required argument and a value other
+    than the default for an optional one, so that a config that forgets it shows."""
+    spec = context.spec
+    given = dict(spec.test.arguments)
+    result = _ArgumentValues()
+    sizes = _sizes(_TEST_ARGUMENT_SIZES, then=40)
+    for name, arg in spec.arguments.items():
+        if arg.type == "array":
+            continue  # the test passes a random array of its weight's shape
+        if name in given:
+            value = given.pop(name)
+            if not value_fits(arg, value):
+                context.problem(("test", "arguments", name), f"test value {value!r} is not {requirement(arg)}")
+        elif arg.required:
+            value = sample_value(arg, sizes)
+        else:
+            value = other_value(arg)
+            if value is None:
+                result.values[name] = arg.default
+                continue
+        result.values[name] = value
+        result.passed(name, value)
+    for name in given:
+        if name not in spec.constants:
+            candidates = [n for n, a in spec.arguments.items() if a.type != "array"]
+            context.unknown(("test", "arguments", name), "argument", name, candidates)
+    for name, constant in spec.constants.items():
+        value = given.get(name, _scaled(constant.value))
+        if nested_shape(value) != nested_shape(constant.value):
+            context.problem(
+                ("test", "arguments", name), f"a test value of constant {name!r} must have its default's shape"
+            )
+            continue
+        result.passed(name, value)
+    return result
+
+
+def _dimension_sizes(context: Context) -> Scope:
+    """The spec's test sizes of input dimensions, and distinct sizes for the others."""
+    sizes = dict(context.spec.test.dimensions)
+    for name in sizes:
+        if name not in context.dims:
+            context.unknown(("test", "dimensions", name), "dimension", name, context.dims)
+    defaults = _sizes(_TEST_DIMENSION_SIZES, then=60)
+    for name in context.dims:
+        sizes.setdefault(name, next(defaults))
+    return sizes
+
+
+def _test_inputs(context: Context, scope: Scope) -> list[TestInput]:
+    batch = context.spec.test.batch_size
+    inputs = []
+    for item in context.inputs:
+        path = ("inputs", item.name)
+        shape = [batch]
+        for index, token in enumerate(item.items[1:], start=1):
+            if token == ELLIPSIS:
+                shape.extend(_TEST_ELLIPSIS_SIZES)
+            else:
+                shape.append(_size(context, token, scope, path + ("shape", index)))
+        low = high = 0
+        if item.is_int and item.spec.max is not None:
+            low = _evaluate(expressions.parse(item.spec.min), scope, default=0)
+            high = _evaluate(expressions.parse(item.spec.max), scope, default=1)
+            if high <= low:
+                context.problem(
+                    path,
+                    f"integer values in range(min, max) = range({low}, {high}) is empty with the test sizes {scope}",
+                )
+        inputs.append(TestInput(item.name, tuple(shape), item.dtype, item.is_int, low, high))
+    return inputs
+
+
+def _output_shape(context: Context, items: list[ShapeItem], scope: Scope) -> tuple[int, ...]:
+    output: list[int] = []
+    for index, token in enumerate(items):
+        if token == BATCH:
+            output.append(context.spec.test.batch_size)
+        elif token == ELLIPSIS:
+            output.extend(_TEST_ELLIPSIS_SIZES)  # what the input with `...` holds there
+        else:
+            output.append(_size(context, token, scope, ("output_shape", index)))
+    return tuple(output)
+
+
+def _size(context: Context, item, scope: Scope, path: Path_) -> int:
+    """A shape item's size with the test values; 1 (and a problem) if it is not positive."""
+    expression = item if isinstance(item, expressions.Expression) else expressions.parse(item)
+    try:
+        size = _evaluate(expression, scope, default=1)
+    except ZeroDivisionError:
+        context.problem(path, f"divides by zero with the test sizes {scope}")
+        return 1
+    if size <= 0:
+        context.problem(path, f"is {size} with the test sizes {scope}; set `test.arguments` or `test.dimensions`")
+        return 1
+    return size
+
+
+def _evaluate(expression: expressions.Expression, scope: Scope, *, default: int) -> int:
+    """The expression's value; `default` where it uses an argument whose test value is not
+    an integer (a problem already recorded for that argument)."""
+    try:
+        return expression.evaluate(scope)
+    except KeyError:
+        return default
+
+
+def _invalid_arguments(context: Context) -> list[InvalidArgument]:
+    """A value `__init__` must refuse for each argument that has one, and the message."""
+    cases = []
+    for name, arg in context.spec.arguments.items():
+        bad = invalid_value(arg)
+        if bad is not None:
+            message = f"`{name}` must be {requirement(arg)}. Received: {name}={bad!r}"
+            cases.append(InvalidArgument(name, literal(bad), message))
+    return cases
+
+
+def _sizes(first: tuple[int, ...], then: int) -> Iterator[int]:
+    """The given sizes, then `then`, `then + 1`, ...: a run no other sequence uses."""
+    yield from first
+    yield from itertools.count(then)
+
+
+def _scaled(value):
+    """A constant's test value: its default, changed but of the same shape and kind."""
+    if isinstance(value, list):
+        return [_scaled(v) for v in value]
+    if isinstance(value, bool):
+        return value
+    return value * 2 + 1
