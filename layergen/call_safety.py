@@ -66,15 +66,22 @@ class Finding:
     message: str
 
 
-def check_call_body(tree: ast.AST, available: Iterable[str], hints: Mapping[str, str] | None = None) -> list[Finding]:
+def check_call_body(
+    tree: ast.AST,
+    available: Iterable[str],
+    hints: Mapping[str, str] | None = None,
+    module_names: Iterable[str] = MODULE_NAMES,
+) -> list[Finding]:
     """Findings in the parsed body `tree`, in order of position.
 
-    `available` are the spec's names `call` can read (inputs, constants); `hints` say what
-    to write instead for names that exist but not as plain names in `call` (an argument is
+    `available` are the spec's names `call` can read (inputs, constants); `module_names` the
+    ones the generated module gives it (`ops`, `self`, ...); `hints` say what to write
+    instead for names that exist but not as plain names in `call` (an argument is
     `self.units`). Names the body assigns anywhere count as available everywhere: which
     runs first is Python's business at run time, not a safety question.
     """
-    checker = _Checker(set(available) | MODULE_NAMES | _bound_names(tree), dict(hints or {}))
+    module_names = frozenset(module_names)
+    checker = _Checker(set(available) | module_names | _bound_names(tree), dict(hints or {}), module_names)
     checker.visit(tree)
     return sorted(checker.findings, key=lambda f: (f.line, f.column))
 
@@ -99,9 +106,10 @@ def _bound_names(tree: ast.AST) -> set[str]:
 
 
 class _Checker(ast.NodeVisitor):
-    def __init__(self, available: set[str], hints: dict[str, str]):
+    def __init__(self, available: set[str], hints: dict[str, str], module_names: frozenset[str]):
         self.available = available
         self.hints = hints
+        self.module_names = module_names
         self.findings: list[Finding] = []
         self.reported_names: set[str] = set()
 
@@ -128,9 +136,10 @@ class _Checker(ast.NodeVisitor):
             return f"`{name}` reaches Python's internals, not the layer's data"
         if hasattr(builtins, name):
             return f"the builtin `{name}` is not one a layer's call may use (len, range, isinstance, ...)"
-        suggestion = closest(name, self.available - MODULE_NAMES)
+        suggestion = closest(name, self.available - self.module_names)
         hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
-        return f"unknown name `{name}`{hint}: call can use its inputs, constants, the names it assigns, ops, np, keras, self and training"
+        given = ", ".join(sorted(self.module_names))
+        return f"unknown name `{name}`{hint}: call can use its inputs, constants, the names it assigns, and {given}"
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if _is_dunder(node.attr):

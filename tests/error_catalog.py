@@ -211,8 +211,100 @@ CASES = [
     ),
     pytest.param(
         spec_with("  return outputs", "  import os\n  return outputs"),
-        "demo.yaml:14:7: call: `call` must not import",
+        "demo.yaml:16:3: call: `call` must not import",
         id="call-imports",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  return outputs.__class__"),
+        "demo.yaml:16:10: call: `.__class__` reaches Python's internals",
+        id="call-dunder",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  return eval('outputs')"),
+        "demo.yaml:16:10: call: `eval` runs text as code; a layer's call is plain tensor code",
+        id="call-eval",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  key = 'kernel'\n  return getattr(self, key)"),
+        "demo.yaml:17:10: call: `getattr` with a computed attribute name can reach anything",
+        id="call-getattr",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  yield outputs\n  return outputs"),
+        "demo.yaml:16:3: call: `yield` turns call into a generator",
+        id="call-yield",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  global outputs\n  return outputs"),
+        "demo.yaml:16:3: call: `global outputs` lets call change names outside the method",
+        id="call-global",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  return outputz"),
+        "demo.yaml:16:10: call: unknown name `outputz` (did you mean 'outputs'?)",
+        id="call-unknown-name",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  return outputs * units"),
+        "demo.yaml:16:20: call: argument `units` is `self.units` in call",
+        id="call-argument-name",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  return keras.src.ops.relu(outputs)"),
+        "demo.yaml:16:10: call: `keras.src` is Keras's private code",
+        id="call-keras-src",
+    ),
+    pytest.param(
+        spec_with(
+            "call: |\n  outputs = ops.matmul(inputs, self.kernel)\n  return outputs",
+            'call: "outputs = ops.matmul(inputs, self.kernel)  # \\L\\nreturn outputs"',
+        ),
+        "demo.yaml:14:52: call: the call body holds U+2028 (LINE SEPARATOR), which Python does not count",
+        id="call-line-separator",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", '    min: 1\n  "scale\\n":\n    type: float\n    default: 1.0\n'),
+        "demo.yaml:7:3: arguments.scale\\n: argument name 'scale\\n' must be ASCII letters",
+        id="name-with-line-break",
+    ),
+    pytest.param(
+        spec_with("layer: Demo", "layer: D" + "e" * 240),
+        "demo.yaml:1:8: layer: class name is too long",
+        id="class-name-too-long",
+    ),
+    pytest.param(
+        spec_with("layer: Demo", "layer: Input"),
+        "demo.yaml:1:8: layer: class name 'Input' is a name the generated test imports",
+        id="class-name-of-the-test",
+    ),
+    pytest.param(
+        VALID + "test: {batch_size: 100000, dimensions: {input_dim: 1000}}\n",
+        "demo.yaml:9:12: inputs.inputs.shape: the test's input 'inputs' of shape (100000, 15, 1000) would take",
+        id="test-tensor-too-large",
+    ),
+    pytest.param(
+        spec_with("shape: [input_dim, units]", 'shape: [input_dim, "units * units"]')
+        + "test: {arguments: {units: 100000}}\n",
+        "demo.yaml:12:24: weights.kernel.shape[1]: is 10000000000 with the test sizes",
+        id="test-size-too-large",
+    ),
+    pytest.param(
+        spec_with(
+            "    shape: [batch, ..., input_dim]", "    shape: [batch, ..., input_dim]\n    dtype: int8\n    max: 1000"
+        ),
+        "demo.yaml:9:5: inputs.inputs: integer values in range(0, 1000) do not fit int8 (-128..127)",
+        id="int-input-out-of-dtype",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  scale:\n    type: float\n    default: 1.7e308\n"),
+        "demo.yaml:8:5: arguments.scale: the generated test's value for 'scale' is not a finite number",
+        id="test-value-not-finite",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  activation:\n    type: activation\n    default: relu\n")
+        + "test: {arguments: {activation: rleu}}\n",
+        "demo.yaml:21:32: test.arguments.activation: unknown activation 'rleu' (did you mean 'relu'?)",
+        id="test-activation-unknown",
     ),
     pytest.param(
         spec_with("    min: 1\n", "    min: 1\n  1:\n    type: int\n"),
@@ -351,6 +443,23 @@ TITLES = {
     "call-too-deep": "A call body too deep to compile",
     "unknown-activation": "An activation Keras does not know",
     "call-imports": "An import in call",
+    "call-dunder": "call reaching Python's internals",
+    "call-eval": "call running text as code (eval, exec, compile, __import__, ...)",
+    "call-getattr": "getattr, setattr or delattr with a computed name",
+    "call-yield": "yield in call",
+    "call-global": "global or nonlocal in call",
+    "call-unknown-name": "A name call does not have",
+    "call-argument-name": "An argument used by its plain name in call",
+    "call-keras-src": "keras.src in call",
+    "call-line-separator": "A character Python does not count as a line break, in call",
+    "name-with-line-break": "A name with a trailing line break",
+    "class-name-too-long": "A class name too long for a file name",
+    "class-name-of-the-test": "A class name the generated test imports",
+    "test-tensor-too-large": "A test tensor over the memory budget",
+    "test-size-too-large": "A test size that is huge",
+    "int-input-out-of-dtype": "Integer input values that do not fit the input's dtype",
+    "test-value-not-finite": "A generated test value that is not finite",
+    "test-activation-unknown": "A test value that is not an activation",
     "key-not-a-name": "A key YAML reads as a number, boolean or null",
     "key-with-line-break": "A key holding a line break (shown escaped)",
     "yaml-1-1-line-break": "U+0085, U+2028 or U+2029 in the file",

@@ -83,6 +83,7 @@ def analyze(
         uses_ops=bool(call_prelude) or "ops" in body.names,
         call_prelude=call_prelude,
         call_body=indent_code(body.text, " " * 8),
+        call_source=body.text,
         output_bindings=output_bindings(context, output_items),
         output_shape=output_shape_code(context, output_items),
         test=test,

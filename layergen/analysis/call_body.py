@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import ast
 import textwrap
+import tokenize
 from dataclasses import dataclass
 
 from layergen.analysis.context import Context
+from layergen.call_safety import check_call_body
 from layergen.errors import Problem
+from layergen.pycode import describe_char, foreign_line_break, indent_code
 
 # A body that could not be read: the spec has a problem, so it is never rendered.
 _UNREADABLE = "return inputs"
@@ -26,15 +29,27 @@ class CallBody:
 
 
 def read_call_body(context: Context) -> CallBody:
-    """Parse the body and check it: it returns, does not import, and reads `training` where
-    a state weight needs it."""
-    text = textwrap.dedent(context.spec.call).strip("\n")
+    """Parse the body and check it: it returns, does only what a layer's call may do (see
+    `layergen.call_safety`), and reads `training` where a state weight needs it."""
+    # Python reads CR LF and CR as LF, in strings too: one form keeps every line count equal.
+    text = textwrap.dedent(context.spec.call.replace("\r\n", "\n").replace("\r", "\n")).strip("\n")
     path = ("call",)
     if not text.strip():
         context.problem(path, "`call` needs a body that returns the output")
         return CallBody(_UNREADABLE, frozenset())
+    foreign = foreign_line_break(text)
+    if foreign:
+        line, column, char = foreign
+        message = (
+            f"the call body holds {describe_char(char)}, which Python does not count as a line break;"
+            f" write it as the escape \\u{ord(char):04x} inside a string"
+        )
+        context.problems.append(
+            Problem(context.source.file, message, "call", *_body_position(context, text, line + 1, column + 4))
+        )
+        return CallBody(_UNREADABLE, frozenset())
     try:
-        tree = ast.parse(f"def call():\n{textwrap.indent(text, '    ')}\n")
+        tree = _parse(text)
     except (RecursionError, MemoryError):
         context.problem(path, "the call body is too deeply nested to compile")
         return CallBody(_UNREADABLE, frozenset())
@@ -47,6 +62,19 @@ def read_call_body(context: Context) -> CallBody:
     body = CallBody(text, frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name)), tree)
     _check(context, body, tree)
     return body
+
+
+def _parse(text: str) -> ast.Module:
+    """`def call():` around the body, indented as the generated method indents it."""
+    try:
+        indented = indent_code(text, "    ")
+    except (tokenize.TokenError, SyntaxError):
+        indented = textwrap.indent(text, "    ")  # it does not parse: ast says where, in its own words
+    return ast.parse(f"def call():\n{indented}\n")
+
+
+# What the generated module gives `call` besides the spec's inputs and constants.
+_MODULE_NAMES = frozenset({"ops", "keras", "np", "self", "training"})
 
 
 def _check(context: Context, body: CallBody, tree: ast.Module) -> None:
@@ -66,14 +94,29 @@ def _check(context: Context, body: CallBody, tree: ast.Module) -> None:
                 f"use `{node.attr}` instead of `self.{node.attr}` in call: `{node.attr}` is the constant "
                 f"as a tensor of the layer's dtype, `self.{node.attr}` is its plain config value",
             )
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            context.problem(path, "`call` must not import; the module imports keras, ops (and numpy as np) for it")
+    function = tree.body[0]
+    for finding in check_call_body(function, [*spec.inputs, *spec.constants], _name_hints(context), _MODULE_NAMES):
+        line, column = _body_position(context, body.text, finding.line, finding.column)
+        context.problems.append(Problem(context.source.file, finding.message, "call", line, column))
     state = [name for name, w in spec.weights.items() if w.role == "state"]
     if state and not body.uses_training:
         context.problem(
             path,
             f"state weight {state[0]!r} is updated in training: `call` should read `training` (e.g. `if training:`)",
         )
+
+
+def _name_hints(context: Context) -> dict[str, str]:
+    """What to write in `call` for the spec's names that are not plain names there."""
+    hints = {name: f"argument `{name}` is `self.{name}` in call" for name in context.spec.arguments}
+    hints.update({name: f"weight `{name}` is `self.{name}` in call" for name in context.spec.weights})
+    hints.update(
+        {
+            name: f"dimension `{name}` has no value in call; read it from the input's shape (`ops.shape(x)[-1]`)"
+            for name in context.dims
+        }
+    )
+    return hints
 
 
 def _body_position(context: Context, body: str, lineno: int, offset: int) -> tuple[int | None, int | None]:
