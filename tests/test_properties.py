@@ -457,18 +457,29 @@ def test_render_refuses_a_call_that_is_not_the_spec_body():
 
 
 @SLOW
-@given(valid_spec(), st.lists(raw_text('"\\'), min_size=1, max_size=3))
-def test_line_separators_in_call_strings_go_through_the_pipeline_unchanged(spec, texts):
-    spec["call"] = "".join(f's{i} = """{t}\u2028"""\n' for i, t in enumerate(texts)) + spec["call"]
+@given(
+    valid_spec(),
+    st.lists(
+        st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters='"\\')), max_size=3
+    ),
+    st.sampled_from(sorted(FOREIGN_LINE_BREAKS)),
+)
+def test_line_breaks_python_does_not_count_are_refused_in_call_and_fine_as_escapes(spec, texts, char):
+    lines = "".join(f's{i} = """{t}{char}"""\n' for i, t in enumerate([*texts, ""])) + spec["call"]
     try:
-        model, layer_code, _ = generate(to_yaml(spec))
+        generate(to_yaml({**spec, "call": lines}))
     except LayergenError as exc:
-        # Only a character no spec may hold is a reason to refuse this body.
-        assert all("control character" in p.message or "parse" in p.message for p in exc.problems), str(exc)
-        return
+        assert any(f"U+{ord(char):04X}" in p.message and p.field == "call" and p.line for p in exc.problems), str(exc)
+    else:
+        raise AssertionError(f"a call body holding U+{ord(char):04X} was accepted")
+    escaped = lines.replace(char, f"\\u{ord(char):04x}")
+    try:
+        model, layer_code, _ = generate(to_yaml({**spec, "call": escaped}))
+    except LayergenError as exc:
+        raise AssertionError(f"the escaped body was refused: {exc}") from None
     tree = ast.parse(layer_code)
     assert all(isinstance(node, (ast.Import, ast.ImportFrom, ast.ClassDef)) for node in tree.body)
-    assert all(f"s{i}" in layer_code for i in range(len(texts)))
+    assert all(f"s{i}" in layer_code for i in range(len(texts) + 1))
 
 
 @FAST
