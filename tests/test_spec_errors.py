@@ -124,3 +124,17 @@ def test_multi_line_strings_in_call_keep_their_text(project):
     (project / "demo.yaml").write_text(spec_with("  outputs = ops", '  note = """first\n  second"""\n  outputs = ops'))
     assert cli("new", "demo.yaml").exit_code == 0
     assert '        note = """first\nsecond"""\n' in (project / "layers" / "demo.py").read_text()
+
+
+def test_the_names_a_generated_test_imports_are_reserved_for_classes():
+    """A layer class named like one of them would replace it in its own test module."""
+    import ast
+
+    from layergen.analysis.names import TEST_MODULE_NAMES
+
+    imported = set()
+    for test_module in sorted((REPO / "examples" / "tests").glob("test_*.py")):
+        for node in ast.parse(test_module.read_text()).body:
+            if isinstance(node, ast.ImportFrom) and node.module == "layergen.testing":
+                imported.update(alias.asname or alias.name for alias in node.names)
+    assert {"Input", "LayerContract"} <= imported <= TEST_MODULE_NAMES
