@@ -6,6 +6,8 @@
 - no text from a spec reaches the generated module outside a string literal or comment.
 """
 
+import ast
+import dataclasses
 import io
 import json
 import keyword
@@ -14,12 +16,14 @@ import tokenize
 
 import black
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from layergen import render as render_module
 from layergen.analysis import analyze, snake_case
 from layergen.analysis.names import name_problem
-from layergen.errors import LayergenError
+from layergen.errors import LayergenError, Problem
+from layergen.pycode import FOREIGN_LINE_BREAKS, indent_code
 from layergen.render import render
 from layergen.spec import parse_layer_spec
 from layergen.vocabulary import load
@@ -341,14 +345,6 @@ def test_hypothesis_is_not_vacuous():
 
 # -- a call body stays inside call ------------------------------------------------------------
 
-import ast  # noqa: E402
-import dataclasses  # noqa: E402
-
-from hypothesis import assume, example  # noqa: E402
-
-from layergen.errors import Problem  # noqa: E402
-from layergen import render as render_module  # noqa: E402
-from layergen.pycode import FOREIGN_LINE_BREAKS, indent_code  # noqa: E402
 
 BASE_SPEC = {
     "layer": "Demo",
@@ -474,7 +470,7 @@ def test_line_breaks_python_does_not_count_are_refused_in_call_and_fine_as_escap
         raise AssertionError(f"a call body holding U+{ord(char):04X} was accepted")
     escaped = lines.replace(char, f"\\u{ord(char):04x}")
     try:
-        model, layer_code, _ = generate(to_yaml({**spec, "call": escaped}))
+        _, layer_code, _ = generate(to_yaml({**spec, "call": escaped}))
     except LayergenError as exc:
         raise AssertionError(f"the escaped body was refused: {exc}") from None
     tree = ast.parse(layer_code)

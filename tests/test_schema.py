@@ -1,13 +1,20 @@
 """`layergen schema` describes what the loader accepts; every spec in the repository fits it."""
 
 import json
+import math
 import re
 
 import jsonschema
 import pytest
 import yaml
-
 from conftest import EXAMPLE_SPECS, REPO, TEST_SPECS, cli
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from layergen.errors import LayergenError
+from layergen.spec import json_schema, parse_layer_spec
+from layergen.yaml_source import MAX_TEXT_CHARS, _SpecLoader, parse_spec_text
 
 
 @pytest.fixture(scope="module")
@@ -69,16 +76,6 @@ def test_the_repository_schema_file_is_current(validator):
 
 
 # -- the schema and the reader agree --------------------------------------------------------
-
-import math  # noqa: E402
-
-from hypothesis import HealthCheck, example, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from jsonschema import Draft202012Validator  # noqa: E402
-
-from layergen.errors import LayergenError  # noqa: E402
-from layergen.spec import json_schema, parse_layer_spec  # noqa: E402
-from layergen.yaml_source import MAX_TEXT_CHARS, _SpecLoader, parse_spec_text  # noqa: E402
 
 
 class EditorDumper(yaml.SafeDumper):
@@ -240,7 +237,7 @@ def documents(draw):
     type put in, a key added (any type) or a field dropped."""
     document = draw(valid_documents)
     for _ in range(draw(st.integers(0, 2))):
-        path, container = draw(st.sampled_from(list(_places(document))))
+        _, container = draw(st.sampled_from(list(_places(document))))
         if isinstance(container, list):
             if container:
                 container[draw(st.integers(0, len(container) - 1))] = draw(values)

@@ -138,3 +138,14 @@ def test_the_names_a_generated_test_imports_are_reserved_for_classes():
             if isinstance(node, ast.ImportFrom) and node.module == "layergen.testing":
                 imported.update(alias.asname or alias.name for alias in node.names)
     assert {"Input", "LayerContract"} <= imported <= TEST_MODULE_NAMES
+
+
+def test_a_shape_expression_with_a_huge_value_is_a_located_error(project):
+    # 20 factors of 20 digits: far over any test budget, and 400 digits long.
+    huge = " * ".join(["units"] * 20)
+    text = spec_with("shape: [input_dim, units]", f'shape: [input_dim, "{huge}"]')
+    (project / "demo.yaml").write_text(text + "test: {arguments: {units: 99999999999999999999}}\n")
+    result = cli("validate", "demo.yaml")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "demo.yaml:12:24: weights.kernel.shape[1]: is a 400-digit number with the test sizes" in result.stderr

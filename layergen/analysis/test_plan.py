@@ -209,7 +209,10 @@ def _number_text(value: int) -> str:
     limit on converting integers of over 4,300 digits to text."""
     if abs(value) < 10**30:
         return str(value)
-    return f"a {value.bit_length() * 30103 // 100000 + 1}-digit number"
+    digits = value.bit_length() * 30103 // 100000  # log10(2): one short at most
+    while 10**digits <= abs(value):
+        digits += 1
+    return f"a {digits}-digit number"
 
 
 def _is_finite(value) -> bool:
