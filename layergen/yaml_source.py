@@ -210,7 +210,7 @@ _CORE_SCHEMA = [
     ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
 ]
 for _kind, _pattern, _first in _CORE_SCHEMA:
-    _SpecLoader.add_implicit_resolver(_TAG + _kind, re.compile(f"^(?:{_pattern})$"), list(_first))
+    _SpecLoader.add_implicit_resolver(_TAG + _kind, re.compile(f"^(?:{_pattern})\\Z"), list(_first))
 
 
 def _integer(text: str) -> int:
