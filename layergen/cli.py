@@ -21,22 +21,26 @@ import typer
 
 from layergen import __version__, report
 from layergen.errors import LayergenError
-from layergen.merge import ConflictMode
-from layergen.result import CommandResult
+from layergen.result import CommandResult, Level, Line
+from layergen.update import ConflictMode
 
 # What each exit code of a command means: shown by `--help` and in docs/spec.md.
 USAGE_ERROR = "the command line is wrong (unknown option, ...)"
+RECORD_ERROR = "a record in .layergen/records/ cannot be read"
 EXIT_CODES = {
     "new": {
         0: "done",
-        1: "a spec has problems, a merge has conflicts, or a file could not be written",
-        2: USAGE_ERROR,
+        1: "a spec has problems, a merge has conflicts, a file holds conflict markers or does not parse, "
+        "or a file could not be written",
+        2: f"{USAGE_ERROR}, or {RECORD_ERROR}",
     },
     "check": {
         0: "every generated file is current",
-        1: "a generated file is missing, out of date or left over, or a spec change breaks old checkpoints",
-        2: f"a spec has problems, or {USAGE_ERROR}",
+        1: "a generated file is missing, out of date, conflicted, holds conflict markers, does not parse or is "
+        "left over, or a spec change breaks old checkpoints",
+        2: f"a spec has problems, or {USAGE_ERROR}, or {RECORD_ERROR}",
     },
+    "status": {0: "done", 2: f"{USAGE_ERROR}, or {RECORD_ERROR}"},
     "schema": {0: "done", 2: USAGE_ERROR},
     "init": {
         0: "done",
@@ -129,8 +133,9 @@ def new(
     """Generate each spec's layer module and test, or update them keeping your edits.
 
     Prints what happened to each file: wrote, updated, merged (your edits kept), unchanged,
-    removed. A file whose content is unchanged is not rewritten. A spec with problems is
-    reported and nothing is written for it; the other specs are still generated.
+    moved, resolved, removed. A file whose content is unchanged is not rewritten. A spec with
+    problems or a conflict is reported and nothing is written for it; the other specs are
+    still generated. Runs on one project take turns (LAYERGEN_LOCK_TIMEOUT: how long to wait).
     """
     from layergen import commands
 
@@ -144,6 +149,7 @@ def new(
         prune=prune,
         diff=diff,
         accept_breaking=accept_breaking,
+        notify=_notice,
     )
 
 
@@ -156,13 +162,37 @@ def check(
 ):
     """Check that every generated file is current with its spec; writes nothing.
 
-    For CI and pre-commit: prints each generated file that is missing, out of date, or
-    left over from a deleted spec, and each spec change that breaks loading old
+    For CI and pre-commit: prints each generated file that is missing, out of date,
+    conflicted, holding conflict markers, no longer valid Python, or left over from a
+    deleted spec or a renamed layer, and each spec change that breaks loading old
     checkpoints until `layergen new --accept-breaking` accepts it.
     """
     from layergen import commands
 
-    _run(commands.check, specs or [], accept_breaking=accept_breaking, error_status=commands.CHECK_ERROR)
+    _run(
+        commands.check,
+        specs or [],
+        accept_breaking=accept_breaking,
+        notify=_notice,
+        error_status=commands.CHECK_ERROR,
+    )
+
+
+@app.command(epilog=_exit_codes("status"))
+def status(
+    specs: SpecArgs = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the states as JSON, for tools.")] = False,
+):
+    """Show each spec's state, as `git status` does; writes nothing.
+
+    A spec is current, hand-edited, stale (`layergen new` would change a file), breaking
+    (old checkpoints would not load), conflicted (a conflict, conflict markers, a file that
+    does not parse or one in the way) or orphaned (deleted, its files remain); each file
+    that is not current is listed under its spec.
+    """
+    from layergen import commands
+
+    _run(commands.status, specs or [], as_json=as_json, notify=_notice, error_status=2)
 
 
 @app.command(epilog=_exit_codes("schema"))
@@ -211,5 +241,11 @@ def _run(command: Callable[..., CommandResult], *args, error_status: int = 1, **
     try:
         result = command(*args, **options)
     except LayergenError as error:
-        result = CommandResult(problems=[error], status=error_status)
+        # A record that cannot be read is exit status 2 whatever the command (`RecordError`).
+        result = CommandResult(problems=[error], status=getattr(error, "exit_code", error_status))
     raise typer.Exit(report.show(result))
+
+
+def _notice(text: str) -> None:
+    """Show a notice at once, while the command still runs (waiting for another run)."""
+    report.show(CommandResult([Line(text, Level.WARNING)]))

@@ -9,20 +9,24 @@ command is raised as a `LayergenError`, which the CLI reports.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
-from layergen.errors import LayergenError, Problem
+from layergen.errors import LayergenError
 from layergen.generate import build_model
-from layergen.manifest import Manifest
+from layergen.locations import real_path, resolved_project
 from layergen.project import Project, find_project
 from layergen.result import CommandResult
+from layergen.update import ConflictMode, Plan, plan_updates, unified_diff
 from layergen.writing import read_text, write_atomically
-from layergen.merge import ConflictMode
-from layergen.update import Plan, SpecUpdate, Status, apply_updates, plan_updates, side_file, unified_diff
 
 
 def spec_files(paths: list[Path], project: Project) -> list[Path]:
-    """Expand folders to the `*.yaml` / `*.yml` files in them; no paths means the project's specs."""
+    """Expand folders to the `*.yaml` / `*.yml` files in them; no paths means the project's specs.
+
+    Paths come back with their folders resolved, so a spec is the same spec from any
+    working directory and through any symbolic link.
+    """
     paths = paths or [project.specs]
     files = []
     for path in paths:
@@ -34,10 +38,40 @@ def spec_files(paths: list[Path], project: Project) -> list[Path]:
             raise LayergenError.plain(path, "no such spec file or folder")
     if not files and paths != [project.specs]:
         raise LayergenError.plain(paths[0], "no spec files (*.yaml) found")
-    unique = {}
+    unique: dict[Path, Path] = {}
     for file in files:
-        unique.setdefault(file.resolve(), file)
+        unique.setdefault(file.resolve(), real_path(file))
     return list(unique.values())
+
+
+def _project(**overrides) -> Project:
+    return resolved_project(find_project().with_overrides(**overrides))
+
+
+def _plan(project: Project, paths, result: CommandResult, *, writes: bool, notify, **options) -> Plan:
+    """Under the project's lock: the plan, and when `writes`, carrying it out."""
+    from layergen.apply import apply_updates, remove_temporaries_of
+    from layergen.project_lock import project_lock
+    from layergen.records import LEGACY_MANIFEST, RECORDS_DIR, RecordStore
+
+    specs = spec_files(paths, project)
+    with project_lock(project.root, writes=writes, on_wait=notify or (lambda _: None)):
+        store = RecordStore(project.root)
+        records = store.load()
+        plan = plan_updates(specs, project, records, **options)
+        if writes:
+            removed = remove_temporaries_of(plan, store, records, project)
+            if removed:
+                result.info(f"removed {removed} temporary file{'s' if removed > 1 else ''} of an interrupted run")
+            result.fail(*apply_updates(plan, store, records))
+            if store.migrate(records):
+                result.info(
+                    f"moved {LEGACY_MANIFEST.as_posix()} to one record per spec in {RECORDS_DIR.as_posix()}/ "
+                    "(commit the change)"
+                )
+            if (project.root / SCHEMA_PATH).is_file() and write_schema(project.root):
+                result.info(f"updated {SCHEMA_PATH.as_posix()}")
+    return plan
 
 
 def new(
@@ -50,38 +84,42 @@ def new(
     prune=False,
     diff=False,
     accept_breaking=False,
+    notify: Callable[[str], None] | None = None,
 ) -> CommandResult:
-    """Generate or update each spec's layer and test, keeping hand edits; `diff` writes nothing."""
-    project = find_project().with_overrides(layers=layers_dir, tests=tests_dir, package=package)
-    manifest = Manifest.load(project.root)
-    plan = plan_updates(spec_files(paths, project), project, manifest, prune=prune, accept_breaking=accept_breaking)
+    """Generate or update each spec's layer and test, keeping hand edits; `diff` writes nothing.
+
+    `notify` shows a notice at once (while waiting for another run to finish).
+    """
+    from layergen import plan_report
+
+    project = _project(layers=layers_dir, tests=tests_dir, package=package)
     result = CommandResult()
+    options = {"conflicts": conflicts, "prune": prune, "accept_breaking": accept_breaking}
+    plan = _plan(project, paths, result, writes=not diff, notify=notify, **options)
     if diff:
         for file in plan.all_files():
-            if file.before != file.after:
+            if file.write or file.remove or file.moved_from:
                 result.info(unified_diff(file, project).removesuffix("\n"))
-    else:
-        apply_updates(plan, project, manifest, conflicts)
-        if (project.root / SCHEMA_PATH).is_file() and write_schema(project.root):
-            result.info(f"updated {SCHEMA_PATH.as_posix()}")
-    _report(result, plan, project, dry_run=diff, accepted=accept_breaking)
+    plan_report.report_new(result, plan, project, dry_run=diff, accepted=accept_breaking)
     result.fail(*plan.errors)
-    _report_conflicts(result, plan, project)
+    plan_report.report_file_failures(result, plan, project)
+    plan_report.report_summary(result, plan, project)
     return result
 
 
-def check(paths, *, accept_breaking=False) -> CommandResult:
+def check(paths, *, accept_breaking=False, notify: Callable[[str], None] | None = None) -> CommandResult:
     """Exit status 0 when every generated file is current, 1 when any is stale, 2 on errors."""
-    project = find_project()
-    manifest = Manifest.load(project.root)
-    plan = plan_updates(spec_files(paths, project), project, manifest)
+    from layergen import plan_report
+
+    project = _project()
     result = CommandResult()
+    plan = _plan(project, paths, result, writes=False, notify=notify)
     stale = False
     for update in plan.updates + plan.orphans:
         for file in update.files:
-            if file.status.stale:
+            for line in plan_report.stale_lines(file, update, project):
                 stale = True
-                result.info(f"{project.display(file.path)}: {_why_stale(file.status, update)}")
+                result.info(line)
         for change in update.compat:
             if change.breaking and not accept_breaking:
                 stale = True
@@ -102,9 +140,27 @@ def check(paths, *, accept_breaking=False) -> CommandResult:
 CHECK_ERROR = 2  # `check`'s exit code for problems, apart from 1 for "out of date"
 
 
+def status(paths, *, as_json=False, notify: Callable[[str], None] | None = None) -> CommandResult:
+    """Each spec's state, and what is the matter with its files; writes nothing."""
+    import json
+
+    from layergen import plan_report
+    from layergen.status import project_status
+
+    project = _project()
+    result = CommandResult()
+    plan = _plan(project, paths, result, writes=False, notify=notify)
+    states = project_status(plan, project.display, plan_report.why_stale)
+    if as_json:
+        result.info(json.dumps(states.as_json(), indent=2))
+    else:
+        plan_report.report_status(result, states)
+    return result
+
+
 def validate(paths: list[Path]) -> CommandResult:
     """Check each spec as `new` would, writing nothing."""
-    project = find_project()
+    project = _project()
     result = CommandResult()
     for spec in spec_files(paths, project):
         try:
@@ -121,102 +177,6 @@ def schema() -> CommandResult:
     result = CommandResult()
     result.info(_schema_text().rstrip("\n"))
     return result
-
-
-_SHOWN = {
-    Status.CREATED: "wrote",
-    Status.UPDATED: "updated",
-    Status.MERGED: "merged (your edits kept)",
-    Status.UNCHANGED: "unchanged",
-    Status.KEPT: "unchanged (your edits kept)",
-    Status.REMOVED: "removed",
-}
-
-
-def _report(result: CommandResult, plan: Plan, project: Project, *, dry_run: bool, accepted: bool) -> None:
-    prefix = "would be " if dry_run else ""
-    for update in plan.updates:
-        for file in update.files:
-            if file.status in _SHOWN and not (dry_run and file.status in (Status.UNCHANGED, Status.KEPT)):
-                result.info(f"{prefix}{_SHOWN[file.status]} {project.display(file.path)}")
-        for change in update.compat:
-            if not change.breaking:
-                result.info(f"{update.key}: weights.{change.weight}: note: {change.message}")
-            elif accepted:
-                result.info(f"{update.key}: weights.{change.weight}: breaking, accepted: {change.message}")
-            else:
-                result.warn(f"{update.key}: weights.{change.weight}: breaking: {change.message}")
-        if not accepted and any(c.breaking for c in update.compat):
-            result.warn(
-                f"{update.key}: `layergen check` fails until you accept this with `layergen new --accept-breaking`"
-            )
-    for orphan in plan.orphans:
-        for file in orphan.files:
-            name = project.display(file.path)
-            if file.status == Status.REMOVED:
-                result.info(f"{prefix}removed {name} (its spec {orphan.key} was deleted)")
-            elif file.status == Status.ORPHANED:
-                result.info(f"orphaned {name}: its spec {orphan.key} was deleted; remove it with --prune")
-            else:
-                result.info(
-                    f"orphaned {name}: its spec {orphan.key} was deleted, but it has hand edits; delete it yourself"
-                )
-
-
-def _report_conflicts(result: CommandResult, plan: Plan, project: Project) -> None:
-    """Files left alone: one in the way that layergen did not write, or a merge with conflicts."""
-    for update in plan.updates:
-        for file in update.files:
-            name = project.display(file.path)
-            if file.status == Status.UNTRACKED:
-                result.fail(
-                    LayergenError(
-                        Problem(name, "exists, but layergen has no record of writing it; move it away and run again")
-                    )
-                )
-            elif file.status == Status.CONFLICT:
-                for conflict in file.merge.conflicts:
-                    result.detail(_show_conflict(name, conflict))
-                result.fail(
-                    LayergenError(Problem(name, _conflict_message(file, update), line=file.merge.conflicts[0].line))
-                )
-
-
-def _conflict_message(file, update: SpecUpdate) -> str:
-    count = len(file.merge.conflicts)
-    what = f"{count} conflict{'s' if count > 1 else ''} between your edits and {update.key}"
-    if file.after != file.before:
-        return f"{what}; the file now holds both versions between conflict markers"
-    written = side_file(file.path)
-    if written.exists():
-        return f"{what}; left as it was, the merge with conflict markers is in {written.name}"
-    return f"{what}; left as it was (use --conflicts side or --conflicts inline to write the merge)"
-
-
-def _show_conflict(name: str, conflict) -> str:
-    def block(lines):
-        return (
-            "".join(f"    | {line}" if line.endswith("\n") else f"    | {line}\n" for line in lines)
-            or "    (nothing)\n"
-        )
-
-    return (
-        f"{name}:{conflict.line}: both changed these lines\n"
-        f"  on disk (your edits):\n{block(conflict.ours)}"
-        f"  generated now:\n{block(conflict.theirs)}"
-    ).rstrip("\n")
-
-
-def _why_stale(status: Status, update: SpecUpdate) -> str:
-    return {
-        Status.CREATED: f"missing; run `layergen new {update.key}`",
-        Status.UPDATED: f"out of date with {update.key}",
-        Status.MERGED: f"out of date with {update.key} (your edits would be kept)",
-        Status.CONFLICT: f"out of date with {update.key}, and the update conflicts with your edits",
-        Status.UNTRACKED: "not written by layergen, but in the way of a generated file",
-        Status.ORPHANED: f"left over: its spec {update.key} was deleted",
-        Status.EDITED_ORPHAN: f"left over: its spec {update.key} was deleted",
-    }[status]
 
 
 STARTER_SPEC = "scaled_dense.yaml"

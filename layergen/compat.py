@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layergen.manifest import WeightRecord
+from layergen.records import WeightRecord
 
 
 @dataclass(frozen=True)

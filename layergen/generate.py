@@ -4,7 +4,7 @@
 
 The analyze step is the `layergen.analysis` package, one module per concern: names,
 shapes, arguments (argument_types: one table of what each type accepts), weights,
-call_body, docstring and test_plan.
+call_body, docstring, sublayers and test_plan.
 
 `generate_layer` runs the first four for one spec and returns the files it would write;
 `layergen.update` merges them with what is on disk and writes them.
@@ -18,6 +18,7 @@ from pathlib import Path
 from layergen.analysis import analyze, snake_case
 from layergen.layer_model import LayerModel
 from layergen.project import Project, check_module_path
+from layergen.project_classes import project_classes
 from layergen.render import render
 from layergen.spec import LayerSpec, parse_layer_spec
 from layergen.yaml_source import SpecSource, read_spec
@@ -46,16 +47,23 @@ def load_spec(spec_path: Path, project: Project) -> tuple[LayerSpec, SpecSource]
 def build_model(spec_path: Path, project: Project) -> tuple[LayerSpec, LayerModel]:
     """Steps 1 to 3: the spec and its render model."""
     spec, source = load_spec(spec_path, project)
+    module = check_module_path(project.layers_module, project.display(project.layers))
     model = analyze(
         spec,
         source,
         module_name=snake_case(spec.layer),
         spec_path=project.display(spec_path),
         default_package=project.package,
+        project_classes=_project_classes(spec_path, project, module),
     )
-    module = check_module_path(project.layers_module, project.display(project.layers))
     model.layer_import = f"{module}.{model.module_name}"
     return spec, model
+
+
+def _project_classes(spec_path: Path, project: Project, module: str) -> dict:
+    """The layers of the project's specs, and of the specs beside this one."""
+    classes = project_classes(Path(spec_path).absolute().parent, module)
+    return {**classes, **project_classes(project.specs, module)}
 
 
 def generate_layer(spec_path: Path, project: Project) -> Generation:

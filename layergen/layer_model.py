@@ -51,6 +51,55 @@ class WeightModel:
 
 
 @dataclass(frozen=True)
+class SubLayerModel:
+    """A sub-layer: created in `__init__`, built in `build`."""
+
+    name: str  # the attribute, and the sub-layer's name
+    class_code: str  # "keras.layers.Dense", "ResidualBlock", "pkg.module.Class"
+    arguments: list[tuple[str, str]]  # (parameter, Python source of its value)
+    repeat: str | None  # Python source of how many; None for a single layer
+    when: str | None  # the bool argument that gates it; None if it always exists
+    build_args: str  # Python source of the arguments of its build call
+
+    def _create(self, name_code: str) -> str:
+        arguments = [f"{param}={code}" for param, code in self.arguments]
+        arguments += ["dtype=self.dtype_policy", f"name={name_code}"]
+        return f"{self.class_code}({', '.join(arguments)})"
+
+    @property
+    def init_lines(self) -> list[str]:
+        """`__init__`'s lines creating it, indented relative to the method body."""
+        if self.repeat is None:
+            create = self._create(repr(self.name))
+        else:
+            create = f"[{self._create('f' + repr(self.name + '_{index}'))} for index in range({self.repeat})]"
+        if self.when is None:
+            return [f"self.{self.name} = {create}"]
+        return [f"if self.{self.when}:", f"    self.{self.name} = {create}", "else:", f"    self.{self.name} = None"]
+
+    @property
+    def build_lines(self) -> list[str]:
+        """`build`'s lines building it with its shapes."""
+        if self.repeat is None:
+            lines = [f"self.{self.name}.build({self.build_args})"]
+        else:
+            lines = [f"for layer in self.{self.name}:", f"    layer.build({self.build_args})"]
+        if self.when is None:
+            return lines
+        return [f"if self.{self.name} is not None:", *("    " + line for line in lines)]
+
+
+@dataclass(frozen=True)
+class MaskingModel:
+    """Mask support: `supports_masking`, `call`'s `mask` parameter, `compute_mask`."""
+
+    uses_mask: bool  # `call` takes `mask=None`
+    output_mask: str  # "keep", "none" or "computed" (the spec's compute_mask body)
+    input_name: str  # compute_mask's first parameter
+    compute_mask_body: str  # indented for the method
+
+
+@dataclass(frozen=True)
 class DocSection:
     title: str
     entries: list[str]  # each entry is a block of text, already wrapped and indented
@@ -116,6 +165,17 @@ class LayerModel:
     test: TestModel
     layer_import: str = ""  # filled in by the project step: "examples.layers.linear_layer"
     call_source: str = ""  # the spec's body as written (dedented); render checks `call` holds exactly it
+    sublayers: list[SubLayerModel] = field(default_factory=list)
+    imports: list[str] = field(default_factory=list)  # import lines the sub-layers' classes need
+    masking: MaskingModel | None = None
+
+    @property
+    def own_weights(self) -> str:
+        """Python source of the weights this layer made itself: with sub-layers, `self.weights`
+        holds theirs too, which Keras saves under their own paths."""
+        if not self.sublayers:
+            return "self.weights"
+        return "(" + "".join(f"self.{w.name}, " for w in self.weights) + ")"
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

@@ -3,25 +3,21 @@
 `base` is what layergen generated last time, `ours` is the file on disk (with a person's
 edits), `theirs` is what layergen generates now. A region changed on one side only takes
 that side; a region changed the same way on both sides is taken once; a region changed
-differently on both sides is a conflict, and nothing is decided for the person.
+differently on both sides is a conflict, and nothing is decided for the person — unless
+the caller knows the person already decided it (`take_ours`, for a resolved conflict).
+Texts are compared line by line as given: callers normalize line endings first.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
-from enum import Enum
 
 OURS_MARKER = "<<<<<<< on disk (your edits)"
 BASE_MARKER = "||||||| generated last time"
 SPLIT_MARKER = "======="
 THEIRS_MARKER = ">>>>>>> generated now"
-
-
-class ConflictMode(str, Enum):
-    report = "report"  # leave the files as they are and print the conflicts
-    side = "side"  # also write the merge with conflict markers to FILE.conflict
-    inline = "inline"  # write the merge with conflict markers into the file itself
 
 
 @dataclass(frozen=True)
@@ -42,7 +38,9 @@ class MergeResult:
         return not self.conflicts
 
 
-def merge3(base: str, ours: str, theirs: str) -> MergeResult:
+def merge3(base: str, ours: str, theirs: str, *, take_ours: bool = False) -> MergeResult:
+    """The merge; with `take_ours`, conflicting regions take our side instead of markers
+    (the conflicts are still listed)."""
     base_lines = base.splitlines(keepends=True)
     our_lines = ours.splitlines(keepends=True)
     their_lines = theirs.splitlines(keepends=True)
@@ -61,7 +59,7 @@ def merge3(base: str, ours: str, theirs: str) -> MergeResult:
             output += our_chunk
         else:
             conflicts.append(Conflict(base_chunk, our_chunk, their_chunk, o + 1))
-            output += _markers(base_chunk, our_chunk, their_chunk)
+            output += our_chunk if take_ours else _markers(base_chunk, our_chunk, their_chunk)
         output += base_lines[sync_base : sync_base + length]
         b, o, t = sync_base + length, sync_ours + length, sync_theirs + length
     return MergeResult("".join(output), conflicts)
@@ -109,6 +107,20 @@ def _markers(base, ours, theirs) -> list[str]:
     ]
 
 
-def has_conflict_markers(text: str) -> bool:
+# Ours and git's: `<<<<<<< label` ... `>>>>>>> label`. A bare `=======` line alone is not
+# taken as a marker: it can be a docstring's heading underline.
+_OPENING = re.compile(r"<{7}(?: |$)")
+_CLOSING = re.compile(r">{7}(?: |$)")
+
+
+def conflict_marker_line(text: str) -> int | None:
+    """The 1-based line of the first conflict marker, when the text holds a conflict."""
     lines = text.splitlines()
-    return OURS_MARKER in lines and THEIRS_MARKER in lines
+    opening = next((i for i, line in enumerate(lines) if _OPENING.match(line)), None)
+    if opening is None or not any(_CLOSING.match(line) for line in lines[opening + 1 :]):
+        return None
+    return opening + 1
+
+
+def has_conflict_markers(text: str) -> bool:
+    return conflict_marker_line(text) is not None

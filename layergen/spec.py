@@ -92,6 +92,46 @@ class ConstantSpec(_Model):
     doc: str = Field(default="", description="Its entry in the class docstring's Args.")
 
 
+class SubLayerSpec(_Model):
+    """A layer this layer holds and calls: created in `__init__`, built in `build`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+    class_: str = Field(
+        alias="class",
+        description="A keras.layers class (Dense), a layer of this project (its spec's `layer:`), "
+        "or a dotted path pkg.module.Class.",
+    )
+    arguments: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Its constructor arguments: literals, or `$name` (an argument or constant of this layer) "
+        "or `$expression` (integer arguments with + - * //).",
+    )
+    build: Union[list[ShapeItem], dict[str, list[ShapeItem]], None] = Field(
+        default=None,
+        description="The shape its build() gets (e.g. [batch, ..., units]), or a mapping of build parameters "
+        "to shapes; default: this layer's (first) input shape.",
+    )
+    repeat: Union[ShapeItem, None] = Field(
+        default=None, description="An integer argument (or expression): a list of that many such layers."
+    )
+    when: Union[str, None] = Field(
+        default=None, description="A bool argument: the layer exists only when it is true (else None)."
+    )
+
+
+class MaskingSpec(_Model):
+    """How the layer treats Keras masks (from Embedding(mask_zero=True), Masking, ...)."""
+
+    uses_mask: bool = Field(
+        default=False, description="call receives the input's Keras mask as `mask` (None when there is none)."
+    )
+    output_mask: str = Field(
+        description="keep (the input's mask passes through), none (the output has no mask), "
+        "or the body of compute_mask(self, <input>, mask=None) returning the output's mask."
+    )
+
+
 class TestSpec(_Model):
     """Concrete sizes for the generated test."""
 
@@ -115,8 +155,14 @@ class LayerSpec(_Model):
     inputs: dict[str, InputSpec] = Field(default_factory=_default_inputs, description="Inputs of call, in order.")
     weights: dict[str, WeightSpec] = Field(default_factory=dict, description="Weights made in build, in order.")
     constants: dict[str, ConstantSpec] = Field(default_factory=dict, description="Fixed values kept in the config.")
+    layers: dict[str, SubLayerSpec] = Field(
+        default_factory=dict, description="Sub-layers, created in __init__ in this order; call uses self.<name>."
+    )
     call: str = Field(description="The body of call: inputs by name, weights as self.<name>, constants by name.")
     output_shape: list[ShapeItem] = Field(description="Symbolic output shape, e.g. [batch, ..., units].")
+    masking: Union[MaskingSpec, None] = Field(
+        default=None, description="Mask support: whether call reads the mask, and the output's mask."
+    )
     test: TestSpec = Field(default_factory=TestSpec, description="Concrete sizes for the generated test.")
 
 
@@ -289,12 +335,13 @@ def _problems(source: SpecSource, exc: ValidationError):
         kind = errors[0]["type"]
         if kind == "extra_forbidden":
             parent_model = _model_at(loc[:-1])
-            suggestion = closest(str(loc[-1]), parent_model.model_fields) if parent_model else None
+            fields = [f.alias or n for n, f in parent_model.model_fields.items()] if parent_model else []
+            suggestion = closest(str(loc[-1]), fields) if parent_model else None
             hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
             alias = closest(str(loc[-1]), _FIELD_HINTS) if parent_model is WeightSpec else None
             if alias and not suggestion:
                 hint = f" ({_FIELD_HINTS[alias]})"
-            allowed = ", ".join(parent_model.model_fields) if parent_model else ""
+            allowed = ", ".join(fields)
             message = f"unknown field '{loc[-1]}'{hint}" + (
                 f"; expected one of: {allowed}" if not hint and allowed else ""
             )

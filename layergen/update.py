@@ -1,71 +1,92 @@
 """Step 5 of the pipeline: bring generated files up to date without losing a person's edits.
 
-For each file of each spec, three versions meet: what layergen generated last time (from
-the manifest), what is on disk, and what layergen generates now. `plan_updates` decides
-what happens to each file, without touching the disk; `apply_updates` carries the plan
-out. `layergen new` applies the plan, `layergen check` only reports it.
+`plan_updates` decides what happens to each file of each spec, without touching the disk:
+one file's content is decided in `reconcile.py`; here are renamed layers (their files
+move, edits and all), deleted specs, conflict modes and the records to keep.
+`layergen new` carries the plan out (`apply.py`); `layergen check` and `layergen status`
+only report it.
 """
 
 from __future__ import annotations
 
+import ast
 import difflib
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from layergen.compat import CompatChange, compare_weights
 from layergen.errors import LayergenError
-from layergen.generate import Generation, generate_layer
-from layergen.manifest import Manifest, SpecRecord, WeightRecord
-from layergen.merge import ConflictMode, MergeResult, merge3
+from layergen.locations import from_key, project_key
+from layergen.merge import MergeResult, has_conflict_markers
 from layergen.project import Project
-from layergen.writing import read_text, write_atomically
+from layergen.reconcile import Outcome, Status, digest, reconcile
+from layergen.records import MovedFrom, OutputRecord, PendingWrite, SpecRecord, WeightRecord
+from layergen.writing import read_text, split_newlines
+
+if TYPE_CHECKING:
+    from layergen.generate import GeneratedFile, Generation
+
+ROLES = ("layer", "test")  # what `generate_layer` returns, in its order
 
 
-class Status(Enum):
-    CREATED = "created"
-    UPDATED = "updated"  # no hand edits: the new generation replaces the file
-    MERGED = "merged"  # hand edits and the spec's change, both kept
-    UNCHANGED = "unchanged"
-    KEPT = "kept"  # hand edits; the spec's output did not change
-    CONFLICT = "conflict"  # hand edits and the spec's change touch the same lines
-    UNTRACKED = "untracked"  # a file is in the way that layergen has no record of
-    ORPHANED = "orphaned"  # its spec was deleted
-    REMOVED = "removed"
-    EDITED_ORPHAN = "orphaned, edited"  # its spec was deleted, and it has hand edits
-
-    @property
-    def writes(self) -> bool:
-        return self in (Status.CREATED, Status.UPDATED, Status.MERGED, Status.REMOVED)
-
-    @property
-    def stale(self) -> bool:
-        """Whether `layergen check` fails on it."""
-        return self not in (Status.UNCHANGED, Status.KEPT)
+class ConflictMode(str, Enum):
+    report = "report"  # leave the files as they are and print the conflicts
+    side = "side"  # also write the merge with conflict markers to FILE.conflict
+    inline = "inline"  # write the merge with conflict markers into the file itself
 
 
 @dataclass
 class FileUpdate:
     path: Path
     status: Status
-    before: str | None  # on disk now
-    after: str | None  # on disk after the update (None: removed or absent)
-    generated: str | None = None  # what layergen generates now (the next merge's base)
+    before: str | None  # the text the update starts from (`\n` line ends)
+    after: str | None  # the text after the update (None: removed or absent)
+    generated: str | None = None  # what layergen generates now
     merge: MergeResult | None = None
+    newline: str = "\n"  # the file's own line ending, kept when it is written
+    write: bool = False  # write `after` to `path`
+    remove: bool = False  # delete `path`
+    moved_from: Path | None = None  # a renamed layer's file, moved to `path` (deleted once written)
+    side_text: str | None = None  # the merge with conflict markers ...
+    side_path: Path | None = None  # ... for FILE.conflict
+    drop_side_file: Path | None = None  # the side file of a conflict that is resolved now
+    marker_line: int | None = None
+    syntax_error: tuple[int, str] | None = None  # (line, message): `after` is not valid Python
+    role: str | None = None  # the spec's output this is; None for a renamed layer's old copy
+    outcome: Outcome | None = None
+    previous: OutputRecord | None = None
+
+    @property
+    def stale(self) -> bool:
+        """Whether `layergen check` fails on it."""
+        settled = self.status in (Status.UNCHANGED, Status.KEPT, Status.RESOLVED)
+        return not settled or self.write or self.moved_from is not None or self.syntax_error is not None
+
+    @property
+    def location(self) -> Path:
+        """Where the file is before the update."""
+        return self.moved_from or self.path
 
 
 @dataclass
 class SpecUpdate:
     spec: Path
-    key: str  # the spec's path as the manifest records it
+    key: str  # the spec's path relative to the project root: its record's name
     files: list[FileUpdate] = field(default_factory=list)
     compat: list[CompatChange] = field(default_factory=list)
-    record: SpecRecord | None = None  # the manifest record after the update
-    replaces: str | None = None  # a renamed spec's old manifest key
+    journal: SpecRecord | None = None  # saved before any file is written (see `PendingWrite`)
+    final_record: SpecRecord | None = None  # the record after the update (None: left as it is)
+    replaces: str | None = None  # a renamed spec's old record
+    drop_record: bool = False  # a deleted spec whose files are all gone
+    held: bool = False  # a conflict or a file in the way: nothing is written for the spec
+    failed: bool = False  # applying it failed
 
     @property
     def conflicted(self) -> bool:
-        return any(f.status in (Status.CONFLICT, Status.UNTRACKED) for f in self.files)
+        return any(f.status in (Status.CONFLICT, Status.UNTRACKED, Status.MARKERS) for f in self.files)
 
 
 @dataclass
@@ -80,94 +101,257 @@ class Plan:
 
 
 def plan_updates(
-    spec_paths: list[Path], project: Project, manifest: Manifest, *, prune: bool = False, accept_breaking: bool = False
+    spec_paths: list[Path],
+    project: Project,
+    records: dict[str, SpecRecord],
+    *,
+    conflicts: ConflictMode = ConflictMode.report,
+    prune: bool = False,
+    accept_breaking: bool = False,
 ) -> Plan:
+    # The renderer is loaded only when there is work.
+    from layergen.generate import generate_layer
+
     plan = Plan()
     claimed: dict[Path, Path] = {}
-    deleted = {key for key in manifest.records if not (project.root / key).is_file()}
+    deleted = {key for key in records if not from_key(project, key).is_file()}
     for spec in spec_paths:
         try:
             generation = generate_layer(spec, project)
-        except LayergenError as exc:
-            plan.errors.append(exc)
-            continue
-        clash = next((claimed[f.path] for f in generation.files if f.path in claimed), None)
-        if clash is not None:
-            plan.errors.append(
-                LayergenError.plain(
+            clash = next((claimed[f.path] for f in generation.files if f.path in claimed), None)
+            if clash is not None:
+                raise LayergenError.plain(
                     project.display(spec),
                     f"writes the same files as {project.display(clash)}; give the layers different class names",
                 )
-            )
-            continue
-        claimed.update({f.path: spec for f in generation.files})
-        plan.updates.append(_plan_spec(generation, project, manifest, deleted, accept_breaking))
+            claimed.update({f.path: spec for f in generation.files})
+            plan.updates.append(_plan_spec(generation, project, records, deleted, accept_breaking, conflicts))
+        except LayergenError as exc:
+            plan.errors.append(exc)
+        except Exception as exc:  # a bug in layergen: this spec fails, the others go on
+            if os.environ.get("LAYERGEN_DEBUG"):
+                raise
+            plan.errors.append(internal_error(project.display(spec), exc))
     adopted = {u.replaces for u in plan.updates if u.replaces}
+    live = {project_key(project, path) for path in claimed}
     for key in sorted(deleted - adopted):
-        plan.orphans.append(_plan_orphan(key, manifest.records[key], project, prune))
+        plan.orphans.append(_plan_orphan(key, records[key], project, prune, live))
     return plan
 
 
+def internal_error(where: str, exc: Exception) -> LayergenError:
+    return LayergenError.plain(
+        where,
+        f"layergen failed on this spec ({type(exc).__name__}: {exc}); this is a bug in layergen, please report it",
+    )
+
+
 def _plan_spec(
-    generation: Generation, project: Project, manifest: Manifest, deleted: set[str], accept_breaking: bool
+    generation: Generation,
+    project: Project,
+    records: dict[str, SpecRecord],
+    deleted: set[str],
+    accept_breaking: bool,
+    mode: ConflictMode,
 ) -> SpecUpdate:
-    key = project.display(generation.spec_path)
+    key = project_key(project, generation.spec_path)
     update = SpecUpdate(generation.spec_path, key)
-    previous = manifest.records.get(key)
+    previous = records.get(key)
     if previous is None:
         # A spec that was renamed or moved: its outputs are recorded under the old name.
-        paths = {project.display(f.path) for f in generation.files}
-        update.replaces = next((k for k in sorted(deleted) if paths & set(manifest.records[k].files)), None)
-        previous = manifest.records.get(update.replaces) if update.replaces else None
-    for file in generation.files:
-        base = previous.files.get(project.display(file.path)) if previous else None
-        update.files.append(_plan_file(file.path, base, read_text(file.path), file.content))
+        paths = {project_key(project, f.path) for f in generation.files}
+        update.replaces = next(
+            (k for k in sorted(deleted) if paths & {o.path for o in records[k].outputs.values()}), None
+        )
+        previous = records.get(update.replaces) if update.replaces else None
+    for role, file in zip(ROLES, generation.files):
+        entry = previous.outputs.get(role) if previous else None
+        earlier = _settled(project, entry) if entry is not None else None
+        update.files += _plan_output(project, role, earlier, file)
     weights = _weight_records(generation)
     baseline = weights
     if previous is not None:
         update.compat = compare_weights(previous.weights, weights)
         if any(c.breaking for c in update.compat) and not accept_breaking:
-            # The manifest keeps the weights old checkpoints have until a breaking change
+            # The record keeps the weights old checkpoints have until a breaking change
             # is accepted, so `layergen check` keeps failing on it after regeneration too.
             baseline = previous.weights
-    update.record = SpecRecord(
-        generation.model.class_name, baseline, {project.display(f.path): f.content for f in generation.files}
-    )
+    _settle(update, project, previous, SpecRecord(generation.model.class_name, baseline), mode)
     return update
 
 
-def _plan_file(path: Path, base: str | None, ours: str | None, theirs: str) -> FileUpdate:
-    if ours is None:
-        return FileUpdate(path, Status.CREATED, None, theirs, theirs)
-    if ours == theirs:
-        return FileUpdate(path, Status.UNCHANGED, ours, ours, theirs)
-    if base is None:
-        return FileUpdate(path, Status.UNTRACKED, ours, ours, theirs)
-    if base == theirs:
-        return FileUpdate(path, Status.KEPT, ours, ours, theirs)
-    if base == ours:
-        return FileUpdate(path, Status.UPDATED, ours, theirs, theirs)
-    merge = merge3(base, ours, theirs)
-    if not merge.clean:
-        return FileUpdate(path, Status.CONFLICT, ours, ours, theirs, merge)
-    if merge.text == ours:
-        return FileUpdate(path, Status.KEPT, ours, ours, theirs, merge)
-    return FileUpdate(path, Status.MERGED, ours, merge.text, theirs, merge)
+def _settled(project: Project, output: OutputRecord) -> OutputRecord:
+    """The record of an output, after the write a killed run left pending: done when the
+    file holds what was to be written, not done otherwise."""
+    if output.write is None:
+        return output
+    text = read_text(from_key(project, output.write.record.path))
+    if text is not None and digest(split_newlines(text)[0]) == output.write.sha256:
+        return output.write.record
+    return replace(output, write=None)
 
 
-def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool) -> SpecUpdate:
-    update = SpecUpdate(project.root / key, key)
-    for relative, generated in sorted(record.files.items()):
-        path = project.root / relative
-        ours = read_text(path)
-        if ours is None:
+def _plan_output(project: Project, role: str, earlier: OutputRecord | None, file: GeneratedFile) -> list[FileUpdate]:
+    """The update of one output, and of the old copy a renamed layer left behind."""
+    here = read_text(file.path)
+    old = None
+    if earlier is not None and earlier.path != project_key(project, file.path):
+        old = from_key(project, earlier.path)
+        if read_text(old) is None:
+            # Its file is gone: nothing to move, and nothing known of what is at the new path.
+            old, earlier = None, None
+    text = read_text(old) if old is not None else here
+    ours, newline = split_newlines(text) if text is not None else (None, "\n")
+    outcome = reconcile(earlier, ours, file.content, side_file_exists=side_file(old or file.path).exists())
+    update = FileUpdate(
+        file.path, outcome.status, ours, outcome.after, file.content, outcome.merge, newline,
+        moved_from=old, marker_line=outcome.marker_line, role=role, outcome=outcome, previous=earlier,
+    )  # fmt: skip
+    current = split_newlines(here)[0] if here is not None else None
+    if old is not None and current is not None and current != outcome.after:
+        # Something else is at the renamed layer's new path: it is never overwritten.
+        return [FileUpdate(file.path, Status.UNTRACKED, current, current, file.content, role=role, previous=earlier)]
+    update.write = outcome.after is not None and outcome.after != current
+    if earlier is not None and earlier.moved_from is not None and old is None:
+        return [update, *_old_copy(project, earlier.moved_from)]
+    return [update]
+
+
+def _old_copy(project: Project, moved: MovedFrom) -> list[FileUpdate]:
+    """A renamed layer's old file that a run stopped before removing, or that was edited since."""
+    path = from_key(project, moved.path)
+    text = read_text(path)
+    if text is None:
+        return []
+    ours, newline = split_newlines(text)
+    if digest(ours) == moved.sha256:
+        return [FileUpdate(path, Status.MOVED_AWAY, ours, None, newline=newline, remove=True)]
+    return [FileUpdate(path, Status.LEFTOVER, ours, ours, newline=newline)]
+
+
+def _settle(update: SpecUpdate, project: Project, previous: SpecRecord | None, fresh: SpecRecord, mode) -> None:
+    """Apply the conflict mode, and work out the spec's record after the update.
+
+    A spec with a file in the way, or with a conflict (unless written inline), is held:
+    none of its files is written, so its layer and test never disagree. Its record keeps
+    the old bases, and notes each open conflict.
+    """
+    update.held = any(
+        f.status in (Status.UNTRACKED, Status.MARKERS) or (f.status == Status.CONFLICT and mode != ConflictMode.inline)
+        for f in update.files
+    )
+    if update.held and mode == ConflictMode.inline:
+        mode = ConflictMode.report  # markers go into no file of a spec that is held anyway
+    outputs = dict(previous.outputs) if previous is not None and update.held else {}
+    for file in update.files:
+        if update.held:
+            file.after, file.write, file.remove = file.before, False, False
+        outcome = file.outcome
+        if file.role is None or outcome is None:
             continue
-        if ours != generated:
-            update.files.append(FileUpdate(path, Status.EDITED_ORPHAN, ours, ours))
+        if file.status == Status.CONFLICT:
+            outputs[file.role] = _open_conflict(file, outcome, project, mode)
+        elif not update.held and outcome.base is not None:
+            moved = _earlier_move(file)
+            if file.moved_from is not None and file.before is not None:
+                moved = MovedFrom(project_key(project, file.moved_from), digest(file.before))
+            outputs[file.role] = OutputRecord(project_key(project, file.path), outcome.base, None, moved)
+        if update.held:
+            file.path, file.moved_from = file.location, None  # nothing moves: the file stays where it is
+        elif file.status not in (Status.CONFLICT, Status.MARKERS) and file.previous and file.previous.conflict:
+            side = side_file(file.location)
+            if side.is_file() and has_conflict_markers(read_text(side) or ""):
+                file.drop_side_file = side
+        file.syntax_error = _syntax_error(file)
+    if update.held:
+        if previous is None:
+            return
+        fresh = replace(previous, outputs=outputs)
+    else:
+        fresh.outputs = outputs
+    update.final_record = replace(
+        fresh,
+        outputs={
+            role: output if _old_copy_stays(output, update, project) else replace(output, moved_from=None)
+            for role, output in outputs.items()
+        },
+    )
+    if not update.held and any(f.write for f in update.files):
+        update.journal = replace(fresh, outputs=_journal(update, outputs))
+
+
+def _journal(update: SpecUpdate, outputs: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
+    """The outputs' records while their files are written: a file to write keeps its old
+    record, with the new one pending until the file holds what is written."""
+    journal = dict(outputs)
+    for file in update.files:
+        if file.write and file.after is not None and file.role is not None and file.previous is not None:
+            pending = PendingWrite(digest(file.after), outputs[file.role])
+            journal[file.role] = replace(file.previous, write=pending)
+    return journal
+
+
+def _open_conflict(file: FileUpdate, outcome: Outcome, project: Project, mode: ConflictMode) -> OutputRecord:
+    """Write the conflict as the mode says; the record keeps the old base and notes the conflict."""
+    merge, conflict, base = outcome.merge, outcome.conflict, outcome.base
+    assert merge is not None and conflict is not None and base is not None, "what a conflict's outcome has"
+    if mode == ConflictMode.inline:
+        where = file.path
+        file.after, file.write = merge.text, True
+    else:
+        where = file.location
+        file.after, file.write, file.path, file.moved_from = file.before, False, where, None
+        if mode == ConflictMode.side:
+            file.side_text, file.side_path = merge.text, side_file(where)
+    return OutputRecord(project_key(project, where), base, replace(conflict, mode=mode.value), _earlier_move(file))
+
+
+def _earlier_move(file: FileUpdate) -> MovedFrom | None:
+    """An earlier move's note of the old copy, kept until that copy is gone."""
+    earlier = file.previous
+    return earlier.moved_from if earlier is not None and file.moved_from is None else None
+
+
+def _old_copy_stays(output: OutputRecord, update: SpecUpdate, project: Project) -> bool:
+    """Whether the old copy noted in `output.moved_from` is still there after the update."""
+    if output.moved_from is None:
+        return False
+    path = from_key(project, output.moved_from.path)
+    return any(f.role is None and f.path == path and not f.remove for f in update.files)
+
+
+def _syntax_error(file: FileUpdate) -> tuple[int, str] | None:
+    """Where a hand-edited Python file stopped parsing (generated code always parses)."""
+    if file.path.suffix != ".py" or file.after is None or file.after == file.generated:
+        return None
+    if file.status in (Status.CONFLICT, Status.MARKERS, Status.UNTRACKED):
+        return None
+    try:
+        ast.parse(file.after)
+    except SyntaxError as exc:
+        return exc.lineno or 1, exc.msg
+    return None
+
+
+def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, live: set[str]) -> SpecUpdate:
+    """A deleted spec's files; one that another spec generates now is that spec's, not an orphan."""
+    update = SpecUpdate(from_key(project, key), key)
+    for entry in record.outputs.values():
+        output = _settled(project, entry)
+        if output.path in live:
+            continue
+        path = from_key(project, output.path)
+        text = read_text(path)
+        if text is None:
+            continue
+        ours, newline = split_newlines(text)
+        if ours != output.generated or output.conflict is not None:
+            update.files.append(FileUpdate(path, Status.EDITED_ORPHAN, ours, ours, newline=newline))
         elif prune:
-            update.files.append(FileUpdate(path, Status.REMOVED, ours, None))
+            update.files.append(FileUpdate(path, Status.REMOVED, ours, None, newline=newline, remove=True))
         else:
-            update.files.append(FileUpdate(path, Status.ORPHANED, ours, ours))
+            update.files.append(FileUpdate(path, Status.ORPHANED, ours, ours, newline=newline))
+    update.drop_record = all(f.status == Status.REMOVED for f in update.files)
     return update
 
 
@@ -179,40 +363,14 @@ def _weight_records(generation: Generation) -> dict[str, WeightRecord]:
     }
 
 
-def apply_updates(plan: Plan, project: Project, manifest: Manifest, conflicts: ConflictMode) -> None:
-    """Write what the plan says; a spec with a conflict is written only in `inline` mode."""
-    for update in plan.updates:
-        if update.conflicted and conflicts != ConflictMode.inline:
-            if conflicts == ConflictMode.side:
-                for file in update.files:
-                    if file.merge is not None and not file.merge.clean:
-                        write_atomically(side_file(file.path), file.merge.text)
-            continue
-        for file in update.files:
-            if file.status == Status.CONFLICT:
-                file.after = file.merge.text
-                write_atomically(file.path, file.after)
-            elif file.status.writes:
-                write_atomically(file.path, file.after)
-        if update.replaces:
-            manifest.records.pop(update.replaces, None)
-        manifest.records[update.key] = update.record
-    for orphan in plan.orphans:
-        for file in orphan.files:
-            if file.status == Status.REMOVED:
-                file.path.unlink()
-        if all(f.status == Status.REMOVED for f in orphan.files):
-            manifest.records.pop(orphan.key, None)
-    manifest.save(project.root)
-
-
 def side_file(path: Path) -> Path:
     """Where `--conflicts side` writes the merge with conflict markers."""
     return path.with_name(path.name + ".conflict")
 
 
 def unified_diff(file: FileUpdate, project: Project) -> str:
+    old = project.display(file.location)
     name = project.display(file.path)
     before = (file.before or "").splitlines(keepends=True)
     after = (file.after or "").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
+    return "".join(difflib.unified_diff(before, after, f"a/{old}", f"b/{name}"))

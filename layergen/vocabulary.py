@@ -1,7 +1,8 @@
 """Keras's own vocabulary, snapshotted so that generating a layer never imports Keras.
 
 `keras_vocabulary.json` holds the names Keras accepts for initializers, regularizers,
-constraints, activations and dtypes, and the attribute names of `keras.layers.Layer`.
+constraints, activations and dtypes, the attribute names of `keras.layers.Layer`, and the
+`keras.layers` classes with their constructor and `build` parameters.
 `scripts/update_keras_vocabulary.py` rewrites it from the installed Keras, and a test
 fails when the snapshot and the installed Keras disagree.
 """
@@ -36,11 +37,21 @@ class KerasClass:
 
 
 @dataclass(frozen=True)
+class KerasLayer:
+    """A `keras.layers` class a spec can use as a sub-layer: its constructor's and build's parameters."""
+
+    name: str
+    params: tuple[str, ...]
+    build_params: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     objects: dict[str, dict[str, KerasClass]]  # kind -> alias -> class
     activations: frozenset[str]
     dtypes: frozenset[str]
     layer_attributes: frozenset[str]
+    layers: dict[str, KerasLayer]  # keras.layers class name -> its parameters
 
     def lookup(self, kind: str, alias: str) -> KerasClass | None:
         return self.objects[kind].get(alias)
@@ -61,6 +72,10 @@ def load() -> Vocabulary:
         activations=frozenset(raw["activations"]),
         dtypes=frozenset(raw["dtypes"]),
         layer_attributes=frozenset(raw["layer_attributes"]),
+        layers={
+            name: KerasLayer(name, tuple(entry["params"]), tuple(entry["build"]))
+            for name, entry in raw["layers"].items()
+        },
     )
 
 

@@ -52,7 +52,29 @@ def snapshot_installed_keras() -> dict:
         "activations": sorted(activations.ALL_OBJECTS_DICT),
         "dtypes": sorted(str(d) for d in dtypes.ALLOWED_DTYPES),
         "layer_attributes": layer_attributes(),
+        "layers": layer_classes(),
     }
+
+
+def layer_classes() -> dict:
+    """Each public `keras.layers` class: its constructor's and its `build`'s parameters.
+
+    A spec's sub-layer names a class from this table (`layers: {x: {class: Dense}}`); the
+    parameters let the analysis refuse a misspelt argument without importing Keras.
+    """
+    import inspect
+
+    import keras
+
+    def parameters(function) -> list[str]:
+        return [p for p in inspect.signature(function).parameters if p not in ("self", "args", "kwargs")]
+
+    table = {}
+    for name in sorted(dir(keras.layers)):
+        cls = getattr(keras.layers, name)
+        if inspect.isclass(cls) and issubclass(cls, keras.layers.Layer):
+            table[name] = {"params": parameters(cls.__init__), "build": parameters(cls.build)}
+    return table
 
 
 def layer_attributes() -> list[str]:

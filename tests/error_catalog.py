@@ -29,6 +29,11 @@ def spec_with(old: str, new: str) -> str:
     return VALID.replace(old, new, 1)
 
 
+def with_sublayer() -> str:
+    """VALID with a Dense sub-layer, `hidden`, on line 15."""
+    return spec_with("call: |", "layers:\n  hidden: {class: Dense, arguments: {units: $units}}\ncall: |")
+
+
 CASES = [
     pytest.param(
         spec_with("  units:\n    type: int", "  units:\n    type: int\n    type: float"),
@@ -358,6 +363,65 @@ CASES = [
         "demo.yaml:2:13: spec is not UTF-8 text: byte 0xE9 (invalid continuation byte); save it as UTF-8",
         id="not-utf8",
     ),
+    # Sub-layers (`layers:`)
+    pytest.param(
+        with_sublayer().replace("class: Dense", "class: Dence"),
+        "demo.yaml:15:19: layers.hidden.class: unknown layer class 'Dence' (did you mean 'Dense'?)",
+        id="unknown-layer-class",
+    ),
+    pytest.param(
+        with_sublayer().replace("{units: $units}", "{unit: $units}"),
+        "demo.yaml:15:38: layers.hidden.arguments.unit: unknown argument of Dense 'unit' (did you mean 'units'?)",
+        id="unknown-sublayer-argument",
+    ),
+    pytest.param(
+        with_sublayer().replace("{units: $units}", "{units: $units, dtype: float16}"),
+        "demo.yaml:15:60: layers.hidden.arguments.dtype: `dtype` is set by the generated code: "
+        "a sub-layer follows the outer layer's dtype policy",
+        id="sublayer-dtype-argument",
+    ),
+    pytest.param(
+        with_sublayer().replace("{units: $units}", "{units: $unit}"),
+        "demo.yaml:15:45: layers.hidden.arguments.units: unknown argument or constant 'unit' (did you mean 'units'?)",
+        id="unknown-sublayer-reference",
+    ),
+    pytest.param(
+        with_sublayer().replace("$units}}", "$units}, build: {input_shap: [batch, ..., input_dim]}}"),
+        "demo.yaml:15:62: layers.hidden.build.input_shap: unknown build parameter of Dense 'input_shap' "
+        "(did you mean 'input_shape'?)",
+        id="unknown-build-parameter",
+    ),
+    pytest.param(
+        with_sublayer().replace("$units}}", "$units}, when: units}"),
+        "demo.yaml:15:60: layers.hidden.when: `when` names a bool argument; 'units' is int",
+        id="sublayer-when-not-bool",
+    ),
+    pytest.param(
+        with_sublayer().replace("$units}}", "$units}, repeat: blocks}"),
+        "demo.yaml:15:62: layers.hidden.repeat: unknown integer argument 'blocks'; known: units",
+        id="unknown-repeat-argument",
+    ),
+    pytest.param(
+        with_sublayer().replace("class: Dense", "class: keras.src.layers.Dense"),
+        "demo.yaml:15:19: layers.hidden.class: use the public Keras API (keras.layers.X), not keras.src",
+        id="sublayer-from-keras-src",
+    ),
+    # Masking (`masking:`)
+    pytest.param(
+        spec_with("  return outputs", "  return outputs if mask is None else outputs"),
+        "demo.yaml:14:7: call: `call` reads `mask`: add `masking: {uses_mask: true, output_mask: ...}` to receive it",
+        id="mask-without-masking",
+    ),
+    pytest.param(
+        spec_with("call: |", "masking: {uses_mask: true, output_mask: keep}\ncall: |"),
+        "demo.yaml:14:22: masking.uses_mask: `uses_mask` is true but `call` never reads `mask`",
+        id="uses-mask-unread",
+    ),
+    pytest.param(
+        spec_with("call: |", "masking:\n  output_mask: |\n    mask\ncall: |"),
+        "demo.yaml:15:16: masking.output_mask: a compute_mask body must return the output's mask (or None)",
+        id="compute-mask-without-return",
+    ),
 ]
 
 
@@ -477,4 +541,15 @@ TITLES = {
     "setting-layers-module": "pyproject.toml: layers_module that is not an import path",
     "layers-without-import-path": "pyproject.toml: a layers folder that gives no import path",
     "setting-templates": "pyproject.toml: a templates folder that does not exist",
+    "unknown-layer-class": "A sub-layer class that is not in keras.layers nor the project",
+    "unknown-sublayer-argument": "A constructor argument the sub-layer's class does not take",
+    "sublayer-dtype-argument": "A sub-layer argument the generated code sets (dtype, name)",
+    "unknown-sublayer-reference": "A sub-layer argument's $reference to nothing",
+    "unknown-build-parameter": "A build shape for a parameter the class's build does not have",
+    "sublayer-when-not-bool": "A sub-layer gated by an argument that is not bool",
+    "unknown-repeat-argument": "A repeat count that is not an integer argument",
+    "sublayer-from-keras-src": "A sub-layer from keras.src",
+    "mask-without-masking": "A call body that reads mask without masking:",
+    "uses-mask-unread": "uses_mask: true, and call never reads mask",
+    "compute-mask-without-return": "An output_mask body without return",
 }

@@ -93,6 +93,34 @@ MUTATIONS = [
         "test_frozen_weights_start_from_the_given_arrays",
         id="pretrained-values-ignored",
     ),
+    pytest.param(
+        "transformer_encoder_block",
+        'units=self.ff_dim, activation="relu", dtype=self.dtype_policy, name="hidden"',
+        'units=self.ff_dim, activation="relu", name="hidden"',
+        "test_runs_under_mixed_float16",
+        id="sublayer-ignores-dtype-policy",
+    ),
+    pytest.param(
+        "transformer_encoder_block",
+        "        self.hidden.build(input_shape)\n",
+        "",
+        "test_build_builds_the_sublayers_and_their_weights_are_the_layers",
+        id="sublayer-built-only-on-call",
+    ),
+    pytest.param(
+        "masked_mean_pooling",
+        "        if mask is None:\n",
+        "        if True:\n",
+        "test_the_input_mask_reaches_call",
+        id="mask-ignored",
+    ),
+    pytest.param(
+        "masked_mean_pooling",
+        "        return None\n",
+        "        return mask\n",
+        "test_the_output_mask_is_the_declared_one",
+        id="mask-passed-on-after-pooling",
+    ),
 ]
 
 

@@ -21,7 +21,7 @@ def test_example_output_matches_golden_files(spec):
         assert file.path.read_text() == file.content, f"{file.path.relative_to(REPO)} is stale; {UPDATE}"
 
 
-def test_examples_are_exactly_the_fifteen_layers():
+def test_examples_are_exactly_these_layers():
     project = find_project(REPO)
     names = sorted(generate_layer(spec, project).model.class_name for spec in EXAMPLE_SPECS)
     assert names == sorted(
@@ -41,6 +41,12 @@ def test_examples_are_exactly_the_fifteen_layers():
             "ScalableLayer",
             "OffsetLayer",
             "RunningMeanLayer",
+            # Issue 8, sub-layers:
+            "ResidualBlock",
+            "ResidualStack",
+            "TransformerEncoderBlock",
+            # Issue 8, masking:
+            "MaskedMeanPooling",
         ]
     )
     generated = {p.name for p in (REPO / "examples" / "layers").glob("*.py")}

@@ -183,4 +183,4 @@ def test_generated_tests_import_their_layer_with_only_pytest_settings(folder):
     collect = "import sys, pytest; sys.exit(pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider']))"
     result = subprocess.run([sys.executable, "-P", "-c", collect], cwd=folder, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "tests/test_scaled_dense.py::test_" in result.stdout
+    assert "tests/test_scaled_dense.py::TestScaledDense::test_" in result.stdout

@@ -3,40 +3,28 @@
 import importlib.util
 import os
 import sys
+from pathlib import Path
 
 import keras
 import pytest
-
 from conftest import REPO, cli
-from layergen import writing
-from layergen.manifest import MANIFEST_PATH
+from regen_support import (
+    LAYER,
+    LINEAR,
+    RECORD,
+    TEST,
+    add_weight_to_spec,
+    edit,
+    generate_linear,
+)
 
-LINEAR = (REPO / "specs" / "examples" / "linear_layer.yaml").read_text()
-LAYER = "layers/linear_layer.py"
-TEST = "tests/test_linear_layer.py"
+from layergen import apply, writing
+from layergen.errors import LayergenError
 
 
 @pytest.fixture
 def linear(project):
-    """A project with the LinearLayer spec generated once."""
-    (project / "specs" / "linear.yaml").write_text(LINEAR)
-    result = cli("new")
-    assert result.exit_code == 0, result.output
-    return project
-
-
-def edit(path, old, new, count=1):
-    text = path.read_text()
-    assert text.count(old) == count, f"{old!r} appears {text.count(old)} times in {path}"
-    path.write_text(text.replace(old, new))
-
-
-def add_weight_to_spec(project):
-    edit(
-        project / "specs" / "linear.yaml",
-        "call: |",
-        "  gain:\n    shape: [units]\n    initializer: ones\n\ncall: |",
-    )
+    return generate_linear(project)
 
 
 def test_edits_elsewhere_and_the_spec_change_are_both_kept(linear):
@@ -79,13 +67,14 @@ def test_overlapping_edits_conflict_and_leave_the_file_as_it_was(linear):
         "  return ops.relu(ops.matmul(inputs, self.kernel) + self.bias)",
     )
     before = layer.read_bytes()
-    manifest_before = (linear / MANIFEST_PATH).read_bytes()
+    base_before = (linear / RECORD / "linear_layer.py.generated").read_bytes()
 
     result = cli("new")
 
     assert result.exit_code == 1
     assert layer.read_bytes() == before
-    assert (linear / MANIFEST_PATH).read_bytes() == manifest_before
+    assert (linear / RECORD / "linear_layer.py.generated").read_bytes() == base_before, "the base stays"
+    assert '"mode": "report"' in (linear / RECORD / "record.json").read_text(), "the open conflict is noted"
     assert "on disk (your edits):\n    |         return ops.matmul(inputs, self.kernel) - self.bias" in result.stderr
     assert "generated now:\n    |         return ops.relu(ops.matmul(inputs, self.kernel) + self.bias)" in result.stderr
     assert (
@@ -129,13 +118,13 @@ def test_edits_to_the_test_module_are_kept(linear):
 def test_regenerating_twice_changes_nothing_the_second_time(linear):
     add_weight_to_spec(linear)
     assert cli("new").exit_code == 0
-    paths = [linear / LAYER, linear / TEST, linear / MANIFEST_PATH]
+    paths = [linear / LAYER, linear / TEST, *sorted((linear / RECORD).iterdir())]
     for path in paths:
         os.utime(path, (1_000_000_000, 1_000_000_000))
     result = cli("new")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [f"unchanged {LAYER}", f"unchanged {TEST}"]
-    assert [p.stat().st_mtime for p in paths] == [1_000_000_000] * 3
+    assert [p.stat().st_mtime for p in paths] == [1_000_000_000] * len(paths)
 
 
 def test_a_removed_argument_is_regenerated_away(project):
@@ -159,31 +148,37 @@ def test_a_removed_argument_is_regenerated_away(project):
 
 def test_an_interrupted_write_leaves_old_or_new_files(linear, monkeypatch):
     add_weight_to_spec(linear)
-    old = {p: (linear / p).read_bytes() for p in (LAYER, TEST, MANIFEST_PATH.as_posix())}
+    old = {p: (linear / p).read_bytes() for p in (LAYER, TEST, RECORD + "/linear_layer.py.generated")}
     real_replace = os.replace
-    calls = []
 
-    def crash_on_second(source, target):
-        calls.append(target)
-        if len(calls) == 2:
+    def crash_on_the_test_module(source, target):
+        if Path(target).name == "test_linear_layer.py":
             raise OSError(28, "No space left on device")
         real_replace(source, target)
 
-    monkeypatch.setattr(writing.os, "replace", crash_on_second)
+    monkeypatch.setattr(writing.os, "replace", crash_on_the_test_module)
     result = cli("new")
     monkeypatch.setattr(writing.os, "replace", real_replace)
     assert result.exit_code == 1
     assert result.stderr.strip() == f"{TEST}: cannot write: No space left on device"
 
-    assert (linear / LAYER).read_bytes() != old[LAYER]  # the first file was replaced whole
+    assert (linear / LAYER).read_bytes() != old[LAYER]  # the layer was replaced whole
     compile((linear / LAYER).read_text(), LAYER, "exec")
-    assert (linear / TEST).read_bytes() == old[TEST]  # the second was never touched
-    assert (linear / MANIFEST_PATH).read_bytes() == old[MANIFEST_PATH.as_posix()]
+    assert (linear / TEST).read_bytes() == old[TEST]  # the test was never touched
+    # The record still has the old base, and the new one pending until the file holds it.
+    assert (linear / RECORD / "linear_layer.py.generated").read_bytes() == old[RECORD + "/linear_layer.py.generated"]
+    assert (linear / RECORD / "linear_layer.py.next").read_bytes() == (linear / LAYER).read_bytes()
     assert not [p for p in linear.rglob("*.tmp")], "temporary files were left behind"
     # The next run finishes the job, and sees no hand edits in the half-updated project.
     result = cli("new")
     assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [f"unchanged {LAYER}", f"updated {TEST}"]
     assert cli("check").exit_code == 0
+    assert sorted(p.name for p in (linear / RECORD).iterdir()) == [
+        "linear_layer.py.generated",
+        "record.json",
+        "test_linear_layer.py.generated",
+    ]
 
 
 def test_a_deleted_spec_leaves_its_outputs_until_pruned(linear):
@@ -211,6 +206,129 @@ def test_a_renamed_spec_keeps_its_outputs_and_edits(linear):
     assert result.exit_code == 0, result.output
     assert "import keras  # mine" in (linear / LAYER).read_text()
     assert "orphaned" not in result.stdout
+    assert cli("check").exit_code == 0
+
+
+# -- a renamed layer class: its files move, with their hand edits -----------------------
+
+NEW_LAYER = "layers/dense_layer.py"
+NEW_TEST = "tests/test_dense_layer.py"
+
+
+def rename_class(project):
+    edit(project / "specs" / "linear.yaml", "layer: LinearLayer", "layer: DenseLayer")
+
+
+def test_a_renamed_class_moves_its_files_with_their_hand_edits(linear):
+    edit(
+        linear / LAYER,
+        "    def get_config(self):",
+        "    def helper(self):\n        return 1\n\n    def get_config(self):",
+    )
+    (linear / TEST).write_text((linear / TEST).read_text() + "\n\ndef test_my_own_case():\n    assert True\n")
+    rename_class(linear)
+
+    result = cli("check")
+    assert result.exit_code == 1
+    assert (
+        f"{LAYER}: specs/linear.yaml now generates {NEW_LAYER}; `layergen new` moves it there, with your edits"
+        in result.stdout
+    )
+
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"moved {LAYER} to {NEW_LAYER}: merged (your edits kept)",
+        f"moved {TEST} to {NEW_TEST}: merged (your edits kept)",
+    ]
+    assert not (linear / LAYER).exists() and not (linear / TEST).exists()
+    layer = (linear / NEW_LAYER).read_text()
+    assert "class DenseLayer(keras.layers.Layer):" in layer and "def helper(self):" in layer
+    test = (linear / NEW_TEST).read_text()
+    assert "from layers.dense_layer import DenseLayer" in test and "def test_my_own_case():" in test
+    assert cli("check").exit_code == 0
+    assert sorted(p.name for p in (linear / RECORD).iterdir()) == [
+        "dense_layer.py.generated",
+        "record.json",
+        "test_dense_layer.py.generated",
+    ]
+
+
+def test_a_renamed_class_without_edits_moves_its_files(linear):
+    rename_class(linear)
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"moved {LAYER} to {NEW_LAYER}: updated",
+        f"moved {TEST} to {NEW_TEST}: updated",
+    ]
+    assert sorted(p.relative_to(linear).as_posix() for p in linear.rglob("*.py")) == [NEW_LAYER, NEW_TEST]
+    assert cli("check").exit_code == 0
+
+
+def test_a_rename_onto_a_file_of_yours_moves_nothing(linear):
+    (linear / NEW_LAYER).write_text("# my own module\n")
+    rename_class(linear)
+    result = cli("new")
+    assert result.exit_code == 1
+    assert f"{NEW_LAYER}: exists, but layergen has no record of writing it" in result.stderr
+    assert (linear / NEW_LAYER).read_text() == "# my own module\n"
+    assert (linear / LAYER).exists() and (linear / TEST).exists() and not (linear / NEW_TEST).exists()
+    assert cli("check").exit_code == 1
+
+
+@pytest.mark.parametrize("edited_after", [False, True])
+def test_an_old_copy_left_by_an_interrupted_move_is_removed_unless_edited(linear, monkeypatch, edited_after):
+    rename_class(linear)
+
+    def cannot_remove(path):
+        raise LayergenError.plain(path.name, "cannot remove: Permission denied")
+
+    real_remove = apply.remove
+    monkeypatch.setattr(apply, "remove", cannot_remove)
+    assert cli("new").exit_code == 1
+    monkeypatch.setattr(apply, "remove", real_remove)
+    assert (linear / LAYER).exists() and (linear / NEW_LAYER).exists()
+    if edited_after:
+        edit(linear / LAYER, "import keras\n", "import keras  # mine\n")
+        result = cli("new")
+        assert result.exit_code == 0
+        assert (
+            f"left over {LAYER}: a renamed layer's old file, edited after the move; delete it yourself" in result.stdout
+        )
+        assert (linear / LAYER).exists()
+        assert cli("check").exit_code == 1
+        (linear / LAYER).unlink()
+        assert cli("new").exit_code == 0
+    else:
+        result = cli("check")
+        assert result.exit_code == 1
+        assert f"{LAYER}: left over: an old copy of a renamed layer's file; `layergen new` removes it" in result.stdout
+        result = cli("new")
+        assert result.exit_code == 0
+        assert f"removed {LAYER} (an old copy of a renamed layer's file)" in result.stdout
+        assert not (linear / LAYER).exists()
+    assert cli("check").exit_code == 0
+    assert "moved_from" not in (linear / RECORD / "record.json").read_text()
+
+
+def test_a_rename_that_conflicts_with_an_edit_moves_once_resolved(linear):
+    edit(linear / LAYER, "class LinearLayer(keras.layers.Layer):", "class LinearLayer(keras.layers.Layer):  # mine")
+    rename_class(linear)
+    result = cli("new")
+    assert result.exit_code == 1
+    assert (linear / LAYER).exists() and not (linear / NEW_LAYER).exists(), "nothing moves while it conflicts"
+
+    result = cli("new", "--conflicts", "inline")
+    assert result.exit_code == 1
+    assert not (linear / LAYER).exists()
+    marked = (linear / NEW_LAYER).read_text()
+    assert "<<<<<<< on disk (your edits)" in marked
+    start, end = marked.index("<<<<<<<"), marked.index(">>>>>>> generated now\n") + len(">>>>>>> generated now\n")
+    (linear / NEW_LAYER).write_text(marked[:start] + "class DenseLayer(keras.layers.Layer):  # mine\n" + marked[end:])
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert f"resolved (your resolution recorded) {NEW_LAYER}" in result.stdout
     assert cli("check").exit_code == 0
 
 

@@ -10,6 +10,8 @@ generated code, one concern per module:
     weights      weights and their initializer / regularizer / constraint arguments
     call_body    the `call` body, parsed once
     docstring    the class docstring
+    masking      masks: call's `mask`, compute_mask
+    sublayers    sub-layers (`layers:`): their creation in __init__ and build in build
     test_plan    the concrete values of the generated test
 
 Each step records problems in the shared `Context` and carries on, so that all of a
@@ -22,6 +24,7 @@ from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_body import constant_tensors, read_call_body
 from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
+from layergen.analysis.masking import masking_model
 from layergen.analysis.names import check_header, check_names, snake_case
 from layergen.analysis.shapes import (
     dimension_bindings,
@@ -33,6 +36,7 @@ from layergen.analysis.shapes import (
     read_output,
     shared_dimension_checks,
 )
+from layergen.analysis.sublayers import dimensions_used_by_sublayers, sublayer_models
 from layergen.analysis.test_plan import plan_test
 from layergen.analysis.weights import renamed_from_problems, weight_models
 from layergen.layer_model import LayerModel
@@ -45,10 +49,20 @@ __all__ = ["analyze", "snake_case"]
 
 
 def analyze(
-    spec: LayerSpec, source: SpecSource, *, module_name: str, spec_path: str, default_package: str
+    spec: LayerSpec,
+    source: SpecSource,
+    *,
+    module_name: str,
+    spec_path: str,
+    default_package: str,
+    project_classes: dict | None = None,
 ) -> LayerModel:
-    """The render model of a spec; a `LayergenError` with every problem the spec has."""
-    context = Context(spec, source, load())
+    """The render model of a spec; a `LayergenError` with every problem the spec has.
+
+    `project_classes` are the project's own layers a sub-layer can name (class name ->
+    `layergen.project_classes.ProjectClass`).
+    """
+    context = Context(spec, source, load(), project_classes=dict(project_classes or {}))
     check_header(context)
     check_names(context)
     read_inputs(context)
@@ -56,7 +70,9 @@ def analyze(
     constants = constant_args(context)
     weight_args, weights = weight_models(context)
     renamed_from_problems(context)
+    sublayers, imports = sublayer_models(context)
     body = read_call_body(context)
+    masking = masking_model(context, body)
     output_items = read_output(context)
     # The test's sizes are computed from the shapes: only once those are sound.
     context.raise_problems()
@@ -65,6 +81,7 @@ def analyze(
 
     args = arguments + constants + weight_args
     used_dims = dimensions_used_by_weights(context)
+    used_dims += [name for name in dimensions_used_by_sublayers(context) if name not in used_dims]
     call_prelude = constant_tensors(context, body)
     return LayerModel(
         class_name=spec.layer,
@@ -72,14 +89,16 @@ def analyze(
         spec_path=spec_path,
         package=spec.package or default_package,
         needs_numpy="np" in body.names or any("np." in c.condition for a in args for c in a.checks),
-        docstring=class_docstring(context, args, body.uses_training),
+        docstring=class_docstring(context, args, body.uses_training, uses_mask=bool(masking and masking.uses_mask)),
         args=args,
         weights=weights,
         shape_params=", ".join(i.shape_param for i in context.inputs),
         build_checks=shared_dimension_checks(context),
         build_bindings=dimension_bindings(context, used_dims),
         input_spec=input_spec_code(context, used_dims),
-        call_params=", ".join(i.name for i in context.inputs) + (", training=None" if body.uses_training else ""),
+        call_params=", ".join(i.name for i in context.inputs)
+        + (", training=None" if body.uses_training else "")
+        + (", mask=None" if masking and masking.uses_mask else ""),
         uses_ops=bool(call_prelude) or "ops" in body.names,
         call_prelude=call_prelude,
         call_body=indent_code(body.text, " " * 8),
@@ -87,4 +106,7 @@ def analyze(
         output_bindings=output_bindings(context, output_items),
         output_shape=output_shape_code(context, output_items),
         test=test,
+        sublayers=sublayers,
+        imports=imports,
+        masking=masking,
     )

@@ -50,6 +50,8 @@ def read_call_body(context: Context) -> CallBody:
         return CallBody(_UNREADABLE, frozenset())
     try:
         tree = _parse(text)
+        body = CallBody(text, frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name)), tree)
+        _check(context, body, tree)  # its tree walks recurse as deep as the body nests
     except (RecursionError, MemoryError):
         context.problem(path, "the call body is too deeply nested to compile")
         return CallBody(_UNREADABLE, frozenset())
@@ -59,8 +61,6 @@ def read_call_body(context: Context) -> CallBody:
             Problem(context.source.file, f"the call body does not parse: {exc.msg}", "call", line, column)
         )
         return CallBody(_UNREADABLE, frozenset())
-    body = CallBody(text, frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name)), tree)
-    _check(context, body, tree)
     return body
 
 
@@ -95,7 +95,12 @@ def _check(context: Context, body: CallBody, tree: ast.Module) -> None:
                 f"as a tensor of the layer's dtype, `self.{node.attr}` is its plain config value",
             )
     function = tree.body[0]
-    for finding in check_call_body(function, [*spec.inputs, *spec.constants], _name_hints(context), _MODULE_NAMES):
+    available, hints = [*spec.inputs, *spec.constants], _name_hints(context)
+    if spec.masking is None or spec.masking.uses_mask:
+        available.append("mask")  # a parameter of call; without `masking`, masking.py says what to add
+    else:
+        hints["mask"] = "`call` gets `mask` only with `masking: {uses_mask: true, ...}`"
+    for finding in check_call_body(function, available, hints, _MODULE_NAMES):
         line, column = _body_position(context, body.text, finding.line, finding.column)
         context.problems.append(Problem(context.source.file, finding.message, "call", line, column))
     state = [name for name, w in spec.weights.items() if w.role == "state"]
@@ -110,6 +115,7 @@ def _name_hints(context: Context) -> dict[str, str]:
     """What to write in `call` for the spec's names that are not plain names there."""
     hints = {name: f"argument `{name}` is `self.{name}` in call" for name in context.spec.arguments}
     hints.update({name: f"weight `{name}` is `self.{name}` in call" for name in context.spec.weights})
+    hints.update({name: f"sub-layer `{name}` is `self.{name}` in call" for name in context.spec.layers})
     hints.update(
         {
             name: f"dimension `{name}` has no value in call; read it from the input's shape (`ops.shape(x)[-1]`)"

@@ -62,6 +62,8 @@ class Context:
     inputs: list[Input] = field(default_factory=list)
     dims: dict[str, Dimension] = field(default_factory=dict)
     shared_dims: list[tuple[Dimension, Dimension]] = field(default_factory=list)  # (later use, first use)
+    # The project's own layer classes a sub-layer can name (`layergen.project_classes`).
+    project_classes: dict = field(default_factory=dict)
 
     def problem(self, path: Path_, message: str, *, key: bool = False) -> None:
         self.problems.append(self.source.problem(path, message, key=key))

@@ -13,7 +13,9 @@ from layergen.pycode import escape_docstring
 _DOC_WIDTH = 72
 
 
-def class_docstring(context: Context, args: list[ConstructorArg], uses_training: bool) -> str:
+def class_docstring(
+    context: Context, args: list[ConstructorArg], uses_training: bool, *, uses_mask: bool = False
+) -> str:
     """The whole docstring body, escaped for a triple-quoted string."""
     spec = context.spec
     parts = [_wrap(spec.summary.strip())]
@@ -22,18 +24,22 @@ def class_docstring(context: Context, args: list[ConstructorArg], uses_training:
         separator = "\n" if _is_folded(context, ("description",)) else "\n\n"
         paragraphs = [p for p in spec.description.strip().split(separator) if p.strip()]
         parts.append("\n\n".join(_wrap(p) for p in paragraphs))
-    for section in _sections(context, args, uses_training):
+    for section in _sections(context, args, uses_training, uses_mask):
         parts.append(section.title + ":\n" + "\n".join(textwrap.indent(e, "    ") for e in section.entries))
     return escape_docstring("\n\n".join(parts))
 
 
-def _sections(context: Context, args: list[ConstructorArg], uses_training: bool) -> list[DocSection]:
+def _sections(context: Context, args: list[ConstructorArg], uses_training: bool, uses_mask: bool) -> list[DocSection]:
     inputs = context.inputs
     call_arguments = [
         _entry(i.name, (i.spec.doc.strip() or f"{'Integer' if i.is_int else 'Float'} input tensor.")) for i in inputs
     ]
     if uses_training:
         call_arguments.append(_entry("training", "Python boolean, whether the layer runs in training mode."))
+    if uses_mask:
+        call_arguments.append(
+            _entry("mask", "Boolean mask of the input (Keras passes the input's mask); `None` means no mask.")
+        )
     output_items = [s if s in (BATCH, ELLIPSIS) else expressions.parse(s) for s in context.spec.output_shape]
     return [
         DocSection(

@@ -83,7 +83,7 @@ def class_name_problem(name: str) -> str | None:
 
 def check_names(context: Context) -> None:
     """Every name the spec introduces is valid and used once: arguments, constants,
-    weights (and the arguments each weight adds), inputs."""
+    weights (and the arguments each weight adds), inputs, sub-layers."""
     owners: dict[str, tuple] = {}
     reserved = context.vocab.layer_attributes
 
@@ -108,6 +108,8 @@ def check_names(context: Context) -> None:
                 _claim_weight_argument(context, owners, name, f"{name}_{kind}")
     for name in spec.inputs:
         claim(name, ("inputs", name), "input")
+    for name in spec.layers:
+        claim(name, ("layers", name), "sub-layer")
 
 
 def _claim_weight_argument(context: Context, owners: dict[str, tuple], weight: str, derived: str) -> None:

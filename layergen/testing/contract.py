@@ -69,6 +69,13 @@ def weight_values(layer):
     return {w.name: to_numpy(w) for w in layer.weights}
 
 
+def layers_in(value) -> list:
+    """The layers an attribute holds: a layer, a list of layers, or None (a gated sub-layer)."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 def _applies_if(condition, reason: str):
     """Collect the test only for layers where `condition(test_class)` holds."""
 
@@ -99,8 +106,11 @@ class LayerContract:
     init_kwargs: ClassVar[dict[str, Any]] = {}  # what the test passes to the constructor
     inputs: ClassVar[list[Input]] = []
     output_shape: ClassVar[tuple[int, ...]] = ()  # for the batch of `inputs`
-    trainable: ClassVar[list[str]] = []  # names of layer.trainable_weights, in order
-    non_trainable: ClassVar[list[str]] = []  # names of layer.non_trainable_weights, in order
+    trainable: ClassVar[list[str]] = []  # names of the layer's own trainable weights, in order
+    non_trainable: ClassVar[list[str]] = []  # names of its own non-trainable weights, in order
+    sublayers: ClassVar[list[str]] = []  # attributes holding sub-layers (a layer, a list of them, or None)
+    uses_mask: ClassVar[bool] = False  # `call` reads the input's Keras mask
+    output_mask: ClassVar[str | None] = None  # "keep", "none" or "computed"; None: the layer declares no masking
     state: ClassVar[list[str]] = []  # non-trainable weights that `call` updates in training
     regularized: ClassVar[list[str]] = []  # trainable weights with a regularizer
     # Weights that follow the dtype policy (float32 under mixed_float16); None: all of them.
@@ -175,6 +185,51 @@ class LayerContract:
             weight.assign(values.astype(keras.backend.standardize_dtype(weight.dtype)))
         return layer, model
 
+    def sublayers_of(self, layer) -> list[tuple[str, Any]]:
+        """(attribute[index], sub-layer) for each sub-layer the layer holds now."""
+        found = []
+        for attribute in self.sublayers:
+            value = getattr(layer, attribute)
+            held = layers_in(value)
+            indexed = isinstance(value, (list, tuple))
+            found += [(f"{attribute}[{i}]" if indexed else attribute, sub) for i, sub in enumerate(held)]
+        return found
+
+    def own_weights(self, layer) -> list:
+        """The weights the layer made itself (not its sub-layers'), in layer.weights's order."""
+        theirs = {id(w) for _, sub in self.sublayers_of(layer) for w in sub.weights}
+        return [w for w in layer.weights if id(w) not in theirs]
+
+    def own_weight_values(self, layer) -> dict:
+        return {w.name: to_numpy(w) for w in self.own_weights(layer)}
+
+    def all_weight_values(self, layer) -> dict:
+        """Every weight's value: own ones by name, a sub-layer's by its attribute and position."""
+        values = self.own_weight_values(layer)
+        for key, sub in self.sublayers_of(layer):
+            values.update({f"{key}/{i}:{w.name}": to_numpy(w) for i, w in enumerate(sub.weights)})
+        return values
+
+    def make_masked_input(self):
+        """A float input whose trailing steps (more in each later row) are zero, and the mask
+        that an upstream `Masking(mask_value=0.0)` gives it."""
+        (x,) = self.make_inputs()
+        steps = x.shape[1]
+        for row in range(x.shape[0]):
+            x[row, steps - min(row + 1, steps - 1) :] = 0.0
+        return x, np.any(x != 0.0, axis=-1)
+
+    def masked_symbolic_call(self, layer):
+        """The layer called on a `keras.Input` behind `Masking`: (inputs, outputs)."""
+        item = self.inputs[0]
+        inputs = keras.Input(shape=item.shape[1:], dtype=item.dtype)
+        return inputs, layer(keras.layers.Masking(mask_value=0.0)(inputs))
+
+    def _require_a_float_sequence_input(self):
+        item = self.inputs[0]
+        if len(self.inputs) != 1 or item.values is not None or len(item.shape) < 3:
+            pytest.skip("the mask tests give one float input of rank 3 or more a mask through Masking")
+
     def frozen(self):
         return [name for name in self.non_trainable if name not in self.state]
 
@@ -209,21 +264,22 @@ class LayerContract:
     def test_weights_have_the_declared_roles(self):
         layer = self.make_layer()
         layer(*self.make_inputs())
-        assert [w.name for w in layer.trainable_weights] == list(self.trainable)
-        assert [w.name for w in layer.non_trainable_weights] == list(self.non_trainable)
-        assert len(layer.weights) == len(self.trainable) + len(self.non_trainable)
+        own = {id(w) for w in self.own_weights(layer)}
+        assert [w.name for w in layer.trainable_weights if id(w) in own] == list(self.trainable)
+        assert [w.name for w in layer.non_trainable_weights if id(w) in own] == list(self.non_trainable)
+        assert len(own) == len(self.trainable) + len(self.non_trainable)
 
     def test_training_updates_trainable_weights_only(self):
         keras.utils.set_random_seed(0)
         layer = self.make_layer()
         model = self.make_model(layer)
         targets = random_array(self.output_shape, seed=2)
-        before = weight_values(layer)
+        before = self.own_weight_values(layer)
         model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
         inputs = model_inputs(self.make_inputs())
         for _ in range(3):  # fit's steps without its data pipeline: one traced train step, run 3 times
             model.train_on_batch(inputs, targets)
-        after = weight_values(layer)
+        after = self.own_weight_values(layer)
         for name in self.trainable:
             assert not np.array_equal(before[name], after[name]), f"trainable weight {name!r} did not learn"
         for name in self.frozen():
@@ -236,11 +292,11 @@ class LayerContract:
         layer = self.make_layer()
         inputs = self.make_inputs()
         layer(*inputs, training=False)
-        before = weight_values(layer)
+        before = self.own_weight_values(layer)
         layer(*inputs, training=False)
-        after_inference = weight_values(layer)
+        after_inference = self.own_weight_values(layer)
         layer(*inputs, training=True)
-        after_training = weight_values(layer)
+        after_training = self.own_weight_values(layer)
         for name in self.state:
             np.testing.assert_array_equal(after_inference[name], before[name], err_msg=f"{name!r} changed in inference")
             assert not np.array_equal(after_training[name], before[name]), f"{name!r} did not change in training"
@@ -255,14 +311,14 @@ class LayerContract:
         for weight in layer.trainable_weights:
             weight.regularizer = None
             weight.constraint = None
-        before = weight_values(layer)
+        before = self.own_weight_values(layer)
         model.compile(
             optimizer=keras.optimizers.SGD(learning_rate=1.0),
             loss=lambda probe, outputs: keras.ops.sum(outputs * probe),
             run_eagerly=True,
         )
         model.train_on_batch(model_inputs(self.make_inputs()), random_array(self.output_shape, seed=3))
-        after = weight_values(layer)
+        after = self.own_weight_values(layer)
         for name in self.trainable:
             assert np.any(after[name] != before[name]), f"no gradient reaches {name!r}"
 
@@ -304,8 +360,9 @@ class LayerContract:
         fresh_layer = self.make_layer()
         fresh_model = self.make_model(fresh_layer)
         fresh_model.load_weights(tmp_path / "model.weights.h5")
-        for name, values in weight_values(layer).items():
-            np.testing.assert_array_equal(weight_values(fresh_layer)[name], values, err_msg=name)
+        loaded = self.all_weight_values(fresh_layer)
+        for name, values in self.all_weight_values(layer).items():
+            np.testing.assert_array_equal(loaded[name], values, err_msg=name)
         np.testing.assert_array_equal(to_numpy(fresh_model(inputs)), expected)
 
     def test_runs_compiled_with_xla(self):
@@ -331,15 +388,80 @@ class LayerContract:
             if weight.name in policy_weights:
                 dtype = keras.backend.standardize_dtype(weight.dtype)
                 assert dtype == "float32", f"{weight.name!r} is {dtype}, not float32"
+        for key, sub in self.sublayers_of(layer):
+            assert sub.dtype_policy.name == "mixed_float16", f"sub-layer {key} has policy {sub.dtype_policy.name}"
         specs = [keras.KerasTensor(x.shape, dtype=x.dtype) for x in inputs]
         spec_dtype = layer.compute_output_spec(*specs).dtype
         assert keras.backend.standardize_dtype(spec_dtype) == keras.backend.standardize_dtype(outputs.dtype)
+
+    @_applies_if(lambda cls: bool(cls.sublayers), "the layer has no sub-layers")
+    def test_build_builds_the_sublayers_and_their_weights_are_the_layers(self):
+        # Built by build alone (no call): a checkpoint loads right after build_from_config.
+        layer = self.make_layer()
+        layer.build(*[tuple(x.shape) for x in self.make_inputs()])
+        weights = {id(w) for w in layer.weights}
+        held = self.sublayers_of(layer)
+        assert held, "the layer holds none of its sub-layers"
+        for key, sub in held:
+            assert sub.built, f"build did not build sub-layer {key}"
+            assert sub.dtype_policy.name == layer.dtype_policy.name, f"sub-layer {key} has another dtype policy"
+            missing = [w.path for w in sub.weights if id(w) not in weights]
+            assert not missing, f"weights of sub-layer {key} are not the layer's weights: {missing}"
+        assert len(layer.weights) == len(self.own_weights(layer)) + sum(len(s.weights) for _, s in held)
+
+    @_applies_if(lambda cls: bool(cls.sublayers), "the layer has no sub-layers")
+    def test_sublayers_train(self):
+        keras.utils.set_random_seed(0)
+        layer = self.make_layer()
+        model = self.make_model(layer)
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+        before = self.all_weight_values(layer)
+        model.train_on_batch(model_inputs(self.make_inputs()), random_array(self.output_shape, seed=2))
+        after = self.all_weight_values(layer)
+        for key, sub in self.sublayers_of(layer):
+            if not sub.trainable_weights:
+                continue
+            names = [k for k in before if k.startswith(f"{key}/")]
+            changed = [k for k in names if not np.array_equal(before[k], after[k])]
+            assert changed, f"no weight of sub-layer {key} learned"
+
+    @_applies_if(lambda cls: cls.uses_mask, "call does not read the mask")
+    def test_the_input_mask_reaches_call(self):
+        self._require_a_float_sequence_input()
+        layer = self.make_layer()
+        x, mask = self.make_masked_input()
+        inputs, outputs = self.masked_symbolic_call(layer)
+        through_a_model = to_numpy(keras.Model(inputs, outputs)(x))
+        given = to_numpy(layer(x, mask=mask))
+        np.testing.assert_allclose(through_a_model, given, rtol=1e-5, atol=1e-5)
+        unmasked = to_numpy(layer(x))
+        assert not np.allclose(unmasked, given), "the output does not depend on the mask"
+
+    @_applies_if(lambda cls: cls.output_mask is not None, "the layer declares no masking")
+    def test_the_output_mask_is_the_declared_one(self):
+        self._require_a_float_sequence_input()
+        layer = self.make_layer()
+        x, mask = self.make_masked_input()
+        layer(x)
+        assert layer.supports_masking
+        computed = layer.compute_mask(x, keras.ops.convert_to_tensor(mask))
+        _, outputs = self.masked_symbolic_call(layer)
+        symbolic = getattr(outputs, "_keras_mask", None)
+        if self.output_mask == "keep":
+            np.testing.assert_array_equal(to_numpy(computed), mask)
+            assert symbolic is not None and tuple(symbolic.shape) == (None, *mask.shape[1:])
+        elif self.output_mask == "none":
+            assert computed is None, "compute_mask gives a mask; the spec says the output has none"
+            assert symbolic is None, "the symbolic output carries a mask; the spec says it has none"
+        else:
+            assert computed is not None and symbolic is not None, "the spec's compute_mask gave no mask"
+            assert tuple(symbolic.shape)[1:] == tuple(to_numpy(computed).shape)[1:]
 
     @_applies_if(lambda cls: bool(cls.array_weights), "no weight starts from an array argument")
     def test_frozen_weights_start_from_the_given_arrays(self):
         layer = self.make_layer()
         layer(*self.make_inputs())
-        values = weight_values(layer)
+        values = self.own_weight_values(layer)
         for weight, array in self.array_weights.items():
             np.testing.assert_array_equal(values[weight], self.init_kwargs[array], err_msg=weight)
 

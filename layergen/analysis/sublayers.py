@@ -1,0 +1,203 @@
+"""Sub-layers (`layers:`): the layers a composite layer holds, created the Keras way.
+
+Each is created in `__init__` with the outer layer's dtype policy and its attribute name as
+its name, built explicitly in `build` with the shapes the spec gives (so its weights exist
+before a checkpoint loads), and rebuilt from the outer layer's own arguments by
+`from_config` (its config is not in the outer config). A class is a `keras.layers` name,
+a layer of this project (by its spec's `layer:` name) or a dotted import path.
+"""
+
+from __future__ import annotations
+
+import re
+
+from layergen import expressions
+from layergen.analysis.context import ELLIPSIS, Context
+from layergen.analysis.shapes import names_in, output_shape_code, parse_expression, shape_items
+from layergen.layer_model import SubLayerModel
+from layergen.project_classes import BASE_LAYER_ARGUMENTS
+from layergen.pycode import nested_shape
+from layergen.spec import SubLayerSpec
+from layergen.yaml_source import Path_
+
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+# Set by the generated code itself, and why.
+_SET_BY_GENERATOR = {
+    "name": "a sub-layer's name is its attribute's name",
+    "dtype": "a sub-layer follows the outer layer's dtype policy",
+}
+
+
+class _Resolved:
+    """A sub-layer class as the generated code names it, and what its constructor takes."""
+
+    def __init__(self, code: str, params: tuple[str, ...] | None, build_params: tuple[str, ...] | None, imports=()):
+        self.code = code
+        self.params = params  # None: not known (a dotted path), so not checked
+        self.build_params = build_params
+        self.imports = tuple(imports)
+
+
+def sublayer_models(context: Context) -> tuple[list[SubLayerModel], list[str]]:
+    """Each sub-layer's creation and build code, and the imports the layer module needs."""
+    models, imports = [], []
+    for name, sub in context.spec.layers.items():
+        path = ("layers", name)
+        resolved = _resolve_class(context, sub.class_, path + ("class",))
+        if resolved is None:
+            continue
+        imports += [line for line in resolved.imports if line not in imports]
+        arguments = _arguments(context, sub, resolved, path)
+        repeat = _repeat(context, sub, path)
+        gate = _gate(context, sub, path)
+        models.append(
+            SubLayerModel(
+                name=name,
+                class_code=resolved.code,
+                arguments=arguments,
+                repeat=repeat,
+                when=gate,
+                build_args=_build_args(context, sub, resolved, path),
+            )
+        )
+    return models, imports
+
+
+def dimensions_used_by_sublayers(context: Context) -> list[str]:
+    """The input dimensions the sub-layers' build shapes read."""
+    used: list[str] = []
+    for sub in context.spec.layers.values():
+        shapes = sub.build.values() if isinstance(sub.build, dict) else [sub.build or []]
+        for shape in shapes:
+            for item in shape:
+                if isinstance(item, str) and item in ("batch", "..."):
+                    continue
+                try:
+                    names = expressions.parse(item).names
+                except expressions.ExpressionError:
+                    continue  # reported by `sublayer_models`
+                used += [n for n in names if n in context.dims and n not in used]
+    return used
+
+
+def _resolve_class(context: Context, name: str, path: Path_) -> _Resolved | None:
+    keras_layer = context.vocab.layers.get(name)
+    if keras_layer is not None:
+        return _Resolved(f"keras.layers.{name}", keras_layer.params, keras_layer.build_params)
+    project_class = context.project_classes.get(name)
+    if project_class is not None:
+        if name == context.spec.layer:
+            context.problem(path, f"{name} cannot hold itself as a sub-layer")
+            return None
+        return _Resolved(name, project_class.params, ("input_shape",), [f"from {project_class.module} import {name}"])
+    if _DOTTED.match(name):
+        if name.startswith("keras.src.") or name == "keras.src":
+            context.problem(path, "use the public Keras API (keras.layers.X), not keras.src")
+            return None
+        if name.startswith("keras.layers.") and name.count(".") == 2:
+            return _resolve_class(context, name.rsplit(".", 1)[1], path)
+        module = name.rsplit(".", 1)[0]
+        imports = [] if module == "keras" or module.startswith("keras.") else [f"import {module}"]
+        return _Resolved(name, None, None, imports)
+    candidates = list(context.vocab.layers) + list(context.project_classes)
+    context.unknown(path, "layer class", name, candidates)
+    return None
+
+
+def _arguments(context: Context, sub: SubLayerSpec, resolved: _Resolved, path: Path_) -> list[tuple[str, str]]:
+    """(parameter, Python source) for each constructor argument the spec gives."""
+    arguments = []
+    for param, value in sub.arguments.items():
+        where = path + ("arguments", param)
+        if param in _SET_BY_GENERATOR:
+            context.problem(where, f"`{param}` is set by the generated code: {_SET_BY_GENERATOR[param]}")
+            continue
+        if resolved.params is not None and param not in resolved.params + BASE_LAYER_ARGUMENTS:
+            context.unknown(where, f"argument of {sub.class_}", param, resolved.params, key=True)
+            continue
+        code = _value_code(context, value, where)
+        if code is not None:
+            arguments.append((param, code))
+    return arguments
+
+
+def _value_code(context: Context, value, path: Path_) -> str | None:
+    """A literal, `$name` (an argument or constant) or `$expression` over integer arguments."""
+    spec = context.spec
+    if isinstance(value, str) and value.startswith("$"):
+        text = value[1:].strip()
+        if text in spec.arguments or text in spec.constants:
+            return f"self.{text}"
+        return _integer_code(context, text, path, "argument or constant", list(spec.arguments) + list(spec.constants))
+    if value is None or isinstance(value, (str, bool)) or nested_shape(value) is not None:
+        return repr(value)
+    if isinstance(value, list) and all(isinstance(v, (str, bool, int, float)) or v is None for v in value):
+        return repr(value)
+    context.problem(path, "expected a number, string, boolean, list, null, or `$argument`")
+    return None
+
+
+def _repeat(context: Context, sub: SubLayerSpec, path: Path_) -> str | None:
+    if sub.repeat is None:
+        return None
+    return _integer_code(context, sub.repeat, path + ("repeat",), "integer argument", context.sizing_arguments)
+
+
+def _integer_code(context: Context, item, path: Path_, what: str, candidates) -> str | None:
+    """An integer expression over integer arguments, as code reading their attributes."""
+    try:
+        names = expressions.parse(item).names
+    except expressions.ExpressionError as exc:
+        context.problem(path, str(exc))
+        return None
+    unknown = [n for n in names if n not in context.spec.arguments]
+    if unknown:
+        context.unknown(path, what, unknown[0], candidates)
+        return None
+    expression = parse_expression(context, item, path, allowed=context.sizing_arguments)
+    if expression is None:
+        return None
+    return expression.to_code({n: f"self.{n}" for n in expression.names})
+
+
+def _gate(context: Context, sub: SubLayerSpec, path: Path_) -> str | None:
+    if sub.when is None:
+        return None
+    argument = context.spec.arguments.get(sub.when)
+    if argument is not None and argument.type != "bool":
+        context.problem(path + ("when",), f"`when` names a bool argument; {sub.when!r} is {argument.type}")
+        return None
+    if argument is None:
+        booleans = [n for n, a in context.spec.arguments.items() if a.type == "bool"]
+        context.unknown(path + ("when",), "bool argument", sub.when, booleans)
+        return None
+    return sub.when
+
+
+def _build_args(context: Context, sub: SubLayerSpec, resolved: _Resolved, path: Path_) -> str:
+    """The arguments of its `build` call: one shape, or shapes by build parameter."""
+    if sub.build is None:
+        return context.inputs[0].shape_param if context.inputs else "None"
+    if isinstance(sub.build, list):
+        return _shape_code(context, sub.build, path + ("build",))
+    parts = []
+    for param, shape in sub.build.items():
+        where = path + ("build", param)
+        if resolved.build_params is not None and param not in resolved.build_params:
+            context.unknown(where, f"build parameter of {sub.class_}", param, resolved.build_params, key=True)
+            continue
+        parts.append(f"{param}={_shape_code(context, shape, where)}")
+    return ", ".join(parts)
+
+
+def _shape_code(context: Context, shape: list, path: Path_) -> str:
+    items = shape_items(context, shape, path, allow_new_dims=False)
+    if not items:
+        return "None"
+    if ELLIPSIS in items and not any(i.ellipsis for i in context.inputs):
+        context.problem(path, "`...` in a build shape needs an input shape with `...`")
+        return "None"
+    for name in names_in(items):
+        if name not in context.dims and name not in context.sizing_arguments:
+            return "None"  # reported by shape_items
+    return output_shape_code(context, items)

@@ -1,0 +1,76 @@
+"""Carry out a plan of `update.py`, one spec at a time.
+
+A spec's record is saved before its files are written, noting each write as pending
+(`PendingWrite`); then the files; then the record again. However a run is stopped, the
+next run finds every file either as it was or as planned, and a record that says which.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+from layergen.errors import LayergenError
+from layergen.locations import from_key
+from layergen.project import Project
+from layergen.records import RecordStore, SpecRecord
+from layergen.update import Plan, SpecUpdate, internal_error, side_file
+from layergen.writing import remove, remove_temporaries, write_atomically
+
+
+def apply_updates(plan: Plan, store: RecordStore, records: dict[str, SpecRecord]) -> list[LayergenError]:
+    """Carry the plan out, one spec at a time; a spec that fails does not stop the others."""
+    failures = []
+    for update in plan.updates + plan.orphans:
+        try:
+            _apply_spec(update, store, records)
+        except LayergenError as exc:
+            update.failed = True
+            failures.append(exc)
+        except Exception as exc:  # a bug in layergen: this spec fails, the others go on
+            if os.environ.get("LAYERGEN_DEBUG"):
+                raise
+            update.failed = True
+            failures.append(internal_error(update.key, exc))
+    return failures
+
+
+def _apply_spec(update: SpecUpdate, store: RecordStore, records: dict[str, SpecRecord]) -> None:
+    # Files first, then the record: a run killed in between leaves files that are already
+    # what the spec generates, which the next run recognizes as such.
+    if update.journal is not None:
+        store.save(update.key, update.journal)
+    for file in update.files:
+        if file.side_text is not None and file.side_path is not None:
+            write_atomically(file.side_path, file.side_text, file.newline)
+        if file.write and file.after is not None:
+            write_atomically(file.path, file.after, file.newline)
+    for file in update.files:
+        for path in (file.moved_from, file.drop_side_file, file.path if file.remove else None):
+            if path is not None:
+                remove(path)
+    if update.final_record is not None:
+        store.save(update.key, update.final_record)
+        records[update.key] = update.final_record
+        if update.replaces:
+            store.remove(update.replaces)
+            records.pop(update.replaces, None)
+    elif update.drop_record:
+        store.remove(update.key)
+        records.pop(update.key, None)
+
+
+def remove_temporaries_of(plan: Plan, store: RecordStore, records: dict[str, SpecRecord], project: Project) -> int:
+    """Delete the temporary files killed runs left next to outputs and records."""
+    names: dict[Path, set[str]] = defaultdict(set)
+    paths = [f.path for f in plan.all_files()] + [
+        from_key(project, o.path) for r in records.values() for o in r.outputs.values()
+    ]
+    for path in paths:
+        names[path.parent] |= {path.name, side_file(path).name}
+    count = sum(len(remove_temporaries(folder, found)) for folder, found in sorted(names.items()))
+    folders = [store.folder.parent] + sorted(p for p in store.folder.rglob("*") if p.is_dir())
+    if store.folder.is_dir():
+        folders.append(store.folder)
+    return count + sum(len(remove_temporaries(folder)) for folder in folders)
