@@ -71,6 +71,7 @@ def check_call_body(
     available: Iterable[str],
     hints: Mapping[str, str] | None = None,
     module_names: Iterable[str] = MODULE_NAMES,
+    method: str = "call",
 ) -> list[Finding]:
     """Findings in the parsed body `tree`, in order of position.
 
@@ -78,10 +79,11 @@ def check_call_body(
     ones the generated module gives it (`ops`, `self`, ...); `hints` say what to write
     instead for names that exist but not as plain names in `call` (an argument is
     `self.units`). Names the body assigns anywhere count as available everywhere: which
-    runs first is Python's business at run time, not a safety question.
+    runs first is Python's business at run time, not a safety question. `method` names the
+    generated method in messages (`call`, `compute_mask`).
     """
     module_names = frozenset(module_names)
-    checker = _Checker(set(available) | module_names | _bound_names(tree), dict(hints or {}), module_names)
+    checker = _Checker(set(available) | module_names | _bound_names(tree), dict(hints or {}), module_names, method)
     checker.visit(tree)
     return sorted(checker.findings, key=lambda f: (f.line, f.column))
 
@@ -106,10 +108,11 @@ def _bound_names(tree: ast.AST) -> set[str]:
 
 
 class _Checker(ast.NodeVisitor):
-    def __init__(self, available: set[str], hints: dict[str, str], module_names: frozenset[str]):
+    def __init__(self, available: set[str], hints: dict[str, str], module_names: frozenset[str], method: str):
         self.available = available
         self.hints = hints
         self.module_names = module_names
+        self.method = method
         self.findings: list[Finding] = []
         self.reported_names: set[str] = set()
 
@@ -127,7 +130,7 @@ class _Checker(ast.NodeVisitor):
 
     def _name_problem(self, name: str) -> str | None:
         if name in _FORBIDDEN_BUILTINS:
-            return f"`{name}` {_FORBIDDEN_BUILTINS[name]}; a layer's call is plain tensor code"
+            return f"`{name}` {_FORBIDDEN_BUILTINS[name]}; a layer's {self.method} is plain tensor code"
         if name in self.available or name in SAFE_BUILTINS or name in _ATTRIBUTE_BUILTINS:
             return None
         if name in self.hints:
@@ -135,11 +138,16 @@ class _Checker(ast.NodeVisitor):
         if name.startswith("__") and name.endswith("__"):
             return f"`{name}` reaches Python's internals, not the layer's data"
         if hasattr(builtins, name):
-            return f"the builtin `{name}` is not one a layer's call may use (len, range, isinstance, ...)"
+            return f"the builtin `{name}` is not one a layer's {self.method} may use (len, range, isinstance, ...)"
         suggestion = closest(name, self.available - self.module_names)
         hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
         given = ", ".join(sorted(self.module_names))
-        return f"unknown name `{name}`{hint}: call can use its inputs, constants, the names it assigns, and {given}"
+        return (
+            f"unknown name `{name}`{hint}: {self.method} can use {self._own_names()}, the names it assigns, and {given}"
+        )
+
+    def _own_names(self) -> str:
+        return "its inputs, constants" if self.method == "call" else "its parameters"
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if _is_dunder(node.attr):
@@ -169,23 +177,23 @@ class _Checker(ast.NodeVisitor):
             self.report(node, f"`{name}` of {attribute.value!r} reaches Python's internals, not the layer's data")
 
     def visit_Yield(self, node: ast.AST) -> None:
-        self.report(node, "`yield` turns call into a generator: Keras would get a generator, not tensors")
+        self.report(node, f"`yield` turns {self.method} into a generator: Keras would get a generator, not tensors")
         self.generic_visit(node)
 
     visit_YieldFrom = visit_Yield
 
     def visit_Await(self, node: ast.Await) -> None:
-        self.report(node, "`await` turns call into a coroutine: Keras would get a coroutine, not tensors")
+        self.report(node, f"`await` turns {self.method} into a coroutine: Keras would get a coroutine, not tensors")
         self.generic_visit(node)
 
     def visit_Global(self, node: ast.Global) -> None:
-        self.report(node, f"`global {', '.join(node.names)}` lets call change names outside the method")
+        self.report(node, f"`global {', '.join(node.names)}` lets {self.method} change names outside the method")
 
     def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
-        self.report(node, f"`nonlocal {', '.join(node.names)}` lets call change names outside the method")
+        self.report(node, f"`nonlocal {', '.join(node.names)}` lets {self.method} change names outside the method")
 
     def visit_Import(self, node: ast.AST) -> None:
-        self.report(node, "`call` must not import; the module imports keras, ops (and numpy as np) for it")
+        self.report(node, f"`{self.method}` must not import; the module imports keras, ops (and numpy as np) for it")
 
     visit_ImportFrom = visit_Import
 

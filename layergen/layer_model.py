@@ -97,6 +97,8 @@ class MaskingModel:
     output_mask: str  # "keep", "none" or "computed" (the spec's compute_mask body)
     input_name: str  # compute_mask's first parameter
     compute_mask_body: str  # indented for the method
+    source: str = ""  # the body as the spec writes it (dedented); render checks the method holds exactly it
+    names: frozenset[str] = frozenset()  # every plain name the body reads or writes
 
 
 @dataclass(frozen=True)

@@ -60,9 +60,9 @@ def render(model: LayerModel, artefact: str, override_dir: Path | None = None) -
     code, filename = _render_template(model, name, override_dir)
     tree = _parse(code, filename, model)
     if artefact == "layer":
-        # The same template with a body that is surely harmless: everything but the body must match.
-        placeholder, _ = _render_template(replace(model, call_body=_PLACEHOLDER_BODY), name, override_dir)
-        _check_call(model, tree, _parse(placeholder, filename, model))
+        # The same template with bodies that are surely harmless: everything else must match.
+        placeholder, _ = _render_template(_with_placeholder_bodies(model), name, override_dir)
+        _check_spec_code(model, tree, _parse(placeholder, filename, model))
     return black.format_str(code, mode=_BLACK_MODE)
 
 
@@ -91,35 +91,51 @@ def _parse(code: str, filename: str, model: LayerModel) -> ast.Module:
         ) from None
 
 
-def _check_call(model: LayerModel, tree: ast.Module, placeholder: ast.Module) -> None:
-    """The rendered `call` runs exactly the spec's body, and the body changed nothing else.
+def _spec_methods(model: LayerModel) -> list[tuple[str, str, int]]:
+    """(method, the spec's body, generated statements before it) for each method whose body
+    a spec writes."""
+    methods = [("call", model.call_source, len(model.call_prelude))]
+    if model.masking is not None:
+        methods.append(("compute_mask", model.masking.source, 0))
+    return methods
 
-    The spec's body is the one piece of spec text that becomes code. Parsing the result is
+
+def _with_placeholder_bodies(model: LayerModel) -> LayerModel:
+    masking = model.masking and replace(model.masking, compute_mask_body=_PLACEHOLDER_BODY)
+    return replace(model, call_body=_PLACEHOLDER_BODY, masking=masking)
+
+
+def _check_spec_code(model: LayerModel, tree: ast.Module, placeholder: ast.Module) -> None:
+    """Each method a spec writes runs exactly the spec's body, and the bodies changed nothing else.
+
+    A spec's method bodies are the only spec text that becomes code. Parsing the result is
     not enough: a body whose lines were indented wrongly could leave the method and run at
-    import. So the statements after the prelude must be the body's own statements, and the
-    module with the body taken out must be what the template makes with a placeholder body.
+    import. So the statements after a method's prelude must be the body's own statements,
+    and the module with the bodies taken out must be what the template makes with
+    placeholder bodies.
     """
-    call, expected_call = _call_method(tree, model.class_name), _call_method(placeholder, model.class_name)
-    if call is None or expected_call is None:
-        raise _unverified(model, f"the module has no method `call` in class {model.class_name}")
-    prelude = len(model.call_prelude)
-    if model.call_source:
-        body = ast.parse(model.call_source).body
-        if ast.dump(ast.Module(call.body[prelude:], [])) != ast.dump(ast.Module(body, [])):
-            raise _unverified(model, "the generated `call` method is not exactly the spec's call body")
-    call.body, expected_call.body = call.body[:prelude], expected_call.body[:prelude]
+    for method, source, prelude in _spec_methods(model):
+        found, expected = _method(tree, model.class_name, method), _method(placeholder, model.class_name, method)
+        if found is None or expected is None:
+            raise _unverified(model, method, f"the module has no method `{method}` in class {model.class_name}")
+        if source:
+            body = ast.parse(source).body
+            if ast.dump(ast.Module(found.body[prelude:], [])) != ast.dump(ast.Module(body, [])):
+                raise _unverified(model, method, f"the generated `{method}` method is not exactly the spec's body")
+        found.body, expected.body = found.body[:prelude], expected.body[:prelude]
     if ast.dump(tree) != ast.dump(placeholder):
-        raise _unverified(model, "the spec's call body changed code outside the `call` method")
+        raise _unverified(model, "call", "the spec's code changed the module outside the methods it writes")
 
 
-def _call_method(tree: ast.Module, class_name: str) -> ast.FunctionDef | None:
+def _method(tree: ast.Module, class_name: str, method: str) -> ast.FunctionDef | None:
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == class_name:
             for item in node.body:
-                if isinstance(item, ast.FunctionDef) and item.name == "call":
+                if isinstance(item, ast.FunctionDef) and item.name == method:
                     return item
     return None
 
 
-def _unverified(model: LayerModel, reason: str) -> LayergenError:
-    return LayergenError(Problem(model.spec_path, f"{reason}; nothing was written (please report this)", "call"))
+def _unverified(model: LayerModel, method: str, reason: str) -> LayergenError:
+    field = "masking.output_mask" if method == "compute_mask" else "call"
+    return LayergenError(Problem(model.spec_path, f"{reason}; nothing was written (please report this)", field))

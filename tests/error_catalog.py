@@ -422,6 +422,11 @@ CASES = [
         "demo.yaml:15:16: masking.output_mask: a compute_mask body must return the output's mask (or None)",
         id="compute-mask-without-return",
     ),
+    pytest.param(
+        spec_with("call: |", "masking:\n  output_mask: |\n    return mask.__class__\ncall: |"),
+        "demo.yaml:16:12: masking.output_mask: `.__class__` reaches Python's internals",
+        id="compute-mask-dunder",
+    ),
 ]
 
 
@@ -524,6 +529,7 @@ TITLES = {
     "int-input-out-of-dtype": "Integer input values that do not fit the input's dtype",
     "test-value-not-finite": "A generated test value that is not finite",
     "test-activation-unknown": "A test value that is not an activation",
+    "compute-mask-dunder": "A compute_mask body doing what call may not do",
     "key-not-a-name": "A key YAML reads as a number, boolean or null",
     "key-with-line-break": "A key holding a line break (shown escaped)",
     "yaml-1-1-line-break": "U+0085, U+2028 or U+2029 in the file",

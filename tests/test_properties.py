@@ -430,8 +430,8 @@ def test_render_refuses_a_body_that_leaves_call():
     exec(compile(template.render(m=model), "escaped.py", "exec"), {"escaped": escaped})
     assert escaped == [1]  # the spec's code ran at import
     for call_source, reason in [
-        (ESCAPE, "the generated `call` method is not exactly the spec's call body"),
-        ("", "the spec's call body changed code outside the `call` method"),  # no body to compare with
+        (ESCAPE, "the generated `call` method is not exactly the spec's body"),
+        ("", "the spec's code changed the module outside the methods it writes"),  # no body to compare with
     ]:
         try:
             render(dataclasses.replace(model, call_source=call_source), "layer")
@@ -447,7 +447,7 @@ def test_render_refuses_a_call_that_is_not_the_spec_body():
     try:
         render(model, "layer")
     except LayergenError as exc:
-        assert "not exactly the spec's call body" in str(exc)
+        assert "not exactly the spec's body" in str(exc)
     else:
         raise AssertionError("render wrote a call that is not the spec's body")
 
@@ -484,3 +484,44 @@ def test_a_problem_is_one_line_of_printable_text(file, field, message):
     text = str(Problem(file, message, field, 3, 4))
     assert "\n" not in text and text.isprintable()
     assert text.startswith(str(Problem(file, "", "", 3, 4)).removesuffix(": ").rstrip())
+
+
+MASKED_SPEC = {
+    **BASE_SPEC,
+    "masking": {"uses_mask": True, "output_mask": "return mask\n"},
+    "call": "return inputs * self.w + offset if mask is None else inputs\n",
+}
+
+
+def test_a_compute_mask_body_is_held_to_the_same_rules():
+    model = build(to_yaml(MASKED_SPEC))
+    assert model.masking.source == "return mask"
+    render(model, "layer")  # passes the check as it is
+    body = ESCAPE.replace("return inputs", "return mask")
+    broken = dataclasses.replace(model.masking, compute_mask_body=splitlines_indent(body, " " * 8), source=body)
+    try:
+        render(dataclasses.replace(model, masking=broken), "layer")
+    except LayergenError as exc:
+        assert str(exc).startswith("prop.yaml: masking.output_mask: the generated `compute_mask` method is not")
+    else:
+        raise AssertionError("render wrote a compute_mask that is not the spec's body")
+    for output_mask, message in [
+        ("return mask.__class__", "`.__class__` reaches Python's internals"),
+        ("return eval('mask')", "`eval` runs text as code; a layer's compute_mask is plain tensor code"),
+        ("x = 1  # \u2028\nreturn mask", "the compute_mask body holds U+2028 (LINE SEPARATOR)"),
+        ("return units", "`units` is `self.units` in compute_mask"),
+    ]:
+        spec = {**MASKED_SPEC, "arguments": {"units": {"type": "int", "default": 2}}}
+        spec["masking"] = {"uses_mask": True, "output_mask": output_mask}
+        try:
+            build(to_yaml(spec))
+        except LayergenError as exc:
+            assert any(p.field == "masking.output_mask" and message in p.message for p in exc.problems), str(exc)
+        else:
+            raise AssertionError(f"accepted compute_mask body {output_mask!r}")
+
+
+def test_a_compute_mask_body_that_uses_ops_gets_the_import():
+    spec = {**MASKED_SPEC, "call": "return inputs if mask is None else inputs\n"}
+    spec["masking"] = {"uses_mask": True, "output_mask": "return ops.any(mask, axis=-1)\n"}
+    assert "from keras import ops" in render(build(to_yaml(spec)), "layer")
