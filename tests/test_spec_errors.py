@@ -149,3 +149,15 @@ def test_a_shape_expression_with_a_huge_value_is_a_located_error(project):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "demo.yaml:12:24: weights.kernel.shape[1]: is a 400-digit number with the test sizes" in result.stderr
+
+
+def test_the_longest_class_name_allowed_gives_files_that_can_be_written(project):
+    longest = "A" + "a" * 222  # module name of 223 characters
+    (project / "demo.yaml").write_text(spec_with("layer: Demo", f"layer: {longest}"))
+    result = cli("new", "demo.yaml")
+    assert result.exit_code == 0, result.output
+    assert (project / "tests" / f"test_{longest.lower()}.py").is_file()
+    (project / "demo.yaml").write_text(spec_with("layer: Demo", f"layer: {longest}a"))
+    result = cli("new", "demo.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("demo.yaml:1:8: layer: class name is too long: its module name has 224 characters")

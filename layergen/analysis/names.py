@@ -59,10 +59,11 @@ def check_header(context: Context) -> None:
 # Names the generated test module imports (templates/test_layer.py.jinja): a layer class of
 # the same name would replace one of them there.
 TEST_MODULE_NAMES = frozenset({"Input", "LayerContract", "random_array"})
-# The longest file name written for a layer module `m`: a temporary file next to the
-# test's conflict file, `.test_m.py.conflict.XXXXXXXX.tmp` (see writing.py and update.py).
+# The longest file name written for a layer module `m`: the temporary file (writing.py) of
+# its test's record, `.test_m.py.generated.XXXXXXXX.tmp` (records.py); the `.conflict`,
+# `.pending` and `.next` files are shorter.
 _FILE_NAME_BYTES = 255
-_LONGEST_FILE_NAME_EXTRA = len(".test_.py.conflict.") + 8 + len(".tmp")
+_LONGEST_FILE_NAME_EXTRA = len(".test_.py.generated.") + 8 + len(".tmp")
 
 
 def class_name_problem(name: str) -> str | None:
