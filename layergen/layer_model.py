@@ -102,6 +102,15 @@ class MaskingModel:
 
 
 @dataclass(frozen=True)
+class LayoutModel:
+    """`get_layout_map`: the weights' layouts for `keras.distribution.ModelParallel`."""
+
+    default_layer_name: str  # the name Keras gives the class's first layer, e.g. "sharded_dense"
+    entries: list[tuple[str, str]]  # (weight, Python source of its layout tuple)
+    axis_names: list[str]  # the mesh axes the layouts name, in order of first use
+
+
+@dataclass(frozen=True)
 class DocSection:
     title: str
     entries: list[str]  # each entry is a block of text, already wrapped and indented
@@ -170,6 +179,7 @@ class LayerModel:
     sublayers: list[SubLayerModel] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)  # import lines the sub-layers' classes need
     masking: MaskingModel | None = None
+    layouts: LayoutModel | None = None
 
     @property
     def own_weights(self) -> str:

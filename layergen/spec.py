@@ -75,6 +75,11 @@ class WeightSpec(_Model):
     renamed_from: Union[str, list[str], None] = Field(
         default=None, description="Earlier names, so old checkpoints still load."
     )
+    layout: Union[list[Union[str, None]], None] = Field(
+        default=None,
+        description="For keras.distribution.ModelParallel: one mesh axis name (or null) per axis of its shape, "
+        "e.g. [null, model]; the layer's get_layout_map shards it so.",
+    )
     doc: str = Field(default="", description="Added to the docstring entry of its initializer argument.")
 
     @property

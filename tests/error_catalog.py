@@ -427,6 +427,29 @@ CASES = [
         "demo.yaml:16:12: masking.output_mask: `.__class__` reaches Python's internals",
         id="compute-mask-dunder",
     ),
+    # Weight layouts (`layout:`)
+    pytest.param(
+        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    layout: [model]"),
+        "demo.yaml:14:13: weights.kernel.layout: expected one mesh axis name or null per axis of the shape (2); found 1",
+        id="layout-rank",
+    ),
+    pytest.param(
+        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    layout: [null, model-1]"),
+        "demo.yaml:14:20: weights.kernel.layout[1]: a mesh axis name must be an identifier, such as model; "
+        "found 'model-1'",
+        id="layout-axis-name",
+    ),
+    pytest.param(
+        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    layout: [model, model]"),
+        "demo.yaml:14:21: weights.kernel.layout[1]: mesh axis 'model' shards two axes of the weight; "
+        "a layout uses it once",
+        id="layout-axis-twice",
+    ),
+    pytest.param(
+        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    layout: [null, null]"),
+        "demo.yaml:14:13: weights.kernel.layout: the layout names no mesh axis, so it shards nothing: leave it out",
+        id="layout-shards-nothing",
+    ),
 ]
 
 
@@ -558,4 +581,8 @@ TITLES = {
     "mask-without-masking": "A call body that reads mask without masking:",
     "uses-mask-unread": "uses_mask: true, and call never reads mask",
     "compute-mask-without-return": "An output_mask body without return",
+    "layout-rank": "A weight layout whose length is not the weight's rank",
+    "layout-axis-name": "A mesh axis name that is not an identifier",
+    "layout-axis-twice": "One mesh axis for two axes of a weight",
+    "layout-shards-nothing": "A weight layout that names no mesh axis",
 }

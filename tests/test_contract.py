@@ -137,5 +137,5 @@ def test_the_loader_reports_a_crash_and_a_hang_with_its_stderr_and_restarts(modu
 def test_docs_describe_every_contract_test():
     docs = (REPO / "docs" / "contract.md").read_text()
     tests = [name for name in vars(LayerContract) if name.startswith("test_")]
-    assert len(tests) == 18
+    assert len(tests) == 20
     assert [name for name in tests if f"`{name}" not in docs] == []

@@ -47,6 +47,8 @@ def test_examples_are_exactly_these_layers():
             "TransformerEncoderBlock",
             # Issue 8, masking:
             "MaskedMeanPooling",
+            # Issue 8, distribution:
+            "ShardedDense",
         ]
     )
     generated = {p.name for p in (REPO / "examples" / "layers").glob("*.py")}

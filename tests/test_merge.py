@@ -91,9 +91,19 @@ def test_a_recorded_base_only_advances_to_a_generation_the_file_holds(base, ours
         assert outcome.conflict.generated == theirs
     elif outcome.status != Status.MARKERS:
         assert outcome.base == theirs
-        # The spec's change is in the file: merging it in again changes nothing.
-        again = merge3(base, outcome.after, theirs)
-        assert again.clean and again.text == outcome.after
+        # The next run merges from the recorded base: it finds nothing to do.
+        next_run = merge3(outcome.base, outcome.after, theirs)
+        assert next_run.clean and next_run.text == outcome.after
+        if all(_unique_lines(text) for text in (base, ours, theirs)):
+            # The spec's change is in the file: merging it in again changes nothing. (With
+            # repeated lines diff3 may align the old base another way, so only without them.)
+            again = merge3(base, outcome.after, theirs)
+            assert again.clean and again.text == outcome.after
+
+
+def _unique_lines(text):
+    lines = text.splitlines()
+    return len(lines) == len(set(lines))
 
 
 @given(lines, lines, lines)

@@ -11,6 +11,7 @@ generated code, one concern per module:
     call_body    the `call` body, parsed once
     docstring    the class docstring
     masking      masks: call's `mask`, compute_mask
+    layouts      weight layouts for keras.distribution's ModelParallel (`get_layout_map`)
     sublayers    sub-layers (`layers:`): their creation in __init__ and build in build
     test_plan    the concrete values of the generated test
 
@@ -24,6 +25,7 @@ from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_body import constant_tensors, read_call_body
 from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
+from layergen.analysis.layouts import layout_model
 from layergen.analysis.masking import masking_model
 from layergen.analysis.names import check_header, check_names, snake_case
 from layergen.analysis.shapes import (
@@ -70,6 +72,7 @@ def analyze(
     constants = constant_args(context)
     weight_args, weights = weight_models(context)
     renamed_from_problems(context)
+    layouts = layout_model(context)
     sublayers, imports = sublayer_models(context)
     body = read_call_body(context)
     masking = masking_model(context, body)
@@ -110,4 +113,5 @@ def analyze(
         sublayers=sublayers,
         imports=imports,
         masking=masking,
+        layouts=layouts,
     )

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from layergen.testing import fresh_process
+from layergen.testing import distribution, fresh_process
 
 
 class _Deferred:
@@ -35,7 +35,16 @@ keras = _Deferred("keras")
 np = _Deferred("numpy")
 
 KERAS_FILE_TEST = "test_keras_file_loads_in_a_fresh_process_without_custom_objects"
+DISTRIBUTION_TESTS = (
+    "test_trains_and_predicts_under_data_parallel",
+    "test_weights_are_sharded_as_declared_under_model_parallel",
+)
 _SESSION_PREPARED = pytest.StashKey[bool]()
+_NO_DISTRIBUTION = {
+    "tensorflow": "keras.distribution on TensorFlow is an unfinished prototype in Keras 3 (distribute_value is a TODO)",
+    "torch": "keras.distribution has no PyTorch backend in Keras 3",
+}
+_RUN_ON_JAX = "; the JAX backend runs this test (KERAS_BACKEND=jax)"
 
 
 @dataclass(frozen=True)
@@ -122,6 +131,8 @@ class LayerContract:
     invalid_arguments: ClassVar[list[tuple[str, Any, str]]] = []  # (argument, value, exact message)
     skip: ClassVar[dict[str, str]] = {}  # test name -> why it is skipped for this layer
     fresh_process_timeout: ClassVar[float] = 300.0  # seconds the fresh process may take to answer
+    # Weight -> its layout for ModelParallel: one mesh axis name (or None) per axis of its shape.
+    layouts: ClassVar[dict[str, tuple[str | None, ...]]] = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -471,6 +482,37 @@ class LayerContract:
         with pytest.raises(ValueError, match=re.escape(message)):
             self.make_layer(**{name: value})
 
+    # -- distribution: keras.distribution in a fresh JAX process with virtual devices ----
+
+    def _distributed_check(self, mode, tmp_path):
+        backend = keras.backend.backend()
+        if backend != "jax":
+            pytest.skip(_NO_DISTRIBUTION.get(backend, f"{backend} has no keras.distribution") + _RUN_ON_JAX)
+        arrays = self.make_inputs()
+        batch = self.output_shape[0]
+        if batch % 2:  # two devices split the batch evenly
+            arrays, batch = [np.concatenate([x, x]) for x in arrays], 2 * batch
+        case = {
+            "layer_class": self.layer_class,
+            "init_kwargs": copy.deepcopy(self.init_kwargs),
+            "inputs": [(item.name, item.shape[1:], item.dtype) for item in self.inputs],
+            "arrays": arrays,
+            "targets": random_array((batch, *self.output_shape[1:]), seed=2),
+            "layouts": dict(self.layouts),
+        }
+        try:
+            distribution.check(mode, case, tmp_path, timeout=self.fresh_process_timeout)
+        except distribution.LoaderError as error:
+            message = f"under keras.distribution (JAX, {distribution.DEVICES} virtual CPU devices):\n{error}"
+            raise pytest.fail.Exception(message, pytrace=False) from None
+
+    def test_trains_and_predicts_under_data_parallel(self, tmp_path):
+        self._distributed_check("data_parallel", tmp_path)
+
+    @_applies_if(lambda cls: bool(cls.layouts), "no weight declares a layout")
+    def test_weights_are_sharded_as_declared_under_model_parallel(self, tmp_path):
+        self._distributed_check("model_parallel", tmp_path)
+
     # Last in the class: the fresh process has then had the most time to start.
     def test_keras_file_loads_in_a_fresh_process_without_custom_objects(self, tmp_path):
         _, model = self.make_model_with_new_weight_values()
@@ -503,10 +545,19 @@ def _prepare_session(session):
     if any(_runs_keras_file_test(item) for item in session.items):
         # Started now, the loader imports Keras while the first tests run.
         fresh_process.start(keras.backend.backend())
+    session.config.add_cleanup(distribution.stop)
+    if keras.backend.backend() == "jax" and any(_runs(item, DISTRIBUTION_TESTS) for item in session.items):
+        distribution.start()
 
 
 def _runs_keras_file_test(item) -> bool:
+    return _runs(item, (KERAS_FILE_TEST,))
+
+
+def _runs(item, tests) -> bool:
+    """Whether `item` is one of the contract's `tests`, not skipped by its class."""
     test_class = getattr(item, "cls", None)
-    if getattr(item, "originalname", None) != KERAS_FILE_TEST or test_class is None:
+    name = getattr(item, "originalname", None)
+    if name not in tests or test_class is None:
         return False
-    return issubclass(test_class, LayerContract) and KERAS_FILE_TEST not in test_class.skip
+    return issubclass(test_class, LayerContract) and name not in test_class.skip

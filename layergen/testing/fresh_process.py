@@ -33,15 +33,15 @@ class LoaderError(Exception):
 class _Loader:
     """A running `_loader.py` process: its pipes, a thread reading its answers, its stderr file."""
 
-    def __init__(self, backend: str):
+    def __init__(self, backend: str, script: Path = _SCRIPT, env: dict[str, str] | None = None):
         self.backend = backend
         self.stderr = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - it lives as long as the process
         self.process: subprocess.Popen[str] = subprocess.Popen(
-            [sys.executable, "-c", _BOOT, str(_SCRIPT)],
+            [sys.executable, "-c", _BOOT, str(script)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
-            env={**os.environ, "KERAS_BACKEND": backend},
+            env={**os.environ, **(env or {}), "KERAS_BACKEND": backend},
             text=True,
         )
         self.answers: queue.Queue[str | None] = queue.Queue()

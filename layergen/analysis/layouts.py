@@ -1,0 +1,73 @@
+"""Weight layouts (`layout:`): how `keras.distribution.ModelParallel` shards the layer's weights.
+
+Generated the way keras-hub's models expose theirs: a `get_layout_map(device_mesh, ...)`
+classmethod returning a `keras.distribution.LayoutMap`. Its keys are regular expressions
+matched in full against `variable.path`, which ends with `<layer name>/<weight name>` however
+deeply the layer is nested, so each key anchors on the layer's name: by default the names
+Keras gives the class's layers (`sharded_dense`, `sharded_dense_1`, ...), else the one given.
+"""
+
+from __future__ import annotations
+
+import re
+
+from layergen.analysis.context import ELLIPSIS, Context
+from layergen.layer_model import LayoutModel
+from layergen.pycode import literal
+
+_AXIS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def layout_model(context: Context) -> LayoutModel | None:
+    """The layouts of the weights that declare one; None when none does."""
+    entries = []
+    for name, weight in context.spec.weights.items():
+        if weight.layout is None:
+            continue
+        path = ("weights", name, "layout")
+        if ELLIPSIS in weight.shape:
+            context.problem(path, "a weight whose shape has `...` has no fixed rank, so it cannot have a layout")
+            continue
+        if len(weight.layout) != len(weight.shape):
+            context.problem(
+                path,
+                f"expected one mesh axis name or null per axis of the shape ({len(weight.shape)}); "
+                f"found {len(weight.layout)}",
+            )
+            continue
+        if _axes_problems(context, path, weight.layout):
+            continue
+        entries.append((name, tuple(weight.layout)))
+    if not entries:
+        return None
+    return LayoutModel(
+        default_layer_name=keras_auto_name(context.spec.layer),
+        entries=[(name, literal(axes)) for name, axes in entries],
+        axis_names=list(dict.fromkeys(axis for _, axes in entries for axis in axes if axis is not None)),
+    )
+
+
+def _axes_problems(context: Context, path, layout: list[str | None]) -> bool:
+    found = False
+    seen: set[str] = set()
+    for index, axis in enumerate(layout):
+        if axis is None:
+            continue
+        if not _AXIS_NAME.match(axis):
+            context.problem(path + (index,), f"a mesh axis name must be an identifier, such as model; found {axis!r}")
+            found = True
+        elif axis in seen:
+            context.problem(path + (index,), f"mesh axis {axis!r} shards two axes of the weight; a layout uses it once")
+            found = True
+        seen.add(axis)
+    if not found and not seen:
+        context.problem(path, "the layout names no mesh axis, so it shards nothing: leave it out")
+        found = True
+    return found
+
+
+def keras_auto_name(class_name: str) -> str:
+    """The name Keras gives the first layer of a class (keras.src.utils.naming.to_snake_case)."""
+    name = re.sub(r"\W+", "", class_name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
