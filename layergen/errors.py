@@ -9,6 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    """`text` with every character that is not printable written as an escape (`\\n`, `\\x1b`,
+    `\\u2028`), so that a spec's text can neither break a problem over lines nor forge one."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -21,13 +40,13 @@ class Problem:
     column: int | None = None  # 1-based
 
     def __str__(self) -> str:
-        where = self.file
+        where = one_line(self.file)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        field = f" {self.field}:" if self.field else ""
-        return f"{where}:{field} {self.message}"
+        field = f" {one_line(self.field)}:" if self.field else ""
+        return f"{where}:{field} {one_line(self.message)}"
 
 
 class LayergenError(Exception):

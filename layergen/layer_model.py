@@ -99,6 +99,8 @@ class MaskingModel:
     output_mask: str  # "keep", "none" or "computed" (the spec's compute_mask body)
     input_name: str  # compute_mask's first parameter
     compute_mask_body: str  # indented for the method
+    source: str = ""  # the body as the spec writes it (dedented); render checks the method holds exactly it
+    names: frozenset[str] = frozenset()  # every plain name the body reads or writes
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,7 @@ class LayerModel:
     output_shape: str  # Python source returned by compute_output_shape
     test: TestModel
     layer_import: str = ""  # filled in by the project step: "examples.layers.linear_layer"
+    call_source: str = ""  # the spec's body as written (dedented); render checks `call` holds exactly it
     sublayers: list[SubLayerModel] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)  # import lines the sub-layers' classes need
     masking: MaskingModel | None = None

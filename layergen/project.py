@@ -8,21 +8,46 @@ tests = "tests/layers"     # their test modules
 package = "pkg"            # registration package for keras.saving.register_keras_serializable
 layers_module = "pkg.layers"  # import path of `layers`; derived from it when absent
 templates = "layergen_templates"  # optional: templates here override the built-in ones
+allow_outside_root = false # true lets `layers` and `tests` lie outside the project folder
 ```
+
+The table is validated by a pydantic model; each problem is located at its key's line
+in pyproject.toml. Output folders must lie inside the project root (after resolving
+`..` and symbolic links), so a cloned project cannot make layergen write elsewhere.
 """
 
 from __future__ import annotations
 
 import keyword
+import os
 import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from layergen.errors import LayergenError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_KNOWN_KEYS = {"specs", "layers", "tests", "package", "layers_module", "templates"}
+from layergen.errors import LayergenError, Problem
+from layergen.vocabulary import closest
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A registration package, as for a spec's `package`: Keras joins it to the class name.
+PACKAGE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class Settings(BaseModel):
+    """The `[tool.layergen]` table."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    specs: str = Field(default="specs", description="Where specs are found.")
+    layers: str = Field(default="layers", description="Where layer modules are written.")
+    tests: str = Field(default="tests", description="Where test modules are written.")
+    package: str | None = Field(default=None, description="Registration package.")
+    layers_module: str | None = Field(default=None, description="Import path of `layers`.")
+    templates: str | None = Field(default=None, description="Folder of templates overriding the built-in ones.")
+    allow_outside_root: bool = Field(default=False, description="Let `layers` and `tests` lie outside the project.")
 
 
 @dataclass(frozen=True)
@@ -43,7 +68,7 @@ class Project:
         except ValueError:
             return path.as_posix()
 
-    def with_overrides(self, **overrides) -> "Project":
+    def with_overrides(self, **overrides) -> Project:
         changes = {k: v for k, v in overrides.items() if v is not None}
         for key in ("layers", "tests", "specs", "templates"):
             if key in changes:
@@ -53,15 +78,26 @@ class Project:
         return replace(self, **changes)
 
 
+def module_path_problem(module: str) -> str | None:
+    """Why `module` is not a dotted import path such as `pkg.layers`, or None."""
+    if all(_IDENTIFIER.fullmatch(part) and not keyword.iskeyword(part) for part in module.split(".")):
+        return None
+    return f"{module!r} is not an importable module path"
+
+
 def check_module_path(module: str, where: str) -> str:
     """A dotted import path such as `pkg.layers`; it is written into generated tests."""
-    parts = module.split(".")
-    if not all(_IDENTIFIER.match(part) and not keyword.iskeyword(part) for part in parts):
-        raise LayergenError.plain(
-            where,
-            f'{module!r} is not an importable module path; set layers_module in [tool.layergen] (e.g. "pkg.layers")',
-        )
+    problem = module_path_problem(module)
+    if problem:
+        raise LayergenError.plain(where, f'{problem}; set layers_module in [tool.layergen] (e.g. "pkg.layers")')
     return module
+
+
+def package_problem(package: str) -> str | None:
+    """Why `package` cannot be a registration package, or None."""
+    if PACKAGE.fullmatch(package):
+        return None
+    return f"package must be letters, digits, '_', '.' or '-', starting with a letter or '_'; found {package!r}"
 
 
 def find_project(start: Path | None = None) -> Project:
@@ -71,58 +107,147 @@ def find_project(start: Path | None = None) -> Project:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             return _from_pyproject(folder, pyproject)
-    return _from_settings(start, {}, "custom_layers")
+    return _from_settings(start, Settings(), "custom_layers", _Locator(start / "pyproject.toml", ""))
 
 
 def _from_pyproject(root: Path, pyproject: Path) -> Project:
+    locate = _Locator(pyproject, "")
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise LayergenError.plain(pyproject, f"cannot read pyproject.toml: {exc}") from None
+        locate.text = pyproject.read_text(encoding="utf-8")
+        data = tomllib.loads(locate.text)
+    except UnicodeDecodeError as exc:
+        raise LayergenError(locate.problem("", f"pyproject.toml is not UTF-8 text ({exc.reason})")) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LayergenError(locate.toml_error(exc)) from None
     tool = data.get("tool", {})
-    settings = tool.get("layergen", {}) if isinstance(tool, dict) else None
-    if not isinstance(settings, dict):
-        raise LayergenError.plain(pyproject, "[tool.layergen] must be a table of settings")
-    unknown = sorted(set(settings) - _KNOWN_KEYS)
-    if unknown:
-        raise LayergenError.plain(
-            pyproject, f"[tool.layergen]: unknown setting {unknown[0]!r}; known: {', '.join(sorted(_KNOWN_KEYS))}"
-        )
-    for key, value in settings.items():
-        if not isinstance(value, str):
-            raise LayergenError.plain(pyproject, f"[tool.layergen]: {key} must be a string")
+    table = tool.get("layergen", {}) if isinstance(tool, dict) else None
+    if not isinstance(table, dict):
+        raise LayergenError(locate.problem("", "[tool.layergen] must be a table of settings"))
+    try:
+        settings = Settings.model_validate(table)
+    except ValidationError as exc:
+        raise LayergenError([_settings_problem(error, locate) for error in exc.errors()]) from None
     project_table = data.get("project", {})
     project_name = project_table.get("name", "") if isinstance(project_table, dict) else ""
     if not isinstance(project_name, str):
-        raise LayergenError.plain(pyproject, "[project] name must be a string")
-    default_package = re.sub(r"[^A-Za-z0-9_]", "_", project_name) or "custom_layers"
-    return _from_settings(root, settings, default_package)
+        raise LayergenError(locate.problem("name", "[project] name must be a string", table="project"))
+    return _from_settings(root, settings, _default_package(project_name), locate)
 
 
-def _from_settings(root: Path, settings: dict, default_package: str) -> Project:
-    layers = root / settings.get("layers", "layers")
-    templates = root / settings["templates"] if "templates" in settings else None
-    if templates is not None and not templates.is_dir():
-        raise LayergenError.plain(
-            "pyproject.toml", f"[tool.layergen] templates: no such folder {settings['templates']!r}"
-        )
+def _default_package(project_name: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9_]", "_", project_name)
+    return ("_" + name if name[:1].isdigit() else name) or "custom_layers"
+
+
+def _settings_problem(error: dict, locate: _Locator) -> Problem:
+    key = str(error["loc"][0]) if error["loc"] else ""
+    if error["type"] == "extra_forbidden":
+        suggestion = closest(key, Settings.model_fields)
+        hint = f" (did you mean '{suggestion}'?)" if suggestion else f"; known: {', '.join(Settings.model_fields)}"
+        return locate.problem(key, f"unknown setting {key!r}{hint}")
+    expected = "true or false" if error["type"] == "bool_type" else "a string"
+    return locate.problem(key, f"expected {expected}; found {error['input']!r}")
+
+
+def _from_settings(root: Path, settings: Settings, default_package: str, locate: _Locator) -> Project:
+    problems = []
+    for key in ("specs", "layers", "tests", "templates"):
+        value = getattr(settings, key)
+        if value is not None:
+            problem = _folder_problem(root, key, value, settings.allow_outside_root)
+            if problem:
+                problems.append(locate.problem(key, problem))
+    layers = root / settings.layers
+    package = settings.package if settings.package is not None else default_package
+    if settings.package is not None and package_problem(package):
+        problems.append(locate.problem("package", package_problem(package)))
+    if settings.layers_module is not None:
+        module_problem = module_path_problem(settings.layers_module)
+        if module_problem:
+            problems.append(locate.problem("layers_module", f'{module_problem}; write it as "pkg.layers"'))
+    elif not problems and module_path_problem(_module_for(layers, root)):
+        message = f"{module_path_problem(_module_for(layers, root))} (made from this folder); set layers_module"
+        problems.append(locate.problem("layers", message + ' in [tool.layergen] (e.g. "pkg.layers")'))
+    if problems:
+        raise LayergenError(problems)
     return Project(
         root=root,
-        specs=root / settings.get("specs", "specs"),
+        specs=root / settings.specs,
         layers=layers,
-        tests=root / settings.get("tests", "tests"),
-        package=settings.get("package", default_package),
-        layers_module=settings.get("layers_module") or _module_for(layers, root),
-        templates=templates,
+        tests=root / settings.tests,
+        package=package,
+        layers_module=settings.layers_module or _module_for(layers, root),
+        templates=root / settings.templates if settings.templates is not None else None,
     )
+
+
+def _folder_problem(root: Path, key: str, value: str, allow_outside_root: bool) -> str | None:
+    if not value.strip() or _CONTROL.search(value):
+        return f"{key} must name a folder; found {value!r}"
+    folder = root / value
+    if key == "templates" and not folder.is_dir():
+        return f"no such folder {value!r}"
+    if key in ("layers", "tests") and not allow_outside_root:
+        # resolve: `..` and symbolic links are followed to where the files would really go.
+        if not folder.resolve().is_relative_to(root.resolve()):
+            # Where a symbolic link leads is not in the setting's text: say it.
+            lexical = Path(os.path.normpath(folder)).is_relative_to(os.path.normpath(root))
+            leads = f" (it leads to {folder.resolve().as_posix()})" if lexical else ""
+            return (
+                f"{value!r} is outside the project folder{leads}; layergen writes only inside it"
+                " unless [tool.layergen] says allow_outside_root = true"
+            )
+    return None
 
 
 def _module_for(layers: Path, root: Path) -> str:
     """`src/pkg/layers` -> `pkg.layers`: the import path of the layers folder."""
+    layers = Path(os.path.normpath(layers))  # `a/../b` is `b`
     try:
-        parts = list(layers.relative_to(root).parts)
+        parts = list(layers.relative_to(os.path.normpath(root)).parts)
     except ValueError:
         parts = [layers.name]
     if parts and parts[0] == "src":
         parts = parts[1:]
     return ".".join(parts) or layers.name
+
+
+class _Locator:
+    """Problems in pyproject.toml, each at the line of its key in the `[tool.layergen]` table."""
+
+    def __init__(self, path: Path, text: str):
+        self.path, self.text = path, text
+        self.file = _display(path)
+
+    def problem(self, key: str, message: str, *, table: str = "tool.layergen") -> Problem:
+        line, column = self._find(table, key)
+        return Problem(self.file, message, f"{table}.{key}" if key else table, line, column)
+
+    def toml_error(self, exc: tomllib.TOMLDecodeError) -> Problem:
+        # tomllib's message ends with "(at line L, column C)"; the position is not an attribute.
+        match = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)$", "", str(exc)) or "invalid TOML"
+        position = (int(match[1]), int(match[2])) if match else (None, None)
+        return Problem(self.file, f"cannot read pyproject.toml: {message}", "", *position)
+
+    def _find(self, table: str, key: str) -> tuple[int | None, int | None]:
+        header = re.compile(r"\s*\[\s*" + r"\s*\.\s*".join(f'"?{re.escape(p)}"?' for p in table.split(".")) + r"\s*\]")
+        key_line = re.compile(r'(\s*)"?' + re.escape(key) + r'"?\s*=') if key else None
+        found, in_table = (None, None), False
+        for number, line in enumerate(self.text.split("\n"), start=1):  # TOML's lines, not splitlines'
+            if re.match(r"\s*\[", line):
+                in_table = bool(header.match(line))
+                if in_table and found == (None, None):
+                    found = (number, 1)
+            elif in_table and key_line is not None:
+                match = key_line.match(line)
+                if match:
+                    return number, len(match[1]) + 1
+        return found
+
+
+def _display(path: Path) -> str:
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()

@@ -9,8 +9,8 @@ from __future__ import annotations
 import ast
 import io
 import json
-import textwrap
 import tokenize
+import unicodedata
 
 
 def message(requirement: str, received: str) -> str:
@@ -25,10 +25,55 @@ def tuple_code(items: list[str]) -> str:
     return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
+# Characters `str.splitlines` counts as line breaks that Python's tokenizer does not (it
+# counts only \n, \r\n and \r). Splitting code with `splitlines` would move text out of a
+# string or comment onto a line of its own.
+FOREIGN_LINE_BREAKS = {
+    "\x0b": "LINE TABULATION",
+    "\x0c": "FORM FEED",
+    "\x1c": "FILE SEPARATOR",
+    "\x1d": "GROUP SEPARATOR",
+    "\x1e": "RECORD SEPARATOR",
+    "\x85": "NEXT LINE",
+    "\u2028": "LINE SEPARATOR",
+    "\u2029": "PARAGRAPH SEPARATOR",
+}
+
+
+def foreign_line_break(code: str) -> tuple[int, int, str] | None:
+    """(line, column, character) of the first character in `code` that `str.splitlines` would
+    take for a line break and Python would not; lines counted as Python counts them."""
+    for number, line in enumerate(python_lines(code), start=1):
+        for column, char in enumerate(line, start=1):
+            if char in FOREIGN_LINE_BREAKS:
+                return number, column, char
+    return None
+
+
+def describe_char(char: str) -> str:
+    """`U+2028 (LINE SEPARATOR)`: how a message names a character."""
+    name = FOREIGN_LINE_BREAKS.get(char) or unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def python_lines(code: str) -> list[str]:
+    """The lines of `code` as Python's tokenizer sees them, each with its `\n`; `\r\n` and
+    `\r` become `\n` (Python reads them so, in strings too)."""
+    text = code.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
 def indent_code(code: str, prefix: str) -> str:
-    """Indent each line of `code`, except the inside of multi-line strings (their text)."""
+    """Indent each line of `code`, except the inside of multi-line strings (their text).
+
+    Lines are counted one way for both steps, Python's: the tokenizer finds the lines inside
+    strings, and the same numbering says which lines get the prefix.
+    """
+    lines = python_lines(code)
     inside_strings = set()
-    for token in tokenize.generate_tokens(io.StringIO(code + "\n").readline):
+    for token in tokenize.generate_tokens(io.StringIO("".join(lines) + "\n").readline):
         if token.type in (
             tokenize.STRING,
             getattr(tokenize, "FSTRING_MIDDLE", -1),
@@ -37,13 +82,13 @@ def indent_code(code: str, prefix: str) -> str:
             inside_strings.update(range(token.start[0] + 1, token.end[0] + 1))
     return "".join(
         line if number in inside_strings or not line.strip() else prefix + line
-        for number, line in enumerate(code.splitlines(keepends=True), start=1)
+        for number, line in enumerate(lines, start=1)
     )
 
 
 def names_in_body(body: str) -> set[str]:
     """Every plain name a `call` body reads or writes."""
-    tree = ast.parse(f"def call():\n{textwrap.indent(body, '    ')}\n")
+    tree = ast.parse(f"def call():\n{indent_code(body, '    ')}\n")
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
 
 

@@ -2,19 +2,22 @@
 
 Each artefact has its own template (`layer.py.jinja`, `test_layer.py.jinja`). A project can
 override either by putting a file of the same name in its template directory. The
-rendered text is parsed before black runs, so a broken template is reported by name.
+rendered text is compiled before black runs, so a broken template is reported by name, and
+the layer's `call` is checked to hold exactly the spec's body and nothing to escape it.
 """
 
 from __future__ import annotations
 
+import ast
 import functools
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 import black
 import jinja2
 
-from layergen.errors import LayergenError
+from layergen.errors import LayergenError, Problem
 from layergen.layer_model import LayerModel
 
 TEMPLATES = {"layer": "layer.py.jinja", "test": "test_layer.py.jinja"}
@@ -54,20 +57,85 @@ def comment_text(text: str) -> str:
 def render(model: LayerModel, artefact: str, override_dir: Path | None = None) -> str:
     """Render one artefact ("layer" or "test") as black-formatted Python source."""
     name = TEMPLATES[artefact]
+    code, filename = _render_template(model, name, override_dir)
+    tree = _parse(code, filename, model)
+    if artefact == "layer":
+        # The same template with bodies that are surely harmless: everything else must match.
+        placeholder, _ = _render_template(_with_placeholder_bodies(model), name, override_dir)
+        _check_spec_code(model, tree, _parse(placeholder, filename, model))
+    return black.format_str(code, mode=_BLACK_MODE)
+
+
+_PLACEHOLDER_BODY = " " * 8 + "pass"
+
+
+def _render_template(model: LayerModel, name: str, override_dir: Path | None) -> tuple[str, str]:
     try:
         template = environment(override_dir).get_template(name)
-        code = template.render(m=model)
+        return template.render(m=model), template.filename or name
     except jinja2.TemplateSyntaxError as exc:
         raise LayergenError.plain(f"{exc.filename or name}:{exc.lineno}", f"template error: {exc.message}") from None
     except jinja2.TemplateError as exc:
         raise LayergenError.plain(name, f"template error: {exc}") from None
+
+
+def _parse(code: str, filename: str, model: LayerModel) -> ast.Module:
     try:
         # compile, not just parse: it also finds duplicate arguments and the like.
-        compile(code, name, "exec", dont_inherit=True)
+        compile(code, filename, "exec", dont_inherit=True)
+        return ast.parse(code)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         raise LayergenError.plain(
-            template.filename,
-            f"rendering {model.spec_path} gave invalid Python at line {line}: {getattr(exc, 'msg', exc)}",
+            filename, f"rendering {model.spec_path} gave invalid Python at line {line}: {getattr(exc, 'msg', exc)}"
         ) from None
-    return black.format_str(code, mode=_BLACK_MODE)
+
+
+def _spec_methods(model: LayerModel) -> list[tuple[str, str, int]]:
+    """(method, the spec's body, generated statements before it) for each method whose body
+    a spec writes."""
+    methods = [("call", model.call_source, len(model.call_prelude))]
+    if model.masking is not None:
+        methods.append(("compute_mask", model.masking.source, 0))
+    return methods
+
+
+def _with_placeholder_bodies(model: LayerModel) -> LayerModel:
+    masking = model.masking and replace(model.masking, compute_mask_body=_PLACEHOLDER_BODY)
+    return replace(model, call_body=_PLACEHOLDER_BODY, masking=masking)
+
+
+def _check_spec_code(model: LayerModel, tree: ast.Module, placeholder: ast.Module) -> None:
+    """Each method a spec writes runs exactly the spec's body, and the bodies changed nothing else.
+
+    A spec's method bodies are the only spec text that becomes code. Parsing the result is
+    not enough: a body whose lines were indented wrongly could leave the method and run at
+    import. So the statements after a method's prelude must be the body's own statements,
+    and the module with the bodies taken out must be what the template makes with
+    placeholder bodies.
+    """
+    for method, source, prelude in _spec_methods(model):
+        found, expected = _method(tree, model.class_name, method), _method(placeholder, model.class_name, method)
+        if found is None or expected is None:
+            raise _unverified(model, method, f"the module has no method `{method}` in class {model.class_name}")
+        if source:
+            body = ast.parse(source).body
+            if ast.dump(ast.Module(found.body[prelude:], [])) != ast.dump(ast.Module(body, [])):
+                raise _unverified(model, method, f"the generated `{method}` method is not exactly the spec's body")
+        found.body, expected.body = found.body[:prelude], expected.body[:prelude]
+    if ast.dump(tree) != ast.dump(placeholder):
+        raise _unverified(model, "call", "the spec's code changed the module outside the methods it writes")
+
+
+def _method(tree: ast.Module, class_name: str, method: str) -> ast.FunctionDef | None:
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == method:
+                    return item
+    return None
+
+
+def _unverified(model: LayerModel, method: str, reason: str) -> LayergenError:
+    field = "masking.output_mask" if method == "compute_mask" else "call"
+    return LayergenError(Problem(model.spec_path, f"{reason}; nothing was written (please report this)", field))

@@ -1,40 +1,44 @@
 """Step 1 of the pipeline: read a spec file into plain data plus a map of where each value is.
 
-YAML is composed with PyYAML's safe loader, so tags such as `!!python/object` are refused,
-and turned into dicts, lists and scalars here, recording the line and column of every
+YAML is read as YAML 1.2 (core schema), as editors read it: `true`/`false` are booleans,
+`null`/`~`/empty is null, integers are decimal, `0o17` or `0x1f`, floats include `.inf` and
+`.nan`, and every other plain scalar is a string (`yes`, `on`, `1_000`, `1:30`, `2024-01-01`).
+Only the core tags are allowed, so `!!python/object` and the like are refused.
+
+Hostile input is refused while it is read: the byte size before parsing, the number and
+nesting of values while the document is composed (so an alias bomb or a thousand `[` cost
+nothing), and the length of text and the digits of integers as each value is built.
+
+Values are turned into dicts, lists and scalars here, recording the line and column of every
 value by its path (`("weights", "kernel", "shape", 1)`). Later steps report problems by
 path and this map turns them into `file:line:column`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
 import math
 import re
 import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
 
 import yaml
 
 from layergen.errors import LayergenError, Problem
 
-MAX_SPEC_BYTES = 1_000_000  # a layer spec is a page of YAML; anything far larger is a mistake
-MAX_NODES = 50_000  # bounds the work an alias-heavy ("billion laughs") document can cause
-MAX_DEPTH = 32
+MAX_SPEC_BYTES = 100_000  # a layer spec is a page of YAML (the examples are about 1 kB)
+MAX_NODES = 10_000  # values, counting each use of an alias: bounds an alias bomb's work
+MAX_DEPTH = 32  # levels of nesting; a spec needs about 5
+MAX_TEXT_CHARS = 20_000  # one string: a call body or description of a few hundred lines
+MAX_INT_DIGITS = 20  # enough for any 64-bit integer
 
 Path_ = tuple  # a path of mapping keys and sequence indices
 
-
-class _SpecLoader(yaml.SafeLoader):
-    """The safe loader, reading `1e-3` as a float as YAML 1.2 does (1.1 reads a string)."""
-
-
-_SpecLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
+_TAG = "tag:yaml.org,2002:"
+# Line breaks to YAML 1.1 (and so to PyYAML's line count) that YAML 1.2, Python and
+# most editors do not count: a file holding one would be located wrongly.
+_FOREIGN_LINE_BREAKS = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
 
 
 @dataclass
@@ -84,41 +88,170 @@ def read_spec(path: Path, display_name: str | None = None) -> SpecSource:
     except OSError as exc:
         raise LayergenError.plain(name, f"cannot read spec: {exc.strerror or exc}") from None
     if len(raw) > MAX_SPEC_BYTES:
-        raise LayergenError.plain(name, f"spec is over {MAX_SPEC_BYTES:,} bytes; a layer spec is a page of YAML")
+        line, column = _byte_position(raw, MAX_SPEC_BYTES)
+        message = f"spec is over {MAX_SPEC_BYTES:,} bytes; a layer spec is a page of YAML"
+        raise LayergenError(Problem(name, message, "", line, column))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise LayergenError.plain(name, f"spec is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        line, column = _byte_position(raw, exc.start)
+        message = f"spec is not UTF-8 text: byte 0x{raw[exc.start]:02X} ({exc.reason}); save it as UTF-8"
+        raise LayergenError(Problem(name, message, "", line, column)) from None
     return parse_spec_text(text, name)
 
 
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters) of byte `offset`; the bytes before it may be cut short."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
 def parse_spec_text(text: str, file: str) -> SpecSource:
+    # CR LF and lone CR are line breaks to YAML, Python and editors alike: one form is enough.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_foreign_line_breaks(text, file)
+    loader = None
     try:
-        node = yaml.compose(text, Loader=_SpecLoader)
-        if node is not None:
-            source = SpecSource(file=file, data=None, text=text)
-            source.data = _Builder(source).build(node, (), 0)
-            return source
+        loader = _SpecLoader(text)
+        node = loader.get_single_node()
+        if node is None:
+            raise LayergenError(Problem(file, "spec is empty", "", 1, 1))
+        source = SpecSource(file=file, data=None, text=text)
+        source.data = _Builder(source).build(node, (), 0)
+        return source
+    except _ReadError as exc:
+        raise LayergenError(Problem(file, exc.message, format_path(exc.path), *_mark(exc.mark))) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or str(exc)
         if exc.context:
             message = f"{exc.context}, {message}"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise LayergenError(Problem(file, f"invalid YAML: {message}", "", line, column)) from None
+        raise LayergenError(Problem(file, f"invalid YAML: {message}", "", *_mark(mark))) from None
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         character = exc.character if isinstance(exc.character, str) else chr(exc.character)
         message = f"invalid YAML: the character U+{ord(character):04X} is not allowed in YAML text"
-        raise LayergenError(Problem(file, message, "", line, column)) from None
+        raise LayergenError(Problem(file, message, "", *_position(text, exc.position))) from None
     except yaml.YAMLError as exc:
-        raise LayergenError.plain(file, f"invalid YAML: {' '.join(str(exc).split())}") from None
-    except RecursionError:
-        raise LayergenError.plain(
-            file, f"spec is nested too deeply (a spec needs at most {MAX_DEPTH} levels)"
-        ) from None
-    raise LayergenError(Problem(file, "spec is empty", "", 1, 1))
+        raise LayergenError(Problem(file, f"invalid YAML: {' '.join(str(exc).split())}", "", 1, 1)) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _mark(mark) -> tuple[int | None, int | None]:
+    return (mark.line + 1, mark.column + 1) if mark else (None, None)
+
+
+def _refuse_foreign_line_breaks(text: str, file: str) -> None:
+    found = [index for index in (text.find(char) for char in _FOREIGN_LINE_BREAKS) if index >= 0]
+    if found:
+        index = min(found)
+        char = text[index]
+        message = (
+            f"the character U+{ord(char):04X} ({_FOREIGN_LINE_BREAKS[char]}) is a line break to YAML 1.1 "
+            f"but not to YAML 1.2 or Python; write it as \\u{ord(char):04x} inside a double-quoted string"
+        )
+        raise LayergenError(Problem(file, message, "", *_position(text, index)))
+
+
+class _ReadError(Exception):
+    """A limit or rule broken while reading, at a YAML mark."""
+
+    def __init__(self, mark, message: str, path: Path_ = ()):
+        super().__init__(message)
+        self.mark, self.message, self.path = mark, message, path
+
+
+class _SpecLoader(yaml.SafeLoader):
+    """PyYAML's safe parser, composing under the limits, resolving plain scalars as YAML 1.2."""
+
+    yaml_implicit_resolvers: ClassVar[dict] = {}  # not YAML 1.1's: filled with the 1.2 core schema below
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.nodes_composed = 0
+        self.depth = -1
+
+    def compose_node(self, parent, index):
+        # The limits apply here, as each node is composed, so a hostile document is refused
+        # after a few thousand events instead of after composing all of it.
+        event = self.peek_event()
+        self.nodes_composed += 1
+        if self.nodes_composed > MAX_NODES:
+            raise _ReadError(event.start_mark, _TOO_MANY_NODES)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _ReadError(event.start_mark, _TOO_DEEP)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+_TOO_MANY_NODES = f"spec is too large: over {MAX_NODES:,} values; check for runaway aliases"
+_TOO_DEEP = f"spec is nested too deeply: over {MAX_DEPTH} levels (a spec needs about 5)"
+
+# The YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution). Order
+# matters within a first character: integers before floats.
+_CORE_SCHEMA = [
+    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("int", r"[-+]?[0-9]+", "-+0123456789"),
+    ("int", r"0o[0-7]+", "0"),
+    ("int", r"0x[0-9a-fA-F]+", "0"),
+    ("float", r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?", "-+.0123456789"),
+    ("float", r"[-+]?(?:\.inf|\.Inf|\.INF)", "-+."),
+    ("float", r"\.nan|\.NaN|\.NAN", "."),
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+]
+for _kind, _pattern, _first in _CORE_SCHEMA:
+    _SpecLoader.add_implicit_resolver(_TAG + _kind, re.compile(f"^(?:{_pattern})\\Z"), list(_first))
+
+
+def _integer(text: str) -> int:
+    """An integer in one of the core schema's forms, with at most MAX_INT_DIGITS digits."""
+    if re.fullmatch(r"[-+]?[0-9]+", text):
+        if len(text.lstrip("+-").lstrip("0")) > MAX_INT_DIGITS:
+            raise ValueError(f"integers have at most {MAX_INT_DIGITS} digits")
+        return int(text)  # decimal even with leading zeros, as in YAML 1.2: 017 is 17
+    match = re.fullmatch(r"0o([0-7]+)|0x([0-9a-fA-F]+)", text)
+    if not match:
+        raise ValueError(f"cannot read {text!r} as an integer")
+    value = int(match[1], 8) if match[1] else int(match[2], 16)
+    if value >= 10**MAX_INT_DIGITS:
+        raise ValueError(f"integers have at most {MAX_INT_DIGITS} digits")
+    return value
+
+
+def _float(text: str) -> float:
+    if re.fullmatch(_CORE_SCHEMA[4][1], text):
+        return float(text)
+    if re.fullmatch(r"[-+]?\.(?:inf|Inf|INF)", text):
+        return -math.inf if text.startswith("-") else math.inf
+    if re.fullmatch(r"\.(?:nan|NaN|NAN)", text):
+        return math.nan
+    raise ValueError(f"cannot read {text!r} as a number")
+
+
+def _bool(text: str) -> bool:
+    if text.lower() not in ("true", "false"):
+        raise ValueError(f"cannot read {text!r} as true or false")
+    return text.lower() == "true"
+
+
+def _null(text: str) -> None:
+    if text not in ("~", "null", "Null", "NULL", ""):
+        raise ValueError(f"cannot read {text!r} as null")
+
+
+_SCALARS = {_TAG + "str": str, _TAG + "int": _integer, _TAG + "float": _float, _TAG + "bool": _bool}
+_SCALARS[_TAG + "null"] = _null
+_COLLECTION_TAGS = {yaml.MappingNode: _TAG + "map", yaml.SequenceNode: _TAG + "seq"}
 
 
 def _scalar_problem(value) -> str | None:
@@ -126,17 +259,22 @@ def _scalar_problem(value) -> str | None:
     if isinstance(value, float) and not math.isfinite(value):
         return f"numbers must be finite, found {value}"
     if isinstance(value, str):
+        if len(value) > MAX_TEXT_CHARS:
+            return f"text is over {MAX_TEXT_CHARS:,} characters"
         for char in value:
             if char in "\n\t\r":
                 continue
             if unicodedata.category(char) in ("Cc", "Cs"):
                 return f"text must not hold the control character or lone surrogate U+{ord(char):04X}"
-    if isinstance(value, (bytes, bytearray)) or type(value).__module__ == "datetime":
-        return f"expected a number, string, list or mapping, found {type(value).__name__}"
     return None
 
 
-_COLLECTION_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+def _describe_key(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    return f"the {'integer' if isinstance(value, int) else 'number'} {value!r}"
 
 
 class _Builder:
@@ -144,56 +282,53 @@ class _Builder:
 
     def __init__(self, source: SpecSource):
         self.source = source
-        self.nodes_seen = 0
-        self.constructor = _SpecLoader("")  # only for its scalar resolution rules
+        self.nodes_seen = 0  # counts each use of an alias again: this is the data's real size
 
     def build(self, node, path: Path_, depth: int):
         self.nodes_seen += 1
-        if self.nodes_seen > MAX_NODES or depth > MAX_DEPTH:
-            line, column = node.start_mark.line + 1, node.start_mark.column + 1
-            limit = "nodes" if self.nodes_seen > MAX_NODES else "levels of nesting"
-            raise LayergenError(
-                Problem(
-                    self.source.file,
-                    f"spec is too large or too deep (over {MAX_NODES if limit == 'nodes' else MAX_DEPTH} {limit}); check for runaway aliases",
-                    "",
-                    line,
-                    column,
-                )
-            )
-        self.source.locations[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if self.nodes_seen > MAX_NODES:
+            raise _ReadError(node.start_mark, _TOO_MANY_NODES)
+        if depth > MAX_DEPTH:
+            raise _ReadError(node.start_mark, _TOO_DEEP)
+        self.source.locations[path] = _mark(node.start_mark)
         expected_tag = _COLLECTION_TAGS.get(type(node))
         if expected_tag is not None and node.tag != expected_tag:
-            # Scalars meet this check in construct_object; collections must meet it here.
-            raise self._error(node, path, f"YAML tag {node.tag!r} is not allowed in a spec")
+            raise _ReadError(node.start_mark, f"YAML tag {node.tag!r} is not allowed in a spec", path)
         if isinstance(node, yaml.MappingNode):
-            result = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise self._error(key_node, path, "mapping keys must be plain names")
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise self._error(key_node, path, "YAML merge keys (<<) are not supported in specs")
-                key = self.constructor.construct_object(key_node)
-                if not isinstance(key, (str, int, float, bool)) or key is None:
-                    raise self._error(key_node, path, "mapping keys must be plain names")
-                key = str(key) if isinstance(key, str) else key
-                if key in result:
-                    raise self._error(key_node, path + (key,), f"duplicate key {key!r}")
-                self.source.key_locations[path + (key,)] = (
-                    key_node.start_mark.line + 1,
-                    key_node.start_mark.column + 1,
-                )
-                result[key] = self.build(value_node, path + (key,), depth + 1)
-            return result
+            return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        value = self.constructor.construct_object(node)
+        return self._scalar(node, path)
+
+    def _mapping(self, node, path: Path_, depth: int) -> dict:
+        result = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _ReadError(key_node.start_mark, "mapping keys must be plain names", path)
+            if key_node.value == "<<" and key_node.style is None:
+                raise _ReadError(key_node.start_mark, "YAML merge keys (<<) are not supported in specs", path)
+            key = self._scalar(key_node, path)
+            if not isinstance(key, str):
+                # Keys are names; a number or boolean key is a mistake, not a second kind of name.
+                message = f"mapping keys must be names, found {_describe_key(key)}; quote it if it is a name"
+                raise _ReadError(key_node.start_mark, message, path)
+            if key in result:
+                raise _ReadError(key_node.start_mark, f"duplicate key {key!r}", path + (key,))
+            self.source.key_locations[path + (key,)] = _mark(key_node.start_mark)
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+    def _scalar(self, node, path: Path_):
+        read = _SCALARS.get(node.tag)
+        if read is None:
+            raise _ReadError(node.start_mark, f"YAML tag {node.tag!r} is not allowed in a spec", path)
+        if len(node.value) > MAX_TEXT_CHARS:
+            raise _ReadError(node.start_mark, f"text is over {MAX_TEXT_CHARS:,} characters", path)
+        try:
+            value = read(node.value)
+        except ValueError as exc:
+            raise _ReadError(node.start_mark, str(exc), path) from None
         problem = _scalar_problem(value)
         if problem:
-            raise self._error(node, path, problem)
+            raise _ReadError(node.start_mark, problem, path)
         return value
-
-    def _error(self, node, path, message) -> LayergenError:
-        return LayergenError(
-            Problem(self.source.file, message, format_path(path), node.start_mark.line + 1, node.start_mark.column + 1)
-        )

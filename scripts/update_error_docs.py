@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from error_catalog import CASES, TITLES  # noqa: E402
+from error_catalog import CASES, PYPROJECT_HEAD, SETTINGS_CASES, TITLES, VALID, spec_bytes  # noqa: E402
 
 from layergen.cli import app  # noqa: E402
 
@@ -46,8 +46,10 @@ with problems; other specs given in the same command are still generated.
 
 ## Messages
 
-Each row is a real run of `layergen new demo.yaml` on a spec with that one mistake
-(see `tests/error_catalog.py`; `scripts/update_error_docs.py` rewrites this table).
+Each row is a real run of `layergen validate demo.yaml` on a spec with that one mistake,
+or (rows starting with pyproject.toml) on a valid spec in a project whose
+`[tool.layergen]` has that one mistake (see `tests/error_catalog.py`;
+`scripts/update_error_docs.py` rewrites this table).
 
 | mistake | message |
 |---|---|
@@ -63,13 +65,21 @@ def render() -> str:
         try:
             for case in CASES:
                 text, _ = case.values
-                Path("demo.yaml").write_text(text)
-                result = runner.invoke(app, ["validate", "demo.yaml"])
-                message = result.stderr.strip().splitlines()[0]
-                rows.append(f"| {TITLES[case.id]} | ``{message.replace('|', '&#124;')}`` |")
+                Path("demo.yaml").write_bytes(spec_bytes(text))
+                rows.append(_row(case.id, runner.invoke(app, ["validate", "demo.yaml"])))
+            Path("demo.yaml").write_text(VALID)
+            for case in SETTINGS_CASES:
+                settings, _ = case.values
+                Path("pyproject.toml").write_text(PYPROJECT_HEAD + settings)
+                rows.append(_row(case.id, runner.invoke(app, ["validate", "demo.yaml"])))
         finally:
             os.chdir(here)
     return HEADER + "\n".join(rows) + "\n"
+
+
+def _row(case_id: str, result) -> str:
+    message = result.stderr.strip().splitlines()[0]
+    return f"| {TITLES[case_id]} | ``{message.replace('|', '&#124;')}`` |"
 
 
 if __name__ == "__main__":

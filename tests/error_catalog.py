@@ -205,7 +205,7 @@ CASES = [
         id="division-by-zero",
     ),
     pytest.param(
-        spec_with("  return outputs", "  return outputs" + " + 0" * 20000),
+        spec_with("  return outputs", "  return outputs" + " + 0" * 4000),
         "demo.yaml:14:7: call: the call body is too deeply nested to compile",
         id="call-too-deep",
     ),
@@ -216,8 +216,152 @@ CASES = [
     ),
     pytest.param(
         spec_with("  return outputs", "  import os\n  return outputs"),
-        "demo.yaml:14:7: call: `call` must not import",
+        "demo.yaml:16:3: call: `call` must not import",
         id="call-imports",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  return outputs.__class__"),
+        "demo.yaml:16:10: call: `.__class__` reaches Python's internals",
+        id="call-dunder",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  return eval('outputs')"),
+        "demo.yaml:16:10: call: `eval` runs text as code; a layer's call is plain tensor code",
+        id="call-eval",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  key = 'kernel'\n  return getattr(self, key)"),
+        "demo.yaml:17:10: call: `getattr` with a computed attribute name can reach anything",
+        id="call-getattr",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  yield outputs\n  return outputs"),
+        "demo.yaml:16:3: call: `yield` turns call into a generator",
+        id="call-yield",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  global outputs\n  return outputs"),
+        "demo.yaml:16:3: call: `global outputs` lets call change names outside the method",
+        id="call-global",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  return outputz"),
+        "demo.yaml:16:10: call: unknown name `outputz` (did you mean 'outputs'?)",
+        id="call-unknown-name",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  return outputs * units"),
+        "demo.yaml:16:20: call: argument `units` is `self.units` in call",
+        id="call-argument-name",
+    ),
+    pytest.param(
+        spec_with("  return outputs", "  return keras.src.ops.relu(outputs)"),
+        "demo.yaml:16:10: call: `keras.src` is Keras's private code",
+        id="call-keras-src",
+    ),
+    pytest.param(
+        spec_with(
+            "call: |\n  outputs = ops.matmul(inputs, self.kernel)\n  return outputs",
+            'call: "outputs = ops.matmul(inputs, self.kernel)  # \\L\\nreturn outputs"',
+        ),
+        "demo.yaml:14:52: call: the call body holds U+2028 (LINE SEPARATOR), which Python does not count",
+        id="call-line-separator",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", '    min: 1\n  "scale\\n":\n    type: float\n    default: 1.0\n'),
+        "demo.yaml:7:3: arguments.scale\\n: argument name 'scale\\n' must be ASCII letters",
+        id="name-with-line-break",
+    ),
+    pytest.param(
+        spec_with("layer: Demo", "layer: D" + "e" * 240),
+        "demo.yaml:1:8: layer: class name is too long",
+        id="class-name-too-long",
+    ),
+    pytest.param(
+        spec_with("layer: Demo", "layer: Input"),
+        "demo.yaml:1:8: layer: class name 'Input' is a name the generated test imports",
+        id="class-name-of-the-test",
+    ),
+    pytest.param(
+        VALID + "test: {batch_size: 100000, dimensions: {input_dim: 1000}}\n",
+        "demo.yaml:9:12: inputs.inputs.shape: the test's input 'inputs' of shape (100000, 15, 1000) would take",
+        id="test-tensor-too-large",
+    ),
+    pytest.param(
+        spec_with("shape: [input_dim, units]", 'shape: [input_dim, "units * units"]')
+        + "test: {arguments: {units: 100000}}\n",
+        "demo.yaml:12:24: weights.kernel.shape[1]: is 10000000000 with the test sizes",
+        id="test-size-too-large",
+    ),
+    pytest.param(
+        spec_with(
+            "    shape: [batch, ..., input_dim]", "    shape: [batch, ..., input_dim]\n    dtype: int8\n    max: 1000"
+        ),
+        "demo.yaml:9:5: inputs.inputs: integer values in range(0, 1000) do not fit int8 (-128..127)",
+        id="int-input-out-of-dtype",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  scale:\n    type: float\n    default: 1.7e308\n"),
+        "demo.yaml:8:5: arguments.scale: the generated test's value for 'scale' is not a finite number",
+        id="test-value-not-finite",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  activation:\n    type: activation\n    default: relu\n")
+        + "test: {arguments: {activation: rleu}}\n",
+        "demo.yaml:21:32: test.arguments.activation: unknown activation 'rleu' (did you mean 'relu'?)",
+        id="test-activation-unknown",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  1:\n    type: int\n"),
+        "demo.yaml:7:3: arguments: mapping keys must be names, found the integer 1; quote it if it is a name",
+        id="key-not-a-name",
+    ),
+    pytest.param(
+        spec_with("summary: A demo layer.", 'summary: A demo layer.\n"doc\\n": x'),
+        "demo.yaml:3:1: doc\\n: unknown field 'doc\\n'",
+        id="key-with-line-break",
+    ),
+    pytest.param(
+        spec_with("summary: A demo layer.", "summary: A demo layer.\u2028"),
+        "demo.yaml:2:23: the character U+2028 (LINE SEPARATOR) is a line break to YAML 1.1 but not to YAML 1.2",
+        id="yaml-1-1-line-break",
+    ),
+    pytest.param(
+        spec_with("summary: A demo layer.", "summary: !!binary QSBkZW1v"),
+        "demo.yaml:2:10: summary: YAML tag 'tag:yaml.org,2002:binary' is not allowed in a spec",
+        id="yaml-tag",
+    ),
+    pytest.param(
+        spec_with("    min: 1", "    min: 123456789012345678901"),
+        "demo.yaml:6:10: arguments.units.min: integers have at most 20 digits",
+        id="integer-too-long",
+    ),
+    pytest.param(
+        VALID + "description: " + "x" * 20_001 + "\n",
+        "demo.yaml:18:14: description: text is over 20,000 characters",
+        id="text-too-long",
+    ),
+    pytest.param(
+        VALID + "test: {arguments: {units: " + "[" * 40 + "]" * 40 + "}}\n",
+        "demo.yaml:18:57: spec is nested too deeply: over 32 levels",
+        id="nested-too-deeply",
+    ),
+    pytest.param(
+        VALID
+        + "x0: &x0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+        + "".join(f"x{i}: &x{i} [{', '.join([f'*x{i - 1}'] * 10)}]\n" for i in range(1, 5)),
+        "demo.yaml:18:34: spec is too large: over 10,000 values; check for runaway aliases",
+        id="alias-bomb",
+    ),
+    pytest.param(
+        VALID + "# " + "x" * 100_000 + "\n",
+        "demo.yaml:18:99684: spec is over 100,000 bytes; a layer spec is a page of YAML",
+        id="spec-too-large",
+    ),
+    pytest.param(
+        VALID.replace("A demo layer.", "Caf\udce9 layer."),
+        "demo.yaml:2:13: spec is not UTF-8 text: byte 0xE9 (invalid continuation byte); save it as UTF-8",
+        id="not-utf8",
     ),
     # Sub-layers (`layers:`)
     pytest.param(
@@ -277,6 +421,11 @@ CASES = [
         spec_with("call: |", "masking:\n  output_mask: |\n    mask\ncall: |"),
         "demo.yaml:15:16: masking.output_mask: a compute_mask body must return the output's mask (or None)",
         id="compute-mask-without-return",
+    ),
+    pytest.param(
+        spec_with("call: |", "masking:\n  output_mask: |\n    return mask.__class__\ncall: |"),
+        "demo.yaml:16:12: masking.output_mask: `.__class__` reaches Python's internals",
+        id="compute-mask-dunder",
     ),
     # Weight layouts (`layout:`)
     pytest.param(
@@ -388,6 +537,51 @@ CASES = [
     ),
 ]
 
+
+def spec_bytes(text: str) -> bytes:
+    """The file a case's text stands for: UTF-8, with surrogate escapes as raw bytes."""
+    return text.encode("utf-8", errors="surrogateescape")
+
+
+# Mistakes in `[tool.layergen]`: each case is the table's settings after `specs = "specs"`
+# (line 5 of pyproject.toml), run with a valid demo.yaml.
+PYPROJECT_HEAD = '[project]\nname = "demo"\n\n[tool.layergen]\nspecs = "specs"\n'
+SETTINGS_CASES = [
+    pytest.param(
+        'layer = "out"\n',
+        "pyproject.toml:6:1: tool.layergen.layer: unknown setting 'layer' (did you mean 'layers'?)",
+        id="unknown-setting",
+    ),
+    pytest.param(
+        "tests = 3\n", "pyproject.toml:6:1: tool.layergen.tests: expected a string; found 3", id="setting-type"
+    ),
+    pytest.param(
+        'layers = "../elsewhere"\n',
+        "pyproject.toml:6:1: tool.layergen.layers: '../elsewhere' is outside the project folder",
+        id="output-outside-project",
+    ),
+    pytest.param(
+        'package = "my package"\n',
+        "pyproject.toml:6:1: tool.layergen.package: package must be letters, digits, '_', '.' or '-'",
+        id="setting-package",
+    ),
+    pytest.param(
+        'layers_module = "my-pkg.layers"\n',
+        "pyproject.toml:6:1: tool.layergen.layers_module: 'my-pkg.layers' is not an importable module path",
+        id="setting-layers-module",
+    ),
+    pytest.param(
+        'layers = "src/my-pkg/layers"\n',
+        "pyproject.toml:6:1: tool.layergen.layers: 'my-pkg.layers' is not an importable module path (made from",
+        id="layers-without-import-path",
+    ),
+    pytest.param(
+        'templates = "my_templates"\n',
+        "pyproject.toml:6:1: tool.layergen.templates: no such folder 'my_templates'",
+        id="setting-templates",
+    ),
+]
+
 # What each case shows, for docs/errors.md.
 TITLES = {
     "yaml-duplicate-key": "A key given twice",
@@ -426,6 +620,41 @@ TITLES = {
     "call-too-deep": "A call body too deep to compile",
     "unknown-activation": "An activation Keras does not know",
     "call-imports": "An import in call",
+    "call-dunder": "call reaching Python's internals",
+    "call-eval": "call running text as code (eval, exec, compile, __import__, ...)",
+    "call-getattr": "getattr, setattr or delattr with a computed name",
+    "call-yield": "yield in call",
+    "call-global": "global or nonlocal in call",
+    "call-unknown-name": "A name call does not have",
+    "call-argument-name": "An argument used by its plain name in call",
+    "call-keras-src": "keras.src in call",
+    "call-line-separator": "A character Python does not count as a line break, in call",
+    "name-with-line-break": "A name with a trailing line break",
+    "class-name-too-long": "A class name too long for a file name",
+    "class-name-of-the-test": "A class name the generated test imports",
+    "test-tensor-too-large": "A test tensor over the memory budget",
+    "test-size-too-large": "A test size that is huge",
+    "int-input-out-of-dtype": "Integer input values that do not fit the input's dtype",
+    "test-value-not-finite": "A generated test value that is not finite",
+    "test-activation-unknown": "A test value that is not an activation",
+    "compute-mask-dunder": "A compute_mask body doing what call may not do",
+    "key-not-a-name": "A key YAML reads as a number, boolean or null",
+    "key-with-line-break": "A key holding a line break (shown escaped)",
+    "yaml-1-1-line-break": "U+0085, U+2028 or U+2029 in the file",
+    "yaml-tag": "A YAML tag other than the core ones",
+    "integer-too-long": "An integer of more than 20 digits",
+    "text-too-long": "A string of more than 20,000 characters",
+    "nested-too-deeply": "Nesting deeper than 32 levels",
+    "alias-bomb": "Aliases that expand to too many values",
+    "spec-too-large": "A file over 100,000 bytes",
+    "not-utf8": "A file that is not UTF-8",
+    "unknown-setting": "pyproject.toml: a setting that does not exist",
+    "setting-type": "pyproject.toml: a setting of the wrong type",
+    "output-outside-project": "pyproject.toml: output folders outside the project",
+    "setting-package": "pyproject.toml: a package that is not a package name",
+    "setting-layers-module": "pyproject.toml: layers_module that is not an import path",
+    "layers-without-import-path": "pyproject.toml: a layers folder that gives no import path",
+    "setting-templates": "pyproject.toml: a templates folder that does not exist",
     "unknown-layer-class": "A sub-layer class that is not in keras.layers nor the project",
     "unknown-sublayer-argument": "A constructor argument the sub-layer's class does not take",
     "sublayer-dtype-argument": "A sub-layer argument the generated code sets (dtype, name)",

@@ -6,6 +6,8 @@
 - no text from a spec reaches the generated module outside a string literal or comment.
 """
 
+import ast
+import dataclasses
 import io
 import json
 import keyword
@@ -14,12 +16,14 @@ import tokenize
 
 import black
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from layergen import render as render_module
 from layergen.analysis import analyze, snake_case
 from layergen.analysis.names import name_problem
-from layergen.errors import LayergenError
+from layergen.errors import LayergenError, Problem
+from layergen.pycode import FOREIGN_LINE_BREAKS, indent_code
 from layergen.render import render
 from layergen.spec import parse_layer_spec
 from layergen.vocabulary import load
@@ -142,7 +146,11 @@ def valid_spec(draw):
 
 
 def to_yaml(spec) -> str:
-    return yaml.safe_dump(spec, sort_keys=False, allow_unicode=True, width=1000)
+    text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True, width=1000)
+    if any(char in text for char in "\x85\u2028\u2029"):
+        # PyYAML writes these raw as YAML 1.1 line breaks; a spec must escape them.
+        text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=False, width=1000)
+    return text
 
 
 def build(text: str):
@@ -350,3 +358,187 @@ def test_hypothesis_is_not_vacuous():
         except LayergenError:
             refused += 1
     assert refused == len(MUTATIONS) - 1
+
+
+# -- a call body stays inside call ------------------------------------------------------------
+
+
+BASE_SPEC = {
+    "layer": "Demo",
+    "summary": "s",
+    "inputs": {"inputs": {"shape": ["batch", "d"]}},
+    "weights": {"w": {"shape": ["d"]}},
+    "constants": {"offset": {"value": 1.0}},
+    "call": "return inputs * self.w + offset\n",
+    "output_shape": ["batch", "d"],
+}
+BASE_MODEL = build(to_yaml(BASE_SPEC))
+
+
+def any_char(excluded: str = ""):
+    """Any character Python source can hold, the line breaks only `str.splitlines` sees often."""
+    return st.one_of(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00" + excluded),
+        st.sampled_from(sorted(FOREIGN_LINE_BREAKS)),
+    )
+
+
+def raw_text(excluded: str = ""):
+    return st.lists(any_char(excluded), max_size=12).map("".join)
+
+
+body_lines = st.one_of(
+    raw_text("\n\r").map(lambda t: f"# {t}"),  # a comment: anything but a line break
+    raw_text('"\\').map(lambda t: f's = """{t}"""'),  # raw text in a multi-line string
+    raw_text("'\\\n\r").map(lambda t: f"q = '{t}'"),  # raw text in a one-line string
+    raw_text().map(lambda t: f"r = {t!r}"),
+    st.just("if inputs is not None:\n    z = '''\nprint('escaped')\n'''"),
+)
+
+
+def rendered_call(body: str):
+    """Render the base layer with `body` as its call; return the module's tree and its call."""
+    model = dataclasses.replace(BASE_MODEL, call_body=indent_code(body, " " * 8), call_source=body)
+    tree = ast.parse(render(model, "layer"))
+    (cls,) = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    (call,) = [node for node in cls.body if isinstance(node, ast.FunctionDef) and node.name == "call"]
+    return tree, call
+
+
+@SLOW
+@given(st.lists(body_lines, max_size=5))
+@example(["# \u2028", 's = """', "print('escaped')", '"""'])
+@example(["# \x0c\x0b\x1c\x85", 's = """\u2029\n"""'])
+def test_call_bodies_with_any_unicode_stay_inside_call(lines):
+    body = "\n".join([*lines, "return inputs"])
+    try:
+        expected = ast.parse(body).body
+    except SyntaxError:
+        assume(False)
+    tree, call = rendered_call(body)
+    assert all(isinstance(node, (ast.Import, ast.ImportFrom, ast.ClassDef)) for node in tree.body)
+    prelude = len(BASE_MODEL.call_prelude)
+    assert ast.dump(ast.Module(call.body[prelude:], [])) == ast.dump(ast.Module(expected, []))
+
+
+def splitlines_indent(code: str, prefix: str) -> str:
+    """indent_code as it was: lines counted by the tokenizer, re-indented by `splitlines`."""
+    inside = set()
+    for token in tokenize.generate_tokens(io.StringIO(code + "\n").readline):
+        if token.type == tokenize.STRING:
+            inside.update(range(token.start[0] + 1, token.end[0] + 1))
+    lines = code.splitlines(keepends=True)
+    return "".join(line if n in inside or not line.strip() else prefix + line for n, line in enumerate(lines, 1))
+
+
+# With one U+2028 in a comment, `splitlines` counts one line more than the tokenizer, so the
+# old indent_code left string-opening lines at their own indentation: `if` at column 0 ends
+# the class, and its body at column 4 takes in the rest of the template as module code.
+ESCAPE = "return inputs\nx = 1  # \u2028\nif escaped.append(1) or '''\n''':\n    y = '''\n'''"
+
+
+def test_render_refuses_a_body_that_leaves_call():
+    """The property is not vacuous: the old line handling let this body out of `call` into
+    code that runs on import, and render's check refuses it."""
+    broken = splitlines_indent(ESCAPE, " " * 8)
+    model = dataclasses.replace(BASE_MODEL, call_body=broken, call_source=ESCAPE)
+    template = render_module.environment(None).get_template("layer.py.jinja")
+    escaped = []
+    exec(compile(template.render(m=model), "escaped.py", "exec"), {"escaped": escaped})
+    assert escaped == [1]  # the spec's code ran at import
+    for call_source, reason in [
+        (ESCAPE, "the generated `call` method is not exactly the spec's body"),
+        ("", "the spec's code changed the module outside the methods it writes"),  # no body to compare with
+    ]:
+        try:
+            render(dataclasses.replace(model, call_source=call_source), "layer")
+        except LayergenError as exc:
+            assert str(exc) == f"prop.yaml: call: {reason}; nothing was written (please report this)"
+        else:
+            raise AssertionError("render wrote a module whose code left call")
+    assert ast.dump(rendered_call(ESCAPE)[1].body[-1]) == ast.dump(ast.parse(ESCAPE).body[-1])
+
+
+def test_render_refuses_a_call_that_is_not_the_spec_body():
+    model = dataclasses.replace(BASE_MODEL, call_source="return inputs * 2")
+    try:
+        render(model, "layer")
+    except LayergenError as exc:
+        assert "not exactly the spec's body" in str(exc)
+    else:
+        raise AssertionError("render wrote a call that is not the spec's body")
+
+
+@SLOW
+@given(
+    valid_spec(),
+    st.lists(
+        st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters='"\\')), max_size=3
+    ),
+    st.sampled_from(sorted(FOREIGN_LINE_BREAKS)),
+)
+def test_line_breaks_python_does_not_count_are_refused_in_call_and_fine_as_escapes(spec, texts, char):
+    lines = "".join(f's{i} = """{t}{char}"""\n' for i, t in enumerate([*texts, ""])) + spec["call"]
+    try:
+        generate(to_yaml({**spec, "call": lines}))
+    except LayergenError as exc:
+        assert any(f"U+{ord(char):04X}" in p.message and p.field == "call" and p.line for p in exc.problems), str(exc)
+    else:
+        raise AssertionError(f"a call body holding U+{ord(char):04X} was accepted")
+    escaped = lines.replace(char, f"\\u{ord(char):04x}")
+    try:
+        _, layer_code, _ = generate(to_yaml({**spec, "call": escaped}))
+    except LayergenError as exc:
+        raise AssertionError(f"the escaped body was refused: {exc}") from None
+    tree = ast.parse(layer_code)
+    assert all(isinstance(node, (ast.Import, ast.ImportFrom, ast.ClassDef)) for node in tree.body)
+    assert all(f"s{i}" in layer_code for i in range(len(texts) + 1))
+
+
+@FAST
+@given(st.text(), st.text(), st.text())
+def test_a_problem_is_one_line_of_printable_text(file, field, message):
+    text = str(Problem(file, message, field, 3, 4))
+    assert "\n" not in text and text.isprintable()
+    assert text.startswith(str(Problem(file, "", "", 3, 4)).removesuffix(": ").rstrip())
+
+
+MASKED_SPEC = {
+    **BASE_SPEC,
+    "masking": {"uses_mask": True, "output_mask": "return mask\n"},
+    "call": "return inputs * self.w + offset if mask is None else inputs\n",
+}
+
+
+def test_a_compute_mask_body_is_held_to_the_same_rules():
+    model = build(to_yaml(MASKED_SPEC))
+    assert model.masking.source == "return mask"
+    render(model, "layer")  # passes the check as it is
+    body = ESCAPE.replace("return inputs", "return mask")
+    broken = dataclasses.replace(model.masking, compute_mask_body=splitlines_indent(body, " " * 8), source=body)
+    try:
+        render(dataclasses.replace(model, masking=broken), "layer")
+    except LayergenError as exc:
+        assert str(exc).startswith("prop.yaml: masking.output_mask: the generated `compute_mask` method is not")
+    else:
+        raise AssertionError("render wrote a compute_mask that is not the spec's body")
+    for output_mask, message in [
+        ("return mask.__class__", "`.__class__` reaches Python's internals"),
+        ("return eval('mask')", "`eval` runs text as code; a layer's compute_mask is plain tensor code"),
+        ("x = 1  # \u2028\nreturn mask", "the compute_mask body holds U+2028 (LINE SEPARATOR)"),
+        ("return units", "`units` is `self.units` in compute_mask"),
+    ]:
+        spec = {**MASKED_SPEC, "arguments": {"units": {"type": "int", "default": 2}}}
+        spec["masking"] = {"uses_mask": True, "output_mask": output_mask}
+        try:
+            build(to_yaml(spec))
+        except LayergenError as exc:
+            assert any(p.field == "masking.output_mask" and message in p.message for p in exc.problems), str(exc)
+        else:
+            raise AssertionError(f"accepted compute_mask body {output_mask!r}")
+
+
+def test_a_compute_mask_body_that_uses_ops_gets_the_import():
+    spec = {**MASKED_SPEC, "call": "return inputs if mask is None else inputs\n"}
+    spec["masking"] = {"uses_mask": True, "output_mask": "return ops.any(mask, axis=-1)\n"}
+    assert "from keras import ops" in render(build(to_yaml(spec)), "layer")

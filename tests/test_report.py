@@ -63,7 +63,7 @@ def test_a_failure_that_stops_the_command_is_reported_not_raised(project):
     for command, code in (["validate"], 1), (["check"], 2), (["new"], 1):
         result = CliRunner().invoke(app, command)
         assert result.exit_code == code, command
-        assert result.stderr.startswith(f"{project / 'pyproject.toml'}: cannot read pyproject.toml:")
+        assert result.stderr.startswith("pyproject.toml:1:15: cannot read pyproject.toml:")
         assert result.exception is None or isinstance(result.exception, SystemExit)
 
 

@@ -6,12 +6,12 @@ import importlib.util
 import pytest
 
 from conftest import REPO, cli
-from error_catalog import CASES, VALID, spec_with
+from error_catalog import CASES, PYPROJECT_HEAD, SETTINGS_CASES, VALID, spec_bytes, spec_with
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_bad_spec_gets_one_located_line_and_writes_nothing(project, text, expected):
-    (project / "demo.yaml").write_text(text)
+    (project / "demo.yaml").write_bytes(spec_bytes(text))
     result = cli("new", "demo.yaml")
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
@@ -19,6 +19,19 @@ def test_bad_spec_gets_one_located_line_and_writes_nothing(project, text, expect
     assert lines[0].startswith(expected), lines[0]
     assert "Traceback" not in result.output
     assert not (project / "layers").exists() and not (project / "tests").exists()
+
+
+@pytest.mark.parametrize(("settings", "expected"), SETTINGS_CASES)
+def test_bad_setting_gets_one_located_line_and_writes_nothing(project, settings, expected):
+    (project / "pyproject.toml").write_text(PYPROJECT_HEAD + settings)
+    (project / "demo.yaml").write_text(VALID)
+    result = cli("new", "demo.yaml")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(expected), lines[0]
+    assert "Traceback" not in result.output
+    assert not (project / "layers").exists() and not (project.parent / "elsewhere").exists()
 
 
 def test_valid_base_spec_generates(project):
@@ -111,3 +124,40 @@ def test_multi_line_strings_in_call_keep_their_text(project):
     (project / "demo.yaml").write_text(spec_with("  outputs = ops", '  note = """first\n  second"""\n  outputs = ops'))
     assert cli("new", "demo.yaml").exit_code == 0
     assert '        note = """first\nsecond"""\n' in (project / "layers" / "demo.py").read_text()
+
+
+def test_the_names_a_generated_test_imports_are_reserved_for_classes():
+    """A layer class named like one of them would replace it in its own test module."""
+    import ast
+
+    from layergen.analysis.names import TEST_MODULE_NAMES
+
+    imported = set()
+    for test_module in sorted((REPO / "examples" / "tests").glob("test_*.py")):
+        for node in ast.parse(test_module.read_text()).body:
+            if isinstance(node, ast.ImportFrom) and node.module == "layergen.testing":
+                imported.update(alias.asname or alias.name for alias in node.names)
+    assert {"Input", "LayerContract"} <= imported <= TEST_MODULE_NAMES
+
+
+def test_a_shape_expression_with_a_huge_value_is_a_located_error(project):
+    # 20 factors of 20 digits: far over any test budget, and 400 digits long.
+    huge = " * ".join(["units"] * 20)
+    text = spec_with("shape: [input_dim, units]", f'shape: [input_dim, "{huge}"]')
+    (project / "demo.yaml").write_text(text + "test: {arguments: {units: 99999999999999999999}}\n")
+    result = cli("validate", "demo.yaml")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "demo.yaml:12:24: weights.kernel.shape[1]: is a 400-digit number with the test sizes" in result.stderr
+
+
+def test_the_longest_class_name_allowed_gives_files_that_can_be_written(project):
+    longest = "A" + "a" * 222  # module name of 223 characters
+    (project / "demo.yaml").write_text(spec_with("layer: Demo", f"layer: {longest}"))
+    result = cli("new", "demo.yaml")
+    assert result.exit_code == 0, result.output
+    assert (project / "tests" / f"test_{longest.lower()}.py").is_file()
+    (project / "demo.yaml").write_text(spec_with("layer: Demo", f"layer: {longest}a"))
+    result = cli("new", "demo.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("demo.yaml:1:8: layer: class name is too long: its module name has 224 characters")

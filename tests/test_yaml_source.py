@@ -1,10 +1,27 @@
+import math
 import time
 import tracemalloc
 
 import pytest
 
+from layergen import yaml_source
 from layergen.errors import LayergenError
-from layergen.yaml_source import MAX_SPEC_BYTES, parse_spec_text, read_spec
+from layergen.yaml_source import (
+    MAX_DEPTH,
+    MAX_INT_DIGITS,
+    MAX_NODES,
+    MAX_SPEC_BYTES,
+    MAX_TEXT_CHARS,
+    parse_spec_text,
+    read_spec,
+)
+
+
+def refusal(text: str) -> str:
+    with pytest.raises(LayergenError) as caught:
+        parse_spec_text(text, "a.yaml")
+    (problem,) = caught.value.problems
+    return str(problem)
 
 
 def test_values_keep_their_line_and_column():
@@ -16,8 +33,62 @@ def test_values_keep_their_line_and_column():
     assert source.locate(("weights", "kernel", "shape", 1, "nope")) == (4, 24)
 
 
+def test_windows_and_old_mac_line_breaks_keep_lines_right():
+    source = parse_spec_text("a: 1\r\nb: 2\rc: [x, y]\r\n", "a.yaml")
+    assert source.data == {"a": 1, "b": 2, "c": ["x", "y"]}
+    assert source.locate(("c", 1)) == (3, 8)
+
+
 def test_scientific_notation_is_a_float():
     assert parse_spec_text("a: 1e-3\nb: 2.5E+2\n", "a.yaml").data == {"a": 0.001, "b": 250.0}
+
+
+# What an editor (YAML 1.2 core schema) reads, and so what layergen reads.
+YAML_1_2 = [
+    ("true", True),
+    ("False", False),
+    ("TRUE", True),
+    ("yes", "yes"),
+    ("no", "no"),
+    ("on", "on"),
+    ("off", "off"),
+    ("y", "y"),
+    ("n", "n"),
+    ("null", None),
+    ("~", None),
+    ("", None),
+    ("017", 17),
+    ("-017", -17),
+    ("+5", 5),
+    ("0o17", 15),
+    ("0x1F", 31),
+    ("0b101", "0b101"),
+    ("1_000", "1_000"),
+    ("1:30", "1:30"),
+    ("2024-01-31", "2024-01-31"),
+    ("1.5", 1.5),
+    (".5", 0.5),
+    ("1.", 1.0),
+    ("-2.5e-3", -0.0025),
+    ("1e3", 1000.0),
+    ("0x1.8p1", "0x1.8p1"),
+    ("=", "="),
+    ('"017"', "017"),
+    ("'true'", "true"),
+    ("!!str 12", "12"),
+    ("!!float 12", 12.0),
+]
+
+
+@pytest.mark.parametrize(("scalar", "expected"), YAML_1_2, ids=[s or "empty" for s, _ in YAML_1_2])
+def test_plain_scalars_mean_what_yaml_1_2_says(scalar, expected):
+    value = parse_spec_text(f"a: {scalar}\n", "a.yaml").data["a"]
+    assert value == expected and type(value) is type(expected)
+
+
+@pytest.mark.parametrize("scalar", [".inf", "-.Inf", ".NAN", "1e400"])
+def test_non_finite_numbers_are_refused(scalar):
+    assert refusal(f"a: {scalar}\n").startswith("a.yaml:1:4: a: numbers must be finite, found ")
 
 
 @pytest.mark.parametrize(
@@ -27,30 +98,130 @@ def test_scientific_notation_is_a_float():
             "a: !!python/object/apply:os.system [ls]\n",
             "a.yaml:1:4: a: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
         ),
-        ("a: !!python/name:os.system x\n", "a.yaml:1:4: invalid YAML: could not determine a constructor"),
+        ("a: !!python/name:os.system x\n", "a.yaml:1:4: a: YAML tag 'tag:yaml.org,2002:python/name:os.system' is not"),
+        ("a: !!binary aGk=\n", "a.yaml:1:4: a: YAML tag 'tag:yaml.org,2002:binary' is not allowed"),
+        ("a: !!set {x: null}\n", "a.yaml:1:4: a: YAML tag 'tag:yaml.org,2002:set' is not allowed"),
+        ("a: !local x\n", "a.yaml:1:4: a: YAML tag '!local' is not allowed"),
+        ("a: !!int 0b1\n", "a.yaml:1:4: a: cannot read '0b1' as an integer"),
+        ("a: !!bool yes\n", "a.yaml:1:4: a: cannot read 'yes' as true or false"),
         ("a: [1, 2\nb: 3\n", "a.yaml:2:2: invalid YAML"),
         ("a: 1\na: 2\n", "a.yaml:2:1: a: duplicate key 'a'"),
         ("", "a.yaml:1:1: spec is empty"),
+        ("# only a comment\n", "a.yaml:1:1: spec is empty"),
         ("base: &b {x: 1}\nc:\n  <<: *b\n", "a.yaml:3:3: c: YAML merge keys (<<) are not supported"),
+        ("a: 1\n---\nb: 2\n", "a.yaml:2:1: invalid YAML: expected a single document"),
+        ("? [a]\n: 1\n", "a.yaml:1:3: mapping keys must be plain names"),
     ],
 )
 def test_bad_yaml_is_one_located_line(text, expected):
-    with pytest.raises(LayergenError) as caught:
-        parse_spec_text(text, "a.yaml")
-    assert str(caught.value).startswith(expected)
-    assert "\n" not in str(caught.value)
+    message = refusal(text)
+    assert message.startswith(expected), message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1: x\n", "a.yaml:1:1: mapping keys must be names, found the integer 1; quote it if it is a name"),
+        ("true: x\n", "a.yaml:1:1: mapping keys must be names, found the boolean true"),
+        ("a:\n  2.5: x\n", "a.yaml:2:3: a: mapping keys must be names, found the number 2.5"),
+        ("null: x\n", "a.yaml:1:1: mapping keys must be names, found null"),
+    ],
+)
+def test_keys_are_names(text, expected):
+    assert refusal(text).startswith(expected)
+
+
+def test_1_and_true_are_different_keys_and_neither_is_a_duplicate():
+    # YAML 1.1 read `1` and `true` as equal Python keys and called the second a duplicate.
+    assert "duplicate" not in refusal("1: a\ntrue: b\n")
+    assert parse_spec_text('"1": a\n"true": b\n', "a.yaml").data == {"1": "a", "true": "b"}
+
+
+def test_keys_with_line_breaks_and_escapes_stay_on_one_line():
+    message = refusal('"a\\nb": 1\n"a\\nb": 2\n')
+    assert message == "a.yaml:2:1: a\\nb: duplicate key 'a\\nb'"
+
+
+def test_a_terminal_escape_in_a_key_is_refused_and_shown_escaped():
+    message = refusal('"\\e[2Jx": 1\n')
+    assert message == "a.yaml:1:1: text must not hold the control character or lone surrogate U+001B"
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_yaml_1_1_only_line_breaks_are_refused_where_they_are(char):
+    message = refusal(f"a: 1\nb: x{char}y  # {char}\n")
+    assert message.startswith(f"a.yaml:2:5: the character U+{ord(char):04X} (")
+    assert f"write it as \\u{ord(char):04x} inside a double-quoted string" in message
+
+
+def test_a_line_separator_written_as_an_escape_is_text():
+    assert parse_spec_text('a: "x\\Ly"\n', "a.yaml").data == {"a": "x\u2028y"}
 
 
 def test_alias_bomb_stops_quickly():
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]" for i in range(1, 9)]
-    with pytest.raises(LayergenError, match="too large or too deep"):
-        parse_spec_text("\n".join(lines) + "\n", "bomb.yaml")
+    assert "spec is too large: over 10,000 values; check for runaway aliases" in refusal("\n".join(lines) + "\n")
 
 
-def test_deep_nesting_is_refused():
-    with pytest.raises(LayergenError, match="too large or too deep"):
-        parse_spec_text("a: " + "[" * 200 + "]" * 200 + "\n", "deep.yaml")
+def test_a_recursive_alias_is_refused():
+    assert refusal("a: &x [1, *x]\n").startswith("a.yaml:1:")
+
+
+def test_deep_nesting_is_refused_where_it_gets_too_deep():
+    message = refusal("a: " + "[" * 200 + "]" * 200 + "\n")
+    assert (
+        message
+        == f"a.yaml:1:{4 + MAX_DEPTH}: spec is nested too deeply: over {MAX_DEPTH} levels (a spec needs about 5)"
+    )
+    deep = "".join(" " * i + "-\n" for i in range(40))
+    assert refusal("a:\n" + deep).startswith(f"a.yaml:{MAX_DEPTH + 2}:{MAX_DEPTH + 1}: spec is nested too deeply")
+
+
+def test_text_and_integer_limits_are_located():
+    assert refusal(f"a: [1, {'9' * (MAX_INT_DIGITS + 1)}]\n") == (
+        f"a.yaml:1:8: a[1]: integers have at most {MAX_INT_DIGITS} digits"
+    )
+    assert refusal("a: 0x" + "f" * 40 + "\n").endswith(f"integers have at most {MAX_INT_DIGITS} digits")
+    assert parse_spec_text(f"a: 000{'9' * MAX_INT_DIGITS}\n", "a.yaml").data == {"a": int("9" * MAX_INT_DIGITS)}
+    assert refusal(f"a: {'x' * (MAX_TEXT_CHARS + 1)}\n") == f"a.yaml:1:4: a: text is over {MAX_TEXT_CHARS:,} characters"
+    # Python's own limit (4,300 digits for str <-> int) is never met: no ValueError traceback.
+    assert "at most" in refusal("a: " + "9" * 5000 + "\n")
+
+
+HOSTILE = {
+    "deep flow": "a: " + "[" * (MAX_SPEC_BYTES - 10),
+    "many values": "a: [" + "1, " * ((MAX_SPEC_BYTES - 10) // 3) + "1]\n",
+    "many keys": "".join(f"k{i}: 1\n" for i in range(MAX_SPEC_BYTES // 10)),
+    "deep blocks": "".join(" " * i + "- \n" for i in range(400)),
+    "aliases": "a: &a [1, 2]\nb: [" + ", ".join(["*a"] * ((MAX_SPEC_BYTES - 30) // 4)) + "]\n",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_specs_just_under_the_size_limit_are_refused_after_little_work(name, monkeypatch):
+    text = HOSTILE[name]
+    assert len(text.encode()) <= MAX_SPEC_BYTES
+    events = 0
+    original = yaml_source._SpecLoader.get_event
+
+    def counting_get_event(self):
+        nonlocal events
+        events += 1
+        return original(self)
+
+    monkeypatch.setattr(yaml_source._SpecLoader, "get_event", counting_get_event)
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(LayergenError, match="too large|too deeply"):
+        parse_spec_text(text, "a.yaml")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # The limits stop the parser: at most one event per value allowed, plus their ends.
+    assert events <= 2 * MAX_NODES + 10
+    assert peak < 40_000_000
+    assert time.perf_counter() - started < 5.0
 
 
 def test_a_10_mb_spec_is_refused_quickly_without_reading_it_all(tmp_path):
@@ -59,22 +230,34 @@ def test_a_10_mb_spec_is_refused_quickly_without_reading_it_all(tmp_path):
     assert spec.stat().st_size > 10_000_000
     tracemalloc.start()
     started = time.perf_counter()
-    with pytest.raises(LayergenError, match="is over 1,000,000 bytes"):
-        read_spec(spec)
+    with pytest.raises(LayergenError) as caught:
+        read_spec(spec, "huge.yaml")
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    assert (
+        str(caught.value)
+        == f"huge.yaml:1:{MAX_SPEC_BYTES + 1}: spec is over 100,000 bytes; a layer spec is a page of YAML"
+    )
     assert time.perf_counter() - started < 1.0
-    assert peak < 3 * MAX_SPEC_BYTES
+    assert peak < 4 * MAX_SPEC_BYTES  # the file is 100 times larger
 
 
-def test_non_utf8_is_refused(tmp_path):
+def test_non_utf8_is_refused_at_its_line_and_column(tmp_path):
     spec = tmp_path / "latin1.yaml"
-    spec.write_bytes("summary: caf\xe9\n".encode("latin-1"))
-    with pytest.raises(LayergenError, match="not UTF-8"):
-        read_spec(spec)
+    spec.write_bytes("layer: Café\nsummary: caf\xe9\n".encode("latin-1").replace(b"Caf\xe9", "Café".encode()))
+    with pytest.raises(LayergenError) as caught:
+        read_spec(spec, "latin1.yaml")
+    assert str(caught.value) == (
+        "latin1.yaml:2:13: spec is not UTF-8 text: byte 0xE9 (invalid continuation byte); save it as UTF-8"
+    )
 
 
 def test_a_character_yaml_refuses_is_located():
-    with pytest.raises(LayergenError) as caught:
-        parse_spec_text("layer: A\nsummary: a\x08b\n", "a.yaml")
-    assert str(caught.value) == "a.yaml:2:11: invalid YAML: the character U+0008 is not allowed in YAML text"
+    assert refusal("layer: A\nsummary: a\x08b\n") == (
+        "a.yaml:2:11: invalid YAML: the character U+0008 is not allowed in YAML text"
+    )
+
+
+def test_finite_numbers_pass():
+    assert parse_spec_text("a: [1.5, -0.0, 1e308]\n", "a.yaml").data == {"a": [1.5, -0.0, 1e308]}
+    assert not any(math.isinf(v) for v in parse_spec_text("a: [1e308]\n", "a.yaml").data["a"])

@@ -96,12 +96,13 @@ def analyze(
     used_dims = dimensions_used_by_weights(context)
     used_dims += [name for name in dimensions_used_by_sublayers(context) if name not in used_dims]
     call_prelude = constant_tensors(context, body)
+    names = body.names | (masking.names if masking else frozenset())  # what the module must import
     return LayerModel(
         class_name=spec.layer,
         module_name=module_name,
         spec_path=spec_path,
         package=spec.package or default_package,
-        needs_numpy="np" in body.names or any("np." in c.condition for a in args for c in a.checks),
+        needs_numpy="np" in names or any("np." in c.condition for a in args for c in a.checks),
         docstring=class_docstring(
             context, args, body.uses_training, outputs, uses_mask=bool(masking and masking.uses_mask)
         ),
@@ -114,9 +115,10 @@ def analyze(
         call_params=", ".join(i.name for i in context.inputs)
         + (", training=None" if body.uses_training else "")
         + (", mask=None" if masking and masking.uses_mask else ""),
-        uses_ops=bool(call_prelude) or "ops" in body.names,
+        uses_ops=bool(call_prelude) or "ops" in names,
         call_prelude=call_prelude,
         call_body=indent_code(body.text, " " * 8),
+        call_source=body.text,
         output_bindings=shape_bindings(context, outputs),
         output_shape=shape_code(context, outputs),
         test=test,

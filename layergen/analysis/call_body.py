@@ -4,12 +4,11 @@ before it (constants as tensors)."""
 from __future__ import annotations
 
 import ast
-import textwrap
 from dataclasses import dataclass
 
+from layergen.analysis.code_body import CodeField, check_safety, parse_code
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import constant_call_shape
-from layergen.errors import Problem
 
 # A body that could not be read: the spec has a problem, so it is never rendered.
 _UNREADABLE = "return inputs"
@@ -27,31 +26,30 @@ class CallBody:
 
 
 def read_call_body(context: Context) -> CallBody:
-    """Parse the body and check it: it returns, does not import, and reads `training` where
-    a state weight needs it."""
-    text = textwrap.dedent(context.spec.call).strip("\n")
-    path = ("call",)
-    if not text.strip():
-        context.problem(path, "`call` needs a body that returns the output")
+    """Parse the body and check it: it returns, does only what a layer's call may do (see
+    `layergen.call_safety`), and reads `training` where a state weight needs it."""
+    code = CodeField(("call",), context.spec.call, "the call body")
+    if not code.text.strip():
+        context.problem(code.path, "`call` needs a body that returns the output")
+        return CallBody(_UNREADABLE, frozenset())
+    tree = parse_code(context, code)
+    if tree is None:
         return CallBody(_UNREADABLE, frozenset())
     try:
-        tree = ast.parse(f"def call():\n{textwrap.indent(text, '    ')}\n")
-    except (RecursionError, MemoryError):
-        context.problem(path, "the call body is too deeply nested to compile")
+        body = CallBody(code.text, frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name)), tree)
+        _check(context, code, body, tree)  # its tree walks recurse as deep as the body nests
+    except RecursionError:
+        context.problem(code.path, "the call body is too deeply nested to compile")
         return CallBody(_UNREADABLE, frozenset())
-    except SyntaxError as exc:
-        line, column = _body_position(context, text, exc.lineno or 2, exc.offset or 5)
-        context.problems.append(
-            Problem(context.source.file, f"the call body does not parse: {exc.msg}", "call", line, column)
-        )
-        return CallBody(_UNREADABLE, frozenset())
-    body = CallBody(text, frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name)), tree)
-    _check(context, body, tree)
     return body
 
 
-def _check(context: Context, body: CallBody, tree: ast.Module) -> None:
-    path = ("call",)
+# What the generated module gives `call` besides the spec's inputs and constants.
+_MODULE_NAMES = frozenset({"ops", "keras", "np", "self", "training"})
+
+
+def _check(context: Context, code: CodeField, body: CallBody, tree: ast.Module) -> None:
+    path = code.path
     spec = context.spec
     if not any(isinstance(node, ast.Return) and node.value is not None for node in ast.walk(tree)):
         context.problem(path, "`call` must return its output (add a `return` statement)")
@@ -67,8 +65,12 @@ def _check(context: Context, body: CallBody, tree: ast.Module) -> None:
                 f"use `{node.attr}` instead of `self.{node.attr}` in call: `{node.attr}` is the constant "
                 f"as a tensor of the layer's dtype, `self.{node.attr}` is its plain config value",
             )
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            context.problem(path, "`call` must not import; the module imports keras, ops (and numpy as np) for it")
+    available, hints = [*spec.inputs, *spec.constants], _name_hints(context)
+    if spec.masking is None or spec.masking.uses_mask:
+        available.append("mask")  # a parameter of call; without `masking`, masking.py says what to add
+    else:
+        hints["mask"] = "`call` gets `mask` only with `masking: {uses_mask: true, ...}`"
+    check_safety(context, code, tree, available, hints, _MODULE_NAMES, "call")
     state = [name for name, w in spec.weights.items() if w.role == "state"]
     if state and not body.uses_training:
         context.problem(
@@ -77,22 +79,18 @@ def _check(context: Context, body: CallBody, tree: ast.Module) -> None:
         )
 
 
-def _body_position(context: Context, body: str, lineno: int, offset: int) -> tuple[int | None, int | None]:
-    """Map a position in the parsed `def call():` wrapper back to the spec file."""
-    source = context.source
-    line, column = source.locate(("call",))
-    if line is None:
-        return None, None
-    file_lines = source.text.splitlines()
-    block = file_lines[line - 1][(column or 1) - 1 :][:1] in ("|", ">")
-    if not block:
-        return line, (column or 1) + offset - 5
-    body_line = lineno - 1  # the wrapper adds the `def` line
-    call = context.spec.call
-    file_line = line + body_line + (len(call) - len(call.lstrip("\n")))
-    text = file_lines[file_line - 1] if file_line <= len(file_lines) else ""
-    dedented = body.splitlines()[body_line - 1] if body_line <= len(body.splitlines()) else ""
-    return file_line, max(offset - 4 + len(text) - len(dedented), 1)
+def _name_hints(context: Context) -> dict[str, str]:
+    """What to write in `call` for the spec's names that are not plain names there."""
+    hints = {name: f"argument `{name}` is `self.{name}` in call" for name in context.spec.arguments}
+    hints.update({name: f"weight `{name}` is `self.{name}` in call" for name in context.spec.weights})
+    hints.update({name: f"sub-layer `{name}` is `self.{name}` in call" for name in context.spec.layers})
+    hints.update(
+        {
+            name: f"dimension `{name}` has no value in call; read it from the input's shape (`ops.shape(x)[-1]`)"
+            for name in context.dims
+        }
+    )
+    return hints
 
 
 def constant_tensors(context: Context, body: CallBody) -> list[str]:

@@ -8,9 +8,9 @@ input's mask (`keep`), None (`none`) or what the spec's body computes.
 from __future__ import annotations
 
 import ast
-import textwrap
 
 from layergen.analysis.call_body import CallBody
+from layergen.analysis.code_body import CodeField, check_safety, parse_code
 from layergen.analysis.context import Context
 from layergen.layer_model import MaskingModel
 from layergen.pycode import indent_code
@@ -34,11 +34,14 @@ def masking_model(context: Context, body: CallBody) -> MaskingModel | None:
     if masking.uses_mask and "mask" not in body.names:
         context.problem(path + ("uses_mask",), "`uses_mask` is true but `call` never reads `mask`")
     input_name = next(iter(context.spec.inputs), "inputs")
+    source, names = _compute_mask(context, masking.output_mask, input_name)
     return MaskingModel(
         uses_mask=masking.uses_mask,
         output_mask=_output_mask_kind(masking.output_mask),
         input_name=input_name,
-        compute_mask_body=_compute_mask_body(context, masking.output_mask, path + ("output_mask",)),
+        compute_mask_body=indent_code(source, " " * 8),
+        source=source,
+        names=names,
     )
 
 
@@ -47,20 +50,31 @@ def _output_mask_kind(output_mask: str) -> str:
     return text if text in (_KEEP, _NONE) else "computed"
 
 
-def _compute_mask_body(context: Context, output_mask: str, path) -> str:
-    text = textwrap.dedent(output_mask).strip("\n")
-    if text.strip() == _KEEP:
-        return indent_code("return mask", " " * 8)
-    if text.strip() == _NONE:
-        return indent_code("return None", " " * 8)
+def _compute_mask(context: Context, output_mask: str, input_name: str) -> tuple[str, frozenset[str]]:
+    """compute_mask's body (dedented) and the names it uses; problems are recorded."""
+    code = CodeField(("masking", "output_mask"), output_mask, "the compute_mask body")
+    if code.text.strip() == _KEEP:
+        return "return mask", frozenset({"mask"})
+    if code.text.strip() == _NONE:
+        return "return None", frozenset()
+    tree = parse_code(context, code)
+    if tree is None:
+        return "return mask", frozenset({"mask"})
     try:
-        tree = ast.parse(f"def compute_mask():\n{textwrap.indent(text, '    ')}\n")
-    except (SyntaxError, RecursionError, MemoryError) as exc:
-        detail = exc.msg if isinstance(exc, SyntaxError) else "too deeply nested"
-        context.problem(path, f"expected keep, none, or a compute_mask body; the body does not parse: {detail}")
-        return indent_code("return mask", " " * 8)
-    if not any(isinstance(node, ast.Return) and node.value is not None for node in ast.walk(tree)):
-        context.problem(path, "a compute_mask body must return the output's mask (or None)")
-    if any(isinstance(node, (ast.Import, ast.ImportFrom)) for node in ast.walk(tree)):
-        context.problem(path, "the compute_mask body must not import")
-    return indent_code(text, " " * 8)
+        if not any(isinstance(node, ast.Return) and node.value is not None for node in ast.walk(tree)):
+            context.problem(code.path, "a compute_mask body must return the output's mask (or None)")
+        check_safety(context, code, tree, [input_name, "mask"], _hints(context), _MODULE_NAMES, "compute_mask")
+    except RecursionError:
+        context.problem(code.path, "the compute_mask body is too deeply nested to compile")
+    return code.text, frozenset(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
+
+
+# What the generated module gives compute_mask besides its parameters.
+_MODULE_NAMES = frozenset({"ops", "keras", "np", "self"})
+
+
+def _hints(context: Context) -> dict[str, str]:
+    spec = context.spec
+    hints = {name: f"`{name}` is `self.{name}` in compute_mask" for name in [*spec.arguments, *spec.weights]}
+    hints.update({name: f"`{name}` is `self.{name}` in compute_mask" for name in [*spec.layers, *spec.constants]})
+    return hints

@@ -8,6 +8,7 @@ import keyword
 import re
 
 from layergen.analysis.context import Context
+from layergen.project import package_problem
 
 # Names the generated module itself uses; a spec name equal to one would shadow it.
 _GENERATED_NAMES = frozenset(
@@ -15,9 +16,9 @@ _GENERATED_NAMES = frozenset(
 )
 # Generated code calls builtins (isinstance, ValueError, ...): a name must not hide one.
 _BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
-_PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+# Matched with fullmatch: `$` would also match before a trailing newline.
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 # The Keras-object arguments a weight adds, e.g. `kernel_initializer`.
 _WEIGHT_ARGUMENT_KINDS = ("initializer", "regularizer", "constraint")
 
@@ -30,7 +31,7 @@ def snake_case(class_name: str) -> str:
 
 def name_problem(name, reserved: frozenset[str]) -> str | None:
     """Why `name` cannot name something in the generated class, or None if it can."""
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
         return "must be ASCII letters, digits and '_', starting with a letter"
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         return "is a Python keyword"
@@ -46,15 +47,39 @@ def name_problem(name, reserved: frozenset[str]) -> str | None:
 def check_header(context: Context) -> None:
     """The class name, the registration package and the summary."""
     spec = context.spec
-    if not _CLASS_NAME.match(spec.layer) or keyword.iskeyword(spec.layer) or spec.layer in _BUILTINS:
-        context.problem(
-            ("layer",), f"class name must be CamelCase letters and digits, like LinearLayer; found {spec.layer!r}"
-        )
-    package = spec.package
-    if package is not None and not _PACKAGE.match(package):
-        context.problem(("package",), f"package must be letters, digits, '_', '.' or '-'; found {package!r}")
+    problem = class_name_problem(spec.layer)
+    if problem:
+        context.problem(("layer",), problem)
+    if spec.package is not None and package_problem(spec.package):
+        context.problem(("package",), package_problem(spec.package))
     if not spec.summary.strip():
         context.problem(("summary",), "summary must not be empty")
+
+
+# Names the generated test module imports (templates/test_layer.py.jinja): a layer class of
+# the same name would replace one of them there.
+TEST_MODULE_NAMES = frozenset({"Input", "LayerContract", "random_array"})
+# The longest file name written for a layer module `m`: the temporary file (writing.py) of
+# its test's record, `.test_m.py.generated.XXXXXXXX.tmp` (records.py); the `.conflict`,
+# `.pending` and `.next` files are shorter.
+_FILE_NAME_BYTES = 255
+_LONGEST_FILE_NAME_EXTRA = len(".test_.py.generated.") + 8 + len(".tmp")
+
+
+def class_name_problem(name: str) -> str | None:
+    """Why `name` cannot be the layer's class name, or None."""
+    if not _CLASS_NAME.fullmatch(name) or keyword.iskeyword(name) or name in _BUILTINS:
+        return f"class name must be CamelCase letters and digits, like LinearLayer; found {name!r}"
+    if name in TEST_MODULE_NAMES:
+        return f"class name {name!r} is a name the generated test imports (from layergen.testing); choose another"
+    longest = len(snake_case(name)) + _LONGEST_FILE_NAME_EXTRA
+    if longest > _FILE_NAME_BYTES:
+        limit = _FILE_NAME_BYTES - _LONGEST_FILE_NAME_EXTRA
+        return (
+            f"class name is too long: its module name has {len(snake_case(name))} characters, and file names"
+            f" made from it must fit in {_FILE_NAME_BYTES} bytes (at most {limit})"
+        )
+    return None
 
 
 def check_names(context: Context) -> None:

@@ -90,7 +90,7 @@ def _resolve_class(context: Context, name: str, path: Path_) -> _Resolved | None
             context.problem(path, f"{name} cannot hold itself as a sub-layer")
             return None
         return _Resolved(name, project_class.params, ("input_shape",), [f"from {project_class.module} import {name}"])
-    if _DOTTED.match(name):
+    if _DOTTED.fullmatch(name):  # not match: `$` also matches before a trailing newline
         if name.startswith("keras.src.") or name == "keras.src":
             context.problem(path, "use the public Keras API (keras.layers.X), not keras.src")
             return None

@@ -4,6 +4,8 @@ weights each check of the test looks at."""
 from __future__ import annotations
 
 import itertools
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -45,6 +47,11 @@ _TEST_ELLIPSIS_SIZES = (15,)
 
 Scope = dict[str, int]  # the test's value of each argument and dimension that sizes a shape
 
+# The most memory one tensor of the generated test may take (inputs, output, weights): a
+# unit test runs on any laptop, and often several at once.
+TEST_TENSOR_BUDGET = 64 * 2**20
+_NOT_FINITE = "the generated test's {what} for {name!r} is not a finite number; use `min`, `max` or values nearer zero"
+
 
 def plan_test(
     context: Context,
@@ -62,10 +69,14 @@ def plan_test(
     scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **_dimension_sizes(context)}
     inputs = _test_inputs(context, scope)
     test_outputs = [_test_output(context, output, scope, inputs) for output in outputs]
+    for test_output in test_outputs:
+        _check_budget(context, f"output {test_output.name!r}", test_output.shape, test_output.dtype, ("output_shape",))
     weight_shapes = {
         name: _weight_shape(context, weight.shape, scope, ("weights", name, "shape"))
         for name, weight in spec.weights.items()
     }
+    for name, shape in weight_shapes.items():
+        _check_budget(context, f"weight {name!r}", shape, spec.weights[name].dtype, ("weights", name, "shape"))
     array_weights = [(n, w.initial_value) for n, w in spec.weights.items() if w.initial_value]
     for weight_name, array in array_weights:
         arguments.init_kwargs.append((array, f"random_array({weight_shapes[weight_name]!r})"))
@@ -151,10 +162,13 @@ def _argument_values(context: Context, gates: set[str]) -> _ArgumentValues:
     for name, arg in spec.arguments.items():
         if arg.type == "array":
             continue  # the test passes a random array of its weight's shape
+        path = ("test", "arguments", name) if name in given else ("arguments", name)
         if name in given:
             value = given.pop(name)
             if not value_fits(arg, value):
-                context.problem(("test", "arguments", name), f"test value {value!r} is not {requirement(arg)}")
+                context.problem(path, f"test value {value!r} is not {requirement(arg)}")
+            elif arg.type == "activation" and value not in context.vocab.activations:
+                context.unknown(path, "activation", value, context.vocab.activations)
         elif arg.required:
             value = sample_value(arg, sizes)
         elif name in gates:
@@ -164,6 +178,9 @@ def _argument_values(context: Context, gates: set[str]) -> _ArgumentValues:
             if value is None:
                 result.values[name] = arg.default
                 continue
+        if not _is_finite(value):
+            context.problem(path, _NOT_FINITE.format(what="value", name=name))
+            continue
         result.values[name] = value
         result.passed(name, value)
     generated = generated_arguments(context)
@@ -191,6 +208,9 @@ def _argument_values(context: Context, gates: set[str]) -> _ArgumentValues:
             context.problem(
                 ("test", "arguments", name), f"a test value of constant {name!r} must have its default's shape"
             )
+            continue
+        if not _is_finite(value):
+            context.problem(("constants", name, "value"), _NOT_FINITE.format(what="value", name=name))
             continue
         result.passed(name, value)
     return result
@@ -256,10 +276,65 @@ def _test_inputs(context: Context, scope: Scope) -> list[TestInput]:
             if high <= low:
                 context.problem(
                     path,
-                    f"integer values in range(min, max) = range({low}, {high}) is empty with the test sizes {scope}",
+                    f"integer values in range(min, max) = range({_number_text(low)}, {_number_text(high)})"
+                    f" is empty with the test sizes {scope}",
                 )
+            else:
+                _check_int_range(context, item.dtype, low, high, scope, path)
+        _check_budget(context, f"input {item.name!r}", shape, item.dtype, path + ("shape",))
         inputs.append(TestInput(item.name, tuple(shape), item.dtype, item.is_int, low, high))
     return inputs
+
+
+def _check_int_range(context: Context, dtype: str, low: int, high: int, scope: Scope, path: Path_) -> None:
+    """The test draws values from range(low, high): each must fit the input's dtype."""
+    bits = int(dtype.removeprefix("u").removeprefix("int"))
+    smallest, largest = (0, 2**bits - 1) if dtype.startswith("u") else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+    if low < smallest or high - 1 > largest:
+        context.problem(
+            path,
+            f"integer values in range({_number_text(low)}, {_number_text(high)}) do not fit {dtype}"
+            f" ({smallest}..{largest}) with the test sizes {scope}",
+        )
+
+
+def _check_budget(context: Context, what: str, shape, dtype: str | None, path: Path_) -> None:
+    """A tensor the test makes must fit the memory budget of a unit test."""
+    elements = 1
+    for size in shape:
+        elements *= size
+    size_bytes = elements * _itemsize(dtype)
+    if size_bytes > TEST_TENSOR_BUDGET:
+        context.problem(
+            path,
+            f"the test's {what} of shape {tuple(shape)} would take {size_bytes / 2**20:,.0f} MiB, over the"
+            f" {TEST_TENSOR_BUDGET // 2**20} MiB a test tensor may take; set smaller sizes in `test`",
+        )
+
+
+def _itemsize(dtype: str | None) -> int:
+    """Bytes per element: from the dtype's bits (`float16` -> 2); float32 by default."""
+    bits = re.search(r"\d+", dtype or "float32")  # float8_e4m3fn: the first number
+    return max(int(bits[0]) // 8, 1) if bits else 1  # bool: one byte
+
+
+def _number_text(value: int) -> str:
+    """An integer for a message: huge ones by their size, which also keeps clear of Python's
+    limit on converting integers of over 4,300 digits to text."""
+    if abs(value) < 10**30:
+        return str(value)
+    digits = value.bit_length() * 30103 // 100000  # log10(2): one short at most
+    while 10**digits <= abs(value):
+        digits += 1
+    return f"a {digits}-digit number"
+
+
+def _is_finite(value) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list | tuple):
+        return all(_is_finite(v) for v in value)
+    return True
 
 
 def _test_output(context: Context, output: Output, scope: Scope, inputs: list[TestInput]) -> TestOutput:
@@ -298,8 +373,12 @@ def _size(context: Context, item, scope: Scope, path: Path_) -> int:
     except ZeroDivisionError:
         context.problem(path, f"divides by zero with the test sizes {scope}")
         return 1
-    if size <= 0:
-        context.problem(path, f"is {size} with the test sizes {scope}; set `test.arguments` or `test.dimensions`")
+    if size <= 0 or size > TEST_TENSOR_BUDGET:
+        limit = "" if size <= 0 else f", over the {TEST_TENSOR_BUDGET:,} a test's dimension may be"
+        context.problem(
+            path,
+            f"is {_number_text(size)} with the test sizes {scope}{limit}; set `test.arguments` or `test.dimensions`",
+        )
         return 1
     return size
 
@@ -321,7 +400,9 @@ def _invalid_arguments(context: Context) -> list[InvalidArgument]:
         arguments[SEED] = SEED_SPEC
     for name, arg in arguments.items():
         bad = invalid_value(arg)
-        if bad is not None:
+        if not _is_finite(bad):
+            context.problem(("arguments", name), _NOT_FINITE.format(what="invalid value", name=name))
+        elif bad is not None:
             message = f"`{name}` must be {requirement(arg)}. Received: {name}={bad!r}"
             cases.append(InvalidArgument(name, literal(bad), message))
     return cases
