@@ -58,7 +58,7 @@ def check_header(context: Context) -> None:
 
 # Names the generated test module imports (templates/test_layer.py.jinja): a layer class of
 # the same name would replace one of them there.
-TEST_MODULE_NAMES = frozenset({"Input", "LayerContract", "random_array"})
+TEST_MODULE_NAMES = frozenset({"Input", "LayerContract", "Output", "random_array"})
 # The longest file name written for a layer module `m`: the temporary file (writing.py) of
 # its test's record, `.test_m.py.generated.XXXXXXXX.tmp` (records.py); the `.conflict`,
 # `.pending` and `.next` files are shorter.
