@@ -116,7 +116,7 @@ class _Checker(ast.NodeVisitor):
         self.findings: list[Finding] = []
         self.reported_names: set[str] = set()
 
-    def report(self, node: ast.AST, message: str) -> None:
+    def report(self, node: ast.expr | ast.stmt, message: str) -> None:
         self.findings.append(Finding(node.lineno, node.col_offset + 1, message))
 
     def visit_Name(self, node: ast.Name) -> None:
@@ -176,7 +176,7 @@ class _Checker(ast.NodeVisitor):
         elif _is_dunder(attribute.value):
             self.report(node, f"`{name}` of {attribute.value!r} reaches Python's internals, not the layer's data")
 
-    def visit_Yield(self, node: ast.AST) -> None:
+    def visit_Yield(self, node: ast.Yield | ast.YieldFrom) -> None:
         self.report(node, f"`yield` turns {self.method} into a generator: Keras would get a generator, not tensors")
         self.generic_visit(node)
 
@@ -192,7 +192,7 @@ class _Checker(ast.NodeVisitor):
     def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
         self.report(node, f"`nonlocal {', '.join(node.names)}` lets {self.method} change names outside the method")
 
-    def visit_Import(self, node: ast.AST) -> None:
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
         self.report(node, f"`{self.method}` must not import; the module imports keras, ops (and numpy as np) for it")
 
     visit_ImportFrom = visit_Import

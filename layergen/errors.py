@@ -57,5 +57,5 @@ class LayergenError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
-    def plain(cls, file: str | Path, message: str) -> "LayergenError":
+    def plain(cls, file: str | Path, message: str) -> LayergenError:
         return cls(Problem(str(file), message))

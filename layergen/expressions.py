@@ -81,6 +81,7 @@ def _code(node: ast.expr, name_code: dict[str, str]) -> str:
         return name_code[node.id]
     if isinstance(node, ast.Constant):
         return str(node.value)
+    assert isinstance(node, ast.BinOp)  # `parse` admits names, integers and these alone
     precedence = _PRECEDENCE[type(node.op)]
     left = _wrap(node.left, precedence, name_code)
     # Right operands of - and // bind tighter: a - (b - c) keeps its parentheses.
@@ -99,7 +100,9 @@ def _evaluate(node: ast.expr, values: dict[str, int]) -> int:
     if isinstance(node, ast.Name):
         return values[node.id]
     if isinstance(node, ast.Constant):
+        assert isinstance(node.value, int)  # `parse` admits integer constants only
         return node.value
+    assert isinstance(node, ast.BinOp)
     left, right = _evaluate(node.left, values), _evaluate(node.right, values)
     op = type(node.op)
     if op is ast.Add:

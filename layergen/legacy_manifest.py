@@ -48,7 +48,7 @@ def _legacy_roles(paths: list[str]) -> dict[str, str]:
     if len(paths) == 2 and names[0] == "test_" + names[1]:
         paths = paths[::-1]
     roles = ("layer", "test") if len(paths) == 2 else tuple(f"output{i + 1}" for i in range(len(paths)))
-    return dict(zip(roles, paths))
+    return dict(zip(roles, paths, strict=False))
 
 
 def _relative(path: str, root: Path) -> str:

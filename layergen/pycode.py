@@ -72,7 +72,7 @@ def indent_code(code: str, prefix: str) -> str:
     strings, and the same numbering says which lines get the prefix.
     """
     lines = python_lines(code)
-    inside_strings = set()
+    inside_strings: set[int] = set()
     for token in tokenize.generate_tokens(io.StringIO("".join(lines) + "\n").readline):
         if token.type in (
             tokenize.STRING,
@@ -128,9 +128,10 @@ def nested_shape(value) -> list[int] | None:
     if not isinstance(value, list) or not value:
         return None
     inner = [nested_shape(v) for v in value]
-    if any(s is None for s in inner) or any(s != inner[0] for s in inner):
+    first = inner[0]
+    if first is None or any(s != first for s in inner):
         return None
-    return [len(value)] + inner[0]
+    return [len(value), *first]
 
 
 def escape_docstring(text: str) -> str:

@@ -7,7 +7,7 @@ what the fields mean (names, shapes, Keras vocabulary) and builds the render mod
 from __future__ import annotations
 
 import sys
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -19,10 +19,10 @@ ArgumentType = Literal[
     "int", "float", "bool", "str", "list[int]", "list[float]", "list[str]", "list[bool]", "activation", "array"
 ]
 Role = Literal["trainable", "frozen", "state"]
-ShapeItem = Union[int, str]
+ShapeItem = int | str
 # An initializer, regularizer or constraint: a Keras name, or a mapping with `name` and the
 # class's arguments, whose values may name a constructor argument as `$argument`.
-KerasObject = Union[str, dict[str, Any]]
+KerasObject = str | dict[str, Any]
 
 
 class _Model(BaseModel):
@@ -34,11 +34,9 @@ class ArgumentSpec(_Model):
 
     type: ArgumentType = Field(description="What values the argument takes.")
     default: Any = Field(default=None, description="Default value; without one the argument is required.")
-    min: Union[int, float, None] = Field(default=None, description="Smallest valid value (numbers, list elements).")
-    max: Union[int, float, None] = Field(default=None, description="Largest valid value (numbers, list elements).")
-    choices: Union[list[str], None] = Field(
-        default=None, min_length=1, description="The valid values of a str argument."
-    )
+    min: int | float | None = Field(default=None, description="Smallest valid value (numbers, list elements).")
+    max: int | float | None = Field(default=None, description="Largest valid value (numbers, list elements).")
+    choices: list[str] | None = Field(default=None, min_length=1, description="The valid values of a str argument.")
     doc: str = Field(default="", description="Its entry in the class docstring's Args.")
 
     @property
@@ -52,9 +50,7 @@ class InputSpec(_Model):
     shape: list[ShapeItem] = Field(description="Symbolic shape, e.g. [batch, ..., input_dim].")
     dtype: str = Field(default="float", description='"float" (the compute dtype), "int" (int32), or a Keras dtype.')
     min: ShapeItem = Field(default=0, description="Integer inputs: the smallest valid value.")
-    max: Union[ShapeItem, None] = Field(
-        default=None, description="Integer inputs: values stay below this, e.g. vocab_size."
-    )
+    max: ShapeItem | None = Field(default=None, description="Integer inputs: values stay below this, e.g. vocab_size.")
     doc: str = Field(default="", description="Its entry in the class docstring's Call arguments.")
 
 
@@ -63,28 +59,26 @@ class WeightSpec(_Model):
 
     shape: list[ShapeItem] = Field(description="Shape from arguments and input dimensions, e.g. [input_dim, units].")
     role: Role = Field(default="trainable", description="trainable, frozen (never changes) or state (updated by call).")
-    initializer: Union[KerasObject, None] = Field(
+    initializer: KerasObject | None = Field(
         default=None, description="A Keras initializer name, or {name: ..., arg: value}."
     )
-    regularizer: Union[KerasObject, None] = Field(default=None, description="A Keras regularizer (trainable weights).")
-    constraint: Union[KerasObject, None] = Field(default=None, description="A Keras constraint (trainable weights).")
-    dtype: Union[str, None] = Field(default=None, description="Default: the layer's variable dtype.")
-    initial_value: Union[str, None] = Field(
-        default=None, description="An `array` argument holding a frozen weight's values."
-    )
-    renamed_from: Union[str, list[str], None] = Field(
+    regularizer: KerasObject | None = Field(default=None, description="A Keras regularizer (trainable weights).")
+    constraint: KerasObject | None = Field(default=None, description="A Keras constraint (trainable weights).")
+    dtype: str | None = Field(default=None, description="Default: the layer's variable dtype.")
+    initial_value: str | None = Field(default=None, description="An `array` argument holding a frozen weight's values.")
+    renamed_from: str | list[str] | None = Field(
         default=None, description="Earlier names, so old checkpoints still load."
     )
-    layout: Union[list[Union[str, None]], None] = Field(
+    layout: list[str | None] | None = Field(
         default=None,
         description="For keras.distribution.ModelParallel: one mesh axis name (or null) per axis of its shape, "
         "e.g. [null, model]; the layer's get_layout_map shards it so.",
     )
-    shared_axes: Union[str, None] = Field(
+    shared_axes: str | None = Field(
         default=None,
         description="With `...` in the shape: a list[int] argument naming input axes where the weight has size 1.",
     )
-    when: Union[str, None] = Field(
+    when: str | None = Field(
         default=None, description="A bool argument: the weight exists only when it is true (else it is None)."
     )
     doc: str = Field(default="", description="Added to the docstring entry of its initializer argument.")
@@ -99,8 +93,8 @@ class WeightSpec(_Model):
 class ConstantSpec(_Model):
     """A fixed value that is not a weight: a constructor argument kept in the config."""
 
-    value: Union[int, float, bool, list[Any]] = Field(description="The default: a number or nested list of numbers.")
-    shape: Union[list[ShapeItem], None] = Field(
+    value: int | float | bool | list[Any] = Field(description="The default: a number or nested list of numbers.")
+    shape: list[ShapeItem] | None = Field(
         default=None, description="A shape from int arguments, e.g. [channels]; a number is broadcast to it."
     )
     dtype: str = Field(default="float", description='"float" (the compute dtype) or a Keras dtype.')
@@ -122,15 +116,15 @@ class SubLayerSpec(_Model):
         description="Its constructor arguments: literals, or `$name` (an argument or constant of this layer) "
         "or `$expression` (integer arguments with + - * //).",
     )
-    build: Union[list[ShapeItem], dict[str, list[ShapeItem]], None] = Field(
+    build: list[ShapeItem] | dict[str, list[ShapeItem]] | None = Field(
         default=None,
         description="The shape its build() gets (e.g. [batch, ..., units]), or a mapping of build parameters "
         "to shapes; default: this layer's (first) input shape.",
     )
-    repeat: Union[ShapeItem, None] = Field(
+    repeat: ShapeItem | None = Field(
         default=None, description="An integer argument (or expression): a list of that many such layers."
     )
-    when: Union[str, None] = Field(
+    when: str | None = Field(
         default=None, description="A bool argument: the layer exists only when it is true (else None)."
     )
 
@@ -181,7 +175,7 @@ class LayerSpec(_Model):
     layer: str = Field(description="The class name, e.g. LinearLayer.")
     summary: str = Field(description="One line: the first line of the class docstring.")
     description: str = Field(default="", description="More paragraphs for the class docstring.")
-    package: Union[str, None] = Field(default=None, description="register_keras_serializable package.")
+    package: str | None = Field(default=None, description="register_keras_serializable package.")
     arguments: dict[str, ArgumentSpec] = Field(default_factory=dict, description="Constructor arguments, in order.")
     inputs: dict[str, InputSpec] = Field(default_factory=_default_inputs, description="Inputs of call, in order.")
     weights: dict[str, WeightSpec] = Field(default_factory=dict, description="Weights made in build, in order.")
@@ -189,7 +183,7 @@ class LayerSpec(_Model):
     layers: dict[str, SubLayerSpec] = Field(
         default_factory=dict, description="Sub-layers, created in __init__ in this order; call uses self.<name>."
     )
-    masking: Union[MaskingSpec, None] = Field(
+    masking: MaskingSpec | None = Field(
         default=None, description="Mask support: whether call reads the mask, and the output's mask."
     )
     random: bool = Field(
@@ -197,10 +191,10 @@ class LayerSpec(_Model):
         description="Whether call draws random numbers: adds a `seed` argument and `self.seed_generator`.",
     )
     call: str = Field(description="The body of call: inputs by name, weights as self.<name>, constants by name.")
-    output_shape: Union[list[ShapeItem], None] = Field(
+    output_shape: list[ShapeItem] | None = Field(
         default=None, description="Symbolic output shape, e.g. [batch, ..., units]. Required unless `outputs` is given."
     )
-    output_dtype: Union[str, None] = Field(
+    output_dtype: str | None = Field(
         default=None,
         description='The output\'s dtype: "float" (the compute dtype, the default), "input" (the first input\'s) or a Keras dtype.',
     )
@@ -375,7 +369,7 @@ _TYPE_NAMES = {
 
 
 def _problems(source: SpecSource, exc: ValidationError):
-    by_location: dict[tuple, list[dict]] = {}
+    by_location: dict[tuple, list[Any]] = {}
     for error in exc.errors():
         loc = _data_path(source.data, error["loc"], missing=error["type"] in ("missing", "extra_forbidden"))
         by_location.setdefault(loc, []).append(error)
@@ -422,10 +416,13 @@ def _data_path(data, loc, *, missing: bool) -> tuple:
     path, current = [], data
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
-        if isinstance(current, dict) and part in current:
-            path.append(part)
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if (
+            isinstance(current, dict)
+            and part in current
+            or isinstance(current, list)
+            and isinstance(part, int)
+            and 0 <= part < len(current)
+        ):
             path.append(part)
             current = current[part]
         elif last and missing:
@@ -435,7 +432,7 @@ def _data_path(data, loc, *, missing: bool) -> tuple:
 
 def _model_at(loc: tuple):
     """The pydantic model class that validates the mapping at `loc`, if any."""
-    model = LayerSpec
+    model: type[BaseModel] = LayerSpec
     index = 0
     while index < len(loc):
         field = model.model_fields.get(loc[index]) if isinstance(loc[index], str) else None

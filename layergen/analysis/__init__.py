@@ -28,9 +28,9 @@ from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_body import constant_tensors, read_call_body
 from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
+from layergen.analysis.gates import read_gates
 from layergen.analysis.layouts import layout_model
 from layergen.analysis.masking import masking_model
-from layergen.analysis.gates import read_gates
 from layergen.analysis.names import check_header, check_names, snake_case
 from layergen.analysis.outputs import (
     read_outputs,
