@@ -40,3 +40,32 @@ def run_pytest(folder: Path, *args, timeout=900):
         text=True,
         timeout=timeout,
     )
+
+
+# What the fast loop (`sh scripts/dev.sh test -m "not slow"`) leaves out: tests that run
+# generated tests or Keras in subprocesses, build wheels or virtual environments, fuzz at
+# length, or kill processes on purpose. The README's test command still runs everything.
+SLOW = (
+    "examples/tests/",
+    "tests/test_generated_layers.py",
+    "tests/test_parity",
+    "tests/test_distribution.py",
+    "tests/test_newcomer.py",
+    "tests/test_backends.py::test_examples_pass_on_jax",
+    "tests/test_contract.py::test_the_contract_runs_under_xdist",
+    "tests/test_contract.py::test_a_person_can_add_override_and_skip_contract_tests",
+    "tests/test_contract.py::test_the_loader_reports_a_crash_and_a_hang",
+    "tests/test_properties.py::test_broken_specs_get_located_errors_and_no_traceback",
+    "tests/test_properties.py::test_accepted_specs_give_code_that_compiles_is_black_clean_and_imports",
+    "tests/test_faults.py::test_kill",
+    "tests/test_vocabulary.py::test_the_script_reads_another_environments_layer_attributes",
+    "tests/test_init.py::test_generated_tests_import_their_layer_with_only_pytest_settings",
+    "tests/test_code_quality.py",
+    "tests/test_layer_behaviour.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.nodeid.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
