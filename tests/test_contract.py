@@ -12,6 +12,7 @@ from conftest import REPO, cli, run_pytest
 
 from layergen.contract_tests import CONTRACT_TESTS
 from layergen.testing import LayerContract, fresh_process
+from layergen.testing.contract import contract_test_names
 
 STATE_TEST = "test_state_weights_update_in_training_and_not_in_inference"
 
@@ -137,11 +138,26 @@ def test_the_loader_reports_a_crash_and_a_hang_with_its_stderr_and_restarts(modu
 
 def test_docs_describe_every_contract_test():
     docs = (REPO / "docs" / "contract.md").read_text()
-    tests = [name for name in vars(LayerContract) if name.startswith("test_")]
+    tests = contract_test_names()
     assert len(tests) == 23
     assert [name for name in tests if f"`{name}" not in docs] == []
 
 
 def test_the_list_of_contract_tests_that_generating_reads_is_current():
-    tests = [name for name in vars(LayerContract) if name.startswith("test")]
-    assert list(CONTRACT_TESTS) == tests, "update layergen/contract_tests.py"
+    assert list(CONTRACT_TESTS) == contract_test_names(), "update layergen/contract_tests.py"
+
+
+def test_contract_test_names_is_the_order_pytest_collects_the_tests_in(tmp_path):
+    # A class every contract test applies to, so that pytest collects all of them.
+    (tmp_path / "test_everything.py").write_text(
+        "from layergen.testing import LayerContract\n\n\n"
+        "class TestEverything(LayerContract):\n"
+        "    trainable = ['kernel']\n    state = ['count']\n    regularized = ['kernel']\n"
+        "    sublayers = ['inner']\n    uses_mask = True\n    output_mask = 'keep'\n"
+        "    array_weights = {'table': 'initial_table'}\n    invalid_arguments = [('units', 0, 'no')]\n"
+        "    layouts = {'kernel': (None, 'model')}\n    random = True\n"
+    )
+    result = run_pytest(tmp_path, "--collect-only", "test_everything.py", timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    collected = [line.split("::")[-1].split("[")[0] for line in result.stdout.splitlines() if "::" in line]
+    assert collected == contract_test_names()

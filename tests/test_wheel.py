@@ -26,6 +26,8 @@ def test_wheel_contains_templates_and_renders_a_spec(tmp_path):
             # The contract the generated tests inherit, and the script of its fresh process.
             "layergen/testing/__init__.py",
             "layergen/testing/contract.py",
+            "layergen/testing/base.py",
+            "layergen/testing/core_tests.py",
             "layergen/testing/fresh_process.py",
             "layergen/testing/_loader.py",
         } <= names

@@ -147,7 +147,7 @@ def _device_mesh(layouts):
 
 
 def _assert_sharded_as_declared(layer, model, layouts, mesh):
-    sizes = dict(zip(mesh.axis_names, mesh.shape))
+    sizes = dict(zip(mesh.axis_names, mesh.shape, strict=True))
     declared = set()
     for name, axes in layouts.items():
         variable = getattr(layer, name)
@@ -156,7 +156,7 @@ def _assert_sharded_as_declared(layer, model, layouts, mesh):
         spec += (None,) * (len(variable.shape) - len(spec))
         assert spec == axes, f"weight {variable.path!r} is laid out as {spec}, not as the declared {axes}"
         shard = tuple(variable.value.addressable_shards[0].data.shape)
-        wanted = tuple(size // sizes[axis] if axis else size for size, axis in zip(variable.shape, axes))
+        wanted = tuple(size // sizes[axis] if axis else size for size, axis in zip(variable.shape, axes, strict=True))
         assert shard == wanted, f"weight {variable.path!r} has shards of shape {shard}, not {wanted}"
     for variable in model.variables:
         if id(variable) not in declared:

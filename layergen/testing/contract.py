@@ -4,194 +4,53 @@ A test class sets the layer's data as class attributes and inherits the tests. T
 not apply to the layer (no state weights, no regularizer, ...) are not collected. To skip one
 that applies, name it in `skip` with the reason; to change one, override the method.
 docs/contract.md says what each test proves.
+
+The contract is assembled from one part per concern: `base` (the layer's data, shared helpers,
+which tests apply), `core_tests`, `sublayer_tests`, `mask_tests`, `argument_tests`,
+`distribution_tests` and `random_tests`. This module adds the `.keras` fresh-process test and
+the session hooks that start and stop the helper processes.
 """
 
 from __future__ import annotations
 
-import copy
-import importlib
-import inspect
-import json
-import re
-import warnings
-from dataclasses import dataclass
-from typing import Any, ClassVar
-
 import pytest
 
 from layergen.testing import distribution, fresh_process
-
-
-class _Deferred:
-    """A module imported on first use, so that importing layergen.testing stays free of Keras."""
-
-    def __init__(self, name: str):
-        self._name = name
-
-    def __getattr__(self, attribute: str):
-        return getattr(importlib.import_module(self._name), attribute)
-
-
-keras = _Deferred("keras")
-np = _Deferred("numpy")
-
-KERAS_FILE_TEST = "test_keras_file_loads_in_a_fresh_process_without_custom_objects"
-DISTRIBUTION_TESTS = (
-    "test_trains_and_predicts_under_data_parallel",
-    "test_weights_are_sharded_as_declared_under_model_parallel",
+from layergen.testing.argument_tests import ArgumentTests
+from layergen.testing.base import check_skip, collect_only_what_applies
+from layergen.testing.core_tests import CoreTests
+from layergen.testing.distribution_tests import DISTRIBUTION_TESTS, DistributionTests
+from layergen.testing.mask_tests import MaskTests
+from layergen.testing.random_tests import RandomTests
+from layergen.testing.sublayer_tests import SublayerTests
+from layergen.testing.values import (
+    Input,
+    Output,
+    assert_same_outputs,
+    keras,
+    model_inputs,
+    np,
+    numpy_outputs,
+    random_array,
 )
+
+__all__ = ["Input", "LayerContract", "Output", "contract_test_names", "random_array"]
+
 _SESSION_PREPARED = pytest.StashKey[bool]()
-_NO_DISTRIBUTION = {
-    "tensorflow": "keras.distribution on TensorFlow is an unfinished prototype in Keras 3 (distribute_value is a TODO)",
-    "torch": "keras.distribution has no PyTorch backend in Keras 3",
-}
-_RUN_ON_JAX = "; the JAX backend runs this test (KERAS_BACKEND=jax)"
 
 
-@dataclass(frozen=True)
-class Input:
-    """One input of the layer in the test: its concrete shape (batch first) and dtype.
-
-    Float inputs are standard normal; integer inputs take values in `values` (a range).
-    """
-
-    name: str
-    shape: tuple[int, ...]
-    dtype: str = "float32"
-    values: range | None = None
-
-
-@dataclass(frozen=True)
-class Output:
-    """One of several outputs of the layer in the test: its concrete shape (batch first) and
-    dtype; None: the compute dtype (float32, float16 under mixed_float16)."""
-
-    name: str
-    shape: tuple[int, ...]
-    dtype: str | None = None
-
-    @property
-    def is_float(self) -> bool:
-        """Whether it follows mixed precision and takes part in training."""
-        return self.dtype is None or "float" in self.dtype
-
-
-def random_array(shape, seed=1):
-    """Standard normal float32 values, the same for the same shape and seed."""
-    return np.random.default_rng(seed).normal(size=shape).astype("float32")
-
-
-def to_numpy(tensor):
-    return keras.ops.convert_to_numpy(tensor)
-
-
-def as_list(outputs) -> list:
-    """A layer's or model's outputs as a list: one tensor, or each of several."""
-    return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
-
-
-def numpy_outputs(outputs) -> list:
-    return [to_numpy(output) for output in as_list(outputs)]
-
-
-def assert_same_outputs(actual, expected, **tolerance):
-    """Each output equal (or close, with `rtol`/`atol`) to the expected arrays."""
-    actual = numpy_outputs(actual)
-    assert len(actual) == len(expected)
-    for index, (value, wanted) in enumerate(zip(actual, expected)):
-        if tolerance:
-            np.testing.assert_allclose(value, wanted, err_msg=f"output {index}", **tolerance)
-        else:
-            np.testing.assert_array_equal(value, wanted, err_msg=f"output {index}")
-
-
-def dtype_of(tensor) -> str:
-    return keras.backend.standardize_dtype(tensor.dtype)
-
-
-def model_inputs(arrays):
-    """What a Keras model takes: the array itself for one input, else the list."""
-    return arrays[0] if len(arrays) == 1 else arrays
-
-
-def layers_in(value) -> list:
-    """The layers an attribute holds: a layer, a list of layers, or None (a gated sub-layer)."""
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def _applies_if(condition, reason: str):
-    """Collect the test only for layers where `condition(test_class)` holds."""
-
-    def mark(test):
-        test.applies_if = (condition, reason)
-        return test
-
-    return mark
-
-
-class _NotApplicable:
-    """Stands in for a contract test that does not apply to the layer: pytest collects no test here."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-
-    def __repr__(self):
-        return f"<not applicable: {self.reason}>"
-
-
-class LayerContract:
-    """Base class of a layer's tests: set the data below, inherit the contract's tests.
+# pytest collects a class's tests base class first, so the parts' order here (last first) is the
+# tests' order: core, sub-layers, masks, arguments, distribution, randomness, then the .keras file.
+class LayerContract(RandomTests, DistributionTests, ArgumentTests, MaskTests, SublayerTests, CoreTests):
+    """Base class of a layer's tests: set the data (see `ContractBase`), inherit the contract's tests.
 
     Not collected itself (its name does not start with `Test`); a subclass `TestX` is.
     """
 
-    layer_class: ClassVar[type | None] = None
-    init_kwargs: ClassVar[dict[str, Any]] = {}  # what the test passes to the constructor
-    inputs: ClassVar[list[Input]] = []
-    output_shape: ClassVar[tuple[int, ...]] = ()  # for the batch of `inputs`
-    trainable: ClassVar[list[str]] = []  # names of the layer's own trainable weights, in order
-    non_trainable: ClassVar[list[str]] = []  # names of its own non-trainable weights, in order
-    sublayers: ClassVar[list[str]] = []  # attributes holding sub-layers (a layer, a list of them, or None)
-    uses_mask: ClassVar[bool] = False  # `call` reads the input's Keras mask
-    output_mask: ClassVar[str | None] = None  # "keep", "none" or "computed"; None: the layer declares no masking
-    output_dtype: ClassVar[str | None] = None  # the output's dtype; None: the compute dtype
-    outputs: ClassVar[list[Output]] = []  # several outputs, in order (instead of output_shape)
-    state: ClassVar[list[str]] = []  # non-trainable weights that `call` updates in training
-    regularized: ClassVar[list[str]] = []  # trainable weights with a regularizer
-    # Weights that follow the dtype policy (float32 under mixed_float16); None: all of them.
-    policy_weights: ClassVar[list[str] | None] = None
-    array_arguments: ClassVar[list[str]] = []  # constructor arguments kept out of get_config
-    array_weights: ClassVar[dict[str, str]] = {}  # weight -> the array argument it starts from
-    # What get_config must hold; None: init_kwargs other than array arguments, through JSON.
-    config_values: ClassVar[dict[str, Any] | None] = None
-    invalid_arguments: ClassVar[list[tuple[str, Any, str]]] = []  # (argument, value, exact message)
-    random: ClassVar[bool] = False  # the layer draws random numbers in training (a `seed` argument)
-    skip: ClassVar[dict[str, str]] = {}  # test name -> why it is skipped for this layer
-    fresh_process_timeout: ClassVar[float] = 300.0  # seconds the fresh process may take to answer
-    # Weight -> its layout for ModelParallel: one mesh axis name (or None) per axis of its shape.
-    layouts: ClassVar[dict[str, tuple[str | None, ...]]] = {}
-
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for name, test in vars(LayerContract).items():
-            if not hasattr(test, "applies_if"):
-                continue
-            current = getattr(cls, name)
-            if current is not test and not isinstance(current, _NotApplicable):
-                continue  # the class has its own version, collected like any test
-            condition, reason = test.applies_if
-            if not condition(cls):
-                setattr(cls, name, _NotApplicable(reason))
-            elif current is not test:  # a base class turned it off; this class needs it
-                setattr(cls, name, test)
-        tests = {name for name in dir(cls) if name.startswith("test")}
-        for name, reason in cls.skip.items():
-            if name not in tests:
-                raise TypeError(f"{cls.__name__}.skip names {name!r}, which is not one of its tests")
-            if not isinstance(reason, str) or not reason.strip():
-                raise TypeError(f"{cls.__name__}.skip[{name!r}] must say why the test is skipped")
+        collect_only_what_applies(cls, {name: getattr(LayerContract, name) for name in contract_test_names()})
+        check_skip(cls)
 
     @pytest.fixture(autouse=True)
     def _contract_setup(self, request):
@@ -200,437 +59,8 @@ class LayerContract:
             pytest.skip(reason)
         _prepare_session(request.session)
 
-    def pytest_generate_tests(self, metafunc):
-        if "invalid_argument" in metafunc.fixturenames:
-            cases = list(self.invalid_arguments)
-            metafunc.parametrize("invalid_argument", cases, ids=[str(case[0]) for case in cases])
-
-    # -- helpers a test can use ---------------------------------------------------------
-
-    def make_layer(self, **overrides):
-        if self.layer_class is None:
-            raise TypeError(f"{type(self).__name__} must set layer_class")
-        return self.layer_class(**{**copy.deepcopy(self.init_kwargs), **overrides})
-
-    def make_inputs(self, seed=0):
-        rng = np.random.default_rng(seed)
-        arrays = []
-        for item in self.inputs:
-            if item.values is not None:
-                arrays.append(rng.integers(item.values.start, item.values.stop, size=item.shape).astype(item.dtype))
-            else:
-                arrays.append(rng.normal(size=item.shape).astype(item.dtype))
-        return arrays
-
-    def make_model(self, layer):
-        inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype, name=item.name) for item in self.inputs]
-        return keras.Model(model_inputs(inputs), layer(*inputs))
-
-    def make_model_with_new_weight_values(self):
-        """A model of a new layer whose weights hold values a fresh layer cannot have."""
-        layer = self.make_layer()
-        model = self.make_model(layer)
-        for index, weight in enumerate(layer.weights):
-            values = random_array(weight.shape, seed=20 + index)
-            weight.assign(values.astype(keras.backend.standardize_dtype(weight.dtype)))
-        return layer, model
-
-    def sublayers_of(self, layer) -> list[tuple[str, Any]]:
-        """(attribute[index], sub-layer) for each sub-layer the layer holds now."""
-        found = []
-        for attribute in self.sublayers:
-            value = getattr(layer, attribute)
-            held = layers_in(value)
-            indexed = isinstance(value, (list, tuple))
-            found += [(f"{attribute}[{i}]" if indexed else attribute, sub) for i, sub in enumerate(held)]
-        return found
-
-    def own_weights(self, layer) -> list:
-        """The weights the layer made itself (not its sub-layers'), in layer.weights's order."""
-        theirs = {id(w) for _, sub in self.sublayers_of(layer) for w in sub.weights}
-        return [w for w in layer.weights if id(w) not in theirs]
-
-    def own_weight_values(self, layer) -> dict:
-        return {w.name: to_numpy(w) for w in self.own_weights(layer)}
-
-    def all_weight_values(self, layer) -> dict:
-        """Every weight's value: own ones by name, a sub-layer's by its attribute and position."""
-        values = self.own_weight_values(layer)
-        for key, sub in self.sublayers_of(layer):
-            values.update({f"{key}/{i}:{w.name}": to_numpy(w) for i, w in enumerate(sub.weights)})
-        return values
-
-    def make_masked_input(self):
-        """A float input whose trailing steps (more in each later row) are zero, and the mask
-        that an upstream `Masking(mask_value=0.0)` gives it."""
-        (x,) = self.make_inputs()
-        steps = x.shape[1]
-        for row in range(x.shape[0]):
-            x[row, steps - min(row + 1, steps - 1) :] = 0.0
-        return x, np.any(x != 0.0, axis=-1)
-
-    def masked_symbolic_call(self, layer):
-        """The layer called on a `keras.Input` behind `Masking`: (inputs, outputs)."""
-        item = self.inputs[0]
-        inputs = keras.Input(shape=item.shape[1:], dtype=item.dtype)
-        return inputs, layer(keras.layers.Masking(mask_value=0.0)(inputs))
-
-    def _require_a_float_sequence_input(self):
-        item = self.inputs[0]
-        if len(self.inputs) != 1 or item.values is not None or len(item.shape) < 3:
-            pytest.skip("the mask tests give one float input of rank 3 or more a mask through Masking")
-
-    def expected_outputs(self) -> list[Output]:
-        return list(self.outputs) or [Output("output", tuple(self.output_shape), self.output_dtype)]
-
-    def output_shapes(self, shapes) -> list[tuple]:
-        """What compute_output_shape returned, as one shape per output."""
-        return [tuple(s) for s in shapes] if self.outputs else [tuple(shapes)]
-
-    def make_training_model(self, layer):
-        """A model of the layer's floating-point outputs (integer ones have no gradient),
-        and random targets for them; skips the test when there is none."""
-        floats = [i for i, output in enumerate(self.expected_outputs()) if output.is_float]
-        if not floats:
-            pytest.skip("the layer has no floating-point output to train on")
-        inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype, name=item.name) for item in self.inputs]
-        outputs = as_list(layer(*inputs))
-        model = keras.Model(model_inputs(inputs), model_inputs([outputs[i] for i in floats]))
-        targets = [random_array(self.expected_outputs()[i].shape, seed=2 + i) for i in floats]
-        return model, model_inputs(targets)
-
-    def frozen(self):
-        return [name for name in self.non_trainable if name not in self.state]
-
-    def expected_config_values(self):
-        if self.config_values is not None:
-            return self.config_values
-        given = {k: v for k, v in self.init_kwargs.items() if k not in self.array_arguments}
-        return json.loads(json.dumps(given))
-
-    # -- the contract -------------------------------------------------------------------
-
-    def test_output_shape_matches_spec_and_compute_output_shape(self):
-        layer = self.make_layer()
-        inputs = self.make_inputs()
-        outputs = as_list(layer(*inputs))
-        expected = self.expected_outputs()
-        assert len(outputs) == len(expected), f"call returns {len(outputs)} outputs, not {len(expected)}"
-        for output, spec in zip(outputs, expected):
-            assert tuple(output.shape) == spec.shape, spec.name
-            assert dtype_of(output) == (spec.dtype or layer.compute_dtype), spec.name
-        shapes = self.output_shapes(layer.compute_output_shape(*[x.shape for x in inputs]))
-        assert shapes == [spec.shape for spec in expected]
-
-    def test_symbolic_output_shape_and_a_traced_call_at_another_batch_size(self):
-        layer = self.make_layer()
-        inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype) for item in self.inputs]
-        outputs = layer(*inputs)
-        expected = self.expected_outputs()
-        for output, spec in zip(as_list(outputs), expected, strict=True):
-            assert tuple(output.shape) == (None, *spec.shape[1:]), spec.name
-            assert dtype_of(output) == (spec.dtype or layer.compute_dtype), spec.name
-        shapes = self.output_shapes(layer.compute_output_shape(*[tuple(x.shape) for x in inputs]))
-        assert shapes == [(None, *spec.shape[1:]) for spec in expected]
-        # predict traces `call` with an unknown batch size, then runs it on one more row.
-        model = keras.Model(model_inputs(inputs), outputs)
-        rows = [np.concatenate([x, x[:1]]) for x in self.make_inputs()]
-        predicted = as_list(model.predict(model_inputs(rows), verbose=0))
-        for output, spec in zip(predicted, expected, strict=True):
-            assert output.shape == (spec.shape[0] + 1, *spec.shape[1:]), spec.name
-
-    def test_weights_have_the_declared_roles(self):
-        layer = self.make_layer()
-        layer(*self.make_inputs())
-        own = {id(w) for w in self.own_weights(layer)}
-        assert [w.name for w in layer.trainable_weights if id(w) in own] == list(self.trainable)
-        assert [w.name for w in layer.non_trainable_weights if id(w) in own] == list(self.non_trainable)
-        assert len(own) == len(self.trainable) + len(self.non_trainable)
-
-    def test_training_updates_trainable_weights_only(self):
-        keras.utils.set_random_seed(0)
-        layer = self.make_layer()
-        model, targets = self.make_training_model(layer)
-        before = self.own_weight_values(layer)
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
-        inputs = model_inputs(self.make_inputs())
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            for _ in range(3):  # fit's steps without its data pipeline: one traced train step, run 3 times
-                model.train_on_batch(inputs, targets)
-        # Keras warns with the names (TensorFlow) or paths (others) of the weights it skipped;
-        # a bare name could be a sub-layer's weight, so with sub-layers only paths count.
-        for warning in caught:
-            text = str(warning.message)
-            if "Gradients do not exist" in text:
-                unreached = [n for n in self.trainable if re.search(_skipped_weight(layer, n, self.sublayers), text)]
-                assert not unreached, f"no gradient reaches trainable weight {unreached[0]!r}: {text}"
-        after = self.own_weight_values(layer)
-        for name in self.trainable:
-            assert not np.array_equal(before[name], after[name]), f"trainable weight {name!r} did not learn"
-        for name in self.frozen():
-            np.testing.assert_array_equal(after[name], before[name], err_msg=f"frozen weight {name!r} changed")
-        for name in self.state:
-            assert not np.array_equal(before[name], after[name]), f"state weight {name!r} did not update in training"
-
-    @_applies_if(lambda cls: bool(cls.state), "the layer has no state weights")
-    def test_state_weights_update_in_training_and_not_in_inference(self):
-        layer = self.make_layer()
-        inputs = self.make_inputs()
-        layer(*inputs, training=False)
-        before = self.own_weight_values(layer)
-        layer(*inputs, training=False)
-        after_inference = self.own_weight_values(layer)
-        layer(*inputs, training=True)
-        after_training = self.own_weight_values(layer)
-        for name in self.state:
-            np.testing.assert_array_equal(after_inference[name], before[name], err_msg=f"{name!r} changed in inference")
-            assert not np.array_equal(after_training[name], before[name]), f"{name!r} did not change in training"
-
-    @_applies_if(lambda cls: bool(cls.trainable), "the layer has no trainable weights")
-    def test_gradients_reach_every_trainable_weight(self):
-        # One plain SGD step with learning rate 1 moves each weight by exactly its gradient.
-        # Regularizers and constraints are detached, so only the outputs' gradient counts.
-        # Eager: this is about gradients; the traced training step is the test above's.
-        layer = self.make_layer()
-        model, probes = self.make_training_model(layer)
-        for weight in layer.trainable_weights:
-            weight.regularizer = None
-            weight.constraint = None
-        before = self.own_weight_values(layer)
-        model.compile(
-            optimizer=keras.optimizers.SGD(learning_rate=1.0),
-            loss=lambda probe, outputs: keras.ops.sum(outputs * probe),
-            run_eagerly=True,
-        )
-        model.train_on_batch(model_inputs(self.make_inputs()), probes)
-        after = self.own_weight_values(layer)
-        for name in self.trainable:
-            assert np.any(after[name] != before[name]), f"no gradient reaches {name!r}"
-
-    @_applies_if(lambda cls: bool(cls.regularized), "no weight has a regularizer")
-    def test_regularizers_add_their_losses(self):
-        layer = self.make_layer()
-        layer(*self.make_inputs())
-        for index, weight in enumerate(layer.trainable_weights):
-            weight.assign(random_array(weight.shape, seed=10 + index))
-        regularized = [w for w in layer.trainable_weights if w.regularizer is not None]
-        assert [w.name for w in regularized] == list(self.regularized)
-        losses = [float(to_numpy(loss)) for loss in layer.losses]
-        expected = [float(to_numpy(w.regularizer(w.value))) for w in regularized]
-        assert len(losses) == len(self.regularized)
-        np.testing.assert_allclose(sorted(losses), sorted(expected), rtol=1e-6)
-
-    def test_config_is_json_and_rebuilds_an_identical_layer(self):
-        layer = self.make_layer()
-        inputs = self.make_inputs()
-        expected = numpy_outputs(layer(*inputs))
-        config = layer.get_config()
-        parameters = set(inspect.signature(self.layer_class.__init__).parameters) - {"self", "kwargs"}
-        arrays = set(self.array_arguments)
-        assert parameters - arrays <= set(config), f"get_config misses {sorted(parameters - arrays - set(config))}"
-        assert not arrays & set(config), "arrays must not go into the config"
-        for name, value in self.expected_config_values().items():
-            held = config[name]
-            assert _same_config_value(held, value), f"get_config holds {name}={held!r}, not the {value!r} given"
-        clone = self.layer_class.from_config(json.loads(json.dumps(config)))
-        clone(*inputs)
-        clone.set_weights(layer.get_weights())
-        assert_same_outputs(clone(*inputs), expected)
-        assert clone.get_config() == config
-
-    def test_save_weights_round_trip(self, tmp_path):
-        layer, model = self.make_model_with_new_weight_values()
-        inputs = model_inputs(self.make_inputs())
-        expected = numpy_outputs(model(inputs))
-        model.save_weights(tmp_path / "model.weights.h5")
-        fresh_layer = self.make_layer()
-        fresh_model = self.make_model(fresh_layer)
-        fresh_model.load_weights(tmp_path / "model.weights.h5")
-        loaded = self.all_weight_values(fresh_layer)
-        for name, values in self.all_weight_values(layer).items():
-            np.testing.assert_array_equal(loaded[name], values, err_msg=name)
-        assert_same_outputs(fresh_model(inputs), expected)
-
-    def test_runs_compiled_with_xla(self):
-        if keras.backend.backend() == "torch":
-            pytest.skip("XLA is for the TensorFlow and JAX backends")
-        model = self.make_model(self.make_layer())
-        inputs = model_inputs(self.make_inputs())
-        expected = numpy_outputs(model(inputs))
-        model.compile(jit_compile=True)
-        assert model.jit_compile, "the layer made Keras give up XLA"
-        assert_same_outputs(model.predict_on_batch(inputs), expected, rtol=1e-5, atol=1e-6)
-
-    def test_runs_under_mixed_float16(self):
-        layer = self.make_layer(dtype="mixed_float16")
-        inputs = self.make_inputs()
-        takes_training = "training" in inspect.signature(layer.call).parameters
-        outputs = as_list(layer(*inputs, **({"training": True} if takes_training else {})))
-        expected = self.expected_outputs()
-        for output, spec in zip(outputs, expected, strict=True):
-            # Floating outputs follow the policy; an output of a declared dtype keeps it.
-            assert dtype_of(output) == (spec.dtype or "float16"), spec.name
-            assert tuple(output.shape) == spec.shape, spec.name
-            if spec.is_float:
-                assert np.all(np.isfinite(to_numpy(output))), f"{spec.name} is not finite under float16"
-        policy_weights = [w.name for w in layer.weights] if self.policy_weights is None else self.policy_weights
-        for weight in layer.weights:
-            if weight.name in policy_weights:
-                dtype = keras.backend.standardize_dtype(weight.dtype)
-                assert dtype == "float32", f"{weight.name!r} is {dtype}, not float32"
-        for key, sub in self.sublayers_of(layer):
-            assert sub.dtype_policy.name == "mixed_float16", f"sub-layer {key} has policy {sub.dtype_policy.name}"
-        specs = [keras.KerasTensor(x.shape, dtype=x.dtype) for x in inputs]
-        spec_dtypes = [dtype_of(spec) for spec in as_list(layer.compute_output_spec(*specs))]
-        assert spec_dtypes == [dtype_of(output) for output in outputs], "compute_output_spec disagrees with call"
-
-    @_applies_if(lambda cls: bool(cls.sublayers), "the layer has no sub-layers")
-    def test_build_builds_the_sublayers_and_their_weights_are_the_layers(self):
-        # Built by build alone (no call): a checkpoint loads right after build_from_config.
-        layer = self.make_layer()
-        layer.build(*[tuple(x.shape) for x in self.make_inputs()])
-        weights = {id(w) for w in layer.weights}
-        held = self.sublayers_of(layer)
-        assert held, "the layer holds none of its sub-layers"
-        for key, sub in held:
-            assert sub.built, f"build did not build sub-layer {key}"
-            assert sub.dtype_policy.name == layer.dtype_policy.name, f"sub-layer {key} has another dtype policy"
-            missing = [w.path for w in sub.weights if id(w) not in weights]
-            assert not missing, f"weights of sub-layer {key} are not the layer's weights: {missing}"
-        assert len(layer.weights) == len(self.own_weights(layer)) + sum(len(s.weights) for _, s in held)
-
-    @_applies_if(lambda cls: bool(cls.sublayers), "the layer has no sub-layers")
-    def test_sublayers_train(self):
-        keras.utils.set_random_seed(0)
-        layer = self.make_layer()
-        model, targets = self.make_training_model(layer)
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
-        before = self.all_weight_values(layer)
-        model.train_on_batch(model_inputs(self.make_inputs()), targets)
-        after = self.all_weight_values(layer)
-        for key, sub in self.sublayers_of(layer):
-            if not sub.trainable_weights:
-                continue
-            names = [k for k in before if k.startswith(f"{key}/")]
-            changed = [k for k in names if not np.array_equal(before[k], after[k])]
-            assert changed, f"no weight of sub-layer {key} learned"
-
-    @_applies_if(lambda cls: cls.uses_mask, "call does not read the mask")
-    def test_the_input_mask_reaches_call(self):
-        self._require_a_float_sequence_input()
-        layer = self.make_layer()
-        x, mask = self.make_masked_input()
-        inputs, outputs = self.masked_symbolic_call(layer)
-        through_a_model = to_numpy(keras.Model(inputs, outputs)(x))
-        given = to_numpy(layer(x, mask=mask))
-        np.testing.assert_allclose(through_a_model, given, rtol=1e-5, atol=1e-5)
-        unmasked = to_numpy(layer(x))
-        assert not np.allclose(unmasked, given), "the output does not depend on the mask"
-
-    @_applies_if(lambda cls: cls.output_mask is not None, "the layer declares no masking")
-    def test_the_output_mask_is_the_declared_one(self):
-        self._require_a_float_sequence_input()
-        layer = self.make_layer()
-        x, mask = self.make_masked_input()
-        layer(x)
-        assert layer.supports_masking
-        computed = layer.compute_mask(x, keras.ops.convert_to_tensor(mask))
-        _, outputs = self.masked_symbolic_call(layer)
-        symbolic = getattr(outputs, "_keras_mask", None)
-        if self.output_mask == "keep":
-            np.testing.assert_array_equal(to_numpy(computed), mask)
-            assert symbolic is not None and tuple(symbolic.shape) == (None, *mask.shape[1:])
-        elif self.output_mask == "none":
-            assert computed is None, "compute_mask gives a mask; the spec says the output has none"
-            assert symbolic is None, "the symbolic output carries a mask; the spec says it has none"
-        else:
-            assert computed is not None and symbolic is not None, "the spec's compute_mask gave no mask"
-            assert tuple(symbolic.shape)[1:] == tuple(to_numpy(computed).shape)[1:]
-
-    @_applies_if(lambda cls: bool(cls.array_weights), "no weight starts from an array argument")
-    def test_frozen_weights_start_from_the_given_arrays(self):
-        layer = self.make_layer()
-        layer(*self.make_inputs())
-        values = self.own_weight_values(layer)
-        for weight, array in self.array_weights.items():
-            np.testing.assert_array_equal(values[weight], self.init_kwargs[array], err_msg=weight)
-
-    @_applies_if(lambda cls: bool(cls.invalid_arguments), "no argument has a value to refuse")
-    def test_invalid_arguments_are_refused(self, invalid_argument):
-        name, value, message = invalid_argument
-        with pytest.raises(ValueError, match=re.escape(message)):
-            self.make_layer(**{name: value})
-
-    # -- distribution: keras.distribution in a fresh JAX process with virtual devices ----
-
-    def _distributed_check(self, mode, tmp_path):
-        backend = keras.backend.backend()
-        if backend != "jax":
-            pytest.skip(_NO_DISTRIBUTION.get(backend, f"{backend} has no keras.distribution") + _RUN_ON_JAX)
-        if self.outputs or not self.expected_outputs()[0].is_float:
-            pytest.skip("the distribution check trains one floating-point output; this layer has another kind")
-        arrays = self.make_inputs()
-        batch = self.output_shape[0]
-        if batch % 2:  # two devices split the batch evenly
-            arrays, batch = [np.concatenate([x, x]) for x in arrays], 2 * batch
-        case = {
-            "layer_class": self.layer_class,
-            "init_kwargs": copy.deepcopy(self.init_kwargs),
-            "inputs": [(item.name, item.shape[1:], item.dtype) for item in self.inputs],
-            "arrays": arrays,
-            "targets": random_array((batch, *self.output_shape[1:]), seed=2),
-            "layouts": dict(self.layouts),
-        }
-        try:
-            distribution.check(mode, case, tmp_path, timeout=self.fresh_process_timeout)
-        except distribution.LoaderError as error:
-            message = f"under keras.distribution (JAX, {distribution.DEVICES} virtual CPU devices):\n{error}"
-            raise pytest.fail.Exception(message, pytrace=False) from None
-
-    def test_trains_and_predicts_under_data_parallel(self, tmp_path):
-        self._distributed_check("data_parallel", tmp_path)
-
-    @_applies_if(lambda cls: bool(cls.layouts), "no weight declares a layout")
-    def test_weights_are_sharded_as_declared_under_model_parallel(self, tmp_path):
-        self._distributed_check("model_parallel", tmp_path)
-
-    @_applies_if(lambda cls: cls.random, "the layer draws no random numbers")
-    def test_random_in_training_and_deterministic_in_inference(self):
-        layer = self.make_layer()
-        inputs = self.make_inputs()
-        first, second = numpy_outputs(layer(*inputs, training=True)), numpy_outputs(layer(*inputs, training=True))
-        assert any(not np.array_equal(a, b) for a, b in zip(first, second)), "two training calls gave the same output"
-        inference = numpy_outputs(layer(*inputs, training=False))
-        assert_same_outputs(layer(*inputs, training=False), inference)
-        assert_same_outputs(layer(*inputs), inference)
-
-    @_applies_if(lambda cls: cls.random, "the layer draws no random numbers")
-    def test_a_seed_reproduces_a_fresh_layers_random_sequence(self):
-        inputs = self.make_inputs()
-
-        def sequence(seed):
-            layer = self.make_layer(seed=seed)
-            return [numpy_outputs(layer(*inputs, training=True)) for _ in range(2)]
-
-        first = sequence(7)
-        for expected, actual in zip(first, sequence(7)):
-            assert_same_outputs(actual, expected)
-        other = sequence(8)
-        assert any(not np.array_equal(a, b) for a, b in zip(first[0], other[0])), "seeds 7 and 8 gave the same numbers"
-
-    @_applies_if(lambda cls: cls.random, "the layer draws no random numbers")
-    def test_random_training_runs_traced_and_advances_the_seed(self):
-        # Traced (XLA where the backend has it): JAX refuses random ops that are not seeded
-        # by a SeedGenerator, and a seed fixed at trace time would repeat the same numbers.
-        layer = self.make_layer()
-        model, targets = self.make_training_model(layer)
-        model.compile(optimizer="sgd", loss="mse", jit_compile=keras.backend.backend() != "torch")
-        before = to_numpy(layer.seed_generator.state)
-        model.fit(model_inputs(self.make_inputs()), targets, epochs=2, batch_size=len(self.make_inputs()[0]), verbose=0)
-        assert not np.array_equal(to_numpy(layer.seed_generator.state), before), "the seed generator did not advance"
-
-    # Last in the class: the fresh process has then had the most time to start.
+    # The last test collected (a class's own tests follow its parts'): the fresh process
+    # has then had the most time to start.
     def test_keras_file_loads_in_a_fresh_process_without_custom_objects(self, tmp_path):
         _, model = self.make_model_with_new_weight_values()
         inputs = self.make_inputs()
@@ -654,22 +84,12 @@ class LayerContract:
             assert_same_outputs([saved[f"arr_{i}"] for i in range(len(saved.files))], expected)
 
 
-def _skipped_weight(layer, name: str, sublayers) -> str:
-    """A pattern for weight `name` of `layer` in Keras's "Gradients do not exist" warning."""
-    path = rf"['/]{re.escape(layer.name)}/{re.escape(name)}'"
-    return path if sublayers else rf"{path}|'{re.escape(name)}'"
+KERAS_FILE_TEST = LayerContract.test_keras_file_loads_in_a_fresh_process_without_custom_objects.__name__
 
 
-def _same_config_value(held, given) -> bool:
-    """Whether a config entry holds the value given: equal, or a Keras object (initializer,
-    regularizer, constraint) given by name or config and saved serialized."""
-    if held == given:
-        return True
-    module = held.get("module") if isinstance(held, dict) else None
-    if module not in ("keras.initializers", "keras.regularizers", "keras.constraints") or given is None:
-        return False
-    resolve = importlib.import_module(module)
-    return resolve.serialize(resolve.get(given)) == held
+def contract_test_names() -> list[str]:
+    """The contract's tests, in the order pytest collects them (a base class's tests first)."""
+    return [name for part in reversed(LayerContract.__mro__) for name in vars(part) if name.startswith("test")]
 
 
 def _prepare_session(session):

@@ -1,0 +1,171 @@
+"""What every part of the contract builds on: the layer's data (class attributes), the helpers
+the tests share, and the rules that decide which of the contract's tests a class collects.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+import pytest
+
+from layergen.testing.values import Input, Output, as_list, keras, layers_in, model_inputs, np, random_array, to_numpy
+
+
+def applies_if(condition: Callable[[type[ContractBase]], Any], reason: str):
+    """Collect the test only for layers where `condition(test_class)` holds."""
+
+    def mark(test):
+        test.applies_if = (condition, reason)
+        return test
+
+    return mark
+
+
+class NotApplicable:
+    """Stands in for a contract test that does not apply to the layer: pytest collects no test here."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def __repr__(self):
+        return f"<not applicable: {self.reason}>"
+
+
+def collect_only_what_applies(test_class: type[ContractBase], contract_tests: Mapping[str, Callable]) -> None:
+    """Turn off each of the contract's tests (name -> function) that does not apply to
+    `test_class`, and turn back on one that a base class turned off and this class needs."""
+    for name, test in contract_tests.items():
+        if not hasattr(test, "applies_if"):
+            continue
+        current = getattr(test_class, name)
+        if current is not test and not isinstance(current, NotApplicable):
+            continue  # the class has its own version, collected like any test
+        condition, reason = test.applies_if
+        if not condition(test_class):
+            setattr(test_class, name, NotApplicable(reason))
+        elif current is not test:  # a base class turned it off; this class needs it
+            setattr(test_class, name, test)
+
+
+def check_skip(test_class: type[ContractBase]) -> None:
+    """Each test that `test_class.skip` names is one of its tests, and says why it is skipped."""
+    tests = {name for name in dir(test_class) if name.startswith("test")}
+    for name, reason in test_class.skip.items():
+        if name not in tests:
+            raise TypeError(f"{test_class.__name__}.skip names {name!r}, which is not one of its tests")
+        if not isinstance(reason, str) or not reason.strip():
+            raise TypeError(f"{test_class.__name__}.skip[{name!r}] must say why the test is skipped")
+
+
+class ContractBase:
+    """The layer's data, set by a test class, and the helpers the contract's tests share."""
+
+    layer_class: ClassVar[type | None] = None
+    init_kwargs: ClassVar[dict[str, Any]] = {}  # what the test passes to the constructor
+    inputs: ClassVar[list[Input]] = []
+    output_shape: ClassVar[tuple[int, ...]] = ()  # for the batch of `inputs`
+    trainable: ClassVar[list[str]] = []  # names of the layer's own trainable weights, in order
+    non_trainable: ClassVar[list[str]] = []  # names of its own non-trainable weights, in order
+    sublayers: ClassVar[list[str]] = []  # attributes holding sub-layers (a layer, a list of them, or None)
+    uses_mask: ClassVar[bool] = False  # `call` reads the input's Keras mask
+    output_mask: ClassVar[str | None] = None  # "keep", "none" or "computed"; None: the layer declares no masking
+    output_dtype: ClassVar[str | None] = None  # the output's dtype; None: the compute dtype
+    outputs: ClassVar[list[Output]] = []  # several outputs, in order (instead of output_shape)
+    state: ClassVar[list[str]] = []  # non-trainable weights that `call` updates in training
+    regularized: ClassVar[list[str]] = []  # trainable weights with a regularizer
+    # Weights that follow the dtype policy (float32 under mixed_float16); None: all of them.
+    policy_weights: ClassVar[list[str] | None] = None
+    array_arguments: ClassVar[list[str]] = []  # constructor arguments kept out of get_config
+    array_weights: ClassVar[dict[str, str]] = {}  # weight -> the array argument it starts from
+    # What get_config must hold; None: init_kwargs other than array arguments, through JSON.
+    config_values: ClassVar[dict[str, Any] | None] = None
+    invalid_arguments: ClassVar[list[tuple[str, Any, str]]] = []  # (argument, value, exact message)
+    random: ClassVar[bool] = False  # the layer draws random numbers in training (a `seed` argument)
+    skip: ClassVar[dict[str, str]] = {}  # test name -> why it is skipped for this layer
+    fresh_process_timeout: ClassVar[float] = 300.0  # seconds the fresh process may take to answer
+    # Weight -> its layout for ModelParallel: one mesh axis name (or None) per axis of its shape.
+    layouts: ClassVar[dict[str, tuple[str | None, ...]]] = {}
+
+    def make_layer(self, **overrides):
+        if self.layer_class is None:
+            raise TypeError(f"{type(self).__name__} must set layer_class")
+        return self.layer_class(**{**copy.deepcopy(self.init_kwargs), **overrides})
+
+    def make_inputs(self, seed=0):
+        rng = np.random.default_rng(seed)
+        arrays = []
+        for item in self.inputs:
+            if item.values is not None:
+                arrays.append(rng.integers(item.values.start, item.values.stop, size=item.shape).astype(item.dtype))
+            else:
+                arrays.append(rng.normal(size=item.shape).astype(item.dtype))
+        return arrays
+
+    def make_model(self, layer):
+        inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype, name=item.name) for item in self.inputs]
+        return keras.Model(model_inputs(inputs), layer(*inputs))
+
+    def make_model_with_new_weight_values(self):
+        """A model of a new layer whose weights hold values a fresh layer cannot have."""
+        layer = self.make_layer()
+        model = self.make_model(layer)
+        for index, weight in enumerate(layer.weights):
+            values = random_array(weight.shape, seed=20 + index)
+            weight.assign(values.astype(keras.backend.standardize_dtype(weight.dtype)))
+        return layer, model
+
+    def sublayers_of(self, layer) -> list[tuple[str, Any]]:
+        """(attribute[index], sub-layer) for each sub-layer the layer holds now."""
+        found = []
+        for attribute in self.sublayers:
+            value = getattr(layer, attribute)
+            held = layers_in(value)
+            indexed = isinstance(value, (list, tuple))
+            found += [(f"{attribute}[{i}]" if indexed else attribute, sub) for i, sub in enumerate(held)]
+        return found
+
+    def own_weights(self, layer) -> list:
+        """The weights the layer made itself (not its sub-layers'), in layer.weights's order."""
+        theirs = {id(w) for _, sub in self.sublayers_of(layer) for w in sub.weights}
+        return [w for w in layer.weights if id(w) not in theirs]
+
+    def own_weight_values(self, layer) -> dict:
+        return {w.name: to_numpy(w) for w in self.own_weights(layer)}
+
+    def all_weight_values(self, layer) -> dict:
+        """Every weight's value: own ones by name, a sub-layer's by its attribute and position."""
+        values = self.own_weight_values(layer)
+        for key, sub in self.sublayers_of(layer):
+            values.update({f"{key}/{i}:{w.name}": to_numpy(w) for i, w in enumerate(sub.weights)})
+        return values
+
+    def expected_outputs(self) -> list[Output]:
+        return list(self.outputs) or [Output("output", tuple(self.output_shape), self.output_dtype)]
+
+    def output_shapes(self, shapes) -> list[tuple]:
+        """What compute_output_shape returned, as one shape per output."""
+        return [tuple(s) for s in shapes] if self.outputs else [tuple(shapes)]
+
+    def make_training_model(self, layer):
+        """A model of the layer's floating-point outputs (integer ones have no gradient),
+        and random targets for them; skips the test when there is none."""
+        floats = [i for i, output in enumerate(self.expected_outputs()) if output.is_float]
+        if not floats:
+            pytest.skip("the layer has no floating-point output to train on")
+        inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype, name=item.name) for item in self.inputs]
+        outputs = as_list(layer(*inputs))
+        model = keras.Model(model_inputs(inputs), model_inputs([outputs[i] for i in floats]))
+        targets = [random_array(self.expected_outputs()[i].shape, seed=2 + i) for i in floats]
+        return model, model_inputs(targets)
+
+    def frozen(self):
+        return [name for name in self.non_trainable if name not in self.state]
+
+    def expected_config_values(self):
+        if self.config_values is not None:
+            return self.config_values
+        given = {k: v for k, v in self.init_kwargs.items() if k not in self.array_arguments}
+        return json.loads(json.dumps(given))

@@ -1,0 +1,48 @@
+"""The contract's tests of a layer that draws random numbers in training (`random`): fresh numbers
+each training call, none in inference, reproducible from a seed, and traced safely."""
+
+from __future__ import annotations
+
+from layergen.testing.base import ContractBase, applies_if
+from layergen.testing.values import assert_same_outputs, keras, model_inputs, np, numpy_outputs, to_numpy
+
+
+class RandomTests(ContractBase):
+    """Collected only for layers that set `random`."""
+
+    @applies_if(lambda cls: cls.random, "the layer draws no random numbers")
+    def test_random_in_training_and_deterministic_in_inference(self):
+        layer = self.make_layer()
+        inputs = self.make_inputs()
+        first, second = numpy_outputs(layer(*inputs, training=True)), numpy_outputs(layer(*inputs, training=True))
+        differs = any(not np.array_equal(a, b) for a, b in zip(first, second, strict=True))
+        assert differs, "two training calls gave the same output"
+        inference = numpy_outputs(layer(*inputs, training=False))
+        assert_same_outputs(layer(*inputs, training=False), inference)
+        assert_same_outputs(layer(*inputs), inference)
+
+    @applies_if(lambda cls: cls.random, "the layer draws no random numbers")
+    def test_a_seed_reproduces_a_fresh_layers_random_sequence(self):
+        inputs = self.make_inputs()
+
+        def sequence(seed):
+            layer = self.make_layer(seed=seed)
+            return [numpy_outputs(layer(*inputs, training=True)) for _ in range(2)]
+
+        first = sequence(7)
+        for expected, actual in zip(first, sequence(7), strict=True):
+            assert_same_outputs(actual, expected)
+        other = sequence(8)
+        differs = any(not np.array_equal(a, b) for a, b in zip(first[0], other[0], strict=True))
+        assert differs, "seeds 7 and 8 gave the same numbers"
+
+    @applies_if(lambda cls: cls.random, "the layer draws no random numbers")
+    def test_random_training_runs_traced_and_advances_the_seed(self):
+        # Traced (XLA where the backend has it): JAX refuses random ops that are not seeded
+        # by a SeedGenerator, and a seed fixed at trace time would repeat the same numbers.
+        layer = self.make_layer()
+        model, targets = self.make_training_model(layer)
+        model.compile(optimizer="sgd", loss="mse", jit_compile=keras.backend.backend() != "torch")
+        before = to_numpy(layer.seed_generator.state)
+        model.fit(model_inputs(self.make_inputs()), targets, epochs=2, batch_size=len(self.make_inputs()[0]), verbose=0)
+        assert not np.array_equal(to_numpy(layer.seed_generator.state), before), "the seed generator did not advance"
