@@ -24,8 +24,10 @@ spec's problems are reported together, each with its file, line and field.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from layergen.analysis.arguments import argument_args, constant_args
-from layergen.analysis.call_body import constant_tensors, read_call_body
+from layergen.analysis.call_body import CallBody, constant_tensors, read_call_body
 from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates
@@ -33,6 +35,7 @@ from layergen.analysis.layouts import layout_model
 from layergen.analysis.masking import masking_model
 from layergen.analysis.names import check_header, check_names, snake_case
 from layergen.analysis.outputs import (
+    Output,
     read_outputs,
     shape_bindings,
     shape_code,
@@ -49,13 +52,36 @@ from layergen.analysis.shapes import (
 from layergen.analysis.sublayers import dimensions_used_by_sublayers, sublayer_models
 from layergen.analysis.test_plan import plan_test
 from layergen.analysis.weights import renamed_from_problems, weight_models
-from layergen.layer_model import LayerModel
+from layergen.layer_model import (
+    ConstructorArg,
+    LayerModel,
+    LayoutModel,
+    MaskingModel,
+    SubLayerModel,
+    TestModel,
+    WeightModel,
+)
 from layergen.pycode import indent_code
 from layergen.spec import LayerSpec
 from layergen.vocabulary import load
 from layergen.yaml_source import SpecSource
 
 __all__ = ["analyze", "snake_case"]
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """What the analysis steps found, before the test plan and the render model."""
+
+    args: list[ConstructorArg]
+    weights: list[WeightModel]
+    gates: dict[str, str]
+    layouts: LayoutModel | None
+    sublayers: list[SubLayerModel]
+    imports: list[str]
+    body: CallBody
+    masking: MaskingModel | None
+    outputs: list[Output]
 
 
 def analyze(
@@ -73,6 +99,17 @@ def analyze(
     `layergen.project_classes.ProjectClass`).
     """
     context = Context(spec, source, load(), project_classes=dict(project_classes or {}))
+    parts = _read(context)
+    # The test's sizes are computed from the shapes: only once those are sound.
+    context.raise_problems()
+    test = plan_test(context, parts.outputs, parts.weights, parts.body.uses_training, parts.gates)
+    context.raise_problems()
+    names = {"module_name": module_name, "spec_path": spec_path, "package": spec.package or default_package}
+    return _layer_model(context, parts, test, **names)
+
+
+def _read(context: Context) -> _Parts:
+    """Every analysis step, in order; each records the problems it finds in `context`."""
     check_header(context)
     check_names(context)
     read_inputs(context)
@@ -87,34 +124,36 @@ def analyze(
     masking = masking_model(context, body)
     seed = seed_args(context, body)
     outputs = read_outputs(context)
-    # The test's sizes are computed from the shapes: only once those are sound.
-    context.raise_problems()
-    test = plan_test(context, outputs, weights, body.uses_training, gates)
-    context.raise_problems()
-
     args = arguments + constants + weight_args + seed
+    return _Parts(args, weights, gates, layouts, sublayers, imports, body, masking, outputs)
+
+
+def _layer_model(
+    context: Context, parts: _Parts, test: TestModel, *, module_name: str, spec_path: str, package: str
+) -> LayerModel:
+    """The render model from what the analysis steps found."""
+    args, body, masking, outputs = parts.args, parts.body, parts.masking, parts.outputs
     used_dims = dimensions_used_by_weights(context)
     used_dims += [name for name in dimensions_used_by_sublayers(context) if name not in used_dims]
     call_prelude = constant_tensors(context, body)
     names = body.names | (masking.names if masking else frozenset())  # what the module must import
+    uses_mask = bool(masking and masking.uses_mask)
     return LayerModel(
-        class_name=spec.layer,
+        class_name=context.spec.layer,
         module_name=module_name,
         spec_path=spec_path,
-        package=spec.package or default_package,
+        package=package,
         needs_numpy="np" in names or any("np." in c.condition for a in args for c in a.checks),
-        docstring=class_docstring(
-            context, args, body.uses_training, outputs, uses_mask=bool(masking and masking.uses_mask)
-        ),
+        docstring=class_docstring(context, args, body.uses_training, outputs, uses_mask=uses_mask),
         args=args,
-        weights=weights,
+        weights=parts.weights,
         shape_params=", ".join(i.shape_param for i in context.inputs),
         build_checks=shared_dimension_checks(context),
         build_bindings=dimension_bindings(context, used_dims),
         input_spec=input_spec_code(context, used_dims),
         call_params=", ".join(i.name for i in context.inputs)
         + (", training=None" if body.uses_training else "")
-        + (", mask=None" if masking and masking.uses_mask else ""),
+        + (", mask=None" if uses_mask else ""),
         uses_ops=bool(call_prelude) or "ops" in names,
         call_prelude=call_prelude,
         call_body=indent_code(body.text, " " * 8),
@@ -122,11 +161,11 @@ def analyze(
         output_bindings=shape_bindings(context, outputs),
         output_shape=shape_code(context, outputs),
         test=test,
-        sublayers=sublayers,
-        imports=imports,
+        sublayers=parts.sublayers,
+        imports=parts.imports,
         masking=masking,
-        layouts=layouts,
+        layouts=parts.layouts,
         input_names=[i.name for i in context.inputs],
         output_spec_dtypes=spec_dtypes(context, outputs),
-        random=spec.random,
+        random=context.spec.random,
     )

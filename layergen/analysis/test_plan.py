@@ -183,6 +183,15 @@ def _argument_values(context: Context, gates: set[str]) -> _ArgumentValues:
             continue
         result.values[name] = value
         result.passed(name, value)
+    _generated_values(context, given, result)
+    _constant_values(context, given, result)
+    return result
+
+
+def _generated_values(context: Context, given: dict, result: _ArgumentValues) -> None:
+    """Test values of the arguments layergen adds (`seed`, `<weight>_initializer`, ...);
+    a name that is no argument at all is a problem."""
+    spec = context.spec
     generated = generated_arguments(context)
     if spec.random:
         # A seed other than the default (None), so that a config that forgets it shows.
@@ -200,7 +209,11 @@ def _argument_values(context: Context, gates: set[str]) -> _ArgumentValues:
         elif name not in spec.constants:
             candidates = [n for n, a in spec.arguments.items() if a.type != "array"] + list(spec.constants)
             context.unknown(path, "argument", name, candidates + list(generated))
-    for name, constant in spec.constants.items():
+
+
+def _constant_values(context: Context, given: dict, result: _ArgumentValues) -> None:
+    """Each constant's test value: the spec's, or its default changed but of the same shape."""
+    for name, constant in context.spec.constants.items():
         if constant.shape is not None:
             continue  # its test value has the declared shape: known once the sizes are (`_shaped_constants`)
         value = given.get(name, _scaled(constant.value))
@@ -213,7 +226,6 @@ def _argument_values(context: Context, gates: set[str]) -> _ArgumentValues:
             context.problem(("constants", name, "value"), _NOT_FINITE.format(what="value", name=name))
             continue
         result.passed(name, value)
-    return result
 
 
 def _shaped_constants(context: Context, arguments: _ArgumentValues, scope: Scope) -> None:
