@@ -21,27 +21,31 @@ class GateSetting:
 
 
 def read_gates(context: Context) -> dict[str, str]:
-    """weight -> the bool argument it depends on, for the weights that have `when`.
-
-    A gate is a bool argument that is never None: the weight exists or does not."""
+    """weight -> the bool argument it depends on, for the weights that have `when`."""
     gates = {}
-    spec = context.spec
-    bools = [name for name, arg in spec.arguments.items() if arg.type == "bool"]
-    for name, weight in spec.weights.items():
-        gate = weight.when
-        if gate is None:
-            continue
-        path = ("weights", name, "when")
-        argument = spec.arguments.get(gate)
-        if argument is None:
-            context.unknown(path, "bool argument", gate, bools)
-        elif argument.type != "bool":
-            context.problem(path, f"`when` names a bool argument; {gate!r} is {argument.type}")
-        elif not argument.required and argument.default is None:
-            context.problem(path, f"argument {gate!r} can be None; a weight's `when` needs true or false")
-        else:
+    for name, weight in context.spec.weights.items():
+        gate = check_gate(context, ("weights", name, "when"), weight.when)
+        if gate is not None:
             gates[name] = gate
     return gates
+
+
+def check_gate(context: Context, path: tuple, gate: str | None) -> str | None:
+    """`gate` if it names a bool argument that is never None (a weight or sub-layer then
+    exists or does not); else None, with the problem recorded."""
+    if gate is None:
+        return None
+    argument = context.spec.arguments.get(gate)
+    if argument is None:
+        bools = [name for name, arg in context.spec.arguments.items() if arg.type == "bool"]
+        context.unknown(path, "bool argument", gate, bools)
+    elif argument.type != "bool":
+        context.problem(path, f"`when` names a bool argument; {gate!r} is {argument.type}")
+    elif not argument.required and argument.default is None:
+        context.problem(path, f"argument {gate!r} can be None; `when` needs true or false")
+    else:
+        return gate
+    return None
 
 
 def absent_weights(gates: dict[str, str], values: dict[str, bool]) -> set[str]:

@@ -13,6 +13,7 @@ import re
 
 from layergen import expressions
 from layergen.analysis.context import ELLIPSIS, Context
+from layergen.analysis.gates import check_gate
 from layergen.analysis.shapes import names_in, output_shape_code, parse_expression, shape_items
 from layergen.layer_model import SubLayerModel
 from layergen.project_classes import BASE_LAYER_ARGUMENTS
@@ -49,7 +50,7 @@ def sublayer_models(context: Context) -> tuple[list[SubLayerModel], list[str]]:
         imports += [line for line in resolved.imports if line not in imports]
         arguments = _arguments(context, sub, resolved, path)
         repeat = _repeat(context, sub, path)
-        gate = _gate(context, sub, path)
+        gate = check_gate(context, path + ("when",), sub.when)
         models.append(
             SubLayerModel(
                 name=name,
@@ -158,20 +159,6 @@ def _integer_code(context: Context, item, path: Path_, what: str, candidates) ->
     if expression is None:
         return None
     return expression.to_code({n: f"self.{n}" for n in expression.names})
-
-
-def _gate(context: Context, sub: SubLayerSpec, path: Path_) -> str | None:
-    if sub.when is None:
-        return None
-    argument = context.spec.arguments.get(sub.when)
-    if argument is not None and argument.type != "bool":
-        context.problem(path + ("when",), f"`when` names a bool argument; {sub.when!r} is {argument.type}")
-        return None
-    if argument is None:
-        booleans = [n for n, a in context.spec.arguments.items() if a.type == "bool"]
-        context.unknown(path + ("when",), "bool argument", sub.when, booleans)
-        return None
-    return sub.when
 
 
 def _build_args(context: Context, sub: SubLayerSpec, resolved: _Resolved, path: Path_) -> str:
