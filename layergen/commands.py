@@ -13,10 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from layergen.errors import LayergenError
-from layergen.generate import build_model
 from layergen.locations import real_path, resolved_project
 from layergen.project import Project, find_project
-from layergen.result import CommandResult
+from layergen.result import CommandResult, Level
 from layergen.update import ConflictMode, Plan, plan_updates, unified_diff
 from layergen.writing import read_text, write_atomically
 
@@ -84,11 +83,13 @@ def new(
     prune=False,
     diff=False,
     accept_breaking=False,
+    quiet=False,
     notify: Callable[[str], None] | None = None,
 ) -> CommandResult:
     """Generate or update each spec's layer and test, keeping hand edits; `diff` writes nothing.
 
-    `notify` shows a notice at once (while waiting for another run to finish).
+    `notify` shows a notice at once (while waiting for another run to finish); `quiet`
+    leaves out what went well, for hooks.
     """
     from layergen import plan_report
 
@@ -104,10 +105,14 @@ def new(
     result.fail(*plan.errors)
     plan_report.report_file_failures(result, plan, project)
     plan_report.report_summary(result, plan, project)
+    if quiet:
+        result.lines = [line for line in result.lines if line.level != Level.INFO]
     return result
 
 
-def check(paths, *, accept_breaking=False, notify: Callable[[str], None] | None = None) -> CommandResult:
+def check(
+    paths, *, accept_breaking=False, quiet=False, notify: Callable[[str], None] | None = None
+) -> CommandResult:
     """Exit status 0 when every generated file is current, 1 when any is stale, 2 on errors."""
     from layergen import plan_report
 
@@ -131,7 +136,8 @@ def check(paths, *, accept_breaking=False, notify: Callable[[str], None] | None 
     if plan.errors:
         result.status = CHECK_ERROR
     elif not stale:
-        result.info(f"all generated files are current ({len(plan.updates)} specs)")
+        if not quiet:
+            result.info(f"all generated files are current ({len(plan.updates)} specs)")
     else:
         result.status = 1
     return result
@@ -160,6 +166,8 @@ def status(paths, *, as_json=False, notify: Callable[[str], None] | None = None)
 
 def validate(paths: list[Path]) -> CommandResult:
     """Check each spec as `new` would, writing nothing."""
+    from layergen.generate import build_model
+
     project = _project()
     result = CommandResult()
     for spec in spec_files(paths, project):
@@ -206,7 +214,7 @@ def init(root: Path, *, specs: str, layers: str, tests: str, package: str | None
     folder with a starter spec, output folders. Refuses a project that is already set up.
     """
     from layergen.pyproject_edit import add_settings, read_pyproject
-    from layergen.render import builtin_template_dir
+    from layergen.templates_dir import builtin_template_dir
 
     pyproject = root / "pyproject.toml"
     before = read_pyproject(root)

@@ -12,14 +12,15 @@ call_body, docstring, sublayers and test_plan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layergen.analysis import analyze, snake_case
 from layergen.layer_model import LayerModel
 from layergen.project import Project, check_module_path
 from layergen.project_classes import project_classes
-from layergen.render import render
+from layergen.formatting import format_texts
+from layergen.render import render_code
 from layergen.spec import LayerSpec, parse_layer_spec
 from layergen.yaml_source import SpecSource, read_spec
 
@@ -66,11 +67,28 @@ def _project_classes(spec_path: Path, project: Project, module: str) -> dict:
     return {**classes, **project_classes(project.specs, module)}
 
 
-def generate_layer(spec_path: Path, project: Project) -> Generation:
-    """Steps 1 to 4: the layer module and its test, rendered but not written."""
+def generate_layer(spec_path: Path, project: Project, *, formatted: bool = True) -> Generation:
+    """Steps 1 to 4: the layer module and its test, rendered but not written.
+
+    With `formatted=False` the files hold the rendered code before formatting, for
+    `format_generations` to format many specs' files in one batch.
+    """
     spec, model = build_model(spec_path, project)
     files = (
-        GeneratedFile(project.layers / f"{model.module_name}.py", render(model, "layer", project.templates)),
-        GeneratedFile(project.tests / f"test_{model.module_name}.py", render(model, "test", project.templates)),
+        GeneratedFile(project.layers / f"{model.module_name}.py", render_code(model, "layer", project.templates)),
+        GeneratedFile(project.tests / f"test_{model.module_name}.py", render_code(model, "test", project.templates)),
     )
-    return Generation(spec_path, spec, model, files)
+    generation = Generation(spec_path, spec, model, files)
+    return format_generations([generation], project)[0] if formatted else generation
+
+
+def format_generations(generations: list[Generation], project: Project) -> list[Generation]:
+    """The generations with their files formatted, all in one batch."""
+    texts = format_texts([f.content for g in generations for f in g.files], project.formatter)
+    done, start = [], 0
+    for generation in generations:
+        count = len(generation.files)
+        files = tuple(replace(f, content=t) for f, t in zip(generation.files, texts[start : start + count]))
+        done.append(replace(generation, files=files))
+        start += count
+    return done

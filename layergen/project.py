@@ -8,6 +8,7 @@ tests = "tests/layers"     # their test modules
 package = "pkg"            # registration package for keras.saving.register_keras_serializable
 layers_module = "pkg.layers"  # import path of `layers`; derived from it when absent
 templates = "layergen_templates"  # optional: templates here override the built-in ones
+formatter = "black"        # or "ruff" (much faster; `pip install ruff`)
 ```
 """
 
@@ -22,7 +23,8 @@ from pathlib import Path
 from layergen.errors import LayergenError
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_KNOWN_KEYS = {"specs", "layers", "tests", "package", "layers_module", "templates"}
+_KNOWN_KEYS = {"specs", "layers", "tests", "package", "layers_module", "templates", "formatter"}
+FORMATTERS = ("black", "ruff")  # `layergen.formatting` knows how to run each
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Project:
     package: str
     layers_module: str
     templates: Path | None = None
+    formatter: str = "black"
 
     def display(self, path: Path) -> str:
         """A path as the user should see it: relative to the project root, with '/'."""
@@ -106,6 +109,11 @@ def _from_settings(root: Path, settings: dict, default_package: str) -> Project:
         raise LayergenError.plain(
             "pyproject.toml", f"[tool.layergen] templates: no such folder {settings['templates']!r}"
         )
+    formatter = settings.get("formatter", "black")
+    if formatter not in FORMATTERS:
+        raise LayergenError.plain(
+            "pyproject.toml", f"[tool.layergen] formatter: {formatter!r} is not one of {', '.join(FORMATTERS)}"
+        )
     return Project(
         root=root,
         specs=root / settings.get("specs", "specs"),
@@ -114,6 +122,7 @@ def _from_settings(root: Path, settings: dict, default_package: str) -> Project:
         package=settings.get("package", default_package),
         layers_module=settings.get("layers_module") or _module_for(layers, root),
         templates=templates,
+        formatter=formatter,
     )
 
 

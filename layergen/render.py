@@ -1,32 +1,26 @@
-"""Step 4 of the pipeline: lay the render model out through Jinja templates, then black.
+"""Step 4 of the pipeline: lay the render model out through Jinja templates, then format it.
 
 Each artefact has its own template (`layer.py.jinja`, `test_layer.py.jinja`). A project can
 override either by putting a file of the same name in its template directory. The
-rendered text is parsed before black runs, so a broken template is reported by name.
+rendered text is compiled before it is formatted, so a broken template is reported by
+name. Formatting (black or ruff, cached, in parallel) is `layergen.formatting`.
 """
 
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from pathlib import Path
 
-import black
 import jinja2
 
 from layergen.errors import LayergenError
+from layergen.formatting import format_texts
 from layergen.layer_model import LayerModel
+from layergen.templates_dir import builtin_template_dir
+
+__all__ = ["builtin_template_dir", "render", "render_code"]
 
 TEMPLATES = {"layer": "layer.py.jinja", "test": "test_layer.py.jinja"}
-_BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311})
-
-
-def builtin_template_dir() -> Path:
-    """Templates inside the installed package, or the repository's `templates/` in a checkout."""
-    packaged = resources.files("layergen").joinpath("templates")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "templates"
 
 
 @functools.cache
@@ -51,8 +45,13 @@ def comment_text(text: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-def render(model: LayerModel, artefact: str, override_dir: Path | None = None) -> str:
-    """Render one artefact ("layer" or "test") as black-formatted Python source."""
+def render(model: LayerModel, artefact: str, override_dir: Path | None = None, formatter: str = "black") -> str:
+    """Render one artefact ("layer" or "test") as formatted Python source."""
+    return format_texts([render_code(model, artefact, override_dir)], formatter)[0]
+
+
+def render_code(model: LayerModel, artefact: str, override_dir: Path | None = None) -> str:
+    """Render one artefact as Python source that compiles, not formatted yet."""
     name = TEMPLATES[artefact]
     try:
         template = environment(override_dir).get_template(name)
@@ -70,4 +69,4 @@ def render(model: LayerModel, artefact: str, override_dir: Path | None = None) -
             template.filename,
             f"rendering {model.spec_path} gave invalid Python at line {line}: {getattr(exc, 'msg', exc)}",
         ) from None
-    return black.format_str(code, mode=_BLACK_MODE)
+    return code

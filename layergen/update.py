@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from layergen.compat import CompatChange, compare_weights
 from layergen.errors import LayergenError
+from layergen.fingerprint import ROLES, fast_files, fingerprint, output_bytes, read_bytes
 from layergen.locations import from_key, project_key
 from layergen.merge import MergeResult, has_conflict_markers
 from layergen.project import Project
@@ -29,7 +30,6 @@ from layergen.writing import read_text, split_newlines
 if TYPE_CHECKING:
     from layergen.generate import GeneratedFile, Generation
 
-ROLES = ("layer", "test")  # what `generate_layer` returns, in its order
 
 
 class ConflictMode(str, Enum):
@@ -109,23 +109,30 @@ def plan_updates(
     prune: bool = False,
     accept_breaking: bool = False,
 ) -> Plan:
-    # The renderer is loaded only when there is work.
-    from layergen.generate import generate_layer
-
+    """Each spec's update: from its fingerprint when that says its files are current,
+    otherwise by generating it (all generated specs' files formatted in one batch)."""
     plan = Plan()
     claimed: dict[Path, Path] = {}
     deleted = {key for key in records if not from_key(project, key).is_file()}
-    for spec in spec_paths:
+    for spec, found in _generate_stale(spec_paths, project, records):
         try:
-            generation = generate_layer(spec, project)
-            clash = next((claimed[f.path] for f in generation.files if f.path in claimed), None)
+            if isinstance(found, BaseException):
+                raise found
+            files = [f.path for f in found.files] if isinstance(found, SpecUpdate) else [f.path for f in found[0].files]
+            clash = next((claimed[path] for path in files if path in claimed), None)
             if clash is not None:
                 raise LayergenError.plain(
                     project.display(spec),
                     f"writes the same files as {project.display(clash)}; give the layers different class names",
                 )
-            claimed.update({f.path: spec for f in generation.files})
-            plan.updates.append(_plan_spec(generation, project, records, deleted, accept_breaking, conflicts))
+            claimed.update({path: spec for path in files})
+            if isinstance(found, SpecUpdate):
+                plan.updates.append(found)
+            else:
+                generation, spec_bytes = found
+                update = _plan_spec(generation, project, records, deleted, accept_breaking, conflicts)
+                _add_fingerprint(update, generation, spec_bytes, project, accept_breaking)
+                plan.updates.append(update)
         except LayergenError as exc:
             plan.errors.append(exc)
         except Exception as exc:  # a bug in layergen: this spec fails, the others go on
@@ -137,6 +144,72 @@ def plan_updates(
     for key in sorted(deleted - adopted):
         plan.orphans.append(_plan_orphan(key, records[key], project, prune, live))
     return plan
+
+
+def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str, SpecRecord]):
+    """(spec, what is known of it) in order: a `SpecUpdate` when its fingerprint says it is
+    current, else (its generation, the spec's bytes it was made from), or the exception."""
+    found: list = []
+    for spec in spec_paths:
+        try:
+            spec_bytes = read_bytes(spec)
+            current = None
+            if spec_bytes is not None:
+                current = _current_update(spec, spec_bytes, project, records.get(project_key(project, spec)))
+            if current is not None:
+                found.append(current)
+                continue
+            # The renderer is loaded only when there is work.
+            from layergen.generate import generate_layer
+
+            found.append((generate_layer(spec, project, formatted=False), spec_bytes))
+        except Exception as exc:
+            found.append(exc)
+    generated = [item[0] for item in found if isinstance(item, tuple)]
+    if generated:
+        from layergen.generate import format_generations
+
+        formatted = iter(format_generations(generated, project))
+        found = [(next(formatted), item[1]) if isinstance(item, tuple) else item for item in found]
+    return list(zip(spec_paths, found))
+
+
+def _current_update(spec: Path, spec_bytes: bytes, project: Project, record: SpecRecord | None) -> SpecUpdate | None:
+    """The update of a spec whose fingerprint says its files are current: nothing to do."""
+    files = fast_files(spec, spec_bytes, project, record)
+    if files is None:
+        return None
+    update = SpecUpdate(spec, project_key(project, spec))
+    for role, path, ours, newline, entry in files:
+        status = Status.UNCHANGED if ours == entry.generated else Status.KEPT
+        outcome = Outcome(status, ours, entry.generated)
+        update.files.append(
+            FileUpdate(path, status, ours, ours, entry.generated, None, newline, role=role, outcome=outcome, previous=entry)
+        )
+    return update
+
+
+def _add_fingerprint(update: SpecUpdate, generation: Generation, spec_bytes, project: Project, accepted: bool) -> None:
+    """Fingerprint the spec's record when the update leaves its files settled: generated,
+    merged or kept, parsing, no conflict, no old copy, no breaking change waiting."""
+    record = update.final_record
+    if record is None or update.held or spec_bytes is None or set(record.outputs) != set(ROLES):
+        return
+    if any(c.breaking for c in update.compat) and not accepted:
+        return
+    if any(o.conflict or o.moved_from or o.write for o in record.outputs.values()):
+        return
+    by_role = {f.role: f for f in update.files}
+    if len(by_role) != len(update.files) or set(by_role) != set(ROLES):
+        return
+    if any(f.after is None or f.syntax_error or f.status in _UNSETTLED for f in update.files):
+        return
+    outputs = [output_bytes(by_role[role].after, by_role[role].newline) for role in ROLES]  # type: ignore[arg-type]
+    value = fingerprint(project, generation.spec_path, spec_bytes, outputs, bool(generation.spec.layers))
+    update.final_record = replace(record, fingerprint=value)
+
+
+_UNSETTLED = (Status.CONFLICT, Status.MARKERS, Status.UNTRACKED, Status.LEFTOVER)
 
 
 def internal_error(where: str, exc: Exception) -> LayergenError:

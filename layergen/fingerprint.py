@@ -1,0 +1,142 @@
+"""Knowing that a spec's files are current without generating them.
+
+A spec's record keeps a fingerprint: a hash of everything its outputs depend on (the
+spec's bytes, layergen's own code and version, the templates, the settings that reach
+the output, the formatter, and for a spec with sub-layers the project's layer classes)
+and of its output files' bytes as layergen left them. When the fingerprint computed now
+is the recorded one, nothing the outputs depend on has changed and nobody touched them
+since, so generating again would give what is there: `fast_update` says so without
+loading pydantic, jinja2 or the formatter. Anything else (no fingerprint, a different
+one, an open conflict, a pending write, a moved file) takes the full path.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+from layergen import __version__
+from layergen.locations import from_key, project_key
+from layergen.project import Project
+from layergen.records import OutputRecord, SpecRecord
+from layergen.writing import split_newlines
+
+SCHEME = "sha256"  # a fingerprint is "sha256:<hex>", or "sha256+classes:<hex>" when it covers project classes
+_WITH_CLASSES = "+classes"
+ROLES = ("layer", "test")
+
+
+def fingerprint(project: Project, spec_path: Path, spec_bytes: bytes, outputs: list[bytes], with_classes: bool) -> str:
+    """The fingerprint of a spec whose files hold `outputs` (in `ROLES` order)."""
+    digest = hashlib.sha256(_environment(project))
+    digest.update(_framed(spec_bytes))
+    if with_classes:
+        digest.update(_framed(_classes(spec_path, project)))
+    for output in outputs:
+        digest.update(_framed(output))
+    return f"{SCHEME}{_WITH_CLASSES if with_classes else ''}:{digest.hexdigest()}"
+
+
+def covers_classes(value: str) -> bool:
+    return value.startswith(SCHEME + _WITH_CLASSES + ":")
+
+
+def _framed(data: bytes) -> bytes:
+    """Length-prefixed, so no two sequences of parts hash alike."""
+    return len(data).to_bytes(8, "big") + data
+
+
+@functools.cache
+def _environment(project: Project) -> bytes:
+    """What every spec's outputs depend on besides the spec: one digest per run."""
+    settings = "\n".join(
+        [
+            __version__,
+            project_key(project, project.layers),
+            project_key(project, project.tests),
+            project.layers_module,
+            project.package,
+            project.formatter,
+        ]
+    )
+    parts = [settings.encode(), _code_digest(), _templates_digest(project.templates)]
+    return hashlib.sha256(b"".join(_framed(p) for p in parts)).digest()
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """layergen's own code and data: a change to them (even without a new version) changes output."""
+    return _folder_digest(Path(__file__).resolve().parent, ("*.py", "*.json"))
+
+
+@functools.cache
+def _templates_digest(override_dir: Path | None) -> bytes:
+    from layergen.templates_dir import builtin_template_dir
+
+    digest = hashlib.sha256(_folder_digest(builtin_template_dir(), ("*",)))
+    if override_dir is not None:
+        digest.update(b"override\0" + _folder_digest(override_dir, ("*",)))
+    return digest.digest()
+
+
+def _folder_digest(folder: Path, patterns: tuple[str, ...]) -> bytes:
+    digest = hashlib.sha256()
+    files = sorted({p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()})
+    for path in files:
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(_framed(path.relative_to(folder).as_posix().encode()))
+        digest.update(_framed(path.read_bytes()))
+    return digest.digest()
+
+
+def _classes(spec_path: Path, project: Project) -> bytes:
+    """The project classes a spec's analysis sees (see `generate._project_classes`)."""
+    from layergen.project_classes import project_classes
+
+    module = project.layers_module
+    classes = {**project_classes(Path(spec_path).absolute().parent, module), **project_classes(project.specs, module)}
+    return repr(sorted((name, c.module, c.params) for name, c in classes.items())).encode()
+
+
+def output_bytes(text: str, newline: str) -> bytes:
+    """A file's bytes as `writing.write_atomically` stores `text`."""
+    return (text.replace("\n", newline) if newline != "\n" else text).encode("utf-8")
+
+
+def read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def fast_files(spec: Path, spec_bytes: bytes, project: Project, record: SpecRecord | None):
+    """The spec's outputs as (role, path, text with `\\n`, newline, record), when its record's
+    fingerprint says they are current; None when the full path must decide."""
+    if record is None or record.fingerprint is None or set(record.outputs) != set(ROLES):
+        return None
+    entries = [record.outputs[role] for role in ROLES]
+    if any(not _plain(entry) for entry in entries):
+        return None
+    paths = [from_key(project, entry.path) for entry in entries]
+    contents = [read_bytes(path) for path in paths]
+    if any(content is None for content in contents):
+        return None
+    with_classes = covers_classes(record.fingerprint)
+    if fingerprint(project, spec, spec_bytes, contents, with_classes) != record.fingerprint:  # type: ignore[arg-type]
+        return None
+    found = []
+    for role, path, entry, content in zip(ROLES, paths, entries, contents):
+        try:
+            text = content.decode("utf-8")  # type: ignore[union-attr]
+        except UnicodeDecodeError:
+            return None
+        ours, newline = split_newlines(text)
+        found.append((role, path, ours, newline, entry))
+    return found
+
+
+def _plain(entry: OutputRecord) -> bool:
+    return entry.conflict is None and entry.write is None and entry.moved_from is None
