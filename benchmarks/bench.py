@@ -148,9 +148,7 @@ def bench_many(work: Path, count: int, repeat: int) -> list[str]:
         repeat,
     )
     black_serial = median_time(
-        python_code(
-            "import sys, black\nfor f in sys.argv[1:]: black.format_str(open(f).read(), mode=black.Mode())"
-        )
+        python_code("import sys, black\nfor f in sys.argv[1:]: black.format_str(open(f).read(), mode=black.Mode())")
         + [str(p) for p in outputs(folder)],
         folder,
         1,

@@ -95,9 +95,7 @@ Package = Annotated[
     typer.Option(help="Registration package for specs that name none (a spec's `package:` wins).", show_default=False),
 ]
 
-Quiet = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Print only problems (and what is out of date), for hooks.")
-]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems (and what is out of date), for hooks.")]
 
 
 def _version(value: bool):

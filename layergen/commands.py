@@ -110,9 +110,7 @@ def new(
     return result
 
 
-def check(
-    paths, *, accept_breaking=False, quiet=False, notify: Callable[[str], None] | None = None
-) -> CommandResult:
+def check(paths, *, accept_breaking=False, quiet=False, notify: Callable[[str], None] | None = None) -> CommandResult:
     """Exit status 0 when every generated file is current, 1 when any is stale, 2 on errors."""
     from layergen import plan_report
 

@@ -15,7 +15,13 @@ from pathlib import Path
 
 # command -> its on/off flags that the fast path understands -> the keyword they set
 FAST_FLAGS = {
-    "new": {"--prune": "prune", "--diff": "diff", "--accept-breaking": "accept_breaking", "--quiet": "quiet", "-q": "quiet"},
+    "new": {
+        "--prune": "prune",
+        "--diff": "diff",
+        "--accept-breaking": "accept_breaking",
+        "--quiet": "quiet",
+        "-q": "quiet",
+    },
     "check": {"--accept-breaking": "accept_breaking", "--quiet": "quiet", "-q": "quiet"},
     "status": {"--json": "as_json"},
 }

@@ -27,9 +27,12 @@ _WITH_CLASSES = "+classes"
 ROLES = ("layer", "test")
 
 
-def fingerprint(project: Project, spec_path: Path, spec_bytes: bytes, outputs: list[bytes], with_classes: bool) -> str:
-    """The fingerprint of a spec whose files hold `outputs` (in `ROLES` order)."""
-    digest = hashlib.sha256(_environment(project))
+def fingerprint(
+    project: Project, environment: bytes, spec_path: Path, spec_bytes: bytes, outputs: list[bytes], with_classes: bool
+) -> str:
+    """The fingerprint of a spec whose files hold `outputs` (in `ROLES` order);
+    `environment` is `environment_digest(project)`, worked out once per run."""
+    digest = hashlib.sha256(environment)
     digest.update(_framed(spec_bytes))
     if with_classes:
         digest.update(_framed(_classes(spec_path, project)))
@@ -47,9 +50,8 @@ def _framed(data: bytes) -> bytes:
     return len(data).to_bytes(8, "big") + data
 
 
-@functools.cache
-def _environment(project: Project) -> bytes:
-    """What every spec's outputs depend on besides the spec: one digest per run."""
+def environment_digest(project: Project) -> bytes:
+    """What every spec's outputs depend on besides the spec (read afresh each run)."""
     settings = "\n".join(
         [
             __version__,
@@ -70,7 +72,6 @@ def _code_digest() -> bytes:
     return _folder_digest(Path(__file__).resolve().parent, ("*.py", "*.json"))
 
 
-@functools.cache
 def _templates_digest(override_dir: Path | None) -> bytes:
     from layergen.templates_dir import builtin_template_dir
 
@@ -112,7 +113,7 @@ def read_bytes(path: Path) -> bytes | None:
         return None
 
 
-def fast_files(spec: Path, spec_bytes: bytes, project: Project, record: SpecRecord | None):
+def fast_files(spec: Path, spec_bytes: bytes, project: Project, environment: bytes, record: SpecRecord | None):
     """The spec's outputs as (role, path, text with `\\n`, newline, record), when its record's
     fingerprint says they are current; None when the full path must decide."""
     if record is None or record.fingerprint is None or set(record.outputs) != set(ROLES):
@@ -125,7 +126,7 @@ def fast_files(spec: Path, spec_bytes: bytes, project: Project, record: SpecReco
     if any(content is None for content in contents):
         return None
     with_classes = covers_classes(record.fingerprint)
-    if fingerprint(project, spec, spec_bytes, contents, with_classes) != record.fingerprint:  # type: ignore[arg-type]
+    if fingerprint(project, environment, spec, spec_bytes, contents, with_classes) != record.fingerprint:  # type: ignore[arg-type]
         return None
     found = []
     for role, path, entry, content in zip(ROLES, paths, entries, contents):

@@ -51,7 +51,8 @@ def format_texts(texts: list[str], formatter: str = "black") -> list[str]:
 
 def formatter_version(formatter: str) -> str:
     if formatter == "black":
-        import _black_version  # black's own version module: knowing it costs no import of black
+        # black's own version module: knowing the version costs no import of black.
+        import _black_version  # type: ignore[import-untyped]
 
         return _black_version.version
     if formatter == "ruff":
@@ -99,13 +100,13 @@ def _ruff_format(texts: list[str]) -> list[str]:
 
 def _run_ruff(arguments: list[str]) -> subprocess.CompletedProcess:
     try:
-        from ruff.__main__ import find_ruff_bin
+        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
         command = [os.fsdecode(find_ruff_bin())]
     except ImportError:
         command = ["ruff"]
     try:
-        done = subprocess.run(command + arguments, capture_output=True, text=True)
+        done = subprocess.run(command + arguments, capture_output=True, text=True, check=False)
     except OSError as exc:
         raise LayergenError.plain(
             "pyproject.toml", f'[tool.layergen] formatter = "ruff": cannot run ruff ({exc}); `pip install ruff`'

@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layergen.analysis import analyze, snake_case
+from layergen.formatting import format_texts
 from layergen.layer_model import LayerModel
 from layergen.project import Project, check_module_path
 from layergen.project_classes import project_classes
-from layergen.formatting import format_texts
 from layergen.render import render_code
 from layergen.spec import LayerSpec, parse_layer_spec
 from layergen.yaml_source import SpecSource, read_spec

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from layergen.compat import CompatChange, compare_weights
 from layergen.errors import LayergenError
-from layergen.fingerprint import ROLES, fast_files, fingerprint, output_bytes, read_bytes
+from layergen.fingerprint import ROLES, environment_digest, fast_files, fingerprint, output_bytes, read_bytes
 from layergen.locations import from_key, project_key
 from layergen.merge import MergeResult, has_conflict_markers
 from layergen.project import Project
@@ -29,7 +29,6 @@ from layergen.writing import read_text, split_newlines
 
 if TYPE_CHECKING:
     from layergen.generate import GeneratedFile, Generation
-
 
 
 class ConflictMode(str, Enum):
@@ -114,7 +113,8 @@ def plan_updates(
     plan = Plan()
     claimed: dict[Path, Path] = {}
     deleted = {key for key in records if not from_key(project, key).is_file()}
-    for spec, found in _generate_stale(spec_paths, project, records):
+    environment = environment_digest(project)
+    for spec, found in _generate_stale(spec_paths, project, records, environment):
         try:
             if isinstance(found, BaseException):
                 raise found
@@ -131,7 +131,7 @@ def plan_updates(
             else:
                 generation, spec_bytes = found
                 update = _plan_spec(generation, project, records, deleted, accept_breaking, conflicts)
-                _add_fingerprint(update, generation, spec_bytes, project, accept_breaking)
+                _add_fingerprint(update, generation, spec_bytes, project, environment, accept_breaking)
                 plan.updates.append(update)
         except LayergenError as exc:
             plan.errors.append(exc)
@@ -146,7 +146,7 @@ def plan_updates(
     return plan
 
 
-def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str, SpecRecord]):
+def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str, SpecRecord], environment: bytes):
     """(spec, what is known of it) in order: a `SpecUpdate` when its fingerprint says it is
     current, else (its generation, the spec's bytes it was made from), or the exception."""
     found: list = []
@@ -155,7 +155,8 @@ def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str,
             spec_bytes = read_bytes(spec)
             current = None
             if spec_bytes is not None:
-                current = _current_update(spec, spec_bytes, project, records.get(project_key(project, spec)))
+                record = records.get(project_key(project, spec))
+                current = _current_update(spec, spec_bytes, project, environment, record)
             if current is not None:
                 found.append(current)
                 continue
@@ -163,7 +164,7 @@ def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str,
             from layergen.generate import generate_layer
 
             found.append((generate_layer(spec, project, formatted=False), spec_bytes))
-        except Exception as exc:
+        except Exception as exc:  # reported as that spec's failure, in order, by `plan_updates`
             found.append(exc)
     generated = [item[0] for item in found if isinstance(item, tuple)]
     if generated:
@@ -174,9 +175,11 @@ def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str,
     return list(zip(spec_paths, found))
 
 
-def _current_update(spec: Path, spec_bytes: bytes, project: Project, record: SpecRecord | None) -> SpecUpdate | None:
+def _current_update(
+    spec: Path, spec_bytes: bytes, project: Project, environment: bytes, record: SpecRecord | None
+) -> SpecUpdate | None:
     """The update of a spec whose fingerprint says its files are current: nothing to do."""
-    files = fast_files(spec, spec_bytes, project, record)
+    files = fast_files(spec, spec_bytes, project, environment, record)
     if files is None:
         return None
     update = SpecUpdate(spec, project_key(project, spec))
@@ -184,12 +187,16 @@ def _current_update(spec: Path, spec_bytes: bytes, project: Project, record: Spe
         status = Status.UNCHANGED if ours == entry.generated else Status.KEPT
         outcome = Outcome(status, ours, entry.generated)
         update.files.append(
-            FileUpdate(path, status, ours, ours, entry.generated, None, newline, role=role, outcome=outcome, previous=entry)
+            FileUpdate(
+                path, status, ours, ours, entry.generated, None, newline, role=role, outcome=outcome, previous=entry
+            )
         )
     return update
 
 
-def _add_fingerprint(update: SpecUpdate, generation: Generation, spec_bytes, project: Project, accepted: bool) -> None:
+def _add_fingerprint(
+    update: SpecUpdate, generation: Generation, spec_bytes, project: Project, environment: bytes, accepted: bool
+) -> None:
     """Fingerprint the spec's record when the update leaves its files settled: generated,
     merged or kept, parsing, no conflict, no old copy, no breaking change waiting."""
     record = update.final_record
@@ -205,7 +212,7 @@ def _add_fingerprint(update: SpecUpdate, generation: Generation, spec_bytes, pro
     if any(f.after is None or f.syntax_error or f.status in _UNSETTLED for f in update.files):
         return
     outputs = [output_bytes(by_role[role].after, by_role[role].newline) for role in ROLES]  # type: ignore[arg-type]
-    value = fingerprint(project, generation.spec_path, spec_bytes, outputs, bool(generation.spec.layers))
+    value = fingerprint(project, environment, generation.spec_path, spec_bytes, outputs, bool(generation.spec.layers))
     update.final_record = replace(record, fingerprint=value)
 
 
