@@ -3,7 +3,6 @@ what its files depend on (the spec, a template, a setting, layergen's version or
 project class, an output file) takes the full path, so nothing stale is called current."""
 
 import json
-import os
 import subprocess
 import sys
 
@@ -12,7 +11,7 @@ from conftest import REPO, cli
 from regen_support import CALL, LAYER, LINEAR, RECORD, SPEC, TEST, edit, generate_linear
 
 import layergen.generate
-from layergen import fingerprint, formatting
+from layergen import fingerprint
 
 
 @pytest.fixture
@@ -175,40 +174,6 @@ def test_a_change_to_a_project_sub_layer_class_is_seen(project, generations):
     result = cli("check")
     assert "wrapper.yaml" in generations
     assert result.exit_code == 2 and "units" in result.stderr
-
-
-def test_format_cache_entry_that_is_damaged_is_rebuilt(tmp_path, monkeypatch):
-    monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path))
-    text = "x = [1,2,\n 3]\n"
-    assert formatting.format_texts([text]) == ["x = [1, 2, 3]\n"]
-    (entry,) = (tmp_path / "format").iterdir()
-    entry.write_bytes(entry.read_bytes().replace(b"[1, 2, 3]", b"[1, 2, 4]"))
-    assert formatting.format_texts([text]) == ["x = [1, 2, 3]\n"]
-    assert entry.read_bytes().endswith(b"x = [1, 2, 3]\n")
-
-
-def test_format_cache_skips_formatting_a_known_text(tmp_path, monkeypatch):
-    monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path))
-    formatting.format_texts(["y=1\n", "z=2\n"])
-    monkeypatch.setattr(formatting, "_format_many", lambda texts, formatter: pytest.fail("formatted again"))
-    assert formatting.format_texts(["z=2\n", "y=1\n"]) == ["z = 2\n", "y = 1\n"]
-
-
-def test_format_cache_is_bounded(tmp_path):
-    cache = formatting.FormatCache(tmp_path)
-    for index in range(10):
-        cache.put(f"{index:064x}", f"v = {index}\n")
-        os.utime(tmp_path / f"{index:064x}", ns=(index, index))
-    cache.trim(limit=8)
-    kept = sorted(p.name for p in tmp_path.iterdir())
-    assert len(kept) == 6 and kept[0] == f"{4:064x}", "the least recently used go first"
-
-
-def test_many_files_are_formatted_in_a_pool_alike(tmp_path, monkeypatch):
-    monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    texts = [f"value_{i} = {{'a':{i},  'b':[{i},{i}]}}\n" for i in range(formatting.POOL_MIN_FILES + 2)]
-    assert formatting.format_texts(texts) == [formatting.black_format(t) for t in texts]
 
 
 def test_quiet_prints_only_problems(linear):
