@@ -154,6 +154,7 @@ def new(
         accept_breaking=accept_breaking,
         quiet=quiet,
         notify=_notice,
+        progress=report.progress_display(),
     )
 
 
@@ -180,6 +181,7 @@ def check(
         accept_breaking=accept_breaking,
         quiet=quiet,
         notify=_notice,
+        progress=report.progress_display(),
         error_status=commands.CHECK_ERROR,
     )
 

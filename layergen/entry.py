@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> None:
 
     function = getattr(commands, command)
     status = {"new": 1, "check": commands.CHECK_ERROR, "status": 2}[command]
+    if command != "status":
+        options["progress"] = report.progress_display()
     sys.exit(execute(function, paths, error_status=status, echo=report.plain_echo, notify=_notice, **options))
 
 

@@ -50,6 +50,22 @@ def typer_echo(line: Line) -> None:
     typer.echo(text, err=to_stderr, color=colour_allowed())
 
 
+def progress_display(minimum: int = 20) -> Callable[[str, int, int], None] | None:
+    """A callback that shows `what done/total` on one line of a terminal's standard error,
+    from `minimum` items on; None when standard error is no terminal (logs, CI, pipes)."""
+    stream = sys.stderr
+    if not stream.isatty():
+        return None
+
+    def show_progress(what: str, done: int, total: int) -> None:
+        if total < minimum:
+            return
+        stream.write(f"\r\033[K{what} {done}/{total}" if done < total else "\r\033[K")
+        stream.flush()
+
+    return show_progress
+
+
 def plain_echo(line: Line) -> None:
     """As `typer_echo` does it: colour only on a terminal, unless NO_COLOR."""
     to_stderr, colour = _STYLES[line.level]

@@ -14,6 +14,7 @@ import difflib
 import os
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -107,14 +108,16 @@ def plan_updates(
     conflicts: ConflictMode = ConflictMode.report,
     prune: bool = False,
     accept_breaking: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Plan:
     """Each spec's update: from its fingerprint when that says its files are current,
-    otherwise by generating it (all generated specs' files formatted in one batch)."""
+    otherwise by generating it (all generated specs' files formatted in one batch).
+    `progress(what, done, total)` is told how far it is."""
     plan = Plan()
     claimed: dict[Path, Path] = {}
     deleted = {key for key in records if not from_key(project, key).is_file()}
     environment = environment_digest(project)
-    for spec, found in _generate_stale(spec_paths, project, records, environment):
+    for spec, found in _generate_stale(spec_paths, project, records, environment, progress or _silent):
         try:
             if isinstance(found, BaseException):
                 raise found
@@ -146,11 +149,16 @@ def plan_updates(
     return plan
 
 
-def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str, SpecRecord], environment: bytes):
+def _silent(what: str, done: int, total: int) -> None:
+    pass
+
+
+def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str, SpecRecord], environment, progress):
     """(spec, what is known of it) in order: a `SpecUpdate` when its fingerprint says it is
     current, else (its generation, the spec's bytes it was made from), or the exception."""
     found: list = []
-    for spec in spec_paths:
+    for index, spec in enumerate(spec_paths):
+        progress("reading specs", index, len(spec_paths))
         try:
             spec_bytes = read_bytes(spec)
             current = None
@@ -167,10 +175,13 @@ def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str,
         except Exception as exc:  # reported as that spec's failure, in order, by `plan_updates`
             found.append(exc)
     generated = [item[0] for item in found if isinstance(item, tuple)]
+    progress("reading specs", len(spec_paths), len(spec_paths))
     if generated:
         from layergen.generate import format_generations
 
+        progress(f"formatting {2 * len(generated)} files", 0, len(generated))
         formatted = iter(format_generations(generated, project))
+        progress("formatting", len(generated), len(generated))
         found = [(next(formatted), item[1]) if isinstance(item, tuple) else item for item in found]
     return list(zip(spec_paths, found))
 
