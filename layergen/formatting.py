@@ -116,12 +116,13 @@ def _run_ruff(arguments: list[str]) -> subprocess.CompletedProcess:
     return done
 
 
-def cache_dir() -> Path:
+def cache_dir(kind: str = "format") -> Path:
+    """Where layergen keeps `kind` of cache: under LAYERGEN_CACHE_DIR, else the user's cache folder."""
     explicit = os.environ.get("LAYERGEN_CACHE_DIR")
     if explicit:
-        return Path(explicit) / "format"
+        return Path(explicit) / kind
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "layergen" / "format"
+    return Path(base) / "layergen" / kind
 
 
 class FormatCache:

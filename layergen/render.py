@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from layergen.errors import LayergenError
-from layergen.formatting import format_texts
+from layergen.formatting import cache_dir, format_texts
 from layergen.layer_model import LayerModel
 from layergen.templates_dir import builtin_template_dir
 
@@ -34,10 +34,22 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["py"] = repr  # a Python literal: strings come out quoted and escaped
     env.filters["comment"] = comment_text
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates, kept beside the format cache: compiling them costs ~40 ms a run.
+    Jinja checks each entry against its template's source and its own version."""
+    folder = cache_dir("jinja")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def comment_text(text: str) -> str:
