@@ -55,7 +55,8 @@ def build_model(spec_path: Path, project: Project) -> tuple[LayerSpec, LayerMode
         module_name=snake_case(spec.layer),
         spec_path=project.display(spec_path),
         default_package=project.package,
-        project_classes=_project_classes(spec_path, project, module),
+        # Only sub-layers can name the project's classes; finding them reads every spec.
+        project_classes=_project_classes(spec_path, project, module) if spec.layers else {},
     )
     model.layer_import = f"{module}.{model.module_name}"
     return spec, model
