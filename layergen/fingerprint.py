@@ -27,18 +27,66 @@ _WITH_CLASSES = "+classes"
 ROLES = ("layer", "test")
 
 
-def fingerprint(
-    project: Project, environment: bytes, spec_path: Path, spec_bytes: bytes, outputs: list[bytes], with_classes: bool
-) -> str:
-    """The fingerprint of a spec whose files hold `outputs` (in `ROLES` order);
-    `environment` is `environment_digest(project)`, worked out once per run."""
-    digest = hashlib.sha256(environment)
-    digest.update(_framed(spec_bytes))
-    if with_classes:
-        digest.update(_framed(_classes(spec_path, project)))
-    for output in outputs:
-        digest.update(_framed(output))
-    return f"{SCHEME}{_WITH_CLASSES if with_classes else ''}:{digest.hexdigest()}"
+class Fingerprints:
+    """The fingerprints of one run: what every spec shares is read once, at the start."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.environment = environment_digest(project)
+        self._classes: dict[Path, bytes] = {}
+        self._folders: dict[str, Path] = {}  # a key's folder -> the folder resolved, as `from_key` does
+
+    def of(self, spec_path: Path, spec_bytes: bytes, outputs: list[bytes], with_classes: bool) -> str:
+        """The fingerprint of a spec whose files hold `outputs` (in `ROLES` order)."""
+        digest = hashlib.sha256(self.environment)
+        digest.update(_framed(spec_bytes))
+        if with_classes:
+            digest.update(_framed(self.classes(spec_path)))
+        for output in outputs:
+            digest.update(_framed(output))
+        return f"{SCHEME}{_WITH_CLASSES if with_classes else ''}:{digest.hexdigest()}"
+
+    def classes(self, spec_path: Path) -> bytes:
+        """The project classes a spec's analysis sees (see `generate._project_classes`)."""
+        folder = Path(spec_path).absolute().parent
+        if folder not in self._classes:
+            from layergen.project_classes import project_classes
+
+            module = self.project.layers_module
+            classes = {**project_classes(folder, module), **project_classes(self.project.specs, module)}
+            self._classes[folder] = repr(sorted((name, c.module, c.params) for name, c in classes.items())).encode()
+        return self._classes[folder]
+
+    def _path(self, key: str) -> Path:
+        folder, _, name = key.rpartition("/")
+        if folder not in self._folders or name in ("", ".", ".."):
+            self._folders[folder] = from_key(self.project, key).parent
+        return self._folders[folder] / name
+
+    def current_files(self, spec: Path, spec_bytes: bytes, record: SpecRecord | None):
+        """The spec's outputs as (role, path, text with `\\n`, newline, record), when its record's
+        fingerprint says they are current; None when the full path must decide."""
+        if record is None or record.fingerprint is None or set(record.outputs) != set(ROLES):
+            return None
+        entries = [record.outputs[role] for role in ROLES]
+        if any(not _plain(entry) for entry in entries):
+            return None
+        paths = [self._path(entry.path) for entry in entries]
+        contents = [read_bytes(path) for path in paths]
+        if any(content is None for content in contents):
+            return None
+        with_classes = covers_classes(record.fingerprint)
+        if self.of(spec, spec_bytes, contents, with_classes) != record.fingerprint:  # type: ignore[arg-type]
+            return None
+        found = []
+        for role, path, entry, content in zip(ROLES, paths, entries, contents):
+            try:
+                text = content.decode("utf-8")  # type: ignore[union-attr]
+            except UnicodeDecodeError:
+                return None
+            ours, newline = split_newlines(text)
+            found.append((role, path, ours, newline, entry))
+        return found
 
 
 def covers_classes(value: str) -> bool:
@@ -92,15 +140,6 @@ def _folder_digest(folder: Path, patterns: tuple[str, ...]) -> bytes:
     return digest.digest()
 
 
-def _classes(spec_path: Path, project: Project) -> bytes:
-    """The project classes a spec's analysis sees (see `generate._project_classes`)."""
-    from layergen.project_classes import project_classes
-
-    module = project.layers_module
-    classes = {**project_classes(Path(spec_path).absolute().parent, module), **project_classes(project.specs, module)}
-    return repr(sorted((name, c.module, c.params) for name, c in classes.items())).encode()
-
-
 def output_bytes(text: str, newline: str) -> bytes:
     """A file's bytes as `writing.write_atomically` stores `text`."""
     return (text.replace("\n", newline) if newline != "\n" else text).encode("utf-8")
@@ -111,32 +150,6 @@ def read_bytes(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
-
-
-def fast_files(spec: Path, spec_bytes: bytes, project: Project, environment: bytes, record: SpecRecord | None):
-    """The spec's outputs as (role, path, text with `\\n`, newline, record), when its record's
-    fingerprint says they are current; None when the full path must decide."""
-    if record is None or record.fingerprint is None or set(record.outputs) != set(ROLES):
-        return None
-    entries = [record.outputs[role] for role in ROLES]
-    if any(not _plain(entry) for entry in entries):
-        return None
-    paths = [from_key(project, entry.path) for entry in entries]
-    contents = [read_bytes(path) for path in paths]
-    if any(content is None for content in contents):
-        return None
-    with_classes = covers_classes(record.fingerprint)
-    if fingerprint(project, environment, spec, spec_bytes, contents, with_classes) != record.fingerprint:  # type: ignore[arg-type]
-        return None
-    found = []
-    for role, path, entry, content in zip(ROLES, paths, entries, contents):
-        try:
-            text = content.decode("utf-8")  # type: ignore[union-attr]
-        except UnicodeDecodeError:
-            return None
-        ours, newline = split_newlines(text)
-        found.append((role, path, ours, newline, entry))
-    return found
 
 
 def _plain(entry: OutputRecord) -> bool:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from layergen.compat import CompatChange, compare_weights
 from layergen.errors import LayergenError
-from layergen.fingerprint import ROLES, environment_digest, fast_files, fingerprint, output_bytes, read_bytes
+from layergen.fingerprint import ROLES, Fingerprints, output_bytes, read_bytes
 from layergen.locations import from_key, project_key
 from layergen.merge import MergeResult, has_conflict_markers
 from layergen.project import Project
@@ -115,9 +115,10 @@ def plan_updates(
     `progress(what, done, total)` is told how far it is."""
     plan = Plan()
     claimed: dict[Path, Path] = {}
-    deleted = {key for key in records if not from_key(project, key).is_file()}
-    environment = environment_digest(project)
-    for spec, found in _generate_stale(spec_paths, project, records, environment, progress or _silent):
+    # (A key's folders need no resolving to tell whether the file is there.)
+    deleted = {key for key in records if not (project.root / key).is_file()}
+    fingerprints = Fingerprints(project)
+    for spec, found in _generate_stale(spec_paths, project, records, fingerprints, progress or _silent):
         try:
             if isinstance(found, BaseException):
                 raise found
@@ -134,7 +135,7 @@ def plan_updates(
             else:
                 generation, spec_bytes = found
                 update = _plan_spec(generation, project, records, deleted, accept_breaking, conflicts)
-                _add_fingerprint(update, generation, spec_bytes, project, environment, accept_breaking)
+                _add_fingerprint(update, generation, spec_bytes, fingerprints, accept_breaking)
                 plan.updates.append(update)
         except LayergenError as exc:
             plan.errors.append(exc)
@@ -143,8 +144,9 @@ def plan_updates(
                 raise
             plan.errors.append(internal_error(project.display(spec), exc))
     adopted = {u.replaces for u in plan.updates if u.replaces}
-    live = {project_key(project, path) for path in claimed}
-    for key in sorted(deleted - adopted):
+    orphaned = sorted(deleted - adopted)
+    live = {project_key(project, path) for path in claimed} if orphaned else set()
+    for key in orphaned:
         plan.orphans.append(_plan_orphan(key, records[key], project, prune, live))
     return plan
 
@@ -153,7 +155,7 @@ def _silent(what: str, done: int, total: int) -> None:
     pass
 
 
-def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str, SpecRecord], environment, progress):
+def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str, SpecRecord], fingerprints, progress):
     """(spec, what is known of it) in order: a `SpecUpdate` when its fingerprint says it is
     current, else (its generation, the spec's bytes it was made from), or the exception."""
     found: list = []
@@ -163,8 +165,8 @@ def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str,
             spec_bytes = read_bytes(spec)
             current = None
             if spec_bytes is not None:
-                record = records.get(project_key(project, spec))
-                current = _current_update(spec, spec_bytes, project, environment, record)
+                key = project_key(project, spec)
+                current = _current_update(spec, key, spec_bytes, fingerprints, records.get(key))
             if current is not None:
                 found.append(current)
                 continue
@@ -187,13 +189,13 @@ def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str,
 
 
 def _current_update(
-    spec: Path, spec_bytes: bytes, project: Project, environment: bytes, record: SpecRecord | None
+    spec: Path, key: str, spec_bytes: bytes, fingerprints: Fingerprints, record: SpecRecord | None
 ) -> SpecUpdate | None:
     """The update of a spec whose fingerprint says its files are current: nothing to do."""
-    files = fast_files(spec, spec_bytes, project, environment, record)
+    files = fingerprints.current_files(spec, spec_bytes, record)
     if files is None:
         return None
-    update = SpecUpdate(spec, project_key(project, spec))
+    update = SpecUpdate(spec, key)
     for role, path, ours, newline, entry in files:
         status = Status.UNCHANGED if ours == entry.generated else Status.KEPT
         outcome = Outcome(status, ours, entry.generated)
@@ -206,7 +208,7 @@ def _current_update(
 
 
 def _add_fingerprint(
-    update: SpecUpdate, generation: Generation, spec_bytes, project: Project, environment: bytes, accepted: bool
+    update: SpecUpdate, generation: Generation, spec_bytes, fingerprints: Fingerprints, accepted: bool
 ) -> None:
     """Fingerprint the spec's record when the update leaves its files settled: generated,
     merged or kept, parsing, no conflict, no old copy, no breaking change waiting."""
@@ -223,7 +225,7 @@ def _add_fingerprint(
     if any(f.after is None or f.syntax_error or f.status in _UNSETTLED for f in update.files):
         return
     outputs = [output_bytes(by_role[role].after, by_role[role].newline) for role in ROLES]  # type: ignore[arg-type]
-    value = fingerprint(project, environment, generation.spec_path, spec_bytes, outputs, bool(generation.spec.layers))
+    value = fingerprints.of(generation.spec_path, spec_bytes, outputs, bool(generation.spec.layers))
     update.final_record = replace(record, fingerprint=value)
 
 
