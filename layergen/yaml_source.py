@@ -38,8 +38,8 @@ class _FastSpecLoader(*_FAST_LOADERS or [_SpecLoader]):  # type: ignore[misc]
     parsed again by `_SpecLoader`, so every YAML error reads the same either way."""
 
 
-for _loader in {_SpecLoader, _FastSpecLoader}:
-    _loader.add_implicit_resolver(
+for _loader in (_SpecLoader, _FastSpecLoader):
+    _loader.add_implicit_resolver(  # type: ignore[attr-defined]
         "tag:yaml.org,2002:float",
         re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
         list("-+0123456789"),
