@@ -4,7 +4,8 @@ Formatting is most of what generating costs, so it is done as little as possible
 result is cached under a key of the unformatted text, the formatter and its version (an
 edit that leaves a file's rendered text as it was costs no formatting), and what is not
 cached is formatted in one batch: black in a process pool across the machine's cores
-when there are several files, ruff in one `ruff format` run over a temporary folder.
+when there are several files (formatting the first specs' files while later specs are
+generated), ruff in one `ruff format` run over a temporary folder.
 
 The cache is a folder of files, one per result (`LAYERGEN_CACHE_DIR`, or `layergen/format`
 in the user's cache folder), each starting with the digest of what follows: an entry that
@@ -33,20 +34,66 @@ _TARGET = "py311"
 
 def format_texts(texts: list[str], formatter: str = "black") -> list[str]:
     """Each text formatted; equal texts are formatted once."""
-    if not texts:
-        return []
-    version = formatter_version(formatter)
-    cache = FormatCache(cache_dir())
-    keys = [_key(text, formatter, version) for text in texts]
-    found = {key: cache.get(key) for key in set(keys)}
-    missing = {key: text for key, text in zip(keys, texts) if found[key] is None}
-    if missing:
-        formatted = _format_many(list(missing.values()), formatter)
-        for key, text in zip(missing, formatted):
-            found[key] = text
-            cache.put(key, text)
-        cache.trim()
-    return [found[key] for key in keys]  # type: ignore[misc]
+    batch = Formatter(formatter, expected=len(texts))
+    for text in texts:
+        batch.submit(text)
+    return batch.results()
+
+
+class Formatter:
+    """Formats texts as they are submitted; `results` gives them back in order.
+
+    Black runs in a process pool when `expected` files are enough to pay for one, so the
+    files of specs generated first are formatted while later specs are generated; ruff
+    formats all of them in one run at the end.
+    """
+
+    def __init__(self, formatter: str, expected: int):
+        self.formatter = formatter
+        self.version = formatter_version(formatter) if expected else ""
+        self.cache = FormatCache(cache_dir())
+        self.keys: list[str] = []
+        self.done: dict[str, str] = {}
+        self.waiting: dict[str, object] = {}  # key -> the pool's future, or the text to format at the end
+        self.pool = None
+        workers = min(os.cpu_count() or 1, expected)
+        if formatter == "black" and workers >= 2 and expected >= POOL_MIN_FILES:
+            self.pool = _black_pool(workers)
+
+    def submit(self, text: str) -> None:
+        key = _key(text, self.formatter, self.version)
+        self.keys.append(key)
+        if key in self.done or key in self.waiting:
+            return
+        cached = self.cache.get(key)
+        if cached is not None:
+            self.done[key] = cached
+        else:
+            self.waiting[key] = self.pool.submit(black_format, text) if self.pool is not None else text
+
+    def results(self) -> list[str]:
+        try:
+            later = {key: item for key, item in self.waiting.items() if isinstance(item, str)}
+            formatted = dict(zip(later, _format_many(list(later.values()), self.formatter))) if later else {}
+            for key, item in self.waiting.items():
+                text = formatted[key] if key in formatted else item.result()  # type: ignore[attr-defined]
+                self.done[key] = text
+                self.cache.put(key, text)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+        self.cache.trim()
+        return [self.done[key] for key in self.keys]
+
+
+def _black_pool(workers: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import black  # noqa: F401  (imported before the fork, so each worker has it already)
+
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    return ProcessPoolExecutor(workers, mp_context=context)
 
 
 def formatter_version(formatter: str) -> str:
@@ -66,19 +113,10 @@ def _key(text: str, formatter: str, version: str) -> str:
 
 
 def _format_many(texts: list[str], formatter: str) -> list[str]:
+    """Without a pool: ruff in one run, black one text after another."""
     if formatter == "ruff":
         return _ruff_format(texts)
-    workers = min(os.cpu_count() or 1, len(texts))
-    if workers < 2 or len(texts) < POOL_MIN_FILES:
-        return [black_format(text) for text in texts]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    import black  # noqa: F401  (imported before the fork, so each worker has it already)
-
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(black_format, texts, chunksize=max(1, len(texts) // (workers * 4))))
+    return [black_format(text) for text in texts]
 
 
 def black_format(text: str) -> str:

@@ -71,8 +71,8 @@ def _project_classes(spec_path: Path, project: Project, module: str) -> dict:
 def generate_layer(spec_path: Path, project: Project, *, formatted: bool = True) -> Generation:
     """Steps 1 to 4: the layer module and its test, rendered but not written.
 
-    With `formatted=False` the files hold the rendered code before formatting, for
-    `format_generations` to format many specs' files in one batch.
+    With `formatted=False` the files hold the rendered code before formatting, for the
+    caller to format many specs' files together (`formatting.Formatter`).
     """
     spec, model = build_model(spec_path, project)
     files = (
@@ -80,16 +80,12 @@ def generate_layer(spec_path: Path, project: Project, *, formatted: bool = True)
         GeneratedFile(project.tests / f"test_{model.module_name}.py", render_code(model, "test", project.templates)),
     )
     generation = Generation(spec_path, spec, model, files)
-    return format_generations([generation], project)[0] if formatted else generation
+    if not formatted:
+        return generation
+    return with_contents(generation, format_texts([f.content for f in files], project.formatter))
 
 
-def format_generations(generations: list[Generation], project: Project) -> list[Generation]:
-    """The generations with their files formatted, all in one batch."""
-    texts = format_texts([f.content for g in generations for f in g.files], project.formatter)
-    done, start = [], 0
-    for generation in generations:
-        count = len(generation.files)
-        files = tuple(replace(f, content=t) for f, t in zip(generation.files, texts[start : start + count]))
-        done.append(replace(generation, files=files))
-        start += count
-    return done
+def with_contents(generation: Generation, contents: list[str]) -> Generation:
+    """The generation with its files' contents replaced (by their formatted text)."""
+    files = tuple(replace(f, content=text) for f, text in zip(generation.files, contents))
+    return replace(generation, files=files)

@@ -167,25 +167,44 @@ def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str,
             if spec_bytes is not None:
                 key = project_key(project, spec)
                 current = _current_update(spec, key, spec_bytes, fingerprints, records.get(key))
-            if current is not None:
-                found.append(current)
-                continue
-            # The renderer is loaded only when there is work.
-            from layergen.generate import generate_layer
-
-            found.append((generate_layer(spec, project, formatted=False), spec_bytes))
+            found.append(current if current is not None else (spec, spec_bytes))
         except Exception as exc:  # reported as that spec's failure, in order, by `plan_updates`
             found.append(exc)
-    generated = [item[0] for item in found if isinstance(item, tuple)]
     progress("reading specs", len(spec_paths), len(spec_paths))
-    if generated:
-        from layergen.generate import format_generations
-
-        progress(f"formatting {2 * len(generated)} files", 0, len(generated))
-        formatted = iter(format_generations(generated, project))
-        progress("formatting", len(generated), len(generated))
-        found = [(next(formatted), item[1]) if isinstance(item, tuple) else item for item in found]
+    stale = [index for index, item in enumerate(found) if isinstance(item, tuple)]
+    if stale:
+        for index, generation in _generate(project, [found[i][0] for i in stale], progress):
+            position = stale[index]
+            found[position] = generation if isinstance(generation, Exception) else (generation, found[position][1])
     return list(zip(spec_paths, found))
+
+
+def _generate(project: Project, specs: list[Path], progress):
+    """(index, generation or exception) of each spec, formatted: their files are formatted
+    while later specs are generated (`formatting.Formatter`)."""
+    # The renderer is loaded only when there is work.
+    from layergen.formatting import Formatter
+    from layergen.generate import generate_layer, with_contents
+
+    formatter = Formatter(project.formatter, expected=2 * len(specs))
+    generations: list = []
+    for index, spec in enumerate(specs):
+        progress("generating", index, len(specs))
+        try:
+            generation = generate_layer(spec, project, formatted=False)
+            for file in generation.files:
+                formatter.submit(file.content)
+            generations.append(generation)
+        except Exception as exc:  # reported as that spec's failure, in order, by `plan_updates`
+            generations.append(exc)
+    progress("formatting", 0, len(specs))
+    texts = iter(formatter.results())
+    progress("formatting", len(specs), len(specs))
+    for index, generation in enumerate(generations):
+        if isinstance(generation, Exception):
+            yield index, generation
+        else:
+            yield index, with_contents(generation, [next(texts) for _ in generation.files])
 
 
 def _current_update(
