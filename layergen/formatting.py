@@ -43,12 +43,13 @@ def format_texts(texts: list[str], formatter: str = "black") -> list[str]:
 class Formatter:
     """Formats texts as they are submitted; `results` gives them back in order.
 
-    Black runs in a process pool when `expected` files are enough to pay for one, so the
-    files of specs generated first are formatted while later specs are generated; ruff
-    formats all of them in one run at the end.
+    Black runs in a process pool when there are many files (one worker per core), so the
+    files of specs generated first are formatted while later specs are generated; with
+    `early`, also for a few files (one worker), as the pool is started before the generator
+    is loaded and loads black meanwhile. Ruff formats all of them in one run at the end.
     """
 
-    def __init__(self, formatter: str, expected: int):
+    def __init__(self, formatter: str, expected: int, *, early: bool = False):
         self.formatter = formatter
         self.version = formatter_version(formatter) if expected else ""
         self.cache = FormatCache(cache_dir())
@@ -56,9 +57,9 @@ class Formatter:
         self.done: dict[str, str] = {}
         self.waiting: dict[str, object] = {}  # key -> the pool's future, or the text to format at the end
         self.pool = None
-        workers = min(os.cpu_count() or 1, expected)
-        if formatter == "black" and workers >= 2 and expected >= POOL_MIN_FILES:
-            self.pool = _black_pool(workers)
+        many = expected >= POOL_MIN_FILES
+        if formatter == "black" and (many or (early and expected)) and (os.cpu_count() or 1) >= 2:
+            self.pool = _black_pool(min(os.cpu_count() or 1, expected) if many else 1)
 
     def submit(self, text: str) -> None:
         key = _key(text, self.formatter, self.version)
@@ -90,10 +91,15 @@ def _black_pool(workers: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    import black  # noqa: F401  (imported before the fork, so each worker has it already)
-
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    return ProcessPoolExecutor(workers, mp_context=context)
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    for _ in range(workers):
+        pool.submit(_load_black)  # each worker starts, and loads black, at once
+    return pool
+
+
+def _load_black() -> None:
+    import black  # noqa: F401
 
 
 def formatter_version(formatter: str) -> str:

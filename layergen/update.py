@@ -184,9 +184,11 @@ def _generate(project: Project, specs: list[Path], progress):
     while later specs are generated (`formatting.Formatter`)."""
     # The renderer is loaded only when there is work.
     from layergen.formatting import Formatter
+
+    # Started before the generator is loaded: black loads in the pool meanwhile.
+    formatter = Formatter(project.formatter, expected=2 * len(specs), early=True)
     from layergen.generate import generate_layer, with_contents
 
-    formatter = Formatter(project.formatter, expected=2 * len(specs))
     generations: list = []
     for index, spec in enumerate(specs):
         progress("generating", index, len(specs))
