@@ -2,12 +2,13 @@
 
 A spec's record keeps a fingerprint: a hash of everything its outputs depend on (the
 spec's bytes, layergen's own code and version, the templates, the settings that reach
-the output, the formatter, and for a spec with sub-layers the project's layer classes)
-and of its output files' bytes as layergen left them. When the fingerprint computed now
-is the recorded one, nothing the outputs depend on has changed and nobody touched them
-since, so generating again would give what is there: `fast_update` says so without
-loading pydantic, jinja2 or the formatter. Anything else (no fingerprint, a different
-one, an open conflict, a pending write, a moved file) takes the full path.
+the output, the formatter and its version, and for a spec with sub-layers the project's
+layer classes) and of its output files' bytes as layergen left them. When the fingerprint
+computed now is the recorded one, nothing the outputs depend on has changed and nobody
+touched them since, so generating again would give what is there:
+`Fingerprints.current_files` says so without loading pydantic, jinja2 or the formatter.
+Anything else (no fingerprint, a different one, an open conflict, a pending write, a
+moved file) takes the full path.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import hashlib
 from pathlib import Path
 
 from layergen import __version__
+from layergen.formatting import formatter_version
 from layergen.locations import from_key, project_key
 from layergen.project import Project
 from layergen.records import OutputRecord, SpecRecord
@@ -108,6 +110,7 @@ def environment_digest(project: Project) -> bytes:
             project.layers_module,
             project.package,
             project.formatter,
+            formatter_version(project.formatter),  # a new black or ruff may format differently
         ]
     )
     parts = [settings.encode(), _code_digest(), _templates_digest(project.templates)]

@@ -182,3 +182,10 @@ def test_quiet_prints_only_problems(linear):
     edit(linear / SPEC, "summary: ", "summary: Changed. ")
     result = cli("check", "--quiet")
     assert result.exit_code == 1 and LAYER in result.stdout
+
+
+def test_a_new_formatter_version_takes_the_full_path(linear, generations, monkeypatch):
+    real = fingerprint.formatter_version
+    monkeypatch.setattr(fingerprint, "formatter_version", lambda name: real(name) + ".post1")
+    assert cli("check").exit_code == 0
+    assert generations == ["linear.yaml"]
