@@ -10,6 +10,7 @@ Figures (medians of wall time; the floors are the least any tool doing the same 
 - `layergen check` and `layergen new` on N unchanged specs, against reading and hashing the N specs
   and 2N outputs in a fresh Python;
 - `layergen new` after editing all N specs, against black on the 2N outputs, serially, in one process;
+  and the same with `formatter = "ruff"`, against `ruff format` on the 2N outputs;
 - the examples' generated tests, serially, against `python -c "import keras"`;
 - peak memory (max RSS) of `layergen new` on growing spec counts: it should stay flat.
 """
@@ -17,6 +18,7 @@ Figures (medians of wall time; the floors are the least any tool doing the same 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import shutil
@@ -30,7 +32,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "specs" / "examples").glob("*.yaml"))
 PYTHON = sys.executable
-QUIET_ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "NO_COLOR": "1"}
+# layergen's caches live here for the run, so no figure profits from an earlier run.
+CACHE = Path(tempfile.mkdtemp(prefix="layergen-bench-cache-"))
+QUIET_ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "NO_COLOR": "1", "LAYERGEN_CACHE_DIR": str(CACHE)}
 
 
 def run(command: list[str], cwd: Path) -> tuple[float, int]:
@@ -59,17 +63,20 @@ def python_code(code: str) -> list[str]:
     return [PYTHON, "-c", code]
 
 
-def make_project(folder: Path, count: int) -> Path:
+def make_project(folder: Path, count: int, formatter: str = "black") -> Path:
     """A project of `count` specs: the examples again and again, each under its own class name."""
     (folder / "specs").mkdir(parents=True)
     (folder / "pyproject.toml").write_text(
         '[project]\nname = "bench"\n\n[tool.layergen]\nspecs = "specs"\nlayers = "layers"\ntests = "tests"\n'
+        f'formatter = "{formatter}"\n'
     )
+    names = [re.search(r"^layer: (\w+)", p.read_text(), re.M).group(1) for p in EXAMPLES]  # type: ignore[union-attr]
     for index in range(count):
-        source = EXAMPLES[index % len(EXAMPLES)]
-        text = source.read_text()
-        text = re.sub(r"^layer: (\w+)", lambda m: f"layer: {m.group(1)}N{index}", text, count=1, flags=re.M)
-        text = re.sub(r"^# yaml-language-server.*\n", "", text)
+        # Each round of the examples has its own class names; sub-layers name their round's classes.
+        round_, position = divmod(index, len(EXAMPLES))
+        source = EXAMPLES[position]
+        text = re.sub(r"^# yaml-language-server.*\n", "", source.read_text())
+        text = re.sub(rf"\b({'|'.join(names)})\b", rf"\1R{round_}", text)
         (folder / "specs" / f"{source.stem}_{index}.yaml").write_text(text)
     return folder
 
@@ -93,8 +100,10 @@ def bench_one_spec(work: Path, repeat: int) -> list[str]:
     folder = make_project(work / "one", 1)
 
     def clean():
-        for name in ("layers", "tests", ".layergen"):
-            shutil.rmtree(folder / name, ignore_errors=True)
+        # The format cache too: each run formats both files, as the floor does (compiled
+        # templates stay cached, as they are after any earlier run on the machine).
+        for path in (folder / "layers", folder / "tests", folder / ".layergen", CACHE / "format"):
+            shutil.rmtree(path, ignore_errors=True)
 
     one = median_time([PYTHON, "-m", "layergen", "new"], folder, repeat, before=clean)
     files = [str(p) for p in outputs(folder)]
@@ -148,9 +157,7 @@ def bench_many(work: Path, count: int, repeat: int) -> list[str]:
         repeat,
     )
     black_serial = median_time(
-        python_code(
-            "import sys, black\nfor f in sys.argv[1:]: black.format_str(open(f).read(), mode=black.Mode())"
-        )
+        python_code("import sys, black\nfor f in sys.argv[1:]: black.format_str(open(f).read(), mode=black.Mode())")
         + [str(p) for p in outputs(folder)],
         folder,
         1,
@@ -160,6 +167,23 @@ def bench_many(work: Path, count: int, repeat: int) -> list[str]:
         row(f"layergen new, {count} unchanged specs", new_unchanged, f"hash {count} specs + outputs", hashing),
         row(f"layergen new, {count} edited specs", new_edited, f"black on {2 * count} outputs, serial", black_serial),
     ]
+
+
+def bench_ruff(work: Path, count: int, repeat: int) -> list[str]:
+    """`layergen new` after editing every spec, with `formatter = "ruff"`."""
+    if shutil.which("ruff") is None and importlib.util.find_spec("ruff") is None:
+        return ["  (ruff is not installed: `pip install ruff` for the ruff figures)"]
+    folder = make_project(work / "ruff", count, formatter="ruff")
+    edited = {"round": 0}
+
+    def edit():
+        edited["round"] += 1
+        edit_every_spec(folder, edited["round"])
+
+    run([PYTHON, "-m", "layergen", "new"], folder)
+    new_edited = median_time([PYTHON, "-m", "layergen", "new"], folder, max(1, repeat // 3), before=edit)
+    ruff = median_time([PYTHON, "-m", "ruff", "format", "--isolated", "--no-cache", "layers", "tests"], folder, repeat)
+    return [row(f"layergen new, {count} edited specs, ruff", new_edited, f"ruff format on {2 * count} outputs", ruff)]
 
 
 def bench_memory(work: Path, counts: list[int]) -> list[str]:
@@ -194,13 +218,17 @@ def main() -> None:
         figures = [
             lambda: bench_one_spec(work, repeat),
             lambda: bench_many(work, count, repeat),
+            lambda: bench_ruff(work, count, repeat),
             lambda: bench_memory(work, [max(1, count // 4), max(1, count // 2), count]),
         ]
         if not options.quick:
             figures.append(lambda: bench_tests(repeat))
-        for figure in figures:
-            for line in figure():
-                print(line, flush=True)
+        try:
+            for figure in figures:
+                for line in figure():
+                    print(line, flush=True)
+        finally:
+            shutil.rmtree(CACHE, ignore_errors=True)
 
 
 if __name__ == "__main__":

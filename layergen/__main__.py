@@ -1,3 +1,3 @@
-from layergen.cli import app
+from layergen.entry import main
 
-app(prog_name="layergen")
+main()

@@ -20,7 +20,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from layergen import __version__, report
-from layergen.errors import LayergenError
+from layergen.entry import execute
 from layergen.result import CommandResult, Level, Line
 from layergen.update import ConflictMode
 
@@ -95,6 +95,8 @@ Package = Annotated[
     typer.Option(help="Registration package for specs that name none (a spec's `package:` wins).", show_default=False),
 ]
 
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems (and what is out of date), for hooks.")]
+
 
 def _version(value: bool):
     if value:
@@ -129,6 +131,7 @@ def new(
     accept_breaking: Annotated[
         bool, typer.Option("--accept-breaking", help="Accept spec changes that break loading old checkpoints.")
     ] = False,
+    quiet: Quiet = False,
 ):
     """Generate each spec's layer module and test, or update them keeping your edits.
 
@@ -149,7 +152,9 @@ def new(
         prune=prune,
         diff=diff,
         accept_breaking=accept_breaking,
+        quiet=quiet,
         notify=_notice,
+        progress=report.progress_display(),
     )
 
 
@@ -159,6 +164,7 @@ def check(
     accept_breaking: Annotated[
         bool, typer.Option("--accept-breaking", help="Do not fail on spec changes that break old checkpoints.")
     ] = False,
+    quiet: Quiet = False,
 ):
     """Check that every generated file is current with its spec; writes nothing.
 
@@ -173,7 +179,9 @@ def check(
         commands.check,
         specs or [],
         accept_breaking=accept_breaking,
+        quiet=quiet,
         notify=_notice,
+        progress=report.progress_display(),
         error_status=commands.CHECK_ERROR,
     )
 
@@ -238,12 +246,7 @@ def validate(specs: SpecArgs = None):
 
 def _run(command: Callable[..., CommandResult], *args, error_status: int = 1, **options) -> NoReturn:
     """Run one command function, show its result and exit with its code."""
-    try:
-        result = command(*args, **options)
-    except LayergenError as error:
-        # A record that cannot be read is exit status 2 whatever the command (`RecordError`).
-        result = CommandResult(problems=[error], status=getattr(error, "exit_code", error_status))
-    raise typer.Exit(report.show(result))
+    raise typer.Exit(execute(command, *args, error_status=error_status, **options))
 
 
 def _notice(text: str) -> None:

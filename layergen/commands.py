@@ -13,10 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from layergen.errors import LayergenError
-from layergen.generate import build_model
 from layergen.locations import real_path, resolved_project
 from layergen.project import Project, find_project
-from layergen.result import CommandResult
+from layergen.result import CommandResult, Level
 from layergen.update import ConflictMode, Plan, plan_updates, unified_diff
 from layergen.writing import read_text, write_atomically
 
@@ -48,7 +47,7 @@ def _project(**overrides) -> Project:
     return resolved_project(find_project().with_overrides(**overrides))
 
 
-def _plan(project: Project, paths, result: CommandResult, *, writes: bool, notify, **options) -> Plan:
+def _plan(project: Project, paths, result: CommandResult, *, writes: bool, notify, progress=None, **options) -> Plan:
     """Under the project's lock: the plan, and when `writes`, carrying it out."""
     from layergen.apply import apply_updates, remove_temporaries_of
     from layergen.project_lock import project_lock
@@ -58,7 +57,7 @@ def _plan(project: Project, paths, result: CommandResult, *, writes: bool, notif
     with project_lock(project.root, writes=writes, on_wait=notify or (lambda _: None)):
         store = RecordStore(project.root)
         records = store.load()
-        plan = plan_updates(specs, project, records, **options)
+        plan = plan_updates(specs, project, records, progress=progress, **options)
         if writes:
             removed = remove_temporaries_of(plan, store, records, project)
             if removed:
@@ -84,18 +83,21 @@ def new(
     prune=False,
     diff=False,
     accept_breaking=False,
+    quiet=False,
     notify: Callable[[str], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> CommandResult:
     """Generate or update each spec's layer and test, keeping hand edits; `diff` writes nothing.
 
-    `notify` shows a notice at once (while waiting for another run to finish).
+    `notify` shows a notice at once (while waiting for another run to finish), `progress`
+    how far it is; `quiet` leaves out what went well, for hooks.
     """
     from layergen import plan_report
 
     project = _project(layers=layers_dir, tests=tests_dir, package=package)
     result = CommandResult()
     options = {"conflicts": conflicts, "prune": prune, "accept_breaking": accept_breaking}
-    plan = _plan(project, paths, result, writes=not diff, notify=notify, **options)
+    plan = _plan(project, paths, result, writes=not diff, notify=notify, progress=progress, **options)
     if diff:
         for file in plan.all_files():
             if file.write or file.remove or file.moved_from:
@@ -104,16 +106,26 @@ def new(
     result.fail(*plan.errors)
     plan_report.report_file_failures(result, plan, project)
     plan_report.report_summary(result, plan, project)
+    plan_report.report_counts(result, plan, dry_run=diff)
+    if quiet:
+        result.lines = [line for line in result.lines if line.level != Level.INFO]
     return result
 
 
-def check(paths, *, accept_breaking=False, notify: Callable[[str], None] | None = None) -> CommandResult:
+def check(
+    paths,
+    *,
+    accept_breaking=False,
+    quiet=False,
+    notify: Callable[[str], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> CommandResult:
     """Exit status 0 when every generated file is current, 1 when any is stale, 2 on errors."""
     from layergen import plan_report
 
     project = _project()
     result = CommandResult()
-    plan = _plan(project, paths, result, writes=False, notify=notify)
+    plan = _plan(project, paths, result, writes=False, notify=notify, progress=progress)
     stale = False
     for update in plan.updates + plan.orphans:
         for file in update.files:
@@ -131,7 +143,8 @@ def check(paths, *, accept_breaking=False, notify: Callable[[str], None] | None 
     if plan.errors:
         result.status = CHECK_ERROR
     elif not stale:
-        result.info(f"all generated files are current ({len(plan.updates)} specs)")
+        if not quiet:
+            result.info(f"all generated files are current ({len(plan.updates)} specs)")
     else:
         result.status = 1
     return result
@@ -160,6 +173,8 @@ def status(paths, *, as_json=False, notify: Callable[[str], None] | None = None)
 
 def validate(paths: list[Path]) -> CommandResult:
     """Check each spec as `new` would, writing nothing."""
+    from layergen.generate import build_model
+
     project = _project()
     result = CommandResult()
     for spec in spec_files(paths, project):
@@ -206,7 +221,7 @@ def init(root: Path, *, specs: str, layers: str, tests: str, package: str | None
     folder with a starter spec, output folders. Refuses a project that is already set up.
     """
     from layergen.pyproject_edit import add_settings, read_pyproject
-    from layergen.render import builtin_template_dir
+    from layergen.templates_dir import builtin_template_dir
 
     pyproject = root / "pyproject.toml"
     before = read_pyproject(root)

@@ -12,14 +12,15 @@ call_body, docstring, sublayers and test_plan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layergen.analysis import analyze, snake_case
+from layergen.formatting import format_texts
 from layergen.layer_model import LayerModel
 from layergen.project import Project, check_module_path
 from layergen.project_classes import project_classes
-from layergen.render import render
+from layergen.render import render_code
 from layergen.spec import LayerSpec, parse_layer_spec
 from layergen.yaml_source import SpecSource, read_spec
 
@@ -54,7 +55,8 @@ def build_model(spec_path: Path, project: Project) -> tuple[LayerSpec, LayerMode
         module_name=snake_case(spec.layer),
         spec_path=project.display(spec_path),
         default_package=project.package,
-        project_classes=_project_classes(spec_path, project, module),
+        # Only sub-layers can name the project's classes; finding them reads every spec.
+        project_classes=_project_classes(spec_path, project, module) if spec.layers else {},
     )
     model.layer_import = f"{module}.{model.module_name}"
     return spec, model
@@ -66,11 +68,24 @@ def _project_classes(spec_path: Path, project: Project, module: str) -> dict:
     return {**classes, **project_classes(project.specs, module)}
 
 
-def generate_layer(spec_path: Path, project: Project) -> Generation:
-    """Steps 1 to 4: the layer module and its test, rendered but not written."""
+def generate_layer(spec_path: Path, project: Project, *, formatted: bool = True) -> Generation:
+    """Steps 1 to 4: the layer module and its test, rendered but not written.
+
+    With `formatted=False` the files hold the rendered code before formatting, for the
+    caller to format many specs' files together (`formatting.Formatter`).
+    """
     spec, model = build_model(spec_path, project)
     files = (
-        GeneratedFile(project.layers / f"{model.module_name}.py", render(model, "layer", project.templates)),
-        GeneratedFile(project.tests / f"test_{model.module_name}.py", render(model, "test", project.templates)),
+        GeneratedFile(project.layers / f"{model.module_name}.py", render_code(model, "layer", project.templates)),
+        GeneratedFile(project.tests / f"test_{model.module_name}.py", render_code(model, "test", project.templates)),
     )
-    return Generation(spec_path, spec, model, files)
+    generation = Generation(spec_path, spec, model, files)
+    if not formatted:
+        return generation
+    return with_contents(generation, format_texts([f.content for f in files], project.formatter))
+
+
+def with_contents(generation: Generation, contents: list[str]) -> Generation:
+    """The generation with its files' contents replaced (by their formatted text)."""
+    files = tuple(replace(f, content=text) for f, text in zip(generation.files, contents))
+    return replace(generation, files=files)

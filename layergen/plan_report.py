@@ -26,11 +26,18 @@ _SHOWN = {
 }
 
 
+# From this many specs on, `new` counts the files it left unchanged instead of listing them.
+COUNT_FROM = 10
+
+
 def report_new(result: CommandResult, plan: Plan, project: Project, *, dry_run: bool, accepted: bool) -> None:
     """What `new` did (or, with `dry_run`, would do) to each file, and its weight notes."""
     prefix = "would be " if dry_run else ""
+    counted = len(plan.updates) + len(plan.errors) >= COUNT_FROM
     for update in plan.updates:
         for file in update.files if not update.failed else ():
+            if counted and file.status in (Status.UNCHANGED, Status.KEPT) and not (file.write or file.moved_from):
+                continue
             line = _update_line(file, update, project)
             if line and not (dry_run and not (file.write or file.remove or file.moved_from)):
                 result.info(prefix + line)
@@ -104,6 +111,34 @@ def report_file_failures(result: CommandResult, plan: Plan, project: Project) ->
             if file.syntax_error is not None:
                 line, message = file.syntax_error
                 result.fail(LayergenError(Problem(name, f"does not parse ({message}); fix it", line=line)))
+
+
+def report_counts(result: CommandResult, plan: Plan, *, dry_run: bool) -> None:
+    """For many specs: how many files were written, updated, ... (`12 written, 188 unchanged`)."""
+    if len(plan.updates) + len(plan.errors) < COUNT_FROM:
+        return
+    counts: dict[str, int] = {}
+    for update in plan.updates:
+        for file in update.files if not (update.failed or update.held) else ():
+            word = _COUNTED.get(file.status) if file.role is not None else None
+            if word is not None:
+                counts[word] = counts.get(word, 0) + 1
+    held = sum(1 for u in plan.updates if u.held or u.failed) + len(plan.errors)
+    parts = [f"{counts[word]} {word}" for word in dict.fromkeys(_COUNTED.values()) if counts.get(word)]
+    if held:
+        parts.append(f"{held} spec{'s' if held > 1 else ''} not done")
+    if parts:
+        result.info(("would be: " if dry_run else "") + ", ".join(parts))
+
+
+_COUNTED = {
+    Status.CREATED: "written",
+    Status.UPDATED: "updated",
+    Status.MERGED: "merged",
+    Status.RESOLVED: "resolved",
+    Status.UNCHANGED: "unchanged",
+    Status.KEPT: "unchanged",
+}
 
 
 def report_summary(result: CommandResult, plan: Plan, project: Project) -> None:

@@ -9,6 +9,7 @@ package = "pkg"            # registration package for keras.saving.register_kera
 layers_module = "pkg.layers"  # import path of `layers`; derived from it when absent
 templates = "layergen_templates"  # optional: templates here override the built-in ones
 allow_outside_root = false # true lets `layers` and `tests` lie outside the project folder
+formatter = "black"        # or "ruff" (much faster; `pip install ruff`)
 ```
 
 The table is validated by a pydantic model; each problem is located at its key's line
@@ -34,6 +35,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A registration package, as for a spec's `package`: Keras joins it to the class name.
 PACKAGE = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+FORMATTERS = ("black", "ruff")  # `layergen.formatting` knows how to run each
 
 
 class Settings(BaseModel):
@@ -48,6 +50,7 @@ class Settings(BaseModel):
     layers_module: str | None = Field(default=None, description="Import path of `layers`.")
     templates: str | None = Field(default=None, description="Folder of templates overriding the built-in ones.")
     allow_outside_root: bool = Field(default=False, description="Let `layers` and `tests` lie outside the project.")
+    formatter: str = Field(default="black", description="black, or ruff (much faster).")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class Project:
     package: str
     layers_module: str
     templates: Path | None = None
+    formatter: str = "black"
 
     def display(self, path: Path) -> str:
         """A path as the user should see it: relative to the project root, with '/'."""
@@ -168,6 +172,10 @@ def _from_settings(root: Path, settings: Settings, default_package: str, locate:
     elif not problems and module_path_problem(_module_for(layers, root)):
         message = f"{module_path_problem(_module_for(layers, root))} (made from this folder); set layers_module"
         problems.append(locate.problem("layers", message + ' in [tool.layergen] (e.g. "pkg.layers")'))
+    if settings.formatter not in FORMATTERS:
+        problems.append(
+            locate.problem("formatter", f"expected one of {', '.join(FORMATTERS)}; found {settings.formatter!r}")
+        )
     if problems:
         raise LayergenError(problems)
     return Project(
@@ -178,6 +186,7 @@ def _from_settings(root: Path, settings: Settings, default_package: str, locate:
         package=package,
         layers_module=settings.layers_module or _module_for(layers, root),
         templates=root / settings.templates if settings.templates is not None else None,
+        formatter=settings.formatter,
     )
 
 

@@ -9,10 +9,14 @@ long as the file is unchanged.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+# libyaml when it is there: reading every spec of a big project in pure Python takes long.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Base-layer keyword arguments every generated layer accepts through **kwargs.
 BASE_LAYER_ARGUMENTS = ("trainable", "activity_regularizer", "autocast")
@@ -49,15 +53,19 @@ def _read_all(stamps: tuple[tuple[str, int], ...], layers_module: str) -> tuple[
 def _read_one(path: Path, layers_module: str) -> ProjectClass | None:
     """The class a spec defines; None for a file that is no readable spec (its own run says why)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("layer"), str):
         return None
-    from layergen.analysis.names import snake_case  # here: the analysis imports this module
-
     name = data["layer"]
     return ProjectClass(name, f"{layers_module}.{snake_case(name)}", _constructor_params(data))
+
+
+def snake_case(class_name: str) -> str:
+    """`LinearLayer` -> `linear_layer`, `LSTMCell` -> `lstm_cell`: the module a class goes in."""
+    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", class_name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
 
 def _constructor_params(data: dict) -> tuple[str, ...]:

@@ -1,9 +1,10 @@
-"""Step 4 of the pipeline: lay the render model out through Jinja templates, then black.
+"""Step 4 of the pipeline: lay the render model out through Jinja templates, then format it.
 
 Each artefact has its own template (`layer.py.jinja`, `test_layer.py.jinja`). A project can
 override either by putting a file of the same name in its template directory. The
-rendered text is compiled before black runs, so a broken template is reported by name, and
-the layer's `call` is checked to hold exactly the spec's body and nothing to escape it.
+rendered text is compiled before it is formatted, so a broken template is reported by
+name, and the layer's `call` is checked to hold exactly the spec's body and nothing to
+escape it. Formatting (black or ruff, cached, in parallel) is `layergen.formatting`.
 """
 
 from __future__ import annotations
@@ -11,25 +12,18 @@ from __future__ import annotations
 import ast
 import functools
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 
-import black
 import jinja2
 
 from layergen.errors import LayergenError, Problem
+from layergen.formatting import cache_dir, format_texts
 from layergen.layer_model import LayerModel
+from layergen.templates_dir import builtin_template_dir
+
+__all__ = ["builtin_template_dir", "render", "render_code"]
 
 TEMPLATES = {"layer": "layer.py.jinja", "test": "test_layer.py.jinja"}
-_BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311})
-
-
-def builtin_template_dir() -> Path:
-    """Templates inside the installed package, or the repository's `templates/` in a checkout."""
-    packaged = resources.files("layergen").joinpath("templates")
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "templates"
 
 
 @functools.cache
@@ -43,10 +37,22 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["py"] = repr  # a Python literal: strings come out quoted and escaped
     env.filters["comment"] = comment_text
     return env
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates, kept beside the format cache: compiling them costs ~40 ms a run.
+    Jinja checks each entry against its template's source and its own version."""
+    folder = cache_dir("jinja")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def comment_text(text: str) -> str:
@@ -54,8 +60,13 @@ def comment_text(text: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-def render(model: LayerModel, artefact: str, override_dir: Path | None = None) -> str:
-    """Render one artefact ("layer" or "test") as black-formatted Python source."""
+def render(model: LayerModel, artefact: str, override_dir: Path | None = None, formatter: str = "black") -> str:
+    """Render one artefact ("layer" or "test") as formatted Python source."""
+    return format_texts([render_code(model, artefact, override_dir)], formatter)[0]
+
+
+def render_code(model: LayerModel, artefact: str, override_dir: Path | None = None) -> str:
+    """Render one artefact as Python source that compiles and is verified, not formatted yet."""
     name = TEMPLATES[artefact]
     code, filename = _render_template(model, name, override_dir)
     tree = _parse(code, filename, model)
@@ -63,7 +74,7 @@ def render(model: LayerModel, artefact: str, override_dir: Path | None = None) -
         # The same template with bodies that are surely harmless: everything else must match.
         placeholder, _ = _render_template(_with_placeholder_bodies(model), name, override_dir)
         _check_spec_code(model, tree, _parse(placeholder, filename, model))
-    return black.format_str(code, mode=_BLACK_MODE)
+    return code
 
 
 _PLACEHOLDER_BODY = " " * 8 + "pass"

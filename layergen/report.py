@@ -3,13 +3,16 @@
 Information goes to standard output; warnings, failure details and problems to standard
 error, so `layergen new > log` still shows what went wrong. Colour only on a terminal,
 and never when `NO_COLOR` is set to a non-empty value (https://no-color.org).
+
+`show` prints through typer (click) by default, which the CLI's tests capture; the fast
+entry (`layergen.entry`) passes `plain_echo`, which does the same without loading typer.
 """
 
 from __future__ import annotations
 
 import os
-
-import typer
+import sys
+from collections.abc import Callable
 
 from layergen.result import CommandResult, Level, Line
 
@@ -20,15 +23,17 @@ _STYLES = {
     Level.DETAIL: (True, None),
     Level.ERROR: (True, "red"),
 }
+_ANSI = {"yellow": "\033[33m", "red": "\033[31m"}
 
 
-def show(result: CommandResult) -> int:
+def show(result: CommandResult, echo: Callable[[Line], None] | None = None) -> int:
     """Print the result's lines, then one red line per problem; returns its exit code."""
+    echo = echo or typer_echo
     for line in result.lines:
-        _echo(line)
+        echo(line)
     for error in result.problems:
         for problem in error.problems:
-            _echo(Line(str(problem), Level.ERROR))
+            echo(Line(str(problem), Level.ERROR))
     return result.exit_code
 
 
@@ -37,7 +42,36 @@ def colour_allowed() -> bool | None:
     return False if os.environ.get("NO_COLOR") else None
 
 
-def _echo(line: Line) -> None:
+def typer_echo(line: Line) -> None:
+    import typer
+
     to_stderr, colour = _STYLES[line.level]
     text = typer.style(line.text, fg=colour) if colour else line.text
     typer.echo(text, err=to_stderr, color=colour_allowed())
+
+
+def progress_display(minimum: int = 20) -> Callable[[str, int, int], None] | None:
+    """A callback that shows `what done/total` on one line of a terminal's standard error,
+    from `minimum` items on; None when standard error is no terminal (logs, CI, pipes)."""
+    stream = sys.stderr
+    if not stream.isatty():
+        return None
+
+    def show_progress(what: str, done: int, total: int) -> None:
+        if total < minimum:
+            return
+        stream.write(f"\r\033[K{what} {done}/{total}" if done < total else "\r\033[K")
+        stream.flush()
+
+    return show_progress
+
+
+def plain_echo(line: Line) -> None:
+    """As `typer_echo` does it: colour only on a terminal, unless NO_COLOR."""
+    to_stderr, colour = _STYLES[line.level]
+    stream = sys.stderr if to_stderr else sys.stdout
+    text = line.text
+    if colour and colour_allowed() is None and stream.isatty():
+        text = f"{_ANSI[colour]}{text}\033[0m"
+    stream.write(text + "\n")
+    stream.flush()

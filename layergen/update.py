@@ -14,11 +14,13 @@ import difflib
 import os
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from layergen.compat import CompatChange, compare_weights
 from layergen.errors import LayergenError
+from layergen.fingerprint import ROLES, Fingerprints, output_bytes, read_bytes
 from layergen.locations import from_key, project_key
 from layergen.merge import MergeResult, has_conflict_markers
 from layergen.project import Project
@@ -28,8 +30,6 @@ from layergen.writing import read_text, split_newlines
 
 if TYPE_CHECKING:
     from layergen.generate import GeneratedFile, Generation
-
-ROLES = ("layer", "test")  # what `generate_layer` returns, in its order
 
 
 class ConflictMode(str, Enum):
@@ -108,24 +108,35 @@ def plan_updates(
     conflicts: ConflictMode = ConflictMode.report,
     prune: bool = False,
     accept_breaking: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Plan:
-    # The renderer is loaded only when there is work.
-    from layergen.generate import generate_layer
-
+    """Each spec's update: from its fingerprint when that says its files are current,
+    otherwise by generating it (all generated specs' files formatted in one batch).
+    `progress(what, done, total)` is told how far it is."""
     plan = Plan()
     claimed: dict[Path, Path] = {}
-    deleted = {key for key in records if not from_key(project, key).is_file()}
-    for spec in spec_paths:
+    # (A key's folders need no resolving to tell whether the file is there.)
+    deleted = {key for key in records if not (project.root / key).is_file()}
+    fingerprints = Fingerprints(project)
+    for spec, found in _generate_stale(spec_paths, project, records, fingerprints, progress or _silent):
         try:
-            generation = generate_layer(spec, project)
-            clash = next((claimed[f.path] for f in generation.files if f.path in claimed), None)
+            if isinstance(found, BaseException):
+                raise found
+            files = [f.path for f in found.files] if isinstance(found, SpecUpdate) else [f.path for f in found[0].files]
+            clash = next((claimed[path] for path in files if path in claimed), None)
             if clash is not None:
                 raise LayergenError.plain(
                     project.display(spec),
                     f"writes the same files as {project.display(clash)}; give the layers different class names",
                 )
-            claimed.update({f.path: spec for f in generation.files})
-            plan.updates.append(_plan_spec(generation, project, records, deleted, accept_breaking, conflicts))
+            claimed.update({path: spec for path in files})
+            if isinstance(found, SpecUpdate):
+                plan.updates.append(found)
+            else:
+                generation, spec_bytes = found
+                update = _plan_spec(generation, project, records, deleted, accept_breaking, conflicts)
+                _add_fingerprint(update, generation, spec_bytes, fingerprints, accept_breaking)
+                plan.updates.append(update)
         except LayergenError as exc:
             plan.errors.append(exc)
         except Exception as exc:  # a bug in layergen: this spec fails, the others go on
@@ -133,10 +144,113 @@ def plan_updates(
                 raise
             plan.errors.append(internal_error(project.display(spec), exc))
     adopted = {u.replaces for u in plan.updates if u.replaces}
-    live = {project_key(project, path) for path in claimed}
-    for key in sorted(deleted - adopted):
+    orphaned = sorted(deleted - adopted)
+    live = {project_key(project, path) for path in claimed} if orphaned else set()
+    for key in orphaned:
         plan.orphans.append(_plan_orphan(key, records[key], project, prune, live))
     return plan
+
+
+def _silent(what: str, done: int, total: int) -> None:
+    pass
+
+
+def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str, SpecRecord], fingerprints, progress):
+    """(spec, what is known of it) in order: a `SpecUpdate` when its fingerprint says it is
+    current, else (its generation, the spec's bytes it was made from), or the exception."""
+    found: list = []
+    for index, spec in enumerate(spec_paths):
+        progress("reading specs", index, len(spec_paths))
+        try:
+            spec_bytes = read_bytes(spec)
+            current = None
+            if spec_bytes is not None:
+                key = project_key(project, spec)
+                current = _current_update(spec, key, spec_bytes, fingerprints, records.get(key))
+            found.append(current if current is not None else (spec, spec_bytes))
+        except Exception as exc:  # reported as that spec's failure, in order, by `plan_updates`
+            found.append(exc)
+    progress("reading specs", len(spec_paths), len(spec_paths))
+    stale = [index for index, item in enumerate(found) if isinstance(item, tuple)]
+    if stale:
+        for index, generation in _generate(project, [found[i][0] for i in stale], progress):
+            position = stale[index]
+            found[position] = generation if isinstance(generation, Exception) else (generation, found[position][1])
+    return list(zip(spec_paths, found))
+
+
+def _generate(project: Project, specs: list[Path], progress):
+    """(index, generation or exception) of each spec, formatted: their files are formatted
+    while later specs are generated (`formatting.Formatter`)."""
+    # The renderer is loaded only when there is work.
+    from layergen.formatting import Formatter
+
+    # Started before the generator is loaded: black loads in the pool meanwhile.
+    formatter = Formatter(project.formatter, expected=2 * len(specs), early=True)
+    from layergen.generate import generate_layer, with_contents
+
+    generations: list = []
+    for index, spec in enumerate(specs):
+        progress("generating", index, len(specs))
+        try:
+            generation = generate_layer(spec, project, formatted=False)
+            for file in generation.files:
+                formatter.submit(file.content)
+            generations.append(generation)
+        except Exception as exc:  # reported as that spec's failure, in order, by `plan_updates`
+            generations.append(exc)
+    progress("formatting", 0, len(specs))
+    texts = iter(formatter.results())
+    progress("formatting", len(specs), len(specs))
+    for index, generation in enumerate(generations):
+        if isinstance(generation, Exception):
+            yield index, generation
+        else:
+            yield index, with_contents(generation, [next(texts) for _ in generation.files])
+
+
+def _current_update(
+    spec: Path, key: str, spec_bytes: bytes, fingerprints: Fingerprints, record: SpecRecord | None
+) -> SpecUpdate | None:
+    """The update of a spec whose fingerprint says its files are current: nothing to do."""
+    files = fingerprints.current_files(spec, spec_bytes, record)
+    if files is None:
+        return None
+    update = SpecUpdate(spec, key)
+    for role, path, ours, newline, entry in files:
+        status = Status.UNCHANGED if ours == entry.generated else Status.KEPT
+        outcome = Outcome(status, ours, entry.generated)
+        update.files.append(
+            FileUpdate(
+                path, status, ours, ours, entry.generated, None, newline, role=role, outcome=outcome, previous=entry
+            )
+        )
+    return update
+
+
+def _add_fingerprint(
+    update: SpecUpdate, generation: Generation, spec_bytes, fingerprints: Fingerprints, accepted: bool
+) -> None:
+    """Fingerprint the spec's record when the update leaves its files settled: generated,
+    merged or kept, parsing, no conflict, no old copy, no breaking change waiting."""
+    record = update.final_record
+    if record is None or update.held or spec_bytes is None or set(record.outputs) != set(ROLES):
+        return
+    if any(c.breaking for c in update.compat) and not accepted:
+        return
+    if any(o.conflict or o.moved_from or o.write for o in record.outputs.values()):
+        return
+    by_role = {f.role: f for f in update.files}
+    if len(by_role) != len(update.files) or set(by_role) != set(ROLES):
+        return
+    if any(f.after is None or f.syntax_error or f.status in _UNSETTLED for f in update.files):
+        return
+    outputs = [output_bytes(by_role[role].after, by_role[role].newline) for role in ROLES]  # type: ignore[arg-type]
+    value = fingerprints.of(generation.spec_path, spec_bytes, outputs, bool(generation.spec.layers))
+    update.final_record = replace(record, fingerprint=value)
+
+
+_UNSETTLED = (Status.CONFLICT, Status.MARKERS, Status.UNTRACKED, Status.LEFTOVER)
 
 
 def internal_error(where: str, exc: Exception) -> LayergenError:

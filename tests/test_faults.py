@@ -219,14 +219,14 @@ def test_a_symlinked_output_is_written_through_to_its_target(linear):
 def test_an_unexpected_failure_in_one_spec_leaves_the_others_generated(project, monkeypatch):
     (project / "specs" / "linear.yaml").write_text(LINEAR)
     (project / "specs" / "other.yaml").write_text(LINEAR.replace("layer: LinearLayer", "layer: OtherLayer"))
-    real_render = generate.render
+    real_render = generate.render_code
 
     def render(model, which, templates):
         if model.class_name == "OtherLayer":
             raise RuntimeError("boom")
         return real_render(model, which, templates)
 
-    monkeypatch.setattr(generate, "render", render)
+    monkeypatch.setattr(generate, "render_code", render)
     result = cli("new")
     assert result.exit_code == 1
     assert result.stderr.strip() == (

@@ -112,3 +112,42 @@ def test_real_terminal_colour(project, on_terminal, no_color, coloured):
     stderr = _stderr_of([sys.executable, "-m", "layergen", "validate", "bad.yaml"], project, env, on_terminal)
     assert BAD_SPEC_PROBLEM in stderr
     assert ("\x1b[31m" in stderr) == coloured
+
+
+LINEAR_SPEC = (REPO / "specs/examples/linear_layer.yaml").read_text()
+
+
+def _many_specs(project, count):
+    for index in range(count):
+        text = LINEAR_SPEC.replace("layer: LinearLayer", f"layer: Linear{index}")
+        (project / "specs" / f"linear_{index}.yaml").write_text(text)
+
+
+def test_many_specs_are_counted_not_listed(project):
+    _many_specs(project, 12)
+    first = commands.new([])
+    assert [line.text for line in first.lines][-1] == "24 written"
+    spec = project / "specs" / "linear_0.yaml"
+    spec.write_text(spec.read_text().replace("summary: ", "summary: Edited. "))
+    again = commands.new([])
+    assert [line.text for line in again.lines] == ["updated layers/linear0.py", "1 updated, 23 unchanged"]
+
+
+def test_progress_shows_on_a_terminal_only_and_for_many_items(monkeypatch, capsys):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert report.progress_display() is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    show = report.progress_display(minimum=3)
+    show("reading specs", 1, 2)
+    assert capsys.readouterr().err == ""
+    show("reading specs", 1, 5)
+    show("reading specs", 5, 5)
+    assert capsys.readouterr().err == "\r\033[Kreading specs 1/5\r\033[K"
+
+
+def test_new_reports_progress_while_it_reads_specs(project):
+    _many_specs(project, 3)
+    seen = []
+    commands.new([], progress=lambda what, done, total: seen.append((what, done, total)))
+    assert ("reading specs", 0, 3) in seen and ("reading specs", 3, 3) in seen
+    assert ("generating", 0, 3) in seen and ("formatting", 3, 3) in seen

@@ -9,6 +9,7 @@ import re
 
 from layergen.analysis.context import Context
 from layergen.project import package_problem
+from layergen.project_classes import snake_case  # noqa: F401  (the analysis's name for it)
 
 # Names the generated module itself uses; a spec name equal to one would shadow it.
 _GENERATED_NAMES = frozenset(
@@ -21,12 +22,6 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 # The Keras-object arguments a weight adds, e.g. `kernel_initializer`.
 _WEIGHT_ARGUMENT_KINDS = ("initializer", "regularizer", "constraint")
-
-
-def snake_case(class_name: str) -> str:
-    """`LinearLayer` -> `linear_layer`, `LSTMCell` -> `lstm_cell`."""
-    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", class_name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
 
 def name_problem(name, reserved: frozenset[str]) -> str | None:

@@ -1,0 +1,221 @@
+"""Formatting generated code: black (the default) or ruff, cached, and in parallel.
+
+Formatting is most of what generating costs, so it is done as little as possible: each
+result is cached under a key of the unformatted text, the formatter and its version (an
+edit that leaves a file's rendered text as it was costs no formatting), and what is not
+cached is formatted in one batch: black in a process pool across the machine's cores
+when there are several files (formatting the first specs' files while later specs are
+generated), ruff in one `ruff format` run over a temporary folder.
+
+The cache is a folder of files, one per result (`LAYERGEN_CACHE_DIR`, or `layergen/format`
+in the user's cache folder), each starting with the digest of what follows: an entry that
+does not match it is formatted again, never trusted. It is kept to `MAX_ENTRIES` files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from layergen.errors import LayergenError
+from layergen.project import FORMATTERS
+
+__all__ = ["FORMATTERS", "format_texts"]
+
+MAX_ENTRIES = 4000
+POOL_MIN_FILES = 6  # a process pool costs ~100 ms to start: worth it from a few black runs on
+_LINE_LENGTH = 88
+_TARGET = "py311"
+
+
+def format_texts(texts: list[str], formatter: str = "black") -> list[str]:
+    """Each text formatted; equal texts are formatted once."""
+    batch = Formatter(formatter, expected=len(texts))
+    for text in texts:
+        batch.submit(text)
+    return batch.results()
+
+
+class Formatter:
+    """Formats texts as they are submitted; `results` gives them back in order.
+
+    Black runs in a process pool when there are many files (one worker per core), so the
+    files of specs generated first are formatted while later specs are generated; with
+    `early`, also for a few files (one worker), as the pool is started before the generator
+    is loaded and loads black meanwhile. Ruff formats all of them in one run at the end.
+    """
+
+    def __init__(self, formatter: str, expected: int, *, early: bool = False):
+        self.formatter = formatter
+        self.version = formatter_version(formatter) if expected else ""
+        self.cache = FormatCache(cache_dir())
+        self.keys: list[str] = []
+        self.done: dict[str, str] = {}
+        self.waiting: dict[str, object] = {}  # key -> the pool's future, or the text to format at the end
+        self.pool = None
+        many = expected >= POOL_MIN_FILES
+        if formatter == "black" and (many or (early and expected)) and (os.cpu_count() or 1) >= 2:
+            self.pool = _black_pool(min(os.cpu_count() or 1, expected) if many else 1)
+
+    def submit(self, text: str) -> None:
+        key = _key(text, self.formatter, self.version)
+        self.keys.append(key)
+        if key in self.done or key in self.waiting:
+            return
+        cached = self.cache.get(key)
+        if cached is not None:
+            self.done[key] = cached
+        else:
+            self.waiting[key] = self.pool.submit(black_format, text) if self.pool is not None else text
+
+    def results(self) -> list[str]:
+        try:
+            later = {key: item for key, item in self.waiting.items() if isinstance(item, str)}
+            formatted = dict(zip(later, _format_many(list(later.values()), self.formatter))) if later else {}
+            for key, item in self.waiting.items():
+                text = formatted[key] if key in formatted else item.result()  # type: ignore[attr-defined]
+                self.done[key] = text
+                self.cache.put(key, text)
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
+        self.cache.trim()
+        return [self.done[key] for key in self.keys]
+
+
+def _black_pool(workers: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    for _ in range(workers):
+        pool.submit(_load_black)  # each worker starts, and loads black, at once
+    return pool
+
+
+def _load_black() -> None:
+    import black  # noqa: F401
+
+
+def formatter_version(formatter: str) -> str:
+    if formatter == "black":
+        # black's own version module: knowing the version costs no import of black.
+        import _black_version  # type: ignore[import-untyped]
+
+        return _black_version.version
+    if formatter == "ruff":
+        return _run_ruff(["--version"]).stdout.strip()
+    raise ValueError(formatter)
+
+
+def _key(text: str, formatter: str, version: str) -> str:
+    mode = f"{formatter}\0{version}\0{_LINE_LENGTH}\0{_TARGET}\0"
+    return hashlib.sha256(mode.encode() + text.encode("utf-8")).hexdigest()
+
+
+def _format_many(texts: list[str], formatter: str) -> list[str]:
+    """Without a pool: ruff in one run, black one text after another."""
+    if formatter == "ruff":
+        return _ruff_format(texts)
+    return [black_format(text) for text in texts]
+
+
+def black_format(text: str) -> str:
+    import black
+
+    return black.format_str(text, mode=black.Mode(target_versions={black.TargetVersion.PY311}))
+
+
+def _ruff_format(texts: list[str]) -> list[str]:
+    """All of them in one `ruff format` run (it formats files in parallel itself)."""
+    with tempfile.TemporaryDirectory(prefix="layergen-ruff-") as folder:
+        paths = [Path(folder) / f"f{index}.py" for index in range(len(texts))]
+        for path, text in zip(paths, texts):
+            path.write_text(text, encoding="utf-8")
+        options = ["--isolated", "--no-cache", f"--line-length={_LINE_LENGTH}", f"--target-version={_TARGET}"]
+        _run_ruff(["format", *options, folder])
+        return [path.read_text(encoding="utf-8") for path in paths]
+
+
+def _run_ruff(arguments: list[str]) -> subprocess.CompletedProcess:
+    try:
+        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+
+        command = [os.fsdecode(find_ruff_bin())]
+    except ImportError:
+        command = ["ruff"]
+    try:
+        done = subprocess.run(command + arguments, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise LayergenError.plain(
+            "pyproject.toml", f'[tool.layergen] formatter = "ruff": cannot run ruff ({exc}); `pip install ruff`'
+        ) from None
+    if done.returncode != 0:
+        raise LayergenError.plain("ruff", f"ruff {arguments[0]} failed: {done.stderr.strip()[-500:]}")
+    return done
+
+
+def cache_dir(kind: str = "format") -> Path:
+    """Where layergen keeps `kind` of cache: under LAYERGEN_CACHE_DIR, else the user's cache folder."""
+    explicit = os.environ.get("LAYERGEN_CACHE_DIR")
+    if explicit:
+        return Path(explicit) / kind
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "layergen" / kind
+
+
+class FormatCache:
+    """Formatted texts by key; a cache that cannot be read or written only costs time."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.stored = 0
+
+    def get(self, key: str) -> str | None:
+        path = self.folder / key
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        check, _, body = data.partition(b"\n")
+        if check.decode("ascii", "replace") != hashlib.sha256(body).hexdigest():
+            return None  # damaged: formatted again and overwritten
+        try:
+            os.utime(path)  # recently used: kept longest when the cache is trimmed
+            return body.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def put(self, key: str, text: str) -> None:
+        body = text.encode("utf-8")
+        data = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+            os.replace(temporary, self.folder / key)
+            self.stored += 1
+        except OSError:
+            pass
+
+    def trim(self, limit: int = MAX_ENTRIES) -> None:
+        """Keep the `limit` most recently used entries."""
+        if not self.stored:
+            return
+        try:
+            entries = [(entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(self.folder)]
+        except OSError:
+            return
+        if len(entries) <= limit:
+            return
+        for _, path in sorted(entries)[: len(entries) - limit * 3 // 4]:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass

@@ -1,0 +1,74 @@
+"""Formatting generated code: black or ruff, cached (a damaged entry is rebuilt, never
+trusted), bounded, in a pool for many files; ruff's output compiles and is stable."""
+
+import os
+import shutil
+
+import pytest
+from conftest import EXAMPLE_SPECS, cli
+
+from layergen import formatting
+
+
+def test_format_cache_entry_that_is_damaged_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path))
+    text = "x = [1,2,\n 3]\n"
+    assert formatting.format_texts([text]) == ["x = [1, 2, 3]\n"]
+    (entry,) = (tmp_path / "format").iterdir()
+    entry.write_bytes(entry.read_bytes().replace(b"[1, 2, 3]", b"[1, 2, 4]"))
+    assert formatting.format_texts([text]) == ["x = [1, 2, 3]\n"]
+    assert entry.read_bytes().endswith(b"x = [1, 2, 3]\n")
+
+
+def test_format_cache_skips_formatting_a_known_text(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path))
+    formatting.format_texts(["y=1\n", "z=2\n"])
+    monkeypatch.setattr(formatting, "_format_many", lambda texts, formatter: pytest.fail("formatted again"))
+    assert formatting.format_texts(["z=2\n", "y=1\n"]) == ["z = 2\n", "y = 1\n"]
+
+
+def test_format_cache_is_bounded(tmp_path):
+    cache = formatting.FormatCache(tmp_path)
+    for index in range(10):
+        cache.put(f"{index:064x}", f"v = {index}\n")
+        os.utime(tmp_path / f"{index:064x}", ns=(index, index))
+    cache.trim(limit=8)
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert len(kept) == 6 and kept[0] == f"{4:064x}", "the least recently used go first"
+
+
+def test_many_files_are_formatted_in_a_pool_alike(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    texts = [f"value_{i} = {{'a':{i},  'b':[{i},{i}]}}\n" for i in range(formatting.POOL_MIN_FILES + 2)]
+    assert formatting.format_texts(texts) == [formatting.black_format(t) for t in texts]
+
+
+def test_the_examples_generated_with_ruff_compile_and_are_stable(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path / "cache"))
+    with open(project / "pyproject.toml", "a") as settings:
+        settings.write('formatter = "ruff"\n')
+    for spec in EXAMPLE_SPECS:
+        shutil.copy(spec, project / "specs" / spec.name)
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    files = sorted((project / "layers").glob("*.py")) + sorted((project / "tests").glob("*.py"))
+    assert len(files) == 2 * len(EXAMPLE_SPECS)
+    texts = [path.read_text() for path in files]
+    for path, text in zip(files, texts):
+        compile(text, str(path), "exec", dont_inherit=True)
+    assert formatting._ruff_format(texts) == texts, "ruff's output is what ruff makes of it again"
+    assert cli("check").exit_code == 0
+    (project / ".layergen" / "records").rename(tmp_path / "records")  # no fingerprints: the full path
+    shutil.rmtree(tmp_path / "cache")
+    again = cli("new")
+    assert (again.exit_code, again.stdout) == (0, f"{len(files)} unchanged\n")
+    assert [path.read_text() for path in files] == texts
+
+
+def test_an_unknown_formatter_is_a_located_error(project):
+    with open(project / "pyproject.toml", "a") as settings:
+        settings.write('formatter = "yapf"\n')
+    result = cli("new")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "pyproject.toml: [tool.layergen] formatter: 'yapf' is not one of black, ruff"
