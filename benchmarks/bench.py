@@ -84,7 +84,9 @@ def make_project(folder: Path, count: int, formatter: str = "black") -> Path:
 def edit_every_spec(folder: Path, round_: int) -> None:
     """Change each spec's summary, so every output changes (its docstring)."""
     for spec in (folder / "specs").glob("*.yaml"):
-        text = re.sub(r"^summary: (.*?)( \(edit \d+\))?$", rf"summary: \1 (edit {round_})", spec.read_text(), 1, re.M)
+        text = re.sub(
+            r"^summary: (.*?)( \(edit \d+\))?$", rf"summary: \1 (edit {round_})", spec.read_text(), count=1, flags=re.M
+        )
         spec.write_text(text)
 
 

@@ -45,12 +45,13 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(execute(function, paths, error_status=status, echo=report.plain_echo, notify=_notice, **options))
 
 
-def fast_call(argv: list[str]) -> tuple[str, list[Path], dict[str, bool]] | None:
+def fast_call(argv: list[str]) -> tuple[str, list[Path], dict[str, object]] | None:
     """(command, spec paths, options) for a command line the fast path takes, else None."""
     if not argv or argv[0] not in FAST_FLAGS:
         return None
     flags = FAST_FLAGS[argv[0]]
-    paths, options = [], {}
+    paths: list[Path] = []
+    options: dict[str, object] = {}
     for argument in argv[1:]:
         if argument in flags:
             options[flags[argument]] = True

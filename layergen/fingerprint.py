@@ -81,7 +81,7 @@ class Fingerprints:
         if self.of(spec, spec_bytes, contents, with_classes) != record.fingerprint:  # type: ignore[arg-type]
             return None
         found = []
-        for role, path, entry, content in zip(ROLES, paths, entries, contents):
+        for role, path, entry, content in zip(ROLES, paths, entries, contents, strict=True):
             try:
                 text = content.decode("utf-8")  # type: ignore[union-attr]
             except UnicodeDecodeError:

@@ -14,6 +14,7 @@ does not match it is formatted again, never trusted. It is kept to `MAX_ENTRIES`
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import subprocess
@@ -75,7 +76,9 @@ class Formatter:
     def results(self) -> list[str]:
         try:
             later = {key: item for key, item in self.waiting.items() if isinstance(item, str)}
-            formatted = dict(zip(later, _format_many(list(later.values()), self.formatter))) if later else {}
+            formatted = (
+                dict(zip(later, _format_many(list(later.values()), self.formatter), strict=True)) if later else {}
+            )
             for key, item in self.waiting.items():
                 text = formatted[key] if key in formatted else item.result()  # type: ignore[attr-defined]
                 self.done[key] = text
@@ -135,7 +138,7 @@ def _ruff_format(texts: list[str]) -> list[str]:
     """All of them in one `ruff format` run (it formats files in parallel itself)."""
     with tempfile.TemporaryDirectory(prefix="layergen-ruff-") as folder:
         paths = [Path(folder) / f"f{index}.py" for index in range(len(texts))]
-        for path, text in zip(paths, texts):
+        for path, text in zip(paths, texts, strict=True):
             path.write_text(text, encoding="utf-8")
         options = ["--isolated", "--no-cache", f"--line-length={_LINE_LENGTH}", f"--target-version={_TARGET}"]
         _run_ruff(["format", *options, folder])
@@ -215,7 +218,5 @@ class FormatCache:
         if len(entries) <= limit:
             return
         for _, path in sorted(entries)[: len(entries) - limit * 3 // 4]:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(path)
-            except OSError:
-                pass

@@ -87,5 +87,5 @@ def generate_layer(spec_path: Path, project: Project, *, formatted: bool = True)
 
 def with_contents(generation: Generation, contents: list[str]) -> Generation:
     """The generation with its files' contents replaced (by their formatted text)."""
-    files = tuple(replace(f, content=text) for f, text in zip(generation.files, contents))
+    files = tuple(replace(f, content=text) for f, text in zip(generation.files, contents, strict=True))
     return replace(generation, files=files)

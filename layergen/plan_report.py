@@ -104,7 +104,7 @@ def report_file_failures(result: CommandResult, plan: Plan, project: Project) ->
                 result.fail(LayergenError(Problem(name, message, line=file.marker_line)))
             elif file.status == Status.CONFLICT and file.merge is not None:
                 lines = _conflict_lines(file, file.merge)
-                for conflict, line in zip(file.merge.conflicts, lines):
+                for conflict, line in zip(file.merge.conflicts, lines, strict=True):
                     result.detail(_show_conflict(name, conflict, line))
                 message = _conflict_message(file, update, len(file.merge.conflicts))
                 result.fail(LayergenError(Problem(name, message, line=lines[0])))

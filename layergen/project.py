@@ -26,8 +26,6 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from layergen.errors import LayergenError, Problem
 from layergen.vocabulary import closest
 
@@ -38,19 +36,54 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 FORMATTERS = ("black", "ruff")  # `layergen.formatting` knows how to run each
 
 
-class Settings(BaseModel):
-    """The `[tool.layergen]` table."""
+@dataclass(frozen=True)
+class Settings:
+    """The `[tool.layergen]` table, validated (see `_read_settings`)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    specs: str = "specs"  # where specs are found
+    layers: str = "layers"  # where layer modules are written
+    tests: str = "tests"  # where test modules are written
+    package: str | None = None  # registration package
+    layers_module: str | None = None  # import path of `layers`
+    templates: str | None = None  # folder of templates overriding the built-in ones
+    allow_outside_root: bool = False  # let `layers` and `tests` lie outside the project
+    formatter: str = "black"  # or ruff (much faster)
 
-    specs: str = Field(default="specs", description="Where specs are found.")
-    layers: str = Field(default="layers", description="Where layer modules are written.")
-    tests: str = Field(default="tests", description="Where test modules are written.")
-    package: str | None = Field(default=None, description="Registration package.")
-    layers_module: str | None = Field(default=None, description="Import path of `layers`.")
-    templates: str | None = Field(default=None, description="Folder of templates overriding the built-in ones.")
-    allow_outside_root: bool = Field(default=False, description="Let `layers` and `tests` lie outside the project.")
-    formatter: str = Field(default="black", description="black, or ruff (much faster).")
+
+# Each setting's TOML type: a table of these alone is valid as it is.
+_KINDS = {
+    "specs": str,
+    "layers": str,
+    "tests": str,
+    "package": str,
+    "layers_module": str,
+    "templates": str,
+    "allow_outside_root": bool,
+    "formatter": str,
+}
+
+
+def _read_settings(table: dict, locate: _Locator) -> Settings:
+    """The settings of a valid table. pydantic, which a `layergen check` of a current project
+    never needs to load, only words the problems of a table that is not."""
+    if all(type(value) is _KINDS.get(key) for key, value in table.items()):
+        return Settings(**table)
+    from pydantic import ConfigDict, ValidationError, create_model
+
+    fields = {
+        name: (
+            (kind | None, None)
+            if name not in ("specs", "layers", "tests", "formatter", "allow_outside_root")
+            else (kind, getattr(Settings, name))
+        )
+        for name, kind in _KINDS.items()
+    }
+    model = create_model("Settings", __config__=ConfigDict(extra="forbid", strict=True), **fields)  # type: ignore[call-overload]
+    try:
+        model.model_validate(table)
+    except ValidationError as exc:
+        raise LayergenError([_settings_problem(error, locate) for error in exc.errors()]) from None
+    return Settings(**table)
 
 
 @dataclass(frozen=True)
@@ -127,10 +160,7 @@ def _from_pyproject(root: Path, pyproject: Path) -> Project:
     table = tool.get("layergen", {}) if isinstance(tool, dict) else None
     if not isinstance(table, dict):
         raise LayergenError(locate.problem("", "[tool.layergen] must be a table of settings"))
-    try:
-        settings = Settings.model_validate(table)
-    except ValidationError as exc:
-        raise LayergenError([_settings_problem(error, locate) for error in exc.errors()]) from None
+    settings = _read_settings(table, locate)
     project_table = data.get("project", {})
     project_name = project_table.get("name", "") if isinstance(project_table, dict) else ""
     if not isinstance(project_name, str):
@@ -143,11 +173,11 @@ def _default_package(project_name: str) -> str:
     return ("_" + name if name[:1].isdigit() else name) or "custom_layers"
 
 
-def _settings_problem(error: dict, locate: _Locator) -> Problem:
+def _settings_problem(error, locate: _Locator) -> Problem:
     key = str(error["loc"][0]) if error["loc"] else ""
     if error["type"] == "extra_forbidden":
-        suggestion = closest(key, Settings.model_fields)
-        hint = f" (did you mean '{suggestion}'?)" if suggestion else f"; known: {', '.join(Settings.model_fields)}"
+        suggestion = closest(key, _KINDS)
+        hint = f" (did you mean '{suggestion}'?)" if suggestion else f"; known: {', '.join(_KINDS)}"
         return locate.problem(key, f"unknown setting {key!r}{hint}")
     expected = "true or false" if error["type"] == "bool_type" else "a string"
     return locate.problem(key, f"expected {expected}; found {error['input']!r}")
@@ -163,8 +193,9 @@ def _from_settings(root: Path, settings: Settings, default_package: str, locate:
                 problems.append(locate.problem(key, problem))
     layers = root / settings.layers
     package = settings.package if settings.package is not None else default_package
-    if settings.package is not None and package_problem(package):
-        problems.append(locate.problem("package", package_problem(package)))
+    package_text = package_problem(package) if settings.package is not None else None
+    if package_text:
+        problems.append(locate.problem("package", package_text))
     if settings.layers_module is not None:
         module_problem = module_path_problem(settings.layers_module)
         if module_problem:
@@ -196,16 +227,15 @@ def _folder_problem(root: Path, key: str, value: str, allow_outside_root: bool) 
     folder = root / value
     if key == "templates" and not folder.is_dir():
         return f"no such folder {value!r}"
-    if key in ("layers", "tests") and not allow_outside_root:
-        # resolve: `..` and symbolic links are followed to where the files would really go.
-        if not folder.resolve().is_relative_to(root.resolve()):
-            # Where a symbolic link leads is not in the setting's text: say it.
-            lexical = Path(os.path.normpath(folder)).is_relative_to(os.path.normpath(root))
-            leads = f" (it leads to {folder.resolve().as_posix()})" if lexical else ""
-            return (
-                f"{value!r} is outside the project folder{leads}; layergen writes only inside it"
-                " unless [tool.layergen] says allow_outside_root = true"
-            )
+    # resolve: `..` and symbolic links are followed to where the files would really go.
+    if key in ("layers", "tests") and not allow_outside_root and not folder.resolve().is_relative_to(root.resolve()):
+        # Where a symbolic link leads is not in the setting's text: say it.
+        lexical = Path(os.path.normpath(folder)).is_relative_to(os.path.normpath(root))
+        leads = f" (it leads to {folder.resolve().as_posix()})" if lexical else ""
+        return (
+            f"{value!r} is outside the project folder{leads}; layergen writes only inside it"
+            " unless [tool.layergen] says allow_outside_root = true"
+        )
     return None
 
 
@@ -242,7 +272,8 @@ class _Locator:
     def _find(self, table: str, key: str) -> tuple[int | None, int | None]:
         header = re.compile(r"\s*\[\s*" + r"\s*\.\s*".join(f'"?{re.escape(p)}"?' for p in table.split(".")) + r"\s*\]")
         key_line = re.compile(r'(\s*)"?' + re.escape(key) + r'"?\s*=') if key else None
-        found, in_table = (None, None), False
+        found: tuple[int | None, int | None] = (None, None)
+        in_table = False
         for number, line in enumerate(self.text.split("\n"), start=1):  # TOML's lines, not splitlines'
             if re.match(r"\s*\[", line):
                 in_table = bool(header.match(line))

@@ -42,7 +42,7 @@ def project_classes(specs: Path, layers_module: str) -> dict[str, ProjectClass]:
 
 @functools.lru_cache(maxsize=8)
 def _read_all(stamps: tuple[tuple[str, int], ...], layers_module: str) -> tuple[tuple[str, ProjectClass], ...]:
-    classes = {}
+    classes: dict[str, ProjectClass] = {}
     for path, _ in stamps:
         found = _read_one(Path(path), layers_module)
         if found is not None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-from dataclasses import dataclass, field, replace
-from enum import Enum
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from layergen.generate import GeneratedFile, Generation
 
 
-class ConflictMode(str, Enum):
+class ConflictMode(StrEnum):
     report = "report"  # leave the files as they are and print the conflicts
     side = "side"  # also write the merge with conflict markers to FILE.conflict
     inline = "inline"  # write the merge with conflict markers into the file itself
@@ -176,7 +176,7 @@ def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str,
         for index, generation in _generate(project, [found[i][0] for i in stale], progress):
             position = stale[index]
             found[position] = generation if isinstance(generation, Exception) else (generation, found[position][1])
-    return list(zip(spec_paths, found))
+    return list(zip(spec_paths, found, strict=True))
 
 
 def _generate(project: Project, specs: list[Path], progress):
@@ -278,7 +278,7 @@ def _plan_spec(
             (k for k in sorted(deleted) if paths & {o.path for o in records[k].outputs.values()}), None
         )
         previous = records.get(update.replaces) if update.replaces else None
-    for role, file in zip(ROLES, generation.files):
+    for role, file in zip(ROLES, generation.files, strict=True):
         entry = previous.outputs.get(role) if previous else None
         earlier = _settled(project, entry) if entry is not None else None
         update.files += _plan_output(project, role, earlier, file)

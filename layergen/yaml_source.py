@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -48,8 +49,8 @@ class SpecSource:
     file: str  # as the user should see it, e.g. "specs/linear.yaml"
     data: object
     text: str
-    locations: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_locations: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    locations: dict[Path_, tuple[int | None, int | None]] = field(default_factory=dict)
+    key_locations: dict[Path_, tuple[int | None, int | None]] = field(default_factory=dict)
 
     def locate(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column (1-based) of the value at `path`, or of its nearest parent."""
@@ -249,7 +250,12 @@ def _null(text: str) -> None:
         raise ValueError(f"cannot read {text!r} as null")
 
 
-_SCALARS = {_TAG + "str": str, _TAG + "int": _integer, _TAG + "float": _float, _TAG + "bool": _bool}
+_SCALARS: dict[str, Callable[[str], object]] = {
+    _TAG + "str": str,
+    _TAG + "int": _integer,
+    _TAG + "float": _float,
+    _TAG + "bool": _bool,
+}
 _SCALARS[_TAG + "null"] = _null
 _COLLECTION_TAGS = {yaml.MappingNode: _TAG + "map", yaml.SequenceNode: _TAG + "seq"}
 

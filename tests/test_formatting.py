@@ -71,4 +71,4 @@ def test_an_unknown_formatter_is_a_located_error(project):
         settings.write('formatter = "yapf"\n')
     result = cli("new")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "pyproject.toml: [tool.layergen] formatter: 'yapf' is not one of black, ruff"
+    assert result.stderr.strip() == "pyproject.toml:6:1: tool.layergen.formatter: expected one of black, ruff; found 'yapf'"

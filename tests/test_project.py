@@ -33,7 +33,7 @@ def in_tmp(tmp_path, monkeypatch):
         (
             'colour = "red"\n',
             "pyproject.toml:6:1: tool.layergen.colour: unknown setting 'colour'; known: specs, layers, tests,"
-            " package, layers_module, templates, allow_outside_root",
+            " package, layers_module, templates, allow_outside_root, formatter",
         ),
         ("tests = 3\n", "pyproject.toml:6:1: tool.layergen.tests: expected a string; found 3"),
         ('allow_outside_root = "yes"\n', "pyproject.toml:6:1: tool.layergen.allow_outside_root: expected true or"),

@@ -45,8 +45,9 @@ def check_header(context: Context) -> None:
     problem = class_name_problem(spec.layer)
     if problem:
         context.problem(("layer",), problem)
-    if spec.package is not None and package_problem(spec.package):
-        context.problem(("package",), package_problem(spec.package))
+    package_text = package_problem(spec.package) if spec.package is not None else None
+    if package_text:
+        context.problem(("package",), package_text)
     if not spec.summary.strip():
         context.problem(("summary",), "summary must not be empty")
 
