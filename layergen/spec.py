@@ -7,9 +7,9 @@ what the fields mean (names, shapes, Keras vocabulary) and builds the render mod
 from __future__ import annotations
 
 import sys
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from layergen.errors import LayergenError
 from layergen.vocabulary import closest, load
@@ -19,7 +19,17 @@ ArgumentType = Literal[
     "int", "float", "bool", "str", "list[int]", "list[float]", "list[str]", "list[bool]", "activation", "array"
 ]
 Role = Literal["trainable", "frozen", "state"]
-ShapeItem = int | str
+
+
+def _integral(value):
+    """`2.0` where an integer goes is 2: JSON Schema, and so an editor, takes it for an integer."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 10**MAX_INT_DIGITS:
+        return int(value)
+    return value
+
+
+Integer = Annotated[int, BeforeValidator(_integral)]
+ShapeItem = Integer | str
 # An initializer, regularizer or constraint: a Keras name, or a mapping with `name` and the
 # class's arguments, whose values may name a constructor argument as `$argument`.
 KerasObject = str | dict[str, Any]
@@ -158,8 +168,8 @@ class TestSpec(_Model):
         default_factory=dict,
         description="Values for the test of any constructor argument, those weights add (kernel_initializer) included.",
     )
-    dimensions: dict[str, int] = Field(default_factory=dict, description="Sizes of named input dimensions.")
-    batch_size: int = Field(default=2, ge=1, description="Batch size of the test inputs.")
+    dimensions: dict[str, Integer] = Field(default_factory=dict, description="Sizes of named input dimensions.")
+    batch_size: Integer = Field(default=2, ge=1, description="Batch size of the test inputs.")
     skip: dict[str, str] = Field(
         default_factory=dict, description="Contract tests to skip for this layer, each with the reason."
     )
@@ -222,8 +232,6 @@ def json_schema(*, vocabulary: bool = True) -> dict:
     definitions.update(_VALUE_DEFINITIONS)
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "layergen layer spec", **schema}
     schema["$defs"] = definitions
-    # One output (`output_shape`) or several (`outputs`).
-    schema["anyOf"] = [{"required": ["output_shape"]}, {"required": ["outputs"]}]
     if vocabulary:
         _add_vocabulary(definitions, schema["properties"])
     return schema
