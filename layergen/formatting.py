@@ -95,7 +95,7 @@ def _black_pool(workers: int):
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    pool = ProcessPoolExecutor(workers, mp_context=context)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),))
     for _ in range(workers):
         pool.submit(_load_black)  # each worker starts, and loads black, at once
     return pool
@@ -103,6 +103,20 @@ def _black_pool(workers: int):
 
 def _load_black() -> None:
     import black  # noqa: F401
+
+
+def _exit_with(parent: int) -> None:
+    """In a worker: exit when layergen does. A killed layergen cannot shut its pool down,
+    and its workers would wait for work forever."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def formatter_version(formatter: str) -> str:

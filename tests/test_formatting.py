@@ -3,6 +3,9 @@ trusted), bounded, in a pool for many files; ruff's output compiles and is stabl
 
 import os
 import shutil
+import subprocess
+import sys
+import time
 
 import pytest
 from conftest import EXAMPLE_SPECS, cli
@@ -72,3 +75,39 @@ def test_an_unknown_formatter_is_a_located_error(project):
     result = cli("new")
     assert result.exit_code == 1
     assert result.stderr.strip() == "pyproject.toml:6:1: tool.layergen.formatter: expected one of black, ruff; found 'yapf'"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_the_pool_workers_exit_when_layergen_is_killed(tmp_path):
+    pids = tmp_path / "workers"
+    code = (
+        "import os, sys\n"
+        "from layergen import formatting\n"
+        "batch = formatting.Formatter('black', expected=2, early=True)\n"
+        "batch.pool.submit(os.getpid).result()\n"
+        f"open({str(pids)!r}, 'w').write(' '.join(str(p.pid) for p in batch.pool._processes.values()))\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    env = {**os.environ, "LAYERGEN_CACHE_DIR": str(tmp_path)}
+    # No pipes: a worker left behind would hold them open, and the test would hang instead of fail.
+    subprocess.run(
+        [sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60
+    )
+    workers = [int(pid) for pid in pids.read_text().split()]
+    assert workers
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:
+        os.kill(pid, 9)
+    assert not left, "a worker outlived layergen"
+
+
+def _alive(pid):
+    """Whether the process runs (an exited one that nobody has reaped yet does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
