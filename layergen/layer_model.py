@@ -163,7 +163,6 @@ class TestModel:
     non_trainable: list[str]  # in creation order, as Keras lists them
     policy_weights: list[str]  # weights that follow the layer's dtype policy (no explicit dtype)
     config_values: list[tuple[str, str]]  # (argument, Python source of what its config entry must be)
-    frozen: list[str]
     state: list[str]
     regularized: list[str]
     array_weights: list[tuple[str, str]]  # (weight, array argument)

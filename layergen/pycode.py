@@ -6,7 +6,6 @@ Everything a spec says that ends up in code passes through `literal` (repr) or
 
 from __future__ import annotations
 
-import ast
 import io
 import json
 import tokenize
@@ -84,12 +83,6 @@ def indent_code(code: str, prefix: str) -> str:
         line if number in inside_strings or not line.strip() else prefix + line
         for number, line in enumerate(lines, start=1)
     )
-
-
-def names_in_body(body: str) -> set[str]:
-    """Every plain name a `call` body reads or writes."""
-    tree = ast.parse(f"def call():\n{indent_code(body, '    ')}\n")
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
 
 
 def doc_literal(value) -> str:

@@ -94,7 +94,6 @@ def plan_test(
         non_trainable=lists["non_trainable"],
         policy_weights=lists["policy_weights"],
         config_values=arguments.config_values,
-        frozen=[w.name for w in weights if w.role == "frozen"],
         state=lists["state"],
         regularized=lists["regularized"],
         array_weights=[(n, a) for n, a in array_weights if n in lists["trainable"] + lists["non_trainable"]],
