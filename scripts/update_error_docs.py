@@ -18,7 +18,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from error_catalog import CASES, PYPROJECT_HEAD, SETTINGS_CASES, TITLES, VALID, spec_bytes  # noqa: E402
 
-from layergen.cli import app  # noqa: E402
+from layergen.cli import EXIT_CODES, app  # noqa: E402
 
 HEADER = """\
 # Errors
@@ -38,12 +38,7 @@ with problems; other specs given in the same command are still generated.
 
 ## Exit codes
 
-| code | `new`, `validate`, `init` | `check` |
-|---|---|---|
-| 0 | done | every generated file is current |
-| 1 | a spec has problems, a merge has conflicts, or a file could not be written | a generated file is out of date, left over, or a spec change breaks old checkpoints |
-| 2 | the command line is wrong (unknown option, ...) | a spec has problems, or the command line is wrong |
-
+{exit_codes}
 ## Messages
 
 Each row is a real run of `layergen validate demo.yaml` on a spec with that one mistake,
@@ -74,7 +69,15 @@ def render() -> str:
                 rows.append(_row(case.id, runner.invoke(app, ["validate", "demo.yaml"])))
         finally:
             os.chdir(here)
-    return HEADER + "\n".join(rows) + "\n"
+    return HEADER.format(exit_codes=exit_code_table()) + "\n".join(rows) + "\n"
+
+
+def exit_code_table() -> str:
+    """From `cli.EXIT_CODES`, which `--help` shows too."""
+    lines = ["| command | code | meaning |", "|---|---|---|"]
+    for command, codes in EXIT_CODES.items():
+        lines += [f"| `{command}` | {code} | {meaning} |" for code, meaning in codes.items()]
+    return "\n".join(lines) + "\n"
 
 
 def _row(case_id: str, result) -> str:
