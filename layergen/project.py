@@ -27,7 +27,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layergen.errors import LayergenError, Problem
-from layergen.vocabulary import closest
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A registration package, as for a spec's `package`: Keras joins it to the class name.
@@ -176,6 +175,8 @@ def _default_package(project_name: str) -> str:
 def _settings_problem(error, locate: _Locator) -> Problem:
     key = str(error["loc"][0]) if error["loc"] else ""
     if error["type"] == "extra_forbidden":
+        from layergen.vocabulary import closest
+
         suggestion = closest(key, _KINDS)
         hint = f" (did you mean '{suggestion}'?)" if suggestion else f"; known: {', '.join(_KINDS)}"
         return locate.problem(key, f"unknown setting {key!r}{hint}")

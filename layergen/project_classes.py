@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +101,8 @@ def _cache_file() -> Path:
 
 def _load_cache() -> dict[str, Definition]:
     """The cached definitions; nothing when the file is missing, damaged or not as written."""
+    import json
+
     try:
         data = _cache_file().read_bytes()
         check, _, body = data.partition(b"\n")
@@ -136,6 +136,9 @@ def _well_formed(value) -> bool:
 
 def _save_cache(used: list[str]) -> None:
     """Keep what this run used first, then the rest; a cache that cannot be written only costs time."""
+    import json
+    import tempfile
+
     order = list(dict.fromkeys(used + list(reversed(_known))))[:MAX_CACHED]
     body = json.dumps({d: _known[d] and [_known[d][0], list(_known[d][1])] for d in order}).encode()  # type: ignore[index]
     path = _cache_file()
