@@ -323,7 +323,6 @@ def _read_output(fields: _Fields, raw, where: str, folder: Path, suffixes=_NOW) 
 
 def _stored_text(fields: _Fields, folder: Path, name: str, where: str) -> str:
     text = read_text(folder / name)
-    shown = (Path(fields.shown).parent / name).as_posix()
     if text is None:
         fields.fail(where, f"its stored file {name} is missing; restore .layergen/records from version control")
     text = split_newlines(text)[0]
@@ -332,7 +331,7 @@ def _stored_text(fields: _Fields, folder: Path, name: str, where: str) -> str:
     if line is not None:
         raise RecordError(
             Problem(
-                shown,
+                (Path(fields.shown).parent / name).as_posix(),
                 "holds conflict markers from a version-control merge; keep one side's lines "
                 "(the side whose generated file you kept) and delete the marker lines",
                 line=line,

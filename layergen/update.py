@@ -161,13 +161,14 @@ def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str,
     current, else (its generation, the spec's bytes it was made from), or the exception."""
     with run_scope():  # the project's classes are read once, whichever specs need them
         found: list = []
+        keys = _SpecKeys(project)
         for index, spec in enumerate(spec_paths):
             progress("reading specs", index, len(spec_paths))
             try:
                 spec_bytes = read_bytes(spec)
                 current = None
                 if spec_bytes is not None:
-                    key = project_key(project, spec)
+                    key = keys.of(spec)
                     current = _current_update(spec, key, spec_bytes, fingerprints, records.get(key))
                 found.append(current if current is not None else (spec, spec_bytes))
             except Exception as exc:  # reported as that spec's failure, in order, by `plan_updates`
@@ -179,6 +180,21 @@ def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str,
                 position = stale[index]
                 found[position] = generation if isinstance(generation, Exception) else (generation, found[position][1])
     return list(zip(spec_paths, found, strict=True))
+
+
+class _SpecKeys:
+    """Specs' project keys, each folder resolved once (`project_key` resolves it each time)."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.folders: dict[Path, str] = {}
+
+    def of(self, spec: Path) -> str:
+        if spec.name in ("", ".", ".."):
+            return project_key(self.project, spec)
+        if spec.parent not in self.folders:
+            self.folders[spec.parent] = project_key(self.project, spec.parent / "_").removesuffix("_")
+        return self.folders[spec.parent] + spec.name
 
 
 def _generate(project: Project, specs: list[Path], progress):
