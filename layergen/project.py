@@ -98,6 +98,12 @@ class Project:
 
     def display(self, path: Path) -> str:
         """A path as the user should see it: relative to the project root, with '/'."""
+        if isinstance(path, Path) and os.sep == "/":
+            # What `relative_to` gives for a path under the root, without its parsing (POSIX:
+            # a `Path`'s text is normalized, and names compare exactly).
+            text, root = str(path), str(self.root)
+            if text.startswith(root) and text[len(root) : len(root) + 1] == "/" and len(text) > len(root) + 1:
+                return text[len(root) + 1 :]
         path = Path(path).absolute()
         try:
             return path.relative_to(self.root).as_posix()
