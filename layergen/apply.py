@@ -64,13 +64,20 @@ def _apply_spec(update: SpecUpdate, store: RecordStore, records: dict[str, SpecR
 def remove_temporaries_of(plan: Plan, store: RecordStore, records: dict[str, SpecRecord], project: Project) -> int:
     """Delete the temporary files killed runs left next to outputs and records."""
     names: dict[Path, set[str]] = defaultdict(set)
-    paths = [f.path for f in plan.all_files()] + [
-        from_key(project, o.path) for r in records.values() for o in r.outputs.values()
-    ]
+    paths = [f.path for f in plan.all_files()]
+    resolved: dict[str, Path] = {}  # a key's folder -> the folder resolved (once: resolving takes long)
+    for record in records.values():
+        for output in record.outputs.values():
+            folder, _, name = output.path.rpartition("/")
+            if folder not in resolved:
+                resolved[folder] = from_key(project, output.path).parent
+            paths.append(resolved[folder] / name)
     for path in paths:
         names[path.parent] |= {path.name, side_file(path).name}
     count = sum(len(remove_temporaries(folder, found)) for folder, found in sorted(names.items()))
-    folders = [store.folder.parent] + sorted(p for p in store.folder.rglob("*") if p.is_dir())
+    # Every folder under the records' (os.walk lists them much faster than `rglob`).
+    below = sorted(Path(top, name) for top, children, _ in os.walk(store.folder) for name in children)
+    folders = [store.folder.parent, *below]
     if store.folder.is_dir():
         folders.append(store.folder)
     return count + sum(len(remove_temporaries(folder)) for folder in folders)

@@ -27,20 +27,41 @@ def spec_files(paths: list[Path], project: Project) -> list[Path]:
     working directory and through any symbolic link.
     """
     paths = paths or [project.specs]
-    files = []
+    unique: dict[Path, Path] = {}  # the file, every link followed -> the file as it is named
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+            for file, linked in _specs_in(path.resolve()):
+                unique.setdefault(file.resolve() if linked else file, file)
         elif path.exists():
-            files.append(path)
+            unique.setdefault(path.resolve(), real_path(path))
         else:
             raise LayergenError.plain(path, "no such spec file or folder")
-    if not files and paths != [project.specs]:
+    if not unique and paths != [project.specs]:
         raise LayergenError.plain(paths[0], "no spec files (*.yaml) found")
-    unique: dict[Path, Path] = {}
-    for file in files:
-        unique.setdefault(file.resolve(), real_path(file))
     return list(unique.values())
+
+
+def _specs_in(folder: Path) -> list[tuple[Path, bool]]:
+    """(spec file, whether it is a symbolic link) under a resolved folder, sorted as paths
+    are; folders that are links are not followed (as `Path.rglob` does), so each file's
+    folders are real ones."""
+    found: list[tuple[tuple[str, ...], bool]] = []
+    pending: list[tuple[str, ...]] = [()]
+    while pending:
+        parts = pending.pop()
+        try:
+            entries = list(os.scandir(os.path.join(folder, *parts)))
+        except OSError:
+            continue
+        for entry in entries:
+            linked = entry.is_symlink()
+            if entry.is_dir() and not linked:
+                pending.append((*parts, entry.name))
+            elif os.path.splitext(entry.name)[1] in (".yaml", ".yml") and entry.is_file():
+                found.append(((*parts, entry.name), linked))
+    fold = str.lower if os.name == "nt" else str  # how `Path` compares names
+    found.sort(key=lambda item: tuple(map(fold, item[0])))
+    return [(folder.joinpath(*parts), linked) for parts, linked in found]
 
 
 def _project(**overrides) -> Project:
@@ -49,7 +70,6 @@ def _project(**overrides) -> Project:
 
 def _plan(project: Project, paths, result: CommandResult, *, writes: bool, notify, progress=None, **options) -> Plan:
     """Under the project's lock: the plan, and when `writes`, carrying it out."""
-    from layergen.apply import apply_updates, remove_temporaries_of
     from layergen.project_lock import project_lock
     from layergen.records import LEGACY_MANIFEST, RECORDS_DIR, RecordStore
 
@@ -59,6 +79,8 @@ def _plan(project: Project, paths, result: CommandResult, *, writes: bool, notif
         records = store.load()
         plan = plan_updates(specs, project, records, progress=progress, **options)
         if writes:
+            from layergen.apply import apply_updates, remove_temporaries_of
+
             removed = remove_temporaries_of(plan, store, records, project)
             if removed:
                 result.info(f"removed {removed} temporary file{'s' if removed > 1 else ''} of an interrupted run")

@@ -27,7 +27,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layergen.errors import LayergenError, Problem
-from layergen.vocabulary import closest
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A registration package, as for a spec's `package`: Keras joins it to the class name.
@@ -99,6 +98,12 @@ class Project:
 
     def display(self, path: Path) -> str:
         """A path as the user should see it: relative to the project root, with '/'."""
+        if isinstance(path, Path) and os.sep == "/":
+            # What `relative_to` gives for a path under the root, without its parsing (POSIX:
+            # a `Path`'s text is normalized, and names compare exactly).
+            text, root = str(path), str(self.root)
+            if text.startswith(root) and text[len(root) : len(root) + 1] == "/" and len(text) > len(root) + 1:
+                return text[len(root) + 1 :]
         path = Path(path).absolute()
         try:
             return path.relative_to(self.root).as_posix()
@@ -176,6 +181,8 @@ def _default_package(project_name: str) -> str:
 def _settings_problem(error, locate: _Locator) -> Problem:
     key = str(error["loc"][0]) if error["loc"] else ""
     if error["type"] == "extra_forbidden":
+        from layergen.vocabulary import closest
+
         suggestion = closest(key, _KINDS)
         hint = f" (did you mean '{suggestion}'?)" if suggestion else f"; known: {', '.join(_KINDS)}"
         return locate.problem(key, f"unknown setting {key!r}{hint}")

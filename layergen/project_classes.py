@@ -2,24 +2,27 @@
 
 Generating a spec that names `class: ResidualBlock` needs to know that some spec of the
 project defines `layer: ResidualBlock`, which module it is generated into, and what its
-constructor takes. Each spec is read cheaply (plain YAML, no analysis), once per run as
-long as the file is unchanged.
+constructor takes. Each spec is read cheaply (plain YAML, no analysis); what a spec
+defines is kept by the digest of its bytes, in memory and in a cache file
+(`cache_dir("classes")`), so a run parses only the specs that changed. The cache file
+starts with the digest of what follows: one that does not match, or does not hold what
+it should, is rebuilt, never trusted. Within one run (`run_scope`), each folder's
+classes are worked out once.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import hashlib
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-# libyaml when it is there: reading every spec of a big project in pure Python takes long.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 # Base-layer keyword arguments every generated layer accepts through **kwargs.
 BASE_LAYER_ARGUMENTS = ("trainable", "activity_regularizer", "autocast")
+MAX_CACHED = 20_000  # specs' entries the cache file keeps: those used last, then the newest others
 
 
 @dataclass(frozen=True)
@@ -31,35 +34,139 @@ class ProjectClass:
     params: tuple[str, ...]  # its constructor parameters (besides **kwargs)
 
 
+# What a spec's bytes define, by their sha256: (class name, constructor parameters), or None.
+Definition = tuple[str, tuple[str, ...]] | None
+_known: dict[str, Definition] = {}
+_run: dict[tuple[Path, str], dict[str, ProjectClass]] | None = None  # each folder's classes, in `run_scope`
+
+
+@contextlib.contextmanager
+def run_scope() -> Iterator[None]:
+    """Within it, a folder's classes are read once: the specs do not change during a run."""
+    global _run
+    outer, _run = _run, _run if _run is not None else {}
+    try:
+        yield
+    finally:
+        _run = outer
+
+
 def project_classes(specs: Path, layers_module: str) -> dict[str, ProjectClass]:
     """Class name -> the project's layer of that name, from every spec under `specs`."""
-    if not specs.is_dir():
-        return {}
-    files = sorted(p for p in specs.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-    stamps = tuple((str(p), p.stat().st_mtime_ns) for p in files)
-    return dict(_read_all(stamps, layers_module))
-
-
-@functools.lru_cache(maxsize=8)
-def _read_all(stamps: tuple[tuple[str, int], ...], layers_module: str) -> tuple[tuple[str, ProjectClass], ...]:
+    if _run is not None and (specs, layers_module) in _run:
+        return dict(_run[specs, layers_module])
     classes: dict[str, ProjectClass] = {}
-    for path, _ in stamps:
-        found = _read_one(Path(path), layers_module)
-        if found is not None:
-            classes.setdefault(found.name, found)
-    return tuple(sorted(classes.items()))
+    if specs.is_dir():
+        files = sorted(p for p in specs.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        for definition in _definitions(files):
+            if definition is not None:
+                name, params = definition
+                classes.setdefault(name, ProjectClass(name, f"{layers_module}.{snake_case(name)}", params))
+    classes = dict(sorted(classes.items()))
+    if _run is not None:
+        _run[specs, layers_module] = classes
+    return dict(classes)
 
 
-def _read_one(path: Path, layers_module: str) -> ProjectClass | None:
-    """The class a spec defines; None for a file that is no readable spec (its own run says why)."""
+def _definitions(files: list[Path]) -> list[Definition]:
+    """What each file defines: from its digest when it is known, else read (and cached)."""
+    contents: list[bytes | None] = []
+    for path in files:
+        try:
+            contents.append(path.read_bytes())
+        except OSError:
+            contents.append(None)
+    digests = [hashlib.sha256(c).hexdigest() if c is not None else None for c in contents]
+    missing = [d for d in digests if d is not None and d not in _known]
+    if missing:
+        _known.update({d: v for d, v in _load_cache().items() if d not in _known})
+    fresh = False
+    for content, digest in zip(contents, digests, strict=True):
+        if content is not None and digest is not None and digest not in _known:
+            _known[digest] = _read_one(content)
+            fresh = True
+    if fresh:
+        _save_cache([d for d in digests if d is not None])
+    return [_known[d] if d is not None else None for d in digests]
+
+
+def _cache_file() -> Path:
+    from layergen import __version__
+    from layergen.formatting import cache_dir
+
+    # What a spec defines is what this code reads from it: another version reads afresh.
+    code = hashlib.sha256(Path(__file__).read_bytes() + __version__.encode()).hexdigest()[:16]
+    return cache_dir("classes") / f"{code}.json"
+
+
+def _load_cache() -> dict[str, Definition]:
+    """The cached definitions; nothing when the file is missing, damaged or not as written."""
+    import json
+
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = _cache_file().read_bytes()
+        check, _, body = data.partition(b"\n")
+        if check.decode("ascii", "replace") != hashlib.sha256(body).hexdigest():
+            return {}
+        raw = json.loads(body)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    found: dict[str, Definition] = {}
+    for digest, value in raw.items():
+        if value is None:
+            found[digest] = None
+        elif _well_formed(value):
+            found[digest] = (value[0], tuple(value[1]))
+        else:
+            return {}
+    return found
+
+
+def _well_formed(value) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], list)
+        and all(isinstance(p, str) for p in value[1])
+    )
+
+
+def _save_cache(used: list[str]) -> None:
+    """Keep what this run used first, then the rest; a cache that cannot be written only costs time."""
+    import json
+    import tempfile
+
+    order = list(dict.fromkeys(used + list(reversed(_known))))[:MAX_CACHED]
+    body = json.dumps({d: _known[d] and [_known[d][0], list(_known[d][1])] for d in order}).encode()  # type: ignore[index]
+    path = _cache_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def _read_one(content: bytes) -> Definition:
+    """The class a spec's bytes define; None for no readable spec (its own run says why)."""
+    import yaml
+
+    # libyaml when it is there: reading every spec of a big project in pure Python takes long.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        # Line ends as a file read as text has them.
+        text = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        data = yaml.load(text, Loader=loader)
+    except (UnicodeDecodeError, yaml.YAMLError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("layer"), str):
         return None
-    name = data["layer"]
-    return ProjectClass(name, f"{layers_module}.{snake_case(name)}", _constructor_params(data))
+    return data["layer"], _constructor_params(data)
 
 
 def snake_case(class_name: str) -> str:

@@ -19,6 +19,7 @@ records on the next `layergen new` (`migrate`).
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -126,8 +127,7 @@ class RecordStore:
 
             records = read_legacy_manifest(self.legacy, self.root)
         problems: list[Problem] = []
-        files = sorted(self.folder.rglob(RECORD_FILE)) if self.folder.is_dir() else []
-        for path in files:
+        for path in self._record_files():
             if path.parent == self.folder:
                 problems.append(
                     Problem(
@@ -186,6 +186,15 @@ class RecordStore:
         # Escaped so that every key has its own folder: `%` -> `%25`, a `..` part -> `%2E%2E`.
         parts = ["%2E%2E" if part == ".." else part.replace("%", "%25") for part in key.split("/")]
         return self.folder.joinpath(*parts)
+
+    def _record_files(self) -> list[Path]:
+        """Every record.json under the records folder (os.walk: much faster than `rglob`)."""
+        found = []
+        for folder, children, names in os.walk(self.folder):
+            children.sort()
+            if RECORD_FILE in names:
+                found.append(Path(folder, RECORD_FILE))
+        return sorted(found)
 
     def _key(self, folder: Path) -> str:
         parts = folder.relative_to(self.folder).parts
@@ -314,15 +323,15 @@ def _read_output(fields: _Fields, raw, where: str, folder: Path, suffixes=_NOW) 
 
 def _stored_text(fields: _Fields, folder: Path, name: str, where: str) -> str:
     text = read_text(folder / name)
-    shown = (Path(fields.shown).parent / name).as_posix()
     if text is None:
         fields.fail(where, f"its stored file {name} is missing; restore .layergen/records from version control")
     text = split_newlines(text)[0]
-    line = conflict_marker_line(text)
+    # Every marker line starts so: most texts need no look at each line.
+    line = conflict_marker_line(text) if "<<<<<<<" in text else None
     if line is not None:
         raise RecordError(
             Problem(
-                shown,
+                (Path(fields.shown).parent / name).as_posix(),
                 "holds conflict markers from a version-control merge; keep one side's lines "
                 "(the side whose generated file you kept) and delete the marker lines",
                 line=line,

@@ -24,6 +24,7 @@ from layergen.fingerprint import ROLES, Fingerprints, output_bytes, read_bytes
 from layergen.locations import from_key, project_key
 from layergen.merge import MergeResult, has_conflict_markers
 from layergen.project import Project
+from layergen.project_classes import run_scope
 from layergen.reconcile import Outcome, Status, digest, reconcile
 from layergen.records import MovedFrom, OutputRecord, PendingWrite, SpecRecord, WeightRecord
 from layergen.writing import read_text, split_newlines
@@ -158,25 +159,42 @@ def _silent(what: str, done: int, total: int) -> None:
 def _generate_stale(spec_paths: list[Path], project: Project, records: dict[str, SpecRecord], fingerprints, progress):
     """(spec, what is known of it) in order: a `SpecUpdate` when its fingerprint says it is
     current, else (its generation, the spec's bytes it was made from), or the exception."""
-    found: list = []
-    for index, spec in enumerate(spec_paths):
-        progress("reading specs", index, len(spec_paths))
-        try:
-            spec_bytes = read_bytes(spec)
-            current = None
-            if spec_bytes is not None:
-                key = project_key(project, spec)
-                current = _current_update(spec, key, spec_bytes, fingerprints, records.get(key))
-            found.append(current if current is not None else (spec, spec_bytes))
-        except Exception as exc:  # reported as that spec's failure, in order, by `plan_updates`
-            found.append(exc)
-    progress("reading specs", len(spec_paths), len(spec_paths))
-    stale = [index for index, item in enumerate(found) if isinstance(item, tuple)]
-    if stale:
-        for index, generation in _generate(project, [found[i][0] for i in stale], progress):
-            position = stale[index]
-            found[position] = generation if isinstance(generation, Exception) else (generation, found[position][1])
+    with run_scope():  # the project's classes are read once, whichever specs need them
+        found: list = []
+        keys = _SpecKeys(project)
+        for index, spec in enumerate(spec_paths):
+            progress("reading specs", index, len(spec_paths))
+            try:
+                spec_bytes = read_bytes(spec)
+                current = None
+                if spec_bytes is not None:
+                    key = keys.of(spec)
+                    current = _current_update(spec, key, spec_bytes, fingerprints, records.get(key))
+                found.append(current if current is not None else (spec, spec_bytes))
+            except Exception as exc:  # reported as that spec's failure, in order, by `plan_updates`
+                found.append(exc)
+        progress("reading specs", len(spec_paths), len(spec_paths))
+        stale = [index for index, item in enumerate(found) if isinstance(item, tuple)]
+        if stale:
+            for index, generation in _generate(project, [found[i][0] for i in stale], progress):
+                position = stale[index]
+                found[position] = generation if isinstance(generation, Exception) else (generation, found[position][1])
     return list(zip(spec_paths, found, strict=True))
+
+
+class _SpecKeys:
+    """Specs' project keys, each folder resolved once (`project_key` resolves it each time)."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.folders: dict[Path, str] = {}
+
+    def of(self, spec: Path) -> str:
+        if spec.name in ("", ".", ".."):
+            return project_key(self.project, spec)
+        if spec.parent not in self.folders:
+            self.folders[spec.parent] = project_key(self.project, spec.parent / "_").removesuffix("_")
+        return self.folders[spec.parent] + spec.name
 
 
 def _generate(project: Project, specs: list[Path], progress):

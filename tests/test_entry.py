@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import cli
-from regen_support import LAYER, SPEC, edit, generate_linear
+from regen_support import LAYER, LINEAR, SPEC, edit, generate_linear
 
 from layergen.entry import fast_call
 
@@ -52,3 +52,25 @@ def test_the_fast_entry_says_what_the_typer_command_says(project, tmp_path_facto
     typed = cli(*args)
     assert (fast.returncode, fast.stdout, fast.stderr) == (typed.exit_code, typed.stdout, typed.stderr)
     assert LAYER in fast.stdout
+
+
+def test_the_program_leaves_at_once_with_its_output_and_nothing_left_behind(project, tmp_path):
+    """The program ends without the interpreter's teardown (`entry.hard_exit`): what it
+    printed still arrives, and its lock, files and black pool are all done with."""
+    from layergen.project_lock import LOCK_PATH, OsLock
+    from layergen.writing import _TEMPORARY
+
+    (project / "specs" / "linear.yaml").write_text(LINEAR)
+    (project / "specs" / "broken.yaml").write_text("layer: Broken\n")
+    # Nothing cached: black formats the files, in a pool of its own.
+    env = {"NO_COLOR": "1", "LAYERGEN_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "layergen", "new"], cwd=project, capture_output=True, text=True, env=env)
+    typed = cli("check")
+    assert done.returncode == 1 and "broken.yaml" in done.stderr and LAYER in done.stdout
+    assert typed.exit_code == 2 and "linear" not in typed.stdout, "the good spec's files were written and recorded"
+    assert [p for p in project.rglob("*") if _TEMPORARY.match(p.name)] == []
+    lock = OsLock(project / LOCK_PATH)
+    assert lock.acquire(timeout=0), "the lock is free"
+    lock.release()
+    checked = _program(project, "check")
+    assert (checked.returncode, checked.stdout, checked.stderr) == (typed.exit_code, typed.stdout, typed.stderr)

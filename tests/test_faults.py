@@ -13,7 +13,6 @@ import time
 
 import pytest
 from conftest import EXAMPLE_SPECS, cli
-from filelock import FileLock
 from regen_support import (
     LAYER,
     LINEAR,
@@ -28,6 +27,7 @@ from layergen import commands, generate, writing
 from layergen.generate import generate_layer
 from layergen.locations import resolved_project
 from layergen.project import find_project
+from layergen.project_lock import OsLock
 from layergen.records import RecordStore
 
 
@@ -103,10 +103,11 @@ def test_concurrent_processes_serialize_and_lose_no_record(project):
 
 
 def test_a_second_run_waits_for_the_lock_then_gives_up_with_a_message(linear, monkeypatch):
-    lock = FileLock(linear / ".layergen" / "lock", thread_local=False)
+    lock = OsLock(linear / ".layergen" / "lock")
     monkeypatch.setenv("LAYERGEN_LOCK_TIMEOUT", "0.3")
-    with lock:
-        result = cli("new")
+    assert lock.acquire(timeout=0)
+    result = cli("new")
+    lock.release()
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "waiting for another layergen run in this project to finish (up to 0.3 s)",
@@ -115,7 +116,7 @@ def test_a_second_run_waits_for_the_lock_then_gives_up_with_a_message(linear, mo
     ]
 
     monkeypatch.setenv("LAYERGEN_LOCK_TIMEOUT", "30")
-    lock.acquire()
+    assert lock.acquire(timeout=0)
     threading.Timer(0.5, lock.release).start()
     result = cli("new")
     assert result.exit_code == 0, result.output

@@ -1,0 +1,112 @@
+"""The project's classes come from a cache keyed by each spec's bytes: a changed spec is
+read again, a damaged cache is rebuilt, and within one run each folder is read once."""
+
+import hashlib
+
+import pytest
+from regen_support import LINEAR
+
+from layergen import project_classes as pc
+from layergen.project_classes import ProjectClass, project_classes, run_scope
+
+INNER = LINEAR.replace("layer: LinearLayer", "layer: Inner")
+EXPECTED = ProjectClass("Inner", "pkg.layers.inner", ("units", "kernel_initializer", "kernel_regularizer",
+                                                      "kernel_constraint", "bias_initializer", "bias_regularizer",
+                                                      "bias_constraint"))  # fmt: skip
+
+
+@pytest.fixture
+def parsed(tmp_path, monkeypatch):
+    """The specs parsed as YAML (not found in the cache) during a test; a fresh cache and process."""
+    monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(pc, "_known", {})
+    seen = []
+    real = pc._read_one
+
+    def counting(content):
+        seen.append(content)
+        return real(content)
+
+    monkeypatch.setattr(pc, "_read_one", counting)
+    return seen
+
+
+@pytest.fixture
+def specs(tmp_path):
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    (folder / "inner.yaml").write_text(INNER)
+    (folder / "notes.yaml").write_text("just: notes\n")
+    return folder
+
+
+def fresh_process(monkeypatch):
+    """What a new run starts with: nothing known in memory."""
+    monkeypatch.setattr(pc, "_known", {})
+
+
+def test_what_a_spec_defines_is_cached_by_its_bytes(specs, parsed, monkeypatch):
+    assert project_classes(specs, "pkg.layers") == {"Inner": EXPECTED}
+    assert len(parsed) == 2
+    fresh_process(monkeypatch)
+    assert project_classes(specs, "pkg.layers") == {"Inner": EXPECTED}
+    assert len(parsed) == 2, "the second run found both specs in the cache file"
+    assert project_classes(specs, "other.layers")["Inner"].module == "other.layers.inner"
+
+
+def test_a_changed_spec_is_read_again(specs, parsed, monkeypatch):
+    project_classes(specs, "pkg.layers")
+    fresh_process(monkeypatch)
+    (specs / "inner.yaml").write_text(INNER.replace("units:", "width:"))
+    classes = project_classes(specs, "pkg.layers")
+    assert classes["Inner"].params[0] == "width"
+    assert len(parsed) == 3
+    (specs / "inner.yaml").write_text(INNER.replace("layer: Inner", "layer: Renamed"))
+    assert list(project_classes(specs, "pkg.layers")) == ["Renamed"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[:-5] + b"XXXXX",  # the body no longer matches its digest
+        lambda data: b"",
+        lambda data: b"\xff\xfe",
+        lambda data: _signed(b'{"' + b"0" * 64 + b'": ["Inner", "not a list"]}'),  # matching digest, wrong shape
+        lambda data: _signed(b"[1, 2]"),
+        lambda data: _signed(b"{not json"),
+    ],
+)
+def test_a_damaged_cache_is_rebuilt_never_trusted(specs, parsed, monkeypatch, damage):
+    project_classes(specs, "pkg.layers")
+    cache = pc._cache_file()
+    cache.write_bytes(damage(cache.read_bytes()))
+    fresh_process(monkeypatch)
+    assert project_classes(specs, "pkg.layers") == {"Inner": EXPECTED}
+    assert len(parsed) == 4, "both specs read again"
+    assert pc._load_cache(), "and the cache written anew"
+
+
+def test_a_lying_entry_under_another_digest_changes_nothing(specs, parsed, monkeypatch):
+    """Entries are found by the digest of the spec's bytes: one for other bytes is never used."""
+    project_classes(specs, "pkg.layers")
+    fresh_process(monkeypatch)
+    pc._cache_file().write_bytes(_signed(b'{"' + b"0" * 64 + b'": ["Fake", []]}'))
+    assert project_classes(specs, "pkg.layers") == {"Inner": EXPECTED}
+
+
+def test_within_a_run_each_folder_is_read_once(specs, parsed, monkeypatch):
+    listed = []
+    real = pc._definitions
+    monkeypatch.setattr(pc, "_definitions", lambda files: listed.append(len(files)) or real(files))
+    with run_scope():
+        first = project_classes(specs, "pkg.layers")
+        first.clear()  # a caller's copy: changing it changes nothing for the next
+        (specs / "other.yaml").write_text(INNER.replace("layer: Inner", "layer: Other"))
+        assert project_classes(specs, "pkg.layers") == {"Inner": EXPECTED}
+    assert listed == [2]
+    assert set(project_classes(specs, "pkg.layers")) == {"Inner", "Other"}, "a new run sees the new spec"
+    assert listed == [2, 3]
+
+
+def _signed(body: bytes) -> bytes:
+    return hashlib.sha256(body).hexdigest().encode() + b"\n" + body
