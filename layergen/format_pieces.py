@@ -146,6 +146,8 @@ def _plain_member(node: ast.stmt, index: int) -> bool:
 
 def _gap(lines: list[str], previous_end: int, start: int, previous: ast.stmt, node: ast.stmt) -> str | None:
     """The blank lines black puts between two members, or None where that is not sure."""
+    if start <= previous_end:
+        return None  # two members on a line
     between = lines[previous_end : start - 1]
     if any(line.strip() for line in between):
         return None  # a comment
@@ -196,4 +198,5 @@ def remember(pieces: list[Piece], keys: list[str], formatted_text: str, cache: C
     if assemble(formatted, texts) != formatted_text:
         return
     for key, text in zip(keys, texts, strict=True):
-        cache.put(key, text)
+        if cache.get(key) != text:  # most pieces are shared by many modules: written once
+            cache.put(key, text)

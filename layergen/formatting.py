@@ -229,6 +229,7 @@ class FormatCache:
     def __init__(self, folder: Path):
         self.folder = folder
         self.stored = 0
+        self.made = False
 
     def get(self, key: str) -> str | None:
         path = self.folder / key
@@ -249,7 +250,9 @@ class FormatCache:
         body = text.encode("utf-8")
         data = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            if not self.made:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self.made = True
             descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
