@@ -111,3 +111,27 @@ def _alive(pid):
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_an_edited_module_costs_black_on_its_changed_piece_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path))
+    layer = (formatting.Path(__file__).parents[1] / "examples" / "layers" / "dense_layer.py").read_text()
+    rendered = layer.replace("    def call(", "    def call(  ", 1)  # black has work to do
+    assert formatting.format_texts([rendered]) == [layer]
+    black_format = formatting.black_format
+    seen = []
+    monkeypatch.setattr(formatting, "black_format", lambda text: seen.append(text) or black_format(text))
+    edited = rendered.replace('"""', '"""Edited   summary.\n\n    ', 1)
+    assert formatting.format_texts([edited]) == [black_format(edited)]
+    assert len(seen) == 1 and seen[0].startswith('class _:\n    """Edited   summary.') and "def " not in seen[0]
+
+
+def test_edited_modules_formatted_in_the_pool_are_black(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    layers = sorted((formatting.Path(__file__).parents[1] / "examples" / "layers").glob("*.py"))
+    texts = [path.read_text() for path in layers[: formatting.POOL_MIN_FILES + 1]]
+    assert formatting.format_texts(texts) == texts
+    assert len(list((tmp_path / "format" / "pieces").iterdir())) > len(texts), "the pieces are cached"
+    edited = [text.replace('"""', '"""Edited,   summary. ', 1) for text in texts]
+    assert formatting.format_texts(edited) == [formatting.black_format(text) for text in edited]
