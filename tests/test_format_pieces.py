@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 from conftest import EXAMPLE_SPECS, REPO, TEST_SPECS
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from test_properties import BASE_MODEL, build, to_yaml, valid_spec
 
@@ -142,8 +142,43 @@ def test_modules_that_pieces_might_not_reproduce_are_formatted_whole(text):
     assert_pieces_are_black(text, splits=False)
 
 
-def test_assignments_without_blank_lines_stay_pieces():
-    assert_pieces_are_black(HEADER + "    x = 1\n    y: int = 2\n\n    def f(self):\n        return self.x\n")
+MEMBERS = [
+    '    """Doc   string."""\n',
+    "    x = 1\n",
+    "    y: list[int] = [1,2,]\n",
+    "    def f(self): ...\n",
+    "    def g(self):\n        return {'a':1}\n",
+    "    @property\n    def h(self):\n        # why\n        return 1\n",
+    "    async def i(self):\n        pass\n        # deeper\n",
+    "    # a comment\n",
+    "    class Inner: ...\n",
+    "    'a string'\n",
+    "    z = very_long_function_name(argument_number_one, argument_number_two, argument_three)\n",
+]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.sampled_from(MEMBERS), st.sampled_from(["", "\n", "\n\n"])), min_size=1, max_size=6))
+def test_class_bodies_of_any_shape_are_black_by_pieces_or_formatted_whole(members):
+    """The rules themselves, on bodies the templates never make: split means exact."""
+    text = HEADER + "".join(gap + member for member, gap in members).lstrip("\n")
+    assume(any(not member.startswith("    #") for member, _ in members))  # a class needs a statement
+    assert_pieces_are_black(text, splits=None)
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        "    x = 1\n    y: int = 2\n\n    def f(self):\n        return self.x\n",
+        "    x = 1\n\n    @classmethod\n\n    # between\n    @other( a,b )\n    def f(cls):  # why\n"
+        "        # inside\n\n\n        def inner():\n            return 1\n        return inner\n\n"
+        "    async def g(self, *, a = 'x'):\n        await a\n",
+        "    '''Doc with \"quotes\" \\\\ and  spaces.   '''\n\n    def f(self): ...\n\n    def g(self): ...\n",
+    ],
+)
+def test_members_of_these_shapes_stay_pieces(members):
+    assert_pieces_are_black(HEADER + members)
+    assert_pieces_are_black("@decorated\nclass A(\n    Base,  # why\n):\n" + members)
 
 
 def test_an_edited_docstring_costs_black_on_the_docstring_alone():
