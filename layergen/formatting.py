@@ -129,7 +129,8 @@ _WARM_UP = (
 def _start_worker(parent: int) -> None:
     """In a worker: exit with layergen, and warm black up before the first file comes."""
     _exit_with(parent)
-    black_format(_WARM_UP)
+    with contextlib.suppress(Exception):  # a black that fails says so on the first real file
+        black_format(_WARM_UP)
 
 
 def _exit_with(parent: int) -> None:

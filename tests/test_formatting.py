@@ -35,9 +35,11 @@ def test_format_cache_is_bounded(tmp_path):
     for index in range(10):
         cache.put(f"{index:064x}", f"v = {index}\n")
         os.utime(tmp_path / f"{index:064x}", ns=(index, index))
+    (tmp_path / "pieces").mkdir()
     cache.trim(limit=8)
-    kept = sorted(p.name for p in tmp_path.iterdir())
+    kept = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
     assert len(kept) == 6 and kept[0] == f"{4:064x}", "the least recently used go first"
+    assert (tmp_path / "pieces").is_dir(), "the pieces' folder is no entry"
 
 
 def test_many_files_are_formatted_in_a_pool_alike(tmp_path, monkeypatch):
