@@ -7,9 +7,17 @@ cached is formatted in one batch: black in a process pool across the machine's c
 when there are several files (formatting the first specs' files while later specs are
 generated), ruff in one `ruff format` run over a temporary folder.
 
+Under the whole-text cache, black's results are also cached piece by piece (the module
+header and each class member, `format_pieces`): an edit that changes one piece of a module
+(a spec's summary changes the class docstring only) costs black on that piece alone.
+
 The cache is a folder of files, one per result (`LAYERGEN_CACHE_DIR`, or `layergen/format`
-in the user's cache folder), each starting with the digest of what follows: an entry that
-does not match it is formatted again, never trusted. It is kept to `MAX_ENTRIES` files.
+in the user's cache folder; the pieces in its `pieces` folder), each starting with the
+digest of what follows: an entry that does not match it is formatted again, never trusted.
+It is kept to `MAX_ENTRIES` files (pieces: `MAX_PIECES`).
+
+Pool workers load black and format a small module as they start (black's first call in a
+process costs several times its later ones), while the main process loads the generator.
 """
 
 from __future__ import annotations
@@ -22,12 +30,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from layergen import format_pieces
 from layergen.errors import LayergenError
 from layergen.project import FORMATTERS
 
 __all__ = ["FORMATTERS", "format_texts"]
 
 MAX_ENTRIES = 4000
+MAX_PIECES = 16000  # a module has ~10 pieces, most of them shared by many modules
 POOL_MIN_FILES = 6  # a process pool costs ~100 ms to start: worth it from a few black runs on
 _LINE_LENGTH = 88
 _TARGET = "py311"
@@ -70,14 +80,18 @@ class Formatter:
         cached = self.cache.get(key)
         if cached is not None:
             self.done[key] = cached
+        elif self.pool is not None:
+            self.waiting[key] = self.pool.submit(black_by_pieces, text, self.version)
         else:
-            self.waiting[key] = self.pool.submit(black_format, text) if self.pool is not None else text
+            self.waiting[key] = text
 
     def results(self) -> list[str]:
         try:
             later = {key: item for key, item in self.waiting.items() if isinstance(item, str)}
             formatted = (
-                dict(zip(later, _format_many(list(later.values()), self.formatter), strict=True)) if later else {}
+                dict(zip(later, _format_many(list(later.values()), self.formatter, self.version), strict=True))
+                if later
+                else {}
             )
             for key, item in self.waiting.items():
                 text = formatted[key] if key in formatted else item.result()  # type: ignore[attr-defined]
@@ -87,6 +101,8 @@ class Formatter:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
         self.cache.trim()
+        if self.waiting and self.formatter == "black":
+            FormatCache(_pieces_dir()).trim(MAX_PIECES, force=True)  # the workers stored pieces
         return [self.done[key] for key in self.keys]
 
 
@@ -95,19 +111,31 @@ def _black_pool(workers: int):
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_exit_with, initargs=(os.getpid(),))
-    for _ in range(workers):
-        pool.submit(_load_black)  # each worker starts, and loads black, at once
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),))
+    pool.submit(int)  # the workers start (all of them: forked ones are not started later) at once
     return pool
 
 
-def _load_black() -> None:
-    import black  # noqa: F401
+# Small, but through black's main paths: a docstring, a split call, a dict, a comment.
+_WARM_UP = (
+    "class _Warm:\n"
+    '    """Doc.\n\n    More.\n    """\n\n'
+    "    def f(self, x, *, y=None):\n"
+    "        # why\n"
+    "        return {'a': [x, y], 'b': f'{x!r}'}, self.g(x, 'a long enough argument', 'another long argument')\n"
+)
+
+
+def _start_worker(parent: int) -> None:
+    """In a worker: exit with layergen, and warm black up before the first file comes."""
+    _exit_with(parent)
+    with contextlib.suppress(Exception):  # a black that fails says so on the first real file
+        black_format(_WARM_UP)
 
 
 def _exit_with(parent: int) -> None:
-    """In a worker: exit when layergen does. A killed layergen cannot shut its pool down,
-    and its workers would wait for work forever."""
+    """Exit when layergen does. A killed layergen cannot shut its pool down, and its workers
+    would wait for work forever."""
     import threading
     import time
 
@@ -135,17 +163,27 @@ def _key(text: str, formatter: str, version: str) -> str:
     return hashlib.sha256(mode.encode() + text.encode("utf-8")).hexdigest()
 
 
-def _format_many(texts: list[str], formatter: str) -> list[str]:
+def _format_many(texts: list[str], formatter: str, version: str = "") -> list[str]:
     """Without a pool: ruff in one run, black one text after another."""
     if formatter == "ruff":
         return _ruff_format(texts)
-    return [black_format(text) for text in texts]
+    return [black_by_pieces(text, version or formatter_version("black")) for text in texts]
 
 
 def black_format(text: str) -> str:
     import black
 
     return black.format_str(text, mode=black.Mode(target_versions={black.TargetVersion.PY311}))
+
+
+def black_by_pieces(text: str, version: str) -> str:
+    """black_format(text), from the pieces of it already formatted (`format_pieces`)."""
+    mode = f"black\0{version}\0{_LINE_LENGTH}\0{_TARGET}"
+    return format_pieces.format_by_pieces(text, FormatCache(_pieces_dir()), black_format, mode)
+
+
+def _pieces_dir() -> Path:
+    return cache_dir() / "pieces"
 
 
 def _ruff_format(texts: list[str]) -> list[str]:
@@ -192,6 +230,7 @@ class FormatCache:
     def __init__(self, folder: Path):
         self.folder = folder
         self.stored = 0
+        self.made = False
 
     def get(self, key: str) -> str | None:
         path = self.folder / key
@@ -212,7 +251,9 @@ class FormatCache:
         body = text.encode("utf-8")
         data = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            if not self.made:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self.made = True
             descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
@@ -221,15 +262,17 @@ class FormatCache:
         except OSError:
             pass
 
-    def trim(self, limit: int = MAX_ENTRIES) -> None:
-        """Keep the `limit` most recently used entries."""
-        if not self.stored:
+    def trim(self, limit: int = MAX_ENTRIES, *, force: bool = False) -> None:
+        """Keep the `limit` most recently used entries (with `force`, also when others stored them)."""
+        if not (self.stored or force):
             return
         try:
-            entries = [(entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(self.folder)]
+            with os.scandir(self.folder) as found:
+                files = [entry for entry in found if entry.is_file(follow_symlinks=False)]
+            if len(files) <= limit:
+                return
+            entries = [(entry.stat().st_mtime_ns, entry.path) for entry in files]
         except OSError:
-            return
-        if len(entries) <= limit:
             return
         for _, path in sorted(entries)[: len(entries) - limit * 3 // 4]:
             with contextlib.suppress(OSError):

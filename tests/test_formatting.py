@@ -35,9 +35,11 @@ def test_format_cache_is_bounded(tmp_path):
     for index in range(10):
         cache.put(f"{index:064x}", f"v = {index}\n")
         os.utime(tmp_path / f"{index:064x}", ns=(index, index))
+    (tmp_path / "pieces").mkdir()
     cache.trim(limit=8)
-    kept = sorted(p.name for p in tmp_path.iterdir())
+    kept = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
     assert len(kept) == 6 and kept[0] == f"{4:064x}", "the least recently used go first"
+    assert (tmp_path / "pieces").is_dir(), "the pieces' folder is no entry"
 
 
 def test_many_files_are_formatted_in_a_pool_alike(tmp_path, monkeypatch):
@@ -111,3 +113,27 @@ def _alive(pid):
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_an_edited_module_costs_black_on_its_changed_piece_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path))
+    layer = (formatting.Path(__file__).parents[1] / "examples" / "layers" / "dense_layer.py").read_text()
+    rendered = layer.replace("    def call(", "    def call(  ", 1)  # black has work to do
+    assert formatting.format_texts([rendered]) == [layer]
+    black_format = formatting.black_format
+    seen = []
+    monkeypatch.setattr(formatting, "black_format", lambda text: seen.append(text) or black_format(text))
+    edited = rendered.replace('"""', '"""Edited   summary.\n\n    ', 1)
+    assert formatting.format_texts([edited]) == [black_format(edited)]
+    assert len(seen) == 1 and seen[0].startswith('class _:\n    """Edited   summary.') and "def " not in seen[0]
+
+
+def test_edited_modules_formatted_in_the_pool_are_black(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    layers = sorted((formatting.Path(__file__).parents[1] / "examples" / "layers").glob("*.py"))
+    texts = [path.read_text() for path in layers[: formatting.POOL_MIN_FILES + 1]]
+    assert formatting.format_texts(texts) == texts
+    assert len(list((tmp_path / "format" / "pieces").iterdir())) > len(texts), "the pieces are cached"
+    edited = [text.replace('"""', '"""Edited,   summary. ', 1) for text in texts]
+    assert formatting.format_texts(edited) == [formatting.black_format(text) for text in edited]
