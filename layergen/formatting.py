@@ -25,14 +25,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from layergen import format_pieces
 from layergen.errors import LayergenError
 from layergen.project import FORMATTERS
+
+if TYPE_CHECKING:
+    import subprocess
+
+# subprocess, tempfile and format_pieces are imported where they are used: `check` on a
+# current project imports this module (for `formatter_version`) and needs none of them.
 
 __all__ = ["FORMATTERS", "format_texts"]
 
@@ -178,6 +182,8 @@ def black_format(text: str) -> str:
 
 def black_by_pieces(text: str, version: str) -> str:
     """black_format(text), from the pieces of it already formatted (`format_pieces`)."""
+    from layergen import format_pieces
+
     mode = f"black\0{version}\0{_LINE_LENGTH}\0{_TARGET}"
     return format_pieces.format_by_pieces(text, FormatCache(_pieces_dir()), black_format, mode)
 
@@ -188,6 +194,8 @@ def _pieces_dir() -> Path:
 
 def _ruff_format(texts: list[str]) -> list[str]:
     """All of them in one `ruff format` run (it formats files in parallel itself)."""
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="layergen-ruff-") as folder:
         paths = [Path(folder) / f"f{index}.py" for index in range(len(texts))]
         for path, text in zip(paths, texts, strict=True):
@@ -198,6 +206,8 @@ def _ruff_format(texts: list[str]) -> list[str]:
 
 
 def _run_ruff(arguments: list[str]) -> subprocess.CompletedProcess:
+    import subprocess
+
     try:
         from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
@@ -254,6 +264,8 @@ class FormatCache:
             if not self.made:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 self.made = True
+            import tempfile
+
             descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)

@@ -10,7 +10,6 @@ Texts are compared line by line as given: callers normalize line endings first.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -88,6 +87,8 @@ def _sync_regions(base, ours, theirs):
 
 
 def _matches(base, other):
+    import difflib  # merging is rare: not loaded on the fast path
+
     matcher = difflib.SequenceMatcher(None, base, other, autojunk=False)
     return [m for m in matcher.get_matching_blocks() if m.size]
 

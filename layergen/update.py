@@ -10,7 +10,6 @@ only report it.
 from __future__ import annotations
 
 import ast
-import difflib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -505,4 +504,6 @@ def unified_diff(file: FileUpdate, project: Project) -> str:
     name = project.display(file.path)
     before = (file.before or "").splitlines(keepends=True)
     after = (file.after or "").splitlines(keepends=True)
+    import difflib
+
     return "".join(difflib.unified_diff(before, after, f"a/{old}", f"b/{name}"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
 from layergen.errors import LayergenError
@@ -26,6 +25,8 @@ def write_atomically(path: Path, text: str, newline: str = "\n") -> None:
     data = (text.replace("\n", newline) if newline != "\n" else text).encode("utf-8")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only where something is written: not on `check`'s path
+
         descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
         raise _cannot("write", path, exc) from None
