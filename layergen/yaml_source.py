@@ -234,9 +234,9 @@ def _c_loader() -> type | None:
         def compose_node(self, parent, index):
             # libyaml marks an empty value in a flow collection (`{a: , b: 1}`) elsewhere.
             event = self.peek_event()
-            if parent is not None and parent.flow_style and isinstance(event, yaml.ScalarEvent):
-                if not event.value and not event.style:
-                    raise _ReadError(event.start_mark, "an empty value in a flow collection")
+            empty = isinstance(event, yaml.ScalarEvent) and not event.value and not event.style
+            if empty and parent is not None and parent.flow_style:
+                raise _ReadError(event.start_mark, "an empty value in a flow collection")
             return super().compose_node(parent, index)
 
     return _CSpecLoader
