@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,6 +312,10 @@ _SCALARS[_TAG + "null"] = _null
 _COLLECTION_TAGS = {yaml.MappingNode: _TAG + "map", yaml.SequenceNode: _TAG + "seq"}
 
 
+# Unicode's categories Cc (control) and Cs (surrogate), less the tab and line breaks text may hold.
+_CONTROL_OR_SURROGATE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _scalar_problem(value) -> str | None:
     """Values no spec needs and generated code must not meet: inf, nan, control characters."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -320,11 +323,9 @@ def _scalar_problem(value) -> str | None:
     if isinstance(value, str):
         if len(value) > MAX_TEXT_CHARS:
             return f"text is over {MAX_TEXT_CHARS:,} characters"
-        for char in value:
-            if char in "\n\t\r":
-                continue
-            if unicodedata.category(char) in ("Cc", "Cs"):
-                return f"text must not hold the control character or lone surrogate U+{ord(char):04X}"
+        found = _CONTROL_OR_SURROGATE.search(value)
+        if found:
+            return f"text must not hold the control character or lone surrogate U+{ord(found[0]):04X}"
     return None
 
 

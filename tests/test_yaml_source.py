@@ -378,3 +378,11 @@ def test_a_problem_on_the_fast_path_is_reported_as_the_reference_reader_reports_
     reported = refusal(text)
     monkeypatch.setattr(yaml_source, "_CSpecLoader", None)
     assert reported == refusal(text)
+
+
+def test_the_control_character_pattern_is_unicodes_cc_and_cs_less_tab_and_line_breaks():
+    import unicodedata
+
+    refused = {c for c in map(chr, range(0x110000)) if yaml_source._CONTROL_OR_SURROGATE.fullmatch(c)}
+    categories = {c for c in map(chr, range(0x110000)) if unicodedata.category(c) in ("Cc", "Cs")}
+    assert refused == categories - {"\t", "\n", "\r"}
