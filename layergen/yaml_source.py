@@ -121,7 +121,7 @@ def parse_spec_text(text: str, file: str) -> SpecSource:
             source = _read(text, file, _CSpecLoader)
             if isinstance(source.data, dict):  # a spec is a mapping: the rest is reported below
                 return source
-        except Exception:  # noqa: S110 - the pure reader is the reference: it reports every problem
+        except Exception:  # the pure reader is the reference: it reports every problem
             pass
     try:
         return _read(text, file, _SpecLoader)

@@ -386,3 +386,13 @@ def test_the_control_character_pattern_is_unicodes_cc_and_cs_less_tab_and_line_b
     refused = {c for c in map(chr, range(0x110000)) if yaml_source._CONTROL_OR_SURROGATE.fullmatch(c)}
     categories = {c for c in map(chr, range(0x110000)) if unicodedata.category(c) in ("Cc", "Cs")}
     assert refused == categories - {"\t", "\n", "\r"}
+
+
+@needs_libyaml
+def test_the_fast_path_agrees_on_every_latin_1_and_edge_character_in_every_place():
+    """libyaml and PyYAML refuse and allow the same characters (its reader is C code)."""
+    odd = [0xD7FF, 0xE000, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x10FFFF, 0x1F600, 0xF8FF]
+    places = ["a: x{}y\n", "a: '{}'\n", 'a: "{}"\n', "a: |\n  {}\n", "# {}\na: 1\n", "a{}: 1\n", "a: [x{}]\n"]
+    for char in map(chr, [*range(0x100), *odd]):
+        for place in places:
+            _fast_path_agrees(place.format(char))
