@@ -69,15 +69,22 @@ def render_code(model: LayerModel, artefact: str, override_dir: Path | None = No
     """Render one artefact as Python source that compiles and is verified, not formatted yet."""
     name = TEMPLATES[artefact]
     code, filename = _render_template(model, name, override_dir)
+    if artefact != "layer":
+        _compile(code, filename, model)
+        return code
     tree = _parse(code, filename, model)
-    if artefact == "layer":
-        # The same template with bodies that are surely harmless: everything else must match.
-        placeholder, _ = _render_template(_with_placeholder_bodies(model), name, override_dir)
+    # The same template with bodies that are surely harmless: everything else must match.
+    placeholder, _ = _render_template(_with_placeholder_bodies(model), name, override_dir)
+    if not _only_the_bodies_differ(model, code, tree, placeholder):
         _check_spec_code(model, tree, _parse(placeholder, filename, model))
     return code
 
 
-_PLACEHOLDER_BODY = " " * 8 + "pass"
+# Harmless bodies, each marked by a comment that finds its place in the rendered text.
+_PLACEHOLDERS = {
+    "call": " " * 8 + "pass  # layergen: the spec's call body",
+    "compute_mask": " " * 8 + "pass  # layergen: the spec's compute_mask body",
+}
 
 
 def _render_template(model: LayerModel, name: str, override_dir: Path | None) -> tuple[str, str]:
@@ -91,10 +98,14 @@ def _render_template(model: LayerModel, name: str, override_dir: Path | None) ->
 
 
 def _parse(code: str, filename: str, model: LayerModel) -> ast.Module:
+    _compile(code, filename, model)
+    return ast.parse(code)
+
+
+def _compile(code: str, filename: str, model: LayerModel) -> None:
     try:
         # compile, not just parse: it also finds duplicate arguments and the like.
         compile(code, filename, "exec", dont_inherit=True)
-        return ast.parse(code)
     except (SyntaxError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
         raise LayergenError.plain(
@@ -102,18 +113,45 @@ def _parse(code: str, filename: str, model: LayerModel) -> ast.Module:
         ) from None
 
 
-def _spec_methods(model: LayerModel) -> list[tuple[str, str, int]]:
-    """(method, the spec's body, generated statements before it) for each method whose body
-    a spec writes."""
-    methods = [("call", model.call_source, len(model.call_prelude))]
+def _spec_methods(model: LayerModel) -> list[tuple[str, str, int, str]]:
+    """(method, the spec's body, generated statements before it, the body as rendered) for
+    each method whose body a spec writes."""
+    methods = [("call", model.call_source, len(model.call_prelude), model.call_body)]
     if model.masking is not None:
-        methods.append(("compute_mask", model.masking.source, 0))
+        methods.append(("compute_mask", model.masking.source, 0, model.masking.compute_mask_body))
     return methods
 
 
 def _with_placeholder_bodies(model: LayerModel) -> LayerModel:
-    masking = model.masking and replace(model.masking, compute_mask_body=_PLACEHOLDER_BODY)
-    return replace(model, call_body=_PLACEHOLDER_BODY, masking=masking)
+    masking = model.masking and replace(model.masking, compute_mask_body=_PLACEHOLDERS["compute_mask"])
+    return replace(model, call_body=_PLACEHOLDERS["call"], masking=masking)
+
+
+def _only_the_bodies_differ(model: LayerModel, code: str, tree: ast.Module, placeholder: str) -> bool:
+    """The cheap proof of what `_check_spec_code` checks, for the usual case (~10x faster).
+
+    The text is the placeholder text with each placeholder replaced by its rendered body,
+    and each method's statements after its prelude are exactly the spec's body: then the
+    bodies changed nothing else, and the module with the bodies taken out is the placeholder
+    module. False sends the module to the full check."""
+    places = []
+    for method, source, prelude, rendered in _spec_methods(model):
+        marker = _PLACEHOLDERS[method]
+        found = _method(tree, model.class_name, method)
+        if not source or found is None or placeholder.count(marker) != 1 or not _same_body(found, prelude, source):
+            return False
+        places.append((placeholder.index(marker), marker, rendered))
+    expected, last = [], 0
+    for index, marker, rendered in sorted(places):
+        expected += [placeholder[last:index], rendered]
+        last = index + len(marker)
+    expected.append(placeholder[last:])
+    return "".join(expected) == code
+
+
+def _same_body(method: ast.FunctionDef, prelude: int, source: str) -> bool:
+    """The method's statements after its prelude are the spec's body, statement for statement."""
+    return ast.dump(ast.Module(method.body[prelude:], [])) == ast.dump(ast.Module(ast.parse(source).body, []))
 
 
 def _check_spec_code(model: LayerModel, tree: ast.Module, placeholder: ast.Module) -> None:
@@ -125,14 +163,12 @@ def _check_spec_code(model: LayerModel, tree: ast.Module, placeholder: ast.Modul
     and the module with the bodies taken out must be what the template makes with
     placeholder bodies.
     """
-    for method, source, prelude in _spec_methods(model):
+    for method, source, prelude, _ in _spec_methods(model):
         found, expected = _method(tree, model.class_name, method), _method(placeholder, model.class_name, method)
         if found is None or expected is None:
             raise _unverified(model, method, f"the module has no method `{method}` in class {model.class_name}")
-        if source:
-            body = ast.parse(source).body
-            if ast.dump(ast.Module(found.body[prelude:], [])) != ast.dump(ast.Module(body, [])):
-                raise _unverified(model, method, f"the generated `{method}` method is not exactly the spec's body")
+        if source and not _same_body(found, prelude, source):
+            raise _unverified(model, method, f"the generated `{method}` method is not exactly the spec's body")
         found.body, expected.body = found.body[:prelude], expected.body[:prelude]
     if ast.dump(tree) != ast.dump(placeholder):
         raise _unverified(model, "call", "the spec's code changed the module outside the methods it writes")

@@ -6,6 +6,7 @@ what the fields mean (names, shapes, Keras vocabulary) and builds the render mod
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any, Literal
 
@@ -14,6 +15,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from layergen.errors import LayergenError
 from layergen.vocabulary import closest, load
 from layergen.yaml_source import MAX_INT_DIGITS, MAX_TEXT_CHARS, SpecSource
+
+# pydantic looks for plugins (scanning every installed package's entry points, ~10 ms) when
+# a model class is built: layergen's models use none, so they are built without. The
+# setting is put back after them, so other models in the process still get their plugins.
+_PLUGINS_SETTING = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
 
 ArgumentType = Literal[
     "int", "float", "bool", "str", "list[int]", "list[float]", "list[str]", "list[bool]", "activation", "array"
@@ -212,6 +219,12 @@ class LayerSpec(_Model):
         default_factory=dict, description="Several named outputs, in the order call returns them (not output_shape)."
     )
     test: TestSpec = Field(default_factory=TestSpec, description="Concrete sizes for the generated test.")
+
+
+if _PLUGINS_SETTING is None:
+    del os.environ["PYDANTIC_DISABLE_PLUGINS"]
+else:
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = _PLUGINS_SETTING
 
 
 def json_schema(*, vocabulary: bool = True) -> dict:

@@ -278,6 +278,11 @@ CASES = [
         id="class-name-too-long",
     ),
     pytest.param(
+        spec_with("layer: Demo", "layer: If"),
+        "demo.yaml:1:8: layer: class name 'If' makes the module name 'if', a Python keyword",
+        id="class-name-of-a-keyword-module",
+    ),
+    pytest.param(
         spec_with("layer: Demo", "layer: Input"),
         "demo.yaml:1:8: layer: class name 'Input' is a name the generated test imports",
         id="class-name-of-the-test",
@@ -631,6 +636,7 @@ TITLES = {
     "call-line-separator": "A character Python does not count as a line break, in call",
     "name-with-line-break": "A name with a trailing line break",
     "class-name-too-long": "A class name too long for a file name",
+    "class-name-of-a-keyword-module": "A class name whose module name is a Python keyword",
     "class-name-of-the-test": "A class name the generated test imports",
     "test-tensor-too-large": "A test tensor over the memory budget",
     "test-size-too-large": "A test size that is huge",

@@ -10,7 +10,6 @@ import ast
 import dataclasses
 import io
 import json
-import keyword
 import math
 import tokenize
 
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 
 from layergen import render as render_module
 from layergen.analysis import analyze, snake_case
-from layergen.analysis.names import name_problem
+from layergen.analysis.names import class_name_problem, name_problem
 from layergen.errors import LayergenError, Problem
 from layergen.pycode import FOREIGN_LINE_BREAKS, indent_code
 from layergen.render import render
@@ -52,7 +51,7 @@ names = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True).filter(
     lambda n: name_problem(n, VOCAB.layer_attributes) is None and not n.endswith("_shape")
 )
 class_names = st.from_regex(r"[A-Z][a-z]{1,8}(?:[A-Z][a-z]{1,6})?", fullmatch=True).filter(
-    lambda n: not keyword.iskeyword(n) and n not in dir(__builtins__)
+    lambda n: class_name_problem(n) is None
 )
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 

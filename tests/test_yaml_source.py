@@ -1,8 +1,11 @@
 import math
 import time
 import tracemalloc
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from layergen import yaml_source
 from layergen.errors import LayergenError
@@ -261,3 +264,135 @@ def test_a_character_yaml_refuses_is_located():
 def test_finite_numbers_pass():
     assert parse_spec_text("a: [1.5, -0.0, 1e308]\n", "a.yaml").data == {"a": [1.5, -0.0, 1e308]}
     assert not any(math.isinf(v) for v in parse_spec_text("a: [1e308]\n", "a.yaml").data["a"])
+
+
+# -- libyaml's parser (the fast path) against PyYAML's pure one (the reference) -------------
+
+EXAMPLE_SPECS = sorted(Path(__file__).resolve().parents[1].glob("specs/examples/*.yaml"))
+
+
+def _outcome(text: str, loader) -> tuple:
+    """What a loader makes of `text`: the data and every location, or that it failed."""
+    try:
+        source = yaml_source._read(text, "a.yaml", loader)
+    except Exception:
+        return ("refused",)
+    return (repr(source.data), source.locations, source.key_locations)
+
+
+def _fast_path_agrees(text: str) -> None:
+    """Whatever the fast path keeps is exactly what the reference reader makes of the text."""
+    if yaml_source._CSpecLoader is None or yaml_source._DIVERGENT.search(text):
+        return
+    fast = _outcome(text, yaml_source._CSpecLoader)
+    if fast[0] != "refused" and fast[0].startswith("{"):
+        assert fast == _outcome(text, yaml_source._SpecLoader), text
+
+
+needs_libyaml = pytest.mark.skipif(yaml_source._CSpecLoader is None, reason="PyYAML is built without libyaml")
+
+# Pieces of YAML, with what libyaml and PyYAML are known to read differently among them.
+YAML_PIECES = [
+    "a", "key", "1", "0x1f", "- ", "-", ": ", ":", "? ", "?", "[", "]", "{", "}", ", ", "&x ", "*x", "!!str ", "! ",
+    "#c", " #c", "'", '"', "\\", "|", "|-", ">+", ">2", "\n", "\n  ", "\n    ", "\t", " ", "...", "---", "%YAML 1.2\n",
+    "<<", "é", "\ufeff", "x:y", '"a\\"b"', "'it''s'", "|2\n", "|-\n  x\n\n", "k: ", "k:\n", "a:\n  - ", "[a, b]",
+    "{a: 1}", "!!int 3", "\n\n",
+]
+
+
+@needs_libyaml
+@settings(max_examples=1500, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(YAML_PIECES), min_size=1, max_size=25))
+def test_the_fast_path_reads_any_text_it_accepts_as_the_reference_reader_does(pieces):
+    _fast_path_agrees("".join(pieces))
+
+
+@needs_libyaml
+@settings(max_examples=1500, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(
+    st.sampled_from(EXAMPLE_SPECS),
+    st.lists(st.tuples(st.floats(0, 1), st.sampled_from(YAML_PIECES), st.integers(0, 4)), max_size=3),
+)
+def test_the_fast_path_reads_edited_specs_as_the_reference_reader_does(spec, edits):
+    text = spec.read_text()
+    for where, piece, cut in edits:
+        position = int(where * len(text))
+        text = text[:position] + piece + text[position + cut :]
+    _fast_path_agrees(text)
+
+
+@needs_libyaml
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: {name: , l2: 1}\n",  # libyaml marks an empty flow value at the next token
+        "a: [b:\n  , c]\n",
+        "? a\n",  # and an explicit key's missing value on the next line
+        "a: {b?c: 1}\n",  # `?` ends a flow plain scalar to PyYAML only
+        "a: |#c\n  x\n",  # PyYAML wants a space before a block scalar header's comment
+        "a: b\tc\n",  # tabs
+        "a: ! \n",  # the non-specific tag
+        "\ufeffa: 1\nb: \ufeff2\n",
+        "--- 5\n",  # not a mapping: reported by the reference reader
+    ],
+)
+def test_text_libyaml_reads_differently_is_read_by_the_reference_reader(text, monkeypatch):
+    expected = _outcome(text, yaml_source._SpecLoader)
+    try:
+        found = parse_spec_text(text, "a.yaml")
+    except LayergenError:
+        assert expected == ("refused",)
+    else:
+        assert (repr(found.data), found.locations, found.key_locations) == expected
+
+
+@needs_libyaml
+def test_example_specs_take_the_fast_path(monkeypatch):
+    """The speed is real: a valid spec never needs the pure reader."""
+    monkeypatch.setattr(yaml_source, "_SpecLoader", None)  # any use of it would fail
+    for spec in EXAMPLE_SPECS:
+        assert isinstance(read_spec(spec).data, dict)
+
+
+def test_without_libyaml_the_pure_reader_reads_everything(monkeypatch):
+    expected = [_outcome(spec.read_text(), yaml_source._SpecLoader) for spec in EXAMPLE_SPECS]
+    monkeypatch.setattr(yaml_source, "_CSpecLoader", None)
+    found = [read_spec(spec) for spec in EXAMPLE_SPECS]
+    assert [(repr(s.data), s.locations, s.key_locations) for s in found] == expected
+    assert refusal("a: {b: 1}}\n").startswith("a.yaml:1:10: invalid YAML")
+
+
+@needs_libyaml
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_specs_stop_the_fast_path_early_too(name):
+    started = time.perf_counter()
+    with pytest.raises(yaml_source._ReadError, match="too large|too deeply"):
+        yaml_source._read(HOSTILE[name], "a.yaml", yaml_source._CSpecLoader)
+    assert time.perf_counter() - started < 1.0
+
+
+@needs_libyaml
+@pytest.mark.parametrize("text", ["a: 1\na: 2\n", "a: [1\n", "a: !!python/object x\n", "a: b: c\n", "<<: {a: 1}\n", ""])
+def test_a_problem_on_the_fast_path_is_reported_as_the_reference_reader_reports_it(text, monkeypatch):
+    assert _outcome(text, yaml_source._CSpecLoader) == ("refused",)
+    reported = refusal(text)
+    monkeypatch.setattr(yaml_source, "_CSpecLoader", None)
+    assert reported == refusal(text)
+
+
+def test_the_control_character_pattern_is_unicodes_cc_and_cs_less_tab_and_line_breaks():
+    import unicodedata
+
+    refused = {c for c in map(chr, range(0x110000)) if yaml_source._CONTROL_OR_SURROGATE.fullmatch(c)}
+    categories = {c for c in map(chr, range(0x110000)) if unicodedata.category(c) in ("Cc", "Cs")}
+    assert refused == categories - {"\t", "\n", "\r"}
+
+
+@needs_libyaml
+def test_the_fast_path_agrees_on_every_latin_1_and_edge_character_in_every_place():
+    """libyaml and PyYAML refuse and allow the same characters (its reader is C code)."""
+    odd = [0xD7FF, 0xE000, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x10FFFF, 0x1F600, 0xF8FF]
+    places = ["a: x{}y\n", "a: '{}'\n", 'a: "{}"\n', "a: |\n  {}\n", "# {}\na: 1\n", "a{}: 1\n", "a: [x{}]\n"]
+    for char in map(chr, [*range(0x100), *odd]):
+        for place in places:
+            _fast_path_agrees(place.format(char))

@@ -66,6 +66,11 @@ def class_name_problem(name: str) -> str | None:
     """Why `name` cannot be the layer's class name, or None."""
     if not _CLASS_NAME.fullmatch(name) or keyword.iskeyword(name) or name in _BUILTINS:
         return f"class name must be CamelCase letters and digits, like LinearLayer; found {name!r}"
+    if keyword.iskeyword(snake_case(name)):
+        return (
+            f"class name {name!r} makes the module name {snake_case(name)!r}, a Python keyword,"
+            " which no import can name; choose another"
+        )
     if name in TEST_MODULE_NAMES:
         return f"class name {name!r} is a name the generated test imports (from layergen.testing); choose another"
     longest = len(snake_case(name)) + _LONGEST_FILE_NAME_EXTRA
