@@ -35,6 +35,9 @@ PYTHON = sys.executable
 # layergen's caches live here for the run, so no figure profits from an earlier run.
 CACHE = Path(tempfile.mkdtemp(prefix="layergen-bench-cache-"))
 QUIET_ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "NO_COLOR": "1", "LAYERGEN_CACHE_DIR": str(CACHE)}
+# Python writes bytecode, as on a user's machine (some shells set PYTHONDONTWRITEBYTECODE, which
+# makes every run compile the modules that changed since their last .pyc).
+QUIET_ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 def run(command: list[str], cwd: Path) -> tuple[float, int]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from layergen.errors import LayergenError
@@ -59,6 +61,25 @@ def _apply_spec(update: SpecUpdate, store: RecordStore, records: dict[str, SpecR
     elif update.drop_record:
         store.remove(update.key)
         records.pop(update.key, None)
+
+
+RUN_MARKER = Path(".layergen") / "writing"
+_MARKER_TEXT = "A layergen run is writing this project, or one was stopped while it did.\n"
+
+
+@contextmanager
+def writing_run(root: Path) -> Iterator[bool]:
+    """Mark the project as being written while the block runs; yields whether the last
+    run that wrote was stopped before it finished (only such a run leaves temporary files,
+    so only then are they looked for: the search reads every output folder)."""
+    marker = root / RUN_MARKER
+    interrupted = marker.is_file()
+    if not interrupted:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(_MARKER_TEXT, encoding="utf-8")
+    yield interrupted
+    # Not reached when the block raises: the next run then looks for temporary files.
+    marker.unlink(missing_ok=True)
 
 
 def remove_temporaries_of(plan: Plan, store: RecordStore, records: dict[str, SpecRecord], project: Project) -> int:

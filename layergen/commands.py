@@ -71,7 +71,7 @@ def _project(**overrides) -> Project:
 def _plan(project: Project, paths, result: CommandResult, *, writes: bool, notify, progress=None, **options) -> Plan:
     """Under the project's lock: the plan, and when `writes`, carrying it out."""
     from layergen.project_lock import project_lock
-    from layergen.records import LEGACY_MANIFEST, RECORDS_DIR, RecordStore
+    from layergen.records import RecordStore
 
     specs = spec_files(paths, project)
     with project_lock(project.root, writes=writes, on_wait=notify or (lambda _: None)):
@@ -79,20 +79,27 @@ def _plan(project: Project, paths, result: CommandResult, *, writes: bool, notif
         records = store.load()
         plan = plan_updates(specs, project, records, progress=progress, **options)
         if writes:
-            from layergen.apply import apply_updates, remove_temporaries_of
-
-            removed = remove_temporaries_of(plan, store, records, project)
-            if removed:
-                result.info(f"removed {removed} temporary file{'s' if removed > 1 else ''} of an interrupted run")
-            result.fail(*apply_updates(plan, store, records))
-            if store.migrate(records):
-                result.info(
-                    f"moved {LEGACY_MANIFEST.as_posix()} to one record per spec in {RECORDS_DIR.as_posix()}/ "
-                    "(commit the change)"
-                )
-            if (project.root / SCHEMA_PATH).is_file() and write_schema(project.root):
-                result.info(f"updated {SCHEMA_PATH.as_posix()}")
+            _write(plan, store, records, project, result)
     return plan
+
+
+def _write(plan: Plan, store, records, project: Project, result: CommandResult) -> None:
+    """Carry the plan out, after clearing what a stopped run left behind."""
+    from layergen.apply import apply_updates, remove_temporaries_of, writing_run
+    from layergen.records import LEGACY_MANIFEST, RECORDS_DIR
+
+    with writing_run(project.root) as interrupted:
+        removed = remove_temporaries_of(plan, store, records, project) if interrupted else 0
+        if removed:
+            result.info(f"removed {removed} temporary file{'s' if removed > 1 else ''} of an interrupted run")
+        result.fail(*apply_updates(plan, store, records))
+        if store.migrate(records):
+            result.info(
+                f"moved {LEGACY_MANIFEST.as_posix()} to one record per spec in {RECORDS_DIR.as_posix()}/ "
+                "(commit the change)"
+            )
+        if (project.root / SCHEMA_PATH).is_file() and write_schema(project.root):
+            result.info(f"updated {SCHEMA_PATH.as_posix()}")
 
 
 def new(

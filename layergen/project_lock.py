@@ -18,7 +18,7 @@ from layergen.errors import LayergenError
 from layergen.writing import read_text, write_atomically
 
 LOCK_PATH = Path(".layergen") / "lock"
-_IGNORE = "# The lock layergen holds while it runs: not for version control.\n/lock\n"
+_IGNORE = "# What layergen keeps while it runs (its lock, the mark of a run writing): not for version control.\n/lock\n/writing\n"
 DEFAULT_TIMEOUT = 60.0
 _POLL = 0.05  # seconds between tries while another run holds the lock
 

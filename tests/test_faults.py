@@ -27,6 +27,7 @@ from layergen import commands, generate, writing
 from layergen.generate import generate_layer
 from layergen.locations import resolved_project
 from layergen.project import find_project
+from layergen.apply import RUN_MARKER
 from layergen.project_lock import OsLock
 from layergen.records import RecordStore
 
@@ -188,11 +189,27 @@ def test_temporary_files_of_a_killed_run_are_removed_by_the_next(linear):
     mine = linear / "layers" / ".notes.txt.abcdefgh.tmp"
     for path in leftovers + [mine]:
         path.write_text("half")
+    (linear / RUN_MARKER).write_text("a run was killed while it wrote")
     result = cli("new")
     assert result.exit_code == 0
     assert "removed 3 temporary files of an interrupted run" in result.stdout
     assert not any(path.exists() for path in leftovers)
     assert mine.exists(), "a file layergen does not write is not its to remove"
+    assert not (linear / RUN_MARKER).exists(), "the run finished: nothing is left to clear"
+
+
+def test_only_a_stopped_run_makes_the_next_look_for_temporary_files(linear, monkeypatch):
+    """A run that finished leaves no mark, so the next does not search every output folder."""
+    import layergen.apply
+
+    searched = []
+    search = layergen.apply.remove_temporaries_of
+    monkeypatch.setattr(layergen.apply, "remove_temporaries_of", lambda *a: searched.append(1) or search(*a))
+    assert cli("new").exit_code == 0
+    assert not searched and not (linear / RUN_MARKER).exists()
+    (linear / RUN_MARKER).write_text("a run was killed while it wrote")
+    assert cli("new").exit_code == 0
+    assert searched == [1] and not (linear / RUN_MARKER).exists()
 
 
 def test_a_symlinked_output_is_written_through_to_its_target(linear):
