@@ -92,7 +92,13 @@ def execute(command: Callable, *args, error_status: int = 1, echo=None, **option
     except LayergenError as error:
         # A record that cannot be read is exit status 2 whatever the command (`RecordError`).
         result = CommandResult(problems=[error], status=getattr(error, "exit_code", error_status))
-    return report.show(result, echo)
+    try:
+        return report.show(result, echo)
+    except BrokenPipeError:
+        # The reader left early (`layergen status | head -1`): the rest is not wanted, and
+        # the command's outcome stands. Python would complain again when it flushes at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return result.exit_code
 
 
 def _notice(text: str) -> None:

@@ -74,3 +74,20 @@ def test_the_program_leaves_at_once_with_its_output_and_nothing_left_behind(proj
     lock.release()
     checked = _program(project, "check")
     assert (checked.returncode, checked.stdout, checked.stderr) == (typed.exit_code, typed.stdout, typed.stderr)
+
+
+@pytest.mark.parametrize("args", [("status",), ("check", "specs")])
+def test_a_reader_that_leaves_early_costs_no_traceback(project, args):
+    """`layergen status | head -1`: the rest of the output is dropped, the outcome stands."""
+    generate_linear(project)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "layergen", *args],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={"NO_COLOR": "1"},
+    )
+    run.stdout.close()  # type: ignore[union-attr]  # gone before the first line is written
+    stderr = run.stderr.read().decode()  # type: ignore[union-attr]
+    assert run.wait() == 0
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
