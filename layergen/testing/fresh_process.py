@@ -12,6 +12,7 @@ killed when the pytest session ends (or the interpreter exits).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import queue
@@ -101,11 +102,10 @@ class _Loader:
             self.process.kill()
             self.process.wait()
         for stream in (self.process.stdin, self.stderr):
-            if stream is not None:
-                try:
+            # Closing flushes what was written to the dead process's pipe: that may fail.
+            with contextlib.suppress(OSError):
+                if stream is not None:
                     stream.close()
-                except OSError:
-                    pass  # a write to the dead process's pipe was buffered
 
 
 _current: _Loader | None = None
