@@ -7,7 +7,6 @@ from __future__ import annotations
 import inspect
 import json
 import re
-import warnings
 
 import pytest
 
@@ -72,24 +71,15 @@ class CoreTests(ContractBase):
         assert len(own) == len(self.trainable) + len(self.non_trainable)
 
     def test_training_updates_trainable_weights_only(self):
-        keras.utils.set_random_seed(0)
-        layer = self.make_layer()
-        model, targets = self.make_training_model(layer)
-        before = self.own_weight_values(layer)
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
-        inputs = model_inputs(self.make_inputs())
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            for _ in range(3):  # fit's steps without its data pipeline: one traced train step, run 3 times
-                model.train_on_batch(inputs, targets)
+        run = self.training_run()
         # Keras warns with the names (TensorFlow) or paths (others) of the weights it skipped;
         # a bare name could be a sub-layer's weight, so with sub-layers only paths count.
-        for warning in caught:
-            text = str(warning.message)
+        for text in run.warnings:
             if "Gradients do not exist" in text:
-                unreached = [n for n in self.trainable if re.search(_skipped_weight(layer, n, self.sublayers), text)]
+                patterns = {n: _skipped_weight(run.layer, n, self.sublayers) for n in self.trainable}
+                unreached = [n for n, pattern in patterns.items() if re.search(pattern, text)]
                 assert not unreached, f"no gradient reaches trainable weight {unreached[0]!r}: {text}"
-        after = self.own_weight_values(layer)
+        before, after = run.before, run.after
         for name in self.trainable:
             assert not np.array_equal(before[name], after[name]), f"trainable weight {name!r} did not learn"
         for name in self.frozen():
