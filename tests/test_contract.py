@@ -1,18 +1,20 @@
 """layergen.testing itself: import cost, which tests a class collects, skipping and overriding one,
-and the fresh process that loads `.keras` files (its crash, hang, restart and shutdown)."""
+and the fresh process that loads `.keras` files (its early start, crash, hang, restart and shutdown).
+
+layergen.testing is imported inside the tests: imported while pytest collects, it would start
+the loader process for this session, which runs no contract test itself."""
 
 import os
 import subprocess
 import sys
 import textwrap
 import time
+from types import SimpleNamespace
 
 import pytest
 from conftest import REPO, cli, run_pytest
 
 from layergen.contract_tests import CONTRACT_TESTS
-from layergen.testing import LayerContract, fresh_process
-from layergen.testing.contract import contract_test_names
 
 STATE_TEST = "test_state_weights_update_in_training_and_not_in_inference"
 
@@ -24,6 +26,8 @@ def test_importing_the_library_imports_neither_keras_nor_numpy():
 
 
 def test_a_test_that_does_not_apply_is_not_collected_until_a_subclass_needs_it():
+    from layergen.testing import LayerContract
+
     class Stateless(LayerContract):
         pass
 
@@ -40,6 +44,8 @@ def test_a_test_that_does_not_apply_is_not_collected_until_a_subclass_needs_it()
 
 
 def test_skip_must_name_a_test_and_say_why():
+    from layergen.testing import LayerContract
+
     with pytest.raises(TypeError, match="TestTypo.skip names 'test_save_weight_round_trip', which is not one"):
 
         class TestTypo(LayerContract):
@@ -63,7 +69,8 @@ PERSON_EDITS = """
         assert self.make_layer().units == 4
 
     def test_records_the_loader_process(self):
-        # Runs after the inherited tests, so after the .keras file test started the loader.
+        # Runs after the inherited tests, so after the .keras file test used the loader.
+        assert fresh_process._current.process.pid == LOADER_STARTED_WHILE_COLLECTING
         with open(os.environ["LOADER_PID_FILE"], "w") as file:
             file.write(str(fresh_process._current.process.pid))
 """
@@ -76,7 +83,10 @@ def test_a_person_can_add_override_and_skip_contract_tests(project, monkeypatch)
     assert code.count("+ self.bias\n") == 1
     layer.write_text(code.replace("+ self.bias\n", "\n"))
     test = project / "tests/test_linear_layer.py"
-    imports = "import os\n\nfrom layergen.testing import fresh_process\n"
+    imports = (
+        "import os\n\nfrom layergen.testing import fresh_process\n\n"
+        "LOADER_STARTED_WHILE_COLLECTING = fresh_process._current.process.pid\n"
+    )
     test.write_text(imports + test.read_text() + textwrap.dedent(PERSON_EDITS).replace("\n", "\n    "))
     pid_file = project / "loader.pid"
     monkeypatch.setenv("LOADER_PID_FILE", str(pid_file))
@@ -102,6 +112,8 @@ def test_the_contract_runs_under_xdist(project):
 @pytest.fixture
 def module(tmp_path, monkeypatch):
     """Write a module the loader can import (it gets this process's sys.path with each request)."""
+    from layergen.testing import fresh_process
+
     monkeypatch.syspath_prepend(str(tmp_path))
 
     def write(name, source):
@@ -113,11 +125,15 @@ def module(tmp_path, monkeypatch):
 
 
 def load(module_name, tmp_path, timeout=300):
+    from layergen.testing import fresh_process
+
     paths = {name: tmp_path / f"{name}.file" for name in ("model", "inputs", "outputs")}
     fresh_process.load_and_predict("tensorflow", module_name, timeout=timeout, **paths)
 
 
-def test_the_loader_reports_a_crash_and_a_hang_with_its_stderr_and_restarts(module, tmp_path):
+def test_the_loader_reports_a_crash_and_a_hang_with_its_stderr_and_restarts(module, tmp_path, monkeypatch):
+    from layergen.testing import fresh_process
+
     crash = module("crashes_on_import", "import os, sys\nsys.stderr.write('about to crash\\n')\nos._exit(3)\n")
     with pytest.raises(fresh_process.LoaderError, match=r"(?s)died \(exit status 3\).*about to crash"):
         load(crash, tmp_path)
@@ -134,9 +150,31 @@ def test_the_loader_reports_a_crash_and_a_hang_with_its_stderr_and_restarts(modu
     assert process.poll() is not None, "the hung process was not killed"
     with pytest.raises(fresh_process.LoaderError, match="model.file"):
         load(fine, tmp_path)
+    # One started before the backend was known (while pytest collects) that picked another is replaced.
+    fresh_process.stop()
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    fresh_process.start(None)
+    with pytest.raises(fresh_process.LoaderError, match="model.file"):
+        load(fine, tmp_path)
+    assert fresh_process._current.backend == "tensorflow"
+
+
+def test_a_session_that_runs_no_keras_file_test_stops_the_loader_started_while_collecting(monkeypatch):
+    from layergen.testing import contract, fresh_process
+
+    stopped = []
+    monkeypatch.setattr(fresh_process, "stop", lambda: stopped.append(True))
+    monkeypatch.setattr(fresh_process, "start", lambda backend: pytest.fail("started the loader"))
+    not_a_contract_test = SimpleNamespace(cls=None, originalname="test_keras_file_loads_in_a_fresh_process")
+    config = SimpleNamespace(add_cleanup=lambda cleanup: None)
+    session = SimpleNamespace(stash=pytest.Stash(), items=[not_a_contract_test], config=config)
+    contract._prepare_session(session)
+    assert stopped
 
 
 def test_docs_describe_every_contract_test():
+    from layergen.testing.contract import contract_test_names
+
     docs = (REPO / "docs" / "contract.md").read_text()
     tests = contract_test_names()
     assert len(tests) == 23
@@ -144,10 +182,14 @@ def test_docs_describe_every_contract_test():
 
 
 def test_the_list_of_contract_tests_that_generating_reads_is_current():
+    from layergen.testing.contract import contract_test_names
+
     assert list(CONTRACT_TESTS) == contract_test_names(), "update layergen/contract_tests.py"
 
 
 def test_contract_test_names_is_the_order_pytest_collects_the_tests_in(tmp_path):
+    from layergen.testing.contract import contract_test_names
+
     # A class every contract test applies to, so that pytest collects all of them.
     (tmp_path / "test_everything.py").write_text(
         "from layergen.testing import LayerContract\n\n\n"

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import copy
 import json
+import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import pytest
@@ -58,6 +60,21 @@ def check_skip(test_class: type[ContractBase]) -> None:
             raise TypeError(f"{test_class.__name__}.skip names {name!r}, which is not one of its tests")
         if not isinstance(reason, str) or not reason.strip():
             raise TypeError(f"{test_class.__name__}.skip[{name!r}] must say why the test is skipped")
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """A layer after three steps of its traced training step: every weight's value before and
+    after (keyed as `ContractBase.all_weight_values` keys them), and the warnings Keras gave."""
+
+    layer: Any
+    before: dict[str, Any]
+    after: dict[str, Any]
+    warnings: list[str]
+
+
+# Test class -> its training run: the tests that check one only read it.
+_TRAINING_RUNS: dict[type, TrainingRun] = {}
 
 
 class ContractBase:
@@ -160,6 +177,27 @@ class ContractBase:
         model = keras.Model(model_inputs(inputs), model_inputs([outputs[i] for i in floats]))
         targets = [random_array(self.expected_outputs()[i].shape, seed=2 + i) for i in floats]
         return model, model_inputs(targets)
+
+    def training_run(self) -> TrainingRun:
+        """Three SGD steps of the layer's traced training step (`train_on_batch`, mean squared
+        error): run once per test class, its tracing shared by the tests that check the run."""
+        run = _TRAINING_RUNS.get(type(self))
+        if run is None:
+            run = _TRAINING_RUNS[type(self)] = self._train()
+        return run
+
+    def _train(self) -> TrainingRun:
+        keras.utils.set_random_seed(0)
+        layer = self.make_layer()
+        model, targets = self.make_training_model(layer)
+        before = self.all_weight_values(layer)
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
+        inputs = model_inputs(self.make_inputs())
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for _ in range(3):  # fit's steps without its data pipeline: one traced train step, run 3 times
+                model.train_on_batch(inputs, targets)
+        return TrainingRun(layer, before, self.all_weight_values(layer), [str(w.message) for w in caught])
 
     def frozen(self):
         return [name for name in self.non_trainable if name not in self.state]

@@ -13,6 +13,8 @@ the session hooks that start and stop the helper processes.
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from layergen.testing import distribution, fresh_process
@@ -93,16 +95,17 @@ def contract_test_names() -> list[str]:
 
 
 def _prepare_session(session):
-    """Once per session: stop the loader at its end, and start it now if a .keras test will run."""
+    """Once per session: stop the loader at its end, and now unless a .keras test will run."""
     if session.stash.get(_SESSION_PREPARED, False):
         return
     session.stash[_SESSION_PREPARED] = True
     session.config.add_cleanup(fresh_process.stop)
     if any(_runs_keras_file_test(item) for item in session.items):
-        # Started now, the loader imports Keras while the first tests run.
-        fresh_process.start(keras.backend.backend())
+        fresh_process.start(keras.backend.backend())  # already running unless it died
+    else:
+        fresh_process.stop()
     session.config.add_cleanup(distribution.stop)
-    if keras.backend.backend() == "jax" and any(_runs(item, DISTRIBUTION_TESTS) for item in session.items):
+    if any(_runs(item, DISTRIBUTION_TESTS) for item in session.items) and keras.backend.backend() == "jax":
         distribution.start()
 
 
@@ -117,3 +120,19 @@ def _runs(item, tests) -> bool:
     if name not in tests or test_class is None:
         return False
     return issubclass(test_class, LayerContract) and name not in test_class.skip
+
+
+def _start_the_loader_if_pytest_is_collecting():
+    """Imported by a test module that pytest collects (a generated one's first line), start the
+    loader: it imports Keras on another core while this process imports the layers' modules
+    (and Keras) and runs the first tests. The first test stops it if no `.keras` test was selected."""
+    frame = sys._getframe()
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "importtestmodule" and "_pytest" in code.co_filename:
+            fresh_process.start_early()
+            return
+        frame = frame.f_back
+
+
+_start_the_loader_if_pytest_is_collecting()

@@ -34,7 +34,7 @@ def start() -> _Loader:
     global _current
     with _lock:
         if _current is not None and _current.process.poll() is not None:
-            _current.stop(kill=True)
+            _current.stop()
             _current = None
         if _current is None:
             _current = _Loader("jax", script=_SCRIPT, env=_ENV)

@@ -4,13 +4,15 @@ Proving that a saved model loads without `custom_objects` needs a process that n
 layer class except through importing its module. Starting a new interpreter (and Keras) for
 every layer costs seconds each; this keeps one such process (`_loader.py`) for the whole
 session and sends it one request per layer, so a load costs milliseconds. The process uses the
-test's Keras backend; it is started on first need, restarted after it dies, killed when it
-does not answer in time, and stopped when the pytest session ends (or the interpreter exits).
+test's Keras backend; it is started early (while pytest collects, so that its Keras import
+overlaps the session's), restarted after it dies, killed when it does not answer in time, and
+killed when the pytest session ends (or the interpreter exits).
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import queue
@@ -33,15 +35,17 @@ class LoaderError(Exception):
 class _Loader:
     """A running `_loader.py` process: its pipes, a thread reading its answers, its stderr file."""
 
-    def __init__(self, backend: str, script: Path = _SCRIPT, env: dict[str, str] | None = None):
+    def __init__(self, backend: str | None, script: Path = _SCRIPT, env: dict[str, str] | None = None):
+        # None: the backend Keras picks from the environment, as in this process; known when ready.
         self.backend = backend
+        forced = {} if backend is None else {"KERAS_BACKEND": backend}
         self.stderr = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 - it lives as long as the process
         self.process: subprocess.Popen[str] = subprocess.Popen(
             [sys.executable, "-c", _BOOT, str(script)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
-            env={**os.environ, **(env or {}), "KERAS_BACKEND": backend},
+            env={**os.environ, **(env or {}), **forced},
             text=True,
         )
         self.answers: queue.Queue[str | None] = queue.Queue()
@@ -59,19 +63,24 @@ class _Loader:
             line = self.answers.get(timeout=timeout)
         except queue.Empty:
             tail = self.stderr_tail()
-            self.stop(kill=True)
+            self.stop()
             raise LoaderError(f"the fresh process did not answer within {timeout:g} s\n{tail}") from None
         if line is None:
             code = self.process.wait()
             raise LoaderError(f"the fresh process died (exit status {code})\n{self.stderr_tail()}")
         return json.loads(line)
 
-    def request(self, message: dict, timeout: float) -> dict:
+    def wait_ready(self, timeout: float) -> str | None:
+        """Wait for the process to have imported Keras; the backend it runs."""
         if not self.ready:
-            ready = self.answer(timeout)
-            if ready.get("ready") != self.backend:
-                raise LoaderError(f"the fresh process runs Keras backend {ready.get('ready')!r}, not {self.backend!r}")
-            self.ready = True
+            ready = self.answer(timeout).get("ready")
+            if self.backend is not None and ready != self.backend:
+                raise LoaderError(f"the fresh process runs Keras backend {ready!r}, not {self.backend!r}")
+            self.backend, self.ready = ready, True
+        return self.backend
+
+    def request(self, message: dict, timeout: float) -> dict:
+        self.wait_ready(timeout)
         assert self.process.stdin is not None
         try:
             self.process.stdin.write(json.dumps(message) + "\n")
@@ -87,30 +96,34 @@ class _Loader:
         self.stderr.seek(max(0, size - _STDERR_TAIL))
         return "stderr (last lines):\n" + self.stderr.read().decode(errors="replace")
 
-    def stop(self, kill: bool = False):
+    def stop(self):
+        """Kill the process: it holds nothing to save, and Keras's own shutdown takes a second."""
         if self.process.poll() is None:
-            if not kill and self.process.stdin is not None:
-                try:
-                    self.process.stdin.close()  # end of input: it leaves its loop and exits
-                    self.process.wait(timeout=10)
-                except (OSError, subprocess.TimeoutExpired):
-                    pass
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait()
-        self.stderr.close()
+            self.process.kill()
+            self.process.wait()
+        for stream in (self.process.stdin, self.stderr):
+            # Closing flushes what was written to the dead process's pipe: that may fail.
+            with contextlib.suppress(OSError):
+                if stream is not None:
+                    stream.close()
 
 
 _current: _Loader | None = None
 _lock = threading.Lock()
 
 
-def start(backend: str) -> _Loader:
-    """The session's loader for `backend`, started now (without waiting for it) if not running."""
+def start(backend: str | None) -> _Loader:
+    """The session's loader for `backend`, started now (without waiting for it) if not running.
+
+    None: the backend Keras picks from the environment, for a start before this process
+    has imported Keras; a loader started so is kept for any backend until it is ready.
+    """
     global _current
     with _lock:
-        if _current is not None and (_current.process.poll() is not None or _current.backend != backend):
-            _current.stop(kill=True)
+        dead = _current is not None and _current.process.poll() is not None
+        other = _current is not None and None not in (backend, _current.backend) and _current.backend != backend
+        if _current is not None and (dead or other):
+            _current.stop()
             _current = None
         if _current is None:
             _current = _Loader(backend)
@@ -129,6 +142,12 @@ def stop():
 atexit.register(stop)  # pytest stops it at the session's end; this covers other ways out
 
 
+def start_early():
+    """Start the loader before a test needs it, in the backend this process has or will have."""
+    keras = sys.modules.get("keras")
+    start(keras.backend.backend() if keras is not None else None)
+
+
 def load_and_predict(backend: str, module: str, model: Path, inputs: Path, outputs: Path, timeout: float):
     """In the fresh process: import `module`, load `model`, predict on the `inputs` .npz into the `outputs` .npz
     (one array per output).
@@ -136,7 +155,6 @@ def load_and_predict(backend: str, module: str, model: Path, inputs: Path, outpu
     Raises LoaderError with the fresh process's traceback, or with its stderr when it died or
     hung (a hung process is killed).
     """
-    loader = start(backend)
     request = {
         "path": [str(p) for p in sys.path],
         "module": module,
@@ -145,6 +163,10 @@ def load_and_predict(backend: str, module: str, model: Path, inputs: Path, outpu
         "outputs": str(outputs),
     }
     try:
+        loader = start(backend)
+        if loader.wait_ready(timeout) != backend:  # started early, it picked another backend
+            stop()
+            loader = start(backend)
         answer = loader.request(request, timeout)
     except LoaderError:
         stop()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from layergen.testing.base import ContractBase, applies_if
-from layergen.testing.values import keras, model_inputs, np
+from layergen.testing.values import np
 
 
 class SublayerTests(ContractBase):
@@ -26,14 +26,9 @@ class SublayerTests(ContractBase):
 
     @applies_if(lambda cls: bool(cls.sublayers), "the layer has no sub-layers")
     def test_sublayers_train(self):
-        keras.utils.set_random_seed(0)
-        layer = self.make_layer()
-        model, targets = self.make_training_model(layer)
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
-        before = self.all_weight_values(layer)
-        model.train_on_batch(model_inputs(self.make_inputs()), targets)
-        after = self.all_weight_values(layer)
-        for key, sub in self.sublayers_of(layer):
+        run = self.training_run()  # the one test_training_updates_trainable_weights_only checks
+        before, after = run.before, run.after
+        for key, sub in self.sublayers_of(run.layer):
             if not sub.trainable_weights:
                 continue
             names = [k for k in before if k.startswith(f"{key}/")]
