@@ -60,8 +60,9 @@ class Formatter:
 
     Black runs in a process pool when there are many files (one worker per core), so the
     files of specs generated first are formatted while later specs are generated; with
-    `early`, also for a few files (one worker), as the pool is started before the generator
-    is loaded and loads black meanwhile. Ruff formats all of them in one run at the end.
+    `early`, also for a few files (one forked worker, `forked_worker`), started before the
+    generator is loaded, which loads black meanwhile. Ruff formats all of them in one run at
+    the end.
     """
 
     def __init__(self, formatter: str, expected: int, *, early: bool = False):
@@ -74,7 +75,7 @@ class Formatter:
         self.pool = None
         many = expected >= POOL_MIN_FILES
         if formatter == "black" and (many or (early and expected)) and (os.cpu_count() or 1) >= 2:
-            self.pool = _black_pool(min(os.cpu_count() or 1, expected) if many else 1)
+            self.pool = _black_pool(min(os.cpu_count() or 1, expected)) if many else _early_worker()
 
     def submit(self, text: str) -> None:
         key = _key(text, self.formatter, self.version)
@@ -110,6 +111,15 @@ class Formatter:
         return [self.done[key] for key in self.keys]
 
 
+def _early_worker():
+    """One process for a few files: forked at once where it can be (see `forked_worker`)."""
+    from layergen import forked_worker
+
+    if forked_worker.available():
+        return forked_worker.ForkedWorker(_warm_up)
+    return _black_pool(1)
+
+
 def _black_pool(workers: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -133,6 +143,10 @@ _WARM_UP = (
 def _start_worker(parent: int) -> None:
     """In a worker: exit with layergen, and warm black up before the first file comes."""
     _exit_with(parent)
+    _warm_up()
+
+
+def _warm_up() -> None:
     with contextlib.suppress(Exception):  # a black that fails says so on the first real file
         black_format(_WARM_UP)
 

@@ -85,7 +85,7 @@ def test_the_pool_workers_exit_when_layergen_is_killed(tmp_path):
     code = (
         "import os, sys\n"
         "from layergen import formatting\n"
-        "batch = formatting.Formatter('black', expected=2, early=True)\n"
+        "batch = formatting.Formatter('black', expected=2 * formatting.POOL_MIN_FILES)\n"  # the pool, not the forked worker
         "batch.pool.submit(os.getpid).result()\n"
         f"open({str(pids)!r}, 'w').write(' '.join(str(p.pid) for p in batch.pool._processes.values()))\n"
         "os.kill(os.getpid(), 9)\n"
