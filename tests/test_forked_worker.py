@@ -1,6 +1,5 @@
 """The forked worker that loads black beside a small `layergen new` (`layergen.forked_worker`)."""
 
-import os
 import subprocess
 import sys
 import time

@@ -60,7 +60,7 @@ def test_the_examples_generated_with_ruff_compile_and_are_stable(project, tmp_pa
     files = sorted((project / "layers").glob("*.py")) + sorted((project / "tests").glob("*.py"))
     assert len(files) == 2 * len(EXAMPLE_SPECS)
     texts = [path.read_text() for path in files]
-    for path, text in zip(files, texts):
+    for path, text in zip(files, texts, strict=True):
         compile(text, str(path), "exec", dont_inherit=True)
     assert formatting._ruff_format(texts) == texts, "ruff's output is what ruff makes of it again"
     assert cli("check").exit_code == 0
