@@ -21,7 +21,7 @@ from layergen.layer_model import LayerModel
 from layergen.project import Project, check_module_path
 from layergen.project_classes import project_classes
 from layergen.render import render_code
-from layergen.spec import LayerSpec, parse_layer_spec
+from layergen.spec_fast import LayerSpec, parse_layer_spec
 from layergen.yaml_source import SpecSource, read_spec
 
 
