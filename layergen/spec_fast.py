@@ -142,6 +142,10 @@ class Field(NamedTuple):
     factory: Callable[[], Any] | None = None  # makes the default (a fresh dict, a model)
     alias: str | None = None  # its key in the spec, where that is not its name
 
+    @property
+    def required(self) -> bool:
+        return self.default is _REQUIRED and self.factory is None
+
 
 class _Light:
     """A spec model's values, set as given: no checks (`read_fast` checks data first)."""
@@ -156,7 +160,7 @@ class _Light:
                 setattr(self, name, values[name])
             elif field.factory is not None:
                 setattr(self, name, field.factory())
-            elif field.default is _REQUIRED:
+            elif field.required:
                 raise TypeError(f"{type(self).__name__} needs {name}")
             else:
                 setattr(self, name, field.default)
@@ -370,7 +374,7 @@ def _build(cls: type[_Light], data: Any) -> Any:
             raise _NotSure  # extra="forbid"
         values[known[0]] = known[1].check(value)
     for name, field in cls.FIELDS.items():
-        if field.default is _REQUIRED and field.factory is None and name not in values:
+        if field.required and name not in values:
             raise _NotSure  # missing
     return cls(**values)
 
