@@ -1,6 +1,6 @@
 """The pipeline, one named step after another:
 
-    read (yaml_source) -> parse (spec) -> analyze (analysis) -> render -> update (merge, write)
+    read (yaml_source) -> parse (spec_fast, or spec) -> analyze (analysis) -> render -> update (merge, write)
 
 The analyze step is the `layergen.analysis` package, one module per concern: names,
 shapes, arguments (argument_types: one table of what each type accepts), weights,

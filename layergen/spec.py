@@ -1,7 +1,9 @@
 """Step 2 of the pipeline: the spec document's structure, as typed pydantic models.
 
 These models say which fields a spec has and of what type; `layergen.analyze` then checks
-what the fields mean (names, shapes, Keras vocabulary) and builds the render model.
+what the fields mean (names, shapes, Keras vocabulary) and builds the render model. They are
+the reference: `layergen.spec_fast` reads a valid spec without loading pydantic, and comes
+here when it is not sure, for the problems' wording; the JSON Schema is made from them.
 """
 
 from __future__ import annotations
