@@ -1,6 +1,6 @@
 """The pipeline, one named step after another:
 
-    read (yaml_source) -> parse (spec) -> analyze (analysis) -> render -> update (merge, write)
+    read (yaml_source) -> parse (spec_fast, or spec) -> analyze (analysis) -> render -> update (merge, write)
 
 The analyze step is the `layergen.analysis` package, one module per concern: names,
 shapes, arguments (argument_types: one table of what each type accepts), weights,
@@ -21,7 +21,7 @@ from layergen.layer_model import LayerModel
 from layergen.project import Project, check_module_path
 from layergen.project_classes import project_classes
 from layergen.render import render_code
-from layergen.spec import LayerSpec, parse_layer_spec
+from layergen.spec_fast import LayerSpec, parse_layer_spec
 from layergen.yaml_source import SpecSource, read_spec
 
 

@@ -1,18 +1,22 @@
 """Step 2 of the pipeline: the spec document's structure, as typed pydantic models.
 
 These models say which fields a spec has and of what type; `layergen.analyze` then checks
-what the fields mean (names, shapes, Keras vocabulary) and builds the render model.
+what the fields mean (names, shapes, Keras vocabulary) and builds the render model. They are
+the reference: `layergen.spec_fast` reads a valid spec without loading pydantic, and comes
+here when it is not sure, for the problems' wording; the JSON Schema is made from them.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from layergen import spec_fast
 from layergen.errors import LayergenError
+from layergen.spec_fast import ArgumentType, Role, integral
 from layergen.vocabulary import closest, load
 from layergen.yaml_source import MAX_INT_DIGITS, MAX_TEXT_CHARS, SpecSource
 
@@ -22,20 +26,7 @@ from layergen.yaml_source import MAX_INT_DIGITS, MAX_TEXT_CHARS, SpecSource
 _PLUGINS_SETTING = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
 os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
 
-ArgumentType = Literal[
-    "int", "float", "bool", "str", "list[int]", "list[float]", "list[str]", "list[bool]", "activation", "array"
-]
-Role = Literal["trainable", "frozen", "state"]
-
-
-def _integral(value):
-    """`2.0` where an integer goes is 2: JSON Schema, and so an editor, takes it for an integer."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 10**MAX_INT_DIGITS:
-        return int(value)
-    return value
-
-
-Integer = Annotated[int, BeforeValidator(_integral)]
+Integer = Annotated[int, BeforeValidator(integral)]
 ShapeItem = Integer | str
 # An initializer, regularizer or constraint: a Keras name, or a mapping with `name` and the
 # class's arguments, whose values may name a constructor argument as `$argument`.
@@ -359,14 +350,19 @@ def _add_vocabulary(definitions: dict, properties: dict) -> None:
     properties["output_dtype"]["anyOf"] = [{**_TEXT, "enum": output_dtypes}, {"type": "null"}]
 
 
-def parse_layer_spec(source: SpecSource) -> LayerSpec:
-    """Validate the document's structure; every problem is reported, each with its line."""
+def parse_layer_spec(source: SpecSource) -> spec_fast.LayerSpec:
+    """Validate the document's structure; every problem is reported, each with its line.
+
+    The spec comes back as `layergen.spec_fast`'s light objects, as from its fast reader
+    (`spec_fast.parse_layer_spec` tries that first, and comes here when it is not sure).
+    """
     if not isinstance(source.data, dict):
         raise LayergenError(source.problem((), "a spec must be a mapping of fields (layer:, summary:, ...)"))
     try:
-        return LayerSpec.model_validate(source.data)
+        model = LayerSpec.model_validate(source.data)
     except ValidationError as exc:
         raise LayergenError(_problems(source, exc)) from None
+    return spec_fast.from_validated(model.model_dump(by_alias=True, exclude_unset=True))
 
 
 # Fields people reach for from Keras habits, and what the spec says instead.

@@ -62,7 +62,7 @@ from layergen.layer_model import (
     WeightModel,
 )
 from layergen.pycode import indent_code
-from layergen.spec import LayerSpec
+from layergen.spec_fast import LayerSpec
 from layergen.vocabulary import load
 from layergen.yaml_source import SpecSource
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from layergen.layer_model import Check
 from layergen.pycode import message
-from layergen.spec import ArgumentSpec
+from layergen.spec_fast import ArgumentSpec
 
 
 @dataclass(frozen=True)

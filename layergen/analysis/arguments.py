@@ -24,7 +24,7 @@ from layergen.pycode import (
     nested_shape,
     tuple_code,
 )
-from layergen.spec import ArgumentSpec
+from layergen.spec_fast import ArgumentSpec
 from layergen.yaml_source import Path_
 
 

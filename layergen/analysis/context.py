@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from layergen import expressions
 from layergen.errors import LayergenError, Problem
-from layergen.spec import InputSpec, LayerSpec
+from layergen.spec_fast import InputSpec, LayerSpec
 from layergen.vocabulary import Vocabulary, closest
 from layergen.yaml_source import Path_, SpecSource
 

@@ -9,7 +9,7 @@ from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.shapes import parse_expression
 from layergen.layer_model import Check
 from layergen.pycode import message, tuple_code
-from layergen.spec import WeightSpec
+from layergen.spec_fast import WeightSpec
 from layergen.yaml_source import Path_
 
 

@@ -11,7 +11,7 @@ from layergen.analysis.arguments import argument
 from layergen.analysis.call_body import CallBody
 from layergen.analysis.context import Context
 from layergen.layer_model import ConstructorArg
-from layergen.spec import ArgumentSpec
+from layergen.spec_fast import ArgumentSpec
 
 SEED = "seed"
 SEED_GENERATOR = "seed_generator"

@@ -17,7 +17,7 @@ from layergen.analysis.context import (
 from layergen.analysis.names import name_problem
 from layergen.layer_model import Check
 from layergen.pycode import message, tuple_code
-from layergen.spec import InputSpec
+from layergen.spec_fast import InputSpec
 from layergen.yaml_source import Path_
 
 # -- inputs and the dimensions they name ---------------------------------------------------

@@ -18,7 +18,7 @@ from layergen.analysis.shapes import names_in, output_shape_code, parse_expressi
 from layergen.layer_model import SubLayerModel
 from layergen.project_classes import BASE_LAYER_ARGUMENTS
 from layergen.pycode import nested_shape
-from layergen.spec import SubLayerSpec
+from layergen.spec_fast import SubLayerSpec
 from layergen.yaml_source import Path_
 
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")

@@ -11,7 +11,7 @@ from layergen.analysis.declared_shapes import ellipsis_weight_shape, follows_inp
 from layergen.analysis.shapes import parse_expression
 from layergen.layer_model import ConstructorArg, WeightModel
 from layergen.pycode import nested_shape, tuple_code
-from layergen.spec import WeightSpec
+from layergen.spec_fast import WeightSpec
 from layergen.vocabulary import KerasClass
 from layergen.yaml_source import Path_
 
