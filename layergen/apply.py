@@ -15,9 +15,10 @@ from pathlib import Path
 
 from layergen.errors import LayergenError
 from layergen.locations import from_key
+from layergen.plan import Plan, SpecUpdate
 from layergen.project import Project
 from layergen.records import RecordStore, SpecRecord
-from layergen.update import Plan, SpecUpdate, internal_error, side_file
+from layergen.update import internal_error, side_file
 from layergen.writing import remove, remove_temporaries, write_atomically
 
 

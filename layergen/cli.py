@@ -21,8 +21,8 @@ import typer
 
 from layergen import __version__, report
 from layergen.entry import execute
+from layergen.plan import ConflictMode
 from layergen.result import CommandResult, Level, Line
-from layergen.update import ConflictMode
 
 # What each exit code of a command means: shown by `--help` and in docs/spec.md.
 USAGE_ERROR = "the command line is wrong (unknown option, ...)"

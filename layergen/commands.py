@@ -14,9 +14,10 @@ from pathlib import Path
 
 from layergen.errors import LayergenError
 from layergen.locations import real_path, resolved_project
+from layergen.plan import ConflictMode, Plan
 from layergen.project import Project, find_project
 from layergen.result import CommandResult, Level
-from layergen.update import ConflictMode, Plan, plan_updates, unified_diff
+from layergen.update import plan_updates, unified_diff
 from layergen.writing import read_text, write_atomically
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from layergen.errors import LayergenError, Problem
 from layergen.merge import OURS_MARKER, MergeResult
+from layergen.plan import FileUpdate, Plan, SpecUpdate
 from layergen.project import Project
 from layergen.reconcile import Status
 from layergen.records import RECORDS_DIR
 from layergen.result import CommandResult
 from layergen.status import ProjectStatus
-from layergen.update import FileUpdate, Plan, SpecUpdate
 
 _SHOWN = {
     Status.CREATED: "wrote",

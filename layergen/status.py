@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from layergen.errors import Problem
+from layergen.plan import FileUpdate, Plan, SpecUpdate
 from layergen.reconcile import Status
-from layergen.update import FileUpdate, Plan, SpecUpdate
 
 SPEC_STATES = ("conflicted", "stale", "breaking", "hand-edited", "current", "orphaned")
 
