@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from pathlib import Path
 
 from layergen import __version__
@@ -120,26 +121,36 @@ def environment_digest(project: Project) -> bytes:
 @functools.cache
 def _code_digest() -> bytes:
     """layergen's own code and data: a change to them (even without a new version) changes output."""
-    return _folder_digest(Path(__file__).resolve().parent, ("*.py", "*.json"))
+    return _folder_digest(Path(__file__).resolve().parent, (".py", ".json"))
 
 
 def _templates_digest(override_dir: Path | None) -> bytes:
     from layergen.templates_dir import builtin_template_dir
 
-    digest = hashlib.sha256(_folder_digest(builtin_template_dir(), ("*",)))
+    digest = hashlib.sha256(_folder_digest(builtin_template_dir(), None))
     if override_dir is not None:
-        digest.update(b"override\0" + _folder_digest(override_dir, ("*",)))
+        digest.update(b"override\0" + _folder_digest(override_dir, None))
     return digest.digest()
 
 
-def _folder_digest(folder: Path, patterns: tuple[str, ...]) -> bytes:
+def _folder_digest(folder: Path, suffixes: tuple[str, ...] | None) -> bytes:
+    """Every file below `folder` (those ending in `suffixes`; None: all), names and bytes."""
+    found = []
+    for top, children, names in os.walk(folder):  # much faster than `rglob`, run after run
+        children[:] = [child for child in children if child != "__pycache__"]
+        relative = os.path.relpath(top, folder).replace(os.sep, "/")
+        for name in names:
+            if suffixes is None or name.endswith(suffixes):
+                found.append((name if relative == "." else f"{relative}/{name}", os.path.join(top, name)))
     digest = hashlib.sha256()
-    files = sorted({p for pattern in patterns for p in folder.rglob(pattern) if p.is_file()})
-    for path in files:
-        if "__pycache__" in path.parts:
+    for name, path in sorted(found):
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except IsADirectoryError:  # a link to a folder
             continue
-        digest.update(_framed(path.relative_to(folder).as_posix().encode()))
-        digest.update(_framed(path.read_bytes()))
+        digest.update(_framed(name.encode()))
+        digest.update(_framed(data))
     return digest.digest()
 
 

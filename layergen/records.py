@@ -127,17 +127,20 @@ class RecordStore:
 
             records = read_legacy_manifest(self.legacy, self.root)
         problems: list[Problem] = []
-        for path in self._record_files():
-            if path.parent == self.folder:
+        # Folders as strings: a project's hundreds of records make pathlib's parsing count.
+        top = os.fspath(self.folder)
+        for folder in self._record_folders():
+            shown = _posix(os.path.relpath(os.path.join(folder, RECORD_FILE), self.root))
+            if folder == top:
                 problems.append(
                     Problem(
-                        self._shown(path),
+                        shown,
                         "belongs in its spec's folder, .layergen/records/<spec path>/; restore it from version control",
                     )
                 )
                 continue
             try:
-                records[self._key(path.parent)] = _read_record(path.parent, self._shown(path))
+                records[self._key(os.path.relpath(folder, top))] = _read_record(folder, shown)
             except RecordError as exc:
                 problems += exc.problems
         if problems:
@@ -187,17 +190,18 @@ class RecordStore:
         parts = ["%2E%2E" if part == ".." else part.replace("%", "%25") for part in key.split("/")]
         return self.folder.joinpath(*parts)
 
-    def _record_files(self) -> list[Path]:
-        """Every record.json under the records folder (os.walk: much faster than `rglob`)."""
+    def _record_folders(self) -> list[str]:
+        """Every folder with a record.json under the records folder, in the order of their
+        paths (os.walk: much faster than `rglob`)."""
         found = []
         for folder, children, names in os.walk(self.folder):
             children.sort()
             if RECORD_FILE in names:
-                found.append(Path(folder, RECORD_FILE))
-        return sorted(found)
+                found.append(folder)
+        return sorted(found, key=lambda folder: folder.split(os.sep))
 
-    def _key(self, folder: Path) -> str:
-        parts = folder.relative_to(self.folder).parts
+    def _key(self, relative: str) -> str:
+        parts = relative.split(os.sep)
         return "/".join(".." if part == "%2E%2E" else part.replace("%25", "%") for part in parts)
 
     def _shown(self, path: Path) -> str:
@@ -247,8 +251,12 @@ def _serialize_output(output: OutputRecord) -> dict:
     return data
 
 
-def _read_record(folder: Path, shown: str) -> SpecRecord:
-    text = split_newlines(read_text(folder / RECORD_FILE) or "")[0]
+def _posix(path: str) -> str:
+    return path.replace(os.sep, "/") if os.sep != "/" else path
+
+
+def _read_record(folder: str, shown: str) -> SpecRecord:
+    text = split_newlines(read_text(os.path.join(folder, RECORD_FILE)) or "")[0]
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -282,7 +290,7 @@ def _read_weight(fields: _Fields, raw, where: str) -> WeightRecord:
     return WeightRecord(shape, dtype, fields.strings(raw["renamed_from"], f"{where}.renamed_from"))
 
 
-def _read_output(fields: _Fields, raw, where: str, folder: Path, suffixes=_NOW) -> OutputRecord:
+def _read_output(fields: _Fields, raw, where: str, folder: str, suffixes=_NOW) -> OutputRecord:
     nested = suffixes == _NEXT
     fields.keys(
         raw,
@@ -321,8 +329,8 @@ def _read_output(fields: _Fields, raw, where: str, folder: Path, suffixes=_NOW) 
     return OutputRecord(path, generated, conflict, moved, write)
 
 
-def _stored_text(fields: _Fields, folder: Path, name: str, where: str) -> str:
-    text = read_text(folder / name)
+def _stored_text(fields: _Fields, folder: str, name: str, where: str) -> str:
+    text = read_text(os.path.join(folder, name))
     if text is None:
         fields.fail(where, f"its stored file {name} is missing; restore .layergen/records from version control")
     text = split_newlines(text)[0]

@@ -63,16 +63,17 @@ def remove(path: Path) -> None:
         raise _cannot("remove", path, exc) from None
 
 
-def read_text(path: Path) -> str | None:
+def read_text(path: Path | str) -> str | None:
     """The file's text exactly as stored, or None when there is no such file."""
     try:
-        return path.read_bytes().decode("utf-8")
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8")
     except FileNotFoundError:
         return None
     except UnicodeDecodeError as exc:
-        raise LayergenError.plain(_shown(path), f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise LayergenError.plain(_shown(Path(path)), f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
-        raise _cannot("read", path, exc) from None
+        raise _cannot("read", Path(path), exc) from None
 
 
 def split_newlines(text: str) -> tuple[str, str]:
