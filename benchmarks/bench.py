@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/bench.py            # every figure (a few minutes on 2 cores)
     .venv/bin/python benchmarks/bench.py --quick    # fewer specs and repeats, skips the test-suite figure
 
-Figures (medians of wall time; the floors are the least any tool doing the same job pays):
+Figures (medians of wall time; the floors are the least any tool doing the same job pays). The
+figures under a second run three times the repeats, taking turns with their floors, so that a
+figure and its floor see the same state of a noisy machine:
 
 - `layergen new`, one spec, empty project, against `python -c "import yaml, jinja2, black"` plus
   black on the two outputs (and cookiecutter rendering two files, when it is installed);
@@ -62,6 +64,18 @@ def median_time(command: list[str], cwd: Path, repeat: int, before=None) -> floa
     return statistics.median(times)
 
 
+def paired_medians(runs: list[tuple[list[str], Path, object]], repeat: int) -> list[float]:
+    """The median time of each (command, folder, before) of `runs`, run in turn `repeat`
+    times: a figure and its floor see the same state of a noisy machine."""
+    times: list[list[float]] = [[] for _ in runs]
+    for _ in range(repeat):
+        for index, (command, cwd, before) in enumerate(runs):
+            if before:
+                before()  # type: ignore[operator]
+            times[index].append(run(command, cwd)[0])
+    return [statistics.median(t) for t in times]
+
+
 def python_code(code: str) -> list[str]:
     return [PYTHON, "-c", code]
 
@@ -110,34 +124,29 @@ def bench_one_spec(work: Path, repeat: int) -> list[str]:
         for path in (folder / "layers", folder / "tests", folder / ".layergen", CACHE / "format"):
             shutil.rmtree(path, ignore_errors=True)
 
-    one = median_time([PYTHON, "-m", "layergen", "new"], folder, repeat, before=clean)
+    run([PYTHON, "-m", "layergen", "new"], folder)  # the outputs the floor formats
     files = [str(p) for p in outputs(folder)]
-    floor = median_time(
-        python_code(
-            "import sys, yaml, jinja2, black\n"
-            "for f in sys.argv[1:]: black.format_str(open(f).read(), mode=black.Mode())"
-        )
-        + files,
-        folder,
-        repeat,
+    floor_command = python_code(
+        "import sys, yaml, jinja2, black\n"
+        "for f in sys.argv[1:]: black.format_str(open(f).read(), mode=black.Mode())"
     )
-    rows = [row("layergen new, 1 spec, empty project", one, "import yaml, jinja2, black + black x2", floor)]
+    runs = [([PYTHON, "-m", "layergen", "new"], folder, clean), (floor_command + files, folder, None)]
     try:
         import cookiecutter  # noqa: F401
     except ImportError:
-        rows.append("  (cookiecutter is not installed: `pip install cookiecutter` to compare with it)")
+        cookiecutter_note = "  (cookiecutter is not installed: `pip install cookiecutter` to compare with it)"
     else:
+        cookiecutter_note = ""
         template = work / "cc"
         (template / "{{cookiecutter.name}}").mkdir(parents=True)
         (template / "cookiecutter.json").write_text('{"name": "demo", "units": "4"}')
         for name in ("layer.py", "test_layer.py"):
             (template / "{{cookiecutter.name}}" / name).write_text(Path(files[0]).read_text())
-        cc = median_time(
-            [PYTHON, "-m", "cookiecutter", "--no-input", "-f", "-o", str(work / "cc-out"), str(template)],
-            work,
-            repeat,
-        )
-        rows.append(row("cookiecutter, 2 files", cc, "layergen new, 1 spec", one))
+        output = str(work / "cc-out")
+        runs.append(([PYTHON, "-m", "cookiecutter", "--no-input", "-f", "-o", output, str(template)], work, None))
+    one, floor, *cc = paired_medians(runs, 3 * repeat)
+    rows = [row("layergen new, 1 spec, empty project", one, "import yaml, jinja2, black + black x2", floor)]
+    rows.append(row("cookiecutter, 2 files", cc[0], "layergen new, 1 spec", one) if cc else cookiecutter_note)
     return rows
 
 
@@ -151,21 +160,20 @@ def bench_many(work: Path, count: int, repeat: int) -> list[str]:
         edit_every_spec(folder, edited["round"])
 
     run(layergen + ["new"], folder)  # the project as it is after its first generation
-    new_edited = median_time(layergen + ["new"], folder, max(1, repeat // 3), before=edit)
-    check = median_time(layergen + ["check"], folder, repeat)
-    new_unchanged = median_time(layergen + ["new"], folder, repeat)
-    files = [str(p) for p in (folder / "specs").glob("*.yaml")] + [str(p) for p in outputs(folder)]
-    hashing = median_time(
-        python_code("import hashlib, sys\nfor f in sys.argv[1:]: hashlib.sha256(open(f, 'rb').read()).digest()")
-        + files,
-        folder,
-        repeat,
+    black_command = python_code(
+        "import sys, black\nfor f in sys.argv[1:]: black.format_str(open(f).read(), mode=black.Mode())"
     )
-    black_serial = median_time(
-        python_code("import sys, black\nfor f in sys.argv[1:]: black.format_str(open(f).read(), mode=black.Mode())")
-        + [str(p) for p in outputs(folder)],
-        folder,
-        1,
+    new_edited, black_serial = paired_medians(
+        [(layergen + ["new"], folder, edit), (black_command + [str(p) for p in outputs(folder)], folder, None)],
+        max(3, repeat // 2),
+    )
+    files = [str(p) for p in (folder / "specs").glob("*.yaml")] + [str(p) for p in outputs(folder)]
+    hash_command = python_code(
+        "import hashlib, sys\nfor f in sys.argv[1:]: hashlib.sha256(open(f, 'rb').read()).digest()"
+    )
+    check, new_unchanged, hashing = paired_medians(
+        [(layergen + ["check"], folder, None), (layergen + ["new"], folder, None), (hash_command + files, folder, None)],
+        3 * repeat,
     )
     return [
         row(f"layergen check, {count} unchanged specs", check, f"hash {count} specs + outputs", hashing),
