@@ -40,10 +40,6 @@ def main(argv: list[str] | None = None) -> None:
         app(args=argv, prog_name="layergen")
         return
     command, paths, options = call
-    if command == "new" and own_process:
-        from layergen import formatting
-
-        formatting.start_spare_worker()  # black loads on another core while the specs are read
     from layergen import commands, report
 
     function = getattr(commands, command)
@@ -52,10 +48,6 @@ def main(argv: list[str] | None = None) -> None:
         options["progress"] = report.progress_display()
     code = execute(function, paths, error_status=status, echo=report.plain_echo, notify=_notice, **options)
     if own_process:
-        if command == "new":
-            from layergen import formatting
-
-            formatting.stop_spare_worker()
         hard_exit(code)
     sys.exit(code)
 

@@ -35,7 +35,6 @@ from layergen.project import FORMATTERS
 if TYPE_CHECKING:
     import subprocess
 
-    from layergen.forked_worker import ForkedWorker
 
 # subprocess, tempfile and format_pieces are imported where they are used: `check` on a
 # current project imports this module (for `formatter_version`) and needs none of them.
@@ -76,8 +75,6 @@ class Formatter:
         self.waiting: dict[str, object] = {}  # key -> the pool's future, or the text to format at the end
         self.pool = None
         many = expected >= POOL_MIN_FILES
-        if formatter != "black" or many:
-            stop_spare_worker()  # it would only take a core from the pool
         if formatter == "black" and (many or (early and expected)) and (os.cpu_count() or 1) >= 2:
             self.pool = _black_pool(min(os.cpu_count() or 1, expected)) if many else _early_worker()
 
@@ -115,36 +112,10 @@ class Formatter:
         return [self.done[key] for key in self.keys]
 
 
-_spare: ForkedWorker | None = None  # a forked worker started before anything was known to need it
-
-
-def start_spare_worker() -> None:
-    """Fork a worker that loads black now, at the start of a `layergen new` that may need
-    it: by the time the generator has made a spec's files, black is ready for them. A run
-    that formats nothing stops it (`stop_spare_worker`); it costs the run a millisecond."""
-    global _spare
-    from layergen import forked_worker
-
-    if _spare is None and forked_worker.available() and (os.cpu_count() or 1) >= 2:
-        _spare = forked_worker.ForkedWorker(_warm_up)
-
-
-def stop_spare_worker() -> None:
-    global _spare
-    if _spare is not None:
-        _spare.shutdown()
-        _spare = None
-
-
 def _early_worker():
-    """One process for a few files: the spare worker, or one forked now where it can be
-    (see `forked_worker`), else a pool of one."""
-    global _spare
+    """One process for a few files: forked at once where it can be (see `forked_worker`)."""
     from layergen import forked_worker
 
-    if _spare is not None:
-        worker, _spare = _spare, None
-        return worker
     if forked_worker.available():
         return forked_worker.ForkedWorker(_warm_up)
     return _black_pool(1)

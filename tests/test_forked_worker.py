@@ -63,22 +63,3 @@ def _alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
 
-
-def test_the_spare_worker_of_new_formats_its_first_files_or_is_stopped(tmp_path, monkeypatch):
-    from layergen import formatting
-
-    monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path))
-    formatting.start_spare_worker()
-    spare = formatting._spare
-    assert spare is not None
-    batch = formatting.Formatter("black", expected=2, early=True)
-    assert batch.pool is spare and formatting._spare is None, "a small batch takes the spare"
-    batch.submit("x = {'a':1}\n")
-    assert batch.results() == ['x = {"a": 1}\n']
-
-    formatting.start_spare_worker()
-    formatting.Formatter("black", expected=4 * formatting.POOL_MIN_FILES).results()
-    assert formatting._spare is None, "a pool of many workers stops the spare, which would take a core from it"
-    formatting.start_spare_worker()
-    formatting.stop_spare_worker()
-    assert formatting._spare is None
