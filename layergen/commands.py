@@ -17,7 +17,7 @@ from layergen.locations import real_path, resolved_project
 from layergen.plan import ConflictMode, Plan
 from layergen.project import Project, find_project
 from layergen.result import CommandResult, Level
-from layergen.update import plan_updates, unified_diff
+from layergen.update import internal_error, plan_updates, unified_diff
 from layergen.writing import read_text, write_atomically
 
 
@@ -212,6 +212,11 @@ def validate(paths: list[Path]) -> CommandResult:
             _, model = build_model(spec, project)
         except LayergenError as exc:
             result.fail(exc)
+            continue
+        except Exception as exc:  # a bug in layergen: one line, as `new` says it, and the other specs go on
+            if os.environ.get("LAYERGEN_DEBUG"):
+                raise
+            result.fail(internal_error(project.display(spec), exc))
             continue
         result.info(f"ok {project.display(spec)} ({model.class_name})")
     return result

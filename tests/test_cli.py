@@ -7,6 +7,7 @@ import pytest
 import typer
 
 from conftest import REPO, cli
+from regen_support import LINEAR
 from layergen import __version__
 from layergen.cli import EXIT_CODES, app
 
@@ -120,3 +121,24 @@ def test_command_line_docs_are_current():
     text = (REPO / "docs" / "spec.md").read_text()
     assert script.rewrite(text) == text, "run `.venv/bin/python scripts/update_cli_docs.py`"
     assert "\n### layergen check\n" in text and "| 2 | a spec has problems, or the command line is wrong" in text
+
+
+def test_validate_words_a_bug_in_layergen_as_one_line_and_goes_on(project, monkeypatch):
+    """A failure that is no problem of the spec (a bug) is one located line, as in `new`."""
+    import layergen.analysis
+
+    (project / "specs" / "other.yaml").write_text(LINEAR.replace("LinearLayer", "OtherLayer"))
+    (project / "specs" / "linear.yaml").write_text(LINEAR)
+    real = layergen.analysis.analyze
+
+    def broken(spec, *args, **kwargs):
+        if spec.layer == "LinearLayer":
+            raise AssertionError("a layergen bug")
+        return real(spec, *args, **kwargs)
+
+    monkeypatch.setattr("layergen.generate.analyze", broken)
+    result = cli("validate")
+    assert result.exit_code == 1
+    assert "specs/linear.yaml: layergen failed on this spec (AssertionError: a layergen bug)" in result.output
+    assert "ok specs/other.yaml (OtherLayer)" in result.output
+    assert "Traceback" not in result.output
