@@ -5,9 +5,9 @@ import sys
 
 import pytest
 import typer
-
 from conftest import REPO, cli
 from regen_support import LINEAR
+
 from layergen import __version__
 from layergen.cli import EXIT_CODES, app
 
