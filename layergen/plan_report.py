@@ -124,11 +124,12 @@ def report_counts(result: CommandResult, plan: Plan, *, dry_run: bool) -> None:
             if word is not None:
                 counts[word] = counts.get(word, 0) + 1
     held = sum(1 for u in plan.updates if u.held or u.failed) + len(plan.errors)
-    parts = [f"{counts[word]} {word}" for word in dict.fromkeys(_COUNTED.values()) if counts.get(word)]
+    words = _WOULD if dry_run else {}
+    parts = [f"{counts[w]} {words.get(w, w)}" for w in dict.fromkeys(_COUNTED.values()) if counts.get(w)]
     if held:
-        parts.append(f"{held} spec{'s' if held > 1 else ''} not done")
+        parts.append(f"{held} spec{'s' if held > 1 else ''} {'would not be' if dry_run else 'not'} done")
     if parts:
-        result.info(("would be: " if dry_run else "") + ", ".join(parts))
+        result.info(", ".join(parts) + (" (--diff: nothing written)" if dry_run else ""))
 
 
 _COUNTED = {
@@ -139,6 +140,8 @@ _COUNTED = {
     Status.UNCHANGED: "unchanged",
     Status.KEPT: "unchanged",
 }
+# What `new --diff` says instead: it writes nothing.
+_WOULD = {word: f"to be {word}" for word in ("written", "updated", "merged", "resolved")}
 
 
 def report_summary(result: CommandResult, plan: Plan, project: Project) -> None:

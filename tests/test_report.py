@@ -131,6 +131,10 @@ def test_many_specs_are_counted_not_listed(project):
     spec.write_text(spec.read_text().replace("summary: ", "summary: Edited. "))
     again = commands.new([])
     assert [line.text for line in again.lines] == ["updated layers/linear0.py", "1 updated, 23 unchanged"]
+    spec.write_text(spec.read_text().replace("summary: Edited. ", "summary: Again. "))
+    dry = commands.new([], diff=True)
+    assert dry.lines[-1].text == "1 to be updated, 23 unchanged (--diff: nothing written)"
+    assert commands.new([], diff=True).lines[-1].text == dry.lines[-1].text, "nothing was written"
 
 
 def test_progress_shows_on_a_terminal_only_and_for_many_items(monkeypatch, capsys):
