@@ -1,5 +1,4 @@
 import math
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -216,7 +215,6 @@ def test_hostile_specs_just_under_the_size_limit_are_refused_after_little_work(n
 
     monkeypatch.setattr(yaml_source._SpecLoader, "get_event", counting_get_event)
     tracemalloc.start()
-    started = time.perf_counter()
     with pytest.raises(LayergenError, match="too large|too deeply"):
         parse_spec_text(text, "a.yaml")
     _, peak = tracemalloc.get_traced_memory()
@@ -224,7 +222,6 @@ def test_hostile_specs_just_under_the_size_limit_are_refused_after_little_work(n
     # The limits stop the parser: at most one event per value allowed, plus their ends.
     assert events <= 2 * MAX_NODES + 10
     assert peak < 40_000_000
-    assert time.perf_counter() - started < 5.0
 
 
 def test_a_10_mb_spec_is_refused_quickly_without_reading_it_all(tmp_path):
@@ -232,7 +229,6 @@ def test_a_10_mb_spec_is_refused_quickly_without_reading_it_all(tmp_path):
     spec.write_text("a: [" + "1, " * 3_500_000 + "1]\n")
     assert spec.stat().st_size > 10_000_000
     tracemalloc.start()
-    started = time.perf_counter()
     with pytest.raises(LayergenError) as caught:
         read_spec(spec, "huge.yaml")
     _, peak = tracemalloc.get_traced_memory()
@@ -241,7 +237,6 @@ def test_a_10_mb_spec_is_refused_quickly_without_reading_it_all(tmp_path):
         str(caught.value)
         == f"huge.yaml:1:{MAX_SPEC_BYTES + 1}: spec is over 100,000 bytes; a layer spec is a page of YAML"
     )
-    assert time.perf_counter() - started < 1.0
     assert peak < 4 * MAX_SPEC_BYTES  # the file is 100 times larger
 
 
@@ -364,11 +359,21 @@ def test_without_libyaml_the_pure_reader_reads_everything(monkeypatch):
 
 @needs_libyaml
 @pytest.mark.parametrize("name", HOSTILE)
-def test_hostile_specs_stop_the_fast_path_early_too(name):
-    started = time.perf_counter()
+def test_hostile_specs_stop_the_fast_path_early_too(name, monkeypatch):
+    """Counted in work, not in seconds (a busy machine makes any time bound flaky)."""
+    events = 0
+    original = yaml_source._CSpecLoader.get_event
+
+    def counting_get_event(self):
+        nonlocal events
+        events += 1
+        return original(self)
+
+    monkeypatch.setattr(yaml_source._CSpecLoader, "get_event", counting_get_event)
     with pytest.raises(yaml_source._ReadError, match="too large|too deeply"):
         yaml_source._read(HOSTILE[name], "a.yaml", yaml_source._CSpecLoader)
-    assert time.perf_counter() - started < 1.0
+    # The limits stop the parser: at most one event per value allowed, plus their ends.
+    assert events <= 2 * yaml_source.MAX_NODES + 10
 
 
 @needs_libyaml
