@@ -17,13 +17,12 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable
 from typing import Any
 
 
 def available() -> bool:
-    import sys
-
     return sys.platform == "linux"
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -90,26 +89,32 @@ def _definitions(files: list[Path]) -> list[Definition]:
     return [_known[d] if d is not None else None for d in digests]
 
 
-def _cache_file() -> Path:
+def _cache_key() -> str:
     from layergen import __version__
-    from layergen.formatting import cache_dir
 
     # What a spec defines is what this code reads from it: another version reads afresh.
-    code = hashlib.sha256(Path(__file__).read_bytes() + __version__.encode()).hexdigest()[:16]
-    return cache_dir("classes") / f"{code}.json"
+    return hashlib.sha256(Path(__file__).read_bytes() + __version__.encode()).hexdigest()[:16] + ".json"
+
+
+def _cache():
+    """The cache file's folder: a `FormatCache`, which checks each file's digest on reading."""
+    from layergen.formatting import FormatCache, cache_dir
+
+    return FormatCache(cache_dir("classes"))
+
+
+def _cache_file() -> Path:
+    return _cache().folder / _cache_key()
 
 
 def _load_cache() -> dict[str, Definition]:
     """The cached definitions; nothing when the file is missing, damaged or not as written."""
     import json
 
+    text = _cache().get(_cache_key())
     try:
-        data = _cache_file().read_bytes()
-        check, _, body = data.partition(b"\n")
-        if check.decode("ascii", "replace") != hashlib.sha256(body).hexdigest():
-            return {}
-        raw = json.loads(body)
-    except (OSError, ValueError):
+        raw = json.loads(text) if text is not None else None
+    except ValueError:
         return {}
     if not isinstance(raw, dict):
         return {}
@@ -137,19 +142,9 @@ def _well_formed(value) -> bool:
 def _save_cache(used: list[str]) -> None:
     """Keep what this run used first, then the rest; a cache that cannot be written only costs time."""
     import json
-    import tempfile
 
     order = list(dict.fromkeys(used + list(reversed(_known))))[:MAX_CACHED]
-    body = json.dumps({d: _known[d] and [_known[d][0], list(_known[d][1])] for d in order}).encode()  # type: ignore[index]
-    path = _cache_file()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-        os.replace(temporary, path)
-    except OSError:
-        pass
+    _cache().put(_cache_key(), json.dumps({d: _known[d] and [_known[d][0], list(_known[d][1])] for d in order}))  # type: ignore[index]
 
 
 def _read_one(content: bytes) -> Definition:
