@@ -112,6 +112,7 @@ def environment_digest(project: Project) -> bytes:
             project.package,
             project.formatter,
             formatter_version(project.formatter),  # a new black or ruff may format differently
+            project.style.key(),
         ]
     )
     parts = [settings.encode(), _code_digest(), _templates_digest(project.templates)]

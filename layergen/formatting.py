@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from layergen.errors import LayergenError
+from layergen.format_style import FormatStyle
 from layergen.project import FORMATTERS
 
 if TYPE_CHECKING:
@@ -44,13 +45,12 @@ __all__ = ["FORMATTERS", "format_texts"]
 MAX_ENTRIES = 4000
 MAX_PIECES = 16000  # a module has ~10 pieces, most of them shared by many modules
 POOL_MIN_FILES = 6  # a process pool costs ~100 ms to start: worth it from a few black runs on
-_LINE_LENGTH = 88
-_TARGET = "py311"
+DEFAULT_STYLE = FormatStyle()
 
 
-def format_texts(texts: list[str], formatter: str = "black") -> list[str]:
-    """Each text formatted; equal texts are formatted once."""
-    batch = Formatter(formatter, expected=len(texts))
+def format_texts(texts: list[str], formatter: str = "black", style: FormatStyle = DEFAULT_STYLE) -> list[str]:
+    """Each text formatted with the project's `style`; equal texts are formatted once."""
+    batch = Formatter(formatter, expected=len(texts), style=style)
     for text in texts:
         batch.submit(text)
     return batch.results()
@@ -66,8 +66,9 @@ class Formatter:
     the end.
     """
 
-    def __init__(self, formatter: str, expected: int, *, early: bool = False):
+    def __init__(self, formatter: str, expected: int, *, early: bool = False, style: FormatStyle = DEFAULT_STYLE):
         self.formatter = formatter
+        self.style = style
         self.version = formatter_version(formatter) if expected else ""
         self.cache = FormatCache(cache_dir())
         self.keys: list[str] = []
@@ -79,7 +80,7 @@ class Formatter:
             self.pool = _black_pool(min(os.cpu_count() or 1, expected)) if many else _early_worker()
 
     def submit(self, text: str) -> None:
-        key = _key(text, self.formatter, self.version)
+        key = _key(text, self.formatter, self.version, self.style)
         self.keys.append(key)
         if key in self.done or key in self.waiting:
             return
@@ -87,7 +88,7 @@ class Formatter:
         if cached is not None:
             self.done[key] = cached
         elif self.pool is not None:
-            self.waiting[key] = self.pool.submit(black_by_pieces, text, self.version)
+            self.waiting[key] = self.pool.submit(black_by_pieces, text, self.version, self.style)
         else:
             self.waiting[key] = text
 
@@ -95,7 +96,11 @@ class Formatter:
         try:
             later = {key: item for key, item in self.waiting.items() if isinstance(item, str)}
             formatted = (
-                dict(zip(later, _format_many(list(later.values()), self.formatter, self.version), strict=True))
+                dict(
+                    zip(
+                        later, _format_many(list(later.values()), self.formatter, self.version, self.style), strict=True
+                    )
+                )
                 if later
                 else {}
             )
@@ -177,37 +182,41 @@ def formatter_version(formatter: str) -> str:
     raise ValueError(formatter)
 
 
-def _key(text: str, formatter: str, version: str) -> str:
-    mode = f"{formatter}\0{version}\0{_LINE_LENGTH}\0{_TARGET}\0"
+def _key(text: str, formatter: str, version: str, style: FormatStyle) -> str:
+    mode = f"{formatter}\0{version}\0{style.key()}\0"
     return hashlib.sha256(mode.encode() + text.encode("utf-8")).hexdigest()
 
 
-def _format_many(texts: list[str], formatter: str, version: str = "") -> list[str]:
+def _format_many(texts: list[str], formatter: str, version: str = "", style: FormatStyle = DEFAULT_STYLE) -> list[str]:
     """Without a pool: ruff in one run, black one text after another."""
     if formatter == "ruff":
-        return _ruff_format(texts)
-    return [black_by_pieces(text, version or formatter_version("black")) for text in texts]
+        return _ruff_format(texts, style)
+    return [black_by_pieces(text, version or formatter_version("black"), style) for text in texts]
 
 
-def black_format(text: str) -> str:
+def black_format(text: str, style: FormatStyle = DEFAULT_STYLE) -> str:
     import black
 
-    return black.format_str(text, mode=black.Mode(target_versions={black.TargetVersion.PY311}))
+    targets = {black.TargetVersion[name.upper()] for name in style.target_versions}
+    return black.format_str(text, mode=black.Mode(target_versions=targets, line_length=style.line_length))
 
 
-def black_by_pieces(text: str, version: str) -> str:
+def black_by_pieces(text: str, version: str, style: FormatStyle = DEFAULT_STYLE) -> str:
     """black_format(text), from the pieces of it already formatted (`format_pieces`)."""
     from layergen import format_pieces
 
-    mode = f"black\0{version}\0{_LINE_LENGTH}\0{_TARGET}"
-    return format_pieces.format_by_pieces(text, FormatCache(_pieces_dir()), black_format, mode)
+    def black(piece: str) -> str:
+        return black_format(piece, style)
+
+    mode = f"black\0{version}\0{style.key()}"
+    return format_pieces.format_by_pieces(text, FormatCache(_pieces_dir()), black, mode)
 
 
 def _pieces_dir() -> Path:
     return cache_dir() / "pieces"
 
 
-def _ruff_format(texts: list[str]) -> list[str]:
+def _ruff_format(texts: list[str], style: FormatStyle = DEFAULT_STYLE) -> list[str]:
     """All of them in one `ruff format` run (it formats files in parallel itself)."""
     import tempfile
 
@@ -215,7 +224,12 @@ def _ruff_format(texts: list[str]) -> list[str]:
         paths = [Path(folder) / f"f{index}.py" for index in range(len(texts))]
         for path, text in zip(paths, texts, strict=True):
             path.write_text(text, encoding="utf-8")
-        options = ["--isolated", "--no-cache", f"--line-length={_LINE_LENGTH}", f"--target-version={_TARGET}"]
+        options = [
+            "--isolated",
+            "--no-cache",
+            f"--line-length={style.line_length}",
+            f"--target-version={style.oldest_target()}",
+        ]
         _run_ruff(["format", *options, folder])
         return [path.read_text(encoding="utf-8") for path in paths]
 

@@ -59,6 +59,7 @@ def build_model(spec_path: Path, project: Project) -> tuple[LayerSpec, LayerMode
         project_classes=_project_classes(spec_path, project, module) if spec.layers else {},
     )
     model.layer_import = f"{module}.{model.module_name}"
+    model.line_length = project.style.line_length
     return spec, model
 
 
@@ -82,7 +83,7 @@ def generate_layer(spec_path: Path, project: Project, *, formatted: bool = True)
     generation = Generation(spec_path, spec, model, files)
     if not formatted:
         return generation
-    return with_contents(generation, format_texts([f.content for f in files], project.formatter))
+    return with_contents(generation, format_texts([f.content for f in files], project.formatter, project.style))
 
 
 def with_contents(generation: Generation, contents: list[str]) -> Generation:

@@ -207,6 +207,7 @@ class LayerModel:
     # Python source of each output's dtype for compute_output_spec; [] when all have the compute dtype.
     output_spec_dtypes: list[str] = field(default_factory=list)
     random: bool = False  # `self.seed_generator = keras.random.SeedGenerator(seed)` in __init__
+    line_length: int = 88  # the project's: long messages are split to fit (`pycode.fit_strings`)
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layergen.errors import LayergenError, Problem
+from layergen.format_style import FormatStyle, read_style
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A registration package, as for a spec's `package`: Keras joins it to the class name.
@@ -95,6 +96,7 @@ class Project:
     layers_module: str
     templates: Path | None = None
     formatter: str = "black"
+    style: FormatStyle = FormatStyle()  # the formatter's settings in pyproject.toml
 
     def display(self, path: Path) -> str:
         """A path as the user should see it: relative to the project root, with '/'."""
@@ -170,7 +172,9 @@ def _from_pyproject(root: Path, pyproject: Path) -> Project:
     project_name = project_table.get("name", "") if isinstance(project_table, dict) else ""
     if not isinstance(project_name, str):
         raise LayergenError(locate.problem("name", "[project] name must be a string", table="project"))
-    return _from_settings(root, settings, _default_package(project_name), locate)
+    project = _from_settings(root, settings, _default_package(project_name), locate)
+    style = read_style(tool, project.formatter, lambda table, key, message: locate.problem(key, message, table=table))
+    return replace(project, style=style) if style != project.style else project
 
 
 def _default_package(project_name: str) -> str:

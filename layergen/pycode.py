@@ -6,6 +6,7 @@ Everything a spec says that ends up in code passes through `literal` (repr) or
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import tokenize
@@ -13,11 +14,85 @@ import unicodedata
 
 
 def message(requirement: str, received: str) -> str:
-    """An error message as Keras writes them: the rule, then an f-string with the value.
+    """An error message as Keras writes them: the rule, then the value, as one f-string
+    (`requirement` is plain text, `received` the body of an f-string). `fit_strings` lays
+    it out for the project's line length."""
+    return "f" + repr(requirement.replace("{", "{{").replace("}", "}}") + received)
 
-    The two literals sit on separate lines so that black keeps them short.
-    """
-    return f"{requirement!r}\nf{received!r}"
+
+def fit_strings(source: str, width: int, parenthesized: bool = False) -> str:
+    """A string literal made of one or more parts (`"a " f"b{x}"`) as one f-string when it
+    fits in `width` columns, else as parts of at most `width` columns, one per line, split
+    after spaces outside `{...}`. So the formatter keeps one f-string on one line, or parts
+    it cannot join (ruff's ISC001 finds parts on one line); `parenthesized` puts such parts
+    in parentheses (ISC004, for an item of a collection). Anything else is left as it is."""
+    body = _fstring_body(source)
+    if body is None:
+        return source
+    whole = _string_part(body)
+    if len(whole) <= width:
+        return whole
+    lines: list[str] = []
+    for word in _words(body):
+        if lines and len(_string_part(lines[-1] + word)) <= width:
+            lines[-1] += word
+        else:
+            lines.append(word)
+    parts = "\n".join(_string_part(line) for line in lines)
+    return f"(\n{parts}\n)" if parenthesized and len(lines) > 1 else parts
+
+
+def _fstring_body(source: str) -> str | None:
+    """The f-string body (braces of plain text doubled) of adjacent string literals, or None."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    body = []
+    for token in tokens:
+        if token.type == tokenize.STRING:
+            prefix = token.string[: len(token.string) - len(token.string.lstrip("bBfFrRuU"))].lower()
+            if prefix not in ("", "f", "u"):
+                return None
+            text = ast.literal_eval(token.string[len(prefix) :])
+            body.append(text if "f" in prefix.lower() else text.replace("{", "{{").replace("}", "}}"))
+        elif token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER):
+            return None
+    return "".join(body) if body else None
+
+
+def _words(body: str) -> list[str]:
+    """The body cut after each space outside a `{...}` field."""
+    words, start, depth, index = [], 0, 0, 0
+    while index < len(body):
+        pair = body[index : index + 2]
+        if depth == 0 and pair in ("{{", "}}"):
+            index += 2
+            continue
+        char = body[index]
+        depth += (char == "{") - (char == "}")
+        if char == " " and depth == 0:
+            words.append(body[start : index + 1])
+            start = index + 1
+        index += 1
+    words.append(body[start:])
+    return [word for word in words if word]
+
+
+def _string_part(body: str) -> str:
+    """One literal for a piece of f-string body: a plain string where it has no field."""
+    plain = body.replace("{{", "").replace("}}", "")
+    if "{" in plain:
+        return "f" + _quoted(body)
+    return _quoted(body.replace("{{", "{").replace("}}", "}"))
+
+
+def _quoted(text: str) -> str:
+    """repr, with double quotes where that needs no more escapes (as black writes it)."""
+    literal = repr(text)
+    if literal.startswith("'") and '"' not in text:
+        literal = '"' + literal[1:-1].replace("\\'", "'") + '"'
+    return literal
 
 
 def tuple_code(items: list[str]) -> str:

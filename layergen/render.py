@@ -19,6 +19,7 @@ import jinja2
 from layergen.errors import LayergenError, Problem
 from layergen.formatting import cache_dir, format_texts
 from layergen.layer_model import LayerModel
+from layergen.pycode import fit_strings
 from layergen.templates_dir import builtin_template_dir
 
 __all__ = ["builtin_template_dir", "render", "render_code"]
@@ -41,6 +42,7 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     )
     env.filters["py"] = repr  # a Python literal: strings come out quoted and escaped
     env.filters["comment"] = comment_text
+    env.filters["fit"] = fit_strings  # a message as one f-string, or parts that fit the line length
     return env
 
 

@@ -135,7 +135,7 @@ def _generate(project: Project, specs: list[Path], progress):
     from layergen.formatting import Formatter
 
     # Started before the generator is loaded: black loads in the pool meanwhile.
-    formatter = Formatter(project.formatter, expected=2 * len(specs), early=True)
+    formatter = Formatter(project.formatter, expected=2 * len(specs), early=True, style=project.style)
     from layergen.generate import generate_layer, with_contents
 
     generations: list = []

@@ -8,9 +8,12 @@ import sys
 import time
 
 import pytest
-from conftest import EXAMPLE_SPECS, cli
+from conftest import EXAMPLE_SPECS, REPO, cli
 
 from layergen import formatting
+from layergen.project import find_project
+
+EXAMPLES_STYLE = find_project(REPO).style  # the examples follow this repository's [tool.black]
 
 
 def test_format_cache_entry_that_is_damaged_is_rebuilt(tmp_path, monkeypatch):
@@ -119,12 +122,12 @@ def test_an_edited_module_costs_black_on_its_changed_piece_only(tmp_path, monkey
     monkeypatch.setenv("LAYERGEN_CACHE_DIR", str(tmp_path))
     layer = (formatting.Path(__file__).parents[1] / "examples" / "layers" / "dense_layer.py").read_text()
     rendered = layer.replace("    def call(", "    def call(  ", 1)  # black has work to do
-    assert formatting.format_texts([rendered]) == [layer]
+    assert formatting.format_texts([rendered], style=EXAMPLES_STYLE) == [layer]
     black_format = formatting.black_format
     seen = []
-    monkeypatch.setattr(formatting, "black_format", lambda text: seen.append(text) or black_format(text))
+    monkeypatch.setattr(formatting, "black_format", lambda text, *style: seen.append(text) or black_format(text, *style))
     edited = rendered.replace('"""', '"""Edited   summary.\n\n    ', 1)
-    assert formatting.format_texts([edited]) == [black_format(edited)]
+    assert formatting.format_texts([edited], style=EXAMPLES_STYLE) == [black_format(edited, EXAMPLES_STYLE)]
     assert len(seen) == 1 and seen[0].startswith('class _:\n    """Edited   summary.') and "def " not in seen[0]
 
 
@@ -133,7 +136,8 @@ def test_edited_modules_formatted_in_the_pool_are_black(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     layers = sorted((formatting.Path(__file__).parents[1] / "examples" / "layers").glob("*.py"))
     texts = [path.read_text() for path in layers[: formatting.POOL_MIN_FILES + 1]]
-    assert formatting.format_texts(texts) == texts
+    assert formatting.format_texts(texts, style=EXAMPLES_STYLE) == texts
     assert len(list((tmp_path / "format" / "pieces").iterdir())) > len(texts), "the pieces are cached"
     edited = [text.replace('"""', '"""Edited,   summary. ', 1) for text in texts]
-    assert formatting.format_texts(edited) == [formatting.black_format(text) for text in edited]
+    expected = [formatting.black_format(text, EXAMPLES_STYLE) for text in edited]
+    assert formatting.format_texts(edited, style=EXAMPLES_STYLE) == expected
