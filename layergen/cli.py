@@ -24,31 +24,38 @@ from layergen.entry import execute
 from layergen.plan import ConflictMode
 from layergen.result import CommandResult, Level, Line
 
-# What each exit code of a command means: shown by `--help` and in docs/spec.md.
-USAGE_ERROR = "the command line is wrong (unknown option, ...)"
-RECORD_ERROR = "a record in .layergen/records/ cannot be read"
-EXIT_CODES = {
-    "new": {
-        0: "done",
-        1: "a spec has problems, a merge has conflicts, a file holds conflict markers or does not parse, "
-        "or a file could not be written",
-        2: f"{USAGE_ERROR}, or {RECORD_ERROR}",
-    },
-    "check": {
-        0: "every generated file is current",
-        1: "a generated file is missing, out of date, conflicted, holds conflict markers, does not parse or is "
-        "left over, or a spec change breaks old checkpoints",
-        2: f"a spec has problems, or {USAGE_ERROR}, or {RECORD_ERROR}",
-    },
-    "status": {0: "done", 2: f"{USAGE_ERROR}, or {RECORD_ERROR}"},
-    "schema": {0: "done", 2: USAGE_ERROR},
-    "init": {
-        0: "done",
-        1: "the project is set up already, pyproject.toml cannot be read, or a file cannot be written",
-        2: USAGE_ERROR,
-    },
-    "validate": {0: "every spec is valid", 1: "a spec has problems", 2: USAGE_ERROR},
+# One meaning per exit code, whatever the command: shown by `--help`, and as one table in
+# docs/errors.md (scripts/update_error_docs.py). A problem that stops a command before it
+# has done anything (a `LayergenError` raised out of it) is 2; problems a command finds in
+# the project as it goes are 1.
+EXIT_MEANINGS = {
+    0: "done: every spec is valid, every generated file written or current",
+    1: "the project needs fixing: a spec has problems, a merge has conflicts, a file holds conflict markers, "
+    "does not parse or could not be written; for `check`, also a generated file that is missing, out of date "
+    "or left over, or a spec change that breaks old checkpoints",
+    2: "the command cannot run: the command line is wrong (unknown option, ...), pyproject.toml cannot be read "
+    "or its settings have problems, a spec file or folder does not exist, a record in .layergen/records/ "
+    "cannot be read, or (`init`) the project is set up already",
+    130: "interrupted (Ctrl-C): `Aborted.`; what was written is whole, and the next run finishes the rest",
 }
+USAGE_ERROR = EXIT_MEANINGS[2]  # for commands that can fail only before they start
+RECORD_ERROR = EXIT_MEANINGS[2]
+
+
+def _codes(*codes: int) -> dict[int, str]:
+    return {code: EXIT_MEANINGS[code] for code in codes}
+
+
+# The codes each command can exit with.
+EXIT_CODES = {
+    "new": _codes(0, 1, 2, 130),
+    "check": _codes(0, 1, 2, 130),
+    "status": _codes(0, 2, 130),
+    "schema": _codes(0, 2),
+    "init": _codes(0, 2, 130),
+    "validate": _codes(0, 1, 2, 130),
+}
+COMMAND_ERROR = 2  # a LayergenError raised out of a command
 
 
 def _exit_codes(command: str) -> str:
@@ -59,7 +66,7 @@ def _exit_codes(command: str) -> str:
 app = typer.Typer(
     help="Generate correct, tested Keras 3 layers from YAML specs.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -73,10 +80,12 @@ SpecArgs = Annotated[
         show_default=False,
     ),
 ]
+# Options are named as the settings they stand for (`--layers` for `layers`), in every
+# command; `--layers-dir` / `--tests-dir` (earlier names in `new`) still work, unlisted.
 LayersDir = Annotated[
     Path | None,
     typer.Option(
-        "--layers-dir",
+        "--layers",
         help="Where layer modules go, instead of the `layers` setting (relative to the current directory). "
         "The tests import them by the folder's path under the project root.",
         show_default=False,
@@ -85,11 +94,13 @@ LayersDir = Annotated[
 TestsDir = Annotated[
     Path | None,
     typer.Option(
-        "--tests-dir",
+        "--tests",
         help="Where test modules go, instead of the `tests` setting (relative to the current directory).",
         show_default=False,
     ),
 ]
+LayersDirAlias = Annotated[Path | None, typer.Option("--layers-dir", hidden=True)]
+TestsDirAlias = Annotated[Path | None, typer.Option("--tests-dir", hidden=True)]
 Package = Annotated[
     str | None,
     typer.Option(help="Registration package for specs that name none (a spec's `package:` wins).", show_default=False),
@@ -108,7 +119,7 @@ def _version(value: bool):
 @app.callback()
 def main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ):
     """Generate correct, tested Keras 3 layers from YAML specs."""
@@ -117,9 +128,11 @@ def main(
 @app.command(epilog=_exit_codes("new"))
 def new(
     specs: SpecArgs = None,
-    layers_dir: LayersDir = None,
-    tests_dir: TestsDir = None,
+    layers: LayersDir = None,
+    tests: TestsDir = None,
     package: Package = None,
+    layers_dir: LayersDirAlias = None,
+    tests_dir: TestsDirAlias = None,
     conflicts: Annotated[
         ConflictMode,
         typer.Option(help="On a conflict: report it only, also write FILE.conflict, or write markers inline."),
@@ -145,8 +158,8 @@ def new(
     _run(
         commands.new,
         specs or [],
-        layers_dir=layers_dir,
-        tests_dir=tests_dir,
+        layers_dir=layers or layers_dir,
+        tests_dir=tests or tests_dir,
         package=package,
         conflicts=conflicts,
         prune=prune,
@@ -182,7 +195,6 @@ def check(
         quiet=quiet,
         notify=_notice,
         progress=report.progress_display(),
-        error_status=commands.CHECK_ERROR,
     )
 
 
@@ -190,6 +202,7 @@ def check(
 def status(
     specs: SpecArgs = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the states as JSON, for tools.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="List only the specs that are not current.")] = False,
 ):
     """Show each spec's state, as `git status` does; writes nothing.
 
@@ -200,7 +213,7 @@ def status(
     """
     from layergen import commands
 
-    _run(commands.status, specs or [], as_json=as_json, notify=_notice, error_status=2)
+    _run(commands.status, specs or [], as_json=as_json, quiet=quiet, notify=_notice)
 
 
 @app.command(epilog=_exit_codes("schema"))
@@ -217,6 +230,9 @@ def init(
     layers: Annotated[str, typer.Option(help="Folder of generated layer modules.")] = "layers",
     tests: Annotated[str, typer.Option(help="Folder of generated test modules.")] = "tests",
     package: Package = None,
+    layers_dir: Annotated[str | None, typer.Option("--layers-dir", hidden=True)] = None,
+    tests_dir: Annotated[str | None, typer.Option("--tests-dir", hidden=True)] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and problems.")] = False,
 ):
     """Set up a project in the current folder: settings, a starter spec, output folders.
 
@@ -228,11 +244,15 @@ def init(
     """
     from layergen import commands
 
-    _run(commands.init, Path.cwd(), specs=specs, layers=layers, tests=tests, package=package)
+    layers, tests = layers_dir or layers, tests_dir or tests
+    _run(commands.init, Path.cwd(), specs=specs, layers=layers, tests=tests, package=package, quiet=quiet)
 
 
 @app.command(epilog=_exit_codes("validate"))
-def validate(specs: SpecArgs = None):
+def validate(
+    specs: SpecArgs = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+):
     """Check specs without writing anything.
 
     Prints `ok SPEC (ClassName)` for each valid spec. The templates are not rendered, so
@@ -241,12 +261,12 @@ def validate(specs: SpecArgs = None):
     """
     from layergen import commands
 
-    _run(commands.validate, specs or [])
+    _run(commands.validate, specs or [], quiet=quiet)
 
 
-def _run(command: Callable[..., CommandResult], *args, error_status: int = 1, **options) -> NoReturn:
+def _run(command: Callable[..., CommandResult], *args, **options) -> NoReturn:
     """Run one command function, show its result and exit with its code."""
-    raise typer.Exit(execute(command, *args, error_status=error_status, **options))
+    raise typer.Exit(execute(command, *args, **options))
 
 
 def _notice(text: str) -> None:

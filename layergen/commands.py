@@ -21,12 +21,17 @@ from layergen.update import internal_error, plan_updates, unified_diff
 from layergen.writing import read_text, write_atomically
 
 
-def spec_files(paths: list[Path], project: Project) -> list[Path]:
+def spec_files(paths: list[Path], project: Project, *, hint: bool = True) -> list[Path]:
     """Expand folders to the `*.yaml` / `*.yml` files in them; no paths means the project's specs.
 
     Paths come back with their folders resolved, so a spec is the same spec from any
-    working directory and through any symbolic link.
+    working directory and through any symbolic link. With `hint`, a project that has no
+    settings and no specs folder is told about `layergen init`.
     """
+    if not paths and hint and not project.specs.exists() and not _has_settings(project.root):
+        raise LayergenError.plain(
+            project.display(project.specs), "no such spec folder; `layergen init` sets up a project here"
+        )
     paths = paths or [project.specs]
     unique: dict[Path, Path] = {}  # the file, every link followed -> the file as it is named
     for path in paths:
@@ -36,7 +41,8 @@ def spec_files(paths: list[Path], project: Project) -> list[Path]:
         elif path.exists():
             unique.setdefault(path.resolve(), real_path(path))
         else:
-            raise LayergenError.plain(path, "no such spec file or folder")
+            shown = project.display(path) if path == project.specs else path  # as the user wrote it
+            raise LayergenError.plain(shown, "no such spec file or folder")
     if not unique and paths != [project.specs]:
         raise LayergenError.plain(paths[0], "no spec files (*.yaml) found")
     return list(unique.values())
@@ -65,6 +71,19 @@ def _specs_in(folder: Path) -> list[tuple[Path, bool]]:
     return [(folder.joinpath(*parts), linked) for parts, linked in found]
 
 
+def _has_settings(root: Path) -> bool:
+    """Whether the project's pyproject.toml has a `[tool.layergen]` table (it was read once
+    already; this runs only on the way to an error)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "layergen" in tool
+
+
 def _project(**overrides) -> Project:
     return resolved_project(find_project().with_overrides(**overrides))
 
@@ -74,7 +93,7 @@ def _plan(project: Project, paths, result: CommandResult, *, writes: bool, notif
     from layergen.project_lock import project_lock
     from layergen.records import RecordStore
 
-    specs = spec_files(paths, project)
+    specs = spec_files(paths, project, hint=True)
     with project_lock(project.root, writes=writes, on_wait=notify or (lambda _: None)):
         store = RecordStore(project.root)
         records = store.load()
@@ -170,21 +189,16 @@ def check(
                     "(accept it with `layergen new --accept-breaking`)"
                 )
     result.fail(*plan.errors)
-    if plan.errors:
-        result.status = CHECK_ERROR
-    elif not stale:
-        if not quiet:
-            result.info(f"all generated files are current ({len(plan.updates)} specs)")
-    else:
+    if stale:
         result.status = 1
+    elif not plan.errors and not quiet:
+        result.info(f"all generated files are current ({len(plan.updates)} specs)")
     return result
 
 
-CHECK_ERROR = 2  # `check`'s exit code for problems, apart from 1 for "out of date"
-
-
-def status(paths, *, as_json=False, notify: Callable[[str], None] | None = None) -> CommandResult:
-    """Each spec's state, and what is the matter with its files; writes nothing."""
+def status(paths, *, as_json=False, quiet=False, notify: Callable[[str], None] | None = None) -> CommandResult:
+    """Each spec's state, and what is the matter with its files; writes nothing. `quiet`
+    leaves out the specs that need nothing (current or hand-edited) from the text."""
     import json
 
     from layergen import plan_report
@@ -197,12 +211,14 @@ def status(paths, *, as_json=False, notify: Callable[[str], None] | None = None)
     if as_json:
         result.info(json.dumps(states.as_json(), indent=2))
     else:
+        if quiet:
+            states.specs = [spec for spec in states.specs if spec.state not in ("current", "hand-edited")]
         plan_report.report_status(result, states)
     return result
 
 
-def validate(paths: list[Path]) -> CommandResult:
-    """Check each spec as `new` would, writing nothing."""
+def validate(paths: list[Path], *, quiet=False) -> CommandResult:
+    """Check each spec as `new` would, writing nothing; `quiet` prints only problems."""
     from layergen.generate import build_model
 
     project = _project()
@@ -218,7 +234,8 @@ def validate(paths: list[Path]) -> CommandResult:
                 raise
             result.fail(internal_error(project.display(spec), exc))
             continue
-        result.info(f"ok {project.display(spec)} ({model.class_name})")
+        if not quiet:
+            result.info(f"ok {project.display(spec)} ({model.class_name})")
     return result
 
 
@@ -251,7 +268,7 @@ def write_schema(root: Path) -> bool:
     return True
 
 
-def init(root: Path, *, specs: str, layers: str, tests: str, package: str | None) -> CommandResult:
+def init(root: Path, *, specs: str, layers: str, tests: str, package: str | None, quiet: bool = False) -> CommandResult:
     """Set up a project: `[tool.layergen]` and pytest's import path in pyproject.toml, a spec
     folder with a starter spec, output folders. Refuses a project that is already set up.
     """
@@ -279,4 +296,9 @@ def init(root: Path, *, specs: str, layers: str, tests: str, package: str | None
         (root / folder).mkdir(parents=True, exist_ok=True)
     result.info(f"next: layergen new   (writes {Path(layers).as_posix()}/ and {Path(tests).as_posix()}/)")
     result.info("then: pytest         (runs the generated tests)")
+    result.info(
+        'formatter: black; for ruff (much faster), add formatter = "ruff" to [tool.layergen] and `pip install ruff`'
+    )
+    if quiet:
+        result.lines = [line for line in result.lines if line.level != Level.INFO]
     return result

@@ -24,8 +24,10 @@ FAST_FLAGS = {
         "-q": "quiet",
     },
     "check": {"--accept-breaking": "accept_breaking", "--quiet": "quiet", "-q": "quiet"},
-    "status": {"--json": "as_json"},
+    "status": {"--json": "as_json", "--quiet": "quiet", "-q": "quiet"},
 }
+INTERRUPTED = 130  # as a shell reports a command that SIGINT stopped
+COMMAND_ERROR = 2  # a problem that stops a command before it has done anything (`cli.EXIT_MEANINGS`)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -33,23 +35,35 @@ def main(argv: list[str] | None = None) -> None:
     of leaving the process at once."""
     own_process = argv is None
     argv = sys.argv[1:] if argv is None else argv
-    call = fast_call(argv)
-    if call is None:
-        from layergen.cli import app
+    try:
+        code = _main(argv)
+    except KeyboardInterrupt:  # before or after the command ran (`execute` words it within)
+        sys.stderr.write("\nAborted.\n")
+        code = INTERRUPTED
+    if own_process:
+        hard_exit(code)
+    sys.exit(code)
 
-        app(args=argv, prog_name="layergen")
-        return
+
+def _main(argv: list[str]) -> int:
+    call = None if os.environ.get("_LAYERGEN_COMPLETE") else fast_call(argv)  # shell completion: click's
+    if call is None:
+        return _typer_main(argv)
     command, paths, options = call
     from layergen import commands, report
 
     function = getattr(commands, command)
-    status = {"new": 1, "check": commands.CHECK_ERROR, "status": 2}[command]
     if command != "status":
         options["progress"] = report.progress_display()
-    code = execute(function, paths, error_status=status, echo=report.plain_echo, notify=_notice, **options)
-    if own_process:
-        hard_exit(code)
-    sys.exit(code)
+    return execute(function, paths, error_status=COMMAND_ERROR, echo=report.plain_echo, notify=_notice, **options)
+
+
+def _typer_main(argv: list[str]) -> int:
+    """Everything else, through Typer: help, options with values, usage errors, completion."""
+    from layergen.cli import app
+
+    app(args=argv, prog_name="layergen")  # exits (SystemExit) with the command's code
+    return 0
 
 
 def hard_exit(code: int) -> None:
@@ -81,7 +95,7 @@ def fast_call(argv: list[str]) -> tuple[str, list[Path], dict[str, object]] | No
     return argv[0], paths, options
 
 
-def execute(command: Callable, *args, error_status: int = 1, echo=None, **options) -> int:
+def execute(command: Callable, *args, error_status: int = COMMAND_ERROR, echo=None, **options) -> int:
     """Run one command function and show its result; returns the exit code."""
     from layergen import report
     from layergen.errors import LayergenError
@@ -89,6 +103,12 @@ def execute(command: Callable, *args, error_status: int = 1, echo=None, **option
 
     try:
         result = command(*args, **options)
+    except KeyboardInterrupt:
+        # Ctrl-C: one line, no traceback. Files are written whole (atomically), the
+        # project's lock is released on the way out, and a run stopped midway is finished
+        # by the next one (`apply.writing_run`).
+        sys.stderr.write("\nAborted.\n")
+        return INTERRUPTED
     except LayergenError as error:
         # A record that cannot be read is exit status 2 whatever the command (`RecordError`).
         result = CommandResult(problems=[error], status=getattr(error, "exit_code", error_status))

@@ -147,7 +147,12 @@ _WARM_UP = (
 
 
 def _start_worker(parent: int) -> None:
-    """In a worker: exit with layergen, and warm black up before the first file comes."""
+    """In a worker: exit with layergen, and warm black up before the first file comes.
+    Ctrl-C reaches the whole process group: layergen stops its workers itself (a worker
+    that took it would print a traceback)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with(parent)
     _warm_up()
 

@@ -25,6 +25,9 @@ from layergen.errors import LayergenError
 _PYTEST_FILES_BEFORE_PYPROJECT = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini")
 # ...and these only when pyproject.toml has no pytest table, which adding one would change.
 _PYTEST_FILES_AFTER_PYPROJECT = {"tox.ini": r"^\[pytest\]", "setup.cfg": r"^\[tool:pytest\]"}
+# Keras 3 on NumPy 2 warns about `__array__` without `copy=` in every generated test run;
+# the warning is Keras's to fix, and a new project's first `pytest` should be quiet.
+NUMPY_ARRAY_FILTER = "ignore:__array__ implementation doesn.t accept a copy keyword:DeprecationWarning"
 
 
 @dataclass
@@ -87,7 +90,8 @@ def _add_pythonpath(root: Path, tool, folder: str, edit: Edit) -> None:
     if elsewhere:
         edit.warnings.append(
             f"pytest reads its settings from {elsewhere}: add {folder!r} to its pythonpath there, "
-            "or the generated tests cannot import the layers"
+            "or the generated tests cannot import the layers (and, for quiet test runs, "
+            f"filterwarnings = {NUMPY_ARRAY_FILTER})"
         )
         return
     where, table = _pytest_table(tool)
@@ -100,6 +104,20 @@ def _add_pythonpath(root: Path, tool, folder: str, edit: Edit) -> None:
     elif not any(os.path.normpath(str(entry)) == os.path.normpath(folder) for entry in table["pythonpath"]):
         table["pythonpath"].append(folder)
         edit.done.append(f"{where} pythonpath += {folder!r}")
+    if table is not None and isinstance(table["pythonpath"], list):  # a table it can extend
+        _add_warning_filter(table, where, edit)
+
+
+def _add_warning_filter(table, where: str, edit: Edit) -> None:
+    """NumPy 2's `__array__` DeprecationWarning from Keras, filtered in pytest's settings."""
+    filters = table.get("filterwarnings")
+    if filters is None:
+        table["filterwarnings"] = filters = tomlkit.array()
+    if not isinstance(filters, list):
+        return  # the user's own form: left alone
+    if NUMPY_ARRAY_FILTER not in [str(entry) for entry in filters]:
+        filters.append(NUMPY_ARRAY_FILTER)
+        edit.done.append(f"{where} filterwarnings += NumPy 2's __array__ warning")
 
 
 def _pytest_table(tool) -> tuple[str, Any]:
@@ -112,7 +130,7 @@ def _pytest_table(tool) -> tuple[str, Any]:
     if set(pytest_tables) - {"ini_options"}:
         return "[tool.pytest]", pytest_tables  # pytest 9's native table; it refuses both at once
     if "ini_options" not in pytest_tables:
-        pytest_tables["ini_options"] = _table({"pythonpath": tomlkit.array()})
+        pytest_tables["ini_options"] = _table({"pythonpath": tomlkit.array(), "filterwarnings": tomlkit.array()})
     table = pytest_tables["ini_options"]
     return "[tool.pytest.ini_options]", table if _is_table(table) else None
 

@@ -2,7 +2,8 @@
 
 Information goes to standard output; warnings, failure details and problems to standard
 error, so `layergen new > log` still shows what went wrong. Colour only on a terminal,
-and never when `NO_COLOR` is set to a non-empty value (https://no-color.org).
+always when `FORCE_COLOR` is set to a non-empty value (https://force-color.org, for CI
+logs), and never when `NO_COLOR` is (https://no-color.org; it wins over FORCE_COLOR).
 
 `show` prints through typer (click) by default, which the CLI's tests capture; the fast
 entry (`layergen.entry`) passes `plain_echo`, which does the same without loading typer.
@@ -38,8 +39,10 @@ def show(result: CommandResult, echo: Callable[[Line], None] | None = None) -> i
 
 
 def colour_allowed() -> bool | None:
-    """False under NO_COLOR; None lets typer decide (colour on a terminal only)."""
-    return False if os.environ.get("NO_COLOR") else None
+    """False under NO_COLOR, True under FORCE_COLOR; None: colour on a terminal only."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return True if os.environ.get("FORCE_COLOR") else None
 
 
 def typer_echo(line: Line) -> None:
@@ -67,11 +70,12 @@ def progress_display(minimum: int = 20) -> Callable[[str, int, int], None] | Non
 
 
 def plain_echo(line: Line) -> None:
-    """As `typer_echo` does it: colour only on a terminal, unless NO_COLOR."""
+    """As `typer_echo` does it: colour on a terminal or under FORCE_COLOR, unless NO_COLOR."""
     to_stderr, colour = _STYLES[line.level]
     stream = sys.stderr if to_stderr else sys.stdout
     text = line.text
-    if colour and colour_allowed() is None and stream.isatty():
+    allowed = colour_allowed()
+    if colour and (allowed or (allowed is None and stream.isatty())):
         text = f"{_ANSI[colour]}{text}\033[0m"
     stream.write(text + "\n")
     stream.flush()

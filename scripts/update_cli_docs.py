@@ -49,7 +49,10 @@ def _usage(command, context) -> list[str]:
 def _parameters(command, context) -> list[str]:
     lines = {"argument": [], "option": []}
     for param in command.get_params(context):
-        name, help_text = param.get_help_record(context)
+        record = param.get_help_record(context)
+        if record is None:  # a hidden option (an earlier name kept working)
+            continue
+        name, help_text = record
         if param.param_type_name == "argument":
             name = param.metavar + ("..." if param.nargs == -1 else "")
         help_text = re.sub(r"\s+\[default: (.*)\]$", r" Default: `\1`.", help_text)

@@ -18,7 +18,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from error_catalog import CASES, PYPROJECT_HEAD, SETTINGS_CASES, TITLES, VALID, spec_bytes  # noqa: E402
 
-from layergen.cli import EXIT_CODES, app  # noqa: E402
+from layergen.cli import EXIT_CODES, EXIT_MEANINGS, app  # noqa: E402
 
 HEADER = """\
 # Errors
@@ -73,10 +73,12 @@ def render() -> str:
 
 
 def exit_code_table() -> str:
-    """From `cli.EXIT_CODES`, which `--help` shows too."""
-    lines = ["| command | code | meaning |", "|---|---|---|"]
-    for command, codes in EXIT_CODES.items():
-        lines += [f"| `{command}` | {code} | {meaning} |" for code, meaning in codes.items()]
+    """From `cli.EXIT_MEANINGS` and `cli.EXIT_CODES`, which `--help` shows too: one meaning
+    per code, whatever the command."""
+    lines = ["| code | meaning | commands |", "|---|---|---|"]
+    for code, meaning in EXIT_MEANINGS.items():
+        commands = ", ".join(f"`{command}`" for command, codes in EXIT_CODES.items() if code in codes)
+        lines.append(f"| {code} | {meaning} | {commands} |")
     return "\n".join(lines) + "\n"
 
 

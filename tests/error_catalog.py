@@ -585,6 +585,16 @@ SETTINGS_CASES = [
         "pyproject.toml:6:1: tool.layergen.templates: no such folder 'my_templates'",
         id="setting-templates",
     ),
+    pytest.param(
+        '\n[tool.black]\nline-length = "long"\n',
+        "pyproject.toml:8:1: tool.black.line-length: expected a whole number 1 to 320; found 'long'",
+        id="formatter-line-length",
+    ),
+    pytest.param(
+        '\n[tool.black]\ntarget-version = "py311"\n',
+        "pyproject.toml:8:1: tool.black.target-version: expected a list of versions such as ['py311']; found 'py311'",
+        id="formatter-target-version",
+    ),
 ]
 
 # What each case shows, for docs/errors.md.
@@ -692,4 +702,6 @@ TITLES = {
     "weight-ellipsis-twice": "`...` twice in a weight shape",
     "shared-axes-not-a-list-argument": "shared_axes naming an argument that is not list[int]",
     "constant-shape-unknown-argument": "A constant's shape naming no int argument",
+    "formatter-line-length": "pyproject.toml: the formatter's line length is not a number",
+    "formatter-target-version": "pyproject.toml: black's target versions not given as a list",
 }

@@ -120,7 +120,7 @@ def test_command_line_docs_are_current():
     spec.loader.exec_module(script)
     text = (REPO / "docs" / "spec.md").read_text()
     assert script.rewrite(text) == text, "run `.venv/bin/python scripts/update_cli_docs.py`"
-    assert "\n### layergen check\n" in text and "| 2 | a spec has problems, or the command line is wrong" in text
+    assert "\n### layergen check\n" in text and "| 2 | the command cannot run: the command line is wrong" in text
 
 
 def test_validate_words_a_bug_in_layergen_as_one_line_and_goes_on(project, monkeypatch):

@@ -78,7 +78,7 @@ def test_an_unknown_formatter_is_a_located_error(project):
     with open(project / "pyproject.toml", "a") as settings:
         settings.write('formatter = "yapf"\n')
     result = cli("new")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.strip() == "pyproject.toml:6:1: tool.layergen.formatter: expected one of black, ruff; found 'yapf'"
 
 

@@ -9,7 +9,7 @@ import tomllib
 import pytest
 
 from conftest import cli
-from layergen.pyproject_edit import import_root
+from layergen.pyproject_edit import NUMPY_ARRAY_FILTER, import_root
 
 
 @pytest.fixture
@@ -23,16 +23,21 @@ def test_an_empty_folder_gets_settings_pythonpath_and_next_steps(folder):
     assert result.exit_code == 0, result.output
     assert (folder / "pyproject.toml").read_text() == (
         '[tool.layergen]\nspecs = "specs"\nlayers = "layers"\ntests = "tests"\n\n'
-        '[tool.pytest.ini_options]\npythonpath = ["."]\n'
+        '[tool.pytest.ini_options]\npythonpath = ["."]\n' + FILTER
     )
     assert result.stdout.splitlines() == [
-        "wrote pyproject.toml ([tool.layergen]; [tool.pytest.ini_options] pythonpath += '.')",
+        "wrote pyproject.toml ([tool.layergen]; [tool.pytest.ini_options] pythonpath += '.'; "
+        "[tool.pytest.ini_options] filterwarnings += NumPy 2's __array__ warning)",
         "wrote .layergen/spec.schema.json (the spec format, for editors)",
         "wrote specs/scaled_dense.yaml",
         "next: layergen new   (writes layers/ and tests/)",
         "then: pytest         (runs the generated tests)",
+        'formatter: black; for ruff (much faster), add formatter = "ruff" to [tool.layergen] and `pip install ruff`',
     ]
     assert (folder / "layers").is_dir() and (folder / "tests").is_dir()
+
+
+FILTER = f"filterwarnings = [{NUMPY_ARRAY_FILTER!r}]\n".replace("'", '"')  # what `init` adds to pytest's settings
 
 
 MINE = """\
@@ -57,7 +62,7 @@ def test_an_existing_pyproject_keeps_every_line(folder):
         "line-length = 99\n\n",
         "line-length = 99\n\n"
         '[tool.layergen]\nspecs = "specs"\nlayers = "src/demo/layers"\ntests = "tests"\npackage = "demo"\n\n'
-        '[tool.pytest.ini_options]\npythonpath = ["src"]\n\n',
+        '[tool.pytest.ini_options]\npythonpath = ["src"]\n' + FILTER + "\n",
     )
     assert result.stdout.startswith("updated pyproject.toml ([tool.layergen]; [tool.pytest.ini_options] pythonpath")
 
@@ -68,7 +73,9 @@ def test_tool_tables_split_across_the_file(folder):
     assert cli("init").exit_code == 0
     written = (folder / "pyproject.toml").read_text()
     assert written.startswith('[tool.black]\nx = 1\n\n[tool.layergen]\nspecs = "specs"\n')
-    assert written.endswith('[project]\nname = "a"\n\n[tool.pytest.ini_options]\naddopts = "-q"\npythonpath = ["."]\n')
+    assert written.endswith(
+        '[project]\nname = "a"\n\n[tool.pytest.ini_options]\naddopts = "-q"\npythonpath = ["."]\n' + FILTER
+    )
 
 
 def test_a_backslash_in_a_folder_name_is_quoted_as_toml_requires(folder):
@@ -86,11 +93,16 @@ def test_a_backslash_in_a_folder_name_is_quoted_as_toml_requires(folder):
         ),
         ('[tool.pytest.ini_options]\npythonpath = ["./"]\n', {"pythonpath": ["./"]}),
         ("[tool.pytest.ini_options]\nminversion = '8'\n", {"minversion": "8", "pythonpath": ["."]}),
+        (
+            f'[tool.pytest.ini_options]\nfilterwarnings = ["error", "{NUMPY_ARRAY_FILTER}"]\n',
+            {"pythonpath": ["."], "filterwarnings": ["error"]},  # the filter is there already: not twice
+        ),
     ],
 )
 def test_existing_pytest_settings_are_merged(folder, pytest_settings, merged):
     (folder / "pyproject.toml").write_text(pytest_settings)
     assert cli("init").exit_code == 0
+    merged = {**merged, "filterwarnings": [*merged.get("filterwarnings", []), NUMPY_ARRAY_FILTER]}
     assert tomllib.loads((folder / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"] == merged
 
 
@@ -100,6 +112,7 @@ def test_pytest_9_native_table_is_used_when_the_project_has_one(folder):
     assert tomllib.loads((folder / "pyproject.toml").read_text())["tool"]["pytest"] == {
         "minversion": "9",
         "pythonpath": ["."],
+        "filterwarnings": [NUMPY_ARRAY_FILTER],
     }
 
 
@@ -113,7 +126,8 @@ def test_pytest_settings_in_another_file_are_left_alone_with_a_warning(folder, n
     assert "pytest" not in tomllib.loads((folder / "pyproject.toml").read_text())["tool"]
     assert result.stderr == (
         f"pytest reads its settings from {name}: add 'src' to its pythonpath there, "
-        "or the generated tests cannot import the layers\n"
+        "or the generated tests cannot import the layers (and, for quiet test runs, "
+        f"filterwarnings = {NUMPY_ARRAY_FILTER})\n"
     )
     assert (folder / name).read_text() == text
 
@@ -131,7 +145,8 @@ def test_a_tox_ini_without_pytest_settings_does_not_matter(folder):
     (folder / "tox.ini").write_text("[tox]\nenvlist = py311\n")
     assert cli("init").exit_code == 0
     assert tomllib.loads((folder / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"] == {
-        "pythonpath": ["."]
+        "pythonpath": ["."],
+        "filterwarnings": [NUMPY_ARRAY_FILTER],
     }
 
 
@@ -147,7 +162,7 @@ def test_a_tox_ini_without_pytest_settings_does_not_matter(folder):
 def test_init_refuses_and_changes_nothing(folder, text, message):
     (folder / "pyproject.toml").write_text(text)
     result = cli("init")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr.startswith(message)
     assert (folder / "pyproject.toml").read_text() == text
     assert not (folder / "specs").exists()
@@ -157,14 +172,14 @@ def test_an_unreadable_pyproject_is_a_located_problem(folder):
     (folder / "pyproject.toml").write_bytes(b'name = "\xff"\n')
     result = cli("init")
     assert (result.exit_code, result.stderr) == (
-        1,
+        2,
         "pyproject.toml: cannot read pyproject.toml: 'utf-8' codec can't decode byte 0xff in position 8: "
         "invalid start byte\n",
     )
     (folder / "pyproject.toml").unlink()
     (folder / "pyproject.toml").mkdir()
     result = cli("init")
-    assert (result.exit_code, result.stderr) == (1, "pyproject.toml: cannot read pyproject.toml: Is a directory\n")
+    assert (result.exit_code, result.stderr) == (2, "pyproject.toml: cannot read pyproject.toml: Is a directory\n")
 
 
 @pytest.mark.parametrize(

@@ -118,7 +118,7 @@ def test_layergen_new_writes_nothing_outside_the_project(tmp_path):
 
     os.chdir(project)
     result = cli("new")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # settings with problems: the command cannot run
     assert result.stderr.startswith("pyproject.toml:6:1: tool.layergen.layers: '../stolen' is outside")
     assert "Traceback" not in result.output
     assert not (tmp_path / "stolen").exists()

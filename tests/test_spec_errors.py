@@ -26,7 +26,7 @@ def test_bad_setting_gets_one_located_line_and_writes_nothing(project, settings,
     (project / "pyproject.toml").write_text(PYPROJECT_HEAD + settings)
     (project / "demo.yaml").write_text(VALID)
     result = cli("new", "demo.yaml")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # settings that stop the command
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(expected), lines[0]
@@ -76,7 +76,7 @@ def test_error_docs_are_current():
 
 def test_missing_spec_file(project):
     result = cli("new", "nope.yaml")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the command cannot run
     assert result.stderr.strip() == "nope.yaml: no such spec file or folder"
 
 
@@ -115,7 +115,7 @@ def test_a_layers_module_that_is_not_an_import_path_is_refused(project):
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + 'layers_module = "os import system\\nsystem(1)\\nfrom os"\n')
     result = cli("new", "demo.yaml")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the project's settings: the command cannot run
     assert "is not an importable module path" in result.stderr
     assert not (project / "tests").exists()
 
