@@ -7,6 +7,9 @@ Figures (medians of wall time; the floors are the least any tool doing the same 
 figures under a second run three times the repeats, taking turns with their floors, so that a
 figure and its floor see the same state of a noisy machine:
 
+Each project is made by `layergen init` (so `new` keeps its `.layergen/spec.schema.json`) and its
+specs are the examples, some of which hold the project's own classes as sub-layers.
+
 - `layergen new`, one spec, empty project, against `python -c "import yaml, jinja2, black"` plus
   black on the two outputs (and cookiecutter rendering two files, when it is installed);
 - `layergen check` and `layergen new` on N unchanged specs, against reading and hashing the N specs
@@ -81,11 +84,16 @@ def python_code(code: str) -> list[str]:
 
 
 def make_project(folder: Path, count: int, formatter: str = "black") -> Path:
-    """A project of `count` specs: the examples again and again, each under its own class name."""
-    (folder / "specs").mkdir(parents=True)
+    """A project made by `layergen init` (its settings, pytest's, the schema file for editors)
+    with `count` specs: the examples again and again, each under its own class name, so some
+    hold the project's own classes as sub-layers (residual_stack holds ResidualBlocks)."""
+    folder.mkdir(parents=True)
+    (folder / "pyproject.toml").write_text('[project]\nname = "bench"\n')
+    run([PYTHON, "-m", "layergen", "init", "--quiet"], folder)
+    (folder / "specs" / "scaled_dense.yaml").unlink()  # the starter spec: `count` specs exactly
+    settings = (folder / "pyproject.toml").read_text()
     (folder / "pyproject.toml").write_text(
-        '[project]\nname = "bench"\n\n[tool.layergen]\nspecs = "specs"\nlayers = "layers"\ntests = "tests"\n'
-        f'formatter = "{formatter}"\n'
+        settings.replace("[tool.layergen]\n", f'[tool.layergen]\nformatter = "{formatter}"\n')
     )
     names = [re.search(r"^layer: (\w+)", p.read_text(), re.M).group(1) for p in EXAMPLES]  # type: ignore[union-attr]
     for index in range(count):
@@ -121,14 +129,13 @@ def bench_one_spec(work: Path, repeat: int) -> list[str]:
     def clean():
         # The format cache too: each run formats both files, as the floor does (compiled
         # templates stay cached, as they are after any earlier run on the machine).
-        for path in (folder / "layers", folder / "tests", folder / ".layergen", CACHE / "format"):
+        for path in (folder / "layers", folder / "tests", folder / ".layergen" / "records", CACHE / "format"):
             shutil.rmtree(path, ignore_errors=True)
 
     run([PYTHON, "-m", "layergen", "new"], folder)  # the outputs the floor formats
     files = [str(p) for p in outputs(folder)]
     floor_command = python_code(
-        "import sys, yaml, jinja2, black\n"
-        "for f in sys.argv[1:]: black.format_str(open(f).read(), mode=black.Mode())"
+        "import sys, yaml, jinja2, black\n" "for f in sys.argv[1:]: black.format_str(open(f).read(), mode=black.Mode())"
     )
     runs = [([PYTHON, "-m", "layergen", "new"], folder, clean), (floor_command + files, folder, None)]
     try:
@@ -172,7 +179,11 @@ def bench_many(work: Path, count: int, repeat: int) -> list[str]:
         "import hashlib, sys\nfor f in sys.argv[1:]: hashlib.sha256(open(f, 'rb').read()).digest()"
     )
     check, new_unchanged, hashing = paired_medians(
-        [(layergen + ["check"], folder, None), (layergen + ["new"], folder, None), (hash_command + files, folder, None)],
+        [
+            (layergen + ["check"], folder, None),
+            (layergen + ["new"], folder, None),
+            (hash_command + files, folder, None),
+        ],
         3 * repeat,
     )
     return [

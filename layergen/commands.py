@@ -118,7 +118,7 @@ def _write(plan: Plan, store, records, project: Project, result: CommandResult) 
                 f"moved {LEGACY_MANIFEST.as_posix()} to one record per spec in {RECORDS_DIR.as_posix()}/ "
                 "(commit the change)"
             )
-        if (project.root / SCHEMA_PATH).is_file() and write_schema(project.root):
+        if (project.root / SCHEMA_PATH).is_file() and write_schema(project.root, when_stale=True):
             result.info(f"updated {SCHEMA_PATH.as_posix()}")
 
 
@@ -250,17 +250,44 @@ STARTER_SPEC = "scaled_dense.yaml"
 SCHEMA_PATH = Path(".layergen") / "spec.schema.json"
 
 
+# What the spec format's schema is made from: the file records a digest of them, so `new`
+# remakes it (which loads pydantic) only when layergen has changed, not on every run.
+_SCHEMA_SOURCES = ("__init__.py", "spec.py", "spec_fast.py", "vocabulary.py", "yaml_source.py", "keras_vocabulary.json")
+
+
+def _schema_stamp() -> str:
+    import hashlib
+
+    from layergen import __version__
+
+    digest = hashlib.sha256()
+    for name in _SCHEMA_SOURCES:
+        data = (Path(__file__).parent / name).read_bytes()
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return f"layergen {__version__} ({digest.hexdigest()[:16]})"
+
+
 def _schema_text() -> str:
     import json
 
     from layergen.spec import json_schema
 
-    return json.dumps(json_schema(), indent=2) + "\n"
+    schema = {"$comment": _schema_stamp(), **json_schema()}
+    return json.dumps(schema, indent=2) + "\n"
 
 
-def write_schema(root: Path) -> bool:
-    """Write the spec format's JSON Schema for editors; only when its content changed."""
+def write_schema(root: Path, *, when_stale: bool = False) -> bool:
+    """Write the spec format's JSON Schema for editors; only when its content changed.
+    With `when_stale`, only when another layergen wrote it (nothing is imported otherwise)."""
     path = root / SCHEMA_PATH
+    if when_stale:
+        try:
+            with open(path, encoding="utf-8") as file:
+                head = file.read(200)
+        except (OSError, UnicodeDecodeError):
+            head = ""
+        if f'"$comment": "{_schema_stamp()}"' in head:
+            return False
     text = _schema_text()
     if read_text(path) == text:
         return False

@@ -52,6 +52,7 @@ SLOW = (
     "tests/test_distribution.py",
     "tests/test_newcomer.py",
     "tests/test_backends.py::test_examples_pass_on_jax",
+    "tests/test_backends.py::test_examples_pass_on_torch",
     "tests/test_contract.py::test_the_contract_runs_under_xdist",
     "tests/test_contract.py::test_a_person_can_add_override_and_skip_contract_tests",
     "tests/test_contract.py::test_the_loader_reports_a_crash_and_a_hang",

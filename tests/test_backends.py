@@ -1,8 +1,9 @@
-"""Generated layers use public Keras API only, so they run on other backends too.
+"""Generated layers use public Keras API only, so they run on every backend.
 
-TensorFlow (the default) runs the examples' tests directly; this runs them again on JAX,
-the fresh process that loads their `.keras` files included (it takes the tests' backend).
-`sh scripts/check_backends.sh` also runs them on PyTorch.
+TensorFlow (the default) runs the examples' tests directly; these run them again on JAX
+and on PyTorch (its CPU build, installed with the test extras), the fresh process that
+loads their `.keras` files included (it takes the tests' backend). A test skipped on one
+backend only says why.
 """
 
 import os
@@ -12,20 +13,40 @@ import sys
 
 from conftest import REPO
 
+# The only tests a backend may skip for being that backend: (backend, words of the reason).
+BACKEND_SKIPS = {("torch", "keras.distribution has no PyTorch backend")}
 
-def test_examples_pass_on_jax():
-    env = {**os.environ, "KERAS_BACKEND": "jax"}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "examples/tests"],
+
+def run_examples(backend: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "examples/tests"],
         cwd=REPO,
         env=env,
         capture_output=True,
         text=True,
-        timeout=1800,
+        timeout=2400,
     )
+
+
+def check_run(result: subprocess.CompletedProcess, backend: str) -> None:
     assert result.returncode == 0, result.stdout[-6000:]
     assert re.search(r"\d+ passed", result.stdout)
     assert "failed" not in result.stdout.splitlines()[-1]
+    for line in result.stdout.splitlines():
+        if line.startswith("SKIPPED") and backend in line.lower().replace("pytorch", "torch"):
+            assert any(b == backend and words in line for b, words in BACKEND_SKIPS), line
+
+
+def test_examples_pass_on_jax():
+    check_run(run_examples("jax"), "jax")
+
+
+def test_examples_pass_on_torch():
+    # The compiled tests run too: `jit_compile=True` is torch.compile here, as Keras does it.
+    result = run_examples("torch")
+    check_run(result, "torch")
+    assert "compile" not in "".join(line for line in result.stdout.splitlines() if line.startswith("SKIPPED"))
 
 
 def test_generated_code_uses_public_keras_api_only():

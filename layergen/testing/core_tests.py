@@ -167,8 +167,7 @@ class CoreTests(ContractBase):
         assert_same_outputs(fresh_model(inputs), expected)
 
     def test_runs_compiled_with_xla(self):
-        if keras.backend.backend() == "torch":
-            pytest.skip("XLA is for the TensorFlow and JAX backends")
+        # `jit_compile=True` is XLA on TensorFlow and JAX, `torch.compile` on PyTorch.
         model = self.make_model(self.make_layer())
         inputs = model_inputs(self.make_inputs())
         expected = numpy_outputs(model(inputs))
