@@ -38,7 +38,13 @@ with problems; other specs given in the same command are still generated.
 
 ## Exit codes
 
+Each code means the same in every command:
+
 {exit_codes}
+Two messages belong to no spec: in a folder with neither `[tool.layergen]` settings nor a
+`specs/` folder, a command says ``specs: no such spec folder; `layergen init` sets up a
+project here`` (exit 2), and Ctrl-C stops it with `Aborted.` (exit 130).
+
 ## Messages
 
 Each row is a real run of `layergen validate demo.yaml` on a spec with that one mistake,

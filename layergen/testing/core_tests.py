@@ -8,8 +8,6 @@ import inspect
 import json
 import re
 
-import pytest
-
 from layergen.testing.base import ContractBase, applies_if
 from layergen.testing.values import (
     as_list,

@@ -4,7 +4,7 @@ each training call, none in inference, reproducible from a seed, and traced safe
 from __future__ import annotations
 
 from layergen.testing.base import ContractBase, applies_if
-from layergen.testing.values import assert_same_outputs, keras, model_inputs, np, numpy_outputs, to_numpy
+from layergen.testing.values import assert_same_outputs, model_inputs, np, numpy_outputs, to_numpy
 
 
 class RandomTests(ContractBase):
