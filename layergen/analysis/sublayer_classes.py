@@ -10,10 +10,11 @@ recurse forever, so it is refused with the cycle named.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from layergen import import_policy
 from layergen.analysis.context import Context
+from layergen.vocabulary import closest
 from layergen.yaml_source import Path_
 
 _KERAS_LAYERS = "keras.layers."
@@ -45,13 +46,17 @@ def resolve_class(context: Context, name: str, path: Path_) -> ResolvedClass | N
         context.problem(path, f"layer class {name!r} is defined by {file}, which cannot be used: {broken[0].reason}")
         return None
     candidates = list(context.vocab.layers) + list(context.project_classes)
-    context.unknown(path, "layer class", name, candidates)
     unread = [b for b in context.broken_specs if b.name is None]
-    if unread:
-        # The class may be in a spec that cannot be read: say which, rather than nothing.
-        others = f" (and {len(unread) - 1} more)" if len(unread) > 1 else ""
-        note = f"; {unread[0].path.as_posix()}{others} could not be used: {unread[0].reason}"
-        context.problems[-1] = replace(context.problems[-1], message=context.problems[-1].message + note)
+    if not unread:
+        context.unknown(path, "layer class", name, candidates)
+        return None
+    # The class may be in a spec that defines none that can be used: name it (and why)
+    # rather than the list of known classes.
+    suggestion = closest(name, candidates)
+    hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
+    others = f" (and {len(unread) - 1} other specs)" if len(unread) > 1 else ""
+    where = f"{unread[0].path.as_posix()}{others} may define it but cannot be used: {unread[0].reason}"
+    context.problem(path, f"unknown layer class {name!r}{hint}; {where}")
     return None
 
 
