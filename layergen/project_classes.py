@@ -238,7 +238,7 @@ def _definition(data: dict) -> Definition:
     from layergen.analysis.names import class_name_problem
 
     name = data["layer"]
-    problem = class_name_problem(name) if isinstance(name, str) else "layer: must be a class name"
+    problem = class_name_problem(name) if isinstance(name, str) else "must be a class name"
     if problem:
         return Definition(None, reason=f"layer: {problem}")
     params, reason = _constructor_params(data)
