@@ -702,7 +702,10 @@ def test_hostile_sub_layers_do_nothing_beyond_their_fields(tmp_path):
         assert result["build"] == build and result["build_args"] == positional
 
 
-@FAST
+NAMES = settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+
+
+@NAMES
 @given(hostile_name)
 def test_a_name_that_passes_the_names_rule_is_one_keyword_argument(name):
     if import_policy.name_problem(name) is not None:
@@ -711,7 +714,7 @@ def test_a_name_that_passes_the_names_rule_is_one_keyword_argument(name):
     assert [k.arg for k in call.value.keywords] == [name] and name.isascii() and not name.startswith("__")
 
 
-@FAST
+@NAMES
 @given(st.lists(hostile_name, min_size=1, max_size=4).map(".".join))
 def test_a_class_path_that_passes_is_one_plain_import(path):
     if "." not in path or import_policy.class_path_problem(path) is not None:
@@ -722,7 +725,7 @@ def test_a_class_path_that_passes_is_one_plain_import(path):
     assert not any(part.startswith("__") for part in path.split("."))
 
 
-@FAST
+@NAMES
 @given(st.sampled_from(["arguments", "constants", "weights"]), hostile_name, hostile_text)
 def test_a_project_class_defines_parameters_only_under_names_that_pass(section, name, layer):
     entry = {"arguments": {"type": "int"}, "constants": {"value": 1.0}, "weights": {"shape": []}}[section]
