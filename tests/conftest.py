@@ -57,6 +57,7 @@ SLOW = (
     "tests/test_contract.py::test_the_loader_reports_a_crash_and_a_hang",
     "tests/test_properties.py::test_broken_specs_get_located_errors_and_no_traceback",
     "tests/test_properties.py::test_accepted_specs_give_code_that_compiles_is_black_clean_and_imports",
+    "tests/test_properties.py::test_hostile_sub_layers_do_nothing_beyond_their_fields",
     "tests/test_faults.py::test_kill",
     "tests/test_vocabulary.py::test_the_script_reads_another_environments_layer_attributes",
     "tests/test_init.py::test_generated_tests_import_their_layer_with_only_pytest_settings",
