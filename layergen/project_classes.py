@@ -4,7 +4,8 @@ Generating a spec that names `class: ResidualBlock` needs to know that some spec
 project defines `layer: ResidualBlock`, which module it is generated into, what its
 constructor takes and which of the project's classes it holds in turn (a cycle of
 classes holding each other would recurse forever). Each spec is read as any spec is
-(`yaml_source`: at most `MAX_SPEC_BYTES`, bounded nesting and size; no analysis), and
+(`yaml_source`: at most `MAX_SPEC_BYTES`, bounded nesting and size, by libyaml when
+it is there; no analysis), and
 what it defines is accepted only when its class name and every constructor parameter
 pass the names rule (`analysis.names`): they are written into generated code. A spec
 that cannot be read, or defines a class that does not pass, is kept as broken, with the
@@ -219,10 +220,10 @@ def _as_json(definition: Definition | None) -> list | None:
 def _read_one(content: bytes) -> Definition | None:
     """What a spec's bytes define, read as any spec is read; None for YAML that is no spec."""
     from layergen.errors import LayergenError
-    from layergen.yaml_source import parse_spec_text
+    from layergen.yaml_source import read_quickly
 
     try:
-        source = parse_spec_text(content.decode("utf-8"), "")
+        source = read_quickly(content.decode("utf-8"), "")
     except UnicodeDecodeError:
         return Definition(None, reason="spec is not UTF-8 text")
     except LayergenError as exc:

@@ -7,6 +7,7 @@ import pytest
 from regen_support import LINEAR
 
 from layergen import project_classes as pc
+from layergen import yaml_source
 from layergen.project_classes import ProjectClass, project_classes, run_scope
 
 INNER = LINEAR.replace("layer: LinearLayer", "layer: Inner")
@@ -150,3 +151,18 @@ def test_what_a_class_holds_and_a_random_layers_seed_are_read(specs, parsed, mon
         assert outer_class.params[-1] == "seed"
         fresh_process(monkeypatch)
     assert len(parsed) == 3
+
+
+@pytest.mark.skipif(yaml_source._CSpecLoader is None, reason="without libyaml every spec is read in Python")
+def test_hostile_siblings_are_read_by_libyaml_and_never_again_for_a_message(specs, parsed, monkeypatch):
+    """The pure-Python reader takes about a second for a spec near the size limit: a folder of
+    specs made to fail late (or to need it: tabs, `?`) must not cost that each."""
+    used = []
+    real = yaml_source._SpecLoader
+    monkeypatch.setattr(yaml_source, "_SpecLoader", lambda text: used.append(1) or real(text))
+    late = "layer: Other\n# ? \t\n" + "".join(f"k{j}: v\n" for j in range(11_000))
+    for index in range(5):
+        (specs / f"hostile_{index}.yaml").write_text(late + f"# {index}\n")
+    index = pc.project_index(specs, "pkg.layers")
+    assert [b.reason for b in index.broken] == ["spec is too large: over 10,000 values; check for runaway aliases"] * 5
+    assert used == []

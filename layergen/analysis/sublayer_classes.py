@@ -40,24 +40,29 @@ def resolve_class(context: Context, name: str, path: Path_) -> ResolvedClass | N
     project_class = context.project_classes.get(name)
     if project_class is not None:
         return _project_class(context, project_class, path)
+    _not_found(context, name, path)
+    return None
+
+
+def _not_found(context: Context, name: str, path: Path_) -> None:
+    """Why no class of that name can be used: a spec defines it but has a problem, or none
+    does (and a spec that defines no usable class may have been meant to)."""
     broken = [b for b in context.broken_specs if b.name == name]
     if broken:
         file = broken[0].path.as_posix()
         context.problem(path, f"layer class {name!r} is defined by {file}, which cannot be used: {broken[0].reason}")
-        return None
+        return
     candidates = list(context.vocab.layers) + list(context.project_classes)
     unread = [b for b in context.broken_specs if b.name is None]
     if not unread:
         context.unknown(path, "layer class", name, candidates)
-        return None
-    # The class may be in a spec that defines none that can be used: name it (and why)
-    # rather than the list of known classes.
+        return
+    # Name that spec (and why it cannot be used) rather than the list of known classes.
     suggestion = closest(name, candidates)
     hint = f" (did you mean '{suggestion}'?)" if suggestion else ""
     others = f" (and {len(unread) - 1} other specs)" if len(unread) > 1 else ""
     where = f"{unread[0].path.as_posix()}{others} may define it but cannot be used: {unread[0].reason}"
     context.problem(path, f"unknown layer class {name!r}{hint}; {where}")
-    return None
 
 
 def _class_path(context: Context, name: str, path: Path_) -> ResolvedClass | None:
