@@ -29,6 +29,11 @@ def spec_with(old: str, new: str) -> str:
     return VALID.replace(old, new, 1)
 
 
+def with_kernel_named(name: str) -> str:
+    """VALID with its weight `kernel` renamed, in `weights` and in `call`."""
+    return spec_with("  kernel:\n", f"  {name}:\n").replace("self.kernel", f"self.{name}")
+
+
 def with_sublayer() -> str:
     """VALID with a Dense sub-layer, `hidden`, on line 15."""
     return spec_with("call: |", "layers:\n  hidden: {class: Dense, arguments: {units: $units}}\ncall: |")
@@ -71,12 +76,12 @@ CASES = [
         id="unknown-dimension",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  weights:\n"),
+        with_kernel_named("weights"),
         "demo.yaml:11:3: weights.weights: weight name 'weights' would shadow keras.layers.Layer.weights",
         id="weight-named-weights",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  name:\n"),
+        with_kernel_named("name"),
         "demo.yaml:11:3: weights.name: weight name 'name' would shadow keras.layers.Layer.name",
         id="weight-named-name",
     ),
@@ -101,7 +106,7 @@ CASES = [
         id="bad-argument-type",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  units:\n"),
+        with_kernel_named("units"),
         "demo.yaml:11:3: weights.units: weight name 'units' is already used by arguments.units",
         id="duplicate-name",
     ),
@@ -173,12 +178,12 @@ CASES = [
         id="builtin-name",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  activity:\n"),
+        with_kernel_named("activity"),
         "demo.yaml:11:3: weights.activity: weight 'activity' needs the argument 'activity_regularizer', which would shadow keras.layers.Layer.activity_regularizer",
         id="derived-name-shadows-keras",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  \uff57eights:\n"),
+        with_kernel_named("\uff57eights"),
         "demo.yaml:11:3: weights.\uff57eights: weight name '\uff57eights' must be ASCII letters",
         id="unicode-name",
     ),
