@@ -285,3 +285,16 @@ def test_a_hostile_spec_is_refused_and_nothing_is_written(project, name, command
     written = {str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()}
     # `new` takes the project's lock (.layergen/lock) before it reads specs: no output, no record.
     assert written - {".layergen/lock", ".layergen/.gitignore"} == {"demo.yaml", "pyproject.toml"}
+
+
+def test_the_test_sections_names_are_reported_with_the_other_problems():
+    """A spec with problems elsewhere also hears about its `test` section's names, which
+    need no shapes; each once."""
+    text = spec_with("self.kernel", "self.kernal") + (
+        "test:\n  dimensions: {input_dims: 3}\n  arguments: {unit: 4}\n  skip: {test_x: why}\n"
+    )
+    fields = [problem.split(": ")[1] for problem in check(text)]
+    assert fields == ["call", "test.dimensions.input_dims", "test.arguments.unit", "test.skip.test_x"]
+    assert check(
+        spec_with("initializer: glorot_uniform", "initializer: glorot_unifrom") + "test: {arguments: {unit: 4}}\n"
+    )[1:] == ["demo.yaml:18:26: test.arguments.unit: unknown argument 'unit' (did you mean 'units'?)"]
