@@ -32,9 +32,18 @@ FILE:LINE:COLUMN: FIELD: MESSAGE
 `FIELD` is the path of the field in the spec (`weights.kernel.shape[1]`); the line and
 column point at it, or at its key. Where a name is misspelt and a valid one is close, the
 message says `(did you mean '...'?)`. All the problems of a spec are reported together,
-as far as the spec can be read: YAML syntax errors stop reading at the first one, and the
-meaning of fields is checked once their structure is right. Nothing is written for a spec
-with problems; other specs given in the same command are still generated.
+one stage at a time:
+
+1. reading the YAML: every duplicate key, key that is not a name, disallowed tag and value
+   that breaks a rule (an integer of over 20 digits, a control character, ...); a YAML
+   syntax error or a size limit (bytes, values, nesting) stops reading where it is;
+2. structure: every field that is unknown, missing or of the wrong type;
+3. meaning: every name, shape, argument, weight, sub-layer and body, once the structure
+   is right;
+4. the generated test's values and budget, once the shapes are sound.
+
+Nothing is written for a spec with problems; other specs given in the same command are
+still generated.
 
 ## Exit codes
 

@@ -29,6 +29,11 @@ def spec_with(old: str, new: str) -> str:
     return VALID.replace(old, new, 1)
 
 
+def with_kernel_named(name: str) -> str:
+    """VALID with its weight `kernel` renamed, in `weights` and in `call`."""
+    return spec_with("  kernel:\n", f"  {name}:\n").replace("self.kernel", f"self.{name}")
+
+
 def with_sublayer() -> str:
     """VALID with a Dense sub-layer, `hidden`, on line 15."""
     return spec_with("call: |", "layers:\n  hidden: {class: Dense, arguments: {units: $units}}\ncall: |")
@@ -71,12 +76,12 @@ CASES = [
         id="unknown-dimension",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  weights:\n"),
+        with_kernel_named("weights"),
         "demo.yaml:11:3: weights.weights: weight name 'weights' would shadow keras.layers.Layer.weights",
         id="weight-named-weights",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  name:\n"),
+        with_kernel_named("name"),
         "demo.yaml:11:3: weights.name: weight name 'name' would shadow keras.layers.Layer.name",
         id="weight-named-name",
     ),
@@ -101,7 +106,7 @@ CASES = [
         id="bad-argument-type",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  units:\n"),
+        with_kernel_named("units"),
         "demo.yaml:11:3: weights.units: weight name 'units' is already used by arguments.units",
         id="duplicate-name",
     ),
@@ -173,12 +178,12 @@ CASES = [
         id="builtin-name",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  activity:\n"),
+        with_kernel_named("activity"),
         "demo.yaml:11:3: weights.activity: weight 'activity' needs the argument 'activity_regularizer', which would shadow keras.layers.Layer.activity_regularizer",
         id="derived-name-shadows-keras",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  \uff57eights:\n"),
+        with_kernel_named("\uff57eights"),
         "demo.yaml:11:3: weights.\uff57eights: weight name '\uff57eights' must be ASCII letters",
         id="unicode-name",
     ),
@@ -569,6 +574,70 @@ CASES = [
         "demo.yaml:17:13: constants.scale.shape[0]: unknown dimension 'channels'; known: units",
         id="constant-shape-unknown-argument",
     ),
+    # -- issue 16: the generated test's budget, layouts at the test sizes, self.<name> --
+    pytest.param(
+        spec_with("call: |", "constants:\n  scale:\n    value: 1.0\n    shape: [units, units]\ncall: |")
+        + "test: {arguments: {units: 200}}\n",
+        "demo.yaml:17:12: constants.scale.shape: the test's value of constant 'scale' would be 40,000 numbers of"
+        " shape (200, 200) written into the test, over the 10,000 a test may hold",
+        id="test-constant-too-many-numbers",
+    ),
+    pytest.param(
+        spec_with("call: |", "constants:\n  scale:\n    value: 1.0\n    shape: [units, units]\ncall: |")
+        + "test: {arguments: {units: 8000, scale: 2.0}}\n",
+        "demo.yaml:17:12: constants.scale.shape: the test's constant 'scale' of shape (8000, 8000) would take 244 MiB",
+        id="test-constant-too-large",
+    ),
+    pytest.param(
+        with_sublayer().replace("$units}}", "$units}, repeat: units * units}") + "test: {arguments: {units: 3000}}\n",
+        "demo.yaml:15:62: layers.hidden.repeat: is 9,000,000 in the test, over the 100 sub-layers a test may make",
+        id="test-repeat-too-large",
+    ),
+    pytest.param(
+        spec_with(
+            "call: |",
+            "layers:\n  first: {class: Dense, arguments: {units: $units}, repeat: units}\n"
+            "  second: {class: Dense, arguments: {units: $units}, repeat: units}\ncall: |",
+        )
+        + "test: {arguments: {units: 60}}\n",
+        "demo.yaml:14:1: layers: the test's layer would hold 120 sub-layers, over the 100 a test may make",
+        id="test-too-many-sublayers",
+    ),
+    pytest.param(
+        with_sublayer().replace("$units}}", "100000000}}"),
+        "demo.yaml:15:37: layers.hidden.arguments: the test's sub-layer 'hidden' (weights sized by its integer"
+        " arguments and input) of shape (100000000, 3) would take 1,144 MiB",
+        id="test-sublayer-too-large",
+    ),
+    pytest.param(
+        spec_with(
+            "call: |",
+            "  second: {shape: [input_dim, units]}\n  third: {shape: [input_dim, units]}\n"
+            "  fourth: {shape: [input_dim, units]}\n  fifth: {shape: [input_dim, units]}\ncall: |",
+        )
+        + "test: {arguments: {units: 4000}, dimensions: {input_dim: 4000}}\n",
+        "demo.yaml:12:12: weights.kernel.shape: the test's tensors together would take 306 MiB, over the 256 MiB",
+        id="test-tensors-together-too-large",
+    ),
+    pytest.param(
+        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    layout: [null, model]")
+        + "test: {arguments: {units: 5}}\n",
+        "demo.yaml:14:20: weights.kernel.layout[1]: mesh axis 'model' splits axis 1 of the weight, of size 5 in"
+        " the test (units with the test sizes {'units': 5, 'input_dim': 3}), into 2 shards",
+        id="layout-odd-test-size",
+    ),
+    pytest.param(
+        spec_with("self.kernel", "self.kernal"),
+        "demo.yaml:15:32: call: the layer has no attribute `self.kernal` (did you mean 'self.kernel'?)",
+        id="call-unknown-self-attribute",
+    ),
+    pytest.param(
+        spec_with("call: |", "masking:\n  output_mask: |\n    return self.maks(mask)\ncall: |").replace(
+            "outputs = ops", "mask = mask\n  outputs = ops"
+        ),
+        "demo.yaml:16:12: masking.output_mask: the layer has no attribute `self.maks`",
+        id="compute-mask-unknown-self-attribute",
+    ),
 ]
 
 
@@ -664,6 +733,15 @@ PROJECT_CASES = [
 
 # What each case shows, for docs/errors.md.
 TITLES = {
+    "test-constant-too-many-numbers": "A shaped constant whose test value is too many numbers to write",
+    "test-constant-too-large": "A shaped constant over the test's memory budget",
+    "test-repeat-too-large": "A repeat count too large for a test",
+    "test-too-many-sublayers": "Sub-layers too many for a test",
+    "test-sublayer-too-large": "A sub-layer whose weights are over the test's memory budget",
+    "test-tensors-together-too-large": "The test's tensors together over the memory budget",
+    "layout-odd-test-size": "A split axis whose test size does not divide across the mesh",
+    "call-unknown-self-attribute": "`self.<name>` in call that the layer does not have",
+    "compute-mask-unknown-self-attribute": "`self.<name>` in compute_mask that the layer does not have",
     "yaml-duplicate-key": "A key given twice",
     "yaml-syntax": "YAML that does not parse",
     "unknown-field": "A field the spec format does not have",
