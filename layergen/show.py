@@ -327,10 +327,11 @@ def show(
     as_mermaid: bool = False,
 ):
     """The `layergen show` command: a `CommandResult` with the table, its JSON or the diagram."""
-    from layergen.commands import _project
+    from layergen.locations import resolved_project
+    from layergen.project import find_project
     from layergen.result import CommandResult
 
-    project = _project()
+    project = resolved_project(find_project())
     if not spec_path.is_file():
         raise LayergenError.plain(spec_path, "no such spec file")
     result = CommandResult()

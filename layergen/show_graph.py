@@ -43,10 +43,17 @@ def mermaid(model: LayerModel) -> str:
     lines = ["```mermaid", "flowchart TD"]
     for name in [*model.input_names, *(["mask"] if uses_mask else [])]:
         lines.append(f'    {_input_id(name)}(["{name}"])')
-    lines.append(f'    subgraph layer["{model.class_name}"]')
-    for sub in model.sublayers:
-        lines.append(f'        {_layer_id(sub.name)}["{_layer_label(sub)}"]')
-    lines.append("    end")
+    if model.sublayers:
+        lines.append(f'    subgraph layer["{model.class_name}"]')
+        for sub in model.sublayers:
+            lines.append(f'        {_layer_id(sub.name)}["{_layer_label(sub)}"]')
+        lines.append("    end")
+    else:  # no sub-layers: the layer is one box between its inputs and outputs
+        lines.append(f'    layer["{model.class_name}"]')
+        used = frozenset().union(*(sources for returned in flow.returns for sources in returned))
+        for source in sorted(used):
+            flow.edge(source, "layer")
+        flow.returns = [[frozenset({"layer"})]]
     for name in outputs:
         lines.append(f'    {_output_id(name)}(["{name}"])')
     for returned in flow.returns:
