@@ -50,7 +50,7 @@ EXIT_CODES = {
     "validate": {0: "every spec is valid", 1: "a spec has problems", 2: USAGE_ERROR},
     "show": {
         0: "done",
-        1: "the spec has problems, or Keras cannot build the layer with these arguments",
+        1: "the spec has problems, an --arg or --input-shape is refused, or Keras cannot build the layer",
         2: USAGE_ERROR,
     },
 }
@@ -277,10 +277,11 @@ def show(
 ):
     """Show the layer's weights: path, shape, dtype, role, trainable, parameters, and totals.
 
-    Built with the generated test's arguments and input shapes, or those given, with
-    sub-layers' weights included: the numbers `model.summary()` and `count_params()` give.
-    Renders the layer and builds it with Keras in a fresh Python process (a few seconds);
-    writes nothing. `--mermaid` reads the spec alone and prints a diagram for GitHub Markdown.
+    With the generated test's arguments and input shapes, or those given, and sub-layers'
+    weights included: the numbers `model.summary()` and `count_params()` give. Computed
+    from the specs; a layer holding a Keras or imported sub-layer is built with Keras in a
+    fresh Python process (a few seconds). Writes nothing. `--mermaid` prints a diagram of
+    the sub-layers and how `call` connects them, for GitHub Markdown.
     """
     from layergen.show import show as show_layer
 

@@ -24,7 +24,9 @@ from pathlib import Path
 from layergen.errors import LayergenError, Problem
 from layergen.layer_model import LayerModel
 from layergen.project import Project
-from layergen.vocabulary import closest
+from layergen.show_options import given_arguments, given_shapes
+from layergen.show_weights import NeedsKeras, planned_weights
+from layergen.spec_fast import LayerSpec
 
 # The fresh process imports Keras and a backend: seconds, more on a busy machine.
 PROBE_TIMEOUT = 600
@@ -55,6 +57,9 @@ class Request:
     sources: dict[str, str]  # module import path -> rendered source (the layer's and its project classes')
     arguments: dict[str, object]
     inputs: list[tuple[str, tuple[int | None, ...], str]]  # (name, shape with batch, dtype)
+    layer_spec: LayerSpec
+    project_specs: dict[str, LayerSpec]  # class name -> spec, for the project's classes it holds
+    given: tuple[str, ...] = ()  # the arguments given with --arg
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class WeightTable:
     arguments: dict[str, object]
     inputs: list[tuple[str, tuple[int | None, ...], str]]
     weights: list[Weight]
+    built_by: str = "spec"  # "spec": computed from the specs; "keras": built in a fresh process
 
     @property
     def total(self) -> int:
@@ -106,19 +112,47 @@ def make_request(
     from layergen.generate import build_model
     from layergen.render import render_code
 
-    _, model = build_model(spec_path, project)
+    layer_spec, model = build_model(spec_path, project)
     spec = project.display(spec_path)
     sources = {model.layer_import: render_code(model, "layer", project.templates)}
-    _add_project_classes(model, spec_path, project, sources)
-    values = _test_arguments(model)
-    values.update(_given_arguments(spec, model, arguments))
+    project_specs: dict[str, LayerSpec] = {}
+    _add_project_classes(model, spec_path, project, sources, project_specs)
+    given = given_arguments(spec, model, layer_spec, arguments)
+    values = {**_test_arguments(model), **given}
     inputs = [(item.name, tuple(item.shape), item.dtype) for item in model.test.inputs]
-    return Request(spec, model, sources, values, _given_shapes(spec, inputs, input_shapes))
+    shapes = given_shapes(spec, inputs, input_shapes)
+    return Request(spec, model, sources, values, shapes, layer_spec, project_specs, tuple(given))
 
 
 def weight_tables(requests: list[Request], project_root: Path) -> list[WeightTable | LayergenError]:
-    """Each request's weights, built by Keras in one fresh process; an error for a layer
-    that cannot be built (say, an argument its `__init__` refuses)."""
+    """Each request's weights: computed from the specs where they say it all, else built by
+    Keras in one fresh process for all those requests; an error for a layer that cannot be
+    built (say, an argument its `__init__` refuses)."""
+    tables: dict[int, WeightTable | LayergenError] = {}
+    for index, request in enumerate(requests):
+        try:
+            tables[index] = _planned_table(request)
+        except NeedsKeras:
+            continue
+    pending = [index for index in range(len(requests)) if index not in tables]
+    if pending:
+        tables.update(zip(pending, _keras_tables([requests[i] for i in pending], project_root), strict=True))
+    return [tables[index] for index in range(len(requests))]
+
+
+def _planned_table(request: Request) -> WeightTable:
+    """The table from the specs alone; `NeedsKeras` where only Keras can say."""
+    generated = [name for name in request.given if name not in request.layer_spec.arguments]
+    if generated:  # an initializer, a regularizer, a seed: Keras checks the value
+        raise NeedsKeras(f"argument {generated[0]!r} is checked by Keras")
+    shapes = [shape for _, shape, _ in request.inputs]
+    planned = planned_weights(request.layer_spec, request.arguments, shapes, request.project_specs.get)
+    weights = [Weight(w.path, w.shape, w.dtype, w.role, w.trainable) for w in planned]
+    return WeightTable(request.model.class_name, request.spec, request.arguments, request.inputs, weights)
+
+
+def _keras_tables(requests: list[Request], project_root: Path) -> list[WeightTable | LayergenError]:
+    """The requests' weights as Keras lists them, built in one fresh process."""
     with tempfile.TemporaryDirectory(prefix="layergen-show-") as folder:
         payload = []
         for request in requests:
@@ -149,7 +183,7 @@ def weight_tables(requests: list[Request], project_root: Path) -> list[WeightTab
             )
             for item in answer["weights"]
         ]
-        table = WeightTable(request.model.class_name, request.spec, request.arguments, request.inputs, weights)
+        table = WeightTable(request.model.class_name, request.spec, request.arguments, request.inputs, weights, "keras")
         if table.total != answer["count_params"]:  # a weight Keras counts twice or not at all
             raise AssertionError(f"{request.spec}: {table.total} parameters, Keras counts {answer['count_params']}")
         tables.append(table)
@@ -242,58 +276,11 @@ def _test_arguments(model: LayerModel) -> dict[str, object]:
     return values
 
 
-def _given_arguments(spec: str, model: LayerModel, given: Sequence[str]) -> dict[str, object]:
-    import yaml
-
-    names = [a.name for a in model.args]
-    values = {}
-    for item in given:
-        name, sep, text = item.partition("=")
-        field = f"--arg {name}"
-        if not sep:
-            raise LayergenError(Problem(spec, "expected NAME=VALUE, e.g. --arg units=64", field=f"--arg {item}"))
-        if name not in names:
-            suggestion = closest(name, names)
-            hint = f" (did you mean '{suggestion}'?)" if suggestion else f"; known: {', '.join(names) or 'none'}"
-            raise LayergenError(Problem(spec, f"{model.class_name} has no argument {name!r}{hint}", field=field))
-        try:
-            value = yaml.safe_load(text)
-            json.dumps(value)
-        except (yaml.YAMLError, TypeError, ValueError):
-            raise LayergenError(Problem(spec, f"cannot read {text!r} as a YAML value", field=field)) from None
-        values[name] = value
-    return values
-
-
-def _given_shapes(spec: str, inputs: list, given: Sequence[str]) -> list[tuple[str, tuple[int | None, ...], str]]:
-    """The inputs with the `--input-shape` sizes given: `2,16` for the only input, or
-    `NAME=2,16`; sizes include the batch (`None` for an unknown one)."""
-    shapes = {name: (shape, dtype) for name, shape, dtype in inputs}
-    for item in given:
-        name, sep, sizes = item.rpartition("=")
-        if not sep:
-            if len(inputs) != 1:
-                names = ", ".join(shapes)
-                message = f"the layer has several inputs ({names}): give NAME=SIZES"
-                raise LayergenError(Problem(spec, message, field=f"--input-shape {item}"))
-            name = inputs[0][0]
-        if name not in shapes:
-            suggestion = closest(name, list(shapes))
-            hint = f" (did you mean '{suggestion}'?)" if suggestion else f"; inputs: {', '.join(shapes)}"
-            raise LayergenError(Problem(spec, f"no input {name!r}{hint}", field=f"--input-shape {item}"))
-        try:
-            shape = tuple(None if s.strip() in ("None", "") else int(s) for s in sizes.strip("()[] ").split(","))
-        except ValueError:
-            message = f"expected sizes separated by commas, batch first, e.g. 2,16; found {sizes!r}"
-            raise LayergenError(Problem(spec, message, field=f"--input-shape {item}")) from None
-        if any(size is not None and size <= 0 for size in shape):
-            raise LayergenError(Problem(spec, "sizes must be positive", field=f"--input-shape {item}"))
-        shapes[name] = (shape, shapes[name][1])
-    return [(name, shape, dtype) for name, (shape, dtype) in shapes.items()]
-
-
-def _add_project_classes(model: LayerModel, spec_path: Path, project: Project, sources: dict[str, str]) -> None:
-    """Render the project's own classes the layer holds as sub-layers, and theirs in turn."""
+def _add_project_classes(
+    model: LayerModel, spec_path: Path, project: Project, sources: dict[str, str], specs: dict[str, LayerSpec]
+) -> None:
+    """Render the project's own classes the layer holds as sub-layers, and theirs in turn;
+    keep their specs in `specs`."""
     from layergen.generate import build_model, load_spec
     from layergen.render import render_code
 
@@ -313,9 +300,10 @@ def _add_project_classes(model: LayerModel, spec_path: Path, project: Project, s
             continue
         wanted.remove(spec.layer)
         _, sub_model = build_model(path, project)
+        specs[spec.layer] = spec
         if sub_model.layer_import not in sources:
             sources[sub_model.layer_import] = render_code(sub_model, "layer", project.templates)
-            _add_project_classes(sub_model, path, project, sources)
+            _add_project_classes(sub_model, path, project, sources, specs)
 
 
 def show(

@@ -10,7 +10,8 @@ import pytest
 from conftest import EXAMPLE_SPECS, REPO, cli
 from layergen.errors import LayergenError
 from layergen.project import find_project
-from layergen.show import Weight, WeightTable, format_table, make_request, weight_tables
+from layergen.show import Weight, WeightTable, _keras_tables, format_table, make_request, weight_tables
+from layergen.show_weights import NeedsKeras, planned_weights
 
 LINEAR = REPO / "specs" / "examples" / "linear_layer.yaml"
 TRANSFORMER = REPO / "specs" / "examples" / "transformer_encoder_block.yaml"
@@ -75,15 +76,22 @@ def test_show_reports_exactly_what_keras_counts_for_every_example(monkeypatch):
     requests = [make_request(path, project) for path in EXAMPLE_SPECS]
     requests.append(make_request(LINEAR, project, ["units=7"], ["2,5"]))
     tables = weight_tables(requests, REPO)
+    # Where the specs say it all, show computes the weights without Keras; only a Keras
+    # sub-layer needs the fresh process. Both ways must give what Keras reports.
+    built_by = {key: table.built_by for key, table in zip(names, tables, strict=False)}
+    assert [key for key, how in built_by.items() if how == "keras"] == ["transformer_encoder_block"]
+    built = _keras_tables(requests, REPO)
     expected = keras_reports(names)
-    assert len(tables) == len(names) + 1
-    for key, table in zip([*names, "linear_layer units=7"], tables, strict=True):
-        assert isinstance(table, WeightTable), table
-        keras_side = expected[key]
-        totals = table.as_json()["totals"]
-        assert totals == keras_side["summary"], key
-        assert totals["parameters"] == keras_side["count_params"], key
-        assert [[w.path, list(w.shape), w.trainable] for w in table.weights] == keras_side["weights"], key
+    assert len(tables) == len(built) == len(names) + 1
+    for key, table, keras_built in zip([*names, "linear_layer units=7"], tables, built, strict=True):
+        for shown in (table, keras_built):
+            assert isinstance(shown, WeightTable), shown
+            keras_side = expected[key]
+            totals = shown.as_json()["totals"]
+            assert totals == keras_side["summary"], key
+            assert totals["parameters"] == keras_side["count_params"], key
+            assert [[w.path, list(w.shape), w.trainable] for w in shown.weights] == keras_side["weights"], key
+        assert [w.dtype for w in table.weights] == [w.dtype for w in keras_built.weights], key
     # Composites include their sub-layers' weights, and a gate or a role shows in the table.
     by_name = dict(zip(names, tables, strict=False))
     assert any(w.path.startswith("attention/query/") for w in by_name["transformer_encoder_block"].weights)
@@ -105,7 +113,7 @@ def test_show_itself_imports_no_backend_and_words_a_refused_argument(tmp_path):
         from pathlib import Path
         from layergen.show import show
         table = show(Path({str(LINEAR)!r}))
-        refused = show(Path({str(LINEAR)!r}), arguments=["units=0"])
+        refused = show(Path({str(LINEAR)!r}), arguments=["kernel_initializer=nonsense"])
         loaded = sorted(m for m in ("keras", "tensorflow", "jax", "torch") if m in sys.modules)
         print(loaded, table.exit_code, refused.exit_code, str(refused.problems[0]))
         print("\\n".join(line.text for line in table.lines))
@@ -115,7 +123,7 @@ def test_show_itself_imports_no_backend_and_words_a_refused_argument(tmp_path):
     first, *table = done.stdout.splitlines()
     assert first == (
         "[] 0 1 specs/examples/linear_layer.yaml: Keras cannot build the layer: "
-        "ValueError: `units` must be a positive integer. Received: units=0"
+        "ValueError: Could not interpret initializer identifier: nonsense"
     )
     assert "Total params: 16" in table and table[0] == "LinearLayer (specs/examples/linear_layer.yaml)"
 
@@ -148,6 +156,7 @@ def test_the_table_lines_up_and_totals_what_it_lists():
         (["unit=3"], [], "--arg unit: LinearLayer has no argument 'unit' (did you mean 'units'?)"),
         (["units"], [], "--arg units: expected NAME=VALUE, e.g. --arg units=64"),
         (["units=[1"], [], "--arg units: cannot read '[1' as a YAML value"),
+        (["units=0"], [], "--arg units: `units` must be a positive integer. Received: units=0"),
         ([], ["2,x"], "--input-shape 2,x: expected sizes separated by commas, batch first, e.g. 2,16; found '2,x'"),
         ([], ["input=2,3"], "--input-shape input=2,3: no input 'input' (did you mean 'inputs'?)"),
         ([], ["2,0"], "--input-shape 2,0: sizes must be positive"),
@@ -228,3 +237,19 @@ def test_a_layer_without_sub_layers_is_one_box_with_a_node_per_output(monkeypatc
         "layer --> output_mean",
         "layer --> output_variance",
     ]
+
+
+def test_what_only_keras_knows_is_left_to_keras(monkeypatch):
+    """A Keras sub-layer, or a spec field show does not know (a newer feature), is built by
+    Keras instead of computed: never a guess."""
+    monkeypatch.chdir(REPO)
+    project = find_project()
+    transformer = make_request(TRANSFORMER, project)
+    with pytest.raises(NeedsKeras, match="sub-layer 'attention' is a MultiHeadAttention"):
+        planned_weights(transformer.layer_spec, transformer.arguments, [(2, 3, 4)], {}.get)
+    linear = make_request(LINEAR, project)
+    shapes = [shape for _, shape, _ in linear.inputs]
+    assert [w.path for w in planned_weights(linear.layer_spec, linear.arguments, shapes, {}.get)] == ["kernel", "bias"]
+    linear.layer_spec.weights["kernel"].model_fields_set.add("future_field")
+    with pytest.raises(NeedsKeras, match=r"weight 'kernel' sets \['future_field'\]"):
+        planned_weights(linear.layer_spec, linear.arguments, shapes, {}.get)
