@@ -285,6 +285,8 @@ def show(
     """
     from layergen.show import show as show_layer
 
+    if as_json and as_mermaid:
+        raise typer.BadParameter("give one of --json and --mermaid", param_hint="'--json' / '--mermaid'")
     _run(show_layer, spec, arguments=arg or [], input_shapes=input_shape or [], as_json=as_json, as_mermaid=as_mermaid)
 
 

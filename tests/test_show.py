@@ -253,3 +253,18 @@ def test_what_only_keras_knows_is_left_to_keras(monkeypatch):
     linear.layer_spec.weights["kernel"].model_fields_set.add("future_field")
     with pytest.raises(NeedsKeras, match=r"weight 'kernel' sets \['future_field'\]"):
         planned_weights(linear.layer_spec, linear.arguments, shapes, {}.get)
+
+
+def test_a_spec_with_problems_is_reported_as_new_reports_it(project):
+    (project / "specs" / "bad.yaml").write_text(LINEAR.read_text().replace("type: int", "type: integer", 1))
+    result = cli("show", "specs/bad.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("specs/bad.yaml:") and "arguments.units.type" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_json_and_mermaid_together_is_a_usage_error(monkeypatch):
+    monkeypatch.chdir(REPO)
+    result = cli("show", LINEAR, "--json", "--mermaid")
+    assert result.exit_code == 2
+    assert "give one of --json and --mermaid" in result.stderr
