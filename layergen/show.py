@@ -1,12 +1,13 @@
 """`layergen show SPEC`: the layer's weights, their shapes and the parameter count, as
 `model.summary()` gives them, or a diagram of a composite's sub-layers (`--mermaid`).
 
-The layer's own weights are the spec's, but a sub-layer's are whatever its class makes
-(`keras.layers.MultiHeadAttention`, a class of an imported module): only Keras knows them.
-So this process renders the layer module (and those of the project's own classes it holds)
-into a temporary folder, and one fresh Python process (`layergen.show_probe`) builds the
-layer there with Keras and lists `layer.weights`, as the generated tests do. This process
-imports no backend; the diagram needs no Keras at all.
+A generated layer makes the weights its spec declares, and a sub-layer of the project's
+own classes those of its spec: `show_weights` computes them without Keras. A sub-layer of
+a Keras class (`MultiHeadAttention`) or of an imported module makes weights only Keras
+knows; for such a layer this process renders the layer module (and those of the project's
+classes it holds) into a temporary folder, and one fresh Python process
+(`layergen.show_probe`) builds it there with Keras and lists `layer.weights`, as the
+generated tests do. This process imports no backend; the diagram needs no Keras at all.
 """
 
 from __future__ import annotations
