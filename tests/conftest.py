@@ -63,6 +63,8 @@ SLOW = (
     "tests/test_init.py::test_generated_tests_import_their_layer_with_only_pytest_settings",
     "tests/test_code_quality.py",
     "tests/test_layer_behaviour.py",
+    "tests/test_show.py::test_show_reports_exactly_what_keras_counts_for_every_example",
+    "tests/test_show.py::test_show_itself_imports_no_backend_and_words_a_refused_argument",
 )
 
 
