@@ -41,6 +41,7 @@ class ProjectClass:
     module: str  # import path of its generated module, e.g. "pkg.layers.residual_block"
     params: tuple[str, ...]  # its constructor parameters (besides **kwargs)
     holds: tuple[str, ...] = ()  # the classes its sub-layers name without a dot (maybe project classes)
+    build_params: tuple[str, ...] = ("input_shape",)  # its build's parameters: one per input
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Definition:
     params: tuple[str, ...] = ()
     holds: tuple[str, ...] = ()
     reason: str | None = None
+    build_params: tuple[str, ...] = ("input_shape",)
 
 
 # By the sha256 of a spec's bytes: what they define, or None for YAML that is no spec.
@@ -107,7 +109,8 @@ def project_index(specs: Path, layers_module: str) -> ProjectIndex:
             else:
                 module = f"{layers_module}.{snake_case(definition.name)}"
                 classes.setdefault(
-                    definition.name, ProjectClass(definition.name, module, definition.params, definition.holds)
+                    definition.name,
+                    ProjectClass(definition.name, module, definition.params, definition.holds, definition.build_params),
                 )
     index = ProjectIndex(dict(sorted(classes.items())), tuple(broken))
     if _run is not None:
@@ -186,7 +189,7 @@ def _load_cache() -> dict[str, Definition | None]:
         if value is None:
             found[digest] = None
         elif _well_formed(value):
-            found[digest] = Definition(value[0], tuple(value[1]), tuple(value[2]), value[3])
+            found[digest] = Definition(value[0], tuple(value[1]), tuple(value[2]), value[3], tuple(value[4]))
         else:
             return {}
     return found
@@ -195,9 +198,9 @@ def _load_cache() -> dict[str, Definition | None]:
 def _well_formed(value) -> bool:
     return (
         isinstance(value, list)
-        and len(value) == 4
+        and len(value) == 5
         and (value[0] is None or isinstance(value[0], str))
-        and all(isinstance(part, list) and all(isinstance(p, str) for p in part) for part in value[1:3])
+        and all(isinstance(part, list) and all(isinstance(p, str) for p in part) for part in value[1:3] + value[4:])
         and (value[3] is None or isinstance(value[3], str))
     )
 
@@ -214,7 +217,8 @@ def _save_cache(used: list[str]) -> None:
 def _as_json(definition: Definition | None) -> list | None:
     if definition is None:
         return None
-    return [definition.name, list(definition.params), list(definition.holds), definition.reason]
+    fields = [definition.name, list(definition.params), list(definition.holds), definition.reason]
+    return [*fields, list(definition.build_params)]
 
 
 def _read_one(content: bytes) -> Definition | None:
@@ -245,7 +249,9 @@ def _definition(data: dict) -> Definition:
     params, reason = _constructor_params(data)
     if reason is not None:
         return Definition(name, reason=reason)
-    return Definition(name, params, _holds(data))
+    inputs = data.get("inputs", {"inputs": None})
+    shapes = ("input_shape",) if len(inputs) == 1 else tuple(f"{input_name}_shape" for input_name in inputs)
+    return Definition(name, params, _holds(data), build_params=shapes)
 
 
 def snake_case(class_name: str) -> str:
@@ -256,13 +262,14 @@ def snake_case(class_name: str) -> str:
 
 def _constructor_params(data: dict) -> tuple[tuple[str, ...], str | None]:
     """Arguments, constants, the initializer / regularizer / constraint arguments of weights
-    and a random layer's `seed`; or the reason one of them cannot be a parameter."""
+    and a random layer's `seed`; or the reason one of them (or an input, whose name makes a
+    build parameter) cannot be a parameter."""
     from layergen.analysis.names import name_problem
     from layergen.vocabulary import load
 
     reserved = load().layer_attributes
     params: list[str] = []
-    for field in ("arguments", "constants", "weights"):
+    for field in ("arguments", "constants", "weights", "inputs"):
         section = data.get(field, {})
         if not isinstance(section, dict):
             return (), f"{field}: must be a mapping of names"
@@ -270,7 +277,7 @@ def _constructor_params(data: dict) -> tuple[tuple[str, ...], str | None]:
             problem = name_problem(name, reserved)
             if problem:
                 return (), f"{field}.{name}: {field[:-1]} name {name!r} {problem}"
-        if field != "weights":
+        if field in ("arguments", "constants"):
             params += list(section)
     for name, weight in data.get("weights", {}).items():
         trainable = not isinstance(weight, dict) or weight.get("role", "trainable") == "trainable"

@@ -97,7 +97,7 @@ def _project_class(context: Context, project_class, path: Path_) -> ResolvedClas
         context.problem(path, f"the argument or constant {name!r} hides the class {name!r} in __init__")
         return None
     imports = (f"from {project_class.module} import {name}",)
-    return ResolvedClass(name, project_class.params, ("input_shape",), imports)
+    return ResolvedClass(name, project_class.params, project_class.build_params, imports)
 
 
 def _cycle(context: Context, start: str) -> list[str] | None:
