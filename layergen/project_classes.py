@@ -31,6 +31,7 @@ from layergen.yaml_source import MAX_SPEC_BYTES
 # Base-layer keyword arguments every generated layer accepts through **kwargs.
 BASE_LAYER_ARGUMENTS = ("trainable", "activity_regularizer", "autocast")
 MAX_CACHED = 20_000  # specs' entries the cache file keeps: those used last, then the newest others
+MAX_REASON_CHARS = 200  # why a spec defines no usable class, as another spec's message quotes it
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,7 @@ def _read_one(content: bytes) -> Definition | None:
     except UnicodeDecodeError:
         return Definition(None, reason="spec is not UTF-8 text")
     except LayergenError as exc:
-        return Definition(None, reason=exc.problems[0].message)
+        return Definition(None, reason=_short(exc.problems[0].message))
     data = source.data
     if not isinstance(data, dict) or "layer" not in data:
         return None
@@ -245,10 +246,10 @@ def _definition(data: dict) -> Definition:
     name = data["layer"]
     problem = class_name_problem(name) if isinstance(name, str) else "must be a class name"
     if problem:
-        return Definition(None, reason=f"layer: {problem}")
+        return Definition(None, reason=_short(f"layer: {problem}"))
     params, reason = _constructor_params(data)
     if reason is not None:
-        return Definition(name, reason=reason)
+        return Definition(name, reason=_short(reason))
     inputs = data.get("inputs", {"inputs": None})
     shapes = ("input_shape",) if len(inputs) == 1 else tuple(f"{input_name}_shape" for input_name in inputs)
     return Definition(name, params, _holds(data), build_params=shapes)
@@ -258,6 +259,11 @@ def snake_case(class_name: str) -> str:
     """`LinearLayer` -> `linear_layer`, `LSTMCell` -> `lstm_cell`: the module a class goes in."""
     name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", class_name)
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def _short(reason: str) -> str:
+    """A reason short enough for the message of another spec (it may quote a long name)."""
+    return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 3] + "..."
 
 
 def _constructor_params(data: dict) -> tuple[tuple[str, ...], str | None]:
