@@ -169,6 +169,6 @@ def test_hostile_siblings_are_read_by_libyaml_and_never_again_for_a_message(spec
 
 
 def test_why_a_spec_defines_no_class_is_kept_short(specs, parsed):
-    (specs / "other.yaml").write_text(f"layer: Other\narguments:\n  {'x' * 5000}-: {{type: int}}\n")
+    (specs / "other.yaml").write_text(f"layer: Other\narguments:\n  {'x' * 1000}-: {{type: int}}\n")
     (broken,) = pc.project_index(specs, "pkg.layers").broken
     assert broken.reason.startswith("arguments.xxx") and len(broken.reason) == pc.MAX_REASON_CHARS
