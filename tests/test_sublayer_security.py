@@ -134,7 +134,8 @@ def test_names_that_pass_are_keyword_arguments_and_values_are_literals(allowing)
         ("builtins.eval", "generated code would import 'builtins'"),
         ("my_pkgx.Thing", "generated code would import 'my_pkgx'"),
         ("keras.utils.get_file", "generated code would import 'keras.utils'"),
-        ("keras.layers.Dence", "unknown layer class 'Dence' (did you mean 'Dense'?)"),
+        ("keras.layers.Dence", "unknown keras.layers class 'Dence' (did you mean 'Dense'?)"),
+        ("keras.layers.Other", "unknown keras.layers class 'Other'"),
     ],
 )
 def test_a_class_path_is_dotted_names_from_an_allowed_package(allowing, class_name, message):
@@ -339,3 +340,12 @@ def test_a_project_class_takes_the_build_parameters_of_its_inputs(project):
     assert result.exit_code == 0, result.output
     text = sub_spec("Other", {"units": 2}, build={"input_shape": shape})
     refused(project, text, "demo.yaml:18:13: layers.hidden.build.input_shape: unknown build parameter of Other")
+
+
+def test_keras_layers_dot_a_project_class_is_no_project_class(project):
+    refused(
+        project,
+        sub_spec("keras.layers.Other", {}),
+        "demo.yaml:16:12: layers.hidden.class: unknown keras.layers class 'Other'",
+        {"other.yaml": OTHER},
+    )

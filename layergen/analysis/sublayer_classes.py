@@ -71,7 +71,11 @@ def _class_path(context: Context, name: str, path: Path_) -> ResolvedClass | Non
         context.problem(path, problem)
         return None
     if name.startswith(_KERAS_LAYERS) and name.count(".") == 2:
-        return resolve_class(context, name.rsplit(".", 1)[1], path)
+        keras_name = name.rsplit(".", 1)[1]
+        if keras_name in context.vocab.layers:
+            return resolve_class(context, keras_name, path)
+        context.unknown(path, "keras.layers class", keras_name, context.vocab.layers)
+        return None
     module = name.rsplit(".", 1)[0]
     if not import_policy.allows(context.allowed_imports, module):
         context.problem(path, import_policy.refusal(module))
