@@ -56,7 +56,8 @@ class Fingerprints:
             from layergen.project_classes import project_classes
 
             module = self.project.layers_module
-            classes = {**project_classes(folder, module), **project_classes(self.project.specs, module)}
+            near = project_classes(folder, module, below=False)
+            classes = {**near, **project_classes(self.project.specs, module)}
             # What a class holds decides whether a spec holding it makes a cycle.
             entries = sorted((name, c.module, c.params, c.holds, c.build_params) for name, c in classes.items())
             self._classes[folder] = repr(entries).encode()

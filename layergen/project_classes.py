@@ -75,7 +75,7 @@ class Definition:
 
 # By the sha256 of a spec's bytes: what they define, or None for YAML that is no spec.
 _known: dict[str, Definition | None] = {}
-_run: dict[tuple[Path, str], ProjectIndex] | None = None  # each folder's classes, in `run_scope`
+_run: dict[tuple[Path, str, bool], ProjectIndex] | None = None  # each folder's classes, in `run_scope`
 
 
 @contextlib.contextmanager
@@ -89,19 +89,23 @@ def run_scope() -> Iterator[None]:
         _run = outer
 
 
-def project_classes(specs: Path, layers_module: str) -> dict[str, ProjectClass]:
-    """Class name -> the project's layer of that name, from every spec under `specs`."""
-    return dict(project_index(specs, layers_module).classes)
+def project_classes(specs: Path, layers_module: str, *, below: bool = True) -> dict[str, ProjectClass]:
+    """Class name -> the project's layer of that name, from every spec in `specs` (and
+    `below` it)."""
+    return dict(project_index(specs, layers_module, below=below).classes)
 
 
-def project_index(specs: Path, layers_module: str) -> ProjectIndex:
-    """The classes every spec under `specs` defines, and the specs that define none usable."""
-    if _run is not None and (specs, layers_module) in _run:
-        return _run[specs, layers_module]
+def project_index(specs: Path, layers_module: str, *, below: bool = True) -> ProjectIndex:
+    """The classes every spec in `specs` (and in its folders, `below`) defines, and the
+    specs that define none usable."""
+    key = (specs, layers_module, below)
+    if _run is not None and key in _run:
+        return _run[key]
     classes: dict[str, ProjectClass] = {}
     broken: list[BrokenSpec] = []
     if specs.is_dir():
-        files = sorted(p for p in specs.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        found = specs.rglob("*") if below else specs.glob("*")
+        files = sorted(p for p in found if p.suffix in (".yaml", ".yml") and p.is_file())
         for path, definition in zip(files, _definitions(files), strict=True):
             if definition is None:
                 continue
@@ -115,7 +119,7 @@ def project_index(specs: Path, layers_module: str) -> ProjectIndex:
                 )
     index = ProjectIndex(dict(sorted(classes.items())), tuple(broken))
     if _run is not None:
-        _run[specs, layers_module] = index
+        _run[key] = index
     return index
 
 

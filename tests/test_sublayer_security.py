@@ -349,3 +349,18 @@ def test_keras_layers_dot_a_project_class_is_no_project_class(project):
         "demo.yaml:16:12: layers.hidden.class: unknown keras.layers class 'Other'",
         {"other.yaml": OTHER},
     )
+
+
+def test_classes_come_from_the_specs_folder_and_the_specs_beside_this_one(project):
+    (project / "specs" / "nested").mkdir()
+    (project / "specs" / "nested" / "other.yaml").write_text(OTHER)
+    (project / "demo.yaml").write_text(HOLDS_OTHER)
+    assert cli("validate", "demo.yaml").exit_code == 0
+    (project / "specs" / "nested" / "other.yaml").unlink()
+    # Folders below the spec's own are not read: run at a project's root, that would be
+    # every YAML file of the project, a virtual environment's too.
+    (project / "venv" / "lib").mkdir(parents=True)
+    (project / "venv" / "lib" / "other.yaml").write_text(OTHER)
+    (project / "venv" / "lib" / "huge.yaml").write_text("x" * 200_000)
+    line = refused(project, HOLDS_OTHER, "demo.yaml:16:12: layers.hidden.class: unknown layer class 'Other'")
+    assert "huge.yaml" not in line
