@@ -364,3 +364,11 @@ def test_classes_come_from_the_specs_folder_and_the_specs_beside_this_one(projec
     (project / "venv" / "lib" / "huge.yaml").write_text("x" * 200_000)
     line = refused(project, HOLDS_OTHER, "demo.yaml:16:12: layers.hidden.class: unknown layer class 'Other'")
     assert "huge.yaml" not in line
+
+
+@pytest.mark.parametrize("package", ["np", "ops", "warnings", "re", "Demo"])
+def test_an_allowed_package_must_not_rebind_a_name_of_the_module(project, package):
+    with open(project / "pyproject.toml", "a") as settings:
+        settings.write(f'imports = ["{package}"]\n')
+    message = f"demo.yaml:16:12: layers.hidden.class: `import {package}.layers` would rebind '{package}'"
+    refused(project, sub_spec(f"{package}.layers.Thing", {}), message)

@@ -18,6 +18,9 @@ from layergen.vocabulary import closest
 from layergen.yaml_source import Path_
 
 _KERAS_LAYERS = "keras.layers."
+# Names the generated module binds at its top (templates/layer.py.jinja): `import np.x`
+# would rebind one of them (`keras` itself is imported already, so never again).
+_MODULE_NAMES = frozenset({"np", "ops", "warnings", "re"})
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ def _class_path(context: Context, name: str, path: Path_) -> ResolvedClass | Non
         context.problem(path, import_policy.refusal(module))
         return None
     package = module.split(".")[0]
+    if package in _MODULE_NAMES or package == context.spec.layer:
+        context.problem(path, f"`import {module}` would rebind {package!r}, a name the generated module uses")
+        return None
     if package in _init_locals(context):
         context.problem(path, f"the argument or constant {package!r} hides the package {package!r} in __init__")
         return None
