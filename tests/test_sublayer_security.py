@@ -372,3 +372,10 @@ def test_an_allowed_package_must_not_rebind_a_name_of_the_module(project, packag
         settings.write(f'imports = ["{package}"]\n')
     message = f"demo.yaml:16:12: layers.hidden.class: `import {package}.layers` would rebind '{package}'"
     refused(project, sub_spec(f"{package}.layers.Thing", {}), message)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_sub_layer_attribute_name_must_be_a_name(project, name):
+    text = sub_spec("Dense", {"units": 3}).replace("  hidden:\n", f"  {json.dumps(name)}:\n")
+    line = refused(project, text, "demo.yaml:15:3: layers.")
+    assert "sub-layer name" in line
