@@ -56,11 +56,11 @@ class Fingerprints:
             from layergen.project_classes import project_classes
 
             module = self.project.layers_module
-            classes = {**project_classes(folder, module), **project_classes(self.project.specs, module)}
+            near = project_classes(folder, module, below=False)
+            classes = {**near, **project_classes(self.project.specs, module)}
             # What a class holds decides whether a spec holding it makes a cycle.
-            self._classes[folder] = repr(
-                sorted((name, c.module, c.params, c.holds) for name, c in classes.items())
-            ).encode()
+            entries = sorted((name, c.module, c.params, c.holds, c.build_params) for name, c in classes.items())
+            self._classes[folder] = repr(entries).encode()
         return self._classes[folder]
 
     def _path(self, key: str) -> Path:
