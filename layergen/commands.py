@@ -91,6 +91,8 @@ def _write(plan: Plan, store, records, project: Project, result: CommandResult) 
 
     with writing_run(project.root) as interrupted:
         removed = remove_temporaries_of(plan, store, records, project) if interrupted else 0
+        # Stored texts no record names: whether or not the killed run's mark is there.
+        removed += store.clean_debris()
         if removed:
             result.info(f"removed {removed} temporary file{'s' if removed > 1 else ''} of an interrupted run")
         result.fail(*apply_updates(plan, store, records))

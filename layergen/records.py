@@ -118,6 +118,7 @@ class RecordStore:
         self.root = root
         self.folder = root / RECORDS_DIR
         self.legacy = root / LEGACY_MANIFEST
+        self.debris: list[Path] = []  # stored texts no record names: what a killed run left (`load`)
 
     def load(self) -> dict[str, SpecRecord]:
         """Every spec's record (spec path relative to the root -> record)."""
@@ -129,7 +130,8 @@ class RecordStore:
         problems: list[Problem] = []
         # Folders as strings: a project's hundreds of records make pathlib's parsing count.
         top = os.fspath(self.folder)
-        for folder in self._record_folders():
+        self.debris = []
+        for folder, names in self._record_folders():
             shown = _posix(os.path.relpath(os.path.join(folder, RECORD_FILE), self.root))
             if folder == top:
                 problems.append(
@@ -139,10 +141,17 @@ class RecordStore:
                     )
                 )
                 continue
+            if RECORD_FILE not in names:
+                self.debris += [Path(folder, name) for name in names if name.endswith(_STORED)]
+                continue
             try:
-                records[self._key(os.path.relpath(folder, top))] = _read_record(folder, shown)
+                record = _read_record(folder, shown)
             except RecordError as exc:
                 problems += exc.problems
+                continue
+            records[self._key(os.path.relpath(folder, top))] = record
+            named = _stored_names(record)
+            self.debris += [Path(folder, name) for name in names if name.endswith(_STORED) and name not in named]
         if problems:
             raise RecordError(problems)
         return dict(sorted(records.items()))
@@ -190,15 +199,23 @@ class RecordStore:
         parts = ["%2E%2E" if part == ".." else part.replace("%", "%25") for part in key.split("/")]
         return self.folder.joinpath(*parts)
 
-    def _record_folders(self) -> list[str]:
-        """Every folder with a record.json under the records folder, in the order of their
-        paths (os.walk: much faster than `rglob`)."""
+    def clean_debris(self) -> int:
+        """Delete the stored texts that no record names (a run killed between saving a
+        record and removing what it no longer names leaves them); returns how many."""
+        for path in self.debris:
+            remove(path)
+        count, self.debris = len(self.debris), []
+        return count
+
+    def _record_folders(self) -> list[tuple[str, list[str]]]:
+        """Every folder with a record.json or a stored text under the records folder, with
+        its files' names, in the order of their paths (os.walk: much faster than `rglob`)."""
         found = []
         for folder, children, names in os.walk(self.folder):
             children.sort()
-            if RECORD_FILE in names:
-                found.append(folder)
-        return sorted(found, key=lambda folder: folder.split(os.sep))
+            if RECORD_FILE in names or any(name.endswith(_STORED) for name in names):
+                found.append((folder, names))
+        return sorted(found, key=lambda item: item[0].split(os.sep))
 
     def _key(self, relative: str) -> str:
         parts = relative.split(os.sep)
@@ -206,6 +223,16 @@ class RecordStore:
 
     def _shown(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
+
+
+def _stored_names(record: SpecRecord) -> set[str]:
+    """The files of a record's folder that it names."""
+    names = {RECORD_FILE}
+    for output in record.outputs.values():
+        names |= set(_texts(output, _NOW))
+        if output.write is not None:
+            names |= set(_texts(output.write.record, _NEXT))
+    return names
 
 
 def _serialize(record: SpecRecord) -> str:

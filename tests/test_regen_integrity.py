@@ -1,0 +1,74 @@
+"""Regeneration leaves nothing behind it should not: `new --diff` writes nothing at all,
+and any run settles what a killed run left in the records (issue 19)."""
+
+import pytest
+from conftest import cli
+from regen_support import LAYER, RECORD, generate_linear
+
+
+@pytest.fixture
+def linear(project):
+    return generate_linear(project)
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def fresh(tmp_path, monkeypatch):
+    """A project just set up by `layergen init`: a starter spec, nothing generated."""
+    monkeypatch.chdir(tmp_path)
+    assert cli("init").exit_code == 0
+    return tmp_path
+
+
+def test_new_diff_on_a_fresh_project_writes_nothing_not_even_the_lock(fresh):
+    project = fresh
+    before = snapshot(project)
+    result = cli("new", "--diff")
+    assert result.exit_code == 0, result.output
+    assert snapshot(project) == before
+    assert not (project / ".layergen" / "lock").exists()
+
+
+def test_check_and_status_on_a_fresh_project_write_nothing(fresh):
+    project = fresh
+    before = snapshot(project)
+    assert cli("check").exit_code == 1
+    assert cli("status").exit_code == 0
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("leftover", ["linear_layer.py.next", "test_linear_layer.py.next-pending", "x.py.pending"])
+def test_a_stored_text_no_record_names_is_removed_by_a_run_with_nothing_to_generate(linear, leftover):
+    # A run killed after saving the final record.json, before removing the pending texts.
+    (linear / RECORD / leftover).write_text((linear / LAYER).read_text())
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert "removed 1 temporary file of an interrupted run" in result.stdout
+    assert sorted(p.name for p in (linear / RECORD).iterdir()) == [
+        "linear_layer.py.generated",
+        "record.json",
+        "test_linear_layer.py.generated",
+    ]
+    again = cli("new")
+    assert "interrupted" not in again.stdout
+
+
+def test_the_stored_texts_of_a_half_removed_record_are_removed(linear):
+    # A run killed while removing a renamed spec's record: its texts, no record.json.
+    orphan = linear / ".layergen" / "records" / "specs" / "gone.yaml"
+    orphan.mkdir(parents=True)
+    (orphan / "test_gone.py.generated").write_text("x = 1\n")
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    assert "removed 1 temporary file of an interrupted run" in result.stdout
+    assert not orphan.exists() or not any(orphan.iterdir())
+
+
+def test_check_does_not_remove_what_a_killed_run_left(linear):
+    leftover = linear / RECORD / "linear_layer.py.next"
+    leftover.write_text("x")
+    assert cli("check").exit_code == 0
+    assert leftover.exists()
