@@ -96,11 +96,16 @@ def _write(plan: Plan, store, records, project: Project, result: CommandResult) 
         if removed:
             result.info(f"removed {removed} temporary file{'s' if removed > 1 else ''} of an interrupted run")
         result.fail(*apply_updates(plan, store, records))
+        if store.upgrade(records):
+            result.info(
+                f"rewrote the records of {RECORDS_DIR.as_posix()}/ in this version's format (commit the change)"
+            )
         if store.migrate(records):
             result.info(
                 f"moved {LEGACY_MANIFEST.as_posix()} to one record per spec in {RECORDS_DIR.as_posix()}/ "
                 "(commit the change)"
             )
+        store.flush()
         if (project.root / SCHEMA_PATH).is_file() and write_schema(project.root):
             result.info(f"updated {SCHEMA_PATH.as_posix()}")
 

@@ -18,6 +18,7 @@ records on the next `layergen new` (`migrate`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -33,7 +34,9 @@ from layergen.writing import read_text, remove, split_newlines, write_atomically
 RECORDS_DIR = Path(".layergen") / "records"
 LEGACY_MANIFEST = Path(".layergen") / "manifest.json"
 RECORD_FILE = "record.json"
-FORMAT = 2
+STATE_FILE = Path(".layergen") / "state" / "fingerprints.json"  # machine state: git-ignored
+FORMAT = 3
+READS = (2, 3)  # format 2 kept a fingerprint in record.json; `new` rewrites such a record
 _ROLE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MODES = ("report", "side", "inline")
@@ -52,6 +55,17 @@ class WeightRecord:
     shape: tuple[str, ...]
     dtype: str | None = None
     renamed_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LayerRecord:
+    """A sub-layer in the weight tree, by its path: what its saved weights depend on besides
+    their shapes. `config` is kept only for a class whose weights layergen cannot list
+    (its arguments and build shapes, as the spec gives them)."""
+
+    class_name: str
+    repeat: str | None = None  # how many copies, as the spec writes it
+    config: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +122,9 @@ class SpecRecord:
     # that breaks loading them is still waiting to be accepted.
     weights: dict[str, WeightRecord]
     outputs: dict[str, OutputRecord] = field(default_factory=dict)  # role ("layer", "test") -> output
-    fingerprint: str | None = None  # reserved: a hash of everything the outputs depend on
+    # Kept out of record.json, in the git-ignored STATE_FILE (see `fingerprint.py`).
+    fingerprint: str | None = None
+    layers: dict[str, LayerRecord] = field(default_factory=dict)  # sub-layers by path, in the weight tree
 
 
 class RecordStore:
@@ -119,6 +135,9 @@ class RecordStore:
         self.folder = root / RECORDS_DIR
         self.legacy = root / LEGACY_MANIFEST
         self.debris: list[Path] = []  # stored texts no record names: what a killed run left (`load`)
+        self.outdated: set[str] = set()  # records in an older format, rewritten by `new` (`upgrade`)
+        self.state: dict[str, list[str]] = {}  # key -> [fingerprint, digest of the record it is for]
+        self._state_changed = False
 
     def load(self) -> dict[str, SpecRecord]:
         """Every spec's record (spec path relative to the root -> record)."""
@@ -130,7 +149,7 @@ class RecordStore:
         problems: list[Problem] = []
         # Folders as strings: a project's hundreds of records make pathlib's parsing count.
         top = os.fspath(self.folder)
-        self.debris = []
+        self.debris, self.outdated = [], set()
         for folder, names in self._record_folders():
             shown = _posix(os.path.relpath(os.path.join(folder, RECORD_FILE), self.root))
             if folder == top:
@@ -145,16 +164,57 @@ class RecordStore:
                 self.debris += [Path(folder, name) for name in names if name.endswith(_STORED)]
                 continue
             try:
-                record = _read_record(folder, shown)
+                record, version = _read_record(folder, shown)
             except RecordError as exc:
                 problems += exc.problems
                 continue
-            records[self._key(os.path.relpath(folder, top))] = record
+            key = self._key(os.path.relpath(folder, top))
+            records[key] = record
+            if version != FORMAT:
+                self.outdated.add(key)
             named = _stored_names(record)
             self.debris += [Path(folder, name) for name in names if name.endswith(_STORED) and name not in named]
         if problems:
             raise RecordError(problems)
+        self._attach_fingerprints(records)
         return dict(sorted(records.items()))
+
+    def _attach_fingerprints(self, records: dict[str, SpecRecord]) -> None:
+        """Each record's fingerprint from the state file, where it was made for this very
+        record (a record changed since, by a checkout or by hand, has none)."""
+        self.state = _read_state(self.root / STATE_FILE)
+        for key, record in records.items():
+            entry = self.state.get(key)
+            if entry is not None and entry[1] == record_digest(record):
+                record.fingerprint = entry[0]
+
+    def flush(self) -> None:
+        """Write the state file, if a record's fingerprint changed (a cache: failing costs time)."""
+        if not self._state_changed:
+            return
+        data = {"format": 1, "specs": {key: self.state[key] for key in sorted(self.state)}}
+        with contextlib.suppress(LayergenError):
+            write_atomically(self.root / STATE_FILE, json.dumps(data, indent=0, sort_keys=True) + "\n")
+        self._state_changed = False
+
+    def upgrade(self, records: dict[str, SpecRecord]) -> int:
+        """Rewrite the records read in an older format in this one; returns how many."""
+        done = 0
+        for key in sorted(self.outdated):
+            if key in records:
+                self.save(key, records[key])
+                done += 1
+        self.outdated = set()
+        return done
+
+    def _note_fingerprint(self, key: str, record: SpecRecord | None) -> None:
+        entry = [record.fingerprint, record_digest(record)] if record is not None and record.fingerprint else None
+        if self.state.get(key) != entry:
+            if entry is None:
+                self.state.pop(key, None)
+            else:
+                self.state[key] = entry
+            self._state_changed = True
 
     def save(self, key: str, record: SpecRecord) -> bool:
         """Write what changed in a spec's record (record.json last); returns whether anything did."""
@@ -174,9 +234,12 @@ class RecordStore:
             if stale.name.endswith(_STORED) and stale.name not in wanted:
                 remove(stale)
                 changed = True
+        self.outdated.discard(key)
+        self._note_fingerprint(key, record)
         return changed
 
     def remove(self, key: str) -> None:
+        self._note_fingerprint(key, None)
         folder = self.folder_of(key)
         for path in sorted(folder.glob("*")):
             if path.name == RECORD_FILE or path.name.endswith(_STORED):
@@ -235,7 +298,40 @@ def _stored_names(record: SpecRecord) -> set[str]:
     return names
 
 
+def record_digest(record: SpecRecord) -> str:
+    """What a fingerprint is bound to: the record as it would be stored, texts and all."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    texts = {RECORD_FILE: _serialize(record)}
+    for output in record.outputs.values():
+        texts.update(_texts(output, _NOW))
+        if output.write is not None:
+            texts.update(_texts(output.write.record, _NEXT))
+    for name in sorted(texts):
+        for part in (name.encode(), texts[name].encode("utf-8")):
+            digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+def _read_state(path: Path) -> dict[str, list[str]]:
+    """The state file's entries; nothing where it is missing or not as written."""
+    try:
+        raw = json.loads(read_text(path) or "null")
+    except (ValueError, LayergenError):
+        return {}
+    specs = raw.get("specs") if isinstance(raw, dict) and raw.get("format") == 1 else None
+    if not isinstance(specs, dict):
+        return {}
+    return {
+        key: list(entry)
+        for key, entry in specs.items()
+        if isinstance(entry, list) and len(entry) == 2 and all(isinstance(item, str) for item in entry)
+    }
+
+
 def _serialize(record: SpecRecord) -> str:
+    """record.json: only what a person reviews (the fingerprint is machine state, kept apart)."""
     data: dict = {
         "format": FORMAT,
         "class": record.class_name,
@@ -245,9 +341,16 @@ def _serialize(record: SpecRecord) -> str:
         },
         "outputs": {role: _serialize_output(output) for role, output in record.outputs.items()},
     }
-    if record.fingerprint is not None:
-        data["fingerprint"] = record.fingerprint
+    if record.layers:
+        data["layers"] = {path: _serialize_layer(layer) for path, layer in record.layers.items()}
     return _json(data) + "\n"
+
+
+def _serialize_layer(layer: LayerRecord) -> dict:
+    data: dict = {"class": layer.class_name, "repeat": layer.repeat}
+    if layer.config is not None:
+        data["config"] = layer.config
+    return data
 
 
 def _json(value, depth: int = 0) -> str:
@@ -282,16 +385,16 @@ def _posix(path: str) -> str:
     return path.replace(os.sep, "/") if os.sep != "/" else path
 
 
-def _read_record(folder: str, shown: str) -> SpecRecord:
+def _read_record(folder: str, shown: str) -> tuple[SpecRecord, int]:
     text = split_newlines(read_text(os.path.join(folder, RECORD_FILE)) or "")[0]
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RecordError(Problem(shown, f"is not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)) from None
     fields = _Fields(shown)
-    fields.keys(raw, "", required={"format", "class", "weights", "outputs"}, optional={"fingerprint"})
-    if raw["format"] != FORMAT:
-        fields.fail("format", f"is {raw['format']!r}; this layergen reads format {FORMAT}")
+    fields.keys(raw, "", required={"format", "class", "weights", "outputs"}, optional={"fingerprint", "layers"})
+    if raw["format"] not in READS or isinstance(raw["format"], bool):
+        fields.fail("format", f"is {raw['format']!r}; this layergen reads formats {READS[0]} to {FORMAT}")
     weights = {
         name: _read_weight(fields, value, f"weights.{name}")
         for name, value in fields.typed(raw["weights"], dict, "weights", "an object").items()
@@ -304,10 +407,24 @@ def _read_record(folder: str, shown: str) -> SpecRecord:
     names = [output.name for output in outputs.values()]
     if len(set(names)) != len(names):
         fields.fail("outputs", "two outputs have the same file name")
-    fingerprint = raw.get("fingerprint")
-    if fingerprint is not None:
-        fields.typed(fingerprint, str, "fingerprint", "a string")
-    return SpecRecord(fields.typed(raw["class"], str, "class", "a string"), weights, outputs, fingerprint)
+    # Format 2's fingerprint is not used: it covered the files' bytes, and lived in the
+    # committed record; the state file keeps fingerprints now.
+    layers = {
+        path: _read_layer(fields, value, f"layers.{path}")
+        for path, value in fields.typed(raw.get("layers", {}), dict, "layers", "an object").items()
+    }
+    class_name = fields.typed(raw["class"], str, "class", "a string")
+    return SpecRecord(class_name, weights, outputs, None, layers), raw["format"]
+
+
+def _read_layer(fields: _Fields, raw, where: str) -> LayerRecord:
+    fields.keys(raw, where, required={"class", "repeat"}, optional={"config"})
+    repeat, config = raw["repeat"], raw.get("config")
+    return LayerRecord(
+        fields.typed(raw["class"], str, f"{where}.class", "a string"),
+        repeat if repeat is None else fields.typed(repeat, str, f"{where}.repeat", "a string"),
+        config if config is None else fields.typed(config, str, f"{where}.config", "a string"),
+    )
 
 
 def _read_weight(fields: _Fields, raw, where: str) -> WeightRecord:
