@@ -96,10 +96,6 @@ def _write(plan: Plan, store, records, project: Project, result: CommandResult) 
         if removed:
             result.info(f"removed {removed} temporary file{'s' if removed > 1 else ''} of an interrupted run")
         result.fail(*apply_updates(plan, store, records))
-        if store.upgrade(records):
-            result.info(
-                f"rewrote the records of {RECORDS_DIR.as_posix()}/ in this version's format (commit the change)"
-            )
         if store.migrate(records):
             result.info(
                 f"moved {LEGACY_MANIFEST.as_posix()} to one record per spec in {RECORDS_DIR.as_posix()}/ "
@@ -173,7 +169,7 @@ def check(
             if change.breaking and not accept_breaking:
                 stale = True
                 result.info(
-                    f"{update.key}: weights.{change.weight}: breaking: {change.message} "
+                    f"{update.key}: {change.where}: breaking: {change.shown} "
                     "(accept it with `layergen new --accept-breaking`)"
                 )
     result.fail(*plan.errors)

@@ -50,14 +50,17 @@ class Fingerprints:
         return f"{SCHEME}{_WITH_CLASSES if with_classes else ''}:{digest.hexdigest()}"
 
     def classes(self, spec_path: Path) -> bytes:
-        """The project classes a spec's analysis sees (see `generate._project_classes`)."""
+        """The project classes a spec's analysis sees (see `generate._project_classes`), and
+        the bytes of the specs that could define them: a sub-layer's weights are part of the
+        layer's weight tree, so a change to its spec must reach the layers that hold it."""
         folder = Path(spec_path).absolute().parent
         if folder not in self._classes:
             from layergen.project_classes import project_classes
 
             module = self.project.layers_module
             classes = {**project_classes(folder, module), **project_classes(self.project.specs, module)}
-            self._classes[folder] = repr(sorted((name, c.module, c.params) for name, c in classes.items())).encode()
+            described = repr(sorted((name, c.module, c.params) for name, c in classes.items())).encode()
+            self._classes[folder] = described + _specs_digest([folder, self.project.specs])
         return self._classes[folder]
 
     def _path(self, key: str) -> Path:
@@ -90,6 +93,15 @@ class Fingerprints:
             ours, newline = split_newlines(text)
             found.append((role, path, ours, newline, entry))
         return found
+
+
+def _specs_digest(folders: list[Path]) -> bytes:
+    """The names and bytes of every spec file below `folders`."""
+    digest = hashlib.sha256()
+    for folder in dict.fromkeys(folders):
+        digest.update(_framed(os.fsencode(folder)))
+        digest.update(_folder_digest(folder, (".yaml", ".yml")) if folder.is_dir() else b"")
+    return digest.digest()
 
 
 def covers_classes(value: str) -> bool:

@@ -43,11 +43,11 @@ def report_new(result: CommandResult, plan: Plan, project: Project, *, dry_run: 
                 result.info(prefix + line)
         for change in update.compat:
             if not change.breaking:
-                result.info(f"{update.key}: weights.{change.weight}: note: {change.message}")
+                result.info(f"{update.key}: {change.where}: note: {change.shown}")
             elif accepted:
-                result.info(f"{update.key}: weights.{change.weight}: breaking, accepted: {change.message}")
+                result.info(f"{update.key}: {change.where}: breaking, accepted: {change.shown}")
             else:
-                result.warn(f"{update.key}: weights.{change.weight}: breaking: {change.message}")
+                result.warn(f"{update.key}: {change.where}: breaking: {change.shown}")
         if not accepted and any(c.breaking for c in update.compat):
             result.warn(
                 f"{update.key}: `layergen check` fails until you accept this with `layergen new --accept-breaking`"
@@ -242,5 +242,9 @@ def report_status(result: CommandResult, status: ProjectStatus) -> None:
             result.info(f"    {file.state}: {where}: {file.detail}")
         for change in spec.breaking:
             result.info(f"    breaking: {change}")
+        if spec.affects:
+            result.info(
+                f"    affects: {', '.join(spec.affects)} (their layers hold this one; old checkpoints of them break too)"
+            )
     for problem in status.errors:
         result.info(f"{'invalid':<{width}}  {problem}")

@@ -125,6 +125,7 @@ class SpecRecord:
     # Kept out of record.json, in the git-ignored STATE_FILE (see `fingerprint.py`).
     fingerprint: str | None = None
     layers: dict[str, LayerRecord] = field(default_factory=dict)  # sub-layers by path, in the weight tree
+    legacy: bool = False  # read from a format before 3, which kept the layer's own weights only
 
 
 class RecordStore:
@@ -135,7 +136,6 @@ class RecordStore:
         self.folder = root / RECORDS_DIR
         self.legacy = root / LEGACY_MANIFEST
         self.debris: list[Path] = []  # stored texts no record names: what a killed run left (`load`)
-        self.outdated: set[str] = set()  # records in an older format, rewritten by `new` (`upgrade`)
         self.state: dict[str, list[str]] = {}  # key -> [fingerprint, digest of the record it is for]
         self._state_changed = False
 
@@ -149,7 +149,7 @@ class RecordStore:
         problems: list[Problem] = []
         # Folders as strings: a project's hundreds of records make pathlib's parsing count.
         top = os.fspath(self.folder)
-        self.debris, self.outdated = [], set()
+        self.debris = []
         for folder, names in self._record_folders():
             shown = _posix(os.path.relpath(os.path.join(folder, RECORD_FILE), self.root))
             if folder == top:
@@ -164,14 +164,11 @@ class RecordStore:
                 self.debris += [Path(folder, name) for name in names if name.endswith(_STORED)]
                 continue
             try:
-                record, version = _read_record(folder, shown)
+                record = _read_record(folder, shown)
             except RecordError as exc:
                 problems += exc.problems
                 continue
-            key = self._key(os.path.relpath(folder, top))
-            records[key] = record
-            if version != FORMAT:
-                self.outdated.add(key)
+            records[self._key(os.path.relpath(folder, top))] = record
             named = _stored_names(record)
             self.debris += [Path(folder, name) for name in names if name.endswith(_STORED) and name not in named]
         if problems:
@@ -196,16 +193,6 @@ class RecordStore:
         with contextlib.suppress(LayergenError):
             write_atomically(self.root / STATE_FILE, json.dumps(data, indent=0, sort_keys=True) + "\n")
         self._state_changed = False
-
-    def upgrade(self, records: dict[str, SpecRecord]) -> int:
-        """Rewrite the records read in an older format in this one; returns how many."""
-        done = 0
-        for key in sorted(self.outdated):
-            if key in records:
-                self.save(key, records[key])
-                done += 1
-        self.outdated = set()
-        return done
 
     def _note_fingerprint(self, key: str, record: SpecRecord | None) -> None:
         entry = [record.fingerprint, record_digest(record)] if record is not None and record.fingerprint else None
@@ -234,7 +221,6 @@ class RecordStore:
             if stale.name.endswith(_STORED) and stale.name not in wanted:
                 remove(stale)
                 changed = True
-        self.outdated.discard(key)
         self._note_fingerprint(key, record)
         return changed
 
@@ -385,7 +371,7 @@ def _posix(path: str) -> str:
     return path.replace(os.sep, "/") if os.sep != "/" else path
 
 
-def _read_record(folder: str, shown: str) -> tuple[SpecRecord, int]:
+def _read_record(folder: str, shown: str) -> SpecRecord:
     text = split_newlines(read_text(os.path.join(folder, RECORD_FILE)) or "")[0]
     try:
         raw = json.loads(text)
@@ -414,7 +400,8 @@ def _read_record(folder: str, shown: str) -> tuple[SpecRecord, int]:
         for path, value in fields.typed(raw.get("layers", {}), dict, "layers", "an object").items()
     }
     class_name = fields.typed(raw["class"], str, "class", "a string")
-    return SpecRecord(class_name, weights, outputs, None, layers), raw["format"]
+    # A record of an older format is rewritten when its spec is next generated.
+    return SpecRecord(class_name, weights, outputs, None, layers, raw["format"] < 3)
 
 
 def _read_layer(fields: _Fields, raw, where: str) -> LayerRecord:

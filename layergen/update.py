@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from layergen.compat import compare_weights
+from layergen.compat import compare_trees, compare_weights
 from layergen.errors import LayergenError
 from layergen.fingerprint import ROLES, Fingerprints, output_bytes, read_bytes
 from layergen.locations import from_key, project_key
@@ -26,6 +26,7 @@ from layergen.project import Project
 from layergen.project_classes import run_scope
 from layergen.reconcile import Outcome, Status, digest, reconcile
 from layergen.records import MovedFrom, OutputRecord, PendingWrite, SpecRecord, WeightRecord
+from layergen.weight_tree import ClassTree, WeightTree, weight_tree
 from layergen.writing import read_text, split_newlines
 
 if TYPE_CHECKING:
@@ -50,7 +51,9 @@ def plan_updates(
     # (A key's folders need no resolving to tell whether the file is there.)
     deleted = {key for key in records if not (project.root / key).is_file()}
     fingerprints = Fingerprints(project)
-    for spec, found in _generate_stale(spec_paths, project, records, fingerprints, progress or _silent):
+    known = _generate_stale(spec_paths, project, records, fingerprints, progress or _silent)
+    trees = _Trees(project, records, [found[0] for _, found in known if isinstance(found, tuple)])
+    for spec, found in known:
         try:
             if isinstance(found, BaseException):
                 raise found
@@ -66,7 +69,7 @@ def plan_updates(
                 plan.updates.append(found)
             else:
                 generation, spec_bytes = found
-                update = _plan_spec(generation, project, records, deleted, accept_breaking, conflicts)
+                update = _plan_spec(generation, project, records, deleted, accept_breaking, conflicts, trees)
                 _add_fingerprint(update, generation, spec_bytes, fingerprints, accept_breaking)
                 plan.updates.append(update)
         except LayergenError as exc:
@@ -216,6 +219,7 @@ def _plan_spec(
     deleted: set[str],
     accept_breaking: bool,
     mode: ConflictMode,
+    trees: _Trees,
 ) -> SpecUpdate:
     key = project_key(project, generation.spec_path)
     update = SpecUpdate(generation.spec_path, key)
@@ -231,16 +235,64 @@ def _plan_spec(
         entry = previous.outputs.get(role) if previous else None
         earlier = _settled(project, entry) if entry is not None else None
         update.files += _plan_output(project, role, earlier, file)
-    weights = _weight_records(generation)
-    baseline = weights
+    tree = trees.of(generation)
+    weights, layers = tree.weights, tree.layers
     if previous is not None:
-        update.compat = compare_weights(previous.weights, weights)
+        if previous.legacy:
+            # An older record kept the layer's own weights only: the sub-layers' are new to it.
+            own = {name: weight for name, weight in weights.items() if "/" not in name}
+            update.compat = compare_weights(previous.weights, own)
+        else:
+            sources = {path: key for path, key in tree.sources.items() if key in trees.changed}
+            update.compat = compare_trees(previous.weights, weights, previous.layers, layers, sources)
         if any(c.breaking for c in update.compat) and not accept_breaking:
             # The record keeps the weights old checkpoints have until a breaking change
             # is accepted, so `layergen check` keeps failing on it after regeneration too.
-            baseline = previous.weights
-    _settle(update, project, previous, SpecRecord(generation.model.class_name, baseline), mode)
+            weights, layers = previous.weights, previous.layers
+    _settle(update, project, previous, SpecRecord(generation.model.class_name, weights, layers=layers), mode)
     return update
+
+
+class _Trees:
+    """The weight trees of a run's specs; a project sub-layer class's tree comes from its
+    spec's generation in this run, else from its record."""
+
+    def __init__(self, project: Project, records: dict[str, SpecRecord], generations: list[Generation]):
+        self.project = project
+        self.generations = {g.model.class_name: g for g in generations}
+        self.records = {record.class_name: (key, record) for key, record in records.items()}
+        self.trees: dict[str, ClassTree | None] = {}
+        self.active: set[str] = set()
+        self.changed: set[str] = set()  # specs whose tree differs from their record's
+
+    def of(self, generation: Generation) -> WeightTree:
+        from layergen import vocabulary
+
+        keras_layers = vocabulary.load().layers
+        self.active.add(generation.model.class_name)
+        try:
+            return weight_tree(generation.spec, _weight_records(generation), lambda c: self._class(c, keras_layers))
+        finally:
+            self.active.discard(generation.model.class_name)
+
+    def _class(self, name: str, keras_layers) -> ClassTree | None:
+        if name in keras_layers or name in self.active:
+            return None
+        if name not in self.trees:
+            generation = self.generations.get(name)
+            if generation is not None:
+                key = project_key(self.project, generation.spec_path)
+                tree = self.of(generation)
+                recorded = self.records.get(name)
+                if recorded is None or (recorded[1].weights, recorded[1].layers) != (tree.weights, tree.layers):
+                    self.changed.add(key)
+                self.trees[name] = ClassTree(key, tree)
+            elif name in self.records:
+                key, record = self.records[name]
+                self.trees[name] = ClassTree(key, WeightTree(dict(record.weights), dict(record.layers)))
+            else:
+                self.trees[name] = None
+        return self.trees[name]
 
 
 def _settled(project: Project, output: OutputRecord) -> OutputRecord:

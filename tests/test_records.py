@@ -95,7 +95,7 @@ def test_a_spec_change_touches_only_that_spec_s_record(linear):
     assert cli("new").exit_code == 0
     before = snapshot(linear / ".layergen" / "records")
     add_weight_to_spec(linear)
-    assert cli("new").exit_code == 0
+    assert cli("new", "--accept-breaking").exit_code == 0
     after = snapshot(linear / ".layergen" / "records")
     changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
     assert changed == [
@@ -138,7 +138,7 @@ def test_an_old_manifest_is_read_then_migrated_with_a_message(linear):
     assert f"merged (your edits kept) {LAYER}" in result.stdout
     assert not (linear / ".layergen" / "manifest.json").exists()
     assert (linear / RECORD / "record.json").is_file()
-    assert cli("check").exit_code == 0
+    assert cli("check", "--accept-breaking").exit_code == 0
 
 
 def test_an_old_manifest_of_an_unchanged_project_migrates_to_the_same_records(linear):
