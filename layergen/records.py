@@ -126,6 +126,7 @@ class SpecRecord:
     fingerprint: str | None = None
     layers: dict[str, LayerRecord] = field(default_factory=dict)  # sub-layers by path, in the weight tree
     legacy: bool = False  # read from a format before 3, which kept the layer's own weights only
+    digest: str = ""  # of the texts it was read from (`texts_digest`); "" for one not read from files
 
 
 class RecordStore:
@@ -182,7 +183,7 @@ class RecordStore:
         self.state = _read_state(self.root / STATE_FILE)
         for key, record in records.items():
             entry = self.state.get(key)
-            if entry is not None and entry[1] == record_digest(record):
+            if entry is not None and entry[1] == record.digest:
                 record.fingerprint = entry[0]
 
     def flush(self) -> None:
@@ -194,8 +195,8 @@ class RecordStore:
             write_atomically(self.root / STATE_FILE, json.dumps(data, indent=0, sort_keys=True) + "\n")
         self._state_changed = False
 
-    def _note_fingerprint(self, key: str, record: SpecRecord | None) -> None:
-        entry = [record.fingerprint, record_digest(record)] if record is not None and record.fingerprint else None
+    def _note_fingerprint(self, key: str, record: SpecRecord | None, digest: str = "") -> None:
+        entry = [record.fingerprint, digest] if record is not None and record.fingerprint else None
         if self.state.get(key) != entry:
             if entry is None:
                 self.state.pop(key, None)
@@ -221,7 +222,7 @@ class RecordStore:
             if stale.name.endswith(_STORED) and stale.name not in wanted:
                 remove(stale)
                 changed = True
-        self._note_fingerprint(key, record)
+        self._note_fingerprint(key, record, texts_digest(wanted))
         return changed
 
     def remove(self, key: str) -> None:
@@ -284,16 +285,11 @@ def _stored_names(record: SpecRecord) -> set[str]:
     return names
 
 
-def record_digest(record: SpecRecord) -> str:
-    """What a fingerprint is bound to: the record as it would be stored, texts and all."""
+def texts_digest(texts: dict[str, str]) -> str:
+    """What a fingerprint is bound to: the texts of a record's folder (`\\n` line ends), by name."""
     import hashlib
 
     digest = hashlib.sha256()
-    texts = {RECORD_FILE: _serialize(record)}
-    for output in record.outputs.values():
-        texts.update(_texts(output, _NOW))
-        if output.write is not None:
-            texts.update(_texts(output.write.record, _NEXT))
     for name in sorted(texts):
         for part in (name.encode(), texts[name].encode("utf-8")):
             digest.update(len(part).to_bytes(8, "big") + part)
@@ -373,11 +369,12 @@ def _posix(path: str) -> str:
 
 def _read_record(folder: str, shown: str) -> SpecRecord:
     text = split_newlines(read_text(os.path.join(folder, RECORD_FILE)) or "")[0]
+    read = {RECORD_FILE: text}
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RecordError(Problem(shown, f"is not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)) from None
-    fields = _Fields(shown)
+    fields = _Fields(shown, read)
     fields.keys(raw, "", required={"format", "class", "weights", "outputs"}, optional={"fingerprint", "layers"})
     if raw["format"] not in READS or isinstance(raw["format"], bool):
         fields.fail("format", f"is {raw['format']!r}; this layergen reads formats {READS[0]} to {FORMAT}")
@@ -401,7 +398,7 @@ def _read_record(folder: str, shown: str) -> SpecRecord:
     }
     class_name = fields.typed(raw["class"], str, "class", "a string")
     # A record of an older format is rewritten when its spec is next generated.
-    return SpecRecord(class_name, weights, outputs, None, layers, raw["format"] < 3)
+    return SpecRecord(class_name, weights, outputs, None, layers, raw["format"] < 3, texts_digest(read))
 
 
 def _read_layer(fields: _Fields, raw, where: str) -> LayerRecord:
@@ -465,6 +462,7 @@ def _stored_text(fields: _Fields, folder: str, name: str, where: str) -> str:
     if text is None:
         fields.fail(where, f"its stored file {name} is missing; restore .layergen/records from version control")
     text = split_newlines(text)[0]
+    fields.read[name] = text
     # Every marker line starts so: most texts need no look at each line.
     line = conflict_marker_line(text) if "<<<<<<<" in text else None
     if line is not None:
@@ -482,8 +480,9 @@ def _stored_text(fields: _Fields, folder: str, name: str, where: str) -> str:
 class _Fields:
     """Type checks of record.json that fail with the field's path."""
 
-    def __init__(self, shown: str):
+    def __init__(self, shown: str, read: dict[str, str] | None = None):
         self.shown = shown
+        self.read = read if read is not None else {}  # name -> text: every file the record is read from
 
     def fail(self, where: str, message: str) -> NoReturn:
         raise RecordError(Problem(self.shown, f"{message}; fix it or restore it from version control", field=where))
