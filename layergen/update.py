@@ -58,6 +58,8 @@ def plan_updates(
             if isinstance(found, BaseException):
                 raise found
             files = [f.path for f in found.files] if isinstance(found, SpecUpdate) else [f.path for f in found[0].files]
+            # Through symbolic links: two names of one file are one file.
+            files = [Path(os.path.realpath(path)) for path in files]
             clash = next((claimed[path] for path in files if path in claimed), None)
             if clash is not None:
                 raise LayergenError.plain(
@@ -80,7 +82,7 @@ def plan_updates(
             plan.errors.append(internal_error(project.display(spec), exc))
     adopted = {u.replaces for u in plan.updates if u.replaces}
     orphaned = sorted(deleted - adopted)
-    live = {project_key(project, path) for path in claimed} if orphaned else set()
+    live = set(claimed) if orphaned else set()  # real paths
     for key in orphaned:
         plan.orphans.append(_plan_orphan(key, records[key], project, prune, live))
     return plan
@@ -312,7 +314,11 @@ def _plan_output(project: Project, role: str, earlier: OutputRecord | None, file
     old = None
     if earlier is not None and earlier.path != project_key(project, file.path):
         old = from_key(project, earlier.path)
-        if read_text(old) is None:
+        if same_file(old, file.path):
+            # The same file by another name (a folder on its path became a symbolic link
+            # to where it is now): nothing moves, and the record takes the new name.
+            old = None
+        elif read_text(old) is None:
             # Its file is gone: nothing to move, and nothing known of what is at the new path.
             old, earlier = None, None
     text = read_text(old) if old is not None else here
@@ -328,15 +334,15 @@ def _plan_output(project: Project, role: str, earlier: OutputRecord | None, file
         return [FileUpdate(file.path, Status.UNTRACKED, current, current, file.content, role=role, previous=earlier)]
     update.write = outcome.after is not None and outcome.after != current
     if earlier is not None and earlier.moved_from is not None and old is None:
-        return [update, *_old_copy(project, earlier.moved_from)]
+        return [update, *_old_copy(project, earlier.moved_from, project_key(project, file.path))]
     return [update]
 
 
-def _old_copy(project: Project, moved: MovedFrom) -> list[FileUpdate]:
+def _old_copy(project: Project, moved: MovedFrom, moved_to: str) -> list[FileUpdate]:
     """A renamed layer's old file that a run stopped before removing, or that was edited since."""
     path = from_key(project, moved.path)
     text = read_text(path)
-    if text is None:
+    if text is None or any(same_file(path, from_key(project, key)) for key in (moved_to,)):
         return []
     ours, newline = split_newlines(text)
     if digest(ours) == moved.sha256:
@@ -453,9 +459,9 @@ def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, li
     update = SpecUpdate(from_key(project, key), key)
     for entry in record.outputs.values():
         output = _settled(project, entry)
-        if output.path in live:
-            continue
         path = from_key(project, output.path)
+        if Path(os.path.realpath(path)) in live:
+            continue
         text = read_text(path)
         if text is None:
             continue
@@ -476,6 +482,12 @@ def _weight_records(generation: Generation) -> dict[str, WeightRecord]:
         weight.name: WeightRecord(weight.checkpoint_shape, weight.checkpoint_dtype, weight.earlier_names)
         for weight in generation.model.weights
     }
+
+
+def same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file, every symbolic link followed (one answer for move
+    detection, ownership and removal)."""
+    return one == other or os.path.realpath(one) == os.path.realpath(other)
 
 
 def side_file(path: Path) -> Path:
