@@ -454,7 +454,7 @@ def _syntax_error(file: FileUpdate) -> tuple[int, str] | None:
     return None
 
 
-def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, live: set[str]) -> SpecUpdate:
+def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, live: set[Path]) -> SpecUpdate:
     """A deleted spec's files; one that another spec generates now is that spec's, not an orphan."""
     update = SpecUpdate(from_key(project, key), key)
     for entry in record.outputs.values():
