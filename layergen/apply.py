@@ -68,6 +68,26 @@ def _apply_spec(update: SpecUpdate, store: RecordStore, records: dict[str, SpecR
         records.pop(update.key, None)
 
 
+def settle_pending_writes(plan: Plan, store: RecordStore, records: dict[str, SpecRecord], project: Project) -> int:
+    """Finish the writes a killed run left noted in the records of specs this run did not
+    plan (a spec not named, or one that now fails): each output's record becomes the one
+    its file holds. Returns how many records were settled."""
+    from dataclasses import replace
+
+    from layergen.update import settled
+
+    planned = {u.key for u in plan.updates + plan.orphans} | {u.replaces for u in plan.updates if u.replaces}
+    count = 0
+    for key, record in sorted(records.items()):
+        if key in planned or not any(o.write is not None for o in record.outputs.values()):
+            continue
+        outputs = {role: settled(project, output) for role, output in record.outputs.items()}
+        records[key] = replace(record, outputs=outputs, fingerprint=None)
+        store.save(key, records[key])
+        count += 1
+    return count
+
+
 RUN_MARKER = Path(".layergen") / "writing"
 _MARKER_TEXT = "A layergen run is writing this project, or one was stopped while it did.\n"
 

@@ -86,7 +86,7 @@ def _plan(project: Project, paths, result: CommandResult, *, writes: bool, notif
 
 def _write(plan: Plan, store, records, project: Project, result: CommandResult) -> None:
     """Carry the plan out, after clearing what a stopped run left behind."""
-    from layergen.apply import apply_updates, remove_temporaries_of, writing_run
+    from layergen.apply import apply_updates, remove_temporaries_of, settle_pending_writes, writing_run
     from layergen.records import LEGACY_MANIFEST, RECORDS_DIR
 
     with writing_run(project.root) as interrupted:
@@ -96,6 +96,7 @@ def _write(plan: Plan, store, records, project: Project, result: CommandResult) 
         if removed:
             result.info(f"removed {removed} temporary file{'s' if removed > 1 else ''} of an interrupted run")
         result.fail(*apply_updates(plan, store, records))
+        settle_pending_writes(plan, store, records, project)
         if store.migrate(records):
             result.info(
                 f"moved {LEGACY_MANIFEST.as_posix()} to one record per spec in {RECORDS_DIR.as_posix()}/ "

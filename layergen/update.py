@@ -235,7 +235,7 @@ def _plan_spec(
         previous = records.get(update.replaces) if update.replaces else None
     for role, file in zip(ROLES, generation.files, strict=True):
         entry = previous.outputs.get(role) if previous else None
-        earlier = _settled(project, entry) if entry is not None else None
+        earlier = settled(project, entry) if entry is not None else None
         update.files += _plan_output(project, role, earlier, file)
     tree = trees.of(generation)
     weights, layers = tree.weights, tree.layers
@@ -297,7 +297,7 @@ class _Trees:
         return self.trees[name]
 
 
-def _settled(project: Project, output: OutputRecord) -> OutputRecord:
+def settled(project: Project, output: OutputRecord) -> OutputRecord:
     """The record of an output, after the write a killed run left pending: done when the
     file holds what was to be written, not done otherwise."""
     if output.write is None:
@@ -458,7 +458,7 @@ def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, li
     """A deleted spec's files; one that another spec generates now is that spec's, not an orphan."""
     update = SpecUpdate(from_key(project, key), key)
     for entry in record.outputs.values():
-        output = _settled(project, entry)
+        output = settled(project, entry)
         path = from_key(project, output.path)
         if Path(os.path.realpath(path)) in live:
             continue

@@ -72,3 +72,52 @@ def test_check_does_not_remove_what_a_killed_run_left(linear):
     leftover.write_text("x")
     assert cli("check").exit_code == 0
     assert leftover.exists()
+
+
+def _killed_while_writing_the_test(linear, monkeypatch):
+    """A run stopped after writing the layer and before the test: its record notes the writes."""
+    import os
+    from pathlib import Path
+
+    from regen_support import add_weight_to_spec
+
+    from layergen import writing
+
+    add_weight_to_spec(linear)
+    real_replace = os.replace
+
+    def crash_on_the_test_module(source, target):
+        if Path(target).name == "test_linear_layer.py":
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(writing.os, "replace", crash_on_the_test_module)
+    assert cli("new").exit_code == 1
+    monkeypatch.setattr(writing.os, "replace", real_replace)
+    assert (linear / RECORD / "linear_layer.py.next").is_file()
+
+
+@pytest.mark.parametrize("how", ["spec now broken", "another spec named"])
+def test_a_run_that_does_not_plan_the_spec_still_settles_its_pending_writes(linear, monkeypatch, how):
+    import json
+
+    from regen_support import LINEAR
+
+    _killed_while_writing_the_test(linear, monkeypatch)
+    layer = (linear / LAYER).read_text()
+    if how == "spec now broken":
+        (linear / "specs" / "linear.yaml").write_text("layer: [\n")
+        result = cli("new")
+        assert result.exit_code != 0
+    else:
+        (linear / "specs" / "other.yaml").write_text(LINEAR.replace("layer: LinearLayer", "layer: OtherLayer"))
+        result = cli("new", "specs/other.yaml")
+        assert result.exit_code == 0, result.output
+    record = json.loads((linear / RECORD / "record.json").read_text())
+    assert all("write" not in output for output in record["outputs"].values())
+    assert sorted(p.name for p in (linear / RECORD).iterdir()) == [
+        "linear_layer.py.generated",
+        "record.json",
+        "test_linear_layer.py.generated",
+    ]
+    assert (linear / RECORD / "linear_layer.py.generated").read_text() == layer, "the written layer is the base"
