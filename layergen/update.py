@@ -293,8 +293,27 @@ class _Trees:
                 key, record = self.records[name]
                 self.trees[name] = ClassTree(key, WeightTree(dict(record.weights), dict(record.layers)))
             else:
-                self.trees[name] = None
+                self.trees[name] = self._unrecorded(name)
         return self.trees[name]
+
+    def _unrecorded(self, name: str) -> ClassTree | None:
+        """The tree of a project class neither generated in this run nor recorded (a run
+        naming only the specs that use it): from its spec's analysis."""
+        from layergen.generate import Generation, build_model
+        from layergen.project_classes import _definitions
+
+        if not self.project.specs.is_dir():
+            return None
+        files = sorted(p for p in self.project.specs.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        for path, definition in zip(files, _definitions(files), strict=True):
+            if definition is not None and definition[0] == name:
+                try:
+                    spec, model = build_model(path, self.project)
+                except Exception:  # its own run reports what is wrong with it
+                    return None
+                generation = Generation(path, spec, model, ())
+                return ClassTree(project_key(self.project, path), self.of(generation))
+        return None
 
 
 def settled(project: Project, output: OutputRecord) -> OutputRecord:

@@ -180,3 +180,37 @@ def test_an_argument_passed_to_a_project_class_shows_in_its_shapes(project):
     )
     assert cli("new").exit_code == 0
     assert record(project, "outer.yaml")["weights"]["inner/kernel"]["shape"] == ["input_dim", "width"]
+
+
+def test_a_run_naming_only_the_holder_knows_its_project_class_s_weights(project):
+    for name in ("residual_block.yaml", "residual_stack.yaml"):
+        (project / "specs" / name).write_text((EXAMPLES / name).read_text())
+    assert cli("new", "specs/residual_stack.yaml").exit_code == 0
+    data = record(project, "residual_stack.yaml")
+    assert data["weights"]["blocks/residual_block*/kernel"]["shape"] == ["features", "features"]
+    result = cli("new")
+    assert result.exit_code == 0 and "breaking" not in result.output, result.output
+
+
+LEGACY_COMPOSITES = ("residual_block.yaml", "residual_stack.yaml", "transformer_encoder_block.yaml")
+
+
+def test_format_2_records_of_composites_migrate_without_a_spurious_break(project):
+    for name in LEGACY_COMPOSITES:
+        (project / "specs" / name).write_text((EXAMPLES / name).read_text())
+    assert cli("new").exit_code == 0
+    for name in LEGACY_COMPOSITES:
+        path = project / ".layergen" / "records" / "specs" / name / "record.json"
+        data = json.loads(path.read_text())
+        data = {k: v for k, v in data.items() if k != "layers"}
+        data["weights"] = {n: w for n, w in data["weights"].items() if "/" not in n}
+        data |= {"format": 2, "fingerprint": "sha256:" + "0" * 64}
+        path.write_text(json.dumps(data, indent=2))
+    assert cli("check").exit_code == 0
+    result = cli("new")
+    assert result.exit_code == 0 and "breaking" not in result.output, result.output
+    assert record(project, "residual_stack.yaml")["format"] == 3
+    assert "hidden/kernel" in record(project, "transformer_encoder_block.yaml")["weights"]
+    # Now a sub-layer break is seen.
+    edit(project / "specs" / "transformer_encoder_block.yaml", "units: $ff_dim", "units: $model_dim")
+    assert "hidden/kernel: breaking: shape (model_dim, ff_dim) -> (model_dim, model_dim)" in cli("check").stdout
