@@ -18,7 +18,6 @@ records on the next `layergen new` (`migrate`).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
@@ -29,6 +28,7 @@ from typing import NoReturn
 
 from layergen.errors import LayergenError, Problem
 from layergen.merge import conflict_marker_line
+from layergen.record_state import FingerprintState, texts_digest
 from layergen.writing import read_text, remove, split_newlines, write_atomically
 
 RECORDS_DIR = Path(".layergen") / "records"
@@ -137,8 +137,7 @@ class RecordStore:
         self.folder = root / RECORDS_DIR
         self.legacy = root / LEGACY_MANIFEST
         self.debris: list[Path] = []  # stored texts no record names: what a killed run left (`load`)
-        self.state: dict[str, list[str]] = {}  # key -> [fingerprint, digest of the record it is for]
-        self._state_changed = False
+        self.fingerprints = FingerprintState(root / STATE_FILE)  # machine state, apart from the records
 
     def load(self) -> dict[str, SpecRecord]:
         """Every spec's record (spec path relative to the root -> record)."""
@@ -174,35 +173,12 @@ class RecordStore:
             self.debris += [Path(folder, name) for name in names if name.endswith(_STORED) and name not in named]
         if problems:
             raise RecordError(problems)
-        self._attach_fingerprints(records)
+        self.fingerprints.attach(records)
         return dict(sorted(records.items()))
 
-    def _attach_fingerprints(self, records: dict[str, SpecRecord]) -> None:
-        """Each record's fingerprint from the state file, where it was made for this very
-        record (a record changed since, by a checkout or by hand, has none)."""
-        self.state = _read_state(self.root / STATE_FILE)
-        for key, record in records.items():
-            entry = self.state.get(key)
-            if entry is not None and entry[1] == record.digest:
-                record.fingerprint = entry[0]
-
     def flush(self) -> None:
-        """Write the state file, if a record's fingerprint changed (a cache: failing costs time)."""
-        if not self._state_changed:
-            return
-        data = {"format": 1, "specs": {key: self.state[key] for key in sorted(self.state)}}
-        with contextlib.suppress(LayergenError):
-            write_atomically(self.root / STATE_FILE, json.dumps(data, indent=0, sort_keys=True) + "\n")
-        self._state_changed = False
-
-    def _note_fingerprint(self, key: str, record: SpecRecord | None, digest: str = "") -> None:
-        entry = [record.fingerprint, digest] if record is not None and record.fingerprint else None
-        if self.state.get(key) != entry:
-            if entry is None:
-                self.state.pop(key, None)
-            else:
-                self.state[key] = entry
-            self._state_changed = True
+        """Write the fingerprints' state file, if a fingerprint changed."""
+        self.fingerprints.flush()
 
     def save(self, key: str, record: SpecRecord) -> bool:
         """Write what changed in a spec's record (record.json last); returns whether anything did."""
@@ -222,11 +198,11 @@ class RecordStore:
             if stale.name.endswith(_STORED) and stale.name not in wanted:
                 remove(stale)
                 changed = True
-        self._note_fingerprint(key, record, texts_digest(wanted))
+        self.fingerprints.note(key, record.fingerprint, texts_digest(wanted))
         return changed
 
     def remove(self, key: str) -> None:
-        self._note_fingerprint(key, None)
+        self.fingerprints.note(key, None)
         folder = self.folder_of(key)
         for path in sorted(folder.glob("*")):
             if path.name == RECORD_FILE or path.name.endswith(_STORED):
@@ -283,33 +259,6 @@ def _stored_names(record: SpecRecord) -> set[str]:
         if output.write is not None:
             names |= set(_texts(output.write.record, _NEXT))
     return names
-
-
-def texts_digest(texts: dict[str, str]) -> str:
-    """What a fingerprint is bound to: the texts of a record's folder (`\\n` line ends), by name."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for name in sorted(texts):
-        for part in (name.encode(), texts[name].encode("utf-8")):
-            digest.update(len(part).to_bytes(8, "big") + part)
-    return digest.hexdigest()
-
-
-def _read_state(path: Path) -> dict[str, list[str]]:
-    """The state file's entries; nothing where it is missing or not as written."""
-    try:
-        raw = json.loads(read_text(path) or "null")
-    except (ValueError, LayergenError):
-        return {}
-    specs = raw.get("specs") if isinstance(raw, dict) and raw.get("format") == 1 else None
-    if not isinstance(specs, dict):
-        return {}
-    return {
-        key: list(entry)
-        for key, entry in specs.items()
-        if isinstance(entry, list) and len(entry) == 2 and all(isinstance(item, str) for item in entry)
-    }
 
 
 def _serialize(record: SpecRecord) -> str:

@@ -25,8 +25,8 @@ from layergen.plan import ConflictMode, FileUpdate, Plan, SpecUpdate
 from layergen.project import Project
 from layergen.project_classes import run_scope
 from layergen.reconcile import Outcome, Status, digest, reconcile
-from layergen.records import MovedFrom, OutputRecord, PendingWrite, SpecRecord, WeightRecord
-from layergen.weight_tree import ClassTree, WeightTree, weight_tree
+from layergen.records import MovedFrom, OutputRecord, PendingWrite, SpecRecord
+from layergen.weight_tree import ProjectTrees
 from layergen.writing import read_text, split_newlines
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def plan_updates(
     deleted = {key for key in records if not (project.root / key).is_file()}
     fingerprints = Fingerprints(project)
     known = _generate_stale(spec_paths, project, records, fingerprints, progress or _silent)
-    trees = _Trees(project, records, [found[0] for _, found in known if isinstance(found, tuple)])
+    trees = ProjectTrees(project, records, [found[0] for _, found in known if isinstance(found, tuple)])
     for spec, found in known:
         try:
             if isinstance(found, BaseException):
@@ -221,7 +221,7 @@ def _plan_spec(
     deleted: set[str],
     accept_breaking: bool,
     mode: ConflictMode,
-    trees: _Trees,
+    trees: ProjectTrees,
 ) -> SpecUpdate:
     key = project_key(project, generation.spec_path)
     update = SpecUpdate(generation.spec_path, key)
@@ -253,67 +253,6 @@ def _plan_spec(
             weights, layers = previous.weights, previous.layers
     _settle(update, project, previous, SpecRecord(generation.model.class_name, weights, layers=layers), mode)
     return update
-
-
-class _Trees:
-    """The weight trees of a run's specs; a project sub-layer class's tree comes from its
-    spec's generation in this run, else from its record."""
-
-    def __init__(self, project: Project, records: dict[str, SpecRecord], generations: list[Generation]):
-        self.project = project
-        self.generations = {g.model.class_name: g for g in generations}
-        self.records = {record.class_name: (key, record) for key, record in records.items()}
-        self.trees: dict[str, ClassTree | None] = {}
-        self.active: set[str] = set()
-        self.changed: set[str] = set()  # specs whose tree differs from their record's
-
-    def of(self, generation: Generation) -> WeightTree:
-        from layergen import vocabulary
-
-        keras_layers = vocabulary.load().layers
-        self.active.add(generation.model.class_name)
-        try:
-            return weight_tree(generation.spec, _weight_records(generation), lambda c: self._class(c, keras_layers))
-        finally:
-            self.active.discard(generation.model.class_name)
-
-    def _class(self, name: str, keras_layers) -> ClassTree | None:
-        if name in keras_layers or name in self.active:
-            return None
-        if name not in self.trees:
-            generation = self.generations.get(name)
-            if generation is not None:
-                key = project_key(self.project, generation.spec_path)
-                tree = self.of(generation)
-                recorded = self.records.get(name)
-                if recorded is None or (recorded[1].weights, recorded[1].layers) != (tree.weights, tree.layers):
-                    self.changed.add(key)
-                self.trees[name] = ClassTree(key, tree)
-            elif name in self.records:
-                key, record = self.records[name]
-                self.trees[name] = ClassTree(key, WeightTree(dict(record.weights), dict(record.layers)))
-            else:
-                self.trees[name] = self._unrecorded(name)
-        return self.trees[name]
-
-    def _unrecorded(self, name: str) -> ClassTree | None:
-        """The tree of a project class neither generated in this run nor recorded (a run
-        naming only the specs that use it): from its spec's analysis."""
-        from layergen.generate import Generation, build_model
-        from layergen.project_classes import _definitions
-
-        if not self.project.specs.is_dir():
-            return None
-        files = sorted(p for p in self.project.specs.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        for path, definition in zip(files, _definitions(files), strict=True):
-            if definition is not None and definition[0] == name:
-                try:
-                    spec, model = build_model(path, self.project)
-                except Exception:  # its own run reports what is wrong with it
-                    return None
-                generation = Generation(path, spec, model, ())
-                return ClassTree(project_key(self.project, path), self.of(generation))
-        return None
 
 
 def settled(project: Project, output: OutputRecord) -> OutputRecord:
@@ -493,14 +432,6 @@ def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, li
             update.files.append(FileUpdate(path, Status.ORPHANED, ours, ours, newline=newline))
     update.drop_record = all(f.status == Status.REMOVED for f in update.files)
     return update
-
-
-def _weight_records(generation: Generation) -> dict[str, WeightRecord]:
-    """What the manifest keeps of each weight, to tell which spec edits break checkpoints."""
-    return {
-        weight.name: WeightRecord(weight.checkpoint_shape, weight.checkpoint_dtype, weight.earlier_names)
-        for weight in generation.model.weights
-    }
 
 
 def same_file(one: Path, other: Path) -> bool:

@@ -25,8 +25,14 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from layergen.records import LayerRecord, WeightRecord
+from layergen.locations import project_key
+from layergen.records import LayerRecord, SpecRecord, WeightRecord
+
+if TYPE_CHECKING:
+    from layergen.generate import Generation
+    from layergen.project import Project
 
 MAX_LISTED_COPIES = 64  # a literal repeat count up to this lists each copy's path
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -219,3 +225,72 @@ _KNOWN: dict[str, Callable[[_Arguments, dict], dict[str, tuple[str, ...]]]] = {
     "MultiHeadAttention": _attention,
     **{name: _none for name in _WEIGHTLESS},
 }
+
+
+class ProjectTrees:
+    """The weight trees of a run's specs; a project sub-layer class's tree comes from its
+    spec's generation in this run, else from its record."""
+
+    def __init__(self, project: Project, records: dict[str, SpecRecord], generations: list[Generation]):
+        self.project = project
+        self.generations = {g.model.class_name: g for g in generations}
+        self.records = {record.class_name: (key, record) for key, record in records.items()}
+        self.trees: dict[str, ClassTree | None] = {}
+        self.active: set[str] = set()
+        self.changed: set[str] = set()  # specs whose tree differs from their record's
+
+    def of(self, generation: Generation) -> WeightTree:
+        from layergen import vocabulary
+
+        keras_layers = vocabulary.load().layers
+        self.active.add(generation.model.class_name)
+        try:
+            return weight_tree(generation.spec, own_weights(generation), lambda c: self._class(c, keras_layers))
+        finally:
+            self.active.discard(generation.model.class_name)
+
+    def _class(self, name: str, keras_layers) -> ClassTree | None:
+        if name in keras_layers or name in self.active:
+            return None
+        if name not in self.trees:
+            generation = self.generations.get(name)
+            if generation is not None:
+                key = project_key(self.project, generation.spec_path)
+                tree = self.of(generation)
+                recorded = self.records.get(name)
+                if recorded is None or (recorded[1].weights, recorded[1].layers) != (tree.weights, tree.layers):
+                    self.changed.add(key)
+                self.trees[name] = ClassTree(key, tree)
+            elif name in self.records:
+                key, record = self.records[name]
+                self.trees[name] = ClassTree(key, WeightTree(dict(record.weights), dict(record.layers)))
+            else:
+                self.trees[name] = self._unrecorded(name)
+        return self.trees[name]
+
+    def _unrecorded(self, name: str) -> ClassTree | None:
+        """The tree of a project class neither generated in this run nor recorded (a run
+        naming only the specs that use it): from its spec's analysis."""
+        from layergen.generate import Generation, build_model
+        from layergen.project_classes import _definitions
+
+        if not self.project.specs.is_dir():
+            return None
+        files = sorted(p for p in self.project.specs.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        for path, definition in zip(files, _definitions(files), strict=True):
+            if definition is not None and definition[0] == name:
+                try:
+                    spec, model = build_model(path, self.project)
+                except Exception:  # its own run reports what is wrong with it
+                    return None
+                generation = Generation(path, spec, model, ())
+                return ClassTree(project_key(self.project, path), self.of(generation))
+        return None
+
+
+def own_weights(generation: Generation) -> dict[str, WeightRecord]:
+    """What the manifest keeps of each weight, to tell which spec edits break checkpoints."""
+    return {
+        weight.name: WeightRecord(weight.checkpoint_shape, weight.checkpoint_dtype, weight.earlier_names)
+        for weight in generation.model.weights
+    }
