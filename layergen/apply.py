@@ -123,7 +123,7 @@ def remove_temporaries_of(plan: Plan, store: RecordStore, records: dict[str, Spe
     count = sum(len(remove_temporaries(folder, found)) for folder, found in sorted(names.items()))
     # Every folder under the records' (os.walk lists them much faster than `rglob`).
     below = sorted(Path(top, name) for top, children, _ in os.walk(store.folder) for name in children)
-    folders = [store.folder.parent, *below]
+    folders = [store.folder.parent, store.fingerprints.path.parent, *below]
     if store.folder.is_dir():
         folders.append(store.folder)
     return count + sum(len(remove_temporaries(folder)) for folder in folders)
