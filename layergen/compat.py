@@ -66,6 +66,9 @@ def compare_trees(
                 continue  # renamed: reported (if at all) under its old path
             message = "new; checkpoints saved before this change have no value for it, so they no longer load"
         elif after is None:
+            folder, _, leaf = path.rpartition("/")
+            if any(n.startswith(folder + "/") and leaf in w.renamed_from for n, w in new_below.items()):
+                continue  # renamed with `renamed_from`: loads under its old name
             message = "removed; checkpoints saved before this change no longer load"
         else:
             message = f"shape {_shape(before.shape)} -> {_shape(after.shape)}; checkpoints saved before this change no longer load"

@@ -214,3 +214,11 @@ def test_format_2_records_of_composites_migrate_without_a_spurious_break(project
     # Now a sub-layer break is seen.
     edit(project / "specs" / "transformer_encoder_block.yaml", "units: $ff_dim", "units: $model_dim")
     assert "hidden/kernel: breaking: shape (model_dim, ff_dim) -> (model_dim, model_dim)" in cli("check").stdout
+
+
+def test_a_weight_renamed_with_renamed_from_inside_a_project_class_is_no_break(stack):
+    block = stack / "specs" / "residual_block.yaml"
+    edit(block, "  kernel:\n", "  weight:\n    renamed_from: kernel\n")
+    edit(block, "self.kernel", "self.weight")
+    result = cli("check")
+    assert "breaking" not in result.stdout, result.stdout
