@@ -79,7 +79,8 @@ class OsLock:
     def acquire(self, timeout: float) -> bool:
         """Whether the lock was taken within `timeout` seconds."""
         if self._descriptor is None:
-            flags = os.O_RDWR | os.O_CREAT if self.create else os.O_RDONLY
+            # A reader opens the file as it is (Windows locks a region of a file open for writing).
+            flags = os.O_RDWR | os.O_CREAT if self.create else (os.O_RDWR if os.name == "nt" else os.O_RDONLY)
             self._descriptor = os.open(self.path, flags, 0o644)
         deadline = time.monotonic() + timeout
         while not _try_lock(self._descriptor):
