@@ -121,3 +121,17 @@ def test_a_run_that_does_not_plan_the_spec_still_settles_its_pending_writes(line
         "test_linear_layer.py.generated",
     ]
     assert (linear / RECORD / "linear_layer.py.generated").read_text() == layer, "the written layer is the base"
+
+
+def test_a_reader_still_takes_turns_where_the_lock_file_exists(linear, monkeypatch):
+    from layergen.project_lock import LOCK_PATH, OsLock
+
+    holder = OsLock(linear / LOCK_PATH)
+    assert holder.acquire(timeout=0)
+    monkeypatch.setenv("LAYERGEN_LOCK_TIMEOUT", "0.2")
+    try:
+        result = cli("check")
+    finally:
+        holder.release()
+    assert result.exit_code == 2
+    assert "another layergen run held this project" in result.stderr
