@@ -59,7 +59,7 @@ def plan_updates(
                 raise found
             files = [f.path for f in found.files] if isinstance(found, SpecUpdate) else [f.path for f in found[0].files]
             # Through symbolic links: two names of one file are one file.
-            files = [Path(os.path.realpath(path)) for path in files]
+            files = [real_file(path) for path in files]
             clash = next((claimed[path] for path in files if path in claimed), None)
             if clash is not None:
                 raise LayergenError.plain(
@@ -292,15 +292,15 @@ def _plan_output(project: Project, role: str, earlier: OutputRecord | None, file
         return [FileUpdate(file.path, Status.UNTRACKED, current, current, file.content, role=role, previous=earlier)]
     update.write = outcome.after is not None and outcome.after != current
     if earlier is not None and earlier.moved_from is not None and old is None:
-        return [update, *_old_copy(project, earlier.moved_from, project_key(project, file.path))]
+        return [update, *_old_copy(project, earlier.moved_from, file.path)]
     return [update]
 
 
-def _old_copy(project: Project, moved: MovedFrom, moved_to: str) -> list[FileUpdate]:
+def _old_copy(project: Project, moved: MovedFrom, moved_to: Path) -> list[FileUpdate]:
     """A renamed layer's old file that a run stopped before removing, or that was edited since."""
     path = from_key(project, moved.path)
     text = read_text(path)
-    if text is None or any(same_file(path, from_key(project, key)) for key in (moved_to,)):
+    if text is None or same_file(path, moved_to):
         return []
     ours, newline = split_newlines(text)
     if digest(ours) == moved.sha256:
@@ -418,7 +418,7 @@ def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, li
     for entry in record.outputs.values():
         output = settled(project, entry)
         path = from_key(project, output.path)
-        if Path(os.path.realpath(path)) in live:
+        if real_file(path) in live:
             continue
         text = read_text(path)
         if text is None:
@@ -432,6 +432,11 @@ def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, li
             update.files.append(FileUpdate(path, Status.ORPHANED, ours, ours, newline=newline))
     update.drop_record = all(f.status == Status.REMOVED for f in update.files)
     return update
+
+
+def real_file(path: Path) -> Path:
+    """A path whose folders are resolved (as the plan's are), with its last link followed too."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
 
 
 def same_file(one: Path, other: Path) -> bool:
