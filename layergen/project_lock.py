@@ -18,11 +18,7 @@ from layergen.errors import LayergenError
 from layergen.writing import read_text, write_atomically
 
 LOCK_PATH = Path(".layergen") / "lock"
-_IGNORE = (
-    "# What layergen keeps for itself (its lock, the mark of a run writing, fingerprints): "
-    "not for version control.\n/lock\n/writing\n/state/\n"
-)
-_IGNORED = ("/lock", "/writing", "/state/")
+_IGNORE = "# What layergen keeps while it runs (its lock, the mark of a run writing): not for version control.\n/lock\n/writing\n"
 DEFAULT_TIMEOUT = 60.0
 _POLL = 0.05  # seconds between tries while another run holds the lock
 
@@ -137,13 +133,6 @@ def _timeout() -> float:
 
 
 def _ignore_lock(folder: Path) -> None:
-    """Keep layergen's own state out of version control: add what `.layergen/.gitignore` lacks."""
     ignore = folder / ".gitignore"
-    text = read_text(ignore)
-    if text is None:
+    if read_text(ignore) is None:
         write_atomically(ignore, _IGNORE)
-        return
-    lines = text.splitlines()
-    missing = [entry for entry in _IGNORED if entry not in lines]
-    if missing:
-        write_atomically(ignore, text + ("" if text.endswith("\n") or not text else "\n") + "\n".join(missing) + "\n")

@@ -1,5 +1,6 @@
-"""Machine state next to the records: each spec's fingerprint (see `fingerprint.py`), in the
-git-ignored `.layergen/state/fingerprints.json`.
+"""Machine state next to the records: each spec's fingerprint (see `fingerprint.py`), in
+`.layergen/state/fingerprints.json`, a folder whose own `.gitignore` keeps it all out of
+version control.
 
 A fingerprint depends on this machine and checkout (layergen's code, the output files'
 bytes), so it is not committed; it is bound to the digest of the record texts it was
@@ -18,6 +19,7 @@ from layergen.errors import LayergenError
 from layergen.writing import read_text, write_atomically
 
 _VERSION = 1
+_IGNORE_ALL = "# layergen's machine state: not for version control.\n*\n"
 
 
 def texts_digest(texts: dict[str, str]) -> str:
@@ -60,6 +62,10 @@ class FingerprintState:
             return
         data = {"format": _VERSION, "specs": {key: self.entries[key] for key in sorted(self.entries)}}
         with contextlib.suppress(LayergenError):
+            # The folder ignores itself: no committed .gitignore needs an entry for it.
+            ignore = self.path.parent / ".gitignore"
+            if read_text(ignore) != _IGNORE_ALL:
+                write_atomically(ignore, _IGNORE_ALL)
             write_atomically(self.path, json.dumps(data, indent=0, sort_keys=True) + "\n")
         self.changed = False
 

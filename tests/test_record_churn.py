@@ -101,6 +101,15 @@ def _git(project, *args):
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_git_sees_no_machine_state(linear):
+    assert _git(linear, "init", "-q").returncode == 0
+    shown = _git(linear, "status", "--porcelain", "--untracked-files=all", ".layergen").stdout.split()
+    assert not [path for path in shown if "/state/" in path or path.endswith(("lock", "writing"))], shown
+    assert ".layergen/records/specs/linear.yaml/record.json" in shown
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_two_branches_that_change_different_specs_merge_without_a_conflict(linear):
     (linear / "specs" / "other.yaml").write_text(LINEAR.replace("layer: LinearLayer", "layer: OtherLayer"))
     assert cli("new").exit_code == 0

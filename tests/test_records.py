@@ -69,10 +69,12 @@ def test_a_record_is_plain_text_a_person_can_read(linear):
         "records/specs/linear.yaml/linear_layer.py.generated",
         "records/specs/linear.yaml/record.json",
         "records/specs/linear.yaml/test_linear_layer.py.generated",
+        "state/.gitignore",
         "state/fingerprints.json",
     ]
     ignored = (linear / ".layergen" / ".gitignore").read_text().splitlines()
-    assert "/lock" in ignored and "/writing" in ignored and "/state/" in ignored
+    assert "/lock" in ignored and "/writing" in ignored
+    assert (linear / ".layergen" / "state" / ".gitignore").read_text().splitlines()[-1] == "*"
 
 
 def test_records_are_the_same_bytes_every_time(tmp_path, monkeypatch):
