@@ -28,6 +28,7 @@ def test_new_diff_on_a_fresh_project_writes_nothing_not_even_the_lock(fresh):
     before = snapshot(project)
     result = cli("new", "--diff")
     assert result.exit_code == 0, result.output
+    assert "would write layers/scaled_dense.py" in result.stdout.splitlines()
     assert snapshot(project) == before
     assert not (project / ".layergen" / "lock").exists()
 
