@@ -278,7 +278,7 @@ class ProjectTrees:
             return None
         files = sorted(p for p in self.project.specs.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
         for path, definition in zip(files, _definitions(files), strict=True):
-            if definition is not None and definition[0] == name:
+            if definition is not None and definition.reason is None and definition.name == name:
                 try:
                     spec, model = build_model(path, self.project)
                 except Exception:  # its own run reports what is wrong with it
