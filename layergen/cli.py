@@ -54,6 +54,7 @@ EXIT_CODES = {
     "schema": _codes(0, 2),
     "init": _codes(0, 2, 130),
     "validate": _codes(0, 1, 2, 130),
+    "show": _codes(0, 1, 2),
 }
 COMMAND_ERROR = 2  # a LayergenError raised out of a command
 
@@ -262,6 +263,55 @@ def validate(
     from layergen import commands
 
     _run(commands.validate, specs or [], quiet=quiet)
+
+
+@app.command(epilog=_exit_codes("show"))
+def show(
+    spec: Annotated[Path, typer.Argument(help="The spec file.", metavar="SPEC", show_default=False)],
+    arg: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--arg",
+            metavar="NAME=VALUE",
+            help="A constructor argument instead of the test's (a YAML value); repeat for several.",
+            show_default=False,
+        ),
+    ] = None,
+    input_shape: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input-shape",
+            metavar="[NAME=]SIZES",
+            help="An input's shape, batch first (`2,16`), instead of the test's; `NAME=` picks one of several inputs.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the weights and totals as JSON, for tools.")] = False,
+    as_mermaid: Annotated[
+        bool, typer.Option("--mermaid", help="Print a Mermaid diagram of the sub-layers and how `call` connects them.")
+    ] = False,
+):
+    """Show the layer's weights: path, shape, dtype, role, trainable, parameters, and totals.
+
+    With the generated test's arguments and input shapes, or those given, and sub-layers'
+    weights included: the numbers `model.summary()` and `count_params()` give. Computed
+    from the specs; a layer holding a Keras or imported sub-layer is built with Keras in a
+    fresh Python process (a few seconds). Writes nothing. `--mermaid` prints a diagram of
+    the sub-layers and how `call` connects them, for GitHub Markdown.
+    """
+    from layergen.show import show as show_layer
+
+    if as_json and as_mermaid:
+        raise typer.BadParameter("give one of --json and --mermaid", param_hint="'--json' / '--mermaid'")
+    _run(
+        show_layer,
+        spec,
+        arguments=arg or [],
+        input_shapes=input_shape or [],
+        as_json=as_json,
+        as_mermaid=as_mermaid,
+        error_status=1,  # the spec, an --arg or the layer is wrong: the project needs fixing
+    )
 
 
 def _run(command: Callable[..., CommandResult], *args, **options) -> NoReturn:
