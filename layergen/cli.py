@@ -35,7 +35,8 @@ EXIT_MEANINGS = {
     "or left over, or a spec change that breaks old checkpoints",
     2: "the command cannot run: the command line is wrong (unknown option, ...), pyproject.toml cannot be read "
     "or its settings have problems, a spec file or folder does not exist, a record in .layergen/records/ "
-    "cannot be read, or (`init`) the project is set up already",
+    "cannot be read, another run held the project's lock too long (LAYERGEN_LOCK_TIMEOUT), or (`init`) the "
+    "project is set up already",
     130: "interrupted (Ctrl-C): `Aborted.`; what was written is whole, and the next run finishes the rest",
 }
 USAGE_ERROR = EXIT_MEANINGS[2]  # for commands that can fail only before they start

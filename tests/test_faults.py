@@ -109,7 +109,7 @@ def test_a_second_run_waits_for_the_lock_then_gives_up_with_a_message(linear, mo
     assert lock.acquire(timeout=0)
     result = cli("new")
     lock.release()
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the command could not run
     assert result.stderr.splitlines() == [
         "waiting for another layergen run in this project to finish (up to 0.3 s)",
         ".layergen/lock: another layergen run held this project for 0.3 s; try again once it has finished "
