@@ -162,7 +162,14 @@ def test_a_misspelt_attribute_fails_validate_with_a_did_you_mean(name, edit):
 
 @pytest.mark.parametrize("target", ["self._tracker", "self.foo", "self.Kernel", "self.kernal.shape"])
 def test_a_name_the_layer_does_not_have_is_refused_read_or_written(target):
-    for line in (f"  print({target})", f"  {target} = 1"):
+    name = target.split(".")[1]
+    lines = (
+        f"  print({target})",
+        f"  {target} = 1",
+        f"  print(getattr(self, {name!r}))",
+        f"  setattr(self, {name!r}, 1)",
+    )
+    for line in lines:
         (problem,) = check(spec_with("  return outputs", f"{line}\n  return outputs"))
         assert "the layer has no attribute `self." in problem
 
