@@ -598,6 +598,14 @@ CASES = [
         id="layout-odd-test-size",
     ),
     pytest.param(
+        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    layout: [data, model]")
+        .replace("call: |", "  bias: {shape: [units], layout: [seq]}\ncall: |")
+        + "test: {arguments: {units: 4}, dimensions: {input_dim: 4}}\n",
+        "demo.yaml:15:35: weights.bias.layout[0]: the layouts name 3 mesh axes (data, model, seq); the contract's"
+        " ModelParallel test shards over at most 2",
+        id="layout-too-many-mesh-axes",
+    ),
+    pytest.param(
         spec_with("self.kernel", "self.kernal"),
         "demo.yaml:15:32: call: the layer has no attribute `self.kernal` (did you mean 'self.kernel'?)",
         id="call-unknown-self-attribute",
@@ -664,6 +672,7 @@ TITLES = {
     "test-too-many-sublayers": "Sub-layers too many for a test",
     "test-sublayer-too-large": "A sub-layer whose weights are over the test's memory budget",
     "test-tensors-together-too-large": "The test's tensors together over the memory budget",
+    "layout-too-many-mesh-axes": "Layouts naming more mesh axes than the contract's test has",
     "layout-odd-test-size": "A split axis whose test size does not divide across the mesh",
     "call-unknown-self-attribute": "`self.<name>` in call that the layer does not have",
     "compute-mask-unknown-self-attribute": "`self.<name>` in compute_mask that the layer does not have",

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layergen.analysis import analyze, snake_case
-from layergen.analysis.layouts import TEST_MESH_AXIS_SIZE
+from layergen.analysis.layouts import MODEL_PARALLEL_TEST, TEST_MESH_AXIS_SIZE
 from layergen.analysis.self_attributes import layer_attribute_names
 from layergen.analysis.test_budget import (
     TEST_LITERAL_LIMIT,
@@ -22,6 +22,7 @@ from layergen.analysis.test_budget import (
     TEST_TENSOR_BUDGET,
     TEST_TOTAL_BUDGET,
 )
+from layergen.contract_tests import CONTRACT_TESTS
 from layergen.errors import LayergenError
 from layergen.spec_fast import parse_layer_spec
 from layergen.vocabulary import load
@@ -140,6 +141,34 @@ def test_a_split_axis_must_divide_across_the_contracts_mesh(units, input_dim):
     problems = check(with_test(text, arguments=f"{{units: {units}}}", dimensions=f"{{input_dim: {input_dim}}}"))
     odd = {"layout[0]": input_dim % TEST_MESH_AXIS_SIZE, "layout[1]": units % TEST_MESH_AXIS_SIZE}
     assert [p.split(": ")[1] for p in problems] == [f"weights.kernel.{axis}" for axis, rest in odd.items() if rest]
+
+
+def test_the_contracts_mesh_is_what_the_analysis_expects(monkeypatch):
+    from layergen.testing import _distributed
+
+    made = []
+    monkeypatch.setattr(keras.distribution, "list_devices", lambda kind=None: list(range(16)))
+    monkeypatch.setattr(keras.distribution, "DeviceMesh", lambda shape, names, devices: made.append((shape, names)))
+    _distributed._device_mesh({"kernel": (None, "model"), "bias": ("data",)})
+    ((shape, names),) = made
+    sizes = dict(zip(names, shape, strict=True))
+    assert sizes["model"] == sizes["data"] == TEST_MESH_AXIS_SIZE
+    with pytest.raises(AssertionError):
+        _distributed._device_mesh({"kernel": ("a", "b"), "bias": ("c",)})
+    assert MODEL_PARALLEL_TEST in CONTRACT_TESTS
+
+
+THREE_AXES = spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    layout: [data, model]")
+THREE_AXES = THREE_AXES.replace("call: |", "  bias: {shape: [units], layout: [seq]}\ncall: |")
+
+
+def test_layouts_the_contracts_mesh_cannot_hold_are_refused_unless_that_test_is_skipped():
+    (problem,) = check(with_test(THREE_AXES, arguments="{units: 4}", dimensions="{input_dim: 4}"))
+    assert problem.startswith(
+        "demo.yaml:15:35: weights.bias.layout[0]: the layouts name 3 mesh axes (data, model, seq)"
+    )
+    skip = f"{{{MODEL_PARALLEL_TEST}: three axes need a bigger mesh}}"
+    assert check(with_test(THREE_AXES, arguments="{units: 5}", skip=skip)) == []
 
 
 # -- self.<name> in call and compute_mask ---------------------------------------------------------
