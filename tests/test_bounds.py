@@ -253,6 +253,7 @@ def test_every_reading_problem_is_reported_at_once(project):
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert [line.split(": ")[0:2] for line in lines] == [
+        ["demo.yaml:1:1", "call"],  # the structure of what could be read, with it
         ["demo.yaml:2:1", "layer"],
         ["demo.yaml:3:10", "summary"],
         ["demo.yaml:5:3", "arguments"],
@@ -334,3 +335,36 @@ def test_the_test_sections_names_are_reported_with_the_other_problems():
     assert check(
         spec_with("initializer: glorot_uniform", "initializer: glorot_unifrom") + "test: {arguments: {unit: 4}}\n"
     )[1:] == ["demo.yaml:18:26: test.arguments.unit: unknown argument 'unit' (did you mean 'units'?)"]
+
+
+ALL_WRONG = """\
+layer: !!binary aGVsbG8=
+summary: 5
+summary: x
+arguments:
+  units: {type: integer, min: 123456789012345678901234, doc: 3}
+inputs: {inputs: {shape: [batch, .inf, 7.5]}}
+call: 12
+output_shape: nope
+"""
+
+
+def test_reading_and_structure_problems_are_reported_together(project):
+    """What the reader refuses, and the structure of the rest: each mistake once."""
+    (project / "demo.yaml").write_text(ALL_WRONG)
+    result = cli("validate", "demo.yaml")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert all(LOCATED.fullmatch(line) for line in lines)
+    assert [line.split(": ")[1] for line in lines] == [
+        "layer",
+        "summary",
+        "arguments.units.type",
+        "arguments.units.min",
+        "arguments.units.doc",
+        "inputs.inputs.shape[1]",
+        "inputs.inputs.shape[2]",
+        "call",
+        "output_shape",
+    ]
+    assert "duplicate key 'summary'" in lines[1] and "numbers must be finite" in lines[5]
