@@ -549,7 +549,7 @@ CASES = [
     pytest.param(
         spec_with("call: |", "constants:\n  scale:\n    value: 1.0\n    shape: [units, units]\ncall: |")
         + "test: {arguments: {units: 200}}\n",
-        "demo.yaml:17:12: constants.scale.shape: the test's value of constant 'scale' would be 40,000 numbers of"
+        "demo.yaml:17:12: constants.scale.shape: the test's value of constant 'scale' would be 40000 numbers of"
         " shape (200, 200) written into the test, over the 10,000 a test may hold",
         id="test-constant-too-many-numbers",
     ),
@@ -561,7 +561,7 @@ CASES = [
     ),
     pytest.param(
         with_sublayer().replace("$units}}", "$units}, repeat: units * units}") + "test: {arguments: {units: 3000}}\n",
-        "demo.yaml:15:62: layers.hidden.repeat: is 9,000,000 in the test, over the 100 sub-layers a test may make",
+        "demo.yaml:15:62: layers.hidden.repeat: is 9000000 in the test, over the 100 sub-layers a test may make",
         id="test-repeat-too-large",
     ),
     pytest.param(

@@ -84,6 +84,25 @@ def test_a_shaped_constant_is_bounded_before_it_is_made(units, given_number):
 
 
 @FAST
+@given(rank=st.integers(1, 80), size=SIZES, where=st.sampled_from(["weight", "constant", "output"]))
+def test_a_tensor_of_any_rank_and_size_is_refused_or_fits(rank, size, where):
+    """Products of sizes pass any float: the budget is integer arithmetic, and each refusal
+    is one located line."""
+    shape = ", ".join(["units"] * rank)
+    if where == "weight":
+        text = spec_with("call: |", f"  big: {{shape: [{shape}]}}\ncall: |")
+    elif where == "constant":
+        text = spec_with("call: |", f"constants:\n  big: {{value: 1.0, shape: [{shape}]}}\ncall: |")
+    else:
+        text = spec_with("output_shape: [batch, ..., units]", f"output_shape: [batch, ..., {shape}]")
+    problems = check(with_test(text, arguments=f"{{units: {size}}}"))
+    numbers = size**rank * (2 * 15 if where == "output" else 1)  # an output has the batch and `...`
+    kernel_over = size * 3 * 4 > TEST_TENSOR_BUDGET
+    over = numbers * 4 > TEST_TENSOR_BUDGET or (where == "constant" and numbers > TEST_LITERAL_LIMIT)
+    assert bool(problems) == (over or kernel_over)
+
+
+@FAST
 @given(count=SIZES, expression=st.sampled_from(["blocks", "blocks * 2", "blocks + blocks", "blocks * blocks"]))
 def test_repeat_is_bounded_by_the_sublayers_the_test_makes(count, expression):
     text = spec_with("    min: 1\n", "    min: 1\n  blocks:\n    type: int\n    min: 1\n")
