@@ -57,7 +57,10 @@ class Fingerprints:
 
             module = self.project.layers_module
             classes = {**project_classes(folder, module), **project_classes(self.project.specs, module)}
-            self._classes[folder] = repr(sorted((name, c.module, c.params) for name, c in classes.items())).encode()
+            # What a class holds decides whether a spec holding it makes a cycle.
+            self._classes[folder] = repr(
+                sorted((name, c.module, c.params, c.holds) for name, c in classes.items())
+            ).encode()
         return self._classes[folder]
 
     def _path(self, key: str) -> Path:
@@ -112,6 +115,7 @@ def environment_digest(project: Project) -> bytes:
             project.package,
             project.formatter,
             formatter_version(project.formatter),  # a new black or ruff may format differently
+            " ".join(project.imports),  # what a sub-layer may import decides whether its spec is valid
         ]
     )
     parts = [settings.encode(), _code_digest(), _templates_digest(project.templates)]

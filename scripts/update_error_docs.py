@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from error_catalog import CASES, PYPROJECT_HEAD, SETTINGS_CASES, TITLES, VALID, spec_bytes  # noqa: E402
+from error_catalog import CASES, PROJECT_CASES, PYPROJECT_HEAD, SETTINGS_CASES, TITLES, VALID, spec_bytes  # noqa: E402
 
 from layergen.cli import EXIT_CODES, app  # noqa: E402
 
@@ -52,8 +52,9 @@ still generated.
 ## Messages
 
 Each row is a real run of `layergen validate demo.yaml` on a spec with that one mistake,
-or (rows starting with pyproject.toml) on a valid spec in a project whose
-`[tool.layergen]` has that one mistake (see `tests/error_catalog.py`;
+or (rows that name other.yaml) on a spec whose sub-layer class is defined by the spec
+other.yaml beside it, or (rows starting with pyproject.toml) on a valid spec in a project
+whose `[tool.layergen]` has that one mistake (see `tests/error_catalog.py`;
 `scripts/update_error_docs.py` rewrites this table).
 
 | mistake | message |
@@ -72,6 +73,13 @@ def render() -> str:
                 text, _ = case.values
                 Path("demo.yaml").write_bytes(spec_bytes(text))
                 rows.append(_row(case.id, runner.invoke(app, ["validate", "demo.yaml"])))
+            for case in PROJECT_CASES:
+                files, _ = case.values
+                for name, text in files.items():
+                    Path(name).write_text(text)
+                rows.append(_row(case.id, runner.invoke(app, ["validate", "demo.yaml"])))
+                for name in files:
+                    Path(name).unlink()
             Path("demo.yaml").write_text(VALID)
             for case in SETTINGS_CASES:
                 settings, _ = case.values

@@ -416,6 +416,35 @@ CASES = [
         "demo.yaml:15:19: layers.hidden.class: use the public Keras API (keras.layers.X), not keras.src",
         id="sublayer-from-keras-src",
     ),
+    pytest.param(
+        with_sublayer().replace("{units: $units}", "{units: $units, class: 1}"),
+        "demo.yaml:15:53: layers.hidden.arguments.class: argument name 'class' is a Python keyword",
+        id="sublayer-argument-keyword",
+    ),
+    pytest.param(
+        with_sublayer().replace("{units: $units}", "{units: $units, \"x=open('f','w'),y\": 1}"),
+        "demo.yaml:15:53: layers.hidden.arguments.x=open('f','w'),y: argument name \"x=open('f','w'),y\" must be "
+        "ASCII letters, digits and '_', not starting with a digit",
+        id="sublayer-argument-not-a-name",
+    ),
+    pytest.param(
+        with_sublayer().replace("$units}}", "$units}, build: {__shape: [batch, ..., input_dim]}}"),
+        "demo.yaml:15:62: layers.hidden.build.__shape: build parameter name '__shape' starts with '__', "
+        "which Python keeps for its own names",
+        id="sublayer-build-parameter-not-a-name",
+    ),
+    pytest.param(
+        with_sublayer().replace("class: Dense, arguments: {units: $units}", "class: my_pkg.__main__.Block"),
+        "demo.yaml:15:19: layers.hidden.class: a class path is dotted names, like my_pkg.layers.MyLayer; "
+        "'__main__' starts with '__', which Python keeps for its own names",
+        id="sublayer-class-path-dunder",
+    ),
+    pytest.param(
+        with_sublayer().replace("class: Dense, arguments: {units: $units}", "class: webbrowser.Block"),
+        "demo.yaml:15:19: layers.hidden.class: generated code would import 'webbrowser', which runs its code; "
+        'to allow it, add "webbrowser" to imports in [tool.layergen] of pyproject.toml (imports = ["webbrowser"])',
+        id="sublayer-import-not-allowed",
+    ),
     # Masking (`masking:`)
     pytest.param(
         spec_with("  return outputs", "  return outputs if mask is None else outputs"),
@@ -662,6 +691,52 @@ SETTINGS_CASES = [
         "pyproject.toml:6:1: tool.layergen.templates: no such folder 'my_templates'",
         id="setting-templates",
     ),
+    pytest.param(
+        'imports = "keras_hub"\n',
+        'pyproject.toml:6:1: tool.layergen.imports: expected a list of package names, e.g. ["keras_hub"]; '
+        "found 'keras_hub'",
+        id="setting-imports-type",
+    ),
+    pytest.param(
+        'imports = ["my_pkg.__main__"]\n',
+        "pyproject.toml:6:1: tool.layergen.imports: 'my_pkg.__main__' is not a package name such as keras_hub or "
+        "my_pkg.layers: '__main__' starts with '__', which Python keeps for its own names",
+        id="setting-imports-not-a-package",
+    ),
+]
+
+# Mistakes that lie between specs: each case is the files of a folder (demo.yaml among them),
+# run as `layergen validate demo.yaml`. demo.yaml holds `Other`, a class of the project.
+HOLDS_OTHER = with_sublayer().replace("class: Dense, arguments: {units: $units}", "class: Other")
+OTHER = spec_with("layer: Demo", "layer: Other")
+PROJECT_CASES = [
+    pytest.param(
+        {
+            "demo.yaml": HOLDS_OTHER,
+            "other.yaml": HOLDS_OTHER.replace("layer: Demo", "layer: Other").replace("class: Other", "class: Demo"),
+        },
+        "demo.yaml:15:19: layers.hidden.class: project classes hold each other, so constructing one never ends: "
+        "Demo -> Other -> Demo",
+        id="sublayer-cycle",
+    ),
+    pytest.param(
+        {"demo.yaml": HOLDS_OTHER, "other.yaml": OTHER.replace("  units:\n", "  \"x=open('f','w'),y\":\n")},
+        "demo.yaml:15:19: layers.hidden.class: layer class 'Other' is defined by other.yaml, which cannot be used: "
+        "arguments.x=open('f','w'),y: argument name \"x=open('f','w'),y\" must be ASCII letters",
+        id="sublayer-class-with-bad-names",
+    ),
+    pytest.param(
+        {"demo.yaml": HOLDS_OTHER, "other.yaml": OTHER.replace("layer: Other", 'layer: "Other\\nimport os"')},
+        "demo.yaml:15:19: layers.hidden.class: unknown layer class 'Other'; other.yaml may define it but cannot be "
+        "used: layer: class name must be CamelCase letters and digits, like LinearLayer; found 'Other\\nimport os'",
+        id="sublayer-class-in-a-broken-spec",
+    ),
+    pytest.param(
+        {"demo.yaml": HOLDS_OTHER, "other.yaml": OTHER + "#" * 100_000 + "\n"},
+        "demo.yaml:15:19: layers.hidden.class: unknown layer class 'Other'; other.yaml may define it but cannot be "
+        "used: spec is over 100,000 bytes; a layer spec is a page of YAML",
+        id="sublayer-class-in-a-huge-spec",
+    ),
 ]
 
 # What each case shows, for docs/errors.md.
@@ -756,6 +831,17 @@ TITLES = {
     "sublayer-when-not-bool": "A sub-layer gated by an argument that is not bool",
     "unknown-repeat-argument": "A repeat count that is not an integer argument",
     "sublayer-from-keras-src": "A sub-layer from keras.src",
+    "sublayer-argument-keyword": "A Python keyword as a sub-layer argument name",
+    "sublayer-argument-not-a-name": "A sub-layer argument name that is not a name (code, say)",
+    "sublayer-build-parameter-not-a-name": "A build parameter name that is not a plain name",
+    "sublayer-class-path-dunder": "A class path with a dunder or a keyword in it",
+    "sublayer-import-not-allowed": "A class path into a package [tool.layergen] imports does not allow",
+    "setting-imports-type": "pyproject.toml: imports that is not a list of strings",
+    "setting-imports-not-a-package": "pyproject.toml: an imports entry that is not a package name",
+    "sublayer-cycle": "Project classes holding each other (with other.yaml beside demo.yaml)",
+    "sublayer-class-with-bad-names": "A project class whose spec has names that are not names (other.yaml)",
+    "sublayer-class-in-a-broken-spec": "A class that may be in a spec that defines none (other.yaml's layer: holds a line break)",
+    "sublayer-class-in-a-huge-spec": "A class that may be in a spec too big to read (other.yaml)",
     "mask-without-masking": "A call body that reads mask without masking:",
     "uses-mask-unread": "uses_mask: true, and call never reads mask",
     "compute-mask-without-return": "An output_mask body without return",

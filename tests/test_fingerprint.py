@@ -70,6 +70,7 @@ CHANGES = {
     "package setting": lambda p: open(p / "pyproject.toml", "a").write('package = "other"\n'),
     "formatter setting": lambda p: open(p / "pyproject.toml", "a").write('formatter = "ruff"\n'),
     "layers setting": lambda p: open(p / "pyproject.toml", "a").write('layers = "elsewhere"\n'),
+    "imports setting": lambda p: open(p / "pyproject.toml", "a").write('imports = ["my_pkg"]\n'),
     "template override": _template_override,
     "layer file edited": lambda p: edit(p / LAYER, CALL, "        # mine\n" + CALL),
     "test file deleted": lambda p: (p / TEST).unlink(),
