@@ -6,7 +6,6 @@ import re
 import time
 import tracemalloc
 
-import keras
 import pytest
 from conftest import cli
 from error_catalog import VALID, spec_with
@@ -163,6 +162,8 @@ def test_a_split_axis_must_divide_across_the_contracts_mesh(units, input_dim):
 
 
 def test_the_contracts_mesh_is_what_the_analysis_expects(monkeypatch):
+    import keras  # here, not at import: a collected module that imports Keras makes every later fork big
+
     from layergen.testing import _distributed
 
     made = []
@@ -233,6 +234,8 @@ def test_compute_mask_is_checked_too():
 def test_the_layer_attributes_cover_a_real_keras_layer():
     """The vocabulary snapshot holds every public attribute of a Layer on this backend, so
     `self.<what Keras gives>` is never refused."""
+    import keras
+
     layer = keras.layers.Layer()
     public = {name for name in dir(layer) if not name.startswith("_")}
     assert public <= load().layer_attributes
