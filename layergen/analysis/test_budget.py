@@ -104,8 +104,7 @@ def check_literal(context: Context, name: str, shape: tuple[int, ...], path: Pat
         path,
         f"the test's value of constant {name!r} would be {number_text(count)} numbers of shape {shape}"
         f" written into the test, over the {TEST_LITERAL_LIMIT:,} a test may hold; give one number in"
-        f" `test.arguments.{name}`"
-        " (broadcast to the shape) or set smaller sizes",
+        f" `test.arguments.{name}` (broadcast to the shape) or set smaller sizes",
     )
     return False
 
@@ -119,7 +118,7 @@ def check_sublayers(context: Context, scope: dict[str, int], budget: TestBudget)
         path = ("layers", name)
         count = 1
         if sub.repeat is not None:
-            count = _value(sub.repeat, scope) or 0
+            count = max(_value(sub.repeat, scope) or 0, 0)
             if count > TEST_SUBLAYER_LIMIT:
                 context.problem(
                     path + ("repeat",),
