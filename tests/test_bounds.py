@@ -223,6 +223,11 @@ def test_a_name_the_layer_does_not_have_is_refused_read_or_written(target):
         assert "the layer has no attribute `self." in problem
 
 
+def test_a_dimension_is_no_attribute():
+    (problem,) = check(spec_with("  return outputs", "  print(self.input_dim)\n  return outputs"))
+    assert "no attribute `self.input_dim`: dimension `input_dim` is read from the input's shape" in problem
+
+
 def test_compute_mask_is_checked_too():
     text = spec_with("call: |", "masking:\n  output_mask: |\n    return self.kernal\ncall: |")
     text = text.replace("  outputs = ops", "  mask = mask\n  outputs = ops")

@@ -42,6 +42,10 @@ def check_self_attributes(context: Context, code: CodeField, tree: ast.AST, meth
         if name in every or name in reported or name.startswith("__"):
             continue  # dunders: call_safety says why they are refused
         reported.add(name)
+        if name in context.dims:
+            message = f"the layer has no attribute `self.{name}`: dimension `{name}` is read from the input's shape"
+            report(context, code, node.lineno, node.col_offset + 1, message + " (`ops.shape(x)[-1]`)")
+            continue
         suggestion = closest(name, own) or closest(name, every - _TEMPLATE_METHODS)
         hint = f" (did you mean 'self.{suggestion}'?)" if suggestion else ""
         message = (
