@@ -96,7 +96,7 @@ def test_a_tensor_of_any_rank_and_size_is_refused_or_fits(rank, size, where):
         text = spec_with("output_shape: [batch, ..., units]", f"output_shape: [batch, ..., {shape}]")
     problems = check(with_test(text, arguments=f"{{units: {size}}}"))
     numbers = size**rank * (2 * 15 if where == "output" else 1)  # an output has the batch and `...`
-    kernel_over = size * 3 * 4 > TEST_TENSOR_BUDGET
+    kernel_over = size * 3 * 4 > TEST_TENSOR_BUDGET or 2 * 15 * size * 4 > TEST_TENSOR_BUDGET  # VALID's own
     over = numbers * 4 > TEST_TENSOR_BUDGET or (where == "constant" and numbers > TEST_LITERAL_LIMIT)
     assert bool(problems) == (over or kernel_over)
 
