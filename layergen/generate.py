@@ -82,7 +82,9 @@ def _names_project_class(spec: LayerSpec) -> bool:
 def _project_index(spec_path: Path, project: Project, module: str) -> ProjectIndex:
     """The layers of the project's specs, and of the specs beside this one; the broken
     specs of both, as the user sees their paths."""
-    near = project_index(Path(spec_path).absolute().parent, module)
+    # The spec's own folder, not the folders below it: run at a project's root, a spec
+    # would otherwise read every YAML file of the project (a virtual environment's too).
+    near = project_index(Path(spec_path).absolute().parent, module, below=False)
     main = project_index(project.specs, module)
     broken = {b.path: replace(b, path=Path(project.display(b.path))) for b in near.broken + main.broken}
     return ProjectIndex({**near.classes, **main.classes}, tuple(broken.values()))

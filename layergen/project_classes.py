@@ -31,6 +31,7 @@ from layergen.yaml_source import MAX_SPEC_BYTES
 # Base-layer keyword arguments every generated layer accepts through **kwargs.
 BASE_LAYER_ARGUMENTS = ("trainable", "activity_regularizer", "autocast")
 MAX_CACHED = 20_000  # specs' entries the cache file keeps: those used last, then the newest others
+MAX_REASON_CHARS = 200  # why a spec defines no usable class, as another spec's message quotes it
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class ProjectClass:
     module: str  # import path of its generated module, e.g. "pkg.layers.residual_block"
     params: tuple[str, ...]  # its constructor parameters (besides **kwargs)
     holds: tuple[str, ...] = ()  # the classes its sub-layers name without a dot (maybe project classes)
+    build_params: tuple[str, ...] = ("input_shape",)  # its build's parameters: one per input
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,12 @@ class Definition:
     params: tuple[str, ...] = ()
     holds: tuple[str, ...] = ()
     reason: str | None = None
+    build_params: tuple[str, ...] = ("input_shape",)
 
 
 # By the sha256 of a spec's bytes: what they define, or None for YAML that is no spec.
 _known: dict[str, Definition | None] = {}
-_run: dict[tuple[Path, str], ProjectIndex] | None = None  # each folder's classes, in `run_scope`
+_run: dict[tuple[Path, str, bool], ProjectIndex] | None = None  # each folder's classes, in `run_scope`
 
 
 @contextlib.contextmanager
@@ -86,19 +89,23 @@ def run_scope() -> Iterator[None]:
         _run = outer
 
 
-def project_classes(specs: Path, layers_module: str) -> dict[str, ProjectClass]:
-    """Class name -> the project's layer of that name, from every spec under `specs`."""
-    return dict(project_index(specs, layers_module).classes)
+def project_classes(specs: Path, layers_module: str, *, below: bool = True) -> dict[str, ProjectClass]:
+    """Class name -> the project's layer of that name, from every spec in `specs` (and
+    `below` it)."""
+    return dict(project_index(specs, layers_module, below=below).classes)
 
 
-def project_index(specs: Path, layers_module: str) -> ProjectIndex:
-    """The classes every spec under `specs` defines, and the specs that define none usable."""
-    if _run is not None and (specs, layers_module) in _run:
-        return _run[specs, layers_module]
+def project_index(specs: Path, layers_module: str, *, below: bool = True) -> ProjectIndex:
+    """The classes every spec in `specs` (and in its folders, `below`) defines, and the
+    specs that define none usable."""
+    key = (specs, layers_module, below)
+    if _run is not None and key in _run:
+        return _run[key]
     classes: dict[str, ProjectClass] = {}
     broken: list[BrokenSpec] = []
     if specs.is_dir():
-        files = sorted(p for p in specs.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        found = specs.rglob("*") if below else specs.glob("*")
+        files = sorted(p for p in found if p.suffix in (".yaml", ".yml") and p.is_file())
         for path, definition in zip(files, _definitions(files), strict=True):
             if definition is None:
                 continue
@@ -107,11 +114,12 @@ def project_index(specs: Path, layers_module: str) -> ProjectIndex:
             else:
                 module = f"{layers_module}.{snake_case(definition.name)}"
                 classes.setdefault(
-                    definition.name, ProjectClass(definition.name, module, definition.params, definition.holds)
+                    definition.name,
+                    ProjectClass(definition.name, module, definition.params, definition.holds, definition.build_params),
                 )
     index = ProjectIndex(dict(sorted(classes.items())), tuple(broken))
     if _run is not None:
-        _run[specs, layers_module] = index
+        _run[key] = index
     return index
 
 
@@ -186,7 +194,7 @@ def _load_cache() -> dict[str, Definition | None]:
         if value is None:
             found[digest] = None
         elif _well_formed(value):
-            found[digest] = Definition(value[0], tuple(value[1]), tuple(value[2]), value[3])
+            found[digest] = Definition(value[0], tuple(value[1]), tuple(value[2]), value[3], tuple(value[4]))
         else:
             return {}
     return found
@@ -195,9 +203,9 @@ def _load_cache() -> dict[str, Definition | None]:
 def _well_formed(value) -> bool:
     return (
         isinstance(value, list)
-        and len(value) == 4
+        and len(value) == 5
         and (value[0] is None or isinstance(value[0], str))
-        and all(isinstance(part, list) and all(isinstance(p, str) for p in part) for part in value[1:3])
+        and all(isinstance(part, list) and all(isinstance(p, str) for p in part) for part in value[1:3] + value[4:])
         and (value[3] is None or isinstance(value[3], str))
     )
 
@@ -214,7 +222,8 @@ def _save_cache(used: list[str]) -> None:
 def _as_json(definition: Definition | None) -> list | None:
     if definition is None:
         return None
-    return [definition.name, list(definition.params), list(definition.holds), definition.reason]
+    fields = [definition.name, list(definition.params), list(definition.holds), definition.reason]
+    return [*fields, list(definition.build_params)]
 
 
 def _read_one(content: bytes) -> Definition | None:
@@ -227,7 +236,7 @@ def _read_one(content: bytes) -> Definition | None:
     except UnicodeDecodeError:
         return Definition(None, reason="spec is not UTF-8 text")
     except LayergenError as exc:
-        return Definition(None, reason=exc.problems[0].message)
+        return Definition(None, reason=_short(exc.problems[0].message))
     data = source.data
     if not isinstance(data, dict) or "layer" not in data:
         return None
@@ -241,11 +250,13 @@ def _definition(data: dict) -> Definition:
     name = data["layer"]
     problem = class_name_problem(name) if isinstance(name, str) else "must be a class name"
     if problem:
-        return Definition(None, reason=f"layer: {problem}")
+        return Definition(None, reason=_short(f"layer: {problem}"))
     params, reason = _constructor_params(data)
     if reason is not None:
-        return Definition(name, reason=reason)
-    return Definition(name, params, _holds(data))
+        return Definition(name, reason=_short(reason))
+    inputs = data.get("inputs", {"inputs": None})
+    shapes = ("input_shape",) if len(inputs) == 1 else tuple(f"{input_name}_shape" for input_name in inputs)
+    return Definition(name, params, _holds(data), build_params=shapes)
 
 
 def snake_case(class_name: str) -> str:
@@ -254,15 +265,21 @@ def snake_case(class_name: str) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
 
+def _short(reason: str) -> str:
+    """A reason short enough for the message of another spec (it may quote a long name)."""
+    return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 3] + "..."
+
+
 def _constructor_params(data: dict) -> tuple[tuple[str, ...], str | None]:
     """Arguments, constants, the initializer / regularizer / constraint arguments of weights
-    and a random layer's `seed`; or the reason one of them cannot be a parameter."""
+    and a random layer's `seed`; or the reason one of them (or an input, whose name makes a
+    build parameter) cannot be a parameter."""
     from layergen.analysis.names import name_problem
     from layergen.vocabulary import load
 
     reserved = load().layer_attributes
     params: list[str] = []
-    for field in ("arguments", "constants", "weights"):
+    for field in ("arguments", "constants", "weights", "inputs"):
         section = data.get(field, {})
         if not isinstance(section, dict):
             return (), f"{field}: must be a mapping of names"
@@ -270,7 +287,7 @@ def _constructor_params(data: dict) -> tuple[tuple[str, ...], str | None]:
             problem = name_problem(name, reserved)
             if problem:
                 return (), f"{field}.{name}: {field[:-1]} name {name!r} {problem}"
-        if field != "weights":
+        if field in ("arguments", "constants"):
             params += list(section)
     for name, weight in data.get("weights", {}).items():
         trainable = not isinstance(weight, dict) or weight.get("role", "trainable") == "trainable"

@@ -166,3 +166,9 @@ def test_hostile_siblings_are_read_by_libyaml_and_never_again_for_a_message(spec
     index = pc.project_index(specs, "pkg.layers")
     assert [b.reason for b in index.broken] == ["spec is too large: over 10,000 values; check for runaway aliases"] * 5
     assert used == []
+
+
+def test_why_a_spec_defines_no_class_is_kept_short(specs, parsed):
+    (specs / "other.yaml").write_text(f"layer: Other\narguments:\n  {'x' * 1000}-: {{type: int}}\n")
+    (broken,) = pc.project_index(specs, "pkg.layers").broken
+    assert broken.reason.startswith("arguments.xxx") and len(broken.reason) == pc.MAX_REASON_CHARS

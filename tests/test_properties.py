@@ -341,6 +341,12 @@ MUTATIONS = [
     _typo_in_weight("initializer", "zeroes"),
     _typo_in_weight("role", "frozn"),
     _non_integer_test_size,
+    _set(("layers",), {"sub": {"class": "Dense", "arguments": {"units": 1, "class": 1}}}),
+    _set(("layers",), {"sub": {"class": "Dense", "arguments": {"units": 1, "x=open('f','w'),y": 1}}}),
+    _set(("layers",), {"sub": {"class": "Dense", "build": {"__shape": ["batch"]}}}),
+    _set(("layers",), {"sub": {"class": "my_pkg.__main__.Block"}}),
+    _set(("layers",), {"sub": {"class": "webbrowser.Block"}}),
+    _set(("layers",), {"sub": {"class": "Dense\nimport os"}}),
     _garble_text,
 ]
 

@@ -134,7 +134,8 @@ def test_names_that_pass_are_keyword_arguments_and_values_are_literals(allowing)
         ("builtins.eval", "generated code would import 'builtins'"),
         ("my_pkgx.Thing", "generated code would import 'my_pkgx'"),
         ("keras.utils.get_file", "generated code would import 'keras.utils'"),
-        ("keras.layers.Dence", "unknown layer class 'Dence' (did you mean 'Dense'?)"),
+        ("keras.layers.Dence", "unknown keras.layers class 'Dence' (did you mean 'Dense'?)"),
+        ("keras.layers.Other", "unknown keras.layers class 'Other'"),
     ],
 )
 def test_a_class_path_is_dotted_names_from_an_allowed_package(allowing, class_name, message):
@@ -251,16 +252,16 @@ def test_a_huge_sibling_is_named_and_never_read_whole(project):
     assert cli("validate", "demo.yaml").exit_code == 0
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
 def test_a_refusal_for_a_huge_sibling_is_bounded_in_a_fresh_process(project):
     (project / "demo.yaml").write_text(HOLDS_OTHER)
     with open(project / "huge.yaml", "w") as huge:
         huge.write("layer: Other\n" + "x" * 50_000_000 + "\n")
-    # The peak of this process's own memory (VmHWM, reset by exec): ru_maxrss would also
-    # count the pytest process it was forked from, which is large once Keras is imported.
+    # VmHWM: the peak of this process's own memory (ru_maxrss would count the parent's
+    # memory at the fork, before the exec).
     script = (
-        "import re, sys\nfrom layergen.entry import main\nsys.argv = ['layergen', 'validate', 'demo.yaml']\n"
-        "try:\n    main()\nfinally:\n"
-        "    print(re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read())[1])\n"
+        "import sys\nfrom layergen.entry import main\nsys.argv = ['layergen', 'validate', 'demo.yaml']\n"
+        "try:\n    main()\nfinally:\n    print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "huge.yaml may define it but cannot be used" in done.stderr, done.stderr
@@ -321,3 +322,60 @@ def test_a_cycle_made_by_editing_another_spec_is_seen_by_check(project):
     result = cli("check")
     assert result.exit_code != 0
     assert "Demo -> Other -> Demo" in result.stderr, result.output
+
+
+def test_a_project_class_takes_the_build_parameters_of_its_inputs(project):
+    two_inputs = (
+        OTHER.replace(
+            "inputs:\n  inputs:\n    shape: [batch, ..., input_dim]",
+            "inputs:\n  x:\n    shape: [batch, input_dim]\n  y:\n    shape: [batch, input_dim]",
+        )
+        .replace("ops.matmul(inputs,", "ops.matmul(x + y,")
+        .replace("[batch, ..., units]", "[batch, units]")
+    )
+    (project / "other.yaml").write_text(two_inputs)
+    shape = ["batch", "input_dim"]
+    (project / "demo.yaml").write_text(sub_spec("Other", {"units": 2}, build={"x_shape": shape, "y_shape": shape}))
+    result = cli("validate", "demo.yaml", "other.yaml")
+    assert result.exit_code == 0, result.output
+    text = sub_spec("Other", {"units": 2}, build={"input_shape": shape})
+    refused(project, text, "demo.yaml:18:13: layers.hidden.build.input_shape: unknown build parameter of Other")
+
+
+def test_keras_layers_dot_a_project_class_is_no_project_class(project):
+    refused(
+        project,
+        sub_spec("keras.layers.Other", {}),
+        "demo.yaml:16:12: layers.hidden.class: unknown keras.layers class 'Other'",
+        {"other.yaml": OTHER},
+    )
+
+
+def test_classes_come_from_the_specs_folder_and_the_specs_beside_this_one(project):
+    (project / "specs" / "nested").mkdir()
+    (project / "specs" / "nested" / "other.yaml").write_text(OTHER)
+    (project / "demo.yaml").write_text(HOLDS_OTHER)
+    assert cli("validate", "demo.yaml").exit_code == 0
+    (project / "specs" / "nested" / "other.yaml").unlink()
+    # Folders below the spec's own are not read: run at a project's root, that would be
+    # every YAML file of the project, a virtual environment's too.
+    (project / "venv" / "lib").mkdir(parents=True)
+    (project / "venv" / "lib" / "other.yaml").write_text(OTHER)
+    (project / "venv" / "lib" / "huge.yaml").write_text("x" * 200_000)
+    line = refused(project, HOLDS_OTHER, "demo.yaml:16:12: layers.hidden.class: unknown layer class 'Other'")
+    assert "huge.yaml" not in line
+
+
+@pytest.mark.parametrize("package", ["np", "ops", "warnings", "re", "Demo"])
+def test_an_allowed_package_must_not_rebind_a_name_of_the_module(project, package):
+    with open(project / "pyproject.toml", "a") as settings:
+        settings.write(f'imports = ["{package}"]\n')
+    message = f"demo.yaml:16:12: layers.hidden.class: `import {package}.layers` would rebind '{package}'"
+    refused(project, sub_spec(f"{package}.layers.Thing", {}), message)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_sub_layer_attribute_name_must_be_a_name(project, name):
+    text = sub_spec("Dense", {"units": 3}).replace("  hidden:\n", f"  {json.dumps(name)}:\n")
+    line = refused(project, text, "demo.yaml:15:3: layers.")
+    assert "sub-layer name" in line

@@ -18,6 +18,9 @@ from layergen.vocabulary import closest
 from layergen.yaml_source import Path_
 
 _KERAS_LAYERS = "keras.layers."
+# Names the generated module binds at its top (templates/layer.py.jinja): `import np.x`
+# would rebind one of them (`keras` itself is imported already, so never again).
+_MODULE_NAMES = frozenset({"np", "ops", "warnings", "re"})
 
 
 @dataclass(frozen=True)
@@ -71,12 +74,19 @@ def _class_path(context: Context, name: str, path: Path_) -> ResolvedClass | Non
         context.problem(path, problem)
         return None
     if name.startswith(_KERAS_LAYERS) and name.count(".") == 2:
-        return resolve_class(context, name.rsplit(".", 1)[1], path)
+        keras_name = name.rsplit(".", 1)[1]
+        if keras_name in context.vocab.layers:
+            return resolve_class(context, keras_name, path)
+        context.unknown(path, "keras.layers class", keras_name, context.vocab.layers)
+        return None
     module = name.rsplit(".", 1)[0]
     if not import_policy.allows(context.allowed_imports, module):
         context.problem(path, import_policy.refusal(module))
         return None
     package = module.split(".")[0]
+    if package in _MODULE_NAMES or package == context.spec.layer:
+        context.problem(path, f"`import {module}` would rebind {package!r}, a name the generated module uses")
+        return None
     if package in _init_locals(context):
         context.problem(path, f"the argument or constant {package!r} hides the package {package!r} in __init__")
         return None
@@ -97,7 +107,7 @@ def _project_class(context: Context, project_class, path: Path_) -> ResolvedClas
         context.problem(path, f"the argument or constant {name!r} hides the class {name!r} in __init__")
         return None
     imports = (f"from {project_class.module} import {name}",)
-    return ResolvedClass(name, project_class.params, ("input_shape",), imports)
+    return ResolvedClass(name, project_class.params, project_class.build_params, imports)
 
 
 def _cycle(context: Context, start: str) -> list[str] | None:

@@ -93,6 +93,7 @@ def _arguments(context: Context, sub: SubLayerSpec, resolved: ResolvedClass, pat
 
 
 def _check_keys(context: Context, sub: SubLayerSpec, path: Path_) -> None:
+    """The names rule for a sub-layer whose class cannot be used, so all its problems show."""
     for param in sub.arguments:
         _is_name(context, path + ("arguments", param), "argument", param)
     for param in sub.build if isinstance(sub.build, dict) else ():
