@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layergen.analysis import analyze, snake_case
+from layergen.errors import LayergenError
 from layergen.formatting import format_texts
 from layergen.layer_model import LayerModel
 from layergen.project import Project, check_module_path
@@ -42,7 +43,13 @@ class Generation:
 
 def load_spec(spec_path: Path, project: Project) -> tuple[LayerSpec, SpecSource]:
     """Steps 1 and 2: read the YAML and validate its structure."""
-    source = read_spec(spec_path, project.display(spec_path))
+    try:
+        source = read_spec(spec_path, project.display(spec_path))
+    except LayergenError as error:
+        # pydantic is imported only for a spec with problems (see layergen.spec_fast).
+        from layergen.spec import with_structure_problems
+
+        raise with_structure_problems(error) from None
     return parse_layer_spec(source), source
 
 

@@ -365,6 +365,27 @@ def parse_layer_spec(source: SpecSource) -> spec_fast.LayerSpec:
     return spec_fast.from_validated(model.model_dump(by_alias=True, exclude_unset=True))
 
 
+def with_structure_problems(error: LayergenError) -> LayergenError:
+    """A reading error with the structure problems of what could be read: a spec whose
+    fields are all wrong hears about all of them at once. Structure problems at or under a
+    value the reader refused are left out (they are the same mistake)."""
+    partial = getattr(error, "partial", None)
+    if partial is None or not isinstance(partial.data, dict):
+        return error
+    try:
+        LayerSpec.model_validate(partial.data)
+        return error
+    except ValidationError as exc:
+        found = _problems(partial, exc)
+    refused = [problem.field for problem in error.problems]
+    kept = [p for p in found if not any(_within(p.field, field) for field in refused)]
+    return LayergenError(sorted([*error.problems, *kept], key=lambda p: (p.line or 0, p.column or 0)))
+
+
+def _within(field: str, parent: str) -> bool:
+    return not parent or field == parent or field.startswith((parent + ".", parent + "["))
+
+
 # Fields people reach for from Keras habits, and what the spec says instead.
 _FIELD_HINTS = {
     "trainable": "a weight's `role` says it: trainable, frozen or state",

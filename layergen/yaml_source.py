@@ -127,7 +127,9 @@ def parse_spec_text(text: str, file: str) -> SpecSource:
         return _read(text, file, _SpecLoader)
     except _ReadErrors as exc:
         problems = [Problem(file, e.message, format_path(e.path), *_mark(e.mark)) for e in exc.errors]
-        raise LayergenError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0))) from None
+        error = LayergenError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+        error.partial = exc.partial  # type: ignore[attr-defined]
+        raise error from None
     except _ReadError as exc:
         raise LayergenError(Problem(file, exc.message, format_path(exc.path), *_mark(exc.mark))) from None
     except yaml.MarkedYAMLError as exc:
@@ -157,10 +159,21 @@ def _read(text: str, file: str, loader_class) -> SpecSource:
         except _ReadError as limit:  # a limit stops reading: with what was found before it
             raise _ReadErrors([*builder.errors, limit]) from None
         if builder.errors:
-            raise _ReadErrors(builder.errors)
+            source.data = _without_refused(source.data)
+            raise _ReadErrors(builder.errors, source)
         return source
     finally:
         loader.dispose()
+
+
+def _without_refused(value):
+    """The data without the values `_Builder` refused: dropped from mappings, None in lists
+    (so that the items after one keep their index)."""
+    if isinstance(value, dict):
+        return {k: _without_refused(v) for k, v in value.items() if v is not _REFUSED}
+    if isinstance(value, list):
+        return [None if v is _REFUSED else _without_refused(v) for v in value]
+    return None if value is _REFUSED else value
 
 
 def _mark(mark) -> tuple[int | None, int | None]:
@@ -190,9 +203,12 @@ class _ReadError(Exception):
 class _ReadErrors(_ReadError):
     """The rules broken while building a spec's values, each reported (`_Builder`)."""
 
-    def __init__(self, errors: list[_ReadError]):
+    def __init__(self, errors: list[_ReadError], partial: SpecSource | None = None):
         super().__init__(errors[0].mark, errors[0].message, errors[0].path)
         self.errors = errors
+        # What was read, without the refused values: its structure can still be checked
+        # (`layergen.spec.with_structure_problems`). None when a limit stopped reading.
+        self.partial = partial
 
 
 # What `_Builder` puts in place of a value it refused (and recorded): the spec is not used.

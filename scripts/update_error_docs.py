@@ -37,7 +37,8 @@ one stage at a time:
 1. reading the YAML: every duplicate key, key that is not a name, disallowed tag and value
    that breaks a rule (an integer of over 20 digits, a control character, ...); a YAML
    syntax error or a size limit (bytes, values, nesting) stops reading where it is;
-2. structure: every field that is unknown, missing or of the wrong type;
+2. structure: every field that is unknown, missing or of the wrong type, reported with
+   the problems of reading (except for the values reading refused);
 3. meaning: every name, shape, argument, weight, sub-layer and body, once the structure
    is right;
 4. the generated test's values and budget, once the shapes are sound.

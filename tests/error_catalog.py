@@ -578,7 +578,7 @@ CASES = [
     pytest.param(
         spec_with("call: |", "constants:\n  scale:\n    value: 1.0\n    shape: [units, units]\ncall: |")
         + "test: {arguments: {units: 200}}\n",
-        "demo.yaml:17:12: constants.scale.shape: the test's value of constant 'scale' would be 40,000 numbers of"
+        "demo.yaml:17:12: constants.scale.shape: the test's value of constant 'scale' would be 40000 numbers of"
         " shape (200, 200) written into the test, over the 10,000 a test may hold",
         id="test-constant-too-many-numbers",
     ),
@@ -590,7 +590,7 @@ CASES = [
     ),
     pytest.param(
         with_sublayer().replace("$units}}", "$units}, repeat: units * units}") + "test: {arguments: {units: 3000}}\n",
-        "demo.yaml:15:62: layers.hidden.repeat: is 9,000,000 in the test, over the 100 sub-layers a test may make",
+        "demo.yaml:15:62: layers.hidden.repeat: is 9000000 in the test, over the 100 sub-layers a test may make",
         id="test-repeat-too-large",
     ),
     pytest.param(
@@ -625,6 +625,14 @@ CASES = [
         "demo.yaml:14:20: weights.kernel.layout[1]: mesh axis 'model' splits axis 1 of the weight, of size 5 in"
         " the test (units with the test sizes {'units': 5, 'input_dim': 3}), into 2 shards",
         id="layout-odd-test-size",
+    ),
+    pytest.param(
+        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    layout: [data, model]")
+        .replace("call: |", "  bias: {shape: [units], layout: [seq]}\ncall: |")
+        + "test: {arguments: {units: 4}, dimensions: {input_dim: 4}}\n",
+        "demo.yaml:15:35: weights.bias.layout[0]: the layouts name 3 mesh axes (data, model, seq); the contract's"
+        " ModelParallel test shards over at most 2",
+        id="layout-too-many-mesh-axes",
     ),
     pytest.param(
         spec_with("self.kernel", "self.kernal"),
@@ -749,6 +757,7 @@ TITLES = {
     "test-too-many-sublayers": "Sub-layers too many for a test",
     "test-sublayer-too-large": "A sub-layer whose weights are over the test's memory budget",
     "test-tensors-together-too-large": "The test's tensors together over the memory budget",
+    "layout-too-many-mesh-axes": "Layouts naming more mesh axes than the contract's test has",
     "layout-odd-test-size": "A split axis whose test size does not divide across the mesh",
     "call-unknown-self-attribute": "`self.<name>` in call that the layer does not have",
     "compute-mask-unknown-self-attribute": "`self.<name>` in compute_mask that the layer does not have",

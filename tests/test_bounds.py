@@ -6,7 +6,6 @@ import re
 import time
 import tracemalloc
 
-import keras
 import pytest
 from conftest import cli
 from error_catalog import VALID, spec_with
@@ -14,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layergen.analysis import analyze, snake_case
-from layergen.analysis.layouts import TEST_MESH_AXIS_SIZE
+from layergen.analysis.layouts import MODEL_PARALLEL_TEST, TEST_MESH_AXIS_SIZE
 from layergen.analysis.self_attributes import layer_attribute_names
 from layergen.analysis.test_budget import (
     TEST_LITERAL_LIMIT,
@@ -22,6 +21,7 @@ from layergen.analysis.test_budget import (
     TEST_TENSOR_BUDGET,
     TEST_TOTAL_BUDGET,
 )
+from layergen.contract_tests import CONTRACT_TESTS
 from layergen.errors import LayergenError
 from layergen.spec_fast import parse_layer_spec
 from layergen.vocabulary import load
@@ -80,6 +80,25 @@ def test_a_shaped_constant_is_bounded_before_it_is_made(units, given_number):
     assert bool(problems) == (over_memory or over_literal or kernel_over)
     if over_literal and not over_memory:
         assert any("constants.scale.shape: the test's value of constant 'scale'" in p for p in problems)
+
+
+@FAST
+@given(rank=st.integers(1, 80), size=SIZES, where=st.sampled_from(["weight", "constant", "output"]))
+def test_a_tensor_of_any_rank_and_size_is_refused_or_fits(rank, size, where):
+    """Products of sizes pass any float: the budget is integer arithmetic, and each refusal
+    is one located line."""
+    shape = ", ".join(["units"] * rank)
+    if where == "weight":
+        text = spec_with("call: |", f"  big: {{shape: [{shape}]}}\ncall: |")
+    elif where == "constant":
+        text = spec_with("call: |", f"constants:\n  big: {{value: 1.0, shape: [{shape}]}}\ncall: |")
+    else:
+        text = spec_with("output_shape: [batch, ..., units]", f"output_shape: [batch, ..., {shape}]")
+    problems = check(with_test(text, arguments=f"{{units: {size}}}"))
+    numbers = size**rank * (2 * 15 if where == "output" else 1)  # an output has the batch and `...`
+    kernel_over = size * 3 * 4 > TEST_TENSOR_BUDGET or 2 * 15 * size * 4 > TEST_TENSOR_BUDGET  # VALID's own
+    over = numbers * 4 > TEST_TENSOR_BUDGET or (where == "constant" and numbers > TEST_LITERAL_LIMIT)
+    assert bool(problems) == (over or kernel_over)
 
 
 @FAST
@@ -142,6 +161,36 @@ def test_a_split_axis_must_divide_across_the_contracts_mesh(units, input_dim):
     assert [p.split(": ")[1] for p in problems] == [f"weights.kernel.{axis}" for axis, rest in odd.items() if rest]
 
 
+def test_the_contracts_mesh_is_what_the_analysis_expects(monkeypatch):
+    import keras  # here, not at import: a collected module that imports Keras makes every later fork big
+
+    from layergen.testing import _distributed
+
+    made = []
+    monkeypatch.setattr(keras.distribution, "list_devices", lambda kind=None: list(range(16)))
+    monkeypatch.setattr(keras.distribution, "DeviceMesh", lambda shape, names, devices: made.append((shape, names)))
+    _distributed._device_mesh({"kernel": (None, "model"), "bias": ("data",)})
+    ((shape, names),) = made
+    sizes = dict(zip(names, shape, strict=True))
+    assert sizes["model"] == sizes["data"] == TEST_MESH_AXIS_SIZE
+    with pytest.raises(AssertionError):
+        _distributed._device_mesh({"kernel": ("a", "b"), "bias": ("c",)})
+    assert MODEL_PARALLEL_TEST in CONTRACT_TESTS
+
+
+THREE_AXES = spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    layout: [data, model]")
+THREE_AXES = THREE_AXES.replace("call: |", "  bias: {shape: [units], layout: [seq]}\ncall: |")
+
+
+def test_layouts_the_contracts_mesh_cannot_hold_are_refused_unless_that_test_is_skipped():
+    (problem,) = check(with_test(THREE_AXES, arguments="{units: 4}", dimensions="{input_dim: 4}"))
+    assert problem.startswith(
+        "demo.yaml:15:35: weights.bias.layout[0]: the layouts name 3 mesh axes (data, model, seq)"
+    )
+    skip = f"{{{MODEL_PARALLEL_TEST}: three axes need a bigger mesh}}"
+    assert check(with_test(THREE_AXES, arguments="{units: 5}", skip=skip)) == []
+
+
 # -- self.<name> in call and compute_mask ---------------------------------------------------------
 
 OWN_NAMES = ["kernel", "units", "kernel_initializer", "kernel_regularizer", "kernel_constraint"]
@@ -162,9 +211,21 @@ def test_a_misspelt_attribute_fails_validate_with_a_did_you_mean(name, edit):
 
 @pytest.mark.parametrize("target", ["self._tracker", "self.foo", "self.Kernel", "self.kernal.shape"])
 def test_a_name_the_layer_does_not_have_is_refused_read_or_written(target):
-    for line in (f"  print({target})", f"  {target} = 1"):
+    name = target.split(".")[1]
+    lines = (
+        f"  print({target})",
+        f"  {target} = 1",
+        f"  print(getattr(self, {name!r}))",
+        f"  setattr(self, {name!r}, 1)",
+    )
+    for line in lines:
         (problem,) = check(spec_with("  return outputs", f"{line}\n  return outputs"))
         assert "the layer has no attribute `self." in problem
+
+
+def test_a_dimension_is_no_attribute():
+    (problem,) = check(spec_with("  return outputs", "  print(self.input_dim)\n  return outputs"))
+    assert "no attribute `self.input_dim`: dimension `input_dim` is read from the input's shape" in problem
 
 
 def test_compute_mask_is_checked_too():
@@ -178,6 +239,8 @@ def test_compute_mask_is_checked_too():
 def test_the_layer_attributes_cover_a_real_keras_layer():
     """The vocabulary snapshot holds every public attribute of a Layer on this backend, so
     `self.<what Keras gives>` is never refused."""
+    import keras
+
     layer = keras.layers.Layer()
     public = {name for name in dir(layer) if not name.startswith("_")}
     assert public <= load().layer_attributes
@@ -217,6 +280,7 @@ def test_every_reading_problem_is_reported_at_once(project):
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert [line.split(": ")[0:2] for line in lines] == [
+        ["demo.yaml:1:1", "call"],  # the structure of what could be read, with it
         ["demo.yaml:2:1", "layer"],
         ["demo.yaml:3:10", "summary"],
         ["demo.yaml:5:3", "arguments"],
@@ -298,3 +362,36 @@ def test_the_test_sections_names_are_reported_with_the_other_problems():
     assert check(
         spec_with("initializer: glorot_uniform", "initializer: glorot_unifrom") + "test: {arguments: {unit: 4}}\n"
     )[1:] == ["demo.yaml:18:26: test.arguments.unit: unknown argument 'unit' (did you mean 'units'?)"]
+
+
+ALL_WRONG = """\
+layer: !!binary aGVsbG8=
+summary: 5
+summary: x
+arguments:
+  units: {type: integer, min: 123456789012345678901234, doc: 3}
+inputs: {inputs: {shape: [batch, .inf, 7.5]}}
+call: 12
+output_shape: nope
+"""
+
+
+def test_reading_and_structure_problems_are_reported_together(project):
+    """What the reader refuses, and the structure of the rest: each mistake once."""
+    (project / "demo.yaml").write_text(ALL_WRONG)
+    result = cli("validate", "demo.yaml")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert all(LOCATED.fullmatch(line) for line in lines)
+    assert [line.split(": ")[1] for line in lines] == [
+        "layer",
+        "summary",
+        "arguments.units.type",
+        "arguments.units.min",
+        "arguments.units.doc",
+        "inputs.inputs.shape[1]",
+        "inputs.inputs.shape[2]",
+        "call",
+        "output_shape",
+    ]
+    assert "duplicate key 'summary'" in lines[1] and "numbers must be finite" in lines[5]

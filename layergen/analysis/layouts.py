@@ -16,9 +16,11 @@ from layergen.layer_model import LayoutModel
 from layergen.pycode import literal
 
 _AXIS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-# The size of each mesh axis a layout names in the contract's ModelParallel test
-# (`layergen.testing._distributed._device_mesh`).
+# The mesh of the contract's ModelParallel test (`layergen.testing._distributed._device_mesh`):
+# each axis a layout names has size 2, and it has at most 2 such axes.
 TEST_MESH_AXIS_SIZE = 2
+TEST_MESH_AXES = 2
+MODEL_PARALLEL_TEST = "test_weights_are_sharded_as_declared_under_model_parallel"
 
 
 def layout_model(context: Context) -> LayoutModel | None:
@@ -51,14 +53,29 @@ def layout_model(context: Context) -> LayoutModel | None:
 
 
 def check_layout_sizes(context: Context, shapes: dict[str, tuple[int, ...]], scope: dict[str, int]) -> None:
-    """Each axis a layout splits must divide across its mesh axis at the test sizes too:
-    the contract's mesh splits every named axis in `TEST_MESH_AXIS_SIZE`."""
+    """The contract's ModelParallel test must be able to run the layouts (unless the spec
+    skips it): its mesh has at most `TEST_MESH_AXES` named axes, each of size
+    `TEST_MESH_AXIS_SIZE`, so each axis a layout splits must divide by it at the test sizes."""
+    if MODEL_PARALLEL_TEST in context.spec.test.skip:
+        return
+    named: list[str] = []
     for name, weight in context.spec.weights.items():
         shape = shapes.get(name)
         if weight.layout is None or shape is None or len(shape) != len(weight.layout) or ELLIPSIS in weight.shape:
             continue  # not a layout the first checks accept
         for index, axis in enumerate(weight.layout):
-            if axis is not None and shape[index] % TEST_MESH_AXIS_SIZE:
+            if axis is None:
+                continue
+            if axis not in named:
+                named.append(axis)
+                if len(named) > TEST_MESH_AXES:
+                    context.problem(
+                        ("weights", name, "layout", index),
+                        f"the layouts name {len(named)} mesh axes ({', '.join(named)}); the contract's"
+                        f" ModelParallel test shards over at most {TEST_MESH_AXES}: use fewer, or skip"
+                        f" {MODEL_PARALLEL_TEST} in `test.skip` with the reason",
+                    )
+            if shape[index] % TEST_MESH_AXIS_SIZE:
                 context.problem(
                     ("weights", name, "layout", index),
                     f"mesh axis {axis!r} splits axis {index} of the weight, of size {shape[index]} in the test"

@@ -10,6 +10,7 @@ backend (from the vocabulary snapshot, so nothing imports Keras here).
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 from layergen.analysis.code_body import CodeField, report
 from layergen.analysis.context import Context
@@ -33,16 +34,18 @@ def layer_attribute_names(context: Context) -> tuple[frozenset[str], frozenset[s
 
 
 def check_self_attributes(context: Context, code: CodeField, tree: ast.AST, method: str) -> None:
-    """Report each `self.<name>` whose name the generated layer does not have, once per name."""
+    """Report each `self.<name>` (or `getattr(self, "<name>")`, `setattr`, `delattr`) whose
+    name the generated layer does not have, once per name."""
     own, every = layer_attribute_names(context)
     reported: set[str] = set()
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self"):
-            continue
-        name = node.attr
+    for node, name in _self_attributes(tree):
         if name in every or name in reported or name.startswith("__"):
             continue  # dunders: call_safety says why they are refused
         reported.add(name)
+        if name in context.dims:
+            message = f"the layer has no attribute `self.{name}`: dimension `{name}` is read from the input's shape"
+            report(context, code, node.lineno, node.col_offset + 1, message + " (`ops.shape(x)[-1]`)")
+            continue
         suggestion = closest(name, own) or closest(name, every - _TEMPLATE_METHODS)
         hint = f" (did you mean 'self.{suggestion}'?)" if suggestion else ""
         message = (
@@ -50,3 +53,28 @@ def check_self_attributes(context: Context, code: CodeField, tree: ast.AST, meth
             " weights, constants and sub-layers, and what every keras.layers.Layer has"
         )
         report(context, code, node.lineno, node.col_offset + 1, message)
+
+
+def _self_attributes(tree: ast.AST) -> Iterator[tuple[ast.expr, str]]:
+    """(node, attribute name) for each attribute of `self` the body reads, writes or deletes
+    by name; `hasattr` asks, so it is left alone."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _is_self(node.value):
+            yield node, node.attr
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _NAMED_ACCESS
+            and len(node.args) >= 2
+            and _is_self(node.args[0])
+            and isinstance(node.args[1], ast.Constant)
+            and isinstance(node.args[1].value, str)
+        ):
+            yield node, node.args[1].value
+
+
+_NAMED_ACCESS = ("getattr", "setattr", "delattr")
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"

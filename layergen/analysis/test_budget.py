@@ -43,7 +43,20 @@ def itemsize(dtype: str | None) -> int:
 
 
 def _mib(size_bytes: int) -> str:
-    return f"{size_bytes / 2**20:,.0f} MiB"
+    """Bytes in MiB, rounded; integer arithmetic, since a product of sizes can pass any float."""
+    mib = (size_bytes + 2**19) // 2**20
+    return f"{mib:,} MiB" if mib < 10**30 else f"{number_text(mib)} MiB"
+
+
+def number_text(value: int) -> str:
+    """An integer for a message: huge ones by their size, which also keeps clear of Python's
+    limit on converting integers of over 4,300 digits to text."""
+    if abs(value) < 10**30:
+        return str(value)
+    digits = value.bit_length() * 30103 // 100000  # log10(2): one short at most
+    while 10**digits <= abs(value):
+        digits += 1
+    return f"a {digits}-digit number"
 
 
 @dataclass
@@ -89,9 +102,9 @@ def check_literal(context: Context, name: str, shape: tuple[int, ...], path: Pat
         return True
     context.problem(
         path,
-        f"the test's value of constant {name!r} would be {count:,} numbers of shape {shape} written into the"
-        f" test, over the {TEST_LITERAL_LIMIT:,} a test may hold; give one number in `test.arguments.{name}`"
-        " (broadcast to the shape) or set smaller sizes",
+        f"the test's value of constant {name!r} would be {number_text(count)} numbers of shape {shape}"
+        f" written into the test, over the {TEST_LITERAL_LIMIT:,} a test may hold; give one number in"
+        f" `test.arguments.{name}` (broadcast to the shape) or set smaller sizes",
     )
     return False
 
@@ -105,11 +118,11 @@ def check_sublayers(context: Context, scope: dict[str, int], budget: TestBudget)
         path = ("layers", name)
         count = 1
         if sub.repeat is not None:
-            count = _value(sub.repeat, scope) or 0
+            count = max(_value(sub.repeat, scope) or 0, 0)
             if count > TEST_SUBLAYER_LIMIT:
                 context.problem(
                     path + ("repeat",),
-                    f"is {count:,} in the test, over the {TEST_SUBLAYER_LIMIT} sub-layers a test may make;"
+                    f"is {number_text(count)} in the test, over the {TEST_SUBLAYER_LIMIT} sub-layers a test may make;"
                     " set a smaller value in `test.arguments`",
                 )
                 reported = True
@@ -122,7 +135,7 @@ def check_sublayers(context: Context, scope: dict[str, int], budget: TestBudget)
     if total > TEST_SUBLAYER_LIMIT and not reported:
         context.problem(
             ("layers",),
-            f"the test's layer would hold {total:,} sub-layers, over the {TEST_SUBLAYER_LIMIT} a test may make;"
+            f"the test's layer would hold {number_text(total)} sub-layers, over the {TEST_SUBLAYER_LIMIT} a test may make;"
             " set smaller `repeat` values in `test.arguments`",
             key=True,
         )

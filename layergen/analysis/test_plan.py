@@ -27,6 +27,7 @@ from layergen.analysis.test_budget import (
     TestBudget,
     check_literal,
     check_sublayers,
+    number_text,
 )
 from layergen.analysis.test_values import (
     INVALID,
@@ -302,7 +303,7 @@ def _test_inputs(context: Context, scope: Scope, budget: TestBudget) -> list[Tes
             if high <= low:
                 context.problem(
                     path,
-                    f"integer values in range(min, max) = range({_number_text(low)}, {_number_text(high)})"
+                    f"integer values in range(min, max) = range({number_text(low)}, {number_text(high)})"
                     f" is empty with the test sizes {scope}",
                 )
             else:
@@ -319,20 +320,9 @@ def _check_int_range(context: Context, dtype: str, low: int, high: int, scope: S
     if low < smallest or high - 1 > largest:
         context.problem(
             path,
-            f"integer values in range({_number_text(low)}, {_number_text(high)}) do not fit {dtype}"
+            f"integer values in range({number_text(low)}, {number_text(high)}) do not fit {dtype}"
             f" ({smallest}..{largest}) with the test sizes {scope}",
         )
-
-
-def _number_text(value: int) -> str:
-    """An integer for a message: huge ones by their size, which also keeps clear of Python's
-    limit on converting integers of over 4,300 digits to text."""
-    if abs(value) < 10**30:
-        return str(value)
-    digits = value.bit_length() * 30103 // 100000  # log10(2): one short at most
-    while 10**digits <= abs(value):
-        digits += 1
-    return f"a {digits}-digit number"
 
 
 def _is_finite(value) -> bool:
@@ -383,7 +373,7 @@ def _size(context: Context, item, scope: Scope, path: Path_) -> int:
         limit = "" if size <= 0 else f", over the {TEST_TENSOR_BUDGET:,} a test's dimension may be"
         context.problem(
             path,
-            f"is {_number_text(size)} with the test sizes {scope}{limit}; set `test.arguments` or `test.dimensions`",
+            f"is {number_text(size)} with the test sizes {scope}{limit}; set `test.arguments` or `test.dimensions`",
         )
         return 1
     return size
