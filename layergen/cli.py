@@ -48,6 +48,11 @@ EXIT_CODES = {
         2: USAGE_ERROR,
     },
     "validate": {0: "every spec is valid", 1: "a spec has problems", 2: USAGE_ERROR},
+    "audit": {
+        0: "no finding",
+        1: "findings (one line each: FILE:LINE: check-name: what is wrong; how to fix it)",
+        2: f"a target could not be audited (a located reason), or {USAGE_ERROR}",
+    },
 }
 
 
@@ -242,6 +247,54 @@ def validate(specs: SpecArgs = None):
     from layergen import commands
 
     _run(commands.validate, specs or [])
+
+
+@app.command(epilog=_exit_codes("audit"))
+def audit(
+    targets: Annotated[
+        list[str],
+        typer.Argument(help="`FILE.py:CLASS`, `FILE.py` (each Layer subclass in it) or a folder.", show_default=False),
+    ],
+    arg: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--arg",
+            help="A constructor argument, NAME=VALUE (VALUE is YAML: 4, 0.5, [1, 2], relu).",
+            show_default=False,
+        ),
+    ] = None,
+    input_shape: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input-shape", help="An input's shape with the batch, e.g. 4,10; once per input.", show_default=False
+        ),
+    ] = None,
+    input_dtype: Annotated[str, typer.Option(help="The inputs' dtype, e.g. int32.")] = "float32",
+    input_max: Annotated[int, typer.Option(help="Integer inputs: the largest value to feed.")] = 9,
+    timeout: Annotated[float, typer.Option(help="Seconds each class may run before it counts as hung.")] = 300.0,
+    static: Annotated[bool, typer.Option("--static", help="Only read the source; do not run the classes.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON, for tools.")] = False,
+):
+    """Find the mistakes of hand-written Keras layers: read the source, then run the layer
+    contract's checks on each class in a fresh Python process (with a time limit).
+
+    Arguments come from the signature's defaults and input shapes are tried in turn, unless
+    --arg and --input-shape give them. A class that crashes, hangs or prints is reported.
+    """
+    from layergen.audit.cli_options import run_audit
+
+    _run(
+        run_audit,
+        targets,
+        arg or [],
+        input_shape or [],
+        input_dtype,
+        input_max,
+        timeout,
+        static,
+        as_json,
+        error_status=2,
+    )
 
 
 def _run(command: Callable[..., CommandResult], *args, error_status: int = 1, **options) -> NoReturn:
