@@ -48,6 +48,11 @@ EXIT_CODES = {
         2: USAGE_ERROR,
     },
     "validate": {0: "every spec is valid", 1: "a spec has problems", 2: USAGE_ERROR},
+    "adopt": {
+        0: "done",
+        1: "the written spec has problems (fix it, delete it, run again)",
+        2: f"the class cannot be read or named, the spec exists, or {USAGE_ERROR}",
+    },
     "audit": {
         0: "no finding",
         1: "findings (one line each: FILE:LINE: check-name: what is wrong; how to fix it)",
@@ -295,6 +300,40 @@ def audit(
         as_json,
         error_status=2,
     )
+
+
+@app.command(epilog=_exit_codes("adopt"))
+def adopt(
+    target: Annotated[
+        str, typer.Argument(help="`FILE.py:CLASS` (or a FILE.py with one Layer subclass).", show_default=False)
+    ],
+    spec: Annotated[
+        Path | None, typer.Option(help="Where to write the spec. Default: SPECS/<class_name>.yaml.", show_default=False)
+    ] = None,
+    arg: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--arg", help="A constructor argument for the parity test, NAME=VALUE (YAML).", show_default=False
+        ),
+    ] = None,
+    input_shape: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input-shape", help="An input's shape for the parity test, e.g. 4,10; once per input.", show_default=False
+        ),
+    ] = None,
+    input_dtype: Annotated[str, typer.Option(help="The inputs' dtype in the parity test.")] = "float32",
+    input_max: Annotated[int, typer.Option(help="Integer inputs: the largest value to feed.")] = 9,
+):
+    """Bring a hand-written layer in: write a spec from the class, record its file so that the
+    next `layergen new` takes it over through the three-way merge, keep a copy of the original
+    under .layergen/adopted/, and write a parity test beside the generated one.
+
+    What the spec cannot say is listed, located, and left to the merge as a hand edit.
+    """
+    from layergen.audit.cli_options import run_adopt
+
+    _run(run_adopt, target, spec, arg or [], input_shape or [], input_dtype, input_max)
 
 
 def _run(command: Callable[..., CommandResult], *args, error_status: int = 1, **options) -> NoReturn:

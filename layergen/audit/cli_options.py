@@ -47,3 +47,9 @@ def run_audit(targets, arguments, shapes, dtype, top, timeout, static, as_json) 
 
     return audit(targets, run_options(arguments, shapes, dtype, top, timeout), run=not static, as_json=as_json)
 
+
+def run_adopt(target, spec, arguments, shapes, dtype, top) -> CommandResult:
+    from layergen.audit.adopt import adopt
+
+    options = run_options(arguments, shapes, dtype, top, 1.0)
+    return adopt(target, spec, options.arguments, options.input_shapes, options.input_dtype, options.input_max)

@@ -1,0 +1,365 @@
+"""A hand-written layer class, read with `ast`, as a layergen spec (a plain dict, in the spec's
+field order). What has no spec field is listed as `Untranslated` (line and what), never dropped
+silently: `adopt` reports it, and the merge keeps that code as a hand edit."""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from dataclasses import dataclass, field
+
+from layergen.audit.source import LayerClass, dotted, keyword, self_attribute
+
+_IGNORED_IN_INIT = ("super().__init__",)
+_CAST_NAMES = ("convert_to_tensor", "cast")
+
+
+@dataclass(frozen=True)
+class Untranslated:
+    line: int
+    what: str
+    end: int = 0  # the statement's last line, when it is a whole statement (0: the line alone)
+
+
+@dataclass
+class Translation:
+    spec: dict
+    untranslated: list[Untranslated] = field(default_factory=list)
+    input_dims: dict[str, str] = field(default_factory=dict)  # `input_shape[-1]` -> "input_dim"
+
+
+def _literal(node: ast.expr | None):
+    try:
+        return ast.literal_eval(node) if node is not None else None
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        raise _NotLiteral from None
+
+
+class _NotLiteral(Exception):
+    pass
+
+
+def translate(layer: LayerClass, source: str, summary: str) -> Translation:
+    result = Translation({"layer": layer.name, "summary": summary})
+    init = layer.methods.get("__init__")
+    defaults = _init_defaults(init) if init else {}
+    call = layer.methods.get("call")
+    constants = {name for name in defaults if _cast_in_call(call, name)}
+    weights = _weights(layer, result, defaults)
+    initializer_args = {f"{w}_initializer" for w in weights}
+    arguments, consts = _arguments(layer, defaults, constants, initializer_args, result)
+    shape = ["batch", "...", result.input_dims["-1"]] if "-1" in result.input_dims else ["batch", "..."]
+    if arguments:
+        result.spec["arguments"] = arguments
+    result.spec["inputs"] = {_input_name(call): {"shape": shape}}
+    if consts:
+        result.spec["constants"] = consts
+    if weights:
+        result.spec["weights"] = weights
+    _untranslated_init(layer, init, result, set(defaults))
+    _untranslated_methods(layer, result)
+    if call is None:
+        result.untranslated.append(Untranslated(layer.line, "no call method"))
+        result.spec["call"] = "return inputs\n"
+    else:
+        result.spec["call"] = _call_body(source, call, consts, result)
+    result.spec["output_shape"] = _output_shape(layer, shape, result)
+    result.spec.pop("_weights", None)
+    return result
+
+
+def _init_defaults(init: ast.FunctionDef) -> dict[str, ast.expr | None]:
+    args = init.args
+    positional = [a for a in args.posonlyargs + args.args if a.arg != "self"]
+    defaults: dict[str, ast.expr | None] = {a.arg: None for a in positional}
+    for arg, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True):
+        defaults[arg.arg] = default
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        defaults[arg.arg] = kw_default
+    return defaults
+
+
+def _cast_in_call(call: ast.FunctionDef | None, name: str) -> bool:
+    """Whether call converts `self.<name>` to a tensor (a constant, as Keras's Rescaling does)."""
+    if call is None:
+        return False
+    for node in ast.walk(call):
+        cast = isinstance(node, ast.Call) and dotted(node.func).endswith(_CAST_NAMES) and node.args
+        if cast and self_attribute(node.args[0]) == name:  # type: ignore[attr-defined]
+            return True
+    return False
+
+
+def _arguments(layer, defaults, constants, initializer_args, result: Translation):
+    arguments: dict = {}
+    consts: dict = {}
+    shape_names = _shape_arguments(result)
+    for name, default in defaults.items():
+        if name in initializer_args:
+            continue
+        try:
+            value = _literal(default)
+        except _NotLiteral:
+            result.untranslated.append(
+                Untranslated(default.lineno if default else layer.line, f"the default of `{name}`")
+            )
+            value = None
+        if name in constants and isinstance(value, (list, tuple, int, float)) and not isinstance(value, bool):
+            consts[name] = {"value": list(value) if isinstance(value, tuple) else value}
+            continue
+        arguments[name] = _argument(name, default, value, shape_names)
+    return arguments, consts
+
+
+def _argument(name: str, default: ast.expr | None, value, shape_names: set[str]) -> dict:
+    if default is None:
+        return {"type": "int" if name in shape_names else "float"} | ({"min": 1} if name in shape_names else {})
+    if value is None:
+        return {"type": "float", "default": None}
+    kind = _type_of(value)
+    return {"type": kind, "default": list(value) if isinstance(value, tuple) else value}
+
+
+def _type_of(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float, str)):
+        return type(value).__name__
+    items = list(value) if isinstance(value, (list, tuple)) else []
+    inner = {_type_of(v) for v in items} or {"float"}
+    return f"list[{'float' if inner <= {'int', 'float'} and 'float' in inner else inner.pop()}]"
+
+
+def _shape_arguments(result: Translation) -> set[str]:
+    names: set[str] = set()
+    for weight in result.spec.get("_weights", {}).values():
+        names |= {item for item in weight["shape"] if isinstance(item, str)}
+    return names
+
+
+def _weights(layer: LayerClass, result: Translation, defaults) -> dict:
+    build = layer.methods.get("build")
+    weights: dict = {}
+    if build is None:
+        return weights
+    parameter = build.args.args[1].arg if len(build.args.args) > 1 else "input_shape"
+    local_dims: dict[str, str] = {}
+    for statement in build.body:
+        if _is_docstring(statement) or _is_super_build(statement):
+            continue
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Subscript):
+            dim = _input_dim(statement.value, parameter, result)
+            if dim and isinstance(statement.targets[0], ast.Name):
+                local_dims[statement.targets[0].id] = dim
+                continue
+        target = self_attribute(statement.targets[0]) if isinstance(statement, ast.Assign) else None
+        value = statement.value if isinstance(statement, ast.Assign) else None
+        if target and isinstance(value, ast.Call) and dotted(value.func).endswith("add_weight"):
+            weight = _weight(value, parameter, local_dims, defaults, result, target)
+            if weight is not None:
+                weights[target] = weight
+                continue
+        if target == "built" or (target == "input_spec"):
+            continue
+        result.untranslated.append(Untranslated(statement.lineno, "a statement of build", _end(statement)))
+    result.spec["_weights"] = weights
+    return weights
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+
+
+def _is_super_build(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and dotted(statement.value).endswith("build")
+
+
+def _input_dim(node: ast.expr, parameter: str, result: Translation) -> str | None:
+    """ "input_dim" for `input_shape[-1]` (other axes: "dim_1", ...)."""
+    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == parameter):
+        return None
+    try:
+        index = _literal(node.slice)
+    except _NotLiteral:
+        return None
+    if index != -1:
+        return None
+    result.input_dims["-1"] = "input_dim"
+    return "input_dim"
+
+
+def _weight(call: ast.Call, parameter, local_dims, defaults, result: Translation, attribute: str) -> dict | None:
+    name = keyword(call, "name")
+    if isinstance(name, ast.Constant) and name.value != attribute:
+        result.untranslated.append(
+            Untranslated(call.lineno, f"weight name {name.value!r} differs from `self.{attribute}`")
+        )
+    shape_node = keyword(call, "shape") or (call.args[0] if call.args else None)
+    shape = _shape(shape_node, parameter, local_dims, result)
+    if shape is None:
+        result.untranslated.append(Untranslated(call.lineno, f"the shape of weight `{attribute}`"))
+        return None
+    weight: dict = {"shape": shape}
+    trainable = keyword(call, "trainable")
+    if isinstance(trainable, ast.Constant) and trainable.value is False:
+        weight["role"] = "frozen"
+    initializer = _initializer(keyword(call, "initializer"), defaults, attribute, result, call.lineno)
+    if initializer is not None:
+        weight["initializer"] = initializer
+    for extra in ("regularizer", "constraint", "dtype"):
+        node = keyword(call, extra)
+        if node is not None and not (isinstance(node, ast.Constant) and node.value is None):
+            result.untranslated.append(Untranslated(call.lineno, f"the {extra} of weight `{attribute}`"))
+    return weight
+
+
+def _shape(node, parameter, local_dims, result: Translation) -> list | None:
+    if node is None:
+        return []
+    items = node.elts if isinstance(node, (ast.Tuple, ast.List)) else None
+    if items is None:
+        return None
+    shape: list = []
+    for item in items:
+        if isinstance(item, ast.Constant) and isinstance(item.value, int):
+            shape.append(item.value)
+        elif self_attribute(item):
+            shape.append(self_attribute(item))
+        elif isinstance(item, ast.Name) and item.id in local_dims:
+            shape.append(local_dims[item.id])
+        elif _input_dim(item, parameter, result):
+            shape.append("input_dim")
+        else:
+            return None
+    return shape
+
+
+def _initializer(node, defaults, attribute, result: Translation, line: int):
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    argument = self_attribute(node)
+    if argument == f"{attribute}_initializer" and argument in defaults:
+        try:
+            return _literal(defaults[argument])
+        except _NotLiteral:
+            pass
+    if isinstance(node, ast.Call):
+        class_name = dotted(node.func).split(".")[-1]
+        mapping: dict = {"name": _snake(class_name)}
+        for index, arg in enumerate(node.args[:1]):
+            del index
+            mapping["value"] = _initializer_value(arg)
+        for item in node.keywords:
+            mapping[item.arg or "?"] = _initializer_value(item.value)
+        if all(v is not _MISSING for v in mapping.values()):
+            return mapping
+    result.untranslated.append(Untranslated(line, f"the initializer of weight `{attribute}`"))
+    return None
+
+
+_MISSING = object()
+
+
+def _initializer_value(node: ast.expr):
+    argument = self_attribute(node)
+    if argument:
+        return f"${argument}"
+    try:
+        return _literal(node)
+    except _NotLiteral:
+        return _MISSING
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _input_name(call: ast.FunctionDef | None) -> str:
+    if call is None or len(call.args.args) < 2:
+        return "inputs"
+    return call.args.args[1].arg
+
+
+def _call_body(source: str, call: ast.FunctionDef, consts: dict, result: Translation) -> str:
+    extra = [a.arg for a in call.args.args[2:] if a.arg not in ("training",)]
+    for name in extra:
+        result.untranslated.append(Untranslated(call.lineno, f"call's parameter `{name}`"))
+    body = [s for s in call.body if not _is_docstring(s)]
+    lines = source.splitlines()
+    start, end = body[0].lineno, body[-1].end_lineno or body[-1].lineno
+    text = textwrap.dedent("\n".join(lines[start - 1 : end])) + "\n"
+    for name in consts:
+        # `ops.convert_to_tensor(self.scale, dtype=self.compute_dtype)` is the constant `scale`.
+        text = re.sub(
+            rf"(?:keras\.)?ops\.convert_to_tensor\(\s*self\.{name}\s*,\s*dtype=self\.compute_dtype\s*\)", name, text
+        )
+    return text
+
+
+def _output_shape(layer: LayerClass, shape: list, result: Translation) -> list:
+    method = layer.methods.get("compute_output_shape")
+    if method is None:
+        result.untranslated.append(
+            Untranslated(layer.line, "no compute_output_shape: the output shape is taken as the input's")
+        )
+        return shape
+    returns = [s for s in method.body if isinstance(s, ast.Return)]
+    parameter = method.args.args[1].arg if len(method.args.args) > 1 else "input_shape"
+    if (
+        len(method.body) == 1
+        and returns
+        and isinstance(returns[0].value, ast.Name)
+        and returns[0].value.id == parameter
+    ):
+        return shape
+    value = returns[0].value if len(method.body) == 1 and returns else None
+    if isinstance(value, ast.Tuple) and len(value.elts) == 2 and isinstance(value.elts[0], ast.Starred):
+        head = ast.unparse(value.elts[0].value)
+        tail = self_attribute(value.elts[1])
+        if head == f"{parameter}[:-1]" and tail:
+            return ["batch", "...", tail]
+    result.untranslated.append(
+        Untranslated(method.lineno, "compute_output_shape: the output shape is taken as the input's")
+    )
+    return shape
+
+
+def _untranslated_init(layer: LayerClass, init, result: Translation, parameters: set[str]) -> None:
+    if init is None:
+        return
+    for statement in init.body:
+        if _is_docstring(statement):
+            continue
+        text = ast.unparse(statement)
+        if text.startswith(_IGNORED_IN_INIT):
+            continue
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = self_attribute(statement.targets[0])
+            if target in parameters and _stores_parameter(statement.value, target):
+                continue
+        result.untranslated.append(Untranslated(statement.lineno, "a statement of __init__", _end(statement)))
+
+
+def _stores_parameter(value: ast.expr, name: str) -> bool:
+    """`self.x = x`, `self.x = [float(v) for v in x]`, `self.x = keras.initializers.get(x)`."""
+    names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+    calls = {dotted(n.func) for n in ast.walk(value) if isinstance(n, ast.Call)}
+    plain = calls <= {"float", "int", "list", "tuple", "keras.initializers.get"}
+    return name in names and plain
+
+
+_KNOWN_METHODS = {"__init__", "build", "call", "compute_output_shape", "get_config"}
+
+
+def _untranslated_methods(layer: LayerClass, result: Translation) -> None:
+    for name, method in layer.methods.items():
+        if name not in _KNOWN_METHODS:
+            start = min([method.lineno, *(d.lineno for d in method.decorator_list)])
+            result.untranslated.append(Untranslated(start, f"method {name}", _end(method)))
+
+
+def _end(node: ast.stmt) -> int:
+    return node.end_lineno or node.lineno
