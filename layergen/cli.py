@@ -258,7 +258,11 @@ def validate(specs: SpecArgs = None):
 def audit(
     targets: Annotated[
         list[str],
-        typer.Argument(help="`FILE.py:CLASS`, `FILE.py` (each Layer subclass in it) or a folder.", show_default=False),
+        typer.Argument(
+            help="`FILE.py:CLASS`, `FILE.py` (each Layer subclass in it) or a folder.",
+            metavar="TARGETS",
+            show_default=False,
+        ),
     ],
     arg: Annotated[
         list[str] | None,
@@ -305,7 +309,10 @@ def audit(
 @app.command(epilog=_exit_codes("adopt"))
 def adopt(
     target: Annotated[
-        str, typer.Argument(help="`FILE.py:CLASS` (or a FILE.py with one Layer subclass).", show_default=False)
+        str,
+        typer.Argument(
+            help="`FILE.py:CLASS` (or a FILE.py with one Layer subclass).", metavar="TARGET", show_default=False
+        ),
     ],
     spec: Annotated[
         Path | None, typer.Option(help="Where to write the spec. Default: SPECS/<class_name>.yaml.", show_default=False)

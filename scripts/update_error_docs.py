@@ -36,6 +36,9 @@ as far as the spec can be read: YAML syntax errors stop reading at the first one
 meaning of fields is checked once their structure is right. Nothing is written for a spec
 with problems; other specs given in the same command are still generated.
 
+The findings of `layergen audit` (`FILE:LINE: check-name: what is wrong; how to fix it`)
+and the messages of `layergen adopt` are listed in [audit.md](audit.md).
+
 ## Exit codes
 
 {exit_codes}

@@ -44,22 +44,34 @@ def adopt(target: str, spec: Path | None, kwargs: dict, shapes: list[list[int]],
     summary = docstring.strip().splitlines()[0] if docstring.strip() else f"{layer.name}, adopted from {module.shown}."
     translation = translate(layer, module.text, summary)
     spec_path = (spec or project.specs / f"{snake_case(layer.name)}.yaml").absolute()
+    if project.display(spec_path) in RecordStore(project.root).load():
+        reason = "layergen already generates this spec's files (it has a record); edit the spec and run `layergen new`"
+        return _cannot(result, project.display(spec_path), None, reason)
     if spec_path.exists():
-        return _cannot(result, project.display(spec_path), None, "exists; adopt writes a new spec: pass --spec PATH")
-    write_atomically(spec_path, _spec_text(translation, project.display(module.path.absolute())))
-    result.info(f"wrote {project.display(spec_path)}")
-    for item in translation.untranslated:
-        result.warn(f"{module.shown}:{item.line}: not translated: {item.what}; left to the merge as a hand edit")
+        # The person wrote the spec already: it is what the class becomes; nothing is translated.
+        result.info(f"uses {project.display(spec_path)} as the spec of {layer.name}")
+    else:
+        write_atomically(spec_path, _spec_text(translation, project.display(module.path.absolute())))
+        result.info(f"wrote {project.display(spec_path)}")
+        for item in translation.untranslated:
+            result.warn(f"{module.shown}:{item.line}: not translated: {item.what}; left to the merge as a hand edit")
     from layergen.generate import generate_layer
 
     try:
         generation = generate_layer(spec_path, project)
     except LayergenError as error:
         result.fail(error)
-        result.warn(f"fix {project.display(spec_path)}, then run `layergen adopt` again (delete the spec first)")
+        result.warn(
+            f"fix {project.display(spec_path)}, then run `layergen adopt {target} --spec {project.display(spec_path)}` again"
+        )
         return result
     layer_file, test_file = (f.path for f in generation.files)
     copy = project.root / ADOPTED_DIR / f"{generation.model.module_name}.py"
+    parity_path = test_file.with_name(f"test_{generation.model.module_name}_parity.py")
+    for kept in (copy, parity_path):
+        if kept.exists():
+            reason = "exists from an earlier adoption; move it away to adopt again (adopt never overwrites it)"
+            return _cannot(result, project.display(kept), None, reason)
     write_atomically(copy, module.text)
     result.info(f"kept the original as {project.display(copy)}")
     _record(result, project, spec_path, generation, module.path, module.text, translation)
@@ -67,7 +79,6 @@ def adopt(target: str, spec: Path | None, kwargs: dict, shapes: list[list[int]],
         result.warn(
             f"{project.display(test_file)} exists, and layergen has no record of it: move it away before `layergen new`"
         )
-    parity_path = test_file.with_name(f"test_{generation.model.module_name}_parity.py")
     arguments = {**_required_values(translation), **kwargs}
     text = parity_test(
         name=layer.name,
@@ -77,7 +88,7 @@ def adopt(target: str, spec: Path | None, kwargs: dict, shapes: list[list[int]],
         copy=copy,
         test_path=parity_path,
         kwargs=arguments,
-        shapes=[tuple(s) for s in shapes] or [(2, 5, 3)],
+        shapes=[tuple(s) for s in shapes] or [_test_shape(translation)],
         dtype=dtype,
         top=top,
         shown_copy=project.display(copy),
@@ -102,7 +113,8 @@ def _spec_text(translation: Translation, original: str) -> str:
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data) -> bool:
+        return True  # a shape used twice is written twice, not as an anchor
 
 
 def _text(dumper: yaml.SafeDumper, value: str):
@@ -110,7 +122,21 @@ def _text(dumper: yaml.SafeDumper, value: str):
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+def _list(dumper: yaml.SafeDumper, value: list):
+    # Shapes and values on one line (`[batch, ..., units]`); lists of mappings in block style.
+    flow = all(not isinstance(item, (dict, list)) for item in value) or all(isinstance(i, list) for i in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
 _Dumper.add_representer(str, _text)
+_Dumper.add_representer(list, _list)
+
+
+def _test_shape(translation: Translation) -> tuple[int, ...]:
+    """The parity test's input: (2, 5, features), with the spec's last axis when it is a number."""
+    (first,) = list(translation.spec["inputs"].values())[:1]
+    last = first["shape"][-1]
+    return (2, 5, last if isinstance(last, int) else 3)
 
 
 def _required_values(translation: Translation) -> dict:

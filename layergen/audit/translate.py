@@ -42,6 +42,10 @@ class _NotLiteral(Exception):
 
 def translate(layer: LayerClass, source: str, summary: str) -> Translation:
     result = Translation({"layer": layer.name, "summary": summary})
+    package = _registered_package(layer)
+    if package:
+        # The same registered name, so .keras files saved with the original still load.
+        result.spec["package"] = package
     init = layer.methods.get("__init__")
     defaults = _init_defaults(init) if init else {}
     call = layer.methods.get("call")
@@ -49,7 +53,12 @@ def translate(layer: LayerClass, source: str, summary: str) -> Translation:
     weights = _weights(layer, result, defaults)
     initializer_args = {f"{w}_initializer" for w in weights}
     arguments, consts = _arguments(layer, defaults, constants, initializer_args, result)
-    shape = ["batch", "...", result.input_dims["-1"]] if "-1" in result.input_dims else ["batch", "..."]
+    shape: list[str | int] = ["batch", "..."]
+    if "-1" in result.input_dims:
+        shape.append(result.input_dims["-1"])
+    features = _feature_size(weights, consts)
+    if shape == ["batch", "..."] and features is not None:
+        shape = ["batch", "...", features]  # per-feature values: the input's last axis has that size
     if arguments:
         result.spec["arguments"] = arguments
     result.spec["inputs"] = {_input_name(call): {"shape": shape}}
@@ -67,6 +76,22 @@ def translate(layer: LayerClass, source: str, summary: str) -> Translation:
     result.spec["output_shape"] = _output_shape(layer, shape, result)
     result.spec.pop("_weights", None)
     return result
+
+
+def _registered_package(layer: LayerClass) -> str | None:
+    for decorator in layer.node.decorator_list:
+        if isinstance(decorator, ast.Call) and dotted(decorator.func).endswith("register_keras_serializable"):
+            package = keyword(decorator, "package") or (decorator.args[0] if decorator.args else None)
+            if isinstance(package, ast.Constant) and isinstance(package.value, str):
+                return package.value
+    return None
+
+
+def _feature_size(weights: dict, constants: dict) -> int | None:
+    """The length of the per-feature weights and constants (1-D, of a literal size), when they agree."""
+    sizes = {w["shape"][0] for w in weights.values() if len(w["shape"]) == 1 and isinstance(w["shape"][0], int)}
+    sizes |= {len(c["value"]) for c in constants.values() if isinstance(c["value"], list)}
+    return sizes.pop() if len(sizes) == 1 else None
 
 
 def _init_defaults(init: ast.FunctionDef) -> dict[str, ast.expr | None]:
