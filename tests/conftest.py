@@ -62,6 +62,7 @@ SLOW = (
     "tests/test_init.py::test_generated_tests_import_their_layer_with_only_pytest_settings",
     "tests/test_code_quality.py",
     "tests/test_layer_behaviour.py",
+    "tests/test_audit_run.py",
 )
 
 

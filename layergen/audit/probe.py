@@ -20,7 +20,7 @@ import traceback
 from pathlib import Path
 
 from layergen.audit.probe_checks import CHECKED_TESTS, describe_failure
-from layergen.audit.probe_contract import InferredShapes
+from layergen.audit.probe_contract import InferredShapes, InheritedInit
 
 # Sizes tried, in turn, for an input whose shape the command line does not give.
 _CANDIDATE_SHAPES = [(2, 3), (2, 5, 3), (2, 4), (2, 5, 4), (2, 4, 4, 3)]
@@ -114,8 +114,17 @@ def _finding(check: str, line: int | None, message: str, **where) -> dict:
     return {"check": check, "line": line, "message": message, **where}
 
 
+def _inherited(method) -> bool:
+    """Whether the class keeps keras.layers.Layer's own method."""
+    return getattr(method, "__qualname__", "").startswith(("Layer.", "Operation."))
+
+
 def _arguments(cls, given: dict) -> dict:
-    chosen = {}
+    chosen: dict = {}
+    if _inherited(cls.__init__):
+        if given:
+            raise _CannotRun(f"--arg {sorted(given)[0]}: the class has no __init__ of its own")
+        return chosen
     for parameter in list(inspect.signature(cls.__init__).parameters.values())[1:]:
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             continue
@@ -261,8 +270,10 @@ def _contract(cls, kwargs: dict, inputs, outputs, request: dict):
         data["output_shape"] = tuple(outputs.shape)
         data["output_dtype"] = None if dtypes[0] == compute else dtypes[0]
     bases: tuple[type, ...] = (LayerContract,)
-    if getattr(cls.compute_output_shape, "__qualname__", "").startswith("Layer."):
-        bases = (InferredShapes, LayerContract)  # Keras infers the shape by tracing call
+    if _inherited(cls.compute_output_shape):
+        bases = (InferredShapes, *bases)  # Keras infers the shape by tracing call
+    if _inherited(cls.__init__):
+        bases = (InheritedInit, *bases)
     return type(f"Audit{cls.__name__}", bases, data)
 
 

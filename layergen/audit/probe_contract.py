@@ -4,7 +4,9 @@ that only a layer defining it can answer. Used by the probe, in the fresh proces
 
 from __future__ import annotations
 
-from layergen.testing.values import as_list, dtype_of, keras, model_inputs, np
+import json
+
+from layergen.testing.values import as_list, assert_same_outputs, dtype_of, keras, model_inputs, np, numpy_outputs
 
 
 class InferredShapes:
@@ -29,3 +31,19 @@ class InferredShapes:
             predicted = as_list(model.predict_on_batch(model_inputs(rows)))
             for output, spec in zip(predicted, expected, strict=True):
                 assert output.shape == (len(rows[0]), *spec.shape[1:]), spec.name
+
+
+class InheritedInit:
+    """The config test for a class that keeps Layer's own `__init__`: no argument of its own
+    to find in the config, the rest as the contract checks it."""
+
+    def test_config_is_json_and_rebuilds_an_identical_layer(self):
+        layer = self.make_layer()
+        inputs = self.make_inputs()
+        expected = numpy_outputs(layer(*inputs))
+        config = layer.get_config()
+        clone = self.layer_class.from_config(json.loads(json.dumps(config)))
+        clone(*inputs)
+        clone.set_weights(layer.get_weights())
+        assert_same_outputs(clone(*inputs), expected)
+        assert clone.get_config() == config
