@@ -225,3 +225,13 @@ def test_a_file_in_the_way_that_is_no_layer_is_not_advised_to_adopt(project):
     status = cli("status").stdout
     assert "layergen adopt" not in status
     assert "move it away and run again" in status
+
+
+def test_the_worked_example_in_docs_audit_md_is_what_audit_prints(monkeypatch):
+    monkeypatch.chdir(REPO)
+    target = "examples/hand_written/broken/fixed_bias_linear.py"
+    documented = [
+        line for line in (REPO / "docs" / "audit.md").read_text().splitlines() if line.startswith(f"{target}:")
+    ]
+    result = cli("audit", "--static", target)
+    assert documented == result.stdout.splitlines()
