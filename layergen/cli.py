@@ -278,7 +278,10 @@ def audit(
             "--input-shape", help="An input's shape with the batch, e.g. 4,10; once per input.", show_default=False
         ),
     ] = None,
-    input_dtype: Annotated[str, typer.Option(help="The inputs' dtype, e.g. int32.")] = "float32",
+    input_dtype: Annotated[
+        str | None,
+        typer.Option(help="The inputs' dtype, e.g. int32. Default: float32, then int32 if no float input works."),
+    ] = None,
     input_max: Annotated[int, typer.Option(help="Integer inputs: the largest value to feed.")] = 9,
     timeout: Annotated[float, typer.Option(help="Seconds each class may run before it counts as hung.")] = 300.0,
     static: Annotated[bool, typer.Option("--static", help="Only read the source; do not run the classes.")] = False,

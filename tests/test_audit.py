@@ -235,3 +235,40 @@ def test_the_worked_example_in_docs_audit_md_is_what_audit_prints(monkeypatch):
     ]
     result = cli("audit", "--static", target)
     assert documented == result.stdout.splitlines()
+
+
+CORRECT_VARIANTS = {
+    "a weight made in a helper that build calls": (
+        "    def build(self, input_shape):\n",
+        "    def build(self, input_shape):\n        self._make_weights(input_shape)\n\n"
+        "    def _make_weights(self, input_shape):\n",
+    ),
+    "a base-layer argument named in __init__": ("**kwargs):", "name=None, **kwargs):"),
+    "a config merged from another dict": (
+        'config.update({"units": self.units, "bias_value": self.bias_value})',
+        'config.update({**config, **{"units": self.units, "bias_value": self.bias_value}})',
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", sorted(CORRECT_VARIANTS))
+def test_correct_variants_have_no_static_finding(tmp_path, variant):
+    old, new = CORRECT_VARIANTS[variant]
+    text = (CORRECTED / "fixed_bias_linear.py").read_text()
+    assert old in text
+    module = tmp_path / "layer.py"
+    module.write_text(text.replace(old, new, 1))
+    result = cli("audit", "--static", module)
+    assert result.exit_code == 0, result.stdout
+
+
+def test_a_weight_made_in_init_from_the_input_size_is_found(tmp_path):
+    text = (CORRECTED / "custom_layer.py").read_text()
+    text = text.replace("units=8, **kwargs", "input_dim, units=8, **kwargs").replace(
+        "        self.units = units\n",
+        "        self.units = units\n        self.input_dim = input_dim\n"
+        '        self.w = self.add_weight(name="w", shape=(input_dim, units))\n',
+    )
+    module = tmp_path / "layer.py"
+    module.write_text(text)
+    assert ("weight-before-input-shape", 14) in findings(cli("audit", "--static", "--json", module))

@@ -8,7 +8,7 @@ from layergen.errors import LayergenError, Problem
 from layergen.result import CommandResult
 
 
-def run_options(arguments: list[str], shapes: list[str], dtype: str, top: int, timeout: float) -> RunOptions:
+def run_options(arguments: list[str], shapes: list[str], dtype: str | None, top: int, timeout: float) -> RunOptions:
     import yaml
 
     values = {}
@@ -52,4 +52,5 @@ def run_adopt(target, spec, arguments, shapes, dtype, top) -> CommandResult:
     from layergen.audit.adopt import adopt
 
     options = run_options(arguments, shapes, dtype, top, 1.0)
-    return adopt(target, spec, options.arguments, options.input_shapes, options.input_dtype, options.input_max)
+    dtype = options.input_dtype or "float32"
+    return adopt(target, spec, options.arguments, options.input_shapes, dtype, options.input_max)

@@ -22,6 +22,7 @@ from pathlib import Path
 from layergen.audit.probe_checks import CHECKED_TESTS, describe_failure
 from layergen.audit.probe_contract import InferredShapes, InheritedInit
 
+_BASE_ARGUMENTS = {"name", "dtype", "trainable", "autocast", "activity_regularizer", "input_shape", "input_dim"}
 # Sizes tried, in turn, for an input whose shape the command line does not give.
 _CANDIDATE_SHAPES = [(2, 3), (2, 5, 3), (2, 4), (2, 5, 4), (2, 4, 4, 3)]
 # Required arguments without a value: a guess by name, as a Keras user names them.
@@ -173,10 +174,11 @@ def _inputs_and_outputs(cls, kwargs: dict, request: dict):
     candidates = (
         [given * len(names) if len(given) == 1 else given] if given else [[s] * len(names) for s in _CANDIDATE_SHAPES]
     )
-    dtype = request["input_dtype"]
     top = request["input_max"]
+    # Float inputs first; integer ones (indices, ids) when no float input works and none was given.
+    dtypes = [request["input_dtype"]] if request["dtype_given"] else ["float32", "int32"]
     first_error = None
-    for shapes in candidates:
+    for dtype, shapes in [(d, s) for d in dtypes for s in candidates]:
         inputs = [(n, tuple(s), dtype, top) for n, s in zip(names, shapes, strict=True)]
         arrays = _arrays(inputs, np)
         try:
@@ -218,13 +220,6 @@ def _untracked(layer, inputs) -> list[dict]:
                 "optimizer trains it and saving skips it; make it with `self.add_weight` in build"
             )
             found.append(_finding("untracked-variable", None, message, attribute=attribute))
-        elif keras.ops.is_tensor(value):
-            message = (
-                f"`self.{attribute}` is a bare tensor: not a weight, not in the config, with a fixed dtype; keep "
-                "the numbers in the config and convert them in call with dtype=self.compute_dtype, or make a "
-                "weight with `self.add_weight(..., trainable=False)`"
-            )
-            found.append(_finding("constant-as-tensor", None, message, attribute=attribute))
     return found
 
 
@@ -256,8 +251,11 @@ def _contract(cls, kwargs: dict, inputs, outputs, request: dict):
         "state": _state_weights(cls, kwargs, inputs, own),
         "sublayers": sublayers,
         "fresh_process_timeout": float(request["timeout"]),
-        # None left out of the config: starting values the saved weights restore (array arguments).
-        "array_arguments": [k for k, v in kwargs.items() if v is None and k not in layer.get_config()],
+        # Left out of the config: None (starting values the saved weights restore, as array
+        # arguments), and keras.layers.Layer's own arguments the base config does not keep.
+        "array_arguments": [
+            k for k, v in kwargs.items() if (v is None or k in _BASE_ARGUMENTS) and k not in layer.get_config()
+        ],
     }
     dtypes = [keras.backend.standardize_dtype(o.dtype) for o in outputs_list]
     compute = layer.compute_dtype

@@ -26,7 +26,7 @@ _IMPORT_ALLOWANCE = 120.0  # seconds to start Python and import Keras and the mo
 class RunOptions:
     arguments: dict = field(default_factory=dict)
     input_shapes: list[list[int]] = field(default_factory=list)
-    input_dtype: str = "float32"
+    input_dtype: str | None = None  # None: float32, else int32 when no float input works
     input_max: int = 10
     timeout: float = 300.0  # seconds per class
 
@@ -106,7 +106,8 @@ def _request(module: LayerModule, classes: list[str], options: RunOptions) -> di
         "classes": classes,
         "arguments": options.arguments,
         "input_shapes": options.input_shapes,
-        "input_dtype": options.input_dtype,
+        "input_dtype": options.input_dtype or "float32",
+        "dtype_given": options.input_dtype is not None,
         "input_max": options.input_max,
         "timeout": options.timeout,
     }

@@ -54,11 +54,25 @@ _READ_ONLY = (
     "path",
 )
 _REGISTER = "register_keras_serializable"
+# keras.layers.Layer's own arguments: a class that names one passes it on, and the base config has it.
+BASE_LAYER_ARGUMENTS = {
+    "name",
+    "dtype",
+    "trainable",
+    "autocast",
+    "activity_regularizer",
+    "input_shape",
+    "input_dim",
+    "batch_input_shape",
+    "batch_size",
+    "dynamic",
+}
 
 
 def static_findings(module: LayerModule, layer: LayerClass) -> list[Finding]:
     found = _import_findings(module, layer)
     found += _tensor_findings(module, layer)
+    found += _early_weight_findings(module, layer)
     found += _attribute_findings(module, layer)
     found += _registration_findings(module, layer)
     found += _config_findings(module, layer)
@@ -114,12 +128,13 @@ def _tensor_findings(module: LayerModule, layer: LayerClass) -> list[Finding]:
                 f"`self.add_weight(name=..., shape=..., initializer=...)`, {role}"
             )
             found.append(_finding(module, layer, node.lineno, "untracked-variable", message))
-        elif dotted(node.func).endswith(("add_weight", "add_variable")) and method not in ("__init__", "build"):
+        elif dotted(node.func).endswith(("add_weight", "add_variable")) and method not in _made_in_build(layer):
             message = (
                 f"add_weight in {method}: weights made outside build and __init__ do not exist when a checkpoint "
                 "loads, and a traced call makes a new one each time; make it in build"
             )
             found.append(_finding(module, layer, node.lineno, "weight-outside-build", message))
+    parameters = {a.arg for a in layer.init_parameters()}
     for assign in ast.walk(layer.node):
         if not isinstance(assign, ast.Assign) or not isinstance(assign.value, ast.Call):
             continue
@@ -127,7 +142,11 @@ def _tensor_findings(module: LayerModule, layer: LayerClass) -> list[Finding]:
         targets = [t for t in (self_attribute(t) for t in assign.targets) if t]
         if not targets:
             continue
-        bare = made.endswith(_BACKEND_TENSORS) or (made.endswith(_KERAS_TENSORS) and _fixed_dtype(assign.value))
+        # Keras-ops tensors of a constructor argument (kept in the config) are the run's to judge.
+        literal = not _mentions(assign.value, parameters)
+        bare = made.endswith(_BACKEND_TENSORS) or (
+            made.endswith(_KERAS_TENSORS) and _fixed_dtype(assign.value) and literal
+        )
         if bare:
             name = targets[0]
             message = (
@@ -138,6 +157,49 @@ def _tensor_findings(module: LayerModule, layer: LayerClass) -> list[Finding]:
                 "`self.add_weight(..., trainable=False)`"
             )
             found.append(_finding(module, layer, assign.lineno, "constant-as-tensor", message))
+    return found
+
+
+def _made_in_build(layer: LayerClass) -> set[str]:
+    """__init__, build, and the methods of the class they call (`self._make_weights()`)."""
+    allowed = {"__init__", "build"}
+    pending = ["__init__", "build"]
+    while pending:
+        method = layer.methods.get(pending.pop())
+        for node in ast.walk(method) if method is not None else ():
+            if isinstance(node, ast.Call):
+                name = self_attribute(node.func)
+                if name in layer.methods and name not in allowed:
+                    allowed.add(name)
+                    pending.append(name)
+    return allowed
+
+
+def _mentions(node: ast.AST, names: set[str]) -> bool:
+    """Whether the expression reads one of `names`, plainly or as `self.<name>`."""
+    for item in ast.walk(node):
+        if isinstance(item, ast.Name) and item.id in names:
+            return True
+        if self_attribute(item) in names:
+            return True
+    return False
+
+
+def _early_weight_findings(module: LayerModule, layer: LayerClass) -> list[Finding]:
+    """Weights made in __init__ from an argument that gives the input's size."""
+    init = layer.methods.get("__init__")
+    inputs = {a.arg for a in layer.init_parameters() if "input" in a.arg}
+    found = []
+    for node in ast.walk(init) if init is not None and inputs else ():
+        if isinstance(node, ast.Call) and dotted(node.func).endswith("add_weight"):
+            shape = keyword(node, "shape") or (node.args[0] if node.args else None)
+            if shape is not None and _mentions(shape, inputs):
+                message = (
+                    "add_weight in __init__ sized by the input's size given as an argument: the layer cannot take "
+                    "the size from its input, and a wrong argument only fails at call time; make the weight in "
+                    "build(self, input_shape) from input_shape[-1], and drop the argument"
+                )
+                found.append(_finding(module, layer, node.lineno, "weight-before-input-shape", message))
     return found
 
 
@@ -193,7 +255,11 @@ def _config_findings(module: LayerModule, layer: LayerClass) -> list[Finding]:
         found.append(_finding(module, layer, init.lineno, "init-drops-kwargs", message))
     # An argument that defaults to None may stay out of the config on purpose (an array of
     # starting values, which the saved weights restore); the run checks those.
-    wanted = [a.arg for a in layer.init_parameters() if not _defaults_to_none(init, a.arg)]
+    wanted = [
+        a.arg
+        for a in layer.init_parameters()
+        if not _defaults_to_none(init, a.arg) and a.arg not in BASE_LAYER_ARGUMENTS
+    ]
     if not wanted:
         return found
     get_config = layer.methods.get("get_config")
@@ -240,11 +306,11 @@ def _config_keys(get_config: ast.FunctionDef) -> set[str] | None:
     keys: set[str] = set()
     for node in ast.walk(get_config):
         if isinstance(node, ast.Dict):
-            for key in node.keys:
+            for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
                     keys.add(key.value)
-                elif key is not None:
-                    return None
+                elif key is not None or not _is_config_call(value):
+                    return None  # a computed key, or `**other` that may hold any of them
         elif isinstance(node, ast.Call) and (dotted(node.func) in ("dict",) or dotted(node.func).endswith(".update")):
             keys |= {k.arg for k in node.keywords if k.arg is not None}
         elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
@@ -256,6 +322,11 @@ def _config_keys(get_config: ast.FunctionDef) -> set[str] | None:
     if not keys and not _only_super(get_config):
         return None
     return keys
+
+
+def _is_config_call(node: ast.expr) -> bool:
+    """`super().get_config()`, or a name it was stored in (`base_config`)."""
+    return isinstance(node, ast.Name) or (isinstance(node, ast.Call) and dotted(node.func).endswith("get_config"))
 
 
 def _only_super(get_config: ast.FunctionDef) -> bool:
