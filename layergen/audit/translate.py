@@ -51,7 +51,7 @@ def translate(layer: LayerClass, source: str, summary: str) -> Translation:
     call = layer.methods.get("call")
     constants = {name for name in defaults if _cast_in_call(call, name)}
     weights = _weights(layer, result, defaults)
-    initializer_args = {f"{w}_initializer" for w in weights}
+    initializer_args = {f"{w}_{kind}" for w in weights for kind in ("initializer", "regularizer", "constraint")}
     arguments, consts = _arguments(layer, defaults, constants, initializer_args, result)
     shape: list[str | int] = ["batch", "..."]
     if "-1" in result.input_dims:
@@ -64,6 +64,9 @@ def translate(layer: LayerClass, source: str, summary: str) -> Translation:
     result.spec["inputs"] = {_input_name(call): {"shape": shape}}
     if consts:
         result.spec["constants"] = consts
+    for name in _assigned_in_call(call):
+        if name in weights:
+            weights[name]["role"] = "state"
     if weights:
         result.spec["weights"] = weights
     _untranslated_init(layer, init, result, set(defaults))
@@ -94,6 +97,17 @@ def _feature_size(weights: dict, constants: dict) -> int | None:
     return sizes.pop() if len(sizes) == 1 else None
 
 
+def _assigned_in_call(call: ast.FunctionDef | None) -> set[str]:
+    """Weights `call` updates (`self.x.assign(...)`): state weights."""
+    found = set()
+    for node in ast.walk(call) if call is not None else ():
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("assign"):
+            name = self_attribute(node.func.value)
+            if name:
+                found.add(name)
+    return found
+
+
 def _init_defaults(init: ast.FunctionDef) -> dict[str, ast.expr | None]:
     args = init.args
     positional = [a for a in args.posonlyargs + args.args if a.arg != "self"]
@@ -120,6 +134,7 @@ def _arguments(layer, defaults, constants, initializer_args, result: Translation
     arguments: dict = {}
     consts: dict = {}
     shape_names = _shape_arguments(result)
+    activations = _activation_arguments(layer)
     for name, default in defaults.items():
         if name in initializer_args:
             continue
@@ -130,11 +145,25 @@ def _arguments(layer, defaults, constants, initializer_args, result: Translation
                 Untranslated(default.lineno if default else layer.line, f"the default of `{name}`")
             )
             value = None
+        if name in activations:
+            arguments[name] = {"type": "activation", "default": value}
+            continue
         if name in constants and isinstance(value, (list, tuple, int, float)) and not isinstance(value, bool):
             consts[name] = {"value": list(value) if isinstance(value, tuple) else value}
             continue
         arguments[name] = _argument(name, default, value, shape_names)
     return arguments, consts
+
+
+def _activation_arguments(layer: LayerClass) -> set[str]:
+    """Arguments stored as `self.x = keras.activations.get(x)`."""
+    init = layer.methods.get("__init__")
+    found = set()
+    for node in ast.walk(init) if init is not None else ():
+        getter = isinstance(node, ast.Call) and dotted(node.func).endswith("activations.get") and node.args
+        if getter and isinstance(node.args[0], ast.Name):  # type: ignore[attr-defined]
+            found.add(node.args[0].id)  # type: ignore[attr-defined]
+    return found
 
 
 def _argument(name: str, default: ast.expr | None, value, shape_names: set[str]) -> dict:
@@ -178,18 +207,44 @@ def _weights(layer: LayerClass, result: Translation, defaults) -> dict:
             if dim and isinstance(statement.targets[0], ast.Name):
                 local_dims[statement.targets[0].id] = dim
                 continue
+        gate, inner = _gated(statement)
+        made = [_made_weight(s) for s in inner]
+        if made and all(m is not None for m in made):
+            for target, value in made:  # type: ignore[misc]
+                weight = _weight(value, parameter, local_dims, defaults, result, target)
+                if weight is not None:
+                    weights[target] = {**weight, "when": gate} if gate else weight
+            continue
         target = self_attribute(statement.targets[0]) if isinstance(statement, ast.Assign) else None
-        value = statement.value if isinstance(statement, ast.Assign) else None
-        if target and isinstance(value, ast.Call) and dotted(value.func).endswith("add_weight"):
-            weight = _weight(value, parameter, local_dims, defaults, result, target)
-            if weight is not None:
-                weights[target] = weight
-                continue
         if target == "built" or (target == "input_spec"):
             continue
         result.untranslated.append(Untranslated(statement.lineno, "a statement of build", _end(statement)))
     result.spec["_weights"] = weights
     return weights
+
+
+def _gated(statement: ast.stmt) -> tuple[str | None, list[ast.stmt]]:
+    """`if self.use_bias: <body>` (its else only setting the weights to None) -> ("use_bias", body)."""
+    if not isinstance(statement, ast.If):
+        return None, [statement]
+    gate = self_attribute(statement.test) or (statement.test.id if isinstance(statement.test, ast.Name) else None)
+    nones = all(
+        isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) and s.value.value is None
+        for s in statement.orelse
+    )
+    if gate is None or not nones:
+        return None, []
+    return gate, statement.body
+
+
+def _made_weight(statement: ast.stmt) -> tuple[str, ast.Call] | None:
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+        return None
+    target = self_attribute(statement.targets[0])
+    value = statement.value
+    if target and isinstance(value, ast.Call) and dotted(value.func).endswith("add_weight"):
+        return target, value
+    return None
 
 
 def _is_docstring(statement: ast.stmt) -> bool:
@@ -234,8 +289,23 @@ def _weight(call: ast.Call, parameter, local_dims, defaults, result: Translation
         weight["initializer"] = initializer
     for extra in ("regularizer", "constraint", "dtype"):
         node = keyword(call, extra)
-        if node is not None and not (isinstance(node, ast.Constant) and node.value is None):
-            result.untranslated.append(Untranslated(call.lineno, f"the {extra} of weight `{attribute}`"))
+        if node is None or (isinstance(node, ast.Constant) and node.value is None):
+            continue
+        argument = self_attribute(node)
+        if extra != "dtype" and argument == f"{attribute}_{extra}" and argument in defaults:
+            try:
+                value = _literal(defaults[argument])
+            except _NotLiteral:
+                value = _MISSING
+            if value is None:
+                continue  # the generated `<weight>_<extra>` argument defaults to None too
+            if isinstance(value, str):
+                weight[extra] = value
+                continue
+        if extra == "dtype" and isinstance(node, ast.Constant) and isinstance(node.value, str):
+            weight["dtype"] = node.value
+            continue
+        result.untranslated.append(Untranslated(call.lineno, f"the {extra} of weight `{attribute}`"))
     return weight
 
 
@@ -327,6 +397,9 @@ def _call_body(source: str, call: ast.FunctionDef, consts: dict, result: Transla
 def _output_shape(layer: LayerClass, shape: list, result: Translation) -> list:
     method = layer.methods.get("compute_output_shape")
     if method is None:
+        projected = _projection(layer, result)
+        if projected is not None:
+            return ["batch", "...", projected]
         result.untranslated.append(
             Untranslated(layer.line, "no compute_output_shape: the output shape is taken as the input's")
         )
@@ -341,15 +414,46 @@ def _output_shape(layer: LayerClass, shape: list, result: Translation) -> list:
     ):
         return shape
     value = returns[0].value if len(method.body) == 1 and returns else None
-    if isinstance(value, ast.Tuple) and len(value.elts) == 2 and isinstance(value.elts[0], ast.Starred):
-        head = ast.unparse(value.elts[0].value)
-        tail = self_attribute(value.elts[1])
-        if head == f"{parameter}[:-1]" and tail:
-            return ["batch", "...", tail]
+    tail = _last_axis(value, parameter)
+    if tail is not None:
+        return ["batch", "...", tail]
     result.untranslated.append(
         Untranslated(method.lineno, "compute_output_shape: the output shape is taken as the input's")
     )
     return shape
+
+
+def _last_axis(value: ast.expr | None, parameter: str) -> str | int | None:
+    """The new last axis of `(*input_shape[:-1], self.units)`, `input_shape[:-1] + (self.units,)`
+    or `tuple(input_shape[:-1]) + (self.units,)`."""
+    head: ast.expr | None = None
+    tail: ast.expr | None = None
+    if isinstance(value, ast.Tuple) and len(value.elts) == 2 and isinstance(value.elts[0], ast.Starred):
+        head, tail = value.elts[0].value, value.elts[1]
+    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and isinstance(value.right, ast.Tuple):
+        head, tail = value.left, value.right.elts[0] if len(value.right.elts) == 1 else None
+    if head is None or tail is None:
+        return None
+    if isinstance(head, ast.Call) and dotted(head.func) in ("tuple", "list") and len(head.args) == 1:
+        head = head.args[0]
+    if ast.unparse(head) != f"{parameter}[:-1]":
+        return None
+    if isinstance(tail, ast.Constant) and isinstance(tail.value, int):
+        return tail.value
+    return self_attribute(tail)
+
+
+def _projection(layer: LayerClass, result: Translation) -> str | int | None:
+    """Without compute_output_shape: the output's last axis of a layer whose call multiplies its
+    input by a 2-D weight of shape [input_dim, X] (a Dense), as X."""
+    call = layer.methods.get("call")
+    weights = result.spec.get("_weights", {})
+    for node in ast.walk(call) if call is not None else ():
+        if isinstance(node, ast.Call) and dotted(node.func).endswith(("matmul", "dot")) and len(node.args) == 2:
+            kernel = weights.get(self_attribute(node.args[1]) or "")
+            if kernel and len(kernel["shape"]) == 2 and kernel["shape"][0] == "input_dim":
+                return kernel["shape"][1]
+    return None
 
 
 def _untranslated_init(layer: LayerClass, init, result: Translation, parameters: set[str]) -> None:
@@ -372,7 +476,21 @@ def _stores_parameter(value: ast.expr, name: str) -> bool:
     """`self.x = x`, `self.x = [float(v) for v in x]`, `self.x = keras.initializers.get(x)`."""
     names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
     calls = {dotted(n.func) for n in ast.walk(value) if isinstance(n, ast.Call)}
-    plain = calls <= {"float", "int", "list", "tuple", "keras.initializers.get"}
+    plain = calls <= {
+        "float",
+        "int",
+        "bool",
+        "list",
+        "tuple",
+        "keras.initializers.get",
+        "keras.regularizers.get",
+        "keras.constraints.get",
+        "keras.activations.get",
+        "activations.get",
+        "initializers.get",
+        "regularizers.get",
+        "constraints.get",
+    }
     return name in names and plain
 
 
