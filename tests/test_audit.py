@@ -272,3 +272,23 @@ def test_a_weight_made_in_init_from_the_input_size_is_found(tmp_path):
     module = tmp_path / "layer.py"
     module.write_text(text)
     assert ("weight-before-input-shape", 14) in findings(cli("audit", "--static", "--json", module))
+
+
+def test_a_keras_style_dense_is_adopted_with_its_gated_bias_activation_and_regularizer_argument(project):
+    (project / "layers").mkdir()
+    shutil.copy(REPO / "tests" / "hand_written" / "my_dense.py", project / "layers" / "my_dense.py")
+    with open(project / "pyproject.toml", "a") as settings:
+        settings.write('layers = "layers"\ntests = "tests"\n')
+    result = cli("adopt", "layers/my_dense.py:MyDense")
+    assert result.exit_code == 0, result.stderr
+    assert "not translated" not in result.stderr
+    spec = yaml.safe_load((project / "specs" / "my_dense.yaml").read_text())
+    assert spec["arguments"] == {
+        "units": {"type": "int", "min": 1},
+        "activation": {"type": "activation", "default": None},
+        "use_bias": {"type": "bool", "default": True},
+    }
+    assert spec["weights"]["bias"] == {"shape": ["units"], "initializer": "zeros", "when": "use_bias"}
+    assert spec["output_shape"] == ["batch", "...", "units"]
+    assert cli("new").exit_code == 0
+    assert "kernel_regularizer=None" in (project / "layers" / "my_dense.py").read_text()

@@ -17,7 +17,8 @@ import yaml
 from layergen.audit.command import collect
 from layergen.audit.findings import CouldNotRun
 from layergen.audit.parity import parity_test
-from layergen.audit.translate import Translation, Untranslated, translate
+from layergen.audit.translate import translate
+from layergen.audit.translation import Translation, Untranslated
 from layergen.errors import LayergenError, Problem
 from layergen.project import Project, find_project
 from layergen.project_classes import snake_case

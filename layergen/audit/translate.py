@@ -7,37 +7,13 @@ from __future__ import annotations
 import ast
 import re
 import textwrap
-from dataclasses import dataclass, field
 
 from layergen.audit.source import LayerClass, dotted, keyword, self_attribute
+from layergen.audit.translate_shapes import feature_size, input_dim_of, output_shape_of, weight_shape
+from layergen.audit.translation import NotLiteral, Translation, Untranslated, literal
 
 _IGNORED_IN_INIT = ("super().__init__",)
 _CAST_NAMES = ("convert_to_tensor", "cast")
-
-
-@dataclass(frozen=True)
-class Untranslated:
-    line: int
-    what: str
-    end: int = 0  # the statement's last line, when it is a whole statement (0: the line alone)
-
-
-@dataclass
-class Translation:
-    spec: dict
-    untranslated: list[Untranslated] = field(default_factory=list)
-    input_dims: dict[str, str] = field(default_factory=dict)  # `input_shape[-1]` -> "input_dim"
-
-
-def _literal(node: ast.expr | None):
-    try:
-        return ast.literal_eval(node) if node is not None else None
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        raise _NotLiteral from None
-
-
-class _NotLiteral(Exception):
-    pass
 
 
 def translate(layer: LayerClass, source: str, summary: str) -> Translation:
@@ -56,7 +32,7 @@ def translate(layer: LayerClass, source: str, summary: str) -> Translation:
     shape: list[str | int] = ["batch", "..."]
     if "-1" in result.input_dims:
         shape.append(result.input_dims["-1"])
-    features = _feature_size(weights, consts)
+    features = feature_size(weights, consts)
     if shape == ["batch", "..."] and features is not None:
         shape = ["batch", "...", features]  # per-feature values: the input's last axis has that size
     if arguments:
@@ -76,7 +52,7 @@ def translate(layer: LayerClass, source: str, summary: str) -> Translation:
         result.spec["call"] = "return inputs\n"
     else:
         result.spec["call"] = _call_body(source, call, consts, result)
-    result.spec["output_shape"] = _output_shape(layer, shape, result)
+    result.spec["output_shape"] = output_shape_of(layer, shape, result)
     result.spec.pop("_weights", None)
     return result
 
@@ -88,13 +64,6 @@ def _registered_package(layer: LayerClass) -> str | None:
             if isinstance(package, ast.Constant) and isinstance(package.value, str):
                 return package.value
     return None
-
-
-def _feature_size(weights: dict, constants: dict) -> int | None:
-    """The length of the per-feature weights and constants (1-D, of a literal size), when they agree."""
-    sizes = {w["shape"][0] for w in weights.values() if len(w["shape"]) == 1 and isinstance(w["shape"][0], int)}
-    sizes |= {len(c["value"]) for c in constants.values() if isinstance(c["value"], list)}
-    return sizes.pop() if len(sizes) == 1 else None
 
 
 def _assigned_in_call(call: ast.FunctionDef | None) -> set[str]:
@@ -139,8 +108,8 @@ def _arguments(layer, defaults, constants, initializer_args, result: Translation
         if name in initializer_args:
             continue
         try:
-            value = _literal(default)
-        except _NotLiteral:
+            value = literal(default)
+        except NotLiteral:
             result.untranslated.append(
                 Untranslated(default.lineno if default else layer.line, f"the default of `{name}`")
             )
@@ -203,7 +172,7 @@ def _weights(layer: LayerClass, result: Translation, defaults) -> dict:
         if _is_docstring(statement) or _is_super_build(statement):
             continue
         if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Subscript):
-            dim = _input_dim(statement.value, parameter, result)
+            dim = input_dim_of(statement.value, parameter, result)
             if dim and isinstance(statement.targets[0], ast.Name):
                 local_dims[statement.targets[0].id] = dim
                 continue
@@ -255,20 +224,6 @@ def _is_super_build(statement: ast.stmt) -> bool:
     return isinstance(statement, ast.Expr) and dotted(statement.value).endswith("build")
 
 
-def _input_dim(node: ast.expr, parameter: str, result: Translation) -> str | None:
-    """ "input_dim" for `input_shape[-1]` (other axes: "dim_1", ...)."""
-    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == parameter):
-        return None
-    try:
-        index = _literal(node.slice)
-    except _NotLiteral:
-        return None
-    if index != -1:
-        return None
-    result.input_dims["-1"] = "input_dim"
-    return "input_dim"
-
-
 def _weight(call: ast.Call, parameter, local_dims, defaults, result: Translation, attribute: str) -> dict | None:
     name = keyword(call, "name")
     if isinstance(name, ast.Constant) and name.value != attribute:
@@ -276,7 +231,7 @@ def _weight(call: ast.Call, parameter, local_dims, defaults, result: Translation
             Untranslated(call.lineno, f"weight name {name.value!r} differs from `self.{attribute}`")
         )
     shape_node = keyword(call, "shape") or (call.args[0] if call.args else None)
-    shape = _shape(shape_node, parameter, local_dims, result)
+    shape = weight_shape(shape_node, parameter, local_dims, result)
     if shape is None:
         result.untranslated.append(Untranslated(call.lineno, f"the shape of weight `{attribute}`"))
         return None
@@ -294,8 +249,8 @@ def _weight(call: ast.Call, parameter, local_dims, defaults, result: Translation
         argument = self_attribute(node)
         if extra != "dtype" and argument == f"{attribute}_{extra}" and argument in defaults:
             try:
-                value = _literal(defaults[argument])
-            except _NotLiteral:
+                value = literal(defaults[argument])
+            except NotLiteral:
                 value = _MISSING
             if value is None:
                 continue  # the generated `<weight>_<extra>` argument defaults to None too
@@ -309,27 +264,6 @@ def _weight(call: ast.Call, parameter, local_dims, defaults, result: Translation
     return weight
 
 
-def _shape(node, parameter, local_dims, result: Translation) -> list | None:
-    if node is None:
-        return []
-    items = node.elts if isinstance(node, (ast.Tuple, ast.List)) else None
-    if items is None:
-        return None
-    shape: list = []
-    for item in items:
-        if isinstance(item, ast.Constant) and isinstance(item.value, int):
-            shape.append(item.value)
-        elif self_attribute(item):
-            shape.append(self_attribute(item))
-        elif isinstance(item, ast.Name) and item.id in local_dims:
-            shape.append(local_dims[item.id])
-        elif _input_dim(item, parameter, result):
-            shape.append("input_dim")
-        else:
-            return None
-    return shape
-
-
 def _initializer(node, defaults, attribute, result: Translation, line: int):
     if node is None:
         return None
@@ -338,8 +272,8 @@ def _initializer(node, defaults, attribute, result: Translation, line: int):
     argument = self_attribute(node)
     if argument == f"{attribute}_initializer" and argument in defaults:
         try:
-            return _literal(defaults[argument])
-        except _NotLiteral:
+            return literal(defaults[argument])
+        except NotLiteral:
             pass
     if isinstance(node, ast.Call):
         class_name = dotted(node.func).split(".")[-1]
@@ -363,8 +297,8 @@ def _initializer_value(node: ast.expr):
     if argument:
         return f"${argument}"
     try:
-        return _literal(node)
-    except _NotLiteral:
+        return literal(node)
+    except NotLiteral:
         return _MISSING
 
 
@@ -392,68 +326,6 @@ def _call_body(source: str, call: ast.FunctionDef, consts: dict, result: Transla
             rf"(?:keras\.)?ops\.convert_to_tensor\(\s*self\.{name}\s*,\s*dtype=self\.compute_dtype\s*\)", name, text
         )
     return text
-
-
-def _output_shape(layer: LayerClass, shape: list, result: Translation) -> list:
-    method = layer.methods.get("compute_output_shape")
-    if method is None:
-        projected = _projection(layer, result)
-        if projected is not None:
-            return ["batch", "...", projected]
-        result.untranslated.append(
-            Untranslated(layer.line, "no compute_output_shape: the output shape is taken as the input's")
-        )
-        return shape
-    returns = [s for s in method.body if isinstance(s, ast.Return)]
-    parameter = method.args.args[1].arg if len(method.args.args) > 1 else "input_shape"
-    if (
-        len(method.body) == 1
-        and returns
-        and isinstance(returns[0].value, ast.Name)
-        and returns[0].value.id == parameter
-    ):
-        return shape
-    value = returns[0].value if len(method.body) == 1 and returns else None
-    tail = _last_axis(value, parameter)
-    if tail is not None:
-        return ["batch", "...", tail]
-    result.untranslated.append(
-        Untranslated(method.lineno, "compute_output_shape: the output shape is taken as the input's")
-    )
-    return shape
-
-
-def _last_axis(value: ast.expr | None, parameter: str) -> str | int | None:
-    """The new last axis of `(*input_shape[:-1], self.units)`, `input_shape[:-1] + (self.units,)`
-    or `tuple(input_shape[:-1]) + (self.units,)`."""
-    head: ast.expr | None = None
-    tail: ast.expr | None = None
-    if isinstance(value, ast.Tuple) and len(value.elts) == 2 and isinstance(value.elts[0], ast.Starred):
-        head, tail = value.elts[0].value, value.elts[1]
-    elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and isinstance(value.right, ast.Tuple):
-        head, tail = value.left, value.right.elts[0] if len(value.right.elts) == 1 else None
-    if head is None or tail is None:
-        return None
-    if isinstance(head, ast.Call) and dotted(head.func) in ("tuple", "list") and len(head.args) == 1:
-        head = head.args[0]
-    if ast.unparse(head) != f"{parameter}[:-1]":
-        return None
-    if isinstance(tail, ast.Constant) and isinstance(tail.value, int):
-        return tail.value
-    return self_attribute(tail)
-
-
-def _projection(layer: LayerClass, result: Translation) -> str | int | None:
-    """Without compute_output_shape: the output's last axis of a layer whose call multiplies its
-    input by a 2-D weight of shape [input_dim, X] (a Dense), as X."""
-    call = layer.methods.get("call")
-    weights = result.spec.get("_weights", {})
-    for node in ast.walk(call) if call is not None else ():
-        if isinstance(node, ast.Call) and dotted(node.func).endswith(("matmul", "dot")) and len(node.args) == 2:
-            kernel = weights.get(self_attribute(node.args[1]) or "")
-            if kernel and len(kernel["shape"]) == 2 and kernel["shape"][0] == "input_dim":
-                return kernel["shape"][1]
-    return None
 
 
 def _untranslated_init(layer: LayerClass, init, result: Translation, parameters: set[str]) -> None:
