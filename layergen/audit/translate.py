@@ -9,6 +9,7 @@ import re
 import textwrap
 
 from layergen.audit.source import LayerClass, dotted, keyword, self_attribute
+from layergen.audit.translate_layers import note_build_shapes, sublayer_of
 from layergen.audit.translate_shapes import feature_size, input_dim_of, output_shape_of, weight_shape
 from layergen.audit.translation import NotLiteral, Translation, Untranslated, literal
 
@@ -45,7 +46,11 @@ def translate(layer: LayerClass, source: str, summary: str) -> Translation:
             weights[name]["role"] = "state"
     if weights:
         result.spec["weights"] = weights
-    _untranslated_init(layer, init, result, set(defaults))
+    sublayers = _sublayers(init, set(defaults))
+    if sublayers:
+        result.spec["layers"] = sublayers
+        note_build_shapes(layer, sublayers, result)
+    _untranslated_init(layer, init, result, set(defaults), set(sublayers))
     _untranslated_methods(layer, result)
     if call is None:
         result.untranslated.append(Untranslated(layer.line, "no call method"))
@@ -328,7 +333,16 @@ def _call_body(source: str, call: ast.FunctionDef, consts: dict, result: Transla
     return text
 
 
-def _untranslated_init(layer: LayerClass, init, result: Translation, parameters: set[str]) -> None:
+def _sublayers(init: ast.FunctionDef | None, parameters: set[str]) -> dict:
+    found = {}
+    for statement in init.body if init is not None else []:
+        made = sublayer_of(statement, parameters)
+        if made is not None:
+            found[made[0]] = made[1]
+    return found
+
+
+def _untranslated_init(layer: LayerClass, init, result: Translation, parameters: set[str], sublayers: set[str]) -> None:
     if init is None:
         return
     for statement in init.body:
@@ -339,7 +353,7 @@ def _untranslated_init(layer: LayerClass, init, result: Translation, parameters:
             continue
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target = self_attribute(statement.targets[0])
-            if target in parameters and _stores_parameter(statement.value, target):
+            if target in sublayers or (target in parameters and _stores_parameter(statement.value, target)):
                 continue
         result.untranslated.append(Untranslated(statement.lineno, "a statement of __init__", _end(statement)))
 

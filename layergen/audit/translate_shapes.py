@@ -98,6 +98,9 @@ def _projection(layer: LayerClass, result: Translation) -> str | int | None:
     input by a 2-D weight of shape [input_dim, X] (a Dense), as X."""
     call = layer.methods.get("call")
     weights = result.spec.get("_weights", {})
+    last = _last_sublayer_units(call, result.spec.get("layers", {}))
+    if last is not None:
+        return last
     for node in ast.walk(call) if call is not None else ():
         if isinstance(node, ast.Call) and dotted(node.func).endswith(("matmul", "dot")) and len(node.args) == 2:
             kernel = weights.get(self_attribute(node.args[1]) or "")
@@ -111,3 +114,15 @@ def feature_size(weights: dict, constants: dict) -> int | None:
     sizes = {w["shape"][0] for w in weights.values() if len(w["shape"]) == 1 and isinstance(w["shape"][0], int)}
     sizes |= {len(c["value"]) for c in constants.values() if isinstance(c["value"], list)}
     return sizes.pop() if len(sizes) == 1 else None
+
+
+def _last_sublayer_units(call: ast.FunctionDef | None, sublayers: dict) -> str | int | None:
+    """The `units` of the Dense sub-layer whose output `call` returns (`return self.out(x)`)."""
+    returns = [node for node in ast.walk(call) if isinstance(node, ast.Return)] if call is not None else []
+    if len(returns) != 1 or not isinstance(returns[0].value, ast.Call):
+        return None
+    entry = sublayers.get(self_attribute(returns[0].value.func) or "")
+    units = (entry or {}).get("arguments", {}).get("units") if (entry or {}).get("class") == "Dense" else None
+    if isinstance(units, str) and units.startswith("$"):
+        return units[1:]
+    return units if isinstance(units, int) else None
