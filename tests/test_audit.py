@@ -292,3 +292,16 @@ def test_a_keras_style_dense_is_adopted_with_its_gated_bias_activation_and_regul
     assert spec["output_shape"] == ["batch", "...", "units"]
     assert cli("new").exit_code == 0
     assert "kernel_regularizer=None" in (project / "layers" / "my_dense.py").read_text()
+
+
+def test_a_class_registered_after_its_definition_is_registered(tmp_path):
+    module = tmp_path / "layer.py"
+    body = "    def call(self, inputs):\n        return inputs\n"
+    module.write_text(
+        f"import keras\n\n\nclass A(keras.layers.Layer):\n{body}\n\n"
+        'keras.saving.register_keras_serializable(package="x")(A)\n\n\n'
+        f"class B(keras.layers.Layer):\n{body}\n\n"
+        'keras.saving.get_custom_objects()["x>B"] = B\n\n\n'
+        f"class C(keras.layers.Layer):\n{body}"
+    )
+    assert findings(cli("audit", "--static", "--json", module)) == {("not-registered", 20)}

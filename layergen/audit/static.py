@@ -231,7 +231,7 @@ def _attribute_findings(module: LayerModule, layer: LayerClass) -> list[Finding]
 
 
 def _registration_findings(module: LayerModule, layer: LayerClass) -> list[Finding]:
-    if any(dotted(d).endswith(_REGISTER) for d in layer.node.decorator_list):
+    if any(dotted(d).endswith(_REGISTER) for d in layer.node.decorator_list) or _registered_later(module, layer):
         return []
     message = (
         f"{layer.name} is not registered: a model saved with it fails to load with 'Unknown layer' unless "
@@ -239,6 +239,22 @@ def _registration_findings(module: LayerModule, layer: LayerClass) -> list[Findi
         "above the class"
     )
     return [_finding(module, layer, layer.line, "not-registered", message)]
+
+
+def _registered_later(module: LayerModule, layer: LayerClass) -> bool:
+    """`register_keras_serializable(...)(Class)` or `get_custom_objects()[...] = Class` in the module."""
+    for node in ast.walk(module.tree):
+        wrapped = isinstance(node, ast.Call) and isinstance(node.func, ast.Call)
+        if wrapped and dotted(node.func).endswith(_REGISTER) and _names(node.args, layer.name):  # type: ignore[attr-defined]
+            return True
+        stored = isinstance(node, ast.Assign) and _names([node.value], layer.name)
+        if stored and any(isinstance(t, ast.Subscript) and dotted(t.value).endswith("get_custom_objects") for t in node.targets):  # type: ignore[attr-defined]
+            return True
+    return False
+
+
+def _names(nodes, name: str) -> bool:
+    return any(isinstance(node, ast.Name) and node.id == name for node in nodes)
 
 
 def _config_findings(module: LayerModule, layer: LayerClass) -> list[Finding]:
