@@ -134,10 +134,16 @@ _Dumper.add_representer(list, _list)
 
 
 def _test_shape(translation: Translation) -> tuple[int, ...]:
-    """The parity test's input: (2, 5, features), with the spec's last axis when it is a number."""
-    (first,) = list(translation.spec["inputs"].values())[:1]
-    last = first["shape"][-1]
-    return (2, 5, last if isinstance(last, int) else 3)
+    """The parity test's input: batch 2, 5 for `...` and each named axis but the last (3), and
+    the spec's own sizes where it gives numbers."""
+    first = next(iter(translation.spec["inputs"].values()))
+    items = first["shape"]
+    sizes = [2] + [item if isinstance(item, int) else 5 for item in items[1:-1]]
+    last = items[-1]
+    sizes.append(last if isinstance(last, int) else 5 if last == "..." else 3)
+    if items[-1] == "...":
+        sizes.append(3)  # `...` as two axes: the generated layer must take more than one
+    return tuple(sizes)
 
 
 def _required_values(translation: Translation) -> dict:

@@ -9,7 +9,7 @@ import re
 import textwrap
 
 from layergen.audit.source import LayerClass, dotted, keyword, self_attribute
-from layergen.audit.translate_layers import note_build_shapes, sublayer_of
+from layergen.audit.translate_layers import masking_of, note_build_shapes, sublayer_of
 from layergen.audit.translate_shapes import feature_size, input_dim_of, output_shape_of, weight_shape
 from layergen.audit.translation import NotLiteral, Translation, Untranslated, literal
 
@@ -50,7 +50,10 @@ def translate(layer: LayerClass, source: str, summary: str) -> Translation:
     if sublayers:
         result.spec["layers"] = sublayers
         note_build_shapes(layer, sublayers, result)
-    _untranslated_init(layer, init, result, set(defaults), set(sublayers))
+    masking = masking_of(layer, source, result)
+    if masking:
+        result.spec["masking"] = masking
+    _untranslated_init(layer, init, result, set(defaults), set(sublayers) | {"supports_masking"})
     _untranslated_methods(layer, result)
     if call is None:
         result.untranslated.append(Untranslated(layer.line, "no call method"))
@@ -318,7 +321,7 @@ def _input_name(call: ast.FunctionDef | None) -> str:
 
 
 def _call_body(source: str, call: ast.FunctionDef, consts: dict, result: Translation) -> str:
-    extra = [a.arg for a in call.args.args[2:] if a.arg not in ("training",)]
+    extra = [a.arg for a in call.args.args[2:] if a.arg not in ("training", "mask")]
     for name in extra:
         result.untranslated.append(Untranslated(call.lineno, f"call's parameter `{name}`"))
     body = [s for s in call.body if not _is_docstring(s)]
@@ -380,7 +383,7 @@ def _stores_parameter(value: ast.expr, name: str) -> bool:
     return name in names and plain
 
 
-_KNOWN_METHODS = {"__init__", "build", "call", "compute_output_shape", "get_config"}
+_KNOWN_METHODS = {"__init__", "build", "call", "compute_output_shape", "get_config", "compute_mask"}
 
 
 def _untranslated_methods(layer: LayerClass, result: Translation) -> None:

@@ -49,7 +49,7 @@ def output_shape_of(layer: LayerClass, shape: list, result: Translation) -> list
     if method is None:
         projected = _projection(layer, result)
         if projected is not None:
-            return ["batch", "...", projected]
+            return _new_last_axis(projected, shape, result)
         result.untranslated.append(
             Untranslated(layer.line, "no compute_output_shape: the output shape is taken as the input's")
         )
@@ -66,11 +66,25 @@ def output_shape_of(layer: LayerClass, shape: list, result: Translation) -> list
     value = returns[0].value if len(method.body) == 1 and returns else None
     tail = _last_axis(value, parameter)
     if tail is not None:
-        return ["batch", "...", tail]
+        return _new_last_axis(tail, shape, result)
+    indexed = _indexed_axes(value, parameter, shape)
+    if indexed is not None:
+        ranked, output = indexed
+        for item in result.spec["inputs"].values():
+            item["shape"] = ranked  # the input's rank is fixed by the axes it reads
+        return output
     result.untranslated.append(
         Untranslated(method.lineno, "compute_output_shape: the output shape is taken as the input's")
     )
     return shape
+
+
+def _new_last_axis(size: str | int, shape: list, result: Translation) -> list:
+    """`[batch, ..., size]`; the input then needs a last axis of its own, which the output replaces."""
+    if shape == ["batch", "..."]:
+        for item in result.spec["inputs"].values():
+            item["shape"] = ["batch", "...", "input_dim"]
+    return ["batch", "...", size]
 
 
 def _last_axis(value: ast.expr | None, parameter: str) -> str | int | None:
@@ -126,3 +140,31 @@ def _last_sublayer_units(call: ast.FunctionDef | None, sublayers: dict) -> str |
     if isinstance(units, str) and units.startswith("$"):
         return units[1:]
     return units if isinstance(units, int) else None
+
+
+def _indexed_axes(value: ast.expr | None, parameter: str, shape: list) -> tuple[list, list] | None:
+    """(input shape, output shape) for `(input_shape[0], input_shape[2], self.units)`: the input
+    gets a rank (one more than the largest axis read) and a name per axis; None otherwise."""
+    if not isinstance(value, (ast.Tuple, ast.List)) or not value.elts:
+        return None
+    items: list[tuple[str, str | int]] = []  # ("axis", index) or ("size", argument or number)
+    for item in value.elts:
+        if isinstance(item, ast.Subscript) and isinstance(item.value, ast.Name) and item.value.id == parameter:
+            try:
+                index = literal(item.slice)
+            except NotLiteral:
+                return None
+            if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+                return None
+            items.append(("axis", index))
+        elif self_attribute(item):
+            items.append(("size", self_attribute(item) or ""))
+        elif isinstance(item, ast.Constant) and isinstance(item.value, int) and not isinstance(item.value, bool):
+            items.append(("size", item.value))
+        else:
+            return None
+    rank = max([int(i) + 1 for kind, i in items if kind == "axis"] + [2])
+    names: list = ["batch"] + [f"dim_{axis}" for axis in range(1, rank)]
+    if shape[-1] != "...":
+        names[-1] = shape[-1]  # the name (or size) build already gave the last axis
+    return names, [names[int(i)] if kind == "axis" else i for kind, i in items]
