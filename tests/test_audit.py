@@ -305,3 +305,26 @@ def test_a_class_registered_after_its_definition_is_registered(tmp_path):
         f"class C(keras.layers.Layer):\n{body}"
     )
     assert findings(cli("audit", "--static", "--json", module)) == {("not-registered", 20)}
+
+
+def translated(path):
+    module = read_module(path, path.name)
+    return translate(module.classes[0], module.text, "A layer.")
+
+
+def test_masking_and_an_output_read_from_input_axes_are_translated():
+    translation = translated(REPO / "tests" / "hand_written" / "masked_mean.py")
+    assert translation.untranslated == []
+    spec = translation.spec
+    assert spec["inputs"] == {"inputs": {"shape": ["batch", "dim_1", "dim_2"]}}
+    assert spec["masking"] == {"uses_mask": True, "output_mask": "none"}
+    assert spec["output_shape"] == ["batch", "dim_2"]
+
+
+def test_a_sublayer_made_in_init_becomes_a_spec_layer():
+    translation = translated(REPO / "tests" / "hand_written" / "gated_projection.py")
+    assert translation.untranslated == []
+    spec = translation.spec
+    assert spec["layers"] == {"projection": {"class": "Dense", "arguments": {"units": "$units", "activation": "tanh"}}}
+    assert spec["inputs"]["inputs"]["shape"] == ["batch", "...", "input_dim"]
+    assert spec["output_shape"] == ["batch", "...", "units"]
