@@ -85,8 +85,8 @@ def test_a_class_that_crashes_hangs_or_prints_is_reported_and_the_others_still_r
     assert result.exit_code == 1, result.stderr
     found = {(f["layer"], f["check"], f["line"]) for f in data["findings"]}
     assert ("Crashes", "crashes", 10) in found
-    assert ("Hangs", "hangs", 13) in found
-    assert ("Prints", "prints", 22) in found
+    assert ("Hangs", "hangs", 14) in found
+    assert ("Prints", "prints", 23) in found
     hang = next(f for f in data["findings"] if f["check"] == "hangs")
     assert "did not finish calling the layer in 20 s" in hang["message"]
 
