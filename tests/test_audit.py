@@ -328,3 +328,16 @@ def test_a_sublayer_made_in_init_becomes_a_spec_layer():
     assert spec["layers"] == {"projection": {"class": "Dense", "arguments": {"units": "$units", "activation": "tanh"}}}
     assert spec["inputs"]["inputs"]["shape"] == ["batch", "...", "input_dim"]
     assert spec["output_shape"] == ["batch", "...", "units"]
+
+
+def test_status_does_not_advise_new_for_a_missing_file_while_the_other_conflicts(project):
+    shutil.copy(REPO / "specs" / "examples" / "scalable_layer.yaml", project / "specs" / "scalable_layer.yaml")
+    assert cli("new").exit_code == 0
+    layer = project / "layers" / "scalable_layer.py"
+    layer.write_text(layer.read_text().replace("return inputs * self.scale", "return inputs * self.scale  # mine"))
+    spec = project / "specs" / "scalable_layer.yaml"
+    spec.write_text(spec.read_text().replace("return inputs * self.scale", "return self.scale * inputs"))
+    (project / "tests" / "test_scalable_layer.py").unlink()
+    status = cli("status").stdout
+    assert "conflicted" in status
+    assert "missing; `layergen new` writes it once the conflict in the spec's other file is resolved" in status

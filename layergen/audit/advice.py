@@ -47,6 +47,8 @@ def blocked(update) -> str | None:
     """Why a missing file of `update` cannot be written yet, or None when `new` would write it."""
     if any(f.status == Status.UNTRACKED for f in update.files):
         return "missing; `layergen new` writes it once the file in the way is adopted or moved away"
+    if any(f.status in (Status.CONFLICT, Status.MARKERS) for f in update.files):
+        return "missing; `layergen new` writes it once the conflict in the spec's other file is resolved"
     return None
 
 
