@@ -26,7 +26,18 @@ _BASE_ARGUMENTS = {"name", "dtype", "trainable", "autocast", "activity_regulariz
 # Sizes tried, in turn, for an input whose shape the command line does not give.
 _CANDIDATE_SHAPES = [(2, 3), (2, 5, 3), (2, 4), (2, 5, 4), (2, 4, 4, 3)]
 # Required arguments without a value: a guess by name, as a Keras user names them.
-_GUESSES = {"rate": 0.5, "axis": -1}
+_GUESSES = {
+    "rate": 0.5,
+    "dropout": 0.5,
+    "axis": -1,
+    "epsilon": 1e-3,
+    "momentum": 0.9,
+    "alpha": 0.3,
+    "scale": 1.0,
+    "factor": 0.5,
+    "temperature": 1.0,
+    "activation": "relu",
+}
 _SIZES = ("units", "filters", "dim", "size", "num", "heads", "channels", "features", "depth", "width", "length")
 
 
