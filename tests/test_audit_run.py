@@ -49,6 +49,7 @@ def test_a_mistake_only_a_run_shows_is_found(tmp_path, monkeypatch):
 
 
 BAD_CLASSES = """
+import os
 import time
 
 import keras
@@ -68,6 +69,12 @@ class Hangs(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="bad")
+class Exits(keras.layers.Layer):
+    def call(self, inputs):
+        os._exit(3)
+
+
+@keras.saving.register_keras_serializable(package="bad")
 class Prints(keras.layers.Layer):
     def call(self, inputs):
         print("hello from call")
@@ -78,17 +85,20 @@ class Prints(keras.layers.Layer):
 """
 
 
-def test_a_class_that_crashes_hangs_or_prints_is_reported_and_the_others_still_run(tmp_path, monkeypatch):
+def test_a_class_that_crashes_hangs_exits_or_prints_is_reported_and_the_others_still_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bad.py").write_text(textwrap.dedent(BAD_CLASSES))
     result, data = audit_json("--timeout", "20", "bad.py")
     assert result.exit_code == 1, result.stderr
     found = {(f["layer"], f["check"], f["line"]) for f in data["findings"]}
-    assert ("Crashes", "crashes", 10) in found
-    assert ("Hangs", "hangs", 14) in found
-    assert ("Prints", "prints", 23) in found
+    assert ("Crashes", "crashes", 11) in found
+    assert ("Hangs", "hangs", 15) in found
+    assert ("Exits", "crashes", 21) in found
+    assert ("Prints", "prints", 29) in found
     hang = next(f for f in data["findings"] if f["check"] == "hangs")
     assert "did not finish calling the layer in 20 s" in hang["message"]
+    exits = next(f for f in data["findings"] if f["layer"] == "Exits")
+    assert "the Python process died while calling the layer (exit status 3)" in exits["message"]
 
 
 def test_a_module_that_fails_to_import_exits_2_located(tmp_path, monkeypatch):

@@ -66,7 +66,9 @@ def dynamic_findings(module: LayerModule, layers: list[LayerClass], options: Run
             done.append(layer.name)
         remaining = [name for name in pending if name not in done]
         if remaining == pending:
-            return [*found, CouldNotRun(module.shown, None, "the audit process stopped without an answer")]
+            last = next((e["message"] for e in events if e.get("event") == "crashed"), "no output")
+            reason = f"the audit process stopped without an answer (its last words: {last})"
+            return [*found, CouldNotRun(module.shown, None, reason)]
         pending = remaining
     return found
 
@@ -93,9 +95,13 @@ def _run_probe(module: LayerModule, classes: list[str], options: RunOptions):
         if process.returncode not in (0, None) and hung is None and not any(e.get("event") == "done" for e in events):
             tail = stderr.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:] or ["(no output)"]
             events.append({"event": "crashed", "message": tail[0]})
-            current = _current(events)
-            if current[0] is not None:
-                events.append({"event": "cannot-run", "layer": current[0], "message": f"the process died: {tail[0]}"})
+            layer, phase = _current(events)
+            if layer is not None:  # the class killed the process: a crash of the class, not of the audit
+                code = process.returncode
+                how = f"signal {-code}" if code < 0 else f"exit status {code}"
+                message = f"the Python process died while {phase} ({how}); a layer must not exit or crash Python"
+                died = {"check": "crashes", "line": None, "message": message, "at": "class"}
+                events.append({"event": "done", "layer": layer, "findings": [died]})
         return events, hung
 
 
