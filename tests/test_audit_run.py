@@ -93,8 +93,8 @@ def test_a_class_that_crashes_hangs_exits_or_prints_is_reported_and_the_others_s
     found = {(f["layer"], f["check"], f["line"]) for f in data["findings"]}
     assert ("Crashes", "crashes", 11) in found
     assert ("Hangs", "hangs", 15) in found
-    assert ("Exits", "crashes", 21) in found
-    assert ("Prints", "prints", 29) in found
+    assert ("Exits", "crashes", 22) in found
+    assert ("Prints", "prints", 30) in found
     hang = next(f for f in data["findings"] if f["check"] == "hangs")
     assert "did not finish calling the layer in 20 s" in hang["message"]
     exits = next(f for f in data["findings"] if f["layer"] == "Exits")
