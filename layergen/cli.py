@@ -282,7 +282,10 @@ def audit(
         str | None,
         typer.Option(help="The inputs' dtype, e.g. int32. Default: float32, then int32 if no float input works."),
     ] = None,
-    input_max: Annotated[int, typer.Option(help="Integer inputs: the largest value to feed.")] = 9,
+    input_max: Annotated[
+        int | None,
+        typer.Option(help="Integer inputs: the largest value to feed. Default: 9, or 1 for guessed integer inputs."),
+    ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds each class may run before it counts as hung.")] = 300.0,
     static: Annotated[bool, typer.Option("--static", help="Only read the source; do not run the classes.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON, for tools.")] = False,

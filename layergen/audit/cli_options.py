@@ -8,7 +8,9 @@ from layergen.errors import LayergenError, Problem
 from layergen.result import CommandResult
 
 
-def run_options(arguments: list[str], shapes: list[str], dtype: str | None, top: int, timeout: float) -> RunOptions:
+def run_options(
+    arguments: list[str], shapes: list[str], dtype: str | None, top: int | None, timeout: float
+) -> RunOptions:
     import yaml
 
     values = {}
@@ -29,11 +31,11 @@ def run_options(arguments: list[str], shapes: list[str], dtype: str | None, top:
         if not sizes or any(size < 1 for size in sizes):
             raise _usage("--input-shape", f"{shape!r} needs positive sizes, the batch first, e.g. 4,10")
         parsed.append(sizes)
-    if top < 1:
+    if top is not None and top < 1:
         raise _usage("--input-max", f"is {top}; it must be at least 1")
     if timeout <= 0:
         raise _usage("--timeout", f"is {timeout}; it must be positive")
-    return RunOptions(values, parsed, dtype, top + 1, timeout)
+    return RunOptions(values, parsed, dtype, None if top is None else top + 1, timeout)
 
 
 def _usage(option: str, message: str) -> LayergenError:
@@ -53,4 +55,4 @@ def run_adopt(target, spec, arguments, shapes, dtype, top) -> CommandResult:
 
     options = run_options(arguments, shapes, dtype, top, 1.0)
     dtype = options.input_dtype or "float32"
-    return adopt(target, spec, options.arguments, options.input_shapes, dtype, options.input_max)
+    return adopt(target, spec, options.arguments, options.input_shapes, dtype, options.input_max or 10)

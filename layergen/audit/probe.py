@@ -37,6 +37,7 @@ _GUESSES = {
     "factor": 0.5,
     "temperature": 1.0,
     "activation": "relu",
+    "stddev": 0.1,
 }
 _SIZES = ("units", "filters", "dim", "size", "num", "heads", "channels", "features", "depth", "width", "length")
 
@@ -190,7 +191,9 @@ def _inputs_and_outputs(cls, kwargs: dict, request: dict):
     dtypes = [request["input_dtype"]] if request["dtype_given"] else ["float32", "int32"]
     first_error = None
     for dtype, shapes in [(d, s) for d in dtypes for s in candidates]:
-        inputs = [(n, tuple(s), dtype, top) for n, s in zip(names, shapes, strict=True)]
+        # Guessed integer inputs are 0 and 1, valid indices into any table.
+        high = top if request["dtype_given"] or request["max_given"] else 2
+        inputs = [(n, tuple(s), dtype, high) for n, s in zip(names, shapes, strict=True)]
         arrays = _arrays(inputs, np)
         try:
             outputs = cls(**kwargs)(*arrays)
@@ -270,20 +273,45 @@ def _contract(cls, kwargs: dict, inputs, outputs, request: dict):
     }
     dtypes = [keras.backend.standardize_dtype(o.dtype) for o in outputs_list]
     compute = layer.compute_dtype
+    # An output that stays float32 under mixed_float16 is taken as declared so (a statistic kept
+    # in float32); one that fails there is the contract's to report.
+    mixed = _mixed_dtypes(cls, kwargs, inputs)
+    if len(mixed) == len(dtypes):
+        dtypes = [d if d != compute or m != "float32" else "float32!" for d, m in zip(dtypes, mixed, strict=True)]
     if isinstance(outputs, (list, tuple)):
-        data["outputs"] = [
-            Output(f"output_{i}", tuple(o.shape), None if d == compute else d)
+        data["outputs"] = [  # "float32!": declared float32, whatever the policy
+            Output(f"output_{i}", tuple(o.shape), _declared(d, compute))
             for i, (o, d) in enumerate(zip(outputs_list, dtypes, strict=True))
         ]
     else:
         data["output_shape"] = tuple(outputs.shape)
-        data["output_dtype"] = None if dtypes[0] == compute else dtypes[0]
+        data["output_dtype"] = _declared(dtypes[0], compute)
     bases: tuple[type, ...] = (LayerContract,)
     if _inherited(cls.compute_output_shape):
         bases = (InferredShapes, *bases)  # Keras infers the shape by tracing call
     if _inherited(cls.__init__):
         bases = (InheritedInit, *bases)
     return type(f"Audit{cls.__name__}", bases, data)
+
+
+def _declared(dtype: str, compute: str) -> str | None:
+    if dtype.endswith("!"):
+        return dtype[:-1]
+    return None if dtype == compute else dtype
+
+
+def _mixed_dtypes(cls, kwargs, inputs) -> list[str]:
+    """The outputs' dtypes under mixed_float16; [] when the layer fails there."""
+    import keras
+    import numpy as np
+
+    from layergen.testing.values import as_list
+
+    try:
+        outputs = as_list(cls(**kwargs, dtype="mixed_float16")(*_arrays(inputs, np)))
+    except Exception:
+        return []
+    return [keras.backend.standardize_dtype(o.dtype) for o in outputs]
 
 
 def _state_weights(cls, kwargs, inputs, own) -> list[str]:

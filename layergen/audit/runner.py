@@ -27,7 +27,7 @@ class RunOptions:
     arguments: dict = field(default_factory=dict)
     input_shapes: list[list[int]] = field(default_factory=list)
     input_dtype: str | None = None  # None: float32, else int32 when no float input works
-    input_max: int = 10
+    input_max: int | None = None  # integer inputs stay below it; None: 0 and 1 only, unless --input-dtype
     timeout: float = 300.0  # seconds per class
 
 
@@ -114,7 +114,8 @@ def _request(module: LayerModule, classes: list[str], options: RunOptions) -> di
         "input_shapes": options.input_shapes,
         "input_dtype": options.input_dtype or "float32",
         "dtype_given": options.input_dtype is not None,
-        "input_max": options.input_max,
+        "input_max": options.input_max or 10,
+        "max_given": options.input_max is not None,
         "timeout": options.timeout,
     }
 
