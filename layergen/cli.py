@@ -48,6 +48,11 @@ EXIT_CODES = {
         2: USAGE_ERROR,
     },
     "validate": {0: "every spec is valid", 1: "a spec has problems", 2: USAGE_ERROR},
+    "show": {
+        0: "done",
+        1: "the spec has problems, an --arg or --input-shape is refused, or Keras cannot build the layer",
+        2: USAGE_ERROR,
+    },
     "adopt": {
         0: "done",
         1: "the written spec has problems (fix it, delete it, run again)",
@@ -254,6 +259,47 @@ def validate(specs: SpecArgs = None):
     _run(commands.validate, specs or [])
 
 
+@app.command(epilog=_exit_codes("show"))
+def show(
+    spec: Annotated[Path, typer.Argument(help="The spec file.", metavar="SPEC", show_default=False)],
+    arg: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--arg",
+            metavar="NAME=VALUE",
+            help="A constructor argument instead of the test's (a YAML value); repeat for several.",
+            show_default=False,
+        ),
+    ] = None,
+    input_shape: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input-shape",
+            metavar="[NAME=]SIZES",
+            help="An input's shape, batch first (`2,16`), instead of the test's; `NAME=` picks one of several inputs.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the weights and totals as JSON, for tools.")] = False,
+    as_mermaid: Annotated[
+        bool, typer.Option("--mermaid", help="Print a Mermaid diagram of the sub-layers and how `call` connects them.")
+    ] = False,
+):
+    """Show the layer's weights: path, shape, dtype, role, trainable, parameters, and totals.
+
+    With the generated test's arguments and input shapes, or those given, and sub-layers'
+    weights included: the numbers `model.summary()` and `count_params()` give. Computed
+    from the specs; a layer holding a Keras or imported sub-layer is built with Keras in a
+    fresh Python process (a few seconds). Writes nothing. `--mermaid` prints a diagram of
+    the sub-layers and how `call` connects them, for GitHub Markdown.
+    """
+    from layergen.show import show as show_layer
+
+    if as_json and as_mermaid:
+        raise typer.BadParameter("give one of --json and --mermaid", param_hint="'--json' / '--mermaid'")
+    _run(show_layer, spec, arguments=arg or [], input_shapes=input_shape or [], as_json=as_json, as_mermaid=as_mermaid)
+
+
 @app.command(epilog=_exit_codes("audit"))
 def audit(
     targets: Annotated[
@@ -268,7 +314,8 @@ def audit(
         list[str] | None,
         typer.Option(
             "--arg",
-            help="A constructor argument, NAME=VALUE (VALUE is YAML: 4, 0.5, [1, 2], relu).",
+            metavar="NAME=VALUE",
+            help="A constructor argument (VALUE is YAML: 4, 0.5, [1, 2], relu); repeat for several.",
             show_default=False,
         ),
     ] = None,
@@ -326,7 +373,10 @@ def adopt(
     arg: Annotated[
         list[str] | None,
         typer.Option(
-            "--arg", help="A constructor argument for the parity test, NAME=VALUE (YAML).", show_default=False
+            "--arg",
+            metavar="NAME=VALUE",
+            help="A constructor argument for the parity test (a YAML value); repeat for several.",
+            show_default=False,
         ),
     ] = None,
     input_shape: Annotated[
