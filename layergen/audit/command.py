@@ -14,7 +14,7 @@ from layergen.result import CommandResult, Level, Line
 
 CANNOT_RUN = 2
 # Static findings whose effects the run then shows again, as the checks below.
-_ROOT_CAUSES = {"untracked-variable", "constant-as-tensor", "reserved-attribute", "backend-import"}
+_ROOT_CAUSES = {"untracked-variable", "constant-as-tensor", "reserved-attribute"}
 _CONSEQUENCES = {
     "config",
     "save-weights",
