@@ -56,6 +56,8 @@ EXIT_CODES = {
     "init": _codes(0, 2, 130),
     "validate": _codes(0, 1, 2, 130),
     "show": _codes(0, 1, 2),
+    "audit": _codes(0, 1, 2, 130),  # 1: findings, one line each
+    "adopt": _codes(0, 1, 2, 130),  # 1: the written spec has problems; 2: the class cannot be read
 }
 COMMAND_ERROR = 2  # a LayergenError raised out of a command
 
@@ -313,6 +315,105 @@ def show(
         as_mermaid=as_mermaid,
         error_status=1,  # the spec, an --arg or the layer is wrong: the project needs fixing
     )
+
+
+@app.command(epilog=_exit_codes("audit"))
+def audit(
+    targets: Annotated[
+        list[str],
+        typer.Argument(
+            help="`FILE.py:CLASS`, `FILE.py` (each Layer subclass in it) or a folder.",
+            metavar="TARGETS",
+            show_default=False,
+        ),
+    ],
+    arg: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--arg",
+            metavar="NAME=VALUE",
+            help="A constructor argument (VALUE is YAML: 4, 0.5, [1, 2], relu); repeat for several.",
+            show_default=False,
+        ),
+    ] = None,
+    input_shape: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input-shape", help="An input's shape with the batch, e.g. 4,10; once per input.", show_default=False
+        ),
+    ] = None,
+    input_dtype: Annotated[
+        str | None,
+        typer.Option(help="The inputs' dtype, e.g. int32. Default: float32, then int32 if no float input works."),
+    ] = None,
+    input_max: Annotated[
+        int | None,
+        typer.Option(help="Integer inputs: the largest value to feed. Default: 9, or 1 for guessed integer inputs."),
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds each class may run before it counts as hung.")] = 300.0,
+    static: Annotated[bool, typer.Option("--static", help="Only read the source; do not run the classes.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON, for tools.")] = False,
+):
+    """Find the mistakes of hand-written Keras layers: read the source, then run the layer
+    contract's checks on each class in a fresh Python process (with a time limit).
+
+    Arguments come from the signature's defaults and input shapes are tried in turn, unless
+    --arg and --input-shape give them. A class that crashes, hangs or prints is reported.
+    """
+    from layergen.audit.cli_options import run_audit
+
+    _run(
+        run_audit,
+        targets,
+        arg or [],
+        input_shape or [],
+        input_dtype,
+        input_max,
+        timeout,
+        static,
+        as_json,
+        error_status=2,
+    )
+
+
+@app.command(epilog=_exit_codes("adopt"))
+def adopt(
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="`FILE.py:CLASS` (or a FILE.py with one Layer subclass).", metavar="TARGET", show_default=False
+        ),
+    ],
+    spec: Annotated[
+        Path | None, typer.Option(help="Where to write the spec. Default: SPECS/<class_name>.yaml.", show_default=False)
+    ] = None,
+    arg: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--arg",
+            metavar="NAME=VALUE",
+            help="A constructor argument for the parity test (a YAML value); repeat for several.",
+            show_default=False,
+        ),
+    ] = None,
+    input_shape: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input-shape", help="An input's shape for the parity test, e.g. 4,10; once per input.", show_default=False
+        ),
+    ] = None,
+    input_dtype: Annotated[str, typer.Option(help="The inputs' dtype in the parity test.")] = "float32",
+    input_max: Annotated[int, typer.Option(help="Integer inputs: the largest value to feed.")] = 9,
+):
+    """Bring a hand-written layer in: write a spec from the class, record its file so that the
+    next `layergen new` takes it over through the three-way merge, keep a copy of the original
+    under .layergen/adopted/, and write a parity test beside the generated one.
+
+    What the spec cannot say is listed, located, and left to the merge as a hand edit.
+    """
+    from layergen.audit.cli_options import run_adopt
+
+    _run(run_adopt, target, spec, arg or [], input_shape or [], input_dtype, input_max)
 
 
 def _run(command: Callable[..., CommandResult], *args, **options) -> NoReturn:

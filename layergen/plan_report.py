@@ -6,6 +6,7 @@ The words for each file's fate live here, so the three commands describe a file 
 
 from __future__ import annotations
 
+from layergen.audit.advice import blocked, in_the_way, shown_path
 from layergen.errors import LayergenError, Problem
 from layergen.merge import OURS_MARKER, MergeResult
 from layergen.plan import FileUpdate, Plan, SpecUpdate
@@ -108,7 +109,7 @@ def report_file_failures(result: CommandResult, plan: Plan, project: Project) ->
             name = project.display(file.path)
             if file.status == Status.UNTRACKED:
                 message = (
-                    "exists, but layergen has no record of writing it; move it away and run again "
+                    f"exists, but layergen has no record of writing it; {in_the_way(file, update, name)} "
                     f"(if layergen wrote it, restore {RECORDS_DIR.as_posix()}/ from version control)"
                 )
                 result.fail(LayergenError(Problem(name, message)))
@@ -232,14 +233,15 @@ def stale_lines(file: FileUpdate, update: SpecUpdate, project: Project) -> list[
 def why_stale(file: FileUpdate, update: SpecUpdate) -> str | None:
     open_conflict = file.previous is not None and file.previous.conflict is not None
     return {
-        Status.CREATED: f"missing; run `layergen new {update.key}`",
+        Status.CREATED: blocked(update) or f"missing; run `layergen new {update.key}`",
         Status.UPDATED: f"out of date with {update.key}",
         Status.MERGED: f"out of date with {update.key} (your edits would be kept)",
         Status.RESOLVED: "conflict resolved; run `layergen new` to record it",
         Status.CONFLICT: f"out of date with {update.key}, and the update conflicts with your edits"
         + ("; the conflict reported earlier is not resolved yet" if open_conflict else ""),
         Status.MARKERS: "holds conflict markers; resolve them, then run `layergen new`",
-        Status.UNTRACKED: "not written by layergen, but in the way of a generated file",
+        Status.UNTRACKED: "not written by layergen, but in the way of a generated file; "
+        + in_the_way(file, update, shown_path(file, update)),
         Status.ORPHANED: f"left over: its spec {update.key} was deleted",
         Status.EDITED_ORPHAN: f"left over: its spec {update.key} was deleted",
         Status.MOVED_AWAY: "left over: an old copy of a renamed layer's file; `layergen new` removes it",

@@ -46,6 +46,9 @@ one stage at a time:
 Nothing is written for a spec with problems; other specs given in the same command are
 still generated.
 
+The findings of `layergen audit` (`FILE:LINE: check-name: what is wrong; how to fix it`)
+and the messages of `layergen adopt` are listed in [audit.md](audit.md).
+
 ## Exit codes
 
 Each code means the same in every command:

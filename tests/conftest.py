@@ -66,6 +66,7 @@ SLOW = (
     "tests/test_layer_behaviour.py",
     "tests/test_show.py::test_show_reports_exactly_what_keras_counts_for_every_example",
     "tests/test_show.py::test_show_itself_imports_no_backend_and_words_a_refused_argument",
+    "tests/test_audit_run.py",
 )
 
 

@@ -50,7 +50,9 @@ def test_examples_pass_on_torch():
 
 
 def test_generated_code_uses_public_keras_api_only():
-    generated = list((REPO / "examples").rglob("*.py")) + list((REPO / "templates").glob("*.jinja"))
+    # examples/hand_written/ holds hand-written layers for `layergen audit`, mistakes included.
+    examples = [p for p in (REPO / "examples").rglob("*.py") if "hand_written" not in p.parts]
+    generated = examples + list((REPO / "templates").glob("*.jinja"))
     for path in generated:
         text = path.read_text()
         assert "keras.src" not in text, path

@@ -1,0 +1,397 @@
+"""A hand-written layer class, read with `ast`, as a layergen spec (a plain dict, in the spec's
+field order). What has no spec field is listed as `Untranslated` (line and what), never dropped
+silently: `adopt` reports it, and the merge keeps that code as a hand edit."""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+
+from layergen.audit.source import LayerClass, dotted, keyword, self_attribute
+from layergen.audit.translate_layers import masking_of, note_build_shapes, sublayer_of
+from layergen.audit.translate_shapes import feature_size, input_dim_of, output_shape_of, weight_shape
+from layergen.audit.translation import NotLiteral, Translation, Untranslated, literal
+
+_IGNORED_IN_INIT = ("super().__init__",)
+_CAST_NAMES = ("convert_to_tensor", "cast")
+
+
+def translate(layer: LayerClass, source: str, summary: str) -> Translation:
+    result = Translation({"layer": layer.name, "summary": summary})
+    package = _registered_package(layer)
+    if package:
+        # The same registered name, so .keras files saved with the original still load.
+        result.spec["package"] = package
+    init = layer.methods.get("__init__")
+    defaults = _init_defaults(init) if init else {}
+    call = layer.methods.get("call")
+    constants = {name for name in defaults if _cast_in_call(call, name)}
+    weights = _weights(layer, result, defaults)
+    initializer_args = {f"{w}_{kind}" for w in weights for kind in ("initializer", "regularizer", "constraint")}
+    arguments, consts = _arguments(layer, defaults, constants, initializer_args, result)
+    shape: list[str | int] = ["batch", "..."]
+    if "-1" in result.input_dims:
+        shape.append(result.input_dims["-1"])
+    features = feature_size(weights, consts)
+    if shape == ["batch", "..."] and features is not None:
+        shape = ["batch", "...", features]  # per-feature values: the input's last axis has that size
+    if arguments:
+        result.spec["arguments"] = arguments
+    result.spec["inputs"] = {_input_name(call): {"shape": shape}}
+    if consts:
+        result.spec["constants"] = consts
+    for name in _assigned_in_call(call):
+        if name in weights:
+            weights[name]["role"] = "state"
+    if weights:
+        result.spec["weights"] = weights
+    sublayers = _sublayers(init, set(defaults))
+    if sublayers:
+        result.spec["layers"] = sublayers
+        note_build_shapes(layer, sublayers, result)
+    masking = masking_of(layer, source, result)
+    if masking:
+        result.spec["masking"] = masking
+    _untranslated_init(layer, init, result, set(defaults), set(sublayers) | {"supports_masking"})
+    _untranslated_methods(layer, result)
+    if call is None:
+        result.untranslated.append(Untranslated(layer.line, "no call method"))
+        result.spec["call"] = "return inputs\n"
+    else:
+        result.spec["call"] = _call_body(source, call, consts, result)
+    result.spec["output_shape"] = output_shape_of(layer, shape, result)
+    result.spec.pop("_weights", None)
+    return result
+
+
+def _registered_package(layer: LayerClass) -> str | None:
+    for decorator in layer.node.decorator_list:
+        if isinstance(decorator, ast.Call) and dotted(decorator.func).endswith("register_keras_serializable"):
+            package = keyword(decorator, "package") or (decorator.args[0] if decorator.args else None)
+            if isinstance(package, ast.Constant) and isinstance(package.value, str):
+                return package.value
+    return None
+
+
+def _assigned_in_call(call: ast.FunctionDef | None) -> set[str]:
+    """Weights `call` updates (`self.x.assign(...)`): state weights."""
+    found = set()
+    for node in ast.walk(call) if call is not None else ():
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("assign"):
+            name = self_attribute(node.func.value)
+            if name:
+                found.add(name)
+    return found
+
+
+def _init_defaults(init: ast.FunctionDef) -> dict[str, ast.expr | None]:
+    args = init.args
+    positional = [a for a in args.posonlyargs + args.args if a.arg != "self"]
+    defaults: dict[str, ast.expr | None] = {a.arg: None for a in positional}
+    for arg, default in zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True):
+        defaults[arg.arg] = default
+    for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        defaults[arg.arg] = kw_default
+    return defaults
+
+
+def _cast_in_call(call: ast.FunctionDef | None, name: str) -> bool:
+    """Whether call converts `self.<name>` to a tensor (a constant, as Keras's Rescaling does)."""
+    if call is None:
+        return False
+    for node in ast.walk(call):
+        cast = isinstance(node, ast.Call) and dotted(node.func).endswith(_CAST_NAMES) and node.args
+        if cast and self_attribute(node.args[0]) == name:  # type: ignore[attr-defined]
+            return True
+    return False
+
+
+def _arguments(layer, defaults, constants, initializer_args, result: Translation):
+    arguments: dict = {}
+    consts: dict = {}
+    shape_names = _shape_arguments(result)
+    activations = _activation_arguments(layer)
+    for name, default in defaults.items():
+        if name in initializer_args:
+            continue
+        try:
+            value = literal(default)
+        except NotLiteral:
+            result.untranslated.append(
+                Untranslated(default.lineno if default else layer.line, f"the default of `{name}`")
+            )
+            value = None
+        if name in activations:
+            arguments[name] = {"type": "activation", "default": value}
+            continue
+        if name in constants and isinstance(value, (list, tuple, int, float)) and not isinstance(value, bool):
+            consts[name] = {"value": list(value) if isinstance(value, tuple) else value}
+            continue
+        arguments[name] = _argument(name, default, value, shape_names)
+    return arguments, consts
+
+
+def _activation_arguments(layer: LayerClass) -> set[str]:
+    """Arguments stored as `self.x = keras.activations.get(x)`."""
+    init = layer.methods.get("__init__")
+    found = set()
+    for node in ast.walk(init) if init is not None else ():
+        getter = isinstance(node, ast.Call) and dotted(node.func).endswith("activations.get") and node.args
+        if getter and isinstance(node.args[0], ast.Name):  # type: ignore[attr-defined]
+            found.add(node.args[0].id)  # type: ignore[attr-defined]
+    return found
+
+
+def _argument(name: str, default: ast.expr | None, value, shape_names: set[str]) -> dict:
+    if default is None:
+        return {"type": "int" if name in shape_names else "float"} | ({"min": 1} if name in shape_names else {})
+    if value is None:
+        return {"type": "float", "default": None}
+    kind = _type_of(value)
+    return {"type": kind, "default": list(value) if isinstance(value, tuple) else value}
+
+
+def _type_of(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float, str)):
+        return type(value).__name__
+    items = list(value) if isinstance(value, (list, tuple)) else []
+    inner = {_type_of(v) for v in items} or {"float"}
+    return f"list[{'float' if inner <= {'int', 'float'} and 'float' in inner else inner.pop()}]"
+
+
+def _shape_arguments(result: Translation) -> set[str]:
+    names: set[str] = set()
+    for weight in result.spec.get("_weights", {}).values():
+        names |= {item for item in weight["shape"] if isinstance(item, str)}
+    return names
+
+
+def _weights(layer: LayerClass, result: Translation, defaults) -> dict:
+    build = layer.methods.get("build")
+    weights: dict = {}
+    if build is None:
+        return weights
+    parameter = build.args.args[1].arg if len(build.args.args) > 1 else "input_shape"
+    local_dims: dict[str, str] = {}
+    for statement in build.body:
+        if _is_docstring(statement) or _is_super_build(statement):
+            continue
+        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Subscript):
+            dim = input_dim_of(statement.value, parameter, result)
+            if dim and isinstance(statement.targets[0], ast.Name):
+                local_dims[statement.targets[0].id] = dim
+                continue
+        gate, inner = _gated(statement)
+        made = [_made_weight(s) for s in inner]
+        if made and all(m is not None for m in made):
+            for target, value in made:  # type: ignore[misc]
+                weight = _weight(value, parameter, local_dims, defaults, result, target)
+                if weight is not None:
+                    weights[target] = {**weight, "when": gate} if gate else weight
+            continue
+        target = self_attribute(statement.targets[0]) if isinstance(statement, ast.Assign) else None
+        if target == "built" or (target == "input_spec"):
+            continue
+        result.untranslated.append(Untranslated(statement.lineno, "a statement of build", _end(statement)))
+    result.spec["_weights"] = weights
+    return weights
+
+
+def _gated(statement: ast.stmt) -> tuple[str | None, list[ast.stmt]]:
+    """`if self.use_bias: <body>` (its else only setting the weights to None) -> ("use_bias", body)."""
+    if not isinstance(statement, ast.If):
+        return None, [statement]
+    gate = self_attribute(statement.test) or (statement.test.id if isinstance(statement.test, ast.Name) else None)
+    nones = all(
+        isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) and s.value.value is None
+        for s in statement.orelse
+    )
+    if gate is None or not nones:
+        return None, []
+    return gate, statement.body
+
+
+def _made_weight(statement: ast.stmt) -> tuple[str, ast.Call] | None:
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+        return None
+    target = self_attribute(statement.targets[0])
+    value = statement.value
+    if target and isinstance(value, ast.Call) and dotted(value.func).endswith("add_weight"):
+        return target, value
+    return None
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+
+
+def _is_super_build(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and dotted(statement.value).endswith("build")
+
+
+def _weight(call: ast.Call, parameter, local_dims, defaults, result: Translation, attribute: str) -> dict | None:
+    name = keyword(call, "name")
+    if isinstance(name, ast.Constant) and name.value != attribute:
+        result.untranslated.append(
+            Untranslated(call.lineno, f"weight name {name.value!r} differs from `self.{attribute}`")
+        )
+    shape_node = keyword(call, "shape") or (call.args[0] if call.args else None)
+    shape = weight_shape(shape_node, parameter, local_dims, result)
+    if shape is None:
+        result.untranslated.append(Untranslated(call.lineno, f"the shape of weight `{attribute}`"))
+        return None
+    weight: dict = {"shape": shape}
+    trainable = keyword(call, "trainable")
+    if isinstance(trainable, ast.Constant) and trainable.value is False:
+        weight["role"] = "frozen"
+    initializer = _initializer(keyword(call, "initializer"), defaults, attribute, result, call.lineno)
+    if initializer is not None:
+        weight["initializer"] = initializer
+    for extra in ("regularizer", "constraint", "dtype"):
+        node = keyword(call, extra)
+        if node is None or (isinstance(node, ast.Constant) and node.value is None):
+            continue
+        argument = self_attribute(node)
+        if extra != "dtype" and argument == f"{attribute}_{extra}" and argument in defaults:
+            try:
+                value = literal(defaults[argument])
+            except NotLiteral:
+                value = _MISSING
+            if value is None:
+                continue  # the generated `<weight>_<extra>` argument defaults to None too
+            if isinstance(value, str):
+                weight[extra] = value
+                continue
+        if extra == "dtype" and isinstance(node, ast.Constant) and isinstance(node.value, str):
+            weight["dtype"] = node.value
+            continue
+        result.untranslated.append(Untranslated(call.lineno, f"the {extra} of weight `{attribute}`"))
+    return weight
+
+
+def _initializer(node, defaults, attribute, result: Translation, line: int):
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    argument = self_attribute(node)
+    if argument == f"{attribute}_initializer" and argument in defaults:
+        try:
+            return literal(defaults[argument])
+        except NotLiteral:
+            pass
+    if isinstance(node, ast.Call):
+        class_name = dotted(node.func).split(".")[-1]
+        mapping: dict = {"name": _snake(class_name)}
+        for index, arg in enumerate(node.args[:1]):
+            del index
+            mapping["value"] = _initializer_value(arg)
+        for item in node.keywords:
+            mapping[item.arg or "?"] = _initializer_value(item.value)
+        if all(v is not _MISSING for v in mapping.values()):
+            return mapping
+    result.untranslated.append(Untranslated(line, f"the initializer of weight `{attribute}`"))
+    return None
+
+
+_MISSING = object()
+
+
+def _initializer_value(node: ast.expr):
+    argument = self_attribute(node)
+    if argument:
+        return f"${argument}"
+    try:
+        return literal(node)
+    except NotLiteral:
+        return _MISSING
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _input_name(call: ast.FunctionDef | None) -> str:
+    if call is None or len(call.args.args) < 2:
+        return "inputs"
+    return call.args.args[1].arg
+
+
+def _call_body(source: str, call: ast.FunctionDef, consts: dict, result: Translation) -> str:
+    extra = [a.arg for a in call.args.args[2:] if a.arg not in ("training", "mask")]
+    for name in extra:
+        result.untranslated.append(Untranslated(call.lineno, f"call's parameter `{name}`"))
+    body = [s for s in call.body if not _is_docstring(s)]
+    lines = source.splitlines()
+    start, end = body[0].lineno, body[-1].end_lineno or body[-1].lineno
+    text = textwrap.dedent("\n".join(lines[start - 1 : end])) + "\n"
+    for name in consts:
+        # `ops.convert_to_tensor(self.scale, dtype=self.compute_dtype)` is the constant `scale`.
+        text = re.sub(
+            rf"(?:keras\.)?ops\.convert_to_tensor\(\s*self\.{name}\s*,\s*dtype=self\.compute_dtype\s*\)", name, text
+        )
+    return text
+
+
+def _sublayers(init: ast.FunctionDef | None, parameters: set[str]) -> dict:
+    found = {}
+    for statement in init.body if init is not None else []:
+        made = sublayer_of(statement, parameters)
+        if made is not None:
+            found[made[0]] = made[1]
+    return found
+
+
+def _untranslated_init(layer: LayerClass, init, result: Translation, parameters: set[str], sublayers: set[str]) -> None:
+    if init is None:
+        return
+    for statement in init.body:
+        if _is_docstring(statement):
+            continue
+        text = ast.unparse(statement)
+        if text.startswith(_IGNORED_IN_INIT):
+            continue
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = self_attribute(statement.targets[0])
+            if target in sublayers or (target in parameters and _stores_parameter(statement.value, target)):
+                continue
+        result.untranslated.append(Untranslated(statement.lineno, "a statement of __init__", _end(statement)))
+
+
+def _stores_parameter(value: ast.expr, name: str) -> bool:
+    """`self.x = x`, `self.x = [float(v) for v in x]`, `self.x = keras.initializers.get(x)`."""
+    names = {n.id for n in ast.walk(value) if isinstance(n, ast.Name)}
+    calls = {dotted(n.func) for n in ast.walk(value) if isinstance(n, ast.Call)}
+    plain = calls <= {
+        "float",
+        "int",
+        "bool",
+        "list",
+        "tuple",
+        "keras.initializers.get",
+        "keras.regularizers.get",
+        "keras.constraints.get",
+        "keras.activations.get",
+        "activations.get",
+        "initializers.get",
+        "regularizers.get",
+        "constraints.get",
+    }
+    return name in names and plain
+
+
+_KNOWN_METHODS = {"__init__", "build", "call", "compute_output_shape", "get_config", "compute_mask"}
+
+
+def _untranslated_methods(layer: LayerClass, result: Translation) -> None:
+    for name, method in layer.methods.items():
+        if name not in _KNOWN_METHODS:
+            start = min([method.lineno, *(d.lineno for d in method.decorator_list)])
+            result.untranslated.append(Untranslated(start, f"method {name}", _end(method)))
+
+
+def _end(node: ast.stmt) -> int:
+    return node.end_lineno or node.lineno

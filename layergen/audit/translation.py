@@ -1,0 +1,32 @@
+"""What `adopt` makes of a class: the spec (a plain dict, in the spec's field order) and the code
+it could not translate, each piece located (never dropped silently)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Untranslated:
+    line: int
+    what: str
+    end: int = 0  # the statement's last line, when it is a whole statement (0: the line alone)
+
+
+@dataclass
+class Translation:
+    spec: dict
+    untranslated: list[Untranslated] = field(default_factory=list)
+    input_dims: dict[str, str] = field(default_factory=dict)  # `input_shape[-1]` -> "input_dim"
+
+
+def literal(node: ast.expr | None):
+    try:
+        return ast.literal_eval(node) if node is not None else None
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        raise NotLiteral from None
+
+
+class NotLiteral(Exception):
+    pass
