@@ -353,6 +353,7 @@ def audit(
     timeout: Annotated[float, typer.Option(help="Seconds each class may run before it counts as hung.")] = 300.0,
     static: Annotated[bool, typer.Option("--static", help="Only read the source; do not run the classes.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON, for tools.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only findings and problems.")] = False,
 ):
     """Find the mistakes of hand-written Keras layers: read the source, then run the layer
     contract's checks on each class in a fresh Python process (with a time limit).
@@ -372,6 +373,7 @@ def audit(
         timeout,
         static,
         as_json,
+        quiet,
         error_status=2,
     )
 
@@ -404,6 +406,7 @@ def adopt(
     ] = None,
     input_dtype: Annotated[str, typer.Option(help="The inputs' dtype in the parity test.")] = "float32",
     input_max: Annotated[int, typer.Option(help="Integer inputs: the largest value to feed.")] = 9,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and problems.")] = False,
 ):
     """Bring a hand-written layer in: write a spec from the class, record its file so that the
     next `layergen new` takes it over through the three-way merge, keep a copy of the original
@@ -413,7 +416,7 @@ def adopt(
     """
     from layergen.audit.cli_options import run_adopt
 
-    _run(run_adopt, target, spec, arg or [], input_shape or [], input_dtype, input_max)
+    _run(run_adopt, target, spec, arg or [], input_shape or [], input_dtype, input_max, quiet)
 
 
 def _run(command: Callable[..., CommandResult], *args, **options) -> NoReturn:

@@ -55,6 +55,8 @@ def test_corrected_layers_and_generated_layers_have_no_finding():
     result = cli("audit", "--static", CORRECTED, REPO / "examples" / "layers")
     assert result.exit_code == 0, result.stdout
     assert result.stdout.strip() == "no findings"
+    quiet = cli("audit", "--static", "--quiet", CORRECTED)
+    assert (quiet.exit_code, quiet.stdout) == (0, ""), "--quiet leaves out the all-clear line"
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from layergen.audit.runner import RunOptions
 from layergen.errors import LayergenError, Problem
-from layergen.result import CommandResult
+from layergen.result import CommandResult, Level
 
 
 def run_options(
@@ -44,15 +44,21 @@ def _usage(option: str, message: str) -> LayergenError:
     return error
 
 
-def run_audit(targets, arguments, shapes, dtype, top, timeout, static, as_json) -> CommandResult:
-    from layergen.audit.command import audit
+def run_audit(targets, arguments, shapes, dtype, top, timeout, static, as_json, quiet=False) -> CommandResult:
+    from layergen.audit.command import NO_FINDINGS, audit
 
-    return audit(targets, run_options(arguments, shapes, dtype, top, timeout), run=not static, as_json=as_json)
+    result = audit(targets, run_options(arguments, shapes, dtype, top, timeout), run=not static, as_json=as_json)
+    if quiet:  # the findings are what was asked for: only the all-clear line goes
+        result.lines = [line for line in result.lines if line.text != NO_FINDINGS]
+    return result
 
 
-def run_adopt(target, spec, arguments, shapes, dtype, top) -> CommandResult:
+def run_adopt(target, spec, arguments, shapes, dtype, top, quiet=False) -> CommandResult:
     from layergen.audit.adopt import adopt
 
     options = run_options(arguments, shapes, dtype, top, 1.0)
     dtype = options.input_dtype or "float32"
-    return adopt(target, spec, options.arguments, options.input_shapes, dtype, options.input_max or 10)
+    result = adopt(target, spec, options.arguments, options.input_shapes, dtype, options.input_max or 10)
+    if quiet:  # what was written goes; what was not translated, and problems, stay
+        result.lines = [line for line in result.lines if line.level != Level.INFO]
+    return result

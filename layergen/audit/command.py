@@ -88,6 +88,9 @@ def _unexplained(ran: list[Finding], static: list[Finding]) -> list[Finding]:
     return [f for f in ran if (f.file, f.line) not in lines and not (f.layer in rooted and f.check in _CONSEQUENCES)]
 
 
+NO_FINDINGS = "no findings"
+
+
 def _result(findings: list[Finding], failures: list[CouldNotRun], as_json: bool) -> CommandResult:
     result = CommandResult()
     if as_json:
@@ -102,6 +105,6 @@ def _result(findings: list[Finding], failures: list[CouldNotRun], as_json: bool)
         for failure in failures:
             result.lines.append(Line(str(failure), Level.ERROR))
         if not findings and not failures:
-            result.info("no findings")
+            result.info(NO_FINDINGS)
     result.status = CANNOT_RUN if failures else (1 if findings else 0)
     return result
