@@ -12,7 +12,10 @@ class DenseLayer(keras.layers.Layer):
     keras.layers.Dense.
 
     The bias is optional: with `use_bias=False` the layer has no `bias`
-    weight at all (`self.bias` is None), as in keras.layers.Dense.
+    weight at all (`self.bias` is None), as in keras.layers.Dense. A mask on
+    the input passes on to the output (the layer keeps every axis but the
+    last), and `self.activation` may be set to None after construction, as
+    Keras's own Dense tests do.
 
     Args:
         units: Dimensionality of the output space.
@@ -75,6 +78,7 @@ class DenseLayer(keras.layers.Layer):
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.bias_regularizer = keras.regularizers.get(bias_regularizer)
         self.bias_constraint = keras.constraints.get(bias_constraint)
+        self.supports_masking = True
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -103,10 +107,15 @@ class DenseLayer(keras.layers.Layer):
         outputs = ops.matmul(inputs, self.kernel)
         if self.bias is not None:
             outputs = ops.add(outputs, self.bias)
-        return self.activation(outputs)
+        if self.activation is not None:
+            outputs = self.activation(outputs)
+        return outputs
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], *input_shape[1:-1], self.units)
+
+    def compute_mask(self, inputs, mask=None):
+        return mask
 
     def get_config(self):
         config = super().get_config()
