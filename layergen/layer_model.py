@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Check:
-    """An argument check in `__init__`: raise ValueError when `condition` holds."""
+    """An argument check in `__init__`: raise `error` when `condition` holds."""
 
     condition: str  # Python source, true when the value is invalid
     message: str  # Python source of the message (an f-string literal)
+    error: str = "ValueError"  # TypeError for a value of the wrong kind, as Keras raises it
 
 
 @dataclass
@@ -207,6 +208,9 @@ class LayerModel:
     # Python source of each output's dtype for compute_output_spec; [] when all have the compute dtype.
     output_spec_dtypes: list[str] = field(default_factory=list)
     random: bool = False  # `self.seed_generator = keras.random.SeedGenerator(seed)` in __init__
+    # No weights, sub-layers or shape checks: no `build`; built at the end of `__init__`, as
+    # Keras's own stateless layers (Dropout, pooling) are, with `input_spec` set there.
+    built_at_init: bool = False
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

@@ -46,6 +46,11 @@ class ArgumentSpec(_Model):
     max: int | float | None = Field(default=None, description="Largest valid value (numbers, list elements).")
     choices: list[str] | None = Field(default=None, min_length=1, description="The valid values of a str argument.")
     doc: str = Field(default="", description="Its entry in the class docstring's Args.")
+    message: str | None = Field(
+        default=None,
+        description="The error message's rule for a wrong value, in place of the generated one "
+        "(e.g. Keras's own wording); `Received: <name>=<value>` follows it.",
+    )
 
     @property
     def required(self) -> bool:

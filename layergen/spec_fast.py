@@ -20,7 +20,17 @@ from typing import Any, Literal, NamedTuple, get_args
 from layergen.yaml_source import MAX_INT_DIGITS, SpecSource
 
 ArgumentType = Literal[
-    "int", "float", "bool", "str", "list[int]", "list[float]", "list[str]", "list[bool]", "activation", "array"
+    "int",
+    "float",
+    "bool",
+    "str",
+    "list[int]",
+    "list[float]",
+    "list[str]",
+    "list[bool]",
+    "activation",
+    "array",
+    "shape",
 ]
 Role = Literal["trainable", "frozen", "state"]
 
@@ -189,6 +199,7 @@ class ArgumentSpec(_Light):
     max: int | float | None
     choices: list[str] | None
     doc: str
+    message: str | None
 
     @property
     def required(self) -> bool:
@@ -292,6 +303,7 @@ _fields(
     max=Field(_number_or_none, None),
     choices=Field(_optional(_list(_str, min_length=1)), None),
     doc=Field(_str, ""),
+    message=Field(_optional(_str), None),
 )
 _fields(
     InputSpec,

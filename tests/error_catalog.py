@@ -540,6 +540,14 @@ CASES = [
         "demo.yaml:17:13: constants.scale.shape[0]: unknown dimension 'channels'; known: units",
         id="constant-shape-unknown-argument",
     ),
+    pytest.param(
+        spec_with(
+            "    min: 1\n", "    min: 1\n  noise:\n    type: shape\n    default: null\n    message: Bad noise.\n"
+        ),
+        "demo.yaml:10:14: arguments.noise.message: `message` words the check of a wrong value; "
+        "'noise' (shape) has no single check to word",
+        id="message-on-a-shape-argument",
+    ),
 ]
 
 
@@ -678,6 +686,7 @@ TITLES = {
     "layout-shards-nothing": "A weight layout that names no mesh axis",
     "when-unknown-argument": "A weight's `when` naming no argument",
     "when-not-bool": "A weight's `when` naming an argument that is not bool",
+    "message-on-a-shape-argument": "`message` on an argument that has no single check to word",
     "test-value-unknown-initializer": "A test value of a generated argument that Keras does not know",
     "test-value-unknown-argument": "A test value for an argument the layer does not have",
     "test-skip-unknown-test": "A skip naming no contract test",

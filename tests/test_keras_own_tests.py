@@ -72,6 +72,28 @@ EXAMPLES = [
             "test_legacy_load_own_variables": "quantized weights saved by an older Keras: quantization",
         },
     ),
+    KerasTests(
+        "regularization/dropout_test.py",
+        "DropoutTest",
+        "Dropout",
+        "examples.layers.dropout_layer:DropoutLayer",
+        in_scope=(
+            "test_dropout_basics",
+            "test_dropout_rescaling",
+            "test_dropout_partial_noise_shape_dynamic",
+            "test_dropout_partial_noise_shape_static",
+            "test_dropout_negative_rate",
+            "test_dropout_rate_greater_than_one",
+            "test_validate_noise_shape_none",
+            "test_validate_noise_shape_integer_tuple",
+            "test_validate_noise_shape_none_values",
+            "test_validate_noise_shape_cast_to_a_tuple",
+            "test_validate_noise_shape_non_iterable",
+            "test_validate_noise_shape_invalid_type",
+            "test_validate_noise_shape_negative_value",
+            "test_validate_noise_shape_zero_value",
+        ),
+    ),
 ]
 
 
@@ -119,9 +141,7 @@ def _in_scope(row: KerasTests, name: str) -> bool:
     return any(name == test or name.startswith(f"{test}_") for test in row.in_scope)
 
 
-CASES = [
-    pytest.param(row, test, id=f"{row.builtin}-{test}") for row in EXAMPLES for test in row.in_scope
-]
+CASES = [pytest.param(row, test, id=f"{row.builtin}-{test}") for row in EXAMPLES for test in row.in_scope]
 
 
 @pytest.mark.parametrize("row", EXAMPLES, ids=[row.builtin for row in EXAMPLES])

@@ -138,6 +138,7 @@ def _layer_model(
     call_prelude = constant_tensors(context, body)
     names = body.names | (masking.names if masking else frozenset())  # what the module must import
     uses_mask = bool(masking and masking.uses_mask)
+    build_checks = shared_dimension_checks(context)
     return LayerModel(
         class_name=context.spec.layer,
         module_name=module_name,
@@ -148,7 +149,7 @@ def _layer_model(
         args=args,
         weights=parts.weights,
         shape_params=", ".join(i.shape_param for i in context.inputs),
-        build_checks=shared_dimension_checks(context),
+        build_checks=build_checks,
         build_bindings=dimension_bindings(context, used_dims),
         input_spec=input_spec_code(context, used_dims),
         call_params=", ".join(i.name for i in context.inputs)
@@ -168,4 +169,5 @@ def _layer_model(
         input_names=[i.name for i in context.inputs],
         output_spec_dtypes=spec_dtypes(context, outputs),
         random=context.spec.random,
+        built_at_init=not (parts.weights or parts.sublayers or build_checks),
     )

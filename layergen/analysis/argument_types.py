@@ -175,6 +175,19 @@ TYPES: dict[str, TypeRule] = {
     ),
     # A frozen weight's starting values: the test passes a random array of its shape, and
     # a reloaded layer gets the values from its saved weights, so they stay out of the config.
+    # A shape given by the user, as Dropout's `noise_shape`: a tuple of positive integers in
+    # which None takes that axis's size from the input; kept as a tuple.
+    "shape": TypeRule(
+        noun="shape",
+        is_value=lambda value: isinstance(value, list) and all(v is None or (_is_int(v) and v > 0) for v in value),
+        wrong_type=None,
+        sample=lambda arg, sizes: [None],
+        invalid=lambda arg: "three",
+        others=lambda arg, default: [[1 if v is None else None for v in default]] if isinstance(default, list) else [],
+        store="tuple({name})",
+        keeps_none=True,
+        requirement="a tuple of positive integers and None (None takes the input's size on that axis)",
+    ),
     "array": TypeRule(
         noun="array",
         is_value=lambda value: True,
@@ -199,14 +212,50 @@ def is_optional_none(arg: ArgumentSpec) -> bool:
     return not arg.required and arg.default is None
 
 
-def argument_check(name: str, arg: ArgumentSpec) -> Check | None:
-    """The check `__init__` runs on the argument, or None if it takes any value."""
-    condition = _invalid_condition(name, arg)
-    if condition is None:
-        return None
-    if is_optional_none(arg):
-        condition = f"{name} is not None and ({condition})"
-    return Check(condition, message(f"`{name}` must be {requirement(arg)}. ", f"Received: {name}={{{name}!r}}"))
+def argument_checks(name: str, arg: ArgumentSpec) -> list[Check]:
+    """The checks `__init__` runs on the argument, in order; [] if it takes any value."""
+    if arg.type == "shape":
+        conditions = _shape_conditions(name)
+    else:
+        condition = _invalid_condition(name, arg)
+        conditions = [] if condition is None else [(condition, rule_sentence(name, arg))]
+    checks = []
+    for condition, sentence in conditions:
+        if is_optional_none(arg):
+            condition = f"{name} is not None and ({condition})"
+        checks.append(Check(condition, message(sentence + " ", f"Received: {name}={{{name}!r}}")))
+    return checks
+
+
+def rule_sentence(name: str, arg: ArgumentSpec) -> str:
+    """The first sentence of the message for a wrong value: the spec's `message`, or one made
+    from the type and bounds ("`units` must be a positive integer.")."""
+    if arg.message is not None and arg.message.strip():
+        return " ".join(arg.message.split())
+    if arg.type == "shape":
+        return _shape_conditions(name)[0][1]
+    return f"`{name}` must be {requirement(arg)}."
+
+
+def invalid_message(name: str, arg: ArgumentSpec, value) -> str:
+    """The exact message `__init__` raises for the value `invalid_value` gives."""
+    return f"{rule_sentence(name, arg)} Received: {name}={value!r}"
+
+
+def _shape_conditions(name: str) -> list[tuple[str, str]]:
+    """A shape's checks, with the wording of Keras's Dropout for its `noise_shape`."""
+    rule = f"Invalid value received for argument `{name}`."
+    return [
+        (f"not isinstance({name}, (list, tuple))", f"{rule} Expected a tuple or list of integers."),
+        (
+            f"any(d is not None and (not isinstance(d, int) or isinstance(d, bool)) for d in {name})",
+            f"{rule} Expected all elements to be integers or None.",
+        ),
+        (
+            f"any(d is not None and d <= 0 for d in {name})",
+            f"{rule} Expected all dimensions to be positive integers or None.",
+        ),
+    ]
 
 
 def _invalid_condition(name: str, arg: ArgumentSpec) -> str | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from layergen import expressions
 from layergen.analysis.argument_types import (
+    invalid_message,
     invalid_value,
     other_value,
     requirement,
@@ -414,8 +415,7 @@ def _invalid_arguments(context: Context) -> list[InvalidArgument]:
         if not _is_finite(bad):
             context.problem(("arguments", name), _NOT_FINITE.format(what="invalid value", name=name))
         elif bad is not None:
-            message = f"`{name}` must be {requirement(arg)}. Received: {name}={bad!r}"
-            cases.append(InvalidArgument(name, literal(bad), message))
+            cases.append(InvalidArgument(name, literal(bad), invalid_message(name, arg, bad)))
     return cases
 
 
