@@ -102,6 +102,7 @@ class MaskingModel:
     compute_mask_body: str  # indented for the method
     source: str = ""  # the body as the spec writes it (dedented); render checks the method holds exactly it
     names: frozenset[str] = frozenset()  # every plain name the body reads or writes
+    supports: str = "True"  # Python source of `supports_masking` (a condition over `self.<argument>`)
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,9 @@ class LayerModel:
     # No weights, sub-layers or shape checks: no `build`; built at the end of `__init__`, as
     # Keras's own stateless layers (Dropout, pooling) are, with `input_spec` set there.
     built_at_init: bool = False
+    # `build`'s parameters: "input_shape=None" when no weight depends on the input, so that
+    # `layer.build()` works as it does for keras.layers.Embedding.
+    build_params: str = ""
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

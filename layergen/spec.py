@@ -152,6 +152,11 @@ class MaskingSpec(_Model):
         description="keep (the input's mask passes through), none (the output has no mask), "
         "or the body of compute_mask(self, <input>, mask=None) returning the output's mask."
     )
+    supports_masking: bool | str = Field(
+        default=True,
+        description="Whether the layer supports masks: true, or a condition over arguments (e.g. mask_zero), "
+        "as keras.layers.Embedding sets `supports_masking = mask_zero`.",
+    )
 
 
 class OutputSpec(_Model):

@@ -253,6 +253,7 @@ class SubLayerSpec(_Light):
 class MaskingSpec(_Light):
     uses_mask: bool
     output_mask: str
+    supports_masking: bool | str
 
 
 class OutputSpec(_Light):
@@ -344,7 +345,12 @@ _fields(
     repeat=Field(_optional(_shape_item), None),
     when=Field(_optional(_str), None),
 )
-_fields(MaskingSpec, uses_mask=Field(_bool, False), output_mask=Field(_str))
+_fields(
+    MaskingSpec,
+    uses_mask=Field(_bool, False),
+    output_mask=Field(_str),
+    supports_masking=Field(_exactly(bool, str), True),
+)
 _fields(OutputSpec, shape=Field(_shape), dtype=Field(_str, "float"), doc=Field(_str, ""))
 _fields(
     TestSpec,

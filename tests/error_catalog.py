@@ -548,6 +548,17 @@ CASES = [
         "'noise' (shape) has no single check to word",
         id="message-on-a-shape-argument",
     ),
+    pytest.param(
+        spec_with("call: |", "masking:\n  output_mask: keep\n  supports_masking: unitz\ncall: |"),
+        "demo.yaml:16:21: masking.supports_masking: unknown argument 'unitz' (did you mean 'units'?)",
+        id="condition-unknown-argument",
+    ),
+    pytest.param(
+        spec_with("call: |", "masking:\n  output_mask: keep\n  supports_masking: print(units)\ncall: |"),
+        "demo.yaml:16:21: masking.supports_masking: call is not allowed in 'print(units)'; use argument names, "
+        "numbers, strings, and, or, not, comparisons, + - * // and `a if c else b`",
+        id="condition-outside-the-grammar",
+    ),
 ]
 
 
@@ -687,6 +698,8 @@ TITLES = {
     "when-unknown-argument": "A weight's `when` naming no argument",
     "when-not-bool": "A weight's `when` naming an argument that is not bool",
     "message-on-a-shape-argument": "`message` on an argument that has no single check to word",
+    "condition-unknown-argument": "A condition naming no argument",
+    "condition-outside-the-grammar": "A condition outside the expression grammar (a call, an attribute, ...)",
     "test-value-unknown-initializer": "A test value of a generated argument that Keras does not know",
     "test-value-unknown-argument": "A test value for an argument the layer does not have",
     "test-skip-unknown-test": "A skip naming no contract test",

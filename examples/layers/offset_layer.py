@@ -42,7 +42,7 @@ class OffsetLayer(keras.layers.Layer):
         self.offset_regularizer = keras.regularizers.get(offset_regularizer)
         self.offset_constraint = keras.constraints.get(offset_constraint)
 
-    def build(self, input_shape):
+    def build(self, input_shape=None):
         self.offset = self.add_weight(
             name="offset",
             shape=(),

@@ -52,7 +52,7 @@ class ScalableLayer(keras.layers.Layer):
         self.scale_regularizer = keras.regularizers.get(scale_regularizer)
         self.scale_constraint = keras.constraints.get(scale_constraint)
 
-    def build(self, input_shape):
+    def build(self, input_shape=None):
         self.scale = self.add_weight(
             name="scale",
             shape=(),

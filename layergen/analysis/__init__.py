@@ -139,6 +139,11 @@ def _layer_model(
     names = body.names | (masking.names if masking else frozenset())  # what the module must import
     uses_mask = bool(masking and masking.uses_mask)
     build_checks = shared_dimension_checks(context)
+    build_bindings = dimension_bindings(context, used_dims)
+    shape_params = ", ".join(i.shape_param for i in context.inputs)
+    # Weights sized by arguments alone: `build()` works without a shape, as Embedding's does.
+    sized_by_input = any(w.shape_lines or "input_shape" in w.shape for w in parts.weights)
+    input_free = len(context.inputs) == 1 and not (build_bindings or build_checks or parts.sublayers or sized_by_input)
     return LayerModel(
         class_name=context.spec.layer,
         module_name=module_name,
@@ -148,9 +153,10 @@ def _layer_model(
         docstring=class_docstring(context, args, body.uses_training, outputs, uses_mask=uses_mask),
         args=args,
         weights=parts.weights,
-        shape_params=", ".join(i.shape_param for i in context.inputs),
+        shape_params=shape_params,
+        build_params=shape_params + ("=None" if input_free else ""),
         build_checks=build_checks,
-        build_bindings=dimension_bindings(context, used_dims),
+        build_bindings=build_bindings,
         input_spec=input_spec_code(context, used_dims),
         call_params=", ".join(i.name for i in context.inputs)
         + (", training=None" if body.uses_training else "")
