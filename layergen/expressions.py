@@ -185,3 +185,60 @@ def condition_code(expression: Expression, name_code: dict[str, str]) -> str:
 
     tree = _Replace().visit(ast.parse(expression.text, mode="eval").body)
     return ast.unparse(tree)
+
+
+_COMPARE = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.Is: lambda a, b: a is b,
+    ast.IsNot: lambda a, b: a is not b,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+_ARITHMETIC = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.FloorDiv: lambda a, b: a // b,
+}
+
+
+def evaluate_condition(expression: Expression, values: dict):
+    """The condition's value for these argument values (the test's), walking the checked
+    tree: what the generated code computes, without running any text."""
+    return _value(expression.tree, values)
+
+
+def _value(node: ast.expr, values: dict):
+    if isinstance(node, ast.Name):
+        return values[node.id]
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Tuple):
+        return tuple(_value(item, values) for item in node.elts)
+    if isinstance(node, ast.BoolOp):
+        result = _value(node.values[0], values)
+        for item in node.values[1:]:
+            if bool(result) is isinstance(node.op, ast.Or):
+                break
+            result = _value(item, values)
+        return result
+    if isinstance(node, ast.UnaryOp):
+        operand = _value(node.operand, values)
+        return (not operand) if isinstance(node.op, ast.Not) else -operand
+    if isinstance(node, ast.Compare):
+        left = _value(node.left, values)
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = _value(right_node, values)
+            if not _COMPARE[type(op)](left, right):
+                return False
+            left = right
+        return True
+    if isinstance(node, ast.BinOp):
+        return _ARITHMETIC[type(node.op)](_value(node.left, values), _value(node.right, values))
+    assert isinstance(node, ast.IfExp)  # `parse_condition` admits these nodes alone
+    return _value(node.body if _value(node.test, values) else node.orelse, values)

@@ -215,6 +215,9 @@ class LayerModel:
     # `build`'s parameters: "input_shape=None" when no weight depends on the input, so that
     # `layer.build()` works as it does for keras.layers.Embedding.
     build_params: str = ""
+    # `output_shapes`: (condition, shape) returned first when the condition holds; the last
+    # case (no condition) is `output_shape`.
+    output_cases: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

@@ -169,6 +169,17 @@ class OutputSpec(_Model):
     doc: str = Field(default="", description="Its entry in the class docstring's Output shape.")
 
 
+class OutputCase(_Model):
+    """One of the output shapes a layer gives, chosen by its arguments."""
+
+    when: bool | str | None = Field(
+        default=None,
+        description="A condition over arguments (e.g. \"data_format == 'channels_last' and keepdims\"); "
+        "the last case has none: it applies otherwise.",
+    )
+    shape: list[ShapeItem] = Field(description="Symbolic shape, e.g. [batch, 1, features].")
+
+
 class TestSpec(_Model):
     """Concrete sizes for the generated test."""
 
@@ -211,6 +222,12 @@ class LayerSpec(_Model):
     call: str = Field(description="The body of call: inputs by name, weights as self.<name>, constants by name.")
     output_shape: list[ShapeItem] | None = Field(
         default=None, description="Symbolic output shape, e.g. [batch, ..., units]. Required unless `outputs` is given."
+    )
+    output_shapes: list[OutputCase] | None = Field(
+        default=None,
+        min_length=2,
+        description="Instead of output_shape: the output's shape in each case of the arguments, "
+        "the first whose `when` holds; the last has no `when`.",
     )
     output_dtype: str | None = Field(
         default=None,

@@ -31,6 +31,7 @@ ArgumentType = Literal[
     "activation",
     "array",
     "shape",
+    "data_format",
 ]
 Role = Literal["trainable", "frozen", "state"]
 
@@ -262,6 +263,11 @@ class OutputSpec(_Light):
     doc: str
 
 
+class OutputCase(_Light):
+    when: bool | str | None
+    shape: list[int | str]
+
+
 class TestSpec(_Light):
     __test__ = False  # not a pytest class
 
@@ -285,6 +291,7 @@ class LayerSpec(_Light):
     random: bool
     call: str
     output_shape: list[int | str] | None
+    output_shapes: list[OutputCase] | None
     output_dtype: str | None
     outputs: dict[str, OutputSpec]
     test: TestSpec
@@ -352,6 +359,7 @@ _fields(
     supports_masking=Field(_exactly(bool, str), True),
 )
 _fields(OutputSpec, shape=Field(_shape), dtype=Field(_str, "float"), doc=Field(_str, ""))
+_fields(OutputCase, when=Field(_optional(_exactly(bool, str)), None), shape=Field(_shape))
 _fields(
     TestSpec,
     arguments=Field(_mapping(_any), factory=dict),
@@ -374,6 +382,7 @@ _fields(
     random=Field(_bool, False),
     call=Field(_str),
     output_shape=Field(_optional(_shape), None),
+    output_shapes=Field(_optional(_list(_model(OutputCase), min_length=2)), None),
     output_dtype=Field(_optional(_str), None),
     outputs=Field(_mapping(_model(OutputSpec)), factory=dict),
     test=Field(_model(TestSpec), factory=TestSpec),

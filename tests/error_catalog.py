@@ -559,6 +559,19 @@ CASES = [
         "numbers, strings, and, or, not, comparisons, + - * // and `a if c else b`",
         id="condition-outside-the-grammar",
     ),
+    pytest.param(
+        spec_with("output_shape: [batch, ..., units]", "output_shapes:\n  - shape: [batch, ..., units]\n  - shape: [batch, ..., 1]"),
+        "demo.yaml:18:5: output_shapes[0]: every case but the last needs `when` (the last applies otherwise)",
+        id="output-case-without-when",
+    ),
+    pytest.param(
+        spec_with(
+            "output_shape: [batch, ..., units]",
+            "output_shapes:\n  - {when: units > 1, shape: [batch, ..., units]}\n  - {when: units > 2, shape: [batch, ..., 1]}",
+        ),
+        "demo.yaml:19:12: output_shapes[1].when: the last case applies otherwise: it has no `when`",
+        id="last-output-case-with-when",
+    ),
 ]
 
 
@@ -700,6 +713,8 @@ TITLES = {
     "message-on-a-shape-argument": "`message` on an argument that has no single check to word",
     "condition-unknown-argument": "A condition naming no argument",
     "condition-outside-the-grammar": "A condition outside the expression grammar (a call, an attribute, ...)",
+    "output-case-without-when": "An output shape case other than the last without `when`",
+    "last-output-case-with-when": "A last output shape case with `when` (it applies otherwise)",
     "test-value-unknown-initializer": "A test value of a generated argument that Keras does not know",
     "test-value-unknown-argument": "A test value for an argument the layer does not have",
     "test-skip-unknown-test": "A skip naming no contract test",

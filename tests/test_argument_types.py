@@ -39,6 +39,8 @@ ARGUMENTS = [
     {"type": "shape", "default": None},
     {"type": "shape", "default": [None, 1]},
     {"type": "shape"},
+    {"type": "data_format", "default": None},
+    {"type": "data_format", "default": "channels_first"},
 ]
 
 

@@ -75,3 +75,22 @@ def test_a_condition_compiles_to_the_same_expression_over_self(text, code):
 def test_a_condition_outside_the_grammar_is_refused(text):
     with pytest.raises(expressions.ExpressionError):
         expressions.parse_condition(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "expected"),
+    [
+        ("center and not rms_scaling", {"center": True, "rms_scaling": False}, True),
+        ("center and not rms_scaling", {"center": True, "rms_scaling": True}, False),
+        ("data_format == 'channels_last' and keepdims", {"data_format": "channels_last", "keepdims": False}, False),
+        ("axis in (-1, 2) or units > 3", {"axis": 0, "units": 4}, True),
+        ("0 < units <= 4", {"units": 5}, False),
+        ("units * 2 if keepdims else -units", {"units": 3, "keepdims": False}, -3),
+        ("seed is None", {"seed": None}, True),
+    ],
+)
+def test_a_condition_evaluates_as_its_generated_code_does(text, values, expected):
+    condition = expressions.parse_condition(text)
+    assert expressions.evaluate_condition(condition, values) == expected
+    code = expressions.condition_code(condition, {name: f"self.{name}" for name in condition.names})
+    assert eval(code, {}, {"self": type("Layer", (), values)}) == expected

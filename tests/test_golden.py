@@ -59,6 +59,7 @@ def test_examples_are_exactly_the_listed_layers():
             # Issue 18, Keras's own tests:
             "DropoutLayer",
             "TokenEmbedding",
+            "GlobalAveragePooling",
         ]
     )
     generated = {p.name for p in (REPO / "examples" / "layers").glob("*.py")}

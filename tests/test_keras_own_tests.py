@@ -28,6 +28,7 @@ keras = pytest.importorskip("keras")
 QUANTIZATION = "quantization: machinery outside a spec"
 LORA = "LoRA: machinery outside a spec"
 SPARSE = "sparse/ragged inputs: machinery outside a spec"
+OTHER_BUILTIN = "another built-in of the file (2D/3D pooling), not the one this example stands for"
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,17 @@ EXAMPLES = [
             "test_legacy_load_own_variables": "quantized weights saved by an older Keras: quantization",
         },
     ),
+    *(
+        KerasTests(
+            "pooling/global_average_pooling_test.py",
+            test_case,
+            "GlobalAveragePooling1D",
+            "examples.layers.global_average_pooling:GlobalAveragePooling",
+            in_scope=("test_global_average_pooling1d",),
+            left_out={"test_global_average_pooling2d": OTHER_BUILTIN, "test_global_average_pooling3d": OTHER_BUILTIN},
+        )
+        for test_case in ("GlobalAveragePoolingBasicTest", "GlobalAveragePoolingCorrectnessTest")
+    ),
 ]
 
 
@@ -166,32 +178,40 @@ def _reason_left_out(row: KerasTests, name: str) -> str | None:
     return None
 
 
+def _is_case_of(name: str, test: str) -> bool:
+    """Whether a method is the test or one of absl's parameterized cases of it
+    (`<test>_<case name>`, or `<test><index>` for unnamed parameters)."""
+    rest = name[len(test) :] if name.startswith(test) else None
+    return rest is not None and (rest == "" or rest.startswith("_") or rest.isdigit())
+
+
 def _in_scope(row: KerasTests, name: str) -> bool:
     """Whether a test method is in scope: named in `in_scope`, or one of its parameterized
-    cases (`<name>_<case>`) that no `left_out` prefix claims (`test_correctness_sparse`)."""
+    cases that no `left_out` prefix claims (`test_correctness_sparse`)."""
     if name in row.in_scope:
         return True
-    return _reason_left_out(row, name) is None and any(name.startswith(f"{test}_") for test in row.in_scope)
+    return _reason_left_out(row, name) is None and any(_is_case_of(name, test) for test in row.in_scope)
 
 
 CASES = [pytest.param(row, test, id=f"{row.builtin}-{test}") for row in EXAMPLES for test in row.in_scope]
 
 
-@pytest.mark.parametrize("row", EXAMPLES, ids=[row.builtin for row in EXAMPLES])
+@pytest.mark.parametrize("row", EXAMPLES, ids=[row.test_case for row in EXAMPLES])
 def test_every_keras_test_is_accounted_for(row):
     names = _test_names(row)
     unaccounted = [n for n in names if not _in_scope(row, n) and _reason_left_out(row, n) is None]
     assert not unaccounted, f"Keras tests neither in scope nor left out with a reason: {unaccounted}"
     both = [n for n in names if _in_scope(row, n) and _reason_left_out(row, n) is not None]
     assert not both, f"Keras tests both in scope and left out: {both}"
-    missing = [t for t in row.in_scope if not any(_in_scope(row, n) and n.startswith(t) for n in names)]
+    missing = [t for t in row.in_scope if not any(_in_scope(row, n) and _is_case_of(n, t) for n in names)]
     assert not missing, f"in-scope tests the Keras file does not have: {missing}"
 
 
 @pytest.mark.parametrize(("row", "test"), CASES)
 def test_keras_own_test_passes_on_the_generated_class(row, test):
     test_case = _test_case(row)
-    names = [n for n in _test_names(row) if _in_scope(row, n) and (n == test or n.startswith(f"{test}_"))]
+    names = [n for n in _test_names(row) if _in_scope(row, n) and _is_case_of(n, test)]
+    assert names, f"{row.keras_file} has no test {test}"
     suite = unittest.TestSuite(test_case(name) for name in names)
     result = unittest.TestResult()
     suite.run(result)

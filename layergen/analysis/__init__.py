@@ -36,6 +36,7 @@ from layergen.analysis.masking import masking_model
 from layergen.analysis.names import check_header, check_names, snake_case
 from layergen.analysis.outputs import (
     Output,
+    case_shapes,
     read_outputs,
     shape_bindings,
     shape_code,
@@ -167,6 +168,7 @@ def _layer_model(
         call_source=body.text,
         output_bindings=shape_bindings(context, outputs),
         output_shape=shape_code(context, outputs),
+        output_cases=case_shapes(context, outputs[0]) if len(outputs) == 1 else [],
         test=test,
         sublayers=parts.sublayers,
         imports=parts.imports,

@@ -152,6 +152,8 @@ _STR = TypeRule(
     others=lambda arg, default: [default + "_other"] if isinstance(default, str) else [],
 )
 
+_DATA_FORMATS = ("channels_last", "channels_first")
+
 TYPES: dict[str, TypeRule] = {
     "int": _INT,
     "float": _FLOAT,
@@ -187,6 +189,18 @@ TYPES: dict[str, TypeRule] = {
         store="tuple({name})",
         keeps_none=True,
         requirement="a tuple of positive integers and None (None takes the input's size on that axis)",
+    ),
+    # A Keras `data_format`: None takes Keras's global setting, as
+    # `keras.backend.standardize_data_format` does (its value "channels_last" by default).
+    "data_format": TypeRule(
+        noun="data format",
+        is_value=lambda value: value in _DATA_FORMATS,
+        wrong_type="{v} not in " + repr(_DATA_FORMATS),
+        sample=lambda arg, sizes: _DATA_FORMATS[0],
+        invalid=lambda arg: "channels_middle",
+        others=lambda arg, default: list(_DATA_FORMATS),
+        store="keras.config.image_data_format() if {name} is None else {name}",
+        requirement="one of 'channels_last', 'channels_first'",
     ),
     "array": TypeRule(
         noun="array",
@@ -350,3 +364,10 @@ def other_value(arg: ArgumentSpec):
     The test passes it so that a config that forgets the argument shows."""
     candidates = arg.choices or type_rule(arg).others(arg, arg.default)
     return next((c for c in candidates if c != arg.default and value_fits(arg, c)), None)
+
+
+def stored_value(arg: ArgumentSpec, value):
+    """What `self.<name>` holds for a value passed: a data format of None is Keras's default."""
+    if arg.type == "data_format" and value is None:
+        return _DATA_FORMATS[0]
+    return value

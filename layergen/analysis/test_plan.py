@@ -3,6 +3,7 @@ weights each check of the test looks at."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import re
@@ -16,6 +17,7 @@ from layergen.analysis.argument_types import (
     other_value,
     requirement,
     sample_value,
+    stored_value,
     value_fits,
 )
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
@@ -69,6 +71,11 @@ def plan_test(
     arguments = _argument_values(context, set(gates.values()))
     scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **_dimension_sizes(context)}
     inputs = _test_inputs(context, scope)
+    stored = {
+        name: stored_value(spec.arguments[name], v) if name in spec.arguments else v
+        for name, v in arguments.values.items()
+    }
+    outputs = [_chosen_case(output, stored) for output in outputs]
     test_outputs = [_test_output(context, output, scope, inputs) for output in outputs]
     for test_output in test_outputs:
         _check_budget(context, f"output {test_output.name!r}", test_output.shape, test_output.dtype, ("output_shape",))
@@ -347,6 +354,14 @@ def _is_finite(value) -> bool:
     if isinstance(value, list | tuple):
         return all(_is_finite(v) for v in value)
     return True
+
+
+def _chosen_case(output: Output, values: dict) -> Output:
+    """The output with the shape of the `output_shapes` case the test's arguments choose."""
+    case = output.case_for(values)
+    if case is None:
+        return output
+    return dataclasses.replace(output, items=case.items, shape_path=case.shape_path)
 
 
 def _test_output(context: Context, output: Output, scope: Scope, inputs: list[TestInput]) -> TestOutput:
