@@ -45,8 +45,9 @@ class WeightModel:
     checkpoint_shape: tuple[str, ...]  # ("input_dim", "units"): each item with the spec's names
     checkpoint_dtype: str | None  # "int32" as the spec writes it; None for the layer's dtype
     earlier_names: tuple[str, ...]  # names old checkpoints may have saved it under (`renamed_from`)
-    gate: str | None = None  # a bool argument: the weight exists only when it is true (`when`)
+    gate: str | None = None  # Python source of `when` over `self.<argument>`: the weight exists only then
     shape_lines: tuple[str, ...] = ()  # run in build before add_weight (shared axes set to 1)
+    autocast: bool = True  # False: read in the variable's own dtype under mixed precision
 
     @property
     def trainable(self) -> bool:
@@ -135,6 +136,7 @@ class InvalidArgument:
     name: str
     value: str  # Python source of the invalid value
     message: str  # the exact error message expected
+    error: str = "ValueError"  # or "TypeError"
 
 
 @dataclass(frozen=True)

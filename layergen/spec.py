@@ -91,8 +91,20 @@ class WeightSpec(_Model):
         default=None,
         description="With `...` in the shape: a list[int] argument naming input axes where the weight has size 1.",
     )
+    axes: str | None = Field(
+        default=None,
+        description="With shape [...]: an `axes` argument; the weight has the input's sizes on those axes "
+        "(as keras.layers.LayerNormalization's gamma).",
+    )
+    autocast: bool = Field(
+        default=True,
+        description="false: the weight is read in its own dtype (float32) under mixed precision, "
+        "as Keras's normalization statistics are.",
+    )
     when: str | None = Field(
-        default=None, description="A bool argument: the weight exists only when it is true (else it is None)."
+        default=None,
+        description="A bool argument, or a condition over bool arguments (center and not rms_scaling): "
+        "the weight exists only when it holds (else it is None).",
     )
     doc: str = Field(default="", description="Added to the docstring entry of its initializer argument.")
 

@@ -32,6 +32,7 @@ ArgumentType = Literal[
     "array",
     "shape",
     "data_format",
+    "axes",
 ]
 Role = Literal["trainable", "frozen", "state"]
 
@@ -226,6 +227,8 @@ class WeightSpec(_Light):
     renamed_from: str | list[str] | None
     layout: list[str | None] | None
     shared_axes: str | None
+    axes: str | None
+    autocast: bool
     when: str | None
     doc: str
 
@@ -333,6 +336,8 @@ _fields(
     renamed_from=Field(_optional(_either(_str, _list(_str))), None),
     layout=Field(_optional(_list(_optional(_str))), None),
     shared_axes=Field(_optional(_str), None),
+    axes=Field(_optional(_str), None),
+    autocast=Field(_bool, True),
     when=Field(_optional(_str), None),
     doc=Field(_str, ""),
 )

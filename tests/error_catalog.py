@@ -572,6 +572,16 @@ CASES = [
         "demo.yaml:19:12: output_shapes[1].when: the last case applies otherwise: it has no `when`",
         id="last-output-case-with-when",
     ),
+    pytest.param(
+        spec_with("shape: [input_dim, units]", "shape: [...]\n    axes: unitz"),
+        "demo.yaml:13:11: weights.kernel.axes: unknown axes or int argument 'unitz' (did you mean 'units'?)",
+        id="weight-axes-unknown-argument",
+    ),
+    pytest.param(
+        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    when: units and not flag"),
+        "demo.yaml:14:11: weights.kernel.when: unknown argument 'flag'; known: units",
+        id="when-condition-unknown-argument",
+    ),
 ]
 
 
@@ -715,6 +725,8 @@ TITLES = {
     "condition-outside-the-grammar": "A condition outside the expression grammar (a call, an attribute, ...)",
     "output-case-without-when": "An output shape case other than the last without `when`",
     "last-output-case-with-when": "A last output shape case with `when` (it applies otherwise)",
+    "weight-axes-unknown-argument": "A weight's `axes` naming no axes or int argument",
+    "when-condition-unknown-argument": "A `when` condition naming no argument",
     "test-value-unknown-initializer": "A test value of a generated argument that Keras does not know",
     "test-value-unknown-argument": "A test value for an argument the layer does not have",
     "test-skip-unknown-test": "A skip naming no contract test",

@@ -28,6 +28,7 @@ keras = pytest.importorskip("keras")
 QUANTIZATION = "quantization: machinery outside a spec"
 LORA = "LoRA: machinery outside a spec"
 SPARSE = "sparse/ragged inputs: machinery outside a spec"
+RENORM = "batch renormalization (renorm, renorm_clipping, renorm_momentum): not part of this example"
 OTHER_BUILTIN = "another built-in of the file (2D/3D pooling), not the one this example stands for"
 
 
@@ -123,6 +124,37 @@ EXAMPLES = [
             "test_embedding_int8_": QUANTIZATION,
             "test_legacy_load_own_variables": "quantized weights saved by an older Keras: quantization",
         },
+    ),
+    KerasTests(
+        "normalization/layer_normalization_test.py",
+        "LayerNormalizationTest",
+        "LayerNormalization",
+        "examples.layers.layer_normalization_layer:LayerNormalizationLayer",
+        in_scope=(
+            "test_ln_basics",
+            "test_invalid_axis",
+            "test_correctness",
+            "test_output",
+            "test_output_with_rms_scaling",
+            "test_large_value_within_autocast_scope",
+            "test_unsorted_axis",
+        ),
+    ),
+    KerasTests(
+        "normalization/batch_normalization_test.py",
+        "BatchNormalizationTest",
+        "BatchNormalization",
+        "examples.layers.batch_normalization_layer:BatchNormalizationLayer",
+        in_scope=(
+            "test_bn_basics",
+            "test_correctness",
+            "test_input_fully_masked",
+            "test_bachnorm_ignore_masked_values",
+            "test_trainable_behavior",
+            "test_large_value_within_autocast_scope",
+            "test_masked_broadcast_normalization",
+        ),
+        left_out={"test_renorm": RENORM, "test_serialization": "a config round trip with renorm's arguments: " + RENORM},
     ),
     *(
         KerasTests(

@@ -36,6 +36,7 @@ class TypeRule:
     adjectives: Mapping[tuple, str] = field(default_factory=dict)  # (min, max) -> "positive"
     note: str = ""  # added to the argument's docstring entry
     item: TypeRule | None = None  # list types: the type of each item
+    error: str = "ValueError"  # what `__init__` raises; TypeError where Keras raises one
 
 
 def _nothing(*_) -> None:
@@ -190,6 +191,20 @@ TYPES: dict[str, TypeRule] = {
         keeps_none=True,
         requirement="a tuple of positive integers and None (None takes the input's size on that axis)",
     ),
+    # An axis or several, as LayerNormalization's `axis`: an int stays an int, a list or a
+    # tuple becomes a list; anything else is a TypeError, as Keras raises it.
+    "axes": TypeRule(
+        noun="axis",
+        is_value=lambda value: _is_int(value) or (isinstance(value, list) and all(_is_int(v) for v in value)),
+        wrong_type="not (isinstance({v}, int) and not isinstance({v}, bool)) and not ("
+        "isinstance({v}, (list, tuple)) and all(isinstance(a, int) and not isinstance(a, bool) for a in {v}))",
+        sample=lambda arg, sizes: -1,
+        invalid=lambda arg: "last",
+        others=lambda arg, default: [[default]] if _is_int(default) else [],
+        store="list({name}) if isinstance({name}, (list, tuple)) else {name}",
+        requirement="an int or a list/tuple of ints",
+        error="TypeError",
+    ),
     # A Keras `data_format`: None takes Keras's global setting, as
     # `keras.backend.standardize_data_format` does (its value "channels_last" by default).
     "data_format": TypeRule(
@@ -237,7 +252,8 @@ def argument_checks(name: str, arg: ArgumentSpec) -> list[Check]:
     for condition, sentence in conditions:
         if is_optional_none(arg):
             condition = f"{name} is not None and ({condition})"
-        checks.append(Check(condition, message(sentence + " ", f"Received: {name}={{{name}!r}}")))
+        error = type_rule(arg).error
+        checks.append(Check(condition, message(sentence + " ", f"Received: {name}={{{name}!r}}"), error))
     return checks
 
 

@@ -18,10 +18,11 @@ from layergen.analysis.argument_types import (
     requirement,
     sample_value,
     stored_value,
+    type_rule,
     value_fits,
 )
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
-from layergen.analysis.gates import absent_weights, gate_settings
+from layergen.analysis.gates import absent_weights, gate_arguments, gate_settings
 from layergen.analysis.outputs import FLOAT, INPUT, Output
 from layergen.analysis.randomness import SEED, SEED_SPEC
 from layergen.analysis.test_values import (
@@ -68,7 +69,7 @@ def plan_test(
     `gates` (weight -> bool argument): the test runs with each gate at its default, and a
     subclass per gate runs it again with that gate flipped."""
     spec = context.spec
-    arguments = _argument_values(context, set(gates.values()))
+    arguments = _argument_values(context, set(gate_arguments(gates)))
     scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **_dimension_sizes(context)}
     inputs = _test_inputs(context, scope)
     stored = {
@@ -89,7 +90,7 @@ def plan_test(
     for weight_name, array in array_weights:
         arguments.init_kwargs.append((array, f"random_array({weight_shapes[weight_name]!r})"))
     _shaped_constants(context, arguments, scope)
-    values = {gate: bool(arguments.values[gate]) for gate in gates.values()}
+    values = {gate: bool(arguments.values[gate]) for gate in gate_arguments(gates)}
     regularized = regularized_weights(context, arguments.values)
     lists = _weight_lists(weights, absent_weights(gates, values), regularized)
     return TestModel(
@@ -134,14 +135,17 @@ def _settings(
     regularized: set[str],
 ) -> list[TestSetting]:
     """A test subclass per gate, flipped alone, with the weight lists that change."""
-    settings = []
+    settings: list[TestSetting] = []
     for setting in gate_settings(gates, values):
-        lists = _weight_lists(weights, absent_weights(gates, {**values, setting.gate: setting.value}), regularized)
+        absent = absent_weights(gates, {**values, setting.gate: setting.value})
+        lists = _weight_lists(weights, absent, regularized)
         if sorted(base["policy_weights"]) == sorted(base["trainable"] + base["non_trainable"]):
             lists.pop("policy_weights")  # the base class leaves it at None: every weight
         changed = [(attribute, names) for attribute, names in lists.items() if names != base.get(attribute)]
         named = "".join(part.capitalize() for weight in setting.weights for part in weight.split("_"))
-        suffix = ("With" if setting.value else "Without") + named
+        suffix = ("Without" if setting.weights[0] in absent else "With") + named
+        if any(s.class_suffix == suffix for s in settings):  # two arguments remove the same weights
+            suffix += "By" + "".join(part.capitalize() for part in setting.gate.split("_"))
         settings.append(TestSetting(suffix, setting.gate, repr(setting.value), changed))
     return settings
 
@@ -430,7 +434,7 @@ def _invalid_arguments(context: Context) -> list[InvalidArgument]:
         if not _is_finite(bad):
             context.problem(("arguments", name), _NOT_FINITE.format(what="invalid value", name=name))
         elif bad is not None:
-            cases.append(InvalidArgument(name, literal(bad), invalid_message(name, arg, bad)))
+            cases.append(InvalidArgument(name, literal(bad), invalid_message(name, arg, bad), type_rule(arg).error))
     return cases
 
 

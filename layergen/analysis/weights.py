@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layergen.analysis.context import Context
-from layergen.analysis.declared_shapes import ellipsis_weight_shape, follows_input
+from layergen.analysis.declared_shapes import axes_weight_shape, ellipsis_weight_shape, follows_input
+from layergen.analysis.gates import gate_code
 from layergen.analysis.shapes import parse_expression
 from layergen.layer_model import ConstructorArg, WeightModel
 from layergen.pycode import nested_shape, tuple_code
@@ -24,7 +25,10 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
     for name, weight in context.spec.weights.items():
         path = ("weights", name)
         lines: tuple[str, ...] = ()
-        if follows_input(weight):
+        if weight.axes is not None:
+            code, canonical, lines = axes_weight_shape(context, name, weight, path)
+            shape = _Shape(code, canonical)
+        elif follows_input(weight):
             code, canonical, lines = ellipsis_weight_shape(context, name, weight, path)
             shape = _Shape(code, canonical)
         else:
@@ -50,8 +54,9 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
                 checkpoint_shape=shape.canonical,
                 checkpoint_dtype=weight.dtype,
                 earlier_names=weight.earlier_names,
-                gate=gates.get(name),
+                gate=gate_code(gates[name]) if name in gates else None,
                 shape_lines=lines,
+                autocast=weight.autocast,
             )
         )
     return args, weights
