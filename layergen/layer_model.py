@@ -30,6 +30,7 @@ class ConstructorArg:
     fallback: str | None = None  # `if name is None: name = fallback` (a default computed from other args)
     store: str = ""  # expression assigned to `self.<name>`
     config: str | None = None  # expression saved in get_config; None keeps it out of the config
+    to_base: bool = False  # passed on to `super().__init__`, which stores it (activity_regularizer)
 
 
 @dataclass(frozen=True)

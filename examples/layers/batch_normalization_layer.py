@@ -34,20 +34,22 @@ class BatchNormalizationLayer(keras.layers.Layer):
             replicas (TensorFlow only). Defaults to `False`.
         gamma_initializer: Initializer for the `gamma` weight. Defaults to
             `"ones"`.
-        gamma_regularizer: Regularizer for the `gamma` weight. Defaults to
-            `None`.
-        gamma_constraint: Constraint for the `gamma` weight. Defaults to
-            `None`.
         beta_initializer: Initializer for the `beta` weight. Defaults to
             `"zeros"`.
-        beta_regularizer: Regularizer for the `beta` weight. Defaults to
-            `None`.
-        beta_constraint: Constraint for the `beta` weight. Defaults to
-            `None`.
         moving_mean_initializer: Initializer for the `moving_mean` weight.
             Defaults to `"zeros"`.
         moving_variance_initializer: Initializer for the `moving_variance`
             weight. Defaults to `"ones"`.
+        gamma_regularizer: Regularizer for the `gamma` weight. Defaults to
+            `None`.
+        beta_regularizer: Regularizer for the `beta` weight. Defaults to
+            `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
+        gamma_constraint: Constraint for the `gamma` weight. Defaults to
+            `None`.
+        beta_constraint: Constraint for the `beta` weight. Defaults to
+            `None`.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
 
     Call arguments:
@@ -72,16 +74,17 @@ class BatchNormalizationLayer(keras.layers.Layer):
         scale=True,
         synchronized=False,
         gamma_initializer="ones",
-        gamma_regularizer=None,
-        gamma_constraint=None,
         beta_initializer="zeros",
-        beta_regularizer=None,
-        beta_constraint=None,
         moving_mean_initializer="zeros",
         moving_variance_initializer="ones",
+        gamma_regularizer=None,
+        beta_regularizer=None,
+        activity_regularizer=None,
+        gamma_constraint=None,
+        beta_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(axis, int) or isinstance(axis, bool):
             raise ValueError("`axis` must be an integer. " f"Received: axis={axis!r}")
         if (
@@ -120,15 +123,15 @@ class BatchNormalizationLayer(keras.layers.Layer):
         self.scale = scale
         self.synchronized = synchronized
         self.gamma_initializer = keras.initializers.get(gamma_initializer)
-        self.gamma_regularizer = keras.regularizers.get(gamma_regularizer)
-        self.gamma_constraint = keras.constraints.get(gamma_constraint)
         self.beta_initializer = keras.initializers.get(beta_initializer)
-        self.beta_regularizer = keras.regularizers.get(beta_regularizer)
-        self.beta_constraint = keras.constraints.get(beta_constraint)
         self.moving_mean_initializer = keras.initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = keras.initializers.get(
             moving_variance_initializer
         )
+        self.gamma_regularizer = keras.regularizers.get(gamma_regularizer)
+        self.beta_regularizer = keras.regularizers.get(beta_regularizer)
+        self.gamma_constraint = keras.constraints.get(gamma_constraint)
+        self.beta_constraint = keras.constraints.get(beta_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -269,19 +272,22 @@ class BatchNormalizationLayer(keras.layers.Layer):
                 "gamma_initializer": keras.initializers.serialize(
                     self.gamma_initializer
                 ),
-                "gamma_regularizer": keras.regularizers.serialize(
-                    self.gamma_regularizer
-                ),
-                "gamma_constraint": keras.constraints.serialize(self.gamma_constraint),
                 "beta_initializer": keras.initializers.serialize(self.beta_initializer),
-                "beta_regularizer": keras.regularizers.serialize(self.beta_regularizer),
-                "beta_constraint": keras.constraints.serialize(self.beta_constraint),
                 "moving_mean_initializer": keras.initializers.serialize(
                     self.moving_mean_initializer
                 ),
                 "moving_variance_initializer": keras.initializers.serialize(
                     self.moving_variance_initializer
                 ),
+                "gamma_regularizer": keras.regularizers.serialize(
+                    self.gamma_regularizer
+                ),
+                "beta_regularizer": keras.regularizers.serialize(self.beta_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(
+                    self.activity_regularizer
+                ),
+                "gamma_constraint": keras.constraints.serialize(self.gamma_constraint),
+                "beta_constraint": keras.constraints.serialize(self.beta_constraint),
             }
         )
         return config

@@ -29,13 +29,15 @@ class LayerNormalizationLayer(keras.layers.Layer):
             centering, no `beta`). Defaults to `False`.
         gamma_initializer: Initializer for the `gamma` weight. Defaults to
             `"ones"`.
-        gamma_regularizer: Regularizer for the `gamma` weight. Defaults to
-            `None`.
-        gamma_constraint: Constraint for the `gamma` weight. Defaults to
-            `None`.
         beta_initializer: Initializer for the `beta` weight. Defaults to
             `"zeros"`.
+        gamma_regularizer: Regularizer for the `gamma` weight. Defaults to
+            `None`.
         beta_regularizer: Regularizer for the `beta` weight. Defaults to
+            `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
+        gamma_constraint: Constraint for the `gamma` weight. Defaults to
             `None`.
         beta_constraint: Constraint for the `beta` weight. Defaults to
             `None`.
@@ -59,14 +61,15 @@ class LayerNormalizationLayer(keras.layers.Layer):
         scale=True,
         rms_scaling=False,
         gamma_initializer="ones",
-        gamma_regularizer=None,
-        gamma_constraint=None,
         beta_initializer="zeros",
+        gamma_regularizer=None,
         beta_regularizer=None,
+        activity_regularizer=None,
+        gamma_constraint=None,
         beta_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not (isinstance(axis, int) and not isinstance(axis, bool)) and not (
             isinstance(axis, (list, tuple))
             and all(isinstance(a, int) and not isinstance(a, bool) for a in axis)
@@ -100,10 +103,10 @@ class LayerNormalizationLayer(keras.layers.Layer):
         self.scale = scale
         self.rms_scaling = rms_scaling
         self.gamma_initializer = keras.initializers.get(gamma_initializer)
-        self.gamma_regularizer = keras.regularizers.get(gamma_regularizer)
-        self.gamma_constraint = keras.constraints.get(gamma_constraint)
         self.beta_initializer = keras.initializers.get(beta_initializer)
+        self.gamma_regularizer = keras.regularizers.get(gamma_regularizer)
         self.beta_regularizer = keras.regularizers.get(beta_regularizer)
+        self.gamma_constraint = keras.constraints.get(gamma_constraint)
         self.beta_constraint = keras.constraints.get(beta_constraint)
         self.supports_masking = True
 
@@ -175,12 +178,15 @@ class LayerNormalizationLayer(keras.layers.Layer):
                 "gamma_initializer": keras.initializers.serialize(
                     self.gamma_initializer
                 ),
+                "beta_initializer": keras.initializers.serialize(self.beta_initializer),
                 "gamma_regularizer": keras.regularizers.serialize(
                     self.gamma_regularizer
                 ),
-                "gamma_constraint": keras.constraints.serialize(self.gamma_constraint),
-                "beta_initializer": keras.initializers.serialize(self.beta_initializer),
                 "beta_regularizer": keras.regularizers.serialize(self.beta_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(
+                    self.activity_regularizer
+                ),
+                "gamma_constraint": keras.constraints.serialize(self.gamma_constraint),
                 "beta_constraint": keras.constraints.serialize(self.beta_constraint),
             }
         )

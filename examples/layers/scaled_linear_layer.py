@@ -19,6 +19,8 @@ class ScaledLinearLayer(keras.layers.Layer):
             `"glorot_uniform"`.
         kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
             `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
         kernel_constraint: Constraint for the `kernel` weight. Defaults to
             `None`.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
@@ -39,10 +41,11 @@ class ScaledLinearLayer(keras.layers.Layer):
         scale_factor=0.5,
         kernel_initializer="glorot_uniform",
         kernel_regularizer=None,
+        activity_regularizer=None,
         kernel_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(
                 "`units` must be a positive integer. " f"Received: units={units!r}"
@@ -92,6 +95,9 @@ class ScaledLinearLayer(keras.layers.Layer):
                 ),
                 "kernel_regularizer": keras.regularizers.serialize(
                     self.kernel_regularizer
+                ),
+                "activity_regularizer": keras.regularizers.serialize(
+                    self.activity_regularizer
                 ),
                 "kernel_constraint": keras.constraints.serialize(
                     self.kernel_constraint

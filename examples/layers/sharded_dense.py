@@ -23,13 +23,15 @@ class ShardedDense(keras.layers.Layer):
         activation: Activation applied to the output. Defaults to `None`.
         kernel_initializer: Initializer for the `kernel` weight. Defaults to
             `"glorot_uniform"`.
-        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
-            `None`.
-        kernel_constraint: Constraint for the `kernel` weight. Defaults to
-            `None`.
         bias_initializer: Initializer for the `bias` weight. Defaults to
             `"zeros"`.
+        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
+            `None`.
         bias_regularizer: Regularizer for the `bias` weight. Defaults to
+            `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
+        kernel_constraint: Constraint for the `kernel` weight. Defaults to
             `None`.
         bias_constraint: Constraint for the `bias` weight. Defaults to
             `None`.
@@ -50,14 +52,15 @@ class ShardedDense(keras.layers.Layer):
         units,
         activation=None,
         kernel_initializer="glorot_uniform",
-        kernel_regularizer=None,
-        kernel_constraint=None,
         bias_initializer="zeros",
+        kernel_regularizer=None,
         bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
         bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(
                 "`units` must be a positive integer. " f"Received: units={units!r}"
@@ -65,10 +68,10 @@ class ShardedDense(keras.layers.Layer):
         self.units = units
         self.activation = keras.activations.get(activation)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
         self.bias_initializer = keras.initializers.get(bias_initializer)
+        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
         self.bias_regularizer = keras.regularizers.get(bias_regularizer)
+        self.kernel_constraint = keras.constraints.get(kernel_constraint)
         self.bias_constraint = keras.constraints.get(bias_constraint)
 
     def build(self, input_shape):
@@ -106,14 +109,17 @@ class ShardedDense(keras.layers.Layer):
                 "kernel_initializer": keras.initializers.serialize(
                     self.kernel_initializer
                 ),
+                "bias_initializer": keras.initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": keras.regularizers.serialize(
                     self.kernel_regularizer
+                ),
+                "bias_regularizer": keras.regularizers.serialize(self.bias_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(
+                    self.activity_regularizer
                 ),
                 "kernel_constraint": keras.constraints.serialize(
                     self.kernel_constraint
                 ),
-                "bias_initializer": keras.initializers.serialize(self.bias_initializer),
-                "bias_regularizer": keras.regularizers.serialize(self.bias_regularizer),
                 "bias_constraint": keras.constraints.serialize(self.bias_constraint),
             }
         )

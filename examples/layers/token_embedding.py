@@ -27,6 +27,8 @@ class TokenEmbedding(keras.layers.Layer):
             Defaults to `"uniform"`.
         embeddings_regularizer: Regularizer for the `embeddings` weight.
             Defaults to `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
         embeddings_constraint: Constraint for the `embeddings` weight.
             Defaults to `None`.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
@@ -48,10 +50,11 @@ class TokenEmbedding(keras.layers.Layer):
         mask_zero=False,
         embeddings_initializer="uniform",
         embeddings_regularizer=None,
+        activity_regularizer=None,
         embeddings_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if (
             not isinstance(input_dim, int)
             or isinstance(input_dim, bool)
@@ -118,6 +121,9 @@ class TokenEmbedding(keras.layers.Layer):
                 ),
                 "embeddings_regularizer": keras.regularizers.serialize(
                     self.embeddings_regularizer
+                ),
+                "activity_regularizer": keras.regularizers.serialize(
+                    self.activity_regularizer
                 ),
                 "embeddings_constraint": keras.constraints.serialize(
                     self.embeddings_constraint

@@ -32,7 +32,9 @@ def axes_weight_shape(
         candidates = [n for n, a in context.spec.arguments.items() if a.type in ("axes", "int")]
         context.unknown(path + ("axes",), "axes or int argument", axes, candidates)
         return "()", (), ()
-    if argument.type not in ("axes", "int") or (argument.type == "int" and not argument.required and argument.default is None):
+    if argument.type not in ("axes", "int") or (
+        argument.type == "int" and not argument.required and argument.default is None
+    ):
         context.problem(path + ("axes",), f"`axes` names an argument of type axes or int; {axes!r} is {argument.type}")
         return "()", (), ()
     shape = context.inputs[0].shape_param if context.inputs else "input_shape"

@@ -59,7 +59,31 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
                 autocast=weight.autocast,
             )
         )
-    return args, weights
+    return keras_order(args), weights
+
+
+_KINDS = ("_initializer", "_regularizer", "_constraint")
+
+
+def keras_order(args: list[ConstructorArg]) -> list[ConstructorArg]:
+    """The weights' arguments in Keras's order: every initializer, then every regularizer,
+    then `activity_regularizer` (when the layer has a trainable weight), then every
+    constraint, as in keras.layers.Dense's signature."""
+    by_kind = {kind: [a for a in args if a.name.endswith(kind)] for kind in _KINDS}
+    activity = [_ACTIVITY_REGULARIZER] if by_kind["_regularizer"] else []
+    return by_kind["_initializer"] + by_kind["_regularizer"] + activity + by_kind["_constraint"]
+
+
+# Passed on to keras.layers.Layer, which keeps it as `self.activity_regularizer` and adds its
+# loss for each output; saved in the config by the layer itself (so its signature and config
+# agree), as Keras's Dense takes it.
+_ACTIVITY_REGULARIZER = ConstructorArg(
+    name="activity_regularizer",
+    signature="activity_regularizer=None",
+    doc="Regularizer function applied to the output of the layer (its activation). Defaults to `None`.",
+    config="keras.regularizers.serialize(self.activity_regularizer)",
+    to_base=True,
+)
 
 
 @dataclass(frozen=True)
