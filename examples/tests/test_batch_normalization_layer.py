@@ -15,7 +15,7 @@ class TestBatchNormalizationLayer(LayerContract):
         "epsilon": 0.5009999999999999,
         "center": True,
         "scale": True,
-        "synchronized": True,
+        "synchronized": False,
     }
     inputs = [
         Input("inputs", shape=(2, 15, 3)),
