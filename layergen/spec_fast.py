@@ -33,6 +33,7 @@ ArgumentType = Literal[
     "shape",
     "data_format",
     "axes",
+    "mapping",
 ]
 Role = Literal["trainable", "frozen", "state"]
 

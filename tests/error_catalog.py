@@ -582,6 +582,12 @@ CASES = [
         "demo.yaml:14:11: weights.kernel.when: unknown argument 'flag'; known: units",
         id="when-condition-unknown-argument",
     ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  clipping:\n    type: mapping\n    default: {rmax: 3.0}\n"),
+        "demo.yaml:9:14: arguments.clipping.default: a mapping argument's default is null "
+        "(a dict default is shared by every layer)",
+        id="mapping-default-not-null",
+    ),
 ]
 
 
@@ -727,6 +733,7 @@ TITLES = {
     "last-output-case-with-when": "A last output shape case with `when` (it applies otherwise)",
     "weight-axes-unknown-argument": "A weight's `axes` naming no axes or int argument",
     "when-condition-unknown-argument": "A `when` condition naming no argument",
+    "mapping-default-not-null": "A mapping argument whose default is not null",
     "test-value-unknown-initializer": "A test value of a generated argument that Keras does not know",
     "test-value-unknown-argument": "A test value for an argument the layer does not have",
     "test-skip-unknown-test": "A skip naming no contract test",

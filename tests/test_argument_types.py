@@ -41,6 +41,10 @@ ARGUMENTS = [
     {"type": "shape"},
     {"type": "data_format", "default": None},
     {"type": "data_format", "default": "channels_first"},
+    {"type": "mapping", "default": None},
+    {"type": "mapping"},
+    {"type": "axes", "default": -1},
+    {"type": "axes", "default": [1, 2]},
 ]
 
 
@@ -120,3 +124,20 @@ def test_message_words_the_check_and_the_test_expects_it():
     assert invalid_message("rate", ArgumentSpec(type="float", min=0), -1.0) == (
         "`rate` must be a number >= 0. Received: rate=-1.0"
     )
+
+
+def test_an_axes_argument_refuses_another_kind_with_a_type_error():
+    arg = ArgumentSpec(
+        type="axes", default=-1, message="Expected an int or a list/tuple of ints for the argument 'axis'."
+    )
+    expected = "Expected an int or a list/tuple of ints for the argument 'axis'."
+    assert _raised("axis", arg, {"axis": -1}) == ("TypeError", f"{expected} Received: axis={{'axis': -1}}")
+    assert _raised("axis", arg, (1, True)) == ("TypeError", f"{expected} Received: axis=(1, True)")
+    assert _raised("axis", arg, [-2, -1]) is None and _raised("axis", arg, -1) is None
+
+
+def test_a_mapping_argument_takes_a_dict_with_string_keys():
+    arg = ArgumentSpec(type="mapping", default=None)
+    assert _raised("clipping", arg, {"rmax": 3.0}) is None and _raised("clipping", arg, None) is None
+    assert _raised("clipping", arg, [("rmax", 3.0)])[0] == "ValueError"
+    assert _raised("clipping", arg, {1: 3.0})[0] == "ValueError"

@@ -200,10 +200,25 @@ TYPES: dict[str, TypeRule] = {
         "isinstance({v}, (list, tuple)) and all(isinstance(a, int) and not isinstance(a, bool) for a in {v}))",
         sample=lambda arg, sizes: -1,
         invalid=lambda arg: "last",
-        others=lambda arg, default: [[default]] if _is_int(default) else [],
+        # An int becomes the list of it, a list its first axis: the same axes, another form.
+        others=lambda arg, default: [[default]] if _is_int(default) else default[:1] if default else [],
         store="list({name}) if isinstance({name}, (list, tuple)) else {name}",
         requirement="an int or a list/tuple of ints",
         error="TypeError",
+    ),
+    # Named numbers or strings, as BatchNormalization's `renorm_clipping`: kept as a dict
+    # (a copy), saved in the config as it is. Its default is None (a dict default would be
+    # one mutable object shared by every layer).
+    "mapping": TypeRule(
+        noun="mapping",
+        is_value=lambda value: isinstance(value, dict) and all(isinstance(k, str) for k in value),
+        wrong_type="not isinstance({v}, dict) or not all(isinstance(k, str) for k in {v})",
+        sample=lambda arg, sizes: {"value": 1.0},
+        invalid=lambda arg: "three",
+        others=lambda arg, default: [{"value": 1.0}] if default is None else [],
+        store="dict({name})",
+        keeps_none=True,
+        requirement="a dict with string keys",
     ),
     # A Keras `data_format`: None takes Keras's global setting, as
     # `keras.backend.standardize_data_format` does (its value "channels_last" by default).

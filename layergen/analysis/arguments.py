@@ -86,6 +86,10 @@ def _check_argument_fields(context: Context, name: str, arg: ArgumentSpec, path:
     if arg.type == "activation" and isinstance(arg.default, str) and arg.default not in context.vocab.activations:
         context.unknown(path + ("default",), "activation", arg.default, context.vocab.activations)
         return
+    if arg.type == "mapping" and not arg.required and arg.default is not None:
+        context.problem(
+            path + ("default",), "a mapping argument's default is null (a dict default is shared by every layer)"
+        )
     if arg.type == "array":
         if arg.required or arg.default is not None:
             context.problem(
