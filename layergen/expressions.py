@@ -112,3 +112,133 @@ def _evaluate(node: ast.expr, values: dict[str, int]) -> int:
     if op is ast.Mult:
         return left * right
     return left // right
+
+
+# -- conditions: expressions over arguments that give a value, not a size ------------------
+#
+# `center and not rms_scaling`, `mask_zero`, `data_format == "channels_last"`: what a
+# condition field (`supports_masking`, ...) may say. The grammar is a small part of Python's:
+# names, constants (integers, strings, true/false/None), `and` / `or` / `not`, comparisons,
+# `+ - * //`, unary minus and `a if c else b`. Each node is checked; nothing is `eval`-ed, and
+# the generated code is printed from the checked tree with every name replaced.
+
+_CONDITION_NODES = (
+    ast.BoolOp,
+    ast.And,
+    ast.Or,
+    ast.UnaryOp,
+    ast.Not,
+    ast.USub,
+    ast.Compare,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.Is,
+    ast.IsNot,
+    ast.In,
+    ast.NotIn,
+    ast.BinOp,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.FloorDiv,
+    ast.IfExp,
+    ast.Name,
+    ast.Load,
+    ast.Tuple,
+    ast.Constant,
+)
+_CONDITION_GRAMMAR = "use argument names, numbers, strings, and, or, not, comparisons, + - * // and `a if c else b`"
+
+
+def parse_condition(text: str | bool) -> Expression:
+    """A condition over arguments; `ExpressionError` when the text is outside the grammar."""
+    if isinstance(text, bool):
+        return Expression(repr(text), ast.Constant(text))
+    stripped = text.strip()
+    if len(stripped) > 200:
+        raise ExpressionError("expression is too long (over 200 characters)")
+    try:
+        tree = ast.parse(stripped, mode="eval").body
+    except SyntaxError:
+        raise ExpressionError(f"cannot parse {text!r}; {_CONDITION_GRAMMAR}") from None
+    for node in ast.walk(tree):
+        allowed = isinstance(node, _CONDITION_NODES)
+        if isinstance(node, ast.Constant):
+            allowed = node.value is None or type(node.value) in (int, float, str, bool)
+        if isinstance(node, ast.Name):
+            allowed = not node.id.startswith("_")
+        if not allowed:
+            raise ExpressionError(f"{type(node).__name__.lower()} is not allowed in {text!r}; {_CONDITION_GRAMMAR}")
+    return Expression(stripped, tree)
+
+
+def condition_code(expression: Expression, name_code: dict[str, str]) -> str:
+    """Python source of a condition, each name replaced by `name_code[name]` (source too)."""
+
+    class _Replace(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.expr:
+            return ast.parse(name_code[node.id], mode="eval").body
+
+    tree = _Replace().visit(ast.parse(expression.text, mode="eval").body)
+    return ast.unparse(tree)
+
+
+_COMPARE = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.Is: lambda a, b: a is b,
+    ast.IsNot: lambda a, b: a is not b,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+_ARITHMETIC = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.FloorDiv: lambda a, b: a // b,
+}
+
+
+def evaluate_condition(expression: Expression, values: dict):
+    """The condition's value for these argument values (the test's), walking the checked
+    tree: what the generated code computes, without running any text."""
+    return _value(expression.tree, values)
+
+
+def _value(node: ast.expr, values: dict):
+    if isinstance(node, ast.Name):
+        return values[node.id]
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Tuple):
+        return tuple(_value(item, values) for item in node.elts)
+    if isinstance(node, ast.BoolOp):
+        result = _value(node.values[0], values)
+        for item in node.values[1:]:
+            if bool(result) is isinstance(node.op, ast.Or):
+                break
+            result = _value(item, values)
+        return result
+    if isinstance(node, ast.UnaryOp):
+        operand = _value(node.operand, values)
+        return (not operand) if isinstance(node.op, ast.Not) else -operand
+    if isinstance(node, ast.Compare):
+        left = _value(node.left, values)
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = _value(right_node, values)
+            if not _COMPARE[type(op)](left, right):
+                return False
+            left = right
+        return True
+    if isinstance(node, ast.BinOp):
+        return _ARITHMETIC[type(node.op)](_value(node.left, values), _value(node.right, values))
+    assert isinstance(node, ast.IfExp)  # `parse_condition` admits these nodes alone
+    return _value(node.body if _value(node.test, values) else node.orelse, values)

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Check:
-    """An argument check in `__init__`: raise ValueError when `condition` holds."""
+    """An argument check in `__init__`: raise `error` when `condition` holds."""
 
     condition: str  # Python source, true when the value is invalid
     message: str  # Python source of the message (an f-string literal)
+    error: str = "ValueError"  # TypeError for a value of the wrong kind, as Keras raises it
 
 
 @dataclass
@@ -29,6 +30,7 @@ class ConstructorArg:
     fallback: str | None = None  # `if name is None: name = fallback` (a default computed from other args)
     store: str = ""  # expression assigned to `self.<name>`
     config: str | None = None  # expression saved in get_config; None keeps it out of the config
+    to_base: bool = False  # passed on to `super().__init__`, which stores it (activity_regularizer)
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,9 @@ class WeightModel:
     checkpoint_shape: tuple[str, ...]  # ("input_dim", "units"): each item with the spec's names
     checkpoint_dtype: str | None  # "int32" as the spec writes it; None for the layer's dtype
     earlier_names: tuple[str, ...]  # names old checkpoints may have saved it under (`renamed_from`)
-    gate: str | None = None  # a bool argument: the weight exists only when it is true (`when`)
+    gate: str | None = None  # Python source of `when` over `self.<argument>`: the weight exists only then
     shape_lines: tuple[str, ...] = ()  # run in build before add_weight (shared axes set to 1)
+    autocast: bool = True  # False: read in the variable's own dtype under mixed precision
 
     @property
     def trainable(self) -> bool:
@@ -101,6 +104,7 @@ class MaskingModel:
     compute_mask_body: str  # indented for the method
     source: str = ""  # the body as the spec writes it (dedented); render checks the method holds exactly it
     names: frozenset[str] = frozenset()  # every plain name the body reads or writes
+    supports: str = "True"  # Python source of `supports_masking` (a condition over `self.<argument>`)
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ class InvalidArgument:
     name: str
     value: str  # Python source of the invalid value
     message: str  # the exact error message expected
+    error: str = "ValueError"  # or "TypeError"
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,15 @@ class LayerModel:
     output_spec_dtypes: list[str] = field(default_factory=list)
     random: bool = False  # `self.seed_generator = keras.random.SeedGenerator(seed)` in __init__
     line_length: int = 88  # the project's: long messages are split to fit (`pycode.fit_strings`)
+    # No weights, sub-layers or shape checks: no `build`; built at the end of `__init__`, as
+    # Keras's own stateless layers (Dropout, pooling) are, with `input_spec` set there.
+    built_at_init: bool = False
+    # `build`'s parameters: "input_shape=None" when no weight depends on the input, so that
+    # `layer.build()` works as it does for keras.layers.Embedding.
+    build_params: str = ""
+    # `output_shapes`: (condition, shape) returned first when the condition holds; the last
+    # case (no condition) is `output_shape`.
+    output_cases: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

@@ -46,6 +46,11 @@ class ArgumentSpec(_Model):
     max: int | float | None = Field(default=None, description="Largest valid value (numbers, list elements).")
     choices: list[str] | None = Field(default=None, min_length=1, description="The valid values of a str argument.")
     doc: str = Field(default="", description="Its entry in the class docstring's Args.")
+    message: str | None = Field(
+        default=None,
+        description="The error message's rule for a wrong value, in place of the generated one "
+        "(e.g. Keras's own wording); `Received: <name>=<value>` follows it.",
+    )
 
     @property
     def required(self) -> bool:
@@ -86,8 +91,20 @@ class WeightSpec(_Model):
         default=None,
         description="With `...` in the shape: a list[int] argument naming input axes where the weight has size 1.",
     )
+    axes: str | None = Field(
+        default=None,
+        description="With shape [...]: an `axes` argument; the weight has the input's sizes on those axes "
+        "(as keras.layers.LayerNormalization's gamma).",
+    )
+    autocast: bool = Field(
+        default=True,
+        description="false: the weight is read in its own dtype (float32) under mixed precision, "
+        "as Keras's normalization statistics are.",
+    )
     when: str | None = Field(
-        default=None, description="A bool argument: the weight exists only when it is true (else it is None)."
+        default=None,
+        description="A bool argument, or a condition over bool arguments (center and not rms_scaling): "
+        "the weight exists only when it holds (else it is None).",
     )
     doc: str = Field(default="", description="Added to the docstring entry of its initializer argument.")
 
@@ -147,6 +164,11 @@ class MaskingSpec(_Model):
         description="keep (the input's mask passes through), none (the output has no mask), "
         "or the body of compute_mask(self, <input>, mask=None) returning the output's mask."
     )
+    supports_masking: bool | str = Field(
+        default=True,
+        description="Whether the layer supports masks: true, or a condition over arguments (e.g. mask_zero), "
+        "as keras.layers.Embedding sets `supports_masking = mask_zero`.",
+    )
 
 
 class OutputSpec(_Model):
@@ -157,6 +179,17 @@ class OutputSpec(_Model):
         default="float", description='"float" (the compute dtype), "input" (the first input\'s dtype) or a Keras dtype.'
     )
     doc: str = Field(default="", description="Its entry in the class docstring's Output shape.")
+
+
+class OutputCase(_Model):
+    """One of the output shapes a layer gives, chosen by its arguments."""
+
+    when: bool | str | None = Field(
+        default=None,
+        description="A condition over arguments (e.g. \"data_format == 'channels_last' and keepdims\"); "
+        "the last case has none: it applies otherwise.",
+    )
+    shape: list[ShapeItem] = Field(description="Symbolic shape, e.g. [batch, 1, features].")
 
 
 class TestSpec(_Model):
@@ -201,6 +234,12 @@ class LayerSpec(_Model):
     call: str = Field(description="The body of call: inputs by name, weights as self.<name>, constants by name.")
     output_shape: list[ShapeItem] | None = Field(
         default=None, description="Symbolic output shape, e.g. [batch, ..., units]. Required unless `outputs` is given."
+    )
+    output_shapes: list[OutputCase] | None = Field(
+        default=None,
+        min_length=2,
+        description="Instead of output_shape: the output's shape in each case of the arguments, "
+        "the first whose `when` holds; the last has no `when`.",
     )
     output_dtype: str | None = Field(
         default=None,

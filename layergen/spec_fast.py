@@ -20,7 +20,20 @@ from typing import Any, Literal, NamedTuple, get_args
 from layergen.yaml_source import MAX_INT_DIGITS, SpecSource
 
 ArgumentType = Literal[
-    "int", "float", "bool", "str", "list[int]", "list[float]", "list[str]", "list[bool]", "activation", "array"
+    "int",
+    "float",
+    "bool",
+    "str",
+    "list[int]",
+    "list[float]",
+    "list[str]",
+    "list[bool]",
+    "activation",
+    "array",
+    "shape",
+    "data_format",
+    "axes",
+    "mapping",
 ]
 Role = Literal["trainable", "frozen", "state"]
 
@@ -189,6 +202,7 @@ class ArgumentSpec(_Light):
     max: int | float | None
     choices: list[str] | None
     doc: str
+    message: str | None
 
     @property
     def required(self) -> bool:
@@ -214,6 +228,8 @@ class WeightSpec(_Light):
     renamed_from: str | list[str] | None
     layout: list[str | None] | None
     shared_axes: str | None
+    axes: str | None
+    autocast: bool
     when: str | None
     doc: str
 
@@ -242,12 +258,18 @@ class SubLayerSpec(_Light):
 class MaskingSpec(_Light):
     uses_mask: bool
     output_mask: str
+    supports_masking: bool | str
 
 
 class OutputSpec(_Light):
     shape: list[int | str]
     dtype: str
     doc: str
+
+
+class OutputCase(_Light):
+    when: bool | str | None
+    shape: list[int | str]
 
 
 class TestSpec(_Light):
@@ -273,6 +295,7 @@ class LayerSpec(_Light):
     random: bool
     call: str
     output_shape: list[int | str] | None
+    output_shapes: list[OutputCase] | None
     output_dtype: str | None
     outputs: dict[str, OutputSpec]
     test: TestSpec
@@ -292,6 +315,7 @@ _fields(
     max=Field(_number_or_none, None),
     choices=Field(_optional(_list(_str, min_length=1)), None),
     doc=Field(_str, ""),
+    message=Field(_optional(_str), None),
 )
 _fields(
     InputSpec,
@@ -313,6 +337,8 @@ _fields(
     renamed_from=Field(_optional(_either(_str, _list(_str))), None),
     layout=Field(_optional(_list(_optional(_str))), None),
     shared_axes=Field(_optional(_str), None),
+    axes=Field(_optional(_str), None),
+    autocast=Field(_bool, True),
     when=Field(_optional(_str), None),
     doc=Field(_str, ""),
 )
@@ -332,8 +358,14 @@ _fields(
     repeat=Field(_optional(_shape_item), None),
     when=Field(_optional(_str), None),
 )
-_fields(MaskingSpec, uses_mask=Field(_bool, False), output_mask=Field(_str))
+_fields(
+    MaskingSpec,
+    uses_mask=Field(_bool, False),
+    output_mask=Field(_str),
+    supports_masking=Field(_exactly(bool, str), True),
+)
 _fields(OutputSpec, shape=Field(_shape), dtype=Field(_str, "float"), doc=Field(_str, ""))
+_fields(OutputCase, when=Field(_optional(_exactly(bool, str)), None), shape=Field(_shape))
 _fields(
     TestSpec,
     arguments=Field(_mapping(_any), factory=dict),
@@ -356,6 +388,7 @@ _fields(
     random=Field(_bool, False),
     call=Field(_str),
     output_shape=Field(_optional(_shape), None),
+    output_shapes=Field(_optional(_list(_model(OutputCase), min_length=2)), None),
     output_dtype=Field(_optional(_str), None),
     outputs=Field(_mapping(_model(OutputSpec)), factory=dict),
     test=Field(_model(TestSpec), factory=TestSpec),

@@ -646,6 +646,54 @@ CASES = [
         "demo.yaml:16:12: masking.output_mask: the layer has no attribute `self.maks`",
         id="compute-mask-unknown-self-attribute",
     ),
+    pytest.param(
+        spec_with(
+            "    min: 1\n", "    min: 1\n  noise:\n    type: shape\n    default: null\n    message: Bad noise.\n"
+        ),
+        "demo.yaml:10:14: arguments.noise.message: `message` words the check of a wrong value; "
+        "'noise' (shape) has no single check to word",
+        id="message-on-a-shape-argument",
+    ),
+    pytest.param(
+        spec_with("call: |", "masking:\n  output_mask: keep\n  supports_masking: unitz\ncall: |"),
+        "demo.yaml:16:21: masking.supports_masking: unknown argument 'unitz' (did you mean 'units'?)",
+        id="condition-unknown-argument",
+    ),
+    pytest.param(
+        spec_with("call: |", "masking:\n  output_mask: keep\n  supports_masking: print(units)\ncall: |"),
+        "demo.yaml:16:21: masking.supports_masking: call is not allowed in 'print(units)'; use argument names, "
+        "numbers, strings, and, or, not, comparisons, + - * // and `a if c else b`",
+        id="condition-outside-the-grammar",
+    ),
+    pytest.param(
+        spec_with("output_shape: [batch, ..., units]", "output_shapes:\n  - shape: [batch, ..., units]\n  - shape: [batch, ..., 1]"),
+        "demo.yaml:18:5: output_shapes[0]: every case but the last needs `when` (the last applies otherwise)",
+        id="output-case-without-when",
+    ),
+    pytest.param(
+        spec_with(
+            "output_shape: [batch, ..., units]",
+            "output_shapes:\n  - {when: units > 1, shape: [batch, ..., units]}\n  - {when: units > 2, shape: [batch, ..., 1]}",
+        ),
+        "demo.yaml:19:12: output_shapes[1].when: the last case applies otherwise: it has no `when`",
+        id="last-output-case-with-when",
+    ),
+    pytest.param(
+        spec_with("shape: [input_dim, units]", "shape: [...]\n    axes: unitz"),
+        "demo.yaml:13:11: weights.kernel.axes: unknown axes or int argument 'unitz' (did you mean 'units'?)",
+        id="weight-axes-unknown-argument",
+    ),
+    pytest.param(
+        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    when: units and not flag"),
+        "demo.yaml:14:11: weights.kernel.when: unknown argument 'flag'; known: units",
+        id="when-condition-unknown-argument",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  clipping:\n    type: mapping\n    default: {rmax: 3.0}\n"),
+        "demo.yaml:9:14: arguments.clipping.default: a mapping argument's default is null "
+        "(a dict default is shared by every layer)",
+        id="mapping-default-not-null",
+    ),
 ]
 
 
@@ -861,6 +909,14 @@ TITLES = {
     "layout-shards-nothing": "A weight layout that names no mesh axis",
     "when-unknown-argument": "A weight's `when` naming no argument",
     "when-not-bool": "A weight's `when` naming an argument that is not bool",
+    "message-on-a-shape-argument": "`message` on an argument that has no single check to word",
+    "condition-unknown-argument": "A condition naming no argument",
+    "condition-outside-the-grammar": "A condition outside the expression grammar (a call, an attribute, ...)",
+    "output-case-without-when": "An output shape case other than the last without `when`",
+    "last-output-case-with-when": "A last output shape case with `when` (it applies otherwise)",
+    "weight-axes-unknown-argument": "A weight's `axes` naming no axes or int argument",
+    "when-condition-unknown-argument": "A `when` condition naming no argument",
+    "mapping-default-not-null": "A mapping argument whose default is not null",
     "test-value-unknown-initializer": "A test value of a generated argument that Keras does not know",
     "test-value-unknown-argument": "A test value for an argument the layer does not have",
     "test-skip-unknown-test": "A skip naming no contract test",

@@ -8,7 +8,8 @@ import pytest
 
 from layergen.analysis.argument_types import (
     TYPES,
-    argument_check,
+    argument_checks,
+    invalid_message,
     invalid_value,
     other_value,
     requirement,
@@ -35,6 +36,15 @@ ARGUMENTS = [
     {"type": "list[bool]", "default": [True]},
     {"type": "activation", "default": "relu"},
     {"type": "activation"},
+    {"type": "shape", "default": None},
+    {"type": "shape", "default": [None, 1]},
+    {"type": "shape"},
+    {"type": "data_format", "default": None},
+    {"type": "data_format", "default": "channels_first"},
+    {"type": "mapping", "default": None},
+    {"type": "mapping"},
+    {"type": "axes", "default": -1},
+    {"type": "axes", "default": [1, 2]},
 ]
 
 
@@ -43,9 +53,8 @@ def test_every_type_of_the_spec_has_one_entry():
 
 
 def _refused_by_init(name: str, arg: ArgumentSpec, value) -> bool:
-    """Whether the generated `__init__`'s check raises for `value`."""
-    check = argument_check(name, arg)
-    return check is not None and eval(check.condition, {}, {name: value})
+    """Whether one of the generated `__init__`'s checks (run in order) raises for `value`."""
+    return any(eval(check.condition, {}, {name: value}) for check in argument_checks(name, arg))
 
 
 @pytest.mark.parametrize("fields", ARGUMENTS, ids=lambda f: "-".join(f"{k}={v}" for k, v in f.items()))
@@ -79,3 +88,56 @@ def test_the_test_values_of_each_type_agree_with_its_check(fields):
 )
 def test_requirement_says_what_a_valid_value_is(fields, expected):
     assert requirement(ArgumentSpec(**fields)) == expected
+
+
+def _raised(name: str, arg: ArgumentSpec, value) -> tuple[str, str] | None:
+    """(exception class, message) the generated checks raise for `value`, run as generated."""
+    for check in argument_checks(name, arg):
+        if eval(check.condition, {}, {name: value}):
+            return check.error, eval(check.message.replace("\n", " "), {}, {name: value})
+    return None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("abc", "Expected a tuple or list of integers. Received: noise_shape='abc'"),
+        ((2, 1.5), "Expected all elements to be integers or None. Received: noise_shape=(2, 1.5)"),
+        ((2, True), "Expected all elements to be integers or None. Received: noise_shape=(2, True)"),
+        ([None, 0], "Expected all dimensions to be positive integers or None. Received: noise_shape=[None, 0]"),
+    ],
+)
+def test_a_shape_argument_refuses_with_kerass_wording(value, expected):
+    arg = ArgumentSpec(type="shape", default=None)
+    assert _raised("noise_shape", arg, value) == (
+        "ValueError",
+        f"Invalid value received for argument `noise_shape`. {expected}",
+    )
+    assert _raised("noise_shape", arg, None) is None
+    assert _raised("noise_shape", arg, (None, 1, 3)) is None
+
+
+def test_message_words_the_check_and_the_test_expects_it():
+    arg = ArgumentSpec(type="float", min=0, max=1, message="Expected a float value\n  between 0 and 1.")
+    assert _raised("rate", arg, 1.5) == ("ValueError", "Expected a float value between 0 and 1. Received: rate=1.5")
+    assert invalid_message("rate", arg, -1.0) == "Expected a float value between 0 and 1. Received: rate=-1.0"
+    assert invalid_message("rate", ArgumentSpec(type="float", min=0), -1.0) == (
+        "`rate` must be a number >= 0. Received: rate=-1.0"
+    )
+
+
+def test_an_axes_argument_refuses_another_kind_with_a_type_error():
+    arg = ArgumentSpec(
+        type="axes", default=-1, message="Expected an int or a list/tuple of ints for the argument 'axis'."
+    )
+    expected = "Expected an int or a list/tuple of ints for the argument 'axis'."
+    assert _raised("axis", arg, {"axis": -1}) == ("TypeError", f"{expected} Received: axis={{'axis': -1}}")
+    assert _raised("axis", arg, (1, True)) == ("TypeError", f"{expected} Received: axis=(1, True)")
+    assert _raised("axis", arg, [-2, -1]) is None and _raised("axis", arg, -1) is None
+
+
+def test_a_mapping_argument_takes_a_dict_with_string_keys():
+    arg = ArgumentSpec(type="mapping", default=None)
+    assert _raised("clipping", arg, {"rmax": 3.0}) is None and _raised("clipping", arg, None) is None
+    assert _raised("clipping", arg, [("rmax", 3.0)])[0] == "ValueError"
+    assert _raised("clipping", arg, {1: 3.0})[0] == "ValueError"

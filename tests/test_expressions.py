@@ -1,5 +1,6 @@
 import pytest
 
+from layergen import expressions
 from layergen.expressions import ExpressionError, parse
 
 
@@ -45,3 +46,51 @@ def test_anything_outside_the_grammar_is_refused(text):
 
 def test_names_are_listed_once_in_order():
     assert parse("b * a + b").names == ["b", "a"]
+
+
+# -- conditions ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("mask_zero", "self.mask_zero"),
+        ("center and not rms_scaling", "self.center and (not self.rms_scaling)"),
+        ("data_format == 'channels_last'", "self.data_format == 'channels_last'"),
+        ("axis in (-1, 1) or rank > 2", "self.axis in (-1, 1) or self.rank > 2"),
+        ("units * 2 if keepdims else -units", "self.units * 2 if self.keepdims else -self.units"),
+        (True, "True"),
+    ],
+)
+def test_a_condition_compiles_to_the_same_expression_over_self(text, code):
+    condition = expressions.parse_condition(text)
+    compiled = expressions.condition_code(condition, {name: f"self.{name}" for name in condition.names})
+    assert compiled == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["print(units)", "units.__class__", "units[0]", "lambda: 1", "[units]", "f'{units}'", "_private", "x := 1", "b'x'"],
+)
+def test_a_condition_outside_the_grammar_is_refused(text):
+    with pytest.raises(expressions.ExpressionError):
+        expressions.parse_condition(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "expected"),
+    [
+        ("center and not rms_scaling", {"center": True, "rms_scaling": False}, True),
+        ("center and not rms_scaling", {"center": True, "rms_scaling": True}, False),
+        ("data_format == 'channels_last' and keepdims", {"data_format": "channels_last", "keepdims": False}, False),
+        ("axis in (-1, 2) or units > 3", {"axis": 0, "units": 4}, True),
+        ("0 < units <= 4", {"units": 5}, False),
+        ("units * 2 if keepdims else -units", {"units": 3, "keepdims": False}, -3),
+        ("seed is None", {"seed": None}, True),
+    ],
+)
+def test_a_condition_evaluates_as_its_generated_code_does(text, values, expected):
+    condition = expressions.parse_condition(text)
+    assert expressions.evaluate_condition(condition, values) == expected
+    code = expressions.condition_code(condition, {name: f"self.{name}" for name in condition.names})
+    assert eval(code, {}, {"self": type("Layer", (), values)}) == expected

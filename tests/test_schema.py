@@ -281,3 +281,31 @@ def test_the_vocabulary_only_narrows_names():
     assert YamlValidator(full).is_valid(spec) and YamlValidator(structure).is_valid(spec)
     spec["weights"]["kernel"]["initializer"] = "glorot_unifrom"
     assert not YamlValidator(full).is_valid(spec) and YamlValidator(structure).is_valid(spec)
+
+
+def test_the_schema_knows_the_fields_of_kerass_own_options(validator, project):
+    """output_shapes, weight `axes` / `autocast` / conditions in `when`, argument `message`
+    and the new types, `masking.supports_masking`: accepted as the loader accepts them, and
+    refused where the loader refuses them."""
+    spec = yaml.safe_load((REPO / "specs/examples/layer_normalization_layer.yaml").read_text())
+    assert not list(validator.iter_errors(spec))
+    for path, bad in [
+        (("weights", "gamma", "autocast"), "no"),
+        (("weights", "gamma", "axes"), 3),
+        (("arguments", "axis", "message"), 1),
+        (("arguments", "axis", "type"), "axis"),
+        (("masking", "supports_masking"), 1),
+    ]:
+        broken = json.loads(json.dumps(spec))
+        target = broken
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = bad
+        assert list(validator.iter_errors(broken)), path
+        (project / "bad.yaml").write_text(yaml.safe_dump(broken))
+        result = cli("validate", "bad.yaml")
+        assert result.exit_code == 1 and ".".join(path) in result.stderr, (path, result.stderr)
+    pooling = yaml.safe_load((REPO / "specs/examples/global_average_pooling.yaml").read_text())
+    assert not list(validator.iter_errors(pooling))
+    pooling["output_shapes"] = pooling["output_shapes"][:1]
+    assert list(validator.iter_errors(pooling)), "one case is not a choice"

@@ -22,6 +22,8 @@ class BiasedDenseLayer(keras.layers.Layer):
             `"glorot_uniform"`.
         kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
             `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
         kernel_constraint: Constraint for the `kernel` weight. Defaults to
             `None`.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
@@ -42,10 +44,11 @@ class BiasedDenseLayer(keras.layers.Layer):
         bias_value=1.0,
         kernel_initializer="glorot_uniform",
         kernel_regularizer=None,
+        activity_regularizer=None,
         kernel_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
         if np.shape(bias_value) != () or not np.issubdtype(np.asarray(bias_value).dtype, np.number):
@@ -83,6 +86,7 @@ class BiasedDenseLayer(keras.layers.Layer):
                 "bias_value": self.bias_value,
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
                 "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(self.activity_regularizer),
                 "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
             }
         )

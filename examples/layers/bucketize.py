@@ -38,9 +38,10 @@ class Bucketize(keras.layers.Layer):
         ):
             raise ValueError(f"`bin_boundaries` must be a list of numbers. Received: bin_boundaries={bin_boundaries!r}")
         self.bin_boundaries = list(bin_boundaries)
-
-    def build(self, input_shape):
         self.input_spec = keras.InputSpec(min_ndim=2)
+        # Nothing to make from the input shape: built now, as Keras's own stateless
+        # layers are (this comes last: it locks the layer's state).
+        self._build_at_init()
 
     def call(self, inputs):
         return ops.cast(ops.digitize(inputs, self.bin_boundaries), "int32")

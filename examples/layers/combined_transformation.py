@@ -14,13 +14,15 @@ class CombinedTransformation(keras.layers.Layer):
         units: Dimensionality of the output space.
         kernel_initializer: Initializer for the `kernel` weight. Defaults to
             `"glorot_uniform"`.
-        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
-            `None`.
-        kernel_constraint: Constraint for the `kernel` weight. Defaults to
-            `None`.
         transformation_initializer: Initializer for the `transformation`
             weight (A fixed random rotation of the hidden units). Defaults
             to `Orthogonal(seed=1337)`.
+        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
+            `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
+        kernel_constraint: Constraint for the `kernel` weight. Defaults to
+            `None`.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
 
     Call arguments:
@@ -37,21 +39,22 @@ class CombinedTransformation(keras.layers.Layer):
         self,
         units,
         kernel_initializer="glorot_uniform",
-        kernel_regularizer=None,
-        kernel_constraint=None,
         transformation_initializer=None,
+        kernel_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
         self.units = units
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
         if transformation_initializer is None:
             transformation_initializer = keras.initializers.Orthogonal(seed=1337)
         self.transformation_initializer = keras.initializers.get(transformation_initializer)
+        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
+        self.kernel_constraint = keras.constraints.get(kernel_constraint)
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -84,9 +87,10 @@ class CombinedTransformation(keras.layers.Layer):
             {
                 "units": self.units,
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-                "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
-                "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
                 "transformation_initializer": keras.initializers.serialize(self.transformation_initializer),
+                "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(self.activity_regularizer),
+                "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
             }
         )
         return config

@@ -32,9 +32,10 @@ class ConstantOffsetLayer(keras.layers.Layer):
         if np.shape(offset) != () or not np.issubdtype(np.asarray(offset).dtype, np.number):
             raise ValueError(f"`offset` must be numbers of shape (). Received: offset={offset!r}")
         self.offset = np.asarray(offset).tolist()
-
-    def build(self, input_shape):
         self.input_spec = keras.InputSpec(min_ndim=1)
+        # Nothing to make from the input shape: built now, as Keras's own stateless
+        # layers are (this comes last: it locks the layer's state).
+        self._build_at_init()
 
     def call(self, inputs):
         offset = ops.convert_to_tensor(self.offset, dtype=self.compute_dtype)

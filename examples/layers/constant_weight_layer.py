@@ -38,9 +38,10 @@ class ConstantWeightLayer(keras.layers.Layer):
         if np.shape(scale) != (3,) or not np.issubdtype(np.asarray(scale).dtype, np.number):
             raise ValueError(f"`scale` must be numbers of shape (3,). Received: scale={scale!r}")
         self.scale = np.asarray(scale).tolist()
-
-    def build(self, input_shape):
         self.input_spec = keras.InputSpec(min_ndim=2, axes={-1: 3})
+        # Nothing to make from the input shape: built now, as Keras's own stateless
+        # layers are (this comes last: it locks the layer's state).
+        self._build_at_init()
 
     def call(self, inputs):
         scale = ops.convert_to_tensor(self.scale, dtype=self.compute_dtype)

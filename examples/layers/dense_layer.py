@@ -12,7 +12,10 @@ class DenseLayer(keras.layers.Layer):
     keras.layers.Dense.
 
     The bias is optional: with `use_bias=False` the layer has no `bias`
-    weight at all (`self.bias` is None), as in keras.layers.Dense.
+    weight at all (`self.bias` is None), as in keras.layers.Dense. A mask on
+    the input passes on to the output (the layer keeps every axis but the
+    last), and `self.activation` may be set to None after construction, as
+    Keras's own Dense tests do.
 
     Args:
         units: Dimensionality of the output space.
@@ -22,13 +25,15 @@ class DenseLayer(keras.layers.Layer):
             `True`.
         kernel_initializer: Initializer for the `kernel` weight. Defaults to
             `"glorot_uniform"`.
-        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
-            `None`.
-        kernel_constraint: Constraint for the `kernel` weight. Defaults to
-            `None`.
         bias_initializer: Initializer for the `bias` weight. Defaults to
             `"zeros"`.
+        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
+            `None`.
         bias_regularizer: Regularizer for the `bias` weight. Defaults to
+            `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
+        kernel_constraint: Constraint for the `kernel` weight. Defaults to
             `None`.
         bias_constraint: Constraint for the `bias` weight. Defaults to
             `None`.
@@ -50,14 +55,15 @@ class DenseLayer(keras.layers.Layer):
         activation=None,
         use_bias=True,
         kernel_initializer="glorot_uniform",
-        kernel_regularizer=None,
-        kernel_constraint=None,
         bias_initializer="zeros",
+        kernel_regularizer=None,
         bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
         bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
         if not isinstance(use_bias, bool):
@@ -66,11 +72,12 @@ class DenseLayer(keras.layers.Layer):
         self.activation = keras.activations.get(activation)
         self.use_bias = use_bias
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
         self.bias_initializer = keras.initializers.get(bias_initializer)
+        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
         self.bias_regularizer = keras.regularizers.get(bias_regularizer)
+        self.kernel_constraint = keras.constraints.get(kernel_constraint)
         self.bias_constraint = keras.constraints.get(bias_constraint)
+        self.supports_masking = True
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -99,10 +106,15 @@ class DenseLayer(keras.layers.Layer):
         outputs = ops.matmul(inputs, self.kernel)
         if self.bias is not None:
             outputs = ops.add(outputs, self.bias)
-        return self.activation(outputs)
+        if self.activation is not None:
+            outputs = self.activation(outputs)
+        return outputs
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], *input_shape[1:-1], self.units)
+
+    def compute_mask(self, inputs, mask=None):
+        return mask
 
     def get_config(self):
         config = super().get_config()
@@ -112,10 +124,11 @@ class DenseLayer(keras.layers.Layer):
                 "activation": keras.activations.serialize(self.activation),
                 "use_bias": self.use_bias,
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-                "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
-                "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
                 "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": keras.regularizers.serialize(self.bias_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(self.activity_regularizer),
+                "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
                 "bias_constraint": keras.constraints.serialize(self.bias_constraint),
             }
         )

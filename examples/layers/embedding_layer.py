@@ -63,7 +63,7 @@ class EmbeddingLayer(keras.layers.Layer):
         )
         self.embeddings_initializer = keras.initializers.get(embeddings_initializer)
 
-    def build(self, input_shape):
+    def build(self, input_shape=None):
         self.embeddings = self.add_weight(
             name="embeddings",
             shape=(self.vocab_size, self.embedding_dim),

@@ -19,12 +19,14 @@ class FixedBiasLinear(keras.layers.Layer):
             stays at. Defaults to `0.5`.
         kernel_initializer: Initializer for the `kernel` weight. Defaults to
             `"glorot_uniform"`.
-        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
-            `None`.
-        kernel_constraint: Constraint for the `kernel` weight. Defaults to
-            `None`.
         bias_initializer: Initializer for the `bias` weight. Defaults to
             `Constant(value=bias_value)`.
+        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
+            `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
+        kernel_constraint: Constraint for the `kernel` weight. Defaults to
+            `None`.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
 
     Call arguments:
@@ -42,12 +44,13 @@ class FixedBiasLinear(keras.layers.Layer):
         units,
         bias_value=0.5,
         kernel_initializer="glorot_uniform",
-        kernel_regularizer=None,
-        kernel_constraint=None,
         bias_initializer=None,
+        kernel_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
         if not isinstance(bias_value, (int, float)) or isinstance(bias_value, bool):
@@ -55,11 +58,11 @@ class FixedBiasLinear(keras.layers.Layer):
         self.units = units
         self.bias_value = bias_value
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
         if bias_initializer is None:
             bias_initializer = keras.initializers.Constant(value=self.bias_value)
         self.bias_initializer = keras.initializers.get(bias_initializer)
+        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
+        self.kernel_constraint = keras.constraints.get(kernel_constraint)
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -92,9 +95,10 @@ class FixedBiasLinear(keras.layers.Layer):
                 "units": self.units,
                 "bias_value": self.bias_value,
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-                "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
-                "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
                 "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(self.activity_regularizer),
+                "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
             }
         )
         return config

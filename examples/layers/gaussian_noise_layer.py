@@ -44,9 +44,10 @@ class GaussianNoiseLayer(keras.layers.Layer):
         self.stddev = stddev
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
-
-    def build(self, input_shape):
         self.input_spec = keras.InputSpec(min_ndim=2)
+        # Nothing to make from the input shape: built now, as Keras's own stateless
+        # layers are (this comes last: it locks the layer's state).
+        self._build_at_init()
 
     def call(self, inputs, training=None):
         if training and self.stddev > 0:

@@ -34,9 +34,10 @@ class LookupLayer(keras.layers.Layer):
         if np.shape(table) != (5,) or not np.issubdtype(np.asarray(table).dtype, np.number):
             raise ValueError(f"`table` must be numbers of shape (5,). Received: table={table!r}")
         self.table = np.asarray(table).tolist()
-
-    def build(self, input_shape):
         self.input_spec = keras.InputSpec(min_ndim=1)
+        # Nothing to make from the input shape: built now, as Keras's own stateless
+        # layers are (this comes last: it locks the layer's state).
+        self._build_at_init()
 
     def call(self, indices):
         table = ops.convert_to_tensor(self.table, dtype=self.compute_dtype)

@@ -33,9 +33,10 @@ class MaskedMeanPooling(keras.layers.Layer):
     ):
         super().__init__(**kwargs)
         self.supports_masking = True
-
-    def build(self, input_shape):
         self.input_spec = keras.InputSpec(ndim=3)
+        # Nothing to make from the input shape: built now, as Keras's own stateless
+        # layers are (this comes last: it locks the layer's state).
+        self._build_at_init()
 
     def call(self, inputs, mask=None):
         if mask is None:

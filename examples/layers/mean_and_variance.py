@@ -32,9 +32,10 @@ class MeanAndVariance(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-
-    def build(self, input_shape):
         self.input_spec = keras.InputSpec(min_ndim=2)
+        # Nothing to make from the input shape: built now, as Keras's own stateless
+        # layers are (this comes last: it locks the layer's state).
+        self._build_at_init()
 
     def call(self, inputs):
         mean = ops.mean(inputs, axis=-1, keepdims=True)

@@ -14,6 +14,8 @@ class OffsetLayer(keras.layers.Layer):
             `"zeros"`.
         offset_regularizer: Regularizer for the `offset` weight. Defaults to
             `L2(l2=0.01)`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
         offset_constraint: Constraint for the `offset` weight. Defaults to
             `None`.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
@@ -32,17 +34,18 @@ class OffsetLayer(keras.layers.Layer):
         self,
         offset_initializer="zeros",
         offset_regularizer=None,
+        activity_regularizer=None,
         offset_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.offset_initializer = keras.initializers.get(offset_initializer)
         if offset_regularizer is None:
             offset_regularizer = keras.regularizers.L2(l2=0.01)
         self.offset_regularizer = keras.regularizers.get(offset_regularizer)
         self.offset_constraint = keras.constraints.get(offset_constraint)
 
-    def build(self, input_shape):
+    def build(self, input_shape=None):
         self.offset = self.add_weight(
             name="offset",
             shape=(),
@@ -65,6 +68,7 @@ class OffsetLayer(keras.layers.Layer):
             {
                 "offset_initializer": keras.initializers.serialize(self.offset_initializer),
                 "offset_regularizer": keras.regularizers.serialize(self.offset_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(self.activity_regularizer),
                 "offset_constraint": keras.constraints.serialize(self.offset_constraint),
             }
         )

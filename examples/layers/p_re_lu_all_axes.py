@@ -22,6 +22,8 @@ class PReLUAllAxes(keras.layers.Layer):
             `"zeros"`.
         alpha_regularizer: Regularizer for the `alpha` weight. Defaults to
             `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
         alpha_constraint: Constraint for the `alpha` weight. Defaults to
             `None`.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
@@ -41,10 +43,11 @@ class PReLUAllAxes(keras.layers.Layer):
         shared_axes=None,
         alpha_initializer="zeros",
         alpha_regularizer=None,
+        activity_regularizer=None,
         alpha_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if shared_axes is not None and (
             not isinstance(shared_axes, (list, tuple))
             or any(not isinstance(v, int) or isinstance(v, bool) for v in shared_axes)
@@ -83,6 +86,7 @@ class PReLUAllAxes(keras.layers.Layer):
                 "shared_axes": self.shared_axes,
                 "alpha_initializer": keras.initializers.serialize(self.alpha_initializer),
                 "alpha_regularizer": keras.regularizers.serialize(self.alpha_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(self.activity_regularizer),
                 "alpha_constraint": keras.constraints.serialize(self.alpha_constraint),
             }
         )

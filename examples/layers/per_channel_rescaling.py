@@ -57,9 +57,10 @@ class PerChannelRescaling(keras.layers.Layer):
         self.channels = channels
         self.scale = np.asarray(scale).tolist()
         self.offset = np.asarray(offset).tolist()
-
-    def build(self, input_shape):
         self.input_spec = keras.InputSpec(min_ndim=2, axes={-1: self.channels})
+        # Nothing to make from the input shape: built now, as Keras's own stateless
+        # layers are (this comes last: it locks the layer's state).
+        self._build_at_init()
 
     def call(self, inputs):
         scale = ops.broadcast_to(ops.convert_to_tensor(self.scale, dtype=self.compute_dtype), (self.channels,))

@@ -16,13 +16,15 @@ class RegularizedLinear(keras.layers.Layer):
         l2_reg: Factor of the L2 penalty on the kernel. Defaults to `0.01`.
         kernel_initializer: Initializer for the `kernel` weight. Defaults to
             `"glorot_uniform"`.
-        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
-            `L2(l2=l2_reg)`.
-        kernel_constraint: Constraint for the `kernel` weight. Defaults to
-            `None`.
         bias_initializer: Initializer for the `bias` weight. Defaults to
             `"zeros"`.
+        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
+            `L2(l2=l2_reg)`.
         bias_regularizer: Regularizer for the `bias` weight. Defaults to
+            `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
+        kernel_constraint: Constraint for the `kernel` weight. Defaults to
             `None`.
         bias_constraint: Constraint for the `bias` weight. Defaults to
             `None`.
@@ -43,14 +45,15 @@ class RegularizedLinear(keras.layers.Layer):
         units,
         l2_reg=0.01,
         kernel_initializer="glorot_uniform",
-        kernel_regularizer=None,
-        kernel_constraint=None,
         bias_initializer="zeros",
+        kernel_regularizer=None,
         bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
         bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
         if not isinstance(l2_reg, (int, float)) or isinstance(l2_reg, bool) or l2_reg < 0:
@@ -58,12 +61,12 @@ class RegularizedLinear(keras.layers.Layer):
         self.units = units
         self.l2_reg = l2_reg
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.bias_initializer = keras.initializers.get(bias_initializer)
         if kernel_regularizer is None:
             kernel_regularizer = keras.regularizers.L2(l2=self.l2_reg)
         self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
-        self.bias_initializer = keras.initializers.get(bias_initializer)
         self.bias_regularizer = keras.regularizers.get(bias_regularizer)
+        self.kernel_constraint = keras.constraints.get(kernel_constraint)
         self.bias_constraint = keras.constraints.get(bias_constraint)
 
     def build(self, input_shape):
@@ -99,10 +102,11 @@ class RegularizedLinear(keras.layers.Layer):
                 "units": self.units,
                 "l2_reg": self.l2_reg,
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-                "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
-                "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
                 "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": keras.regularizers.serialize(self.bias_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(self.activity_regularizer),
+                "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
                 "bias_constraint": keras.constraints.serialize(self.bias_constraint),
             }
         )

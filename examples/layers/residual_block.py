@@ -17,13 +17,15 @@ class ResidualBlock(keras.layers.Layer):
             `"relu"`.
         kernel_initializer: Initializer for the `kernel` weight. Defaults to
             `"glorot_uniform"`.
-        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
-            `None`.
-        kernel_constraint: Constraint for the `kernel` weight. Defaults to
-            `None`.
         bias_initializer: Initializer for the `bias` weight. Defaults to
             `"zeros"`.
+        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
+            `None`.
         bias_regularizer: Regularizer for the `bias` weight. Defaults to
+            `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
+        kernel_constraint: Constraint for the `kernel` weight. Defaults to
             `None`.
         bias_constraint: Constraint for the `bias` weight. Defaults to
             `None`.
@@ -43,20 +45,21 @@ class ResidualBlock(keras.layers.Layer):
         self,
         activation="relu",
         kernel_initializer="glorot_uniform",
-        kernel_regularizer=None,
-        kernel_constraint=None,
         bias_initializer="zeros",
+        kernel_regularizer=None,
         bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
         bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.activation = keras.activations.get(activation)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
         self.bias_initializer = keras.initializers.get(bias_initializer)
+        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
         self.bias_regularizer = keras.regularizers.get(bias_regularizer)
+        self.kernel_constraint = keras.constraints.get(kernel_constraint)
         self.bias_constraint = keras.constraints.get(bias_constraint)
 
     def build(self, input_shape):
@@ -91,10 +94,11 @@ class ResidualBlock(keras.layers.Layer):
             {
                 "activation": keras.activations.serialize(self.activation),
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-                "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
-                "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
                 "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": keras.regularizers.serialize(self.bias_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(self.activity_regularizer),
+                "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
                 "bias_constraint": keras.constraints.serialize(self.bias_constraint),
             }
         )

@@ -15,6 +15,8 @@ class ScalableLayer(keras.layers.Layer):
             `Constant(value=initial_scale)`.
         scale_regularizer: Regularizer for the `scale` weight. Defaults to
             `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
         scale_constraint: Constraint for the `scale` weight. Defaults to
             `None`.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
@@ -34,10 +36,11 @@ class ScalableLayer(keras.layers.Layer):
         initial_scale=1.0,
         scale_initializer=None,
         scale_regularizer=None,
+        activity_regularizer=None,
         scale_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(initial_scale, (int, float)) or isinstance(initial_scale, bool):
             raise ValueError(f"`initial_scale` must be a number. Received: initial_scale={initial_scale!r}")
         self.initial_scale = initial_scale
@@ -47,7 +50,7 @@ class ScalableLayer(keras.layers.Layer):
         self.scale_regularizer = keras.regularizers.get(scale_regularizer)
         self.scale_constraint = keras.constraints.get(scale_constraint)
 
-    def build(self, input_shape):
+    def build(self, input_shape=None):
         self.scale = self.add_weight(
             name="scale",
             shape=(),
@@ -71,6 +74,7 @@ class ScalableLayer(keras.layers.Layer):
                 "initial_scale": self.initial_scale,
                 "scale_initializer": keras.initializers.serialize(self.scale_initializer),
                 "scale_regularizer": keras.regularizers.serialize(self.scale_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(self.activity_regularizer),
                 "scale_constraint": keras.constraints.serialize(self.scale_constraint),
             }
         )

@@ -19,6 +19,8 @@ class ScaledLinearLayer(keras.layers.Layer):
             `"glorot_uniform"`.
         kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
             `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
         kernel_constraint: Constraint for the `kernel` weight. Defaults to
             `None`.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
@@ -39,10 +41,11 @@ class ScaledLinearLayer(keras.layers.Layer):
         scale_factor=0.5,
         kernel_initializer="glorot_uniform",
         kernel_regularizer=None,
+        activity_regularizer=None,
         kernel_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
         if np.shape(scale_factor) != () or not np.issubdtype(np.asarray(scale_factor).dtype, np.number):
@@ -80,6 +83,7 @@ class ScaledLinearLayer(keras.layers.Layer):
                 "scale_factor": self.scale_factor,
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
                 "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(self.activity_regularizer),
                 "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
             }
         )

@@ -23,13 +23,15 @@ class ShardedDense(keras.layers.Layer):
         activation: Activation applied to the output. Defaults to `None`.
         kernel_initializer: Initializer for the `kernel` weight. Defaults to
             `"glorot_uniform"`.
-        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
-            `None`.
-        kernel_constraint: Constraint for the `kernel` weight. Defaults to
-            `None`.
         bias_initializer: Initializer for the `bias` weight. Defaults to
             `"zeros"`.
+        kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
+            `None`.
         bias_regularizer: Regularizer for the `bias` weight. Defaults to
+            `None`.
+        activity_regularizer: Regularizer function applied to the output of
+            the layer (its activation). Defaults to `None`.
+        kernel_constraint: Constraint for the `kernel` weight. Defaults to
             `None`.
         bias_constraint: Constraint for the `bias` weight. Defaults to
             `None`.
@@ -50,23 +52,24 @@ class ShardedDense(keras.layers.Layer):
         units,
         activation=None,
         kernel_initializer="glorot_uniform",
-        kernel_regularizer=None,
-        kernel_constraint=None,
         bias_initializer="zeros",
+        kernel_regularizer=None,
         bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
         bias_constraint=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units < 1:
             raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
         self.units = units
         self.activation = keras.activations.get(activation)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
         self.bias_initializer = keras.initializers.get(bias_initializer)
+        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
         self.bias_regularizer = keras.regularizers.get(bias_regularizer)
+        self.kernel_constraint = keras.constraints.get(kernel_constraint)
         self.bias_constraint = keras.constraints.get(bias_constraint)
 
     def build(self, input_shape):
@@ -102,10 +105,11 @@ class ShardedDense(keras.layers.Layer):
                 "units": self.units,
                 "activation": keras.activations.serialize(self.activation),
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-                "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
-                "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
                 "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": keras.regularizers.serialize(self.bias_regularizer),
+                "activity_regularizer": keras.regularizers.serialize(self.activity_regularizer),
+                "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
                 "bias_constraint": keras.constraints.serialize(self.bias_constraint),
             }
         )

@@ -40,7 +40,7 @@ class TrainableWeightLayer(keras.layers.Layer):
             scale_initializer = keras.initializers.Constant(value=[0.5, 1.0, 2.0])
         self.scale_initializer = keras.initializers.get(scale_initializer)
 
-    def build(self, input_shape):
+    def build(self, input_shape=None):
         self.scale = self.add_weight(
             name="scale",
             shape=(3,),

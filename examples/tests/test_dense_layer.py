@@ -23,6 +23,8 @@ class TestDenseLayer(LayerContract):
     output_shape = (2, 15, 4)
     trainable = ["kernel", "bias"]
     non_trainable = []
+    uses_mask = False
+    output_mask = "keep"
     regularized = ["kernel"]
     invalid_arguments = [
         ("units", 0, "`units` must be a positive integer. Received: units=0"),

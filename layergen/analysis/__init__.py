@@ -36,6 +36,7 @@ from layergen.analysis.masking import masking_model
 from layergen.analysis.names import check_header, check_names, snake_case
 from layergen.analysis.outputs import (
     Output,
+    case_shapes,
     read_outputs,
     shape_bindings,
     shape_code,
@@ -149,6 +150,12 @@ def _layer_model(
     call_prelude = constant_tensors(context, body)
     names = body.names | (masking.names if masking else frozenset())  # what the module must import
     uses_mask = bool(masking and masking.uses_mask)
+    build_checks = shared_dimension_checks(context)
+    build_bindings = dimension_bindings(context, used_dims)
+    shape_params = ", ".join(i.shape_param for i in context.inputs)
+    # Weights sized by arguments alone: `build()` works without a shape, as Embedding's does.
+    sized_by_input = any(w.shape_lines or "input_shape" in w.shape for w in parts.weights)
+    input_free = len(context.inputs) == 1 and not (build_bindings or build_checks or parts.sublayers or sized_by_input)
     return LayerModel(
         class_name=context.spec.layer,
         module_name=module_name,
@@ -158,9 +165,10 @@ def _layer_model(
         docstring=class_docstring(context, args, body.uses_training, outputs, uses_mask=uses_mask),
         args=args,
         weights=parts.weights,
-        shape_params=", ".join(i.shape_param for i in context.inputs),
-        build_checks=shared_dimension_checks(context),
-        build_bindings=dimension_bindings(context, used_dims),
+        shape_params=shape_params,
+        build_params=shape_params + ("=None" if input_free else ""),
+        build_checks=build_checks,
+        build_bindings=build_bindings,
         input_spec=input_spec_code(context, used_dims),
         call_params=", ".join(i.name for i in context.inputs)
         + (", training=None" if body.uses_training else "")
@@ -171,6 +179,7 @@ def _layer_model(
         call_source=body.text,
         output_bindings=shape_bindings(context, outputs),
         output_shape=shape_code(context, outputs),
+        output_cases=case_shapes(context, outputs[0]) if len(outputs) == 1 else [],
         test=test,
         sublayers=parts.sublayers,
         imports=parts.imports,
@@ -179,4 +188,5 @@ def _layer_model(
         input_names=[i.name for i in context.inputs],
         output_spec_dtypes=spec_dtypes(context, outputs),
         random=context.spec.random,
+        built_at_init=not (parts.weights or parts.sublayers or build_checks),
     )

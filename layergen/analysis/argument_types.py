@@ -36,6 +36,7 @@ class TypeRule:
     adjectives: Mapping[tuple, str] = field(default_factory=dict)  # (min, max) -> "positive"
     note: str = ""  # added to the argument's docstring entry
     item: TypeRule | None = None  # list types: the type of each item
+    error: str = "ValueError"  # what `__init__` raises; TypeError where Keras raises one
 
 
 def _nothing(*_) -> None:
@@ -152,6 +153,8 @@ _STR = TypeRule(
     others=lambda arg, default: [default + "_other"] if isinstance(default, str) else [],
 )
 
+_DATA_FORMATS = ("channels_last", "channels_first")
+
 TYPES: dict[str, TypeRule] = {
     "int": _INT,
     "float": _FLOAT,
@@ -175,6 +178,60 @@ TYPES: dict[str, TypeRule] = {
     ),
     # A frozen weight's starting values: the test passes a random array of its shape, and
     # a reloaded layer gets the values from its saved weights, so they stay out of the config.
+    # A shape given by the user, as Dropout's `noise_shape`: a tuple of positive integers in
+    # which None takes that axis's size from the input; kept as a tuple.
+    "shape": TypeRule(
+        noun="shape",
+        is_value=lambda value: isinstance(value, list) and all(v is None or (_is_int(v) and v > 0) for v in value),
+        wrong_type=None,
+        sample=lambda arg, sizes: [None],
+        invalid=lambda arg: "three",
+        others=lambda arg, default: [[1 if v is None else None for v in default]] if isinstance(default, list) else [],
+        store="tuple({name})",
+        keeps_none=True,
+        requirement="a tuple of positive integers and None (None takes the input's size on that axis)",
+    ),
+    # An axis or several, as LayerNormalization's `axis`: an int stays an int, a list or a
+    # tuple becomes a list; anything else is a TypeError, as Keras raises it.
+    "axes": TypeRule(
+        noun="axis",
+        is_value=lambda value: _is_int(value) or (isinstance(value, list) and all(_is_int(v) for v in value)),
+        wrong_type="not (isinstance({v}, int) and not isinstance({v}, bool)) and not ("
+        "isinstance({v}, (list, tuple)) and all(isinstance(a, int) and not isinstance(a, bool) for a in {v}))",
+        sample=lambda arg, sizes: -1,
+        invalid=lambda arg: "last",
+        # An int becomes the list of it, a list its first axis: the same axes, another form.
+        others=lambda arg, default: [[default]] if _is_int(default) else default[:1] if default else [],
+        store="list({name}) if isinstance({name}, (list, tuple)) else {name}",
+        requirement="an int or a list/tuple of ints",
+        error="TypeError",
+    ),
+    # Named numbers or strings, as BatchNormalization's `renorm_clipping`: kept as a dict
+    # (a copy), saved in the config as it is. Its default is None (a dict default would be
+    # one mutable object shared by every layer).
+    "mapping": TypeRule(
+        noun="mapping",
+        is_value=lambda value: isinstance(value, dict) and all(isinstance(k, str) for k in value),
+        wrong_type="not isinstance({v}, dict) or not all(isinstance(k, str) for k in {v})",
+        sample=lambda arg, sizes: {"value": 1.0},
+        invalid=lambda arg: "three",
+        others=lambda arg, default: [{"value": 1.0}] if default is None else [],
+        store="dict({name})",
+        keeps_none=True,
+        requirement="a dict with string keys",
+    ),
+    # A Keras `data_format`: None takes Keras's global setting, as
+    # `keras.backend.standardize_data_format` does (its value "channels_last" by default).
+    "data_format": TypeRule(
+        noun="data format",
+        is_value=lambda value: value in _DATA_FORMATS,
+        wrong_type="{v} not in " + repr(_DATA_FORMATS),
+        sample=lambda arg, sizes: _DATA_FORMATS[0],
+        invalid=lambda arg: "channels_middle",
+        others=lambda arg, default: list(_DATA_FORMATS),
+        store="keras.config.image_data_format() if {name} is None else {name}",
+        requirement="one of 'channels_last', 'channels_first'",
+    ),
     "array": TypeRule(
         noun="array",
         is_value=lambda value: True,
@@ -199,14 +256,51 @@ def is_optional_none(arg: ArgumentSpec) -> bool:
     return not arg.required and arg.default is None
 
 
-def argument_check(name: str, arg: ArgumentSpec) -> Check | None:
-    """The check `__init__` runs on the argument, or None if it takes any value."""
-    condition = _invalid_condition(name, arg)
-    if condition is None:
-        return None
-    if is_optional_none(arg):
-        condition = f"{name} is not None and ({condition})"
-    return Check(condition, message(f"`{name}` must be {requirement(arg)}. ", f"Received: {name}={{{name}!r}}"))
+def argument_checks(name: str, arg: ArgumentSpec) -> list[Check]:
+    """The checks `__init__` runs on the argument, in order; [] if it takes any value."""
+    if arg.type == "shape":
+        conditions = _shape_conditions(name)
+    else:
+        condition = _invalid_condition(name, arg)
+        conditions = [] if condition is None else [(condition, rule_sentence(name, arg))]
+    checks = []
+    for condition, sentence in conditions:
+        if is_optional_none(arg):
+            condition = f"{name} is not None and ({condition})"
+        error = type_rule(arg).error
+        checks.append(Check(condition, message(sentence + " ", f"Received: {name}={{{name}!r}}"), error))
+    return checks
+
+
+def rule_sentence(name: str, arg: ArgumentSpec) -> str:
+    """The first sentence of the message for a wrong value: the spec's `message`, or one made
+    from the type and bounds ("`units` must be a positive integer.")."""
+    if arg.message is not None and arg.message.strip():
+        return " ".join(arg.message.split())
+    if arg.type == "shape":
+        return _shape_conditions(name)[0][1]
+    return f"`{name}` must be {requirement(arg)}."
+
+
+def invalid_message(name: str, arg: ArgumentSpec, value) -> str:
+    """The exact message `__init__` raises for the value `invalid_value` gives."""
+    return f"{rule_sentence(name, arg)} Received: {name}={value!r}"
+
+
+def _shape_conditions(name: str) -> list[tuple[str, str]]:
+    """A shape's checks, with the wording of Keras's Dropout for its `noise_shape`."""
+    rule = f"Invalid value received for argument `{name}`."
+    return [
+        (f"not isinstance({name}, (list, tuple))", f"{rule} Expected a tuple or list of integers."),
+        (
+            f"any(d is not None and (not isinstance(d, int) or isinstance(d, bool)) for d in {name})",
+            f"{rule} Expected all elements to be integers or None.",
+        ),
+        (
+            f"any(d is not None and d <= 0 for d in {name})",
+            f"{rule} Expected all dimensions to be positive integers or None.",
+        ),
+    ]
 
 
 def _invalid_condition(name: str, arg: ArgumentSpec) -> str | None:
@@ -301,3 +395,10 @@ def other_value(arg: ArgumentSpec):
     The test passes it so that a config that forgets the argument shows."""
     candidates = arg.choices or type_rule(arg).others(arg, arg.default)
     return next((c for c in candidates if c != arg.default and value_fits(arg, c)), None)
+
+
+def stored_value(arg: ArgumentSpec, value):
+    """What `self.<name>` holds for a value passed: a data format of None is Keras's default."""
+    if arg.type == "data_format" and value is None:
+        return _DATA_FORMATS[0]
+    return value

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from layergen import expressions
 from layergen.analysis.argument_types import (
-    argument_check,
+    argument_checks,
     describe_type,
     is_optional_none,
     requirement,
@@ -58,12 +58,11 @@ def argument(name: str, arg: ArgumentSpec, array_checks: list[Check]) -> Constru
     doc = (arg.doc.strip() or describe_type(arg)) + rule.note
     if not arg.required:
         doc += f" Defaults to `{doc_literal(arg.default)}`."
-    check = argument_check(name, arg)
     return ConstructorArg(
         name=name,
         signature=name if arg.required else f"{name}={literal(arg.default)}",
         doc=doc,
-        checks=([check] if check else []) + array_checks,
+        checks=argument_checks(name, arg) + array_checks,
         store=store,
         config=None if rule.config is None else rule.config.format(name=name),
     )
@@ -77,9 +76,20 @@ def _check_argument_fields(context: Context, name: str, arg: ArgumentSpec, path:
         context.problem(path + ("min",), f"min ({arg.min}) is greater than max ({arg.max})")
     if arg.choices is not None and arg.type != "str":
         context.problem(path + ("choices",), "`choices` apply to str arguments")
+    if arg.message is not None and (arg.type == "shape" or not argument_checks(name, arg)):
+        context.problem(
+            path + ("message",),
+            f"`message` words the check of a wrong value; {name!r} ({arg.type}) has no single check to word",
+        )
+    elif arg.message is not None and not arg.message.strip():
+        context.problem(path + ("message",), "`message` is empty")
     if arg.type == "activation" and isinstance(arg.default, str) and arg.default not in context.vocab.activations:
         context.unknown(path + ("default",), "activation", arg.default, context.vocab.activations)
         return
+    if arg.type == "mapping" and not arg.required and arg.default is not None:
+        context.problem(
+            path + ("default",), "a mapping argument's default is null (a dict default is shared by every layer)"
+        )
     if arg.type == "array":
         if arg.required or arg.default is not None:
             context.problem(

@@ -18,6 +18,34 @@ def follows_input(weight: WeightSpec) -> bool:
     return ELLIPSIS in weight.shape or weight.shared_axes is not None
 
 
+def axes_weight_shape(
+    context: Context, name: str, weight: WeightSpec, path: Path_
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """A weight with `axes`: the input's sizes on the axes an `axes` argument names, sorted
+    by position, as keras.layers.LayerNormalization's gamma and beta. (Python source of the
+    shape in `build`, the shape in the spec's names, the lines `build` runs first.)"""
+    axes = weight.axes or ""
+    argument = context.spec.arguments.get(axes)
+    if weight.shape != [ELLIPSIS] or len(context.inputs) != 1:
+        context.problem(path + ("axes",), "a weight with `axes` has `shape: [...]`, in a layer with a single input")
+    if argument is None:
+        candidates = [n for n, a in context.spec.arguments.items() if a.type in ("axes", "int")]
+        context.unknown(path + ("axes",), "axes or int argument", axes, candidates)
+        return "()", (), ()
+    if argument.type not in ("axes", "int") or (
+        argument.type == "int" and not argument.required and argument.default is None
+    ):
+        context.problem(path + ("axes",), f"`axes` names an argument of type axes or int; {axes!r} is {argument.type}")
+        return "()", (), ()
+    shape = context.inputs[0].shape_param if context.inputs else "input_shape"
+    lines = (
+        f"# The input's sizes on the `{axes}` axes, by position.",
+        f"{name}_axes = self.{axes} if isinstance(self.{axes}, list) else [self.{axes}]",
+        f"{name}_shape = tuple({shape}[axis] for axis in sorted(axis % len({shape}) for axis in {name}_axes))",
+    )
+    return f"{name}_shape", (f"<input sizes on {axes}>",), lines
+
+
 def ellipsis_weight_shape(
     context: Context, name: str, weight: WeightSpec, path: Path_
 ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:

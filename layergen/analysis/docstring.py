@@ -43,7 +43,19 @@ def _sections(
         call_arguments.append(
             _entry("mask", "Boolean mask of the input (Keras passes the input's mask); `None` means no mask.")
         )
-    if len(outputs) == 1:
+    if len(outputs) == 1 and outputs[0].cases:
+        output_entries = [
+            "\n".join(
+                textwrap.wrap(
+                    _shape_doc(c.items, None)[:-1] + (f" when `{c.condition.text}`." if c.condition else " otherwise."),
+                    width=_DOC_WIDTH - 4,
+                    subsequent_indent="    ",
+                    break_on_hyphens=False,
+                )
+            )
+            for c in outputs[0].cases
+        ]
+    elif len(outputs) == 1:
         output_entries = [_shape_doc(outputs[0].items, None)]
     else:
         output_entries = [_entry(o.name, " ".join(filter(None, [o.doc, _shape_doc(o.items, None)]))) for o in outputs]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layergen import expressions
+from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context
 
 
@@ -21,13 +23,34 @@ class GateSetting:
 
 
 def read_gates(context: Context) -> dict[str, str]:
-    """weight -> the bool argument it depends on, for the weights that have `when`."""
+    """weight -> the condition it exists under (a bool argument, or a condition over bool
+    arguments such as `center and not rms_scaling`), for the weights that have `when`."""
     gates = {}
     for name, weight in context.spec.weights.items():
-        gate = check_gate(context, ("weights", name, "when"), weight.when)
+        if weight.when is None:
+            continue
+        path = ("weights", name, "when")
+        if _is_plain_name(weight.when):
+            gate = check_gate(context, path, weight.when)
+        else:
+            gate = _check_condition(context, path, weight.when)
         if gate is not None:
             gates[name] = gate
     return gates
+
+
+def _is_plain_name(text: str) -> bool:
+    return text.strip().isidentifier()
+
+
+def _check_condition(context: Context, path: tuple, text: str) -> str | None:
+    """`text` if it is a condition over bool arguments that are never None; else None."""
+    if argument_condition(context, path, text) is None:
+        return None
+    for name in expressions.parse_condition(text).names:
+        if check_gate(context, path, name) is None:
+            return None
+    return text.strip()
 
 
 def check_gate(context: Context, path: tuple, gate: str | None) -> str | None:
@@ -48,15 +71,36 @@ def check_gate(context: Context, path: tuple, gate: str | None) -> str | None:
     return None
 
 
+def gate_arguments(gates: dict[str, str]) -> list[str]:
+    """The bool arguments the gates read, in order of first use."""
+    names: list[str] = []
+    for condition in gates.values():
+        names += [n for n in expressions.parse_condition(condition).names if n not in names]
+    return names
+
+
+def gate_code(condition: str) -> str:
+    """The Python source `build` tests: the condition over `self.<argument>`."""
+    parsed = expressions.parse_condition(condition)
+    return expressions.condition_code(parsed, {name: f"self.{name}" for name in parsed.names})
+
+
 def absent_weights(gates: dict[str, str], values: dict[str, bool]) -> set[str]:
-    """The weights that do not exist when the gates have these values."""
-    return {weight for weight, gate in gates.items() if not values.get(gate, True)}
+    """The weights that do not exist when the gates' arguments have these values."""
+    return {
+        weight
+        for weight, condition in gates.items()
+        if not expressions.evaluate_condition(expressions.parse_condition(condition), values)
+    }
 
 
 def gate_settings(gates: dict[str, str], values: dict[str, bool]) -> list[GateSetting]:
-    """The settings besides the default one: each gate flipped alone, in argument order."""
+    """The settings besides the default one: each gate argument flipped alone, in order."""
     settings = []
+    absent = absent_weights(gates, values)
     for gate, value in values.items():
-        weights = tuple(w for w, g in gates.items() if g == gate)
-        settings.append(GateSetting(gate, not value, weights))
+        flipped = absent_weights(gates, {**values, gate: not value})
+        weights = tuple(w for w in gates if (w in absent) != (w in flipped))
+        if weights:  # flipped alone, it changes no weight (`rms_scaling` with `center=False`)
+            settings.append(GateSetting(gate, not value, weights))
     return settings

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layergen import expressions
+from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context, ShapeItem
 from layergen.analysis.names import name_problem
 from layergen.analysis.shapes import output_bindings, output_shape_code, read_output
@@ -18,18 +20,44 @@ INPUT = "input"  # the first input's dtype
 
 
 @dataclass(frozen=True)
+class ShapeCase:
+    """One case of `output_shapes`: the shape when `condition` holds (None: otherwise)."""
+
+    condition: expressions.Expression | None
+    condition_code: str | None  # Python source over `self.<argument>`
+    items: list[ShapeItem]
+    shape_path: Path_
+
+
+@dataclass(frozen=True)
 class Output:
     name: str  # "output" for a single output
     items: list[ShapeItem]
     dtype: str  # FLOAT, INPUT or a Keras dtype
     shape_path: Path_  # where its shape is in the spec
     doc: str = ""
+    cases: tuple[ShapeCase, ...] = ()  # `output_shapes`: `items` is then the last case's
+
+    def case_for(self, values: dict) -> ShapeCase | None:
+        """The case the arguments' values choose; None without cases."""
+        for case in self.cases:
+            if case.condition is None or expressions.evaluate_condition(case.condition, values):
+                return case
+        return None
 
 
 def read_outputs(context: Context) -> list[Output]:
     """The outputs, in the order `call` returns them; problems for a spec that gives both
     forms, neither, or a dtype Keras does not know."""
     spec = context.spec
+    if spec.output_shapes is not None:
+        if spec.output_shape is not None or spec.outputs:
+            context.problem(
+                ("output_shapes",), "give `output_shapes` or `output_shape` or `outputs`, not two", key=True
+            )
+        dtype = _dtype(context, spec.output_dtype or FLOAT, ("output_dtype",))
+        cases = _shape_cases(context)
+        return [Output("output", cases[-1].items, dtype, cases[-1].shape_path, cases=tuple(cases))]
     if spec.outputs and spec.output_shape is not None:
         context.problem(("outputs",), "give `outputs` (several) or `output_shape` (one), not both", key=True)
     if not spec.outputs:
@@ -58,6 +86,31 @@ def read_outputs(context: Context) -> list[Output]:
     return outputs
 
 
+def _shape_cases(context: Context) -> list[ShapeCase]:
+    """The cases of `output_shapes`, in order: each but the last has a condition."""
+    cases = []
+    given = context.spec.output_shapes or []
+    for index, case in enumerate(given):
+        path: Path_ = ("output_shapes", index)
+        last = index == len(given) - 1
+        condition = code = None
+        if case.when is None and not last:
+            context.problem(path, "every case but the last needs `when` (the last applies otherwise)")
+        elif case.when is not None and last:
+            context.problem(path + ("when",), "the last case applies otherwise: it has no `when`")
+        elif case.when is not None:
+            code = argument_condition(context, path + ("when",), case.when)
+            condition = expressions.parse_condition(case.when) if code is not None else None
+        items = read_output(context, case.shape, path + ("shape",))
+        cases.append(ShapeCase(condition, code, items, path + ("shape",)))
+    return cases
+
+
+def case_shapes(context: Context, output: Output) -> list[tuple[str, str]]:
+    """(condition, shape) Python source for each case but the last, which `shape_code` gives."""
+    return [(c.condition_code or "True", output_shape_code(context, c.items)) for c in output.cases[:-1]]
+
+
 def _dtype(context: Context, dtype: str, path: Path_) -> str:
     known = sorted(d for d in context.vocab.dtypes if d != "string") + [INPUT, FLOAT]
     if dtype not in known:
@@ -81,7 +134,8 @@ def shape_bindings(context: Context, outputs: list[Output]) -> list[tuple[str, s
     """The dimensions `compute_output_shape` reads, for all outputs together."""
     bindings: list[tuple[str, str]] = []
     for output in outputs:
-        bindings += [b for b in output_bindings(context, output.items) if b not in bindings]
+        for items in [c.items for c in output.cases] or [output.items]:
+            bindings += [b for b in output_bindings(context, items) if b not in bindings]
     return bindings
 
 

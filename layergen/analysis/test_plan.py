@@ -3,6 +3,7 @@ weights each check of the test looks at."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Iterator
@@ -10,14 +11,17 @@ from dataclasses import dataclass, field
 
 from layergen import expressions
 from layergen.analysis.argument_types import (
+    invalid_message,
     invalid_value,
     other_value,
     requirement,
     sample_value,
+    stored_value,
+    type_rule,
     value_fits,
 )
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
-from layergen.analysis.gates import absent_weights, gate_settings
+from layergen.analysis.gates import absent_weights, gate_arguments, gate_settings
 from layergen.analysis.layouts import check_layout_sizes
 from layergen.analysis.outputs import FLOAT, INPUT, Output
 from layergen.analysis.randomness import SEED, SEED_SPEC
@@ -69,10 +73,15 @@ def plan_test(
     `gates` (weight -> bool argument): the test runs with each gate at its default, and a
     subclass per gate runs it again with that gate flipped."""
     spec = context.spec
-    arguments = _argument_values(context, set(gates.values()))
+    arguments = _argument_values(context, set(gate_arguments(gates)))
     scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **_dimension_sizes(context)}
     budget = TestBudget(context)
     inputs = _test_inputs(context, scope, budget)
+    stored = {
+        name: stored_value(spec.arguments[name], v) if name in spec.arguments else v
+        for name, v in arguments.values.items()
+    }
+    outputs = [_chosen_case(output, stored) for output in outputs]
     test_outputs = [_test_output(context, output, scope, inputs) for output in outputs]
     for test_output in test_outputs:
         what = f"output {test_output.name!r}"
@@ -90,7 +99,7 @@ def plan_test(
     _shaped_constants(context, arguments, scope, budget)
     check_sublayers(context, scope, budget)
     budget.check_total()
-    values = {gate: bool(arguments.values[gate]) for gate in gates.values()}
+    values = {gate: bool(arguments.values[gate]) for gate in gate_arguments(gates)}
     regularized = regularized_weights(context, arguments.values)
     lists = _weight_lists(weights, absent_weights(gates, values), regularized)
     return TestModel(
@@ -135,14 +144,17 @@ def _settings(
     regularized: set[str],
 ) -> list[TestSetting]:
     """A test subclass per gate, flipped alone, with the weight lists that change."""
-    settings = []
+    settings: list[TestSetting] = []
     for setting in gate_settings(gates, values):
-        lists = _weight_lists(weights, absent_weights(gates, {**values, setting.gate: setting.value}), regularized)
+        absent = absent_weights(gates, {**values, setting.gate: setting.value})
+        lists = _weight_lists(weights, absent, regularized)
         if sorted(base["policy_weights"]) == sorted(base["trainable"] + base["non_trainable"]):
             lists.pop("policy_weights")  # the base class leaves it at None: every weight
         changed = [(attribute, names) for attribute, names in lists.items() if names != base.get(attribute)]
         named = "".join(part.capitalize() for weight in setting.weights for part in weight.split("_"))
-        suffix = ("With" if setting.value else "Without") + named
+        suffix = ("Without" if setting.weights[0] in absent else "With") + named
+        if any(s.class_suffix == suffix for s in settings):  # two arguments remove the same weights
+            suffix += "By" + "".join(part.capitalize() for part in setting.gate.split("_"))
         settings.append(TestSetting(suffix, setting.gate, repr(setting.value), changed))
     return settings
 
@@ -333,6 +345,14 @@ def _is_finite(value) -> bool:
     return True
 
 
+def _chosen_case(output: Output, values: dict) -> Output:
+    """The output with the shape of the `output_shapes` case the test's arguments choose."""
+    case = output.case_for(values)
+    if case is None:
+        return output
+    return dataclasses.replace(output, items=case.items, shape_path=case.shape_path)
+
+
 def _test_output(context: Context, output: Output, scope: Scope, inputs: list[TestInput]) -> TestOutput:
     """An output's concrete shape and dtype (None: the compute dtype) in the test."""
     shape: list[int] = []
@@ -399,8 +419,7 @@ def _invalid_arguments(context: Context) -> list[InvalidArgument]:
         if not _is_finite(bad):
             context.problem(("arguments", name), _NOT_FINITE.format(what="invalid value", name=name))
         elif bad is not None:
-            message = f"`{name}` must be {requirement(arg)}. Received: {name}={bad!r}"
-            cases.append(InvalidArgument(name, literal(bad), message))
+            cases.append(InvalidArgument(name, literal(bad), invalid_message(name, arg, bad), type_rule(arg).error))
     return cases
 
 

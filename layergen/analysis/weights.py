@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layergen.analysis.context import Context
-from layergen.analysis.declared_shapes import ellipsis_weight_shape, follows_input
+from layergen.analysis.declared_shapes import axes_weight_shape, ellipsis_weight_shape, follows_input
+from layergen.analysis.gates import gate_code
 from layergen.analysis.shapes import parse_expression
 from layergen.layer_model import ConstructorArg, WeightModel
 from layergen.pycode import nested_shape, tuple_code
@@ -24,7 +25,10 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
     for name, weight in context.spec.weights.items():
         path = ("weights", name)
         lines: tuple[str, ...] = ()
-        if follows_input(weight):
+        if weight.axes is not None:
+            code, canonical, lines = axes_weight_shape(context, name, weight, path)
+            shape = _Shape(code, canonical)
+        elif follows_input(weight):
             code, canonical, lines = ellipsis_weight_shape(context, name, weight, path)
             shape = _Shape(code, canonical)
         else:
@@ -50,11 +54,36 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
                 checkpoint_shape=shape.canonical,
                 checkpoint_dtype=weight.dtype,
                 earlier_names=weight.earlier_names,
-                gate=gates.get(name),
+                gate=gate_code(gates[name]) if name in gates else None,
                 shape_lines=lines,
+                autocast=weight.autocast,
             )
         )
-    return args, weights
+    return keras_order(args), weights
+
+
+_KINDS = ("_initializer", "_regularizer", "_constraint")
+
+
+def keras_order(args: list[ConstructorArg]) -> list[ConstructorArg]:
+    """The weights' arguments in Keras's order: every initializer, then every regularizer,
+    then `activity_regularizer` (when the layer has a trainable weight), then every
+    constraint, as in keras.layers.Dense's signature."""
+    by_kind = {kind: [a for a in args if a.name.endswith(kind)] for kind in _KINDS}
+    activity = [_ACTIVITY_REGULARIZER] if by_kind["_regularizer"] else []
+    return by_kind["_initializer"] + by_kind["_regularizer"] + activity + by_kind["_constraint"]
+
+
+# Passed on to keras.layers.Layer, which keeps it as `self.activity_regularizer` and adds its
+# loss for each output; saved in the config by the layer itself (so its signature and config
+# agree), as Keras's Dense takes it.
+_ACTIVITY_REGULARIZER = ConstructorArg(
+    name="activity_regularizer",
+    signature="activity_regularizer=None",
+    doc="Regularizer function applied to the output of the layer (its activation). Defaults to `None`.",
+    config="keras.regularizers.serialize(self.activity_regularizer)",
+    to_base=True,
+)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ layergen.testing stays free of both.
 from __future__ import annotations
 
 import importlib
+import json
 from dataclasses import dataclass
 
 
@@ -101,10 +102,17 @@ def layers_in(value) -> list:
 def same_config_value(held, given) -> bool:
     """Whether a config entry holds the value given: equal, or a Keras object (initializer,
     regularizer, constraint) given by name or config and saved serialized."""
-    if held == given:
-        return True
+    if held == given or _through_json(held) == given:
+        return True  # a tuple (a `shape` argument, as Keras keeps them) reads back as a list
     module = held.get("module") if isinstance(held, dict) else None
     if module not in ("keras.initializers", "keras.regularizers", "keras.constraints") or given is None:
         return False
     resolve = importlib.import_module(module)
     return resolve.serialize(resolve.get(given)) == held
+
+
+def _through_json(value):
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError):
+        return None
