@@ -49,7 +49,7 @@ def test_status_lists_each_spec_with_its_state(project):
     assert "    stale: layers/stale_layer.py: out of date with specs/c.yaml" in lines
     assert any(line.startswith("    breaking: weights.bias: weight 'bias' was removed") for line in lines)
     assert any(
-        line.startswith("    conflicted: layers/conflicted_layer.py:87: out of date with specs/e.yaml, and the update")
+        line.startswith("    conflicted: layers/conflicted_layer.py:90: out of date with specs/e.yaml, and the update")
         for line in lines
     )
     assert "    orphaned: layers/deleted_layer.py: left over: its spec specs/f.yaml was deleted" in lines
@@ -76,7 +76,7 @@ def test_status_json_is_for_tools(project):
             "path": "layers/conflicted_layer.py",
             "state": "conflicted",
             "detail": "out of date with specs/e.yaml, and the update conflicts with your edits",
-            "line": 87,
+            "line": 90,
         }
     ]
     assert [s["files"] for s in data["specs"] if s["state"] == "current"] == [[]]

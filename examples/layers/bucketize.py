@@ -39,8 +39,8 @@ class Bucketize(keras.layers.Layer):
             raise ValueError(f"`bin_boundaries` must be a list of numbers. Received: bin_boundaries={bin_boundaries!r}")
         self.bin_boundaries = list(bin_boundaries)
         self.input_spec = keras.InputSpec(min_ndim=2)
-        # Nothing to make from the input shape: built now, as Keras's own stateless
-        # layers are (this comes last: it locks the layer's state).
+        # Nothing is made from the input shape: built now, as Keras's
+        # stateless layers are (last: building locks the layer's state).
         self._build_at_init()
 
     def call(self, inputs):

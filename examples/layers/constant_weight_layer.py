@@ -39,8 +39,8 @@ class ConstantWeightLayer(keras.layers.Layer):
             raise ValueError(f"`scale` must be numbers of shape (3,). Received: scale={scale!r}")
         self.scale = np.asarray(scale).tolist()
         self.input_spec = keras.InputSpec(min_ndim=2, axes={-1: 3})
-        # Nothing to make from the input shape: built now, as Keras's own stateless
-        # layers are (this comes last: it locks the layer's state).
+        # Nothing is made from the input shape: built now, as Keras's
+        # stateless layers are (last: building locks the layer's state).
         self._build_at_init()
 
     def call(self, inputs):

@@ -45,8 +45,8 @@ class GaussianNoiseLayer(keras.layers.Layer):
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.input_spec = keras.InputSpec(min_ndim=2)
-        # Nothing to make from the input shape: built now, as Keras's own stateless
-        # layers are (this comes last: it locks the layer's state).
+        # Nothing is made from the input shape: built now, as Keras's
+        # stateless layers are (last: building locks the layer's state).
         self._build_at_init()
 
     def call(self, inputs, training=None):

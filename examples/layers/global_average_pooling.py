@@ -58,8 +58,8 @@ class GlobalAveragePooling(keras.layers.Layer):
         self.keepdims = keepdims
         self.supports_masking = True
         self.input_spec = keras.InputSpec(ndim=3)
-        # Nothing to make from the input shape: built now, as Keras's own stateless
-        # layers are (this comes last: it locks the layer's state).
+        # Nothing is made from the input shape: built now, as Keras's
+        # stateless layers are (last: building locks the layer's state).
         self._build_at_init()
 
     def call(self, inputs, mask=None):

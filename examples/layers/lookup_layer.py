@@ -35,8 +35,8 @@ class LookupLayer(keras.layers.Layer):
             raise ValueError(f"`table` must be numbers of shape (5,). Received: table={table!r}")
         self.table = np.asarray(table).tolist()
         self.input_spec = keras.InputSpec(min_ndim=1)
-        # Nothing to make from the input shape: built now, as Keras's own stateless
-        # layers are (this comes last: it locks the layer's state).
+        # Nothing is made from the input shape: built now, as Keras's
+        # stateless layers are (last: building locks the layer's state).
         self._build_at_init()
 
     def call(self, indices):

@@ -33,8 +33,8 @@ class MeanAndVariance(keras.layers.Layer):
     ):
         super().__init__(**kwargs)
         self.input_spec = keras.InputSpec(min_ndim=2)
-        # Nothing to make from the input shape: built now, as Keras's own stateless
-        # layers are (this comes last: it locks the layer's state).
+        # Nothing is made from the input shape: built now, as Keras's
+        # stateless layers are (last: building locks the layer's state).
         self._build_at_init()
 
     def call(self, inputs):

@@ -58,8 +58,8 @@ class PerChannelRescaling(keras.layers.Layer):
         self.scale = np.asarray(scale).tolist()
         self.offset = np.asarray(offset).tolist()
         self.input_spec = keras.InputSpec(min_ndim=2, axes={-1: self.channels})
-        # Nothing to make from the input shape: built now, as Keras's own stateless
-        # layers are (this comes last: it locks the layer's state).
+        # Nothing is made from the input shape: built now, as Keras's
+        # stateless layers are (last: building locks the layer's state).
         self._build_at_init()
 
     def call(self, inputs):

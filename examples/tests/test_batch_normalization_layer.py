@@ -28,7 +28,9 @@ class TestBatchNormalizationLayer(LayerContract):
     output_mask = "keep"
     state = ["moving_mean", "moving_variance"]
     skip = {
-        "test_the_input_mask_reaches_call": "the mask changes only the batch statistics, which a call outside training does not use",
+        "test_the_input_mask_reaches_call": (
+            "the mask changes only the batch statistics, which a call outside training does not use"
+        ),
     }
     invalid_arguments = [
         ("axis", "three", "`axis` must be an integer. Received: axis='three'"),

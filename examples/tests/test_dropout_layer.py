@@ -24,10 +24,7 @@ class TestDropoutLayer(LayerContract):
         (
             "rate",
             -1.0,
-            (
-                "Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: "
-                "rate=-1.0"
-            ),
+            "Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=-1.0",
         ),
         (
             "noise_shape",

@@ -23,10 +23,7 @@ class TestGlobalAveragePooling(LayerContract):
         (
             "data_format",
             "channels_middle",
-            (
-                "`data_format` must be one of 'channels_last', 'channels_first'. Received: "
-                "data_format='channels_middle'"
-            ),
+            "`data_format` must be one of 'channels_last', 'channels_first'. Received: data_format='channels_middle'",
         ),
         ("keepdims", "yes", "`keepdims` must be a boolean. Received: keepdims='yes'"),
     ]
