@@ -104,6 +104,14 @@ class MaskingModel:
 
 
 @dataclass(frozen=True)
+class CellModel:
+    """An RNN cell (`cell:`): what keras.layers.RNN reads on it, as Python source."""
+
+    state_size: str  # "self.units"
+    output_size: str
+
+
+@dataclass(frozen=True)
 class LayoutModel:
     """`get_layout_map`: the weights' layouts for `keras.distribution.ModelParallel`."""
 
@@ -174,6 +182,7 @@ class TestModel:
     output_dtype: str | None = None  # a single output's dtype when it is not the compute dtype
     random: bool = False  # the layer draws random numbers in training
     skip: list[tuple[str, str]] = field(default_factory=list)  # (contract test, reason)
+    cell_sizes: tuple[int, int] | None = None  # an RNN cell's (state_size, output_size) in the test
 
 
 @dataclass
@@ -207,6 +216,7 @@ class LayerModel:
     # Python source of each output's dtype for compute_output_spec; [] when all have the compute dtype.
     output_spec_dtypes: list[str] = field(default_factory=list)
     random: bool = False  # `self.seed_generator = keras.random.SeedGenerator(seed)` in __init__
+    cell: CellModel | None = None  # an RNN cell: state_size, output_size, get_initial_state
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

@@ -149,6 +149,17 @@ class MaskingSpec(_Model):
     )
 
 
+class CellSpec(_Model):
+    """What makes the layer an RNN cell that `keras.layers.RNN` runs one step at a time."""
+
+    state_size: ShapeItem = Field(
+        description="The size of the cell's state: an int argument or an integer expression of them, e.g. units."
+    )
+    output_size: ShapeItem | None = Field(
+        default=None, description="The size of the output of each step; default: state_size."
+    )
+
+
 class OutputSpec(_Model):
     """One of several outputs of `call`."""
 
@@ -197,6 +208,10 @@ class LayerSpec(_Model):
     random: bool = Field(
         default=False,
         description="Whether call draws random numbers: adds a `seed` argument and `self.seed_generator`.",
+    )
+    cell: CellSpec | None = Field(
+        default=None,
+        description="An RNN cell for keras.layers.RNN: call(inputs, states) returns (output, new_states).",
     )
     call: str = Field(description="The body of call: inputs by name, weights as self.<name>, constants by name.")
     output_shape: list[ShapeItem] | None = Field(

@@ -244,6 +244,11 @@ class MaskingSpec(_Light):
     output_mask: str
 
 
+class CellSpec(_Light):
+    state_size: int | str
+    output_size: int | str | None
+
+
 class OutputSpec(_Light):
     shape: list[int | str]
     dtype: str
@@ -271,6 +276,7 @@ class LayerSpec(_Light):
     layers: dict[str, SubLayerSpec]
     masking: MaskingSpec | None
     random: bool
+    cell: CellSpec | None
     call: str
     output_shape: list[int | str] | None
     output_dtype: str | None
@@ -333,6 +339,7 @@ _fields(
     when=Field(_optional(_str), None),
 )
 _fields(MaskingSpec, uses_mask=Field(_bool, False), output_mask=Field(_str))
+_fields(CellSpec, state_size=Field(_shape_item), output_size=Field(_optional(_shape_item), None))
 _fields(OutputSpec, shape=Field(_shape), dtype=Field(_str, "float"), doc=Field(_str, ""))
 _fields(
     TestSpec,
@@ -354,6 +361,7 @@ _fields(
     layers=Field(_mapping(_model(SubLayerSpec)), factory=dict),
     masking=Field(_optional(_model(MaskingSpec)), None),
     random=Field(_bool, False),
+    cell=Field(_optional(_model(CellSpec)), None),
     call=Field(_str),
     output_shape=Field(_optional(_shape), None),
     output_dtype=Field(_optional(_str), None),

@@ -29,6 +29,15 @@ def spec_with(old: str, new: str) -> str:
     return VALID.replace(old, new, 1)
 
 
+def cell_spec() -> str:
+    """VALID as an RNN cell: one step in, `cell:` on line 18 instead of output_shape."""
+    return (
+        VALID.replace("shape: [batch, ..., input_dim]", "shape: [batch, input_dim]")
+        .replace("  return outputs\n", "  return outputs + states[0], [outputs]\n")
+        .replace("output_shape: [batch, ..., units]\n", "cell: {state_size: units}\n")
+    )
+
+
 def with_sublayer() -> str:
     """VALID with a Dense sub-layer, `hidden`, on line 15."""
     return spec_with("call: |", "layers:\n  hidden: {class: Dense, arguments: {units: $units}}\ncall: |")
@@ -540,6 +549,31 @@ CASES = [
         "demo.yaml:17:13: constants.scale.shape[0]: unknown dimension 'channels'; known: units",
         id="constant-shape-unknown-argument",
     ),
+    # -- issue 18: RNN cells --
+    pytest.param(
+        cell_spec().replace("cell: {state_size: units}", "cell: {state_size: units}\noutput_shape: [batch, units]"),
+        "demo.yaml:18:1: output_shape: a cell has no `output_shape`: a cell's output is `[batch, output_size]`, and its state `[batch, state_size]`",
+        id="cell-with-output-shape",
+    ),
+    pytest.param(
+        cell_spec().replace("shape: [batch, input_dim]", "shape: [batch, ..., input_dim]"),
+        "demo.yaml:9:12: inputs.inputs.shape: a cell's input is one step, `[batch, features]`: keras.layers.RNN builds it with that shape",
+        id="cell-input-not-one-step",
+    ),
+    pytest.param(
+        cell_spec().replace("state_size: units", "state_size: unit"),
+        "demo.yaml:17:20: cell.state_size: unknown int argument 'unit' (did you mean 'units'?)",
+        id="cell-state-size-unknown",
+    ),
+    pytest.param(
+        cell_spec()
+        .replace("cell: {state_size: units}", "cell: {state_size: units}\nrandom: true")
+        .replace(
+            "  return outputs + ", "  return outputs * training + keras.random.normal((), seed=self.seed_generator) + "
+        ),
+        "demo.yaml:18:1: random: a random cell is not supported: keras.layers.RNN calls the cell inside its loop, where a seed generator cannot advance (Keras's cells draw dropout masks before the loop)",
+        id="random-cell",
+    ),
 ]
 
 
@@ -692,4 +726,8 @@ TITLES = {
     "weight-ellipsis-twice": "`...` twice in a weight shape",
     "shared-axes-not-a-list-argument": "shared_axes naming an argument that is not list[int]",
     "constant-shape-unknown-argument": "A constant's shape naming no int argument",
+    "cell-with-output-shape": "An RNN cell with output_shape",
+    "cell-input-not-one-step": "An RNN cell whose input is not one step",
+    "cell-state-size-unknown": "An RNN cell's state_size naming no int argument",
+    "random-cell": "A random RNN cell",
 }

@@ -11,6 +11,7 @@ generated code, one concern per module:
     gates        optional weights (`when`): the bool argument each exists under
     outputs      one output or several, each with its shape and dtype
     randomness   `random: true`: the seed argument and the layer's SeedGenerator
+    cells        `cell:`: an RNN cell's sizes, its `states`, get_initial_state
     call_body    the `call` body, parsed once
     docstring    the class docstring
     masking      masks: call's `mask`, compute_mask
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 
 from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_body import CallBody, constant_tensors, read_call_body
+from layergen.analysis.cells import CELL_STATES_LINE, STATES, cell_outputs, read_cell
 from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates
@@ -53,6 +55,7 @@ from layergen.analysis.sublayers import dimensions_used_by_sublayers, sublayer_m
 from layergen.analysis.test_plan import plan_test
 from layergen.analysis.weights import renamed_from_problems, weight_models
 from layergen.layer_model import (
+    CellModel,
     ConstructorArg,
     LayerModel,
     LayoutModel,
@@ -82,6 +85,7 @@ class _Parts:
     body: CallBody
     masking: MaskingModel | None
     outputs: list[Output]
+    cell: CellModel | None = None
 
 
 def analyze(
@@ -123,9 +127,10 @@ def _read(context: Context) -> _Parts:
     body = read_call_body(context)
     masking = masking_model(context, body)
     seed = seed_args(context, body)
-    outputs = read_outputs(context)
+    cell = read_cell(context)
+    outputs = cell_outputs(context) if cell is not None else read_outputs(context)
     args = arguments + constants + weight_args + seed
-    return _Parts(args, weights, gates, layouts, sublayers, imports, body, masking, outputs)
+    return _Parts(args, weights, gates, layouts, sublayers, imports, body, masking, outputs, cell)
 
 
 def _layer_model(
@@ -136,6 +141,8 @@ def _layer_model(
     used_dims = dimensions_used_by_weights(context)
     used_dims += [name for name in dimensions_used_by_sublayers(context) if name not in used_dims]
     call_prelude = constant_tensors(context, body)
+    if parts.cell is not None:
+        call_prelude.insert(0, CELL_STATES_LINE)
     names = body.names | (masking.names if masking else frozenset())  # what the module must import
     uses_mask = bool(masking and masking.uses_mask)
     return LayerModel(
@@ -152,6 +159,7 @@ def _layer_model(
         build_bindings=dimension_bindings(context, used_dims),
         input_spec=input_spec_code(context, used_dims),
         call_params=", ".join(i.name for i in context.inputs)
+        + (f", {STATES}" if parts.cell else "")
         + (", training=None" if body.uses_training else "")
         + (", mask=None" if uses_mask else ""),
         uses_ops=bool(call_prelude) or "ops" in names,
@@ -168,4 +176,5 @@ def _layer_model(
         input_names=[i.name for i in context.inputs],
         output_spec_dtypes=spec_dtypes(context, outputs),
         random=context.spec.random,
+        cell=parts.cell,
     )

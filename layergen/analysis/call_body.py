@@ -66,6 +66,8 @@ def _check(context: Context, code: CodeField, body: CallBody, tree: ast.Module) 
                 f"as a tensor of the layer's dtype, `self.{node.attr}` is its plain config value",
             )
     available, hints = [*spec.inputs, *spec.constants], _name_hints(context)
+    if spec.cell is not None:
+        available.append("states")  # a cell's second parameter (layergen.analysis.cells)
     if spec.masking is None or spec.masking.uses_mask:
         available.append("mask")  # a parameter of call; without `masking`, masking.py says what to add
     else:

@@ -37,6 +37,8 @@ def _sections(
     call_arguments = [
         _entry(i.name, (i.spec.doc.strip() or f"{'Integer' if i.is_int else 'Float'} input tensor.")) for i in inputs
     ]
+    if context.spec.cell is not None:
+        call_arguments.append(_entry("states", "List of one tensor, the state of shape `(batch_size, state_size)`."))
     if uses_training:
         call_arguments.append(_entry("training", "Python boolean, whether the layer runs in training mode."))
     if uses_mask:

@@ -69,6 +69,11 @@ def plan_test(
     scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **_dimension_sizes(context)}
     inputs = _test_inputs(context, scope)
     test_outputs = [_test_output(context, output, scope, inputs) for output in outputs]
+    cell_sizes = None
+    if spec.cell is not None:  # the contract passes the cell's state as a second input
+        state_size, output_size = test_outputs[1].shape[1], test_outputs[0].shape[1]
+        inputs.append(TestInput("states", (spec.test.batch_size, state_size), "float32", False))
+        cell_sizes = (state_size, output_size)
     for test_output in test_outputs:
         _check_budget(context, f"output {test_output.name!r}", test_output.shape, test_output.dtype, ("output_shape",))
     weight_shapes = {
@@ -103,6 +108,7 @@ def plan_test(
         random=spec.random,
         settings=_settings(weights, gates, values, lists, regularized),
         skip=skips(context),
+        cell_sizes=cell_sizes,
     )
 
 

@@ -13,7 +13,18 @@ from typing import Any, ClassVar
 
 import pytest
 
-from layergen.testing.values import Input, Output, as_list, keras, layers_in, model_inputs, np, random_array, to_numpy
+from layergen.testing.values import (
+    Input,
+    Output,
+    as_list,
+    flat_shapes,
+    keras,
+    layers_in,
+    model_inputs,
+    np,
+    random_array,
+    to_numpy,
+)
 
 
 def applies_if(condition: Callable[[type[ContractBase]], Any], reason: str):
@@ -105,6 +116,9 @@ class ContractBase:
     fresh_process_timeout: ClassVar[float] = 300.0  # seconds the fresh process may take to answer
     # Weight -> its layout for ModelParallel: one mesh axis name (or None) per axis of its shape.
     layouts: ClassVar[dict[str, tuple[str | None, ...]]] = {}
+    # An RNN cell (the last input is its state): its state_size and output_size; None: not a cell.
+    state_size: ClassVar[int | None] = None
+    output_size: ClassVar[int | None] = None
 
     def make_layer(self, **overrides):
         if self.layer_class is None:
@@ -164,7 +178,7 @@ class ContractBase:
 
     def output_shapes(self, shapes) -> list[tuple]:
         """What compute_output_shape returned, as one shape per output."""
-        return [tuple(s) for s in shapes] if self.outputs else [tuple(shapes)]
+        return flat_shapes(shapes) if self.outputs else [tuple(shapes)]
 
     def make_training_model(self, layer):
         """A model of the layer's floating-point outputs (integer ones have no gradient),
