@@ -62,6 +62,7 @@ class SubLayerModel:
     repeat: str | None  # Python source of how many; None for a single layer
     when: str | None  # the bool argument that gates it; None if it always exists
     build_args: str  # Python source of the arguments of its build call
+    in_build: bool = False  # created in build: its arguments read input dimensions
 
     def _create(self, name_code: str) -> str:
         arguments = [f"{param}={code}" for param, code in self.arguments]
@@ -71,13 +72,19 @@ class SubLayerModel:
     @property
     def init_lines(self) -> list[str]:
         """`__init__`'s lines creating it, indented relative to the method body."""
+        return [] if self.in_build else self._creation_lines()
+
+    def _creation(self) -> str:
         if self.repeat is None:
             create = self._create(repr(self.name))
         else:
             create = f"[{self._create('f' + repr(self.name + '_{index}'))} for index in range({self.repeat})]"
+        return f"self.{self.name} = {create}"
+
+    def _creation_lines(self) -> list[str]:
         if self.when is None:
-            return [f"self.{self.name} = {create}"]
-        return [f"if self.{self.when}:", f"    self.{self.name} = {create}", "else:", f"    self.{self.name} = None"]
+            return [self._creation()]
+        return [f"if self.{self.when}:", f"    {self._creation()}", "else:", f"    self.{self.name} = None"]
 
     @property
     def build_lines(self) -> list[str]:
@@ -86,6 +93,16 @@ class SubLayerModel:
             lines = [f"self.{self.name}.build({self.build_args})"]
         else:
             lines = [f"for layer in self.{self.name}:", f"    layer.build({self.build_args})"]
+        if self.in_build:  # created from the input shape, then built at once
+            lines = [self._creation(), *lines]
+            if self.when is None:
+                return lines
+            return [
+                f"if self.{self.when}:",
+                *("    " + line for line in lines),
+                "else:",
+                f"    self.{self.name} = None",
+            ]
         if self.when is None:
             return lines
         return [f"if self.{self.name} is not None:", *("    " + line for line in lines)]

@@ -549,7 +549,12 @@ CASES = [
         "demo.yaml:17:13: constants.scale.shape[0]: unknown dimension 'channels'; known: units",
         id="constant-shape-unknown-argument",
     ),
-    # -- issue 18: RNN cells --
+    # -- issue 18: sub-layers sized by the input, RNN cells --
+    pytest.param(
+        with_sublayer().replace("units: $units}", "units: $input_dim * unit}"),
+        "demo.yaml:15:45: layers.hidden.arguments.units: unknown dimension or int argument 'unit' (did you mean 'units'?)",
+        id="sublayer-argument-unknown-dimension",
+    ),
     pytest.param(
         cell_spec().replace("cell: {state_size: units}", "cell: {state_size: units}\noutput_shape: [batch, units]"),
         "demo.yaml:18:1: output_shape: a cell has no `output_shape`: a cell's output is `[batch, output_size]`, and its state `[batch, state_size]`",
@@ -726,6 +731,7 @@ TITLES = {
     "weight-ellipsis-twice": "`...` twice in a weight shape",
     "shared-axes-not-a-list-argument": "shared_axes naming an argument that is not list[int]",
     "constant-shape-unknown-argument": "A constant's shape naming no int argument",
+    "sublayer-argument-unknown-dimension": "A sub-layer argument reading an unknown dimension or argument",
     "cell-with-output-shape": "An RNN cell with output_shape",
     "cell-input-not-one-step": "An RNN cell whose input is not one step",
     "cell-state-size-unknown": "An RNN cell's state_size naming no int argument",

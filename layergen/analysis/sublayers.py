@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from layergen import expressions
+from layergen.analysis.built_sublayers import dimensions_in_arguments, reference_names, sized_by_input_code
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.gates import check_gate
 from layergen.analysis.shapes import names_in, output_shape_code, parse_expression, shape_items
@@ -59,6 +60,7 @@ def sublayer_models(context: Context) -> tuple[list[SubLayerModel], list[str]]:
                 repeat=repeat,
                 when=gate,
                 build_args=_build_args(context, sub, resolved, path),
+                in_build=bool(dimensions_in_arguments(context, sub)),
             )
         )
     return models, imports
@@ -68,6 +70,7 @@ def dimensions_used_by_sublayers(context: Context) -> list[str]:
     """The input dimensions the sub-layers' build shapes read."""
     used: list[str] = []
     for sub in context.spec.layers.values():
+        used += [name for name in dimensions_in_arguments(context, sub) if name not in used]
         shapes = sub.build.values() if isinstance(sub.build, dict) else [sub.build or []]
         for shape in shapes:
             for item in shape:
@@ -123,12 +126,15 @@ def _arguments(context: Context, sub: SubLayerSpec, resolved: _Resolved, path: P
 
 
 def _value_code(context: Context, value, path: Path_) -> str | None:
-    """A literal, `$name` (an argument or constant) or `$expression` over integer arguments."""
+    """A literal, `$name` (an argument or constant) or `$expression` over integer arguments
+    and input dimensions."""
     spec = context.spec
     if isinstance(value, str) and value.startswith("$"):
         text = value[1:].strip()
         if text in spec.arguments or text in spec.constants:
             return f"self.{text}"
+        if any(name in context.dims for name in reference_names(value)):
+            return sized_by_input_code(context, text, path)  # created in build (built_sublayers)
         return _integer_code(context, text, path, "argument or constant", list(spec.arguments) + list(spec.constants))
     if value is None or isinstance(value, (str, bool)) or nested_shape(value) is not None:
         return repr(value)

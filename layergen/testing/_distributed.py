@@ -57,7 +57,6 @@ def model_inputs(arrays):
 
 def single_device_run(case):
     """A model on one device: its outputs and weights, which the distributed copy must match."""
-    import keras
 
     _, model = make_model(case)
     return numpy_outputs(model(model_inputs(case["arrays"]))), model.get_weights()
