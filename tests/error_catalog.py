@@ -556,6 +556,11 @@ CASES = [
         id="sublayer-argument-unknown-dimension",
     ),
     pytest.param(
+        with_sublayer().replace("units: $units}", "units: $units, activation: {name: relu}}"),
+        "demo.yaml:15:65: layers.hidden.arguments.activation: a mapping is an initializer, regularizer or constraint, for an argument whose name ends in _initializer, _regularizer or _constraint",
+        id="sublayer-argument-mapping-not-an-object",
+    ),
+    pytest.param(
         cell_spec().replace("cell: {state_size: units}", "cell: {state_size: units}\noutput_shape: [batch, units]"),
         "demo.yaml:18:1: output_shape: a cell has no `output_shape`: a cell's output is `[batch, output_size]`, and its state `[batch, state_size]`",
         id="cell-with-output-shape",
@@ -732,6 +737,7 @@ TITLES = {
     "shared-axes-not-a-list-argument": "shared_axes naming an argument that is not list[int]",
     "constant-shape-unknown-argument": "A constant's shape naming no int argument",
     "sublayer-argument-unknown-dimension": "A sub-layer argument reading an unknown dimension or argument",
+    "sublayer-argument-mapping-not-an-object": "A mapping for a sub-layer argument that takes no Keras object",
     "cell-with-output-shape": "An RNN cell with output_shape",
     "cell-input-not-one-step": "An RNN cell whose input is not one step",
     "cell-state-size-unknown": "An RNN cell's state_size naming no int argument",

@@ -104,3 +104,76 @@ def test_a_bad_dimension_reference_is_one_located_line(project, old, new, messag
     result = cli("validate", "demo.yaml")
     assert result.exit_code == 1
     assert [line.split(": ", 1)[1] for line in result.stderr.strip().splitlines()] == [message]
+
+
+HIGHWAY = """\
+layer: Highway
+summary: A highway layer, `t * relu(W x) + (1 - t) * x` with a learned gate `t`.
+inputs:
+  inputs:
+    shape: [batch, width]
+arguments:
+  gate_bias: {type: float, default: -2.0}
+layers:
+  transform:
+    class: Dense
+    arguments: {units: $width, activation: relu}
+  gate:
+    class: Dense
+    arguments:
+      units: $width
+      activation: sigmoid
+      bias_initializer: {name: constant, value: $gate_bias}
+      kernel_regularizer: {name: l2, l2: 0.001}
+call: |
+  gate = self.gate(inputs)
+  return gate * self.transform(inputs) + (1.0 - gate) * inputs
+output_shape: [batch, width]
+"""
+
+
+def test_a_sublayer_argument_takes_an_initializer_or_regularizer_mapping(project, monkeypatch):
+    monkeypatch.syspath_prepend(str(project))
+    (project / "specs" / "highway.yaml").write_text(HIGHWAY)
+    result = cli("new", "specs/highway.yaml")
+    assert result.exit_code == 0, result.output
+    code = (project / "layers" / "highway.py").read_text()
+    assert "bias_initializer=keras.initializers.Constant(value=self.gate_bias)" in code
+    assert "kernel_regularizer=keras.regularizers.L2(l2=0.001)" in code
+    try:
+        layer = importlib.import_module("layers.highway").Highway(gate_bias=-3.0)
+        layer.build((2, 4))
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer.gate.bias), np.full(4, -3.0, "float32"))
+        layer(np.ones((2, 4), "float32"))
+        assert len(layer.losses) == 1  # the gate's kernel regularizer
+    finally:
+        for name in [m for m in sys.modules if m == "layers" or m.startswith("layers.")]:
+            del sys.modules[name]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "{name: constant, value: $gate_bias}",
+            "{name: konstant, value: $gate_bias}",
+            "layers.gate.arguments.bias_initializer.name: unknown initializer 'konstant' (did you mean 'constant'?)",
+        ),
+        (
+            "activation: sigmoid",
+            "activation: {name: sigmoid}",
+            "layers.gate.arguments.activation: a mapping is an initializer, regularizer or constraint, for an "
+            "argument whose name ends in _initializer, _regularizer or _constraint",
+        ),
+        (
+            "{name: l2, l2: 0.001}",
+            "{name: l2, l3: 0.001}",
+            "layers.gate.arguments.kernel_regularizer.l3: unknown argument of L2 'l3'; known: l2",
+        ),
+    ],
+)
+def test_a_bad_keras_object_mapping_is_one_located_line(project, old, new, message):
+    (project / "demo.yaml").write_text(HIGHWAY.replace(old, new))
+    result = cli("validate", "demo.yaml")
+    assert result.exit_code == 1
+    assert [line.split(": ", 1)[1] for line in result.stderr.strip().splitlines()] == [message]

@@ -1,4 +1,6 @@
-"""Sub-layers sized by the input (`$hidden_dim` where `hidden_dim` is an input dimension):
+"""Sub-layer arguments beyond literals: sizes read from the input, and Keras objects.
+
+Sub-layers sized by the input (`$hidden_dim` where `hidden_dim` is an input dimension):
 created in `build`, from the input shape, as keras-hub's TransformerEncoder creates its
 feed-forward layers, so a block needs no argument repeating its input's width.
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from layergen import expressions
 from layergen.analysis.context import Context
+from layergen.analysis.weights import _keras_object_params  # the weights' writer of Keras objects
 from layergen.spec_fast import SubLayerSpec
 from layergen.yaml_source import Path_
 
@@ -46,3 +49,32 @@ def sized_by_input_code(context: Context, text: str, path: Path_) -> str | None:
             context.unknown(path, "dimension or int argument", name, [*context.dims, *context.sizing_arguments])
             return None
     return expression.to_code({name: name if name in context.dims else f"self.{name}" for name in expression.names})
+
+
+# A sub-layer argument holding an initializer, regularizer or constraint, by Keras's naming.
+_OBJECT_KINDS = ("initializer", "regularizer", "constraint")
+
+
+def keras_object_code(context: Context, param: str, value: dict, path: Path_) -> str | None:
+    """A mapping given to a sub-layer's `<x>_initializer` (`_regularizer`, `_constraint`)
+    argument, `{name: constant, value: -2.0}`, as the Keras object it names, written from
+    Keras's vocabulary and literal (or `$argument`) values, as a weight's own is."""
+    kind = next((kind for kind in _OBJECT_KINDS if param.endswith(f"_{kind}")), None)
+    if kind is None:
+        context.problem(
+            path,
+            "a mapping is an initializer, regularizer or constraint, for an argument whose name ends "
+            "in _initializer, _regularizer or _constraint",
+        )
+        return None
+    params = dict(value)
+    object_name = params.pop("name", None)
+    if not isinstance(object_name, str):
+        context.problem(path, f"a {kind} mapping needs `name`, e.g. {{name: constant, value: -2.0}}")
+        return None
+    cls = context.vocab.lookup(kind, object_name)
+    if cls is None:
+        context.unknown(path + ("name",), kind, object_name, context.vocab.objects[kind])
+        return None
+    parts, _ = _keras_object_params(context, cls, params, path)
+    return f"{cls.qualified_name}({', '.join(parts)})"

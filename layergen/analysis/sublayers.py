@@ -12,7 +12,12 @@ from __future__ import annotations
 import re
 
 from layergen import expressions
-from layergen.analysis.built_sublayers import dimensions_in_arguments, reference_names, sized_by_input_code
+from layergen.analysis.built_sublayers import (
+    dimensions_in_arguments,
+    keras_object_code,
+    reference_names,
+    sized_by_input_code,
+)
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.gates import check_gate
 from layergen.analysis.shapes import names_in, output_shape_code, parse_expression, shape_items
@@ -140,6 +145,8 @@ def _value_code(context: Context, value, path: Path_) -> str | None:
         return repr(value)
     if isinstance(value, list) and all(isinstance(v, (str, bool, int, float)) or v is None for v in value):
         return repr(value)
+    if isinstance(value, dict):
+        return keras_object_code(context, str(path[-1]), value, path)
     context.problem(path, "expected a number, string, boolean, list, null, or `$argument`")
     return None
 
