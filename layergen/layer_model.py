@@ -200,6 +200,7 @@ class TestModel:
     random: bool = False  # the layer draws random numbers in training
     skip: list[tuple[str, str]] = field(default_factory=list)  # (contract test, reason)
     cell_sizes: tuple[int, int] | None = None  # an RNN cell's (state_size, output_size) in the test
+    call_losses: int = 0  # `self.add_loss` calls in the call body: losses each call adds
 
 
 @dataclass

@@ -12,6 +12,7 @@ generated code, one concern per module:
     outputs      one output or several, each with its shape and dtype
     randomness   `random: true`: the seed argument and the layer's SeedGenerator
     cells        `cell:`: an RNN cell's sizes, its `states`, get_initial_state
+    losses       the losses `call` adds (`self.add_loss`), which the test expects
     call_body    the `call` body, parsed once
     docstring    the class docstring
     masking      masks: call's `mask`, compute_mask
@@ -34,6 +35,7 @@ from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates
 from layergen.analysis.layouts import layout_model
+from layergen.analysis.losses import call_loss_count
 from layergen.analysis.masking import masking_model
 from layergen.analysis.names import check_header, check_names, snake_case
 from layergen.analysis.outputs import (
@@ -107,6 +109,7 @@ def analyze(
     # The test's sizes are computed from the shapes: only once those are sound.
     context.raise_problems()
     test = plan_test(context, parts.outputs, parts.weights, parts.body.uses_training, parts.gates)
+    test.call_losses = call_loss_count(parts.body)
     context.raise_problems()
     names = {"module_name": module_name, "spec_path": spec_path, "package": spec.package or default_package}
     return _layer_model(context, parts, test, **names)

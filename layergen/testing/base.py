@@ -112,6 +112,7 @@ class ContractBase:
     config_values: ClassVar[dict[str, Any] | None] = None
     invalid_arguments: ClassVar[list[tuple[str, Any, str]]] = []  # (argument, value, exact message)
     random: ClassVar[bool] = False  # the layer draws random numbers in training (a `seed` argument)
+    call_losses: ClassVar[int] = 0  # losses `call` adds with add_loss (activity regularizers included), per call
     skip: ClassVar[dict[str, str]] = {}  # test name -> why it is skipped for this layer
     fresh_process_timeout: ClassVar[float] = 300.0  # seconds the fresh process may take to answer
     # Weight -> its layout for ModelParallel: one mesh axis name (or None) per axis of its shape.
@@ -125,14 +126,16 @@ class ContractBase:
             raise TypeError(f"{type(self).__name__} must set layer_class")
         return self.layer_class(**{**copy.deepcopy(self.init_kwargs), **overrides})
 
-    def make_inputs(self, seed=0):
+    def make_inputs(self, seed=0, batch=None):
+        """The test's inputs; with `batch`, that many rows instead of the declared batch."""
         rng = np.random.default_rng(seed)
         arrays = []
         for item in self.inputs:
+            shape = item.shape if batch is None else (batch, *item.shape[1:])
             if item.values is not None:
-                arrays.append(rng.integers(item.values.start, item.values.stop, size=item.shape).astype(item.dtype))
+                arrays.append(rng.integers(item.values.start, item.values.stop, size=shape).astype(item.dtype))
             else:
-                arrays.append(rng.normal(size=item.shape).astype(item.dtype))
+                arrays.append(rng.normal(size=shape).astype(item.dtype))
         return arrays
 
     def make_model(self, layer):

@@ -7,7 +7,7 @@ docs/contract.md says what each test proves.
 
 The contract is assembled from one part per concern: `base` (the layer's data, shared helpers,
 which tests apply), `core_tests`, `sublayer_tests`, `mask_tests`, `argument_tests`,
-`distribution_tests`, `random_tests` and `cell_tests`. This module adds the `.keras`
+`distribution_tests`, `random_tests`, `cell_tests` and `loss_tests`. This module adds the `.keras`
 fresh-process test and the session hooks that start and stop the helper processes.
 """
 
@@ -23,6 +23,7 @@ from layergen.testing.base import check_skip, collect_only_what_applies
 from layergen.testing.cell_tests import CellTests
 from layergen.testing.core_tests import CoreTests
 from layergen.testing.distribution_tests import DISTRIBUTION_TESTS, DistributionTests
+from layergen.testing.loss_tests import LossTests
 from layergen.testing.mask_tests import MaskTests
 from layergen.testing.random_tests import RandomTests
 from layergen.testing.sublayer_tests import SublayerTests
@@ -43,9 +44,11 @@ _SESSION_PREPARED = pytest.StashKey[bool]()
 
 
 # pytest collects a class's tests base class first, so the parts' order here (last first) is the
-# tests' order: core, sub-layers, masks, arguments, distribution, randomness, cells, then the
-# .keras file.
-class LayerContract(CellTests, RandomTests, DistributionTests, ArgumentTests, MaskTests, SublayerTests, CoreTests):
+# tests' order: core, sub-layers, masks, arguments, distribution, randomness, cells, losses,
+# then the .keras file.
+class LayerContract(
+    LossTests, CellTests, RandomTests, DistributionTests, ArgumentTests, MaskTests, SublayerTests, CoreTests
+):
     """Base class of a layer's tests: set the data (see `ContractBase`), inherit the contract's tests.
 
     Not collected itself (its name does not start with `Test`); a subclass `TestX` is.
