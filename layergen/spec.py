@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -149,6 +149,14 @@ class MaskingSpec(_Model):
     )
 
 
+class CallArgumentSpec(_Model):
+    """A non-tensor parameter of `call`, passed by keyword (`layer(x, reverse=True)`)."""
+
+    type: Literal["bool", "int", "float", "str"] = Field(description="What values it takes.")
+    default: bool | int | float | str = Field(description="Its default in call's signature.")
+    doc: str = Field(default="", description="Its entry in the class docstring's Call arguments.")
+
+
 class CellSpec(_Model):
     """What makes the layer an RNN cell that `keras.layers.RNN` runs one step at a time."""
 
@@ -208,6 +216,10 @@ class LayerSpec(_Model):
     random: bool = Field(
         default=False,
         description="Whether call draws random numbers: adds a `seed` argument and `self.seed_generator`.",
+    )
+    call_arguments: dict[str, CallArgumentSpec] = Field(
+        default_factory=dict,
+        description="Non-tensor parameters of call, passed by keyword, e.g. reverse: {type: bool, default: false}.",
     )
     cell: CellSpec | None = Field(
         default=None,

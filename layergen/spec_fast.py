@@ -244,6 +244,12 @@ class MaskingSpec(_Light):
     output_mask: str
 
 
+class CallArgumentSpec(_Light):
+    type: str
+    default: bool | int | float | str
+    doc: str
+
+
 class CellSpec(_Light):
     state_size: int | str
     output_size: int | str | None
@@ -276,6 +282,7 @@ class LayerSpec(_Light):
     layers: dict[str, SubLayerSpec]
     masking: MaskingSpec | None
     random: bool
+    call_arguments: dict[str, CallArgumentSpec]
     cell: CellSpec | None
     call: str
     output_shape: list[int | str] | None
@@ -339,6 +346,12 @@ _fields(
     when=Field(_optional(_str), None),
 )
 _fields(MaskingSpec, uses_mask=Field(_bool, False), output_mask=Field(_str))
+_fields(
+    CallArgumentSpec,
+    type=Field(_one_of(("bool", "int", "float", "str"))),
+    default=Field(_exactly(bool, int, float, str)),
+    doc=Field(_str, ""),
+)
 _fields(CellSpec, state_size=Field(_shape_item), output_size=Field(_optional(_shape_item), None))
 _fields(OutputSpec, shape=Field(_shape), dtype=Field(_str, "float"), doc=Field(_str, ""))
 _fields(
@@ -361,6 +374,7 @@ _fields(
     layers=Field(_mapping(_model(SubLayerSpec)), factory=dict),
     masking=Field(_optional(_model(MaskingSpec)), None),
     random=Field(_bool, False),
+    call_arguments=Field(_mapping(_model(CallArgumentSpec)), factory=dict),
     cell=Field(_optional(_model(CellSpec)), None),
     call=Field(_str),
     output_shape=Field(_optional(_shape), None),

@@ -561,6 +561,11 @@ CASES = [
         id="sublayer-argument-mapping-not-an-object",
     ),
     pytest.param(
+        spec_with("call: |", "call_arguments:\n  reverse: {type: bool, default: 0}\ncall: |"),
+        "demo.yaml:15:34: call_arguments.reverse.default: default 0 is not a bool",
+        id="call-argument-default-of-another-type",
+    ),
+    pytest.param(
         cell_spec().replace("cell: {state_size: units}", "cell: {state_size: units}\noutput_shape: [batch, units]"),
         "demo.yaml:18:1: output_shape: a cell has no `output_shape`: a cell's output is `[batch, output_size]`, and its state `[batch, state_size]`",
         id="cell-with-output-shape",
@@ -738,6 +743,7 @@ TITLES = {
     "constant-shape-unknown-argument": "A constant's shape naming no int argument",
     "sublayer-argument-unknown-dimension": "A sub-layer argument reading an unknown dimension or argument",
     "sublayer-argument-mapping-not-an-object": "A mapping for a sub-layer argument that takes no Keras object",
+    "call-argument-default-of-another-type": "A call argument whose default is not of its type",
     "cell-with-output-shape": "An RNN cell with output_shape",
     "cell-input-not-one-step": "An RNN cell whose input is not one step",
     "cell-state-size-unknown": "An RNN cell's state_size naming no int argument",

@@ -11,6 +11,7 @@ generated code, one concern per module:
     gates        optional weights (`when`): the bool argument each exists under
     outputs      one output or several, each with its shape and dtype
     randomness   `random: true`: the seed argument and the layer's SeedGenerator
+    call_arguments  non-tensor keyword parameters of call (`reverse=False`)
     cells        `cell:`: an RNN cell's sizes, its `states`, get_initial_state
     losses       the losses `call` adds (`self.add_loss`), which the test expects
     call_body    the `call` body, parsed once
@@ -26,9 +27,10 @@ spec's problems are reported together, each with its file, line and field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from layergen.analysis.arguments import argument_args, constant_args
+from layergen.analysis.call_arguments import CallArgument, read_call_arguments
 from layergen.analysis.call_body import CallBody, constant_tensors, read_call_body
 from layergen.analysis.cells import CELL_STATES_LINE, STATES, cell_outputs, read_cell
 from layergen.analysis.context import Context
@@ -88,6 +90,7 @@ class _Parts:
     masking: MaskingModel | None
     outputs: list[Output]
     cell: CellModel | None = None
+    call_arguments: list[CallArgument] = field(default_factory=list)
 
 
 def analyze(
@@ -110,6 +113,7 @@ def analyze(
     context.raise_problems()
     test = plan_test(context, parts.outputs, parts.weights, parts.body.uses_training, parts.gates)
     test.call_losses = call_loss_count(parts.body)
+    test.call_kwargs = [(argument.name, argument.test_value) for argument in parts.call_arguments]
     context.raise_problems()
     names = {"module_name": module_name, "spec_path": spec_path, "package": spec.package or default_package}
     return _layer_model(context, parts, test, **names)
@@ -133,7 +137,8 @@ def _read(context: Context) -> _Parts:
     cell = read_cell(context)
     outputs = cell_outputs(context) if cell is not None else read_outputs(context)
     args = arguments + constants + weight_args + seed
-    return _Parts(args, weights, gates, layouts, sublayers, imports, body, masking, outputs, cell)
+    call_arguments = read_call_arguments(context)
+    return _Parts(args, weights, gates, layouts, sublayers, imports, body, masking, outputs, cell, call_arguments)
 
 
 def _layer_model(
@@ -163,6 +168,7 @@ def _layer_model(
         input_spec=input_spec_code(context, used_dims),
         call_params=", ".join(i.name for i in context.inputs)
         + (f", {STATES}" if parts.cell else "")
+        + "".join(f", {argument.name}={argument.default}" for argument in parts.call_arguments)
         + (", training=None" if body.uses_training else "")
         + (", mask=None" if uses_mask else ""),
         uses_ops=bool(call_prelude) or "ops" in names,
