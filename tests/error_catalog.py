@@ -561,6 +561,13 @@ CASES = [
         id="sublayer-argument-mapping-not-an-object",
     ),
     pytest.param(
+        spec_with(
+            "    initializer: glorot_uniform", "    initializer: {name: constant, value: $1 / input_dimm ** 0.5}"
+        ),
+        "demo.yaml:13:42: weights.kernel.initializer.value: unknown number argument or dimension 'input_dimm' (did you mean 'input_dim'?)",
+        id="initializer-value-unknown-dimension",
+    ),
+    pytest.param(
         spec_with("call: |", "call_arguments:\n  reverse: {type: bool, default: 0}\ncall: |"),
         "demo.yaml:15:34: call_arguments.reverse.default: default 0 is not a bool",
         id="call-argument-default-of-another-type",
@@ -743,6 +750,7 @@ TITLES = {
     "constant-shape-unknown-argument": "A constant's shape naming no int argument",
     "sublayer-argument-unknown-dimension": "A sub-layer argument reading an unknown dimension or argument",
     "sublayer-argument-mapping-not-an-object": "A mapping for a sub-layer argument that takes no Keras object",
+    "initializer-value-unknown-dimension": "An initializer value reading an unknown dimension",
     "call-argument-default-of-another-type": "A call argument whose default is not of its type",
     "cell-with-output-shape": "An RNN cell with output_shape",
     "cell-input-not-one-step": "An RNN cell whose input is not one step",

@@ -59,6 +59,7 @@ def test_examples_are_exactly_the_listed_layers():
             # Issue 18, part B
             "GRUCell",
             "TransformerEncoder",
+            "NoisyDense",
         ]
     )
     generated = {p.name for p in (REPO / "examples" / "layers").glob("*.py")}

@@ -36,6 +36,7 @@ from layergen.analysis.cells import CELL_STATES_LINE, STATES, cell_outputs, read
 from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates
+from layergen.analysis.input_sized_values import dimensions_used_by_initializers
 from layergen.analysis.layouts import layout_model
 from layergen.analysis.losses import call_loss_count
 from layergen.analysis.masking import masking_model
@@ -148,6 +149,7 @@ def _layer_model(
     args, body, masking, outputs = parts.args, parts.body, parts.masking, parts.outputs
     used_dims = dimensions_used_by_weights(context)
     used_dims += [name for name in dimensions_used_by_sublayers(context) if name not in used_dims]
+    used_dims += [name for name in dimensions_used_by_initializers(context) if name not in used_dims]
     call_prelude = constant_tensors(context, body)
     if parts.cell is not None:
         call_prelude.insert(0, CELL_STATES_LINE)
