@@ -281,3 +281,14 @@ def test_the_vocabulary_only_narrows_names():
     assert YamlValidator(full).is_valid(spec) and YamlValidator(structure).is_valid(spec)
     spec["weights"]["kernel"]["initializer"] = "glorot_unifrom"
     assert not YamlValidator(full).is_valid(spec) and YamlValidator(structure).is_valid(spec)
+
+
+def test_the_schema_knows_cells_and_call_arguments(validator):
+    cell = yaml.safe_load((REPO / "specs/examples/gru_cell.yaml").read_text())
+    assert not list(validator.iter_errors(cell))
+    cell["cell"]["state_sise"] = 4
+    cell["call_arguments"] = {"reverse": {"type": "list", "default": False}, "scale": {"type": "float"}}
+    messages = sorted(error.message for error in validator.iter_errors(cell))
+    assert any("'state_sise': 4} is not valid" in m for m in messages), messages  # cell is optional: anyOf
+    assert any("'list' is not one of" in m for m in messages), messages
+    assert any("'default' is a required property" in m for m in messages), messages
