@@ -177,3 +177,21 @@ def test_a_bad_keras_object_mapping_is_one_located_line(project, old, new, messa
     result = cli("validate", "demo.yaml")
     assert result.exit_code == 1
     assert [line.split(": ", 1)[1] for line in result.stderr.strip().splitlines()] == [message]
+
+
+def test_a_repeated_sublayer_sized_by_the_input_is_a_list_made_in_build(project, monkeypatch):
+    spec = SPEC.replace(
+        "  fixed:\n", "  blocks:\n    class: Dense\n    arguments: {units: $width}\n    repeat: factor\n  fixed:\n"
+    )
+    (project / "specs" / "gated_projection.yaml").write_text(spec)
+    result = cli("new", "specs/gated_projection.yaml")
+    assert result.exit_code == 0, result.output
+    monkeypatch.syspath_prepend(str(project))
+    try:
+        layer = importlib.import_module("layers.gated_projection").GatedProjection(factor=3)
+        layer.build((2, 5))
+        assert [block.name for block in layer.blocks] == ["blocks_0", "blocks_1", "blocks_2"]
+        assert all(block.built and block.units == 5 for block in layer.blocks)
+    finally:
+        for name in [m for m in sys.modules if m == "layers" or m.startswith("layers.")]:
+            del sys.modules[name]
