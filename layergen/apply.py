@@ -25,9 +25,13 @@ from layergen.writing import remove, remove_temporaries, write_atomically
 def apply_updates(plan: Plan, store: RecordStore, records: dict[str, SpecRecord]) -> list[LayergenError]:
     """Carry the plan out, one spec at a time; a spec that fails does not stop the others."""
     failures = []
+    # Every file the plan keeps or writes, by its real path: no run deletes one of them,
+    # whatever other name (a symbolic link, a linked folder) a removal reaches it by.
+    kept = {os.path.realpath(f.path) for f in plan.all_files() if not f.remove}
+    kept |= {os.path.realpath(f.side_path) for f in plan.all_files() if f.side_path is not None}
     for update in plan.updates + plan.orphans:
         try:
-            _apply_spec(update, store, records)
+            _apply_spec(update, store, records, kept)
         except LayergenError as exc:
             update.failed = True
             failures.append(exc)
@@ -39,7 +43,7 @@ def apply_updates(plan: Plan, store: RecordStore, records: dict[str, SpecRecord]
     return failures
 
 
-def _apply_spec(update: SpecUpdate, store: RecordStore, records: dict[str, SpecRecord]) -> None:
+def _apply_spec(update: SpecUpdate, store: RecordStore, records: dict[str, SpecRecord], kept: set[str]) -> None:
     # Files first, then the record: a run killed in between leaves files that are already
     # what the spec generates, which the next run recognizes as such.
     if update.journal is not None:
@@ -51,7 +55,7 @@ def _apply_spec(update: SpecUpdate, store: RecordStore, records: dict[str, SpecR
             write_atomically(file.path, file.after, file.newline)
     for file in update.files:
         for path in (file.moved_from, file.drop_side_file, file.path if file.remove else None):
-            if path is not None:
+            if path is not None and os.path.realpath(path) not in kept:
                 remove(path)
     if update.final_record is not None:
         store.save(update.key, update.final_record)
@@ -62,6 +66,26 @@ def _apply_spec(update: SpecUpdate, store: RecordStore, records: dict[str, SpecR
     elif update.drop_record:
         store.remove(update.key)
         records.pop(update.key, None)
+
+
+def settle_pending_writes(plan: Plan, store: RecordStore, records: dict[str, SpecRecord], project: Project) -> int:
+    """Finish the writes a killed run left noted in the records of specs this run did not
+    plan (a spec not named, or one that now fails): each output's record becomes the one
+    its file holds. Returns how many records were settled."""
+    from dataclasses import replace
+
+    from layergen.update import settled
+
+    planned = {u.key for u in plan.updates + plan.orphans} | {u.replaces for u in plan.updates if u.replaces}
+    count = 0
+    for key, record in sorted(records.items()):
+        if key in planned or not any(o.write is not None for o in record.outputs.values()):
+            continue
+        outputs = {role: settled(project, output) for role, output in record.outputs.items()}
+        records[key] = replace(record, outputs=outputs, fingerprint=None)
+        store.save(key, records[key])
+        count += 1
+    return count
 
 
 RUN_MARKER = Path(".layergen") / "writing"
@@ -99,7 +123,7 @@ def remove_temporaries_of(plan: Plan, store: RecordStore, records: dict[str, Spe
     count = sum(len(remove_temporaries(folder, found)) for folder, found in sorted(names.items()))
     # Every folder under the records' (os.walk lists them much faster than `rglob`).
     below = sorted(Path(top, name) for top, children, _ in os.walk(store.folder) for name in children)
-    folders = [store.folder.parent, *below]
+    folders = [store.folder.parent, store.fingerprints.path.parent, *below]
     if store.folder.is_dir():
         folders.append(store.folder)
     return count + sum(len(remove_temporaries(folder)) for folder in folders)

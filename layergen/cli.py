@@ -48,6 +48,11 @@ EXIT_CODES = {
         2: USAGE_ERROR,
     },
     "validate": {0: "every spec is valid", 1: "a spec has problems", 2: USAGE_ERROR},
+    "show": {
+        0: "done",
+        1: "the spec has problems, an --arg or --input-shape is refused, or Keras cannot build the layer",
+        2: USAGE_ERROR,
+    },
 }
 
 
@@ -242,6 +247,47 @@ def validate(specs: SpecArgs = None):
     from layergen import commands
 
     _run(commands.validate, specs or [])
+
+
+@app.command(epilog=_exit_codes("show"))
+def show(
+    spec: Annotated[Path, typer.Argument(help="The spec file.", metavar="SPEC", show_default=False)],
+    arg: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--arg",
+            metavar="NAME=VALUE",
+            help="A constructor argument instead of the test's (a YAML value); repeat for several.",
+            show_default=False,
+        ),
+    ] = None,
+    input_shape: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input-shape",
+            metavar="[NAME=]SIZES",
+            help="An input's shape, batch first (`2,16`), instead of the test's; `NAME=` picks one of several inputs.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the weights and totals as JSON, for tools.")] = False,
+    as_mermaid: Annotated[
+        bool, typer.Option("--mermaid", help="Print a Mermaid diagram of the sub-layers and how `call` connects them.")
+    ] = False,
+):
+    """Show the layer's weights: path, shape, dtype, role, trainable, parameters, and totals.
+
+    With the generated test's arguments and input shapes, or those given, and sub-layers'
+    weights included: the numbers `model.summary()` and `count_params()` give. Computed
+    from the specs; a layer holding a Keras or imported sub-layer is built with Keras in a
+    fresh Python process (a few seconds). Writes nothing. `--mermaid` prints a diagram of
+    the sub-layers and how `call` connects them, for GitHub Markdown.
+    """
+    from layergen.show import show as show_layer
+
+    if as_json and as_mermaid:
+        raise typer.BadParameter("give one of --json and --mermaid", param_hint="'--json' / '--mermaid'")
+    _run(show_layer, spec, arguments=arg or [], input_shapes=input_shape or [], as_json=as_json, as_mermaid=as_mermaid)
 
 
 def _run(command: Callable[..., CommandResult], *args, error_status: int = 1, **options) -> NoReturn:

@@ -86,19 +86,23 @@ def _plan(project: Project, paths, result: CommandResult, *, writes: bool, notif
 
 def _write(plan: Plan, store, records, project: Project, result: CommandResult) -> None:
     """Carry the plan out, after clearing what a stopped run left behind."""
-    from layergen.apply import apply_updates, remove_temporaries_of, writing_run
+    from layergen.apply import apply_updates, remove_temporaries_of, settle_pending_writes, writing_run
     from layergen.records import LEGACY_MANIFEST, RECORDS_DIR
 
     with writing_run(project.root) as interrupted:
         removed = remove_temporaries_of(plan, store, records, project) if interrupted else 0
+        # Stored texts no record names: whether or not the killed run's mark is there.
+        removed += store.clean_debris()
         if removed:
             result.info(f"removed {removed} temporary file{'s' if removed > 1 else ''} of an interrupted run")
         result.fail(*apply_updates(plan, store, records))
+        settle_pending_writes(plan, store, records, project)
         if store.migrate(records):
             result.info(
                 f"moved {LEGACY_MANIFEST.as_posix()} to one record per spec in {RECORDS_DIR.as_posix()}/ "
                 "(commit the change)"
             )
+        store.flush()
         if (project.root / SCHEMA_PATH).is_file() and write_schema(project.root):
             result.info(f"updated {SCHEMA_PATH.as_posix()}")
 
@@ -166,7 +170,7 @@ def check(
             if change.breaking and not accept_breaking:
                 stale = True
                 result.info(
-                    f"{update.key}: weights.{change.weight}: breaking: {change.message} "
+                    f"{update.key}: {change.where}: breaking: {change.shown} "
                     "(accept it with `layergen new --accept-breaking`)"
                 )
     result.fail(*plan.errors)

@@ -50,14 +50,20 @@ class Fingerprints:
         return f"{SCHEME}{_WITH_CLASSES if with_classes else ''}:{digest.hexdigest()}"
 
     def classes(self, spec_path: Path) -> bytes:
-        """The project classes a spec's analysis sees (see `generate._project_classes`)."""
+        """The project classes a spec's analysis sees (see `generate._project_classes`), and
+        the bytes of the specs that could define them: a sub-layer's weights are part of the
+        layer's weight tree, so a change to its spec must reach the layers that hold it."""
         folder = Path(spec_path).absolute().parent
         if folder not in self._classes:
             from layergen.project_classes import project_classes
 
             module = self.project.layers_module
-            classes = {**project_classes(folder, module), **project_classes(self.project.specs, module)}
-            self._classes[folder] = repr(sorted((name, c.module, c.params) for name, c in classes.items())).encode()
+            near = project_classes(folder, module, below=False)
+            classes = {**near, **project_classes(self.project.specs, module)}
+            # What a class holds decides whether a spec holding it makes a cycle.
+            entries = sorted((name, c.module, c.params, c.holds, c.build_params) for name, c in classes.items())
+            # Any spec edit may change what a held class holds: its bytes are part of it too.
+            self._classes[folder] = repr(entries).encode() + _specs_digest(folder, self.project.specs)
         return self._classes[folder]
 
     def _path(self, key: str) -> Path:
@@ -92,6 +98,17 @@ class Fingerprints:
         return found
 
 
+def _specs_digest(folder: Path, specs: Path) -> bytes:
+    """The names and bytes of the spec files a spec in `folder` may name a class from: those
+    in `folder` itself (not below it, as `project_classes(below=False)` reads) and every one
+    below the project's `specs` folder."""
+    digest = hashlib.sha256()
+    for top, recursive in ((folder, False), (specs, True)):
+        digest.update(_framed(os.fsencode(top)))
+        digest.update(_folder_digest(top, (".yaml", ".yml"), recursive) if top.is_dir() else b"")
+    return digest.digest()
+
+
 def covers_classes(value: str) -> bool:
     return value.startswith(SCHEME + _WITH_CLASSES + ":")
 
@@ -112,6 +129,7 @@ def environment_digest(project: Project) -> bytes:
             project.package,
             project.formatter,
             formatter_version(project.formatter),  # a new black or ruff may format differently
+            " ".join(project.imports),  # what a sub-layer may import decides whether its spec is valid
         ]
     )
     parts = [settings.encode(), _code_digest(), _templates_digest(project.templates)]
@@ -133,11 +151,12 @@ def _templates_digest(override_dir: Path | None) -> bytes:
     return digest.digest()
 
 
-def _folder_digest(folder: Path, suffixes: tuple[str, ...] | None) -> bytes:
-    """Every file below `folder` (those ending in `suffixes`; None: all), names and bytes."""
+def _folder_digest(folder: Path, suffixes: tuple[str, ...] | None, recursive: bool = True) -> bytes:
+    """Every file in `folder`, and below it when `recursive` (those ending in `suffixes`;
+    None: all), names and bytes."""
     found = []
     for top, children, names in os.walk(folder):  # much faster than `rglob`, run after run
-        children[:] = [child for child in children if child != "__pycache__"]
+        children[:] = [child for child in children if child != "__pycache__"] if recursive else []
         relative = os.path.relpath(top, folder).replace(os.sep, "/")
         for name in names:
             if suffixes is None or name.endswith(suffixes):

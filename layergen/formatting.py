@@ -13,7 +13,11 @@ header and each class member, `format_pieces`): an edit that changes one piece o
 
 The cache is a folder of files, one per result (`LAYERGEN_CACHE_DIR`, or `layergen/format`
 in the user's cache folder; the pieces in its `pieces` folder), each starting with the
-digest of what follows: an entry that does not match it is formatted again, never trusted.
+digest of its key and what follows: an entry that does not match it (damaged, or copied
+from another key) is formatted again, never trusted. And a cache can lie outright, so
+every formatted text is checked before it is used: it must parse to the same syntax tree
+as the text it is the formatting of (`same_code`), or the text is formatted afresh by
+black alone. A damaged or lying cache costs time, never correctness.
 It is kept to `MAX_ENTRIES` files (pieces: `MAX_PIECES`).
 
 Pool workers load black and format a small module as they start (black's first call in a
@@ -71,6 +75,7 @@ class Formatter:
         self.version = formatter_version(formatter) if expected else ""
         self.cache = FormatCache(cache_dir())
         self.keys: list[str] = []
+        self.sources: dict[str, str] = {}  # key -> the text, for what black formats by pieces
         self.done: dict[str, str] = {}
         self.waiting: dict[str, object] = {}  # key -> the pool's future, or the text to format at the end
         self.pool = None
@@ -84,12 +89,14 @@ class Formatter:
         if key in self.done or key in self.waiting:
             return
         cached = self.cache.get(key)
-        if cached is not None:
+        if cached is not None and same_code(text, cached):
             self.done[key] = cached
         elif self.pool is not None:
             self.waiting[key] = self.pool.submit(black_by_pieces, text, self.version)
+            self.sources[key] = text
         else:
             self.waiting[key] = text
+            self.sources[key] = text  # (black's results are checked: they may come from pieces)
 
     def results(self) -> list[str]:
         try:
@@ -103,6 +110,12 @@ class Formatter:
                 text = formatted[key] if key in formatted else item.result()  # type: ignore[attr-defined]
                 self.done[key] = text
                 self.cache.put(key, text)
+            # Results assembled from cached pieces are checked like cached results.
+            if self.formatter == "black":
+                for key, source in self.sources.items():
+                    if not same_code(source, self.done[key]):
+                        self.done[key] = black_format(source)
+                        self.cache.put(key, self.done[key])
         finally:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
@@ -177,6 +190,30 @@ def formatter_version(formatter: str) -> str:
     raise ValueError(formatter)
 
 
+def same_code(source: str, formatted: str) -> bool:
+    """Whether `formatted` is code that `source` is: the same syntax tree, docstrings'
+    whitespace aside (black re-indents them). The check a cached result must pass."""
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes: black's users' business
+            trees = [ast.parse(source), ast.parse(formatted)]
+    except (SyntaxError, ValueError):
+        return False
+    return _dump(trees[0]) == _dump(trees[1])
+
+
+def _dump(tree) -> str:
+    import ast
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            node.value.value = "\n".join(line.strip() for line in node.value.value.strip().splitlines())
+    return ast.dump(tree)
+
+
 def _key(text: str, formatter: str, version: str) -> str:
     mode = f"{formatter}\0{version}\0{_LINE_LENGTH}\0{_TARGET}\0"
     return hashlib.sha256(mode.encode() + text.encode("utf-8")).hexdigest()
@@ -249,6 +286,11 @@ def cache_dir(kind: str = "format") -> Path:
     return Path(base) / "layergen" / kind
 
 
+def _entry_digest(key: str, body: bytes) -> str:
+    """What an entry starts with: its body bound to its key, so no entry passes for another."""
+    return hashlib.sha256(b"layergen-cache\0" + key.encode() + b"\0" + body).hexdigest()
+
+
 class FormatCache:
     """Formatted texts by key; a cache that cannot be read or written only costs time."""
 
@@ -264,8 +306,8 @@ class FormatCache:
         except OSError:
             return None
         check, _, body = data.partition(b"\n")
-        if check.decode("ascii", "replace") != hashlib.sha256(body).hexdigest():
-            return None  # damaged: formatted again and overwritten
+        if check.decode("ascii", "replace") != _entry_digest(key, body):
+            return None  # damaged, or another key's: formatted again and overwritten
         try:
             os.utime(path)  # recently used: kept longest when the cache is trimmed
             return body.decode("utf-8")
@@ -274,7 +316,7 @@ class FormatCache:
 
     def put(self, key: str, text: str) -> None:
         body = text.encode("utf-8")
-        data = hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+        data = _entry_digest(key, body).encode() + b"\n" + body
         try:
             if not self.made:
                 self.folder.mkdir(parents=True, exist_ok=True)

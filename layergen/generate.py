@@ -19,9 +19,10 @@ from layergen.analysis import analyze, snake_case
 from layergen.formatting import format_texts
 from layergen.layer_model import LayerModel
 from layergen.project import Project, check_module_path
-from layergen.project_classes import project_classes
+from layergen.project_classes import ProjectIndex, project_index
 from layergen.render import render_code
 from layergen.spec_fast import LayerSpec, parse_layer_spec
+from layergen.vocabulary import load as load_vocabulary
 from layergen.yaml_source import SpecSource, read_spec
 
 
@@ -49,23 +50,37 @@ def build_model(spec_path: Path, project: Project) -> tuple[LayerSpec, LayerMode
     """Steps 1 to 3: the spec and its render model."""
     spec, source = load_spec(spec_path, project)
     module = check_module_path(project.layers_module, project.display(project.layers))
+    # Only a sub-layer class that is neither Keras's nor a dotted path can be the project's;
+    # finding those reads every spec of the folders.
+    index = _project_index(spec_path, project, module) if _names_project_class(spec) else ProjectIndex({})
     model = analyze(
         spec,
         source,
         module_name=snake_case(spec.layer),
         spec_path=project.display(spec_path),
         default_package=project.package,
-        # Only sub-layers can name the project's classes; finding them reads every spec.
-        project_classes=_project_classes(spec_path, project, module) if spec.layers else {},
+        project_classes=index.classes,
+        broken_specs=index.broken,
+        allowed_imports=project.imports,
     )
     model.layer_import = f"{module}.{model.module_name}"
     return spec, model
 
 
-def _project_classes(spec_path: Path, project: Project, module: str) -> dict:
-    """The layers of the project's specs, and of the specs beside this one."""
-    classes = project_classes(Path(spec_path).absolute().parent, module)
-    return {**classes, **project_classes(project.specs, module)}
+def _names_project_class(spec: LayerSpec) -> bool:
+    keras = load_vocabulary().layers
+    return any(sub.class_ not in keras and "." not in sub.class_ for sub in spec.layers.values())
+
+
+def _project_index(spec_path: Path, project: Project, module: str) -> ProjectIndex:
+    """The layers of the project's specs, and of the specs beside this one; the broken
+    specs of both, as the user sees their paths."""
+    # The spec's own folder, not the folders below it: run at a project's root, a spec
+    # would otherwise read every YAML file of the project (a virtual environment's too).
+    near = project_index(Path(spec_path).absolute().parent, module, below=False)
+    main = project_index(project.specs, module)
+    broken = {b.path: replace(b, path=Path(project.display(b.path))) for b in near.broken + main.broken}
+    return ProjectIndex({**near.classes, **main.classes}, tuple(broken.values()))
 
 
 def generate_layer(spec_path: Path, project: Project, *, formatted: bool = True) -> Generation:

@@ -39,6 +39,7 @@ def _legacy_record(entry: dict, root: Path) -> SpecRecord:
             for name, w in entry["weights"].items()
         },
         outputs={role: OutputRecord(p, files[p]) for role, p in _legacy_roles(sorted(files)).items()},
+        legacy=True,
     )
 
 

@@ -32,7 +32,6 @@ COUNT_FROM = 10
 
 def report_new(result: CommandResult, plan: Plan, project: Project, *, dry_run: bool, accepted: bool) -> None:
     """What `new` did (or, with `dry_run`, would do) to each file, and its weight notes."""
-    prefix = "would be " if dry_run else ""
     counted = len(plan.updates) + len(plan.errors) >= COUNT_FROM
     for update in plan.updates:
         for file in update.files if not update.failed else ():
@@ -40,14 +39,14 @@ def report_new(result: CommandResult, plan: Plan, project: Project, *, dry_run: 
                 continue
             line = _update_line(file, update, project)
             if line and not (dry_run and not (file.write or file.remove or file.moved_from)):
-                result.info(prefix + line)
+                result.info(_would(line) if dry_run else line)
         for change in update.compat:
             if not change.breaking:
-                result.info(f"{update.key}: weights.{change.weight}: note: {change.message}")
+                result.info(f"{update.key}: {change.where}: note: {change.shown}")
             elif accepted:
-                result.info(f"{update.key}: weights.{change.weight}: breaking, accepted: {change.message}")
+                result.info(f"{update.key}: {change.where}: breaking, accepted: {change.shown}")
             else:
-                result.warn(f"{update.key}: weights.{change.weight}: breaking: {change.message}")
+                result.warn(f"{update.key}: {change.where}: breaking: {change.shown}")
         if not accepted and any(c.breaking for c in update.compat):
             result.warn(
                 f"{update.key}: `layergen check` fails until you accept this with `layergen new --accept-breaking`"
@@ -56,13 +55,29 @@ def report_new(result: CommandResult, plan: Plan, project: Project, *, dry_run: 
         for file in orphan.files:
             name = project.display(file.path)
             if file.status == Status.REMOVED:
-                result.info(f"{prefix}removed {name} (its spec {orphan.key} was deleted)")
+                result.info(f"{'would remove' if dry_run else 'removed'} {name} (its spec {orphan.key} was deleted)")
             elif file.status == Status.ORPHANED:
                 result.info(f"orphaned {name}: its spec {orphan.key} was deleted; remove it with --prune")
             else:
                 result.info(
                     f"orphaned {name}: its spec {orphan.key} was deleted, but it has hand edits; delete it yourself"
                 )
+
+
+# What `new --diff` says for what `new` would do: "would write x.py", not "would be wrote".
+_WOULD_DO = {
+    "wrote": "would write",
+    "updated": "would update",
+    "merged": "would merge",
+    "removed": "would remove",
+    "moved": "would move",
+    "resolved": "would record as resolved",
+}
+
+
+def _would(line: str) -> str:
+    verb, _, rest = line.partition(" ")
+    return f"{_WOULD_DO[verb]} {rest}" if verb in _WOULD_DO else "would be " + line
 
 
 def _update_line(file: FileUpdate, update: SpecUpdate, project: Project) -> str | None:
@@ -242,5 +257,9 @@ def report_status(result: CommandResult, status: ProjectStatus) -> None:
             result.info(f"    {file.state}: {where}: {file.detail}")
         for change in spec.breaking:
             result.info(f"    breaking: {change}")
+        if spec.affects:
+            result.info(
+                f"    affects: {', '.join(spec.affects)} (their layers hold this one; old checkpoints of them break too)"
+            )
     for problem in status.errors:
         result.info(f"{'invalid':<{width}}  {problem}")

@@ -10,6 +10,7 @@ layers_module = "pkg.layers"  # import path of `layers`; derived from it when ab
 templates = "layergen_templates"  # optional: templates here override the built-in ones
 allow_outside_root = false # true lets `layers` and `tests` lie outside the project folder
 formatter = "black"        # or "ruff" (much faster; `pip install ruff`)
+imports = ["keras_hub"]    # packages whose classes sub-layers may name by dotted path
 ```
 
 The table is validated by a pydantic model; each problem is located at its key's line
@@ -27,6 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layergen.errors import LayergenError, Problem
+from layergen.import_policy import import_entry_problem
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A registration package, as for a spec's `package`: Keras joins it to the class name.
@@ -47,6 +49,7 @@ class Settings:
     templates: str | None = None  # folder of templates overriding the built-in ones
     allow_outside_root: bool = False  # let `layers` and `tests` lie outside the project
     formatter: str = "black"  # or ruff (much faster)
+    imports: tuple[str, ...] = ()  # packages generated code may import for sub-layer classes
 
 
 # Each setting's TOML type: a table of these alone is valid as it is.
@@ -59,14 +62,15 @@ _KINDS = {
     "templates": str,
     "allow_outside_root": bool,
     "formatter": str,
+    "imports": list,
 }
 
 
 def _read_settings(table: dict, locate: _Locator) -> Settings:
     """The settings of a valid table. pydantic, which a `layergen check` of a current project
     never needs to load, only words the problems of a table that is not."""
-    if all(type(value) is _KINDS.get(key) for key, value in table.items()):
-        return Settings(**table)
+    if all(type(value) is _KINDS.get(key) for key, value in table.items()) and _plain_strings(table):
+        return _settings(table)
     from pydantic import ConfigDict, ValidationError, create_model
 
     fields = {
@@ -75,14 +79,22 @@ def _read_settings(table: dict, locate: _Locator) -> Settings:
             if name not in ("specs", "layers", "tests", "formatter", "allow_outside_root")
             else (kind, getattr(Settings, name))
         )
-        for name, kind in _KINDS.items()
+        for name, kind in {**_KINDS, "imports": list[str]}.items()
     }
     model = create_model("Settings", __config__=ConfigDict(extra="forbid", strict=True), **fields)  # type: ignore[call-overload]
     try:
         model.model_validate(table)
     except ValidationError as exc:
         raise LayergenError([_settings_problem(error, locate) for error in exc.errors()]) from None
-    return Settings(**table)
+    return _settings(table)
+
+
+def _plain_strings(table: dict) -> bool:
+    return all(type(item) is str for item in table.get("imports", ()))
+
+
+def _settings(table: dict) -> Settings:
+    return Settings(**{**table, "imports": tuple(table.get("imports", ()))})
 
 
 @dataclass(frozen=True)
@@ -95,6 +107,7 @@ class Project:
     layers_module: str
     templates: Path | None = None
     formatter: str = "black"
+    imports: tuple[str, ...] = ()  # packages sub-layer classes may be imported from (`import_policy`)
 
     def display(self, path: Path) -> str:
         """A path as the user should see it: relative to the project root, with '/'."""
@@ -186,6 +199,8 @@ def _settings_problem(error, locate: _Locator) -> Problem:
         suggestion = closest(key, _KINDS)
         hint = f" (did you mean '{suggestion}'?)" if suggestion else f"; known: {', '.join(_KINDS)}"
         return locate.problem(key, f"unknown setting {key!r}{hint}")
+    if key == "imports":
+        return locate.problem(key, f'expected a list of package names, e.g. ["keras_hub"]; found {error["input"]!r}')
     expected = "true or false" if error["type"] == "bool_type" else "a string"
     return locate.problem(key, f"expected {expected}; found {error['input']!r}")
 
@@ -214,6 +229,7 @@ def _from_settings(root: Path, settings: Settings, default_package: str, locate:
         problems.append(
             locate.problem("formatter", f"expected one of {', '.join(FORMATTERS)}; found {settings.formatter!r}")
         )
+    problems += [locate.problem("imports", text) for text in filter(None, map(import_entry_problem, settings.imports))]
     if problems:
         raise LayergenError(problems)
     return Project(
@@ -225,6 +241,7 @@ def _from_settings(root: Path, settings: Settings, default_package: str, locate:
         layers_module=settings.layers_module or _module_for(layers, root),
         templates=root / settings.templates if settings.templates is not None else None,
         formatter=settings.formatter,
+        imports=settings.imports,
     )
 
 

@@ -25,10 +25,11 @@ _POLL = 0.05  # seconds between tries while another run holds the lock
 
 @contextmanager
 def project_lock(root: Path, *, writes: bool, on_wait: Callable[[str], None] = lambda _: None) -> Iterator[None]:
-    """Hold the project's lock. A run that `writes` nothing goes on without it where it
-    cannot be taken (a read-only checkout, no `.layergen` folder yet)."""
+    """Hold the project's lock. A run that `writes` nothing creates nothing: it goes on
+    without the lock where there is no lock file yet (no run has written the project, so
+    none holds it) or where it cannot be taken (a read-only checkout)."""
     path = root / LOCK_PATH
-    if not writes and not path.parent.is_dir():
+    if not writes and not path.is_file():
         yield
         return
     timeout = _timeout()
@@ -37,7 +38,7 @@ def project_lock(root: Path, *, writes: bool, on_wait: Callable[[str], None] = l
         if writes:
             path.parent.mkdir(parents=True, exist_ok=True)
             _ignore_lock(path.parent)
-        lock = OsLock(path)
+        lock = OsLock(path, create=writes)
         if not lock.acquire(timeout=0):
             on_wait(f"waiting for another layergen run in this project to finish (up to {timeout:g} s)")
             if not lock.acquire(timeout=timeout):
@@ -66,14 +67,17 @@ class OsLock:
     OS lets it go when the process ends, however it ends. Taken by other processes and by
     other `OsLock`s of this one alike."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, create: bool = True):
         self.path = path
+        self.create = create  # False: a reader, which takes the lock only of an existing file
         self._descriptor: int | None = None
 
     def acquire(self, timeout: float) -> bool:
         """Whether the lock was taken within `timeout` seconds."""
         if self._descriptor is None:
-            self._descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            # A reader opens the file as it is (Windows locks a region of a file open for writing).
+            flags = os.O_RDWR | os.O_CREAT if self.create else (os.O_RDWR if os.name == "nt" else os.O_RDONLY)
+            self._descriptor = os.open(self.path, flags, 0o644)
         deadline = time.monotonic() + timeout
         while not _try_lock(self._descriptor):
             left = deadline - time.monotonic()

@@ -28,12 +28,15 @@ from typing import NoReturn
 
 from layergen.errors import LayergenError, Problem
 from layergen.merge import conflict_marker_line
+from layergen.record_state import FingerprintState, texts_digest
 from layergen.writing import read_text, remove, split_newlines, write_atomically
 
 RECORDS_DIR = Path(".layergen") / "records"
 LEGACY_MANIFEST = Path(".layergen") / "manifest.json"
 RECORD_FILE = "record.json"
-FORMAT = 2
+STATE_FILE = Path(".layergen") / "state" / "fingerprints.json"  # machine state: git-ignored
+FORMAT = 3
+READS = (2, 3)  # format 2 kept a fingerprint in record.json; `new` rewrites such a record
 _ROLE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _MODES = ("report", "side", "inline")
@@ -52,6 +55,17 @@ class WeightRecord:
     shape: tuple[str, ...]
     dtype: str | None = None
     renamed_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LayerRecord:
+    """A sub-layer in the weight tree, by its path: what its saved weights depend on besides
+    their shapes. `config` is kept only for a class whose weights layergen cannot list
+    (its arguments and build shapes, as the spec gives them)."""
+
+    class_name: str
+    repeat: str | None = None  # how many copies, as the spec writes it
+    config: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,7 +122,11 @@ class SpecRecord:
     # that breaks loading them is still waiting to be accepted.
     weights: dict[str, WeightRecord]
     outputs: dict[str, OutputRecord] = field(default_factory=dict)  # role ("layer", "test") -> output
-    fingerprint: str | None = None  # reserved: a hash of everything the outputs depend on
+    # Kept out of record.json, in the git-ignored STATE_FILE (see `fingerprint.py`).
+    fingerprint: str | None = None
+    layers: dict[str, LayerRecord] = field(default_factory=dict)  # sub-layers by path, in the weight tree
+    legacy: bool = False  # read from a format before 3, which kept the layer's own weights only
+    digest: str = ""  # of the texts it was read from (`texts_digest`); "" for one not read from files
 
 
 class RecordStore:
@@ -118,6 +136,8 @@ class RecordStore:
         self.root = root
         self.folder = root / RECORDS_DIR
         self.legacy = root / LEGACY_MANIFEST
+        self.debris: list[Path] = []  # stored texts no record names: what a killed run left (`load`)
+        self.fingerprints = FingerprintState(root / STATE_FILE)  # machine state, apart from the records
 
     def load(self) -> dict[str, SpecRecord]:
         """Every spec's record (spec path relative to the root -> record)."""
@@ -129,7 +149,8 @@ class RecordStore:
         problems: list[Problem] = []
         # Folders as strings: a project's hundreds of records make pathlib's parsing count.
         top = os.fspath(self.folder)
-        for folder in self._record_folders():
+        self.debris = []
+        for folder, names in self._record_folders():
             shown = _posix(os.path.relpath(os.path.join(folder, RECORD_FILE), self.root))
             if folder == top:
                 problems.append(
@@ -139,13 +160,25 @@ class RecordStore:
                     )
                 )
                 continue
+            if RECORD_FILE not in names:
+                self.debris += [Path(folder, name) for name in names if name.endswith(_STORED)]
+                continue
             try:
-                records[self._key(os.path.relpath(folder, top))] = _read_record(folder, shown)
+                record = _read_record(folder, shown)
             except RecordError as exc:
                 problems += exc.problems
+                continue
+            records[self._key(os.path.relpath(folder, top))] = record
+            named = _stored_names(record)
+            self.debris += [Path(folder, name) for name in names if name.endswith(_STORED) and name not in named]
         if problems:
             raise RecordError(problems)
+        self.fingerprints.attach(records)
         return dict(sorted(records.items()))
+
+    def flush(self) -> None:
+        """Write the fingerprints' state file, if a fingerprint changed."""
+        self.fingerprints.flush()
 
     def save(self, key: str, record: SpecRecord) -> bool:
         """Write what changed in a spec's record (record.json last); returns whether anything did."""
@@ -165,9 +198,11 @@ class RecordStore:
             if stale.name.endswith(_STORED) and stale.name not in wanted:
                 remove(stale)
                 changed = True
+        self.fingerprints.note(key, record.fingerprint, texts_digest(wanted))
         return changed
 
     def remove(self, key: str) -> None:
+        self.fingerprints.note(key, None)
         folder = self.folder_of(key)
         for path in sorted(folder.glob("*")):
             if path.name == RECORD_FILE or path.name.endswith(_STORED):
@@ -190,15 +225,23 @@ class RecordStore:
         parts = ["%2E%2E" if part == ".." else part.replace("%", "%25") for part in key.split("/")]
         return self.folder.joinpath(*parts)
 
-    def _record_folders(self) -> list[str]:
-        """Every folder with a record.json under the records folder, in the order of their
-        paths (os.walk: much faster than `rglob`)."""
+    def clean_debris(self) -> int:
+        """Delete the stored texts that no record names (a run killed between saving a
+        record and removing what it no longer names leaves them); returns how many."""
+        for path in self.debris:
+            remove(path)
+        count, self.debris = len(self.debris), []
+        return count
+
+    def _record_folders(self) -> list[tuple[str, list[str]]]:
+        """Every folder with a record.json or a stored text under the records folder, with
+        its files' names, in the order of their paths (os.walk: much faster than `rglob`)."""
         found = []
         for folder, children, names in os.walk(self.folder):
             children.sort()
-            if RECORD_FILE in names:
-                found.append(folder)
-        return sorted(found, key=lambda folder: folder.split(os.sep))
+            if RECORD_FILE in names or any(name.endswith(_STORED) for name in names):
+                found.append((folder, names))
+        return sorted(found, key=lambda item: item[0].split(os.sep))
 
     def _key(self, relative: str) -> str:
         parts = relative.split(os.sep)
@@ -208,7 +251,18 @@ class RecordStore:
         return path.relative_to(self.root).as_posix()
 
 
+def _stored_names(record: SpecRecord) -> set[str]:
+    """The files of a record's folder that it names."""
+    names = {RECORD_FILE}
+    for output in record.outputs.values():
+        names |= set(_texts(output, _NOW))
+        if output.write is not None:
+            names |= set(_texts(output.write.record, _NEXT))
+    return names
+
+
 def _serialize(record: SpecRecord) -> str:
+    """record.json: only what a person reviews (the fingerprint is machine state, kept apart)."""
     data: dict = {
         "format": FORMAT,
         "class": record.class_name,
@@ -218,9 +272,16 @@ def _serialize(record: SpecRecord) -> str:
         },
         "outputs": {role: _serialize_output(output) for role, output in record.outputs.items()},
     }
-    if record.fingerprint is not None:
-        data["fingerprint"] = record.fingerprint
+    if record.layers:
+        data["layers"] = {path: _serialize_layer(layer) for path, layer in record.layers.items()}
     return _json(data) + "\n"
+
+
+def _serialize_layer(layer: LayerRecord) -> dict:
+    data: dict = {"class": layer.class_name, "repeat": layer.repeat}
+    if layer.config is not None:
+        data["config"] = layer.config
+    return data
 
 
 def _json(value, depth: int = 0) -> str:
@@ -257,14 +318,15 @@ def _posix(path: str) -> str:
 
 def _read_record(folder: str, shown: str) -> SpecRecord:
     text = split_newlines(read_text(os.path.join(folder, RECORD_FILE)) or "")[0]
+    read = {RECORD_FILE: text}
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RecordError(Problem(shown, f"is not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)) from None
-    fields = _Fields(shown)
-    fields.keys(raw, "", required={"format", "class", "weights", "outputs"}, optional={"fingerprint"})
-    if raw["format"] != FORMAT:
-        fields.fail("format", f"is {raw['format']!r}; this layergen reads format {FORMAT}")
+    fields = _Fields(shown, read)
+    fields.keys(raw, "", required={"format", "class", "weights", "outputs"}, optional={"fingerprint", "layers"})
+    if raw["format"] not in READS or isinstance(raw["format"], bool):
+        fields.fail("format", f"is {raw['format']!r}; this layergen reads formats {READS[0]} to {FORMAT}")
     weights = {
         name: _read_weight(fields, value, f"weights.{name}")
         for name, value in fields.typed(raw["weights"], dict, "weights", "an object").items()
@@ -277,10 +339,25 @@ def _read_record(folder: str, shown: str) -> SpecRecord:
     names = [output.name for output in outputs.values()]
     if len(set(names)) != len(names):
         fields.fail("outputs", "two outputs have the same file name")
-    fingerprint = raw.get("fingerprint")
-    if fingerprint is not None:
-        fields.typed(fingerprint, str, "fingerprint", "a string")
-    return SpecRecord(fields.typed(raw["class"], str, "class", "a string"), weights, outputs, fingerprint)
+    # Format 2's fingerprint is not used: it covered the files' bytes, and lived in the
+    # committed record; the state file keeps fingerprints now.
+    layers = {
+        path: _read_layer(fields, value, f"layers.{path}")
+        for path, value in fields.typed(raw.get("layers", {}), dict, "layers", "an object").items()
+    }
+    class_name = fields.typed(raw["class"], str, "class", "a string")
+    # A record of an older format is rewritten when its spec is next generated.
+    return SpecRecord(class_name, weights, outputs, None, layers, raw["format"] < 3, texts_digest(read))
+
+
+def _read_layer(fields: _Fields, raw, where: str) -> LayerRecord:
+    fields.keys(raw, where, required={"class", "repeat"}, optional={"config"})
+    repeat, config = raw["repeat"], raw.get("config")
+    return LayerRecord(
+        fields.typed(raw["class"], str, f"{where}.class", "a string"),
+        repeat if repeat is None else fields.typed(repeat, str, f"{where}.repeat", "a string"),
+        config if config is None else fields.typed(config, str, f"{where}.config", "a string"),
+    )
 
 
 def _read_weight(fields: _Fields, raw, where: str) -> WeightRecord:
@@ -334,6 +411,7 @@ def _stored_text(fields: _Fields, folder: str, name: str, where: str) -> str:
     if text is None:
         fields.fail(where, f"its stored file {name} is missing; restore .layergen/records from version control")
     text = split_newlines(text)[0]
+    fields.read[name] = text
     # Every marker line starts so: most texts need no look at each line.
     line = conflict_marker_line(text) if "<<<<<<<" in text else None
     if line is not None:
@@ -351,8 +429,9 @@ def _stored_text(fields: _Fields, folder: str, name: str, where: str) -> str:
 class _Fields:
     """Type checks of record.json that fail with the field's path."""
 
-    def __init__(self, shown: str):
+    def __init__(self, shown: str, read: dict[str, str] | None = None):
         self.shown = shown
+        self.read = read if read is not None else {}  # name -> text: every file the record is read from
 
     def fail(self, where: str, message: str) -> NoReturn:
         raise RecordError(Problem(self.shown, f"{message}; fix it or restore it from version control", field=where))

@@ -53,7 +53,8 @@ class SpecState:
     spec: str
     state: str
     files: list[FileState] = field(default_factory=list)
-    breaking: list[str] = field(default_factory=list)  # "weights.NAME: message"
+    breaking: list[str] = field(default_factory=list)  # "weights.NAME: message", "PATH: message (through SPEC)"
+    affects: list[str] = field(default_factory=list)  # specs whose layers hold this one and break with it
 
 
 @dataclass
@@ -69,13 +70,19 @@ def project_status(plan: Plan, display, details) -> ProjectStatus:
     """`display` shows a path; `details(file, update)` says what is the matter with a file."""
     specs = [_spec_state(u, display, details, orphaned=False) for u in plan.updates]
     specs += [_spec_state(u, display, details, orphaned=True) for u in plan.orphans]
+    # A project class's break reaches the layers that hold it: say which, at both ends.
+    by_key = {s.spec: s for s in specs}
+    for update in plan.updates:
+        for source in sorted({c.via for c in update.compat if c.breaking and c.via}):
+            if source in by_key and update.key not in by_key[source].affects:
+                by_key[source].affects.append(update.key)
     errors = [problem for error in plan.errors for problem in error.problems]
     return ProjectStatus(sorted(specs, key=lambda s: s.spec), errors)
 
 
 def _spec_state(update: SpecUpdate, display, details, *, orphaned: bool) -> SpecState:
     files = [_file_state(f, update, display, details) for f in update.files]
-    breaking = [f"weights.{c.weight}: {c.message}" for c in update.compat if c.breaking]
+    breaking = [f"{c.where}: {c.shown}" for c in update.compat if c.breaking]
     if orphaned:
         return SpecState(update.key, "orphaned", files)
     found = {f.state for f in files} | ({"breaking"} if breaking else set())

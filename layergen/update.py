@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from layergen.compat import compare_weights
+from layergen.compat import compare_trees, compare_weights
 from layergen.errors import LayergenError
 from layergen.fingerprint import ROLES, Fingerprints, output_bytes, read_bytes
 from layergen.locations import from_key, project_key
@@ -25,7 +25,8 @@ from layergen.plan import ConflictMode, FileUpdate, Plan, SpecUpdate
 from layergen.project import Project
 from layergen.project_classes import run_scope
 from layergen.reconcile import Outcome, Status, digest, reconcile
-from layergen.records import MovedFrom, OutputRecord, PendingWrite, SpecRecord, WeightRecord
+from layergen.records import MovedFrom, OutputRecord, PendingWrite, SpecRecord
+from layergen.weight_tree import ProjectTrees
 from layergen.writing import read_text, split_newlines
 
 if TYPE_CHECKING:
@@ -50,11 +51,15 @@ def plan_updates(
     # (A key's folders need no resolving to tell whether the file is there.)
     deleted = {key for key in records if not (project.root / key).is_file()}
     fingerprints = Fingerprints(project)
-    for spec, found in _generate_stale(spec_paths, project, records, fingerprints, progress or _silent):
+    known = _generate_stale(spec_paths, project, records, fingerprints, progress or _silent)
+    trees = ProjectTrees(project, records, [found[0] for _, found in known if isinstance(found, tuple)])
+    for spec, found in known:
         try:
             if isinstance(found, BaseException):
                 raise found
             files = [f.path for f in found.files] if isinstance(found, SpecUpdate) else [f.path for f in found[0].files]
+            # Through symbolic links: two names of one file are one file.
+            files = [real_file(path) for path in files]
             clash = next((claimed[path] for path in files if path in claimed), None)
             if clash is not None:
                 raise LayergenError.plain(
@@ -66,7 +71,7 @@ def plan_updates(
                 plan.updates.append(found)
             else:
                 generation, spec_bytes = found
-                update = _plan_spec(generation, project, records, deleted, accept_breaking, conflicts)
+                update = _plan_spec(generation, project, records, deleted, accept_breaking, conflicts, trees)
                 _add_fingerprint(update, generation, spec_bytes, fingerprints, accept_breaking)
                 plan.updates.append(update)
         except LayergenError as exc:
@@ -77,7 +82,7 @@ def plan_updates(
             plan.errors.append(internal_error(project.display(spec), exc))
     adopted = {u.replaces for u in plan.updates if u.replaces}
     orphaned = sorted(deleted - adopted)
-    live = {project_key(project, path) for path in claimed} if orphaned else set()
+    live = set(claimed) if orphaned else set()  # real paths
     for key in orphaned:
         plan.orphans.append(_plan_orphan(key, records[key], project, prune, live))
     return plan
@@ -216,6 +221,7 @@ def _plan_spec(
     deleted: set[str],
     accept_breaking: bool,
     mode: ConflictMode,
+    trees: ProjectTrees,
 ) -> SpecUpdate:
     key = project_key(project, generation.spec_path)
     update = SpecUpdate(generation.spec_path, key)
@@ -229,21 +235,27 @@ def _plan_spec(
         previous = records.get(update.replaces) if update.replaces else None
     for role, file in zip(ROLES, generation.files, strict=True):
         entry = previous.outputs.get(role) if previous else None
-        earlier = _settled(project, entry) if entry is not None else None
+        earlier = settled(project, entry) if entry is not None else None
         update.files += _plan_output(project, role, earlier, file)
-    weights = _weight_records(generation)
-    baseline = weights
+    tree = trees.of(generation)
+    weights, layers = tree.weights, tree.layers
     if previous is not None:
-        update.compat = compare_weights(previous.weights, weights)
+        if previous.legacy:
+            # An older record kept the layer's own weights only: the sub-layers' are new to it.
+            own = {name: weight for name, weight in weights.items() if "/" not in name}
+            update.compat = compare_weights(previous.weights, own)
+        else:
+            sources = {path: key for path, key in tree.sources.items() if key in trees.changed}
+            update.compat = compare_trees(previous.weights, weights, previous.layers, layers, sources)
         if any(c.breaking for c in update.compat) and not accept_breaking:
             # The record keeps the weights old checkpoints have until a breaking change
             # is accepted, so `layergen check` keeps failing on it after regeneration too.
-            baseline = previous.weights
-    _settle(update, project, previous, SpecRecord(generation.model.class_name, baseline), mode)
+            weights, layers = previous.weights, previous.layers
+    _settle(update, project, previous, SpecRecord(generation.model.class_name, weights, layers=layers), mode)
     return update
 
 
-def _settled(project: Project, output: OutputRecord) -> OutputRecord:
+def settled(project: Project, output: OutputRecord) -> OutputRecord:
     """The record of an output, after the write a killed run left pending: done when the
     file holds what was to be written, not done otherwise."""
     if output.write is None:
@@ -260,7 +272,11 @@ def _plan_output(project: Project, role: str, earlier: OutputRecord | None, file
     old = None
     if earlier is not None and earlier.path != project_key(project, file.path):
         old = from_key(project, earlier.path)
-        if read_text(old) is None:
+        if same_file(old, file.path):
+            # The same file by another name (a folder on its path became a symbolic link
+            # to where it is now): nothing moves, and the record takes the new name.
+            old = None
+        elif read_text(old) is None:
             # Its file is gone: nothing to move, and nothing known of what is at the new path.
             old, earlier = None, None
     text = read_text(old) if old is not None else here
@@ -276,15 +292,15 @@ def _plan_output(project: Project, role: str, earlier: OutputRecord | None, file
         return [FileUpdate(file.path, Status.UNTRACKED, current, current, file.content, role=role, previous=earlier)]
     update.write = outcome.after is not None and outcome.after != current
     if earlier is not None and earlier.moved_from is not None and old is None:
-        return [update, *_old_copy(project, earlier.moved_from)]
+        return [update, *_old_copy(project, earlier.moved_from, file.path)]
     return [update]
 
 
-def _old_copy(project: Project, moved: MovedFrom) -> list[FileUpdate]:
+def _old_copy(project: Project, moved: MovedFrom, moved_to: Path) -> list[FileUpdate]:
     """A renamed layer's old file that a run stopped before removing, or that was edited since."""
     path = from_key(project, moved.path)
     text = read_text(path)
-    if text is None:
+    if text is None or same_file(path, moved_to):
         return []
     ours, newline = split_newlines(text)
     if digest(ours) == moved.sha256:
@@ -396,14 +412,14 @@ def _syntax_error(file: FileUpdate) -> tuple[int, str] | None:
     return None
 
 
-def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, live: set[str]) -> SpecUpdate:
+def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, live: set[Path]) -> SpecUpdate:
     """A deleted spec's files; one that another spec generates now is that spec's, not an orphan."""
     update = SpecUpdate(from_key(project, key), key)
     for entry in record.outputs.values():
-        output = _settled(project, entry)
-        if output.path in live:
-            continue
+        output = settled(project, entry)
         path = from_key(project, output.path)
+        if real_file(path) in live:
+            continue
         text = read_text(path)
         if text is None:
             continue
@@ -418,12 +434,15 @@ def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, li
     return update
 
 
-def _weight_records(generation: Generation) -> dict[str, WeightRecord]:
-    """What the manifest keeps of each weight, to tell which spec edits break checkpoints."""
-    return {
-        weight.name: WeightRecord(weight.checkpoint_shape, weight.checkpoint_dtype, weight.earlier_names)
-        for weight in generation.model.weights
-    }
+def real_file(path: Path) -> Path:
+    """A path whose folders are resolved (as the plan's are), with its last link followed too."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
+
+
+def same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file, every symbolic link followed (one answer for move
+    detection, ownership and removal)."""
+    return one == other or os.path.realpath(one) == os.path.realpath(other)
 
 
 def side_file(path: Path) -> Path:

@@ -125,6 +125,9 @@ def parse_spec_text(text: str, file: str) -> SpecSource:
             pass
     try:
         return _read(text, file, _SpecLoader)
+    except _ReadErrors as exc:
+        problems = [Problem(file, e.message, format_path(e.path), *_mark(e.mark)) for e in exc.errors]
+        raise LayergenError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0))) from None
     except _ReadError as exc:
         raise LayergenError(Problem(file, exc.message, format_path(exc.path), *_mark(exc.mark))) from None
     except yaml.MarkedYAMLError as exc:
@@ -148,7 +151,13 @@ def _read(text: str, file: str, loader_class) -> SpecSource:
         if node is None:
             raise LayergenError(Problem(file, "spec is empty", "", 1, 1))
         source = SpecSource(file=file, data=None, text=text)
-        source.data = _Builder(source).build(node, (), 0)
+        builder = _Builder(source)
+        try:
+            source.data = builder.build(node, (), 0)
+        except _ReadError as limit:  # a limit stops reading: with what was found before it
+            raise _ReadErrors([*builder.errors, limit]) from None
+        if builder.errors:
+            raise _ReadErrors(builder.errors)
         return source
     finally:
         loader.dispose()
@@ -176,6 +185,18 @@ class _ReadError(Exception):
     def __init__(self, mark, message: str, path: Path_ = ()):
         super().__init__(message)
         self.mark, self.message, self.path = mark, message, path
+
+
+class _ReadErrors(_ReadError):
+    """The rules broken while building a spec's values, each reported (`_Builder`)."""
+
+    def __init__(self, errors: list[_ReadError]):
+        super().__init__(errors[0].mark, errors[0].message, errors[0].path)
+        self.errors = errors
+
+
+# What `_Builder` puts in place of a value it refused (and recorded): the spec is not used.
+_REFUSED = object()
 
 
 class _LimitedComposer(yaml.composer.Composer, yaml.resolver.BaseResolver):
@@ -338,11 +359,19 @@ def _describe_key(value) -> str:
 
 
 class _Builder:
-    """Turns a composed YAML node tree into plain data, recording locations as it goes."""
+    """Turns a composed YAML node tree into plain data, recording locations as it goes.
+
+    A value that breaks a rule is recorded in `errors` and building goes on, so that every
+    such problem of a file is reported at once; only the limits on size stop it."""
 
     def __init__(self, source: SpecSource):
         self.source = source
         self.nodes_seen = 0  # counts each use of an alias again: this is the data's real size
+        self.errors: list[_ReadError] = []
+
+    def refuse(self, mark, message: str, path: Path_):
+        self.errors.append(_ReadError(mark, message, path))
+        return _REFUSED
 
     def build(self, node, path: Path_, depth: int):
         self.nodes_seen += 1
@@ -353,7 +382,7 @@ class _Builder:
         self.source.locations[path] = _mark(node.start_mark)
         expected_tag = _COLLECTION_TAGS.get(type(node))
         if expected_tag is not None and node.tag != expected_tag:
-            raise _ReadError(node.start_mark, f"YAML tag {node.tag!r} is not allowed in a spec", path)
+            return self.refuse(node.start_mark, f"YAML tag {node.tag!r} is not allowed in a spec", path)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -364,16 +393,22 @@ class _Builder:
         result = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise _ReadError(key_node.start_mark, "mapping keys must be plain names", path)
+                self.refuse(key_node.start_mark, "mapping keys must be plain names", path)
+                continue
             if key_node.value == "<<" and not key_node.style:  # plain: None, or "" from libyaml
-                raise _ReadError(key_node.start_mark, "YAML merge keys (<<) are not supported in specs", path)
+                self.refuse(key_node.start_mark, "YAML merge keys (<<) are not supported in specs", path)
+                continue
             key = self._scalar(key_node, path)
+            if key is _REFUSED:
+                continue
             if not isinstance(key, str):
                 # Keys are names; a number or boolean key is a mistake, not a second kind of name.
                 message = f"mapping keys must be names, found {_describe_key(key)}; quote it if it is a name"
-                raise _ReadError(key_node.start_mark, message, path)
+                self.refuse(key_node.start_mark, message, path)
+                continue
             if key in result:
-                raise _ReadError(key_node.start_mark, f"duplicate key {key!r}", path + (key,))
+                self.refuse(key_node.start_mark, f"duplicate key {key!r}", path + (key,))
+                continue
             self.source.key_locations[path + (key,)] = _mark(key_node.start_mark)
             result[key] = self.build(value_node, path + (key,), depth + 1)
         return result
@@ -381,14 +416,36 @@ class _Builder:
     def _scalar(self, node, path: Path_):
         read = _SCALARS.get(node.tag)
         if read is None:
-            raise _ReadError(node.start_mark, f"YAML tag {node.tag!r} is not allowed in a spec", path)
+            return self.refuse(node.start_mark, f"YAML tag {node.tag!r} is not allowed in a spec", path)
         if len(node.value) > MAX_TEXT_CHARS:
-            raise _ReadError(node.start_mark, f"text is over {MAX_TEXT_CHARS:,} characters", path)
+            return self.refuse(node.start_mark, f"text is over {MAX_TEXT_CHARS:,} characters", path)
         try:
             value = read(node.value)
         except ValueError as exc:
-            raise _ReadError(node.start_mark, str(exc), path) from None
+            return self.refuse(node.start_mark, str(exc), path)
         problem = _scalar_problem(value)
         if problem:
-            raise _ReadError(node.start_mark, problem, path)
+            return self.refuse(node.start_mark, problem, path)
         return value
+
+
+def read_quickly(text: str, file: str) -> SpecSource:
+    """Spec text under the same limits, read by libyaml whenever it is installed, and refused
+    with a short message where the reference reader would be read again for an exact one.
+
+    For reading many specs cheaply (the project's classes, `layergen.project_classes`):
+    the pure-Python reader takes about a second for a spec near the size limit, and a
+    folder of hostile specs must not cost that each. Where libyaml and PyYAML differ
+    (`_DIVERGENT`: tabs, `?` keys, `!` tags), libyaml's reading is taken."""
+    if _CSpecLoader is None:
+        return parse_spec_text(text, file)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_foreign_line_breaks(text, file)
+    try:
+        return _read(text, file, _CSpecLoader)
+    except _ReadError as exc:
+        raise LayergenError(Problem(file, exc.message, format_path(exc.path), *_mark(exc.mark))) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        message = getattr(exc, "problem", None) or "not YAML"
+        raise LayergenError(Problem(file, f"invalid YAML: {message}", "", *_mark(mark))) from None

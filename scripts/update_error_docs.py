@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from error_catalog import CASES, PYPROJECT_HEAD, SETTINGS_CASES, TITLES, VALID, spec_bytes  # noqa: E402
+from error_catalog import CASES, PROJECT_CASES, PYPROJECT_HEAD, SETTINGS_CASES, TITLES, VALID, spec_bytes  # noqa: E402
 
 from layergen.cli import EXIT_CODES, app  # noqa: E402
 
@@ -32,9 +32,18 @@ FILE:LINE:COLUMN: FIELD: MESSAGE
 `FIELD` is the path of the field in the spec (`weights.kernel.shape[1]`); the line and
 column point at it, or at its key. Where a name is misspelt and a valid one is close, the
 message says `(did you mean '...'?)`. All the problems of a spec are reported together,
-as far as the spec can be read: YAML syntax errors stop reading at the first one, and the
-meaning of fields is checked once their structure is right. Nothing is written for a spec
-with problems; other specs given in the same command are still generated.
+one stage at a time:
+
+1. reading the YAML: every duplicate key, key that is not a name, disallowed tag and value
+   that breaks a rule (an integer of over 20 digits, a control character, ...); a YAML
+   syntax error or a size limit (bytes, values, nesting) stops reading where it is;
+2. structure: every field that is unknown, missing or of the wrong type;
+3. meaning: every name, shape, argument, weight, sub-layer and body, once the structure
+   is right;
+4. the generated test's values and budget, once the shapes are sound.
+
+Nothing is written for a spec with problems; other specs given in the same command are
+still generated.
 
 ## Exit codes
 
@@ -42,8 +51,9 @@ with problems; other specs given in the same command are still generated.
 ## Messages
 
 Each row is a real run of `layergen validate demo.yaml` on a spec with that one mistake,
-or (rows starting with pyproject.toml) on a valid spec in a project whose
-`[tool.layergen]` has that one mistake (see `tests/error_catalog.py`;
+or (rows that name other.yaml) on a spec whose sub-layer class is defined by the spec
+other.yaml beside it, or (rows starting with pyproject.toml) on a valid spec in a project
+whose `[tool.layergen]` has that one mistake (see `tests/error_catalog.py`;
 `scripts/update_error_docs.py` rewrites this table).
 
 | mistake | message |
@@ -62,6 +72,13 @@ def render() -> str:
                 text, _ = case.values
                 Path("demo.yaml").write_bytes(spec_bytes(text))
                 rows.append(_row(case.id, runner.invoke(app, ["validate", "demo.yaml"])))
+            for case in PROJECT_CASES:
+                files, _ = case.values
+                for name, text in files.items():
+                    Path(name).write_text(text)
+                rows.append(_row(case.id, runner.invoke(app, ["validate", "demo.yaml"])))
+                for name in files:
+                    Path(name).unlink()
             Path("demo.yaml").write_text(VALID)
             for case in SETTINGS_CASES:
                 settings, _ = case.values

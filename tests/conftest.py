@@ -57,11 +57,14 @@ SLOW = (
     "tests/test_contract.py::test_the_loader_reports_a_crash_and_a_hang",
     "tests/test_properties.py::test_broken_specs_get_located_errors_and_no_traceback",
     "tests/test_properties.py::test_accepted_specs_give_code_that_compiles_is_black_clean_and_imports",
+    "tests/test_properties.py::test_hostile_sub_layers_do_nothing_beyond_their_fields",
     "tests/test_faults.py::test_kill",
     "tests/test_vocabulary.py::test_the_script_reads_another_environments_layer_attributes",
     "tests/test_init.py::test_generated_tests_import_their_layer_with_only_pytest_settings",
     "tests/test_code_quality.py",
     "tests/test_layer_behaviour.py",
+    "tests/test_show.py::test_show_reports_exactly_what_keras_counts_for_every_example",
+    "tests/test_show.py::test_show_itself_imports_no_backend_and_words_a_refused_argument",
 )
 
 

@@ -38,6 +38,11 @@ def cell_spec() -> str:
     )
 
 
+def with_kernel_named(name: str) -> str:
+    """VALID with its weight `kernel` renamed, in `weights` and in `call`."""
+    return spec_with("  kernel:\n", f"  {name}:\n").replace("self.kernel", f"self.{name}")
+
+
 def with_sublayer() -> str:
     """VALID with a Dense sub-layer, `hidden`, on line 15."""
     return spec_with("call: |", "layers:\n  hidden: {class: Dense, arguments: {units: $units}}\ncall: |")
@@ -80,12 +85,12 @@ CASES = [
         id="unknown-dimension",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  weights:\n"),
+        with_kernel_named("weights"),
         "demo.yaml:11:3: weights.weights: weight name 'weights' would shadow keras.layers.Layer.weights",
         id="weight-named-weights",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  name:\n"),
+        with_kernel_named("name"),
         "demo.yaml:11:3: weights.name: weight name 'name' would shadow keras.layers.Layer.name",
         id="weight-named-name",
     ),
@@ -110,7 +115,7 @@ CASES = [
         id="bad-argument-type",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  units:\n"),
+        with_kernel_named("units"),
         "demo.yaml:11:3: weights.units: weight name 'units' is already used by arguments.units",
         id="duplicate-name",
     ),
@@ -182,12 +187,12 @@ CASES = [
         id="builtin-name",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  activity:\n"),
+        with_kernel_named("activity"),
         "demo.yaml:11:3: weights.activity: weight 'activity' needs the argument 'activity_regularizer', which would shadow keras.layers.Layer.activity_regularizer",
         id="derived-name-shadows-keras",
     ),
     pytest.param(
-        spec_with("  kernel:\n", "  \uff57eights:\n"),
+        with_kernel_named("\uff57eights"),
         "demo.yaml:11:3: weights.\uff57eights: weight name '\uff57eights' must be ASCII letters",
         id="unicode-name",
     ),
@@ -420,6 +425,35 @@ CASES = [
         "demo.yaml:15:19: layers.hidden.class: use the public Keras API (keras.layers.X), not keras.src",
         id="sublayer-from-keras-src",
     ),
+    pytest.param(
+        with_sublayer().replace("{units: $units}", "{units: $units, class: 1}"),
+        "demo.yaml:15:53: layers.hidden.arguments.class: argument name 'class' is a Python keyword",
+        id="sublayer-argument-keyword",
+    ),
+    pytest.param(
+        with_sublayer().replace("{units: $units}", "{units: $units, \"x=open('f','w'),y\": 1}"),
+        "demo.yaml:15:53: layers.hidden.arguments.x=open('f','w'),y: argument name \"x=open('f','w'),y\" must be "
+        "ASCII letters, digits and '_', not starting with a digit",
+        id="sublayer-argument-not-a-name",
+    ),
+    pytest.param(
+        with_sublayer().replace("$units}}", "$units}, build: {__shape: [batch, ..., input_dim]}}"),
+        "demo.yaml:15:62: layers.hidden.build.__shape: build parameter name '__shape' starts with '__', "
+        "which Python keeps for its own names",
+        id="sublayer-build-parameter-not-a-name",
+    ),
+    pytest.param(
+        with_sublayer().replace("class: Dense, arguments: {units: $units}", "class: my_pkg.__main__.Block"),
+        "demo.yaml:15:19: layers.hidden.class: a class path is dotted names, like my_pkg.layers.MyLayer; "
+        "'__main__' starts with '__', which Python keeps for its own names",
+        id="sublayer-class-path-dunder",
+    ),
+    pytest.param(
+        with_sublayer().replace("class: Dense, arguments: {units: $units}", "class: webbrowser.Block"),
+        "demo.yaml:15:19: layers.hidden.class: generated code would import 'webbrowser', which runs its code; "
+        'to allow it, add "webbrowser" to imports in [tool.layergen] of pyproject.toml (imports = ["webbrowser"])',
+        id="sublayer-import-not-allowed",
+    ),
     # Masking (`masking:`)
     pytest.param(
         spec_with("  return outputs", "  return outputs if mask is None else outputs"),
@@ -596,6 +630,70 @@ CASES = [
         "demo.yaml:18:1: random: a random cell is not supported: keras.layers.RNN calls the cell inside its loop, where a seed generator cannot advance (Keras's cells draw dropout masks before the loop)",
         id="random-cell",
     ),
+    # -- issue 16: the generated test's budget, layouts at the test sizes, self.<name> --
+    pytest.param(
+        spec_with("call: |", "constants:\n  scale:\n    value: 1.0\n    shape: [units, units]\ncall: |")
+        + "test: {arguments: {units: 200}}\n",
+        "demo.yaml:17:12: constants.scale.shape: the test's value of constant 'scale' would be 40,000 numbers of"
+        " shape (200, 200) written into the test, over the 10,000 a test may hold",
+        id="test-constant-too-many-numbers",
+    ),
+    pytest.param(
+        spec_with("call: |", "constants:\n  scale:\n    value: 1.0\n    shape: [units, units]\ncall: |")
+        + "test: {arguments: {units: 8000, scale: 2.0}}\n",
+        "demo.yaml:17:12: constants.scale.shape: the test's constant 'scale' of shape (8000, 8000) would take 244 MiB",
+        id="test-constant-too-large",
+    ),
+    pytest.param(
+        with_sublayer().replace("$units}}", "$units}, repeat: units * units}") + "test: {arguments: {units: 3000}}\n",
+        "demo.yaml:15:62: layers.hidden.repeat: is 9,000,000 in the test, over the 100 sub-layers a test may make",
+        id="test-repeat-too-large",
+    ),
+    pytest.param(
+        spec_with(
+            "call: |",
+            "layers:\n  first: {class: Dense, arguments: {units: $units}, repeat: units}\n"
+            "  second: {class: Dense, arguments: {units: $units}, repeat: units}\ncall: |",
+        )
+        + "test: {arguments: {units: 60}}\n",
+        "demo.yaml:14:1: layers: the test's layer would hold 120 sub-layers, over the 100 a test may make",
+        id="test-too-many-sublayers",
+    ),
+    pytest.param(
+        with_sublayer().replace("$units}}", "100000000}}"),
+        "demo.yaml:15:37: layers.hidden.arguments: the test's sub-layer 'hidden' (weights sized by its integer"
+        " arguments and input) of shape (100000000, 3) would take 1,144 MiB",
+        id="test-sublayer-too-large",
+    ),
+    pytest.param(
+        spec_with(
+            "call: |",
+            "  second: {shape: [input_dim, units]}\n  third: {shape: [input_dim, units]}\n"
+            "  fourth: {shape: [input_dim, units]}\n  fifth: {shape: [input_dim, units]}\ncall: |",
+        )
+        + "test: {arguments: {units: 4000}, dimensions: {input_dim: 4000}}\n",
+        "demo.yaml:12:12: weights.kernel.shape: the test's tensors together would take 306 MiB, over the 256 MiB",
+        id="test-tensors-together-too-large",
+    ),
+    pytest.param(
+        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    layout: [null, model]")
+        + "test: {arguments: {units: 5}}\n",
+        "demo.yaml:14:20: weights.kernel.layout[1]: mesh axis 'model' splits axis 1 of the weight, of size 5 in"
+        " the test (units with the test sizes {'units': 5, 'input_dim': 3}), into 2 shards",
+        id="layout-odd-test-size",
+    ),
+    pytest.param(
+        spec_with("self.kernel", "self.kernal"),
+        "demo.yaml:15:32: call: the layer has no attribute `self.kernal` (did you mean 'self.kernel'?)",
+        id="call-unknown-self-attribute",
+    ),
+    pytest.param(
+        spec_with("call: |", "masking:\n  output_mask: |\n    return self.maks(mask)\ncall: |").replace(
+            "outputs = ops", "mask = mask\n  outputs = ops"
+        ),
+        "demo.yaml:16:12: masking.output_mask: the layer has no attribute `self.maks`",
+        id="compute-mask-unknown-self-attribute",
+    ),
 ]
 
 
@@ -641,10 +739,65 @@ SETTINGS_CASES = [
         "pyproject.toml:6:1: tool.layergen.templates: no such folder 'my_templates'",
         id="setting-templates",
     ),
+    pytest.param(
+        'imports = "keras_hub"\n',
+        'pyproject.toml:6:1: tool.layergen.imports: expected a list of package names, e.g. ["keras_hub"]; '
+        "found 'keras_hub'",
+        id="setting-imports-type",
+    ),
+    pytest.param(
+        'imports = ["my_pkg.__main__"]\n',
+        "pyproject.toml:6:1: tool.layergen.imports: 'my_pkg.__main__' is not a package name such as keras_hub or "
+        "my_pkg.layers: '__main__' starts with '__', which Python keeps for its own names",
+        id="setting-imports-not-a-package",
+    ),
+]
+
+# Mistakes that lie between specs: each case is the files of a folder (demo.yaml among them),
+# run as `layergen validate demo.yaml`. demo.yaml holds `Other`, a class of the project.
+HOLDS_OTHER = with_sublayer().replace("class: Dense, arguments: {units: $units}", "class: Other")
+OTHER = spec_with("layer: Demo", "layer: Other")
+PROJECT_CASES = [
+    pytest.param(
+        {
+            "demo.yaml": HOLDS_OTHER,
+            "other.yaml": HOLDS_OTHER.replace("layer: Demo", "layer: Other").replace("class: Other", "class: Demo"),
+        },
+        "demo.yaml:15:19: layers.hidden.class: project classes hold each other, so constructing one never ends: "
+        "Demo -> Other -> Demo",
+        id="sublayer-cycle",
+    ),
+    pytest.param(
+        {"demo.yaml": HOLDS_OTHER, "other.yaml": OTHER.replace("  units:\n", "  \"x=open('f','w'),y\":\n")},
+        "demo.yaml:15:19: layers.hidden.class: layer class 'Other' is defined by other.yaml, which cannot be used: "
+        "arguments.x=open('f','w'),y: argument name \"x=open('f','w'),y\" must be ASCII letters",
+        id="sublayer-class-with-bad-names",
+    ),
+    pytest.param(
+        {"demo.yaml": HOLDS_OTHER, "other.yaml": OTHER.replace("layer: Other", 'layer: "Other\\nimport os"')},
+        "demo.yaml:15:19: layers.hidden.class: unknown layer class 'Other'; other.yaml may define it but cannot be "
+        "used: layer: class name must be CamelCase letters and digits, like LinearLayer; found 'Other\\nimport os'",
+        id="sublayer-class-in-a-broken-spec",
+    ),
+    pytest.param(
+        {"demo.yaml": HOLDS_OTHER, "other.yaml": OTHER + "#" * 100_000 + "\n"},
+        "demo.yaml:15:19: layers.hidden.class: unknown layer class 'Other'; other.yaml may define it but cannot be "
+        "used: spec is over 100,000 bytes; a layer spec is a page of YAML",
+        id="sublayer-class-in-a-huge-spec",
+    ),
 ]
 
 # What each case shows, for docs/errors.md.
 TITLES = {
+    "test-constant-too-many-numbers": "A shaped constant whose test value is too many numbers to write",
+    "test-constant-too-large": "A shaped constant over the test's memory budget",
+    "test-repeat-too-large": "A repeat count too large for a test",
+    "test-too-many-sublayers": "Sub-layers too many for a test",
+    "test-sublayer-too-large": "A sub-layer whose weights are over the test's memory budget",
+    "test-tensors-together-too-large": "The test's tensors together over the memory budget",
+    "layout-odd-test-size": "A split axis whose test size does not divide across the mesh",
+    "call-unknown-self-attribute": "`self.<name>` in call that the layer does not have",
+    "compute-mask-unknown-self-attribute": "`self.<name>` in compute_mask that the layer does not have",
     "yaml-duplicate-key": "A key given twice",
     "yaml-syntax": "YAML that does not parse",
     "unknown-field": "A field the spec format does not have",
@@ -725,6 +878,17 @@ TITLES = {
     "sublayer-when-not-bool": "A sub-layer gated by an argument that is not bool",
     "unknown-repeat-argument": "A repeat count that is not an integer argument",
     "sublayer-from-keras-src": "A sub-layer from keras.src",
+    "sublayer-argument-keyword": "A Python keyword as a sub-layer argument name",
+    "sublayer-argument-not-a-name": "A sub-layer argument name that is not a name (code, say)",
+    "sublayer-build-parameter-not-a-name": "A build parameter name that is not a plain name",
+    "sublayer-class-path-dunder": "A class path with a dunder or a keyword in it",
+    "sublayer-import-not-allowed": "A class path into a package [tool.layergen] imports does not allow",
+    "setting-imports-type": "pyproject.toml: imports that is not a list of strings",
+    "setting-imports-not-a-package": "pyproject.toml: an imports entry that is not a package name",
+    "sublayer-cycle": "Project classes holding each other (with other.yaml beside demo.yaml)",
+    "sublayer-class-with-bad-names": "A project class whose spec has names that are not names (other.yaml)",
+    "sublayer-class-in-a-broken-spec": "A class that may be in a spec that defines none (other.yaml's layer: holds a line break)",
+    "sublayer-class-in-a-huge-spec": "A class that may be in a spec too big to read (other.yaml)",
     "mask-without-masking": "A call body that reads mask without masking:",
     "uses-mask-unread": "uses_mask: true, and call never reads mask",
     "compute-mask-without-return": "An output_mask body without return",

@@ -65,7 +65,7 @@ def test_inline_markers_fail_check_until_resolved_then_the_resolution_is_recorde
     result = cli("new")
     assert result.exit_code == 0, result.output
     assert f"resolved (your resolution recorded) {LAYER}" in result.stdout
-    assert cli("check").exit_code == 0
+    assert cli("check", "--accept-breaking").exit_code == 0
     assert "conflict" not in record(linear)["outputs"]["layer"]
     assert (linear / RECORD / "linear_layer.py.generated").read_text().count("* self.bias") == 1
 
@@ -75,7 +75,7 @@ def test_inline_markers_fail_check_until_resolved_then_the_resolution_is_recorde
     assert result.exit_code == 0, result.output
     code = layer.read_text()
     assert BOTH in code and 'name="scale"' in code and 'name="gain"' in code
-    assert cli("check").exit_code == 0
+    assert cli("check", "--accept-breaking").exit_code == 0
 
 
 def test_a_conflict_resolved_by_hand_in_report_mode_is_accepted_once(linear):
@@ -104,7 +104,7 @@ def test_a_conflict_resolved_by_hand_in_report_mode_is_accepted_once(linear):
     code = layer.read_text()
     assert BOTH in code and "import keras  # mine" in code and 'name="gain"' in code
     compile(code, LAYER, "exec")
-    assert cli("check").exit_code == 0
+    assert cli("check", "--accept-breaking").exit_code == 0
     assert cli("new").stdout.splitlines() == [f"unchanged (your edits kept) {LAYER}", f"unchanged {TEST}"]
 
 
@@ -125,7 +125,7 @@ def test_the_side_file_moved_into_place_is_the_resolution_even_keeping_your_line
     result = cli("new")
     assert result.exit_code == 0, result.output
     assert layer.read_text() == resolved
-    assert cli("check").exit_code == 0
+    assert cli("check", "--accept-breaking").exit_code == 0
     assert not side.exists()
 
 
@@ -138,7 +138,7 @@ def test_a_side_file_left_behind_is_removed_once_the_file_is_resolved_by_hand(li
     assert result.exit_code == 0, result.output
     assert f"removed {LAYER}.conflict" in result.stdout
     assert not side.exists()
-    assert cli("check").exit_code == 0
+    assert cli("check", "--accept-breaking").exit_code == 0
 
 
 def test_putting_the_old_file_back_is_no_resolution(linear):
@@ -208,7 +208,7 @@ def test_a_crlf_working_copy_is_current_merges_and_stays_crlf(linear):
     for name in (LAYER, TEST):
         path = linear / name
         path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
-    assert cli("check").exit_code == 0, "line endings alone are no change"
+    assert cli("check", "--accept-breaking").exit_code == 0, "line endings alone are no change"
     assert cli("new").stdout.splitlines() == [f"unchanged {LAYER}", f"unchanged {TEST}"]
 
     layer = linear / LAYER
@@ -221,4 +221,4 @@ def test_a_crlf_working_copy_is_current_merges_and_stays_crlf(linear):
     assert b"import keras  # mine\r\n" in data and b'name="gain",\r\n' in data
     assert data.count(b"\n") == data.count(b"\r\n"), "every line ends in CRLF"
     assert (linear / TEST).read_bytes().count(b"\n") == (linear / TEST).read_bytes().count(b"\r\n")
-    assert cli("check").exit_code == 0
+    assert cli("check", "--accept-breaking").exit_code == 0

@@ -33,12 +33,28 @@ def generations(monkeypatch):
     return seen
 
 
-def record(project):
-    return json.loads((project / RECORD / "record.json").read_text())
+STATE = ".layergen/state/fingerprints.json"
+
+
+def state(project):
+    return json.loads((project / STATE).read_text())["specs"]
+
+
+def fingerprint_of(project, key=SPEC):
+    """The fingerprint the git-ignored state file keeps for a spec (None: none)."""
+    entry = state(project).get(key)
+    return entry[0] if entry else None
+
+
+def set_fingerprint(project, value, key=SPEC):
+    data = json.loads((project / STATE).read_text())
+    data["specs"][key][0] = value
+    (project / STATE).write_text(json.dumps(data))
 
 
 def test_new_records_a_fingerprint_and_check_then_generates_nothing(linear, generations):
-    assert record(linear)["fingerprint"].startswith("sha256:")
+    assert fingerprint_of(linear).startswith("sha256:")
+    assert "fingerprint" not in (linear / RECORD / "record.json").read_text()
     result = cli("check")
     assert (result.exit_code, result.stdout) == (0, "all generated files are current (1 specs)\n")
     result = cli("new")
@@ -70,6 +86,7 @@ CHANGES = {
     "package setting": lambda p: open(p / "pyproject.toml", "a").write('package = "other"\n'),
     "formatter setting": lambda p: open(p / "pyproject.toml", "a").write('formatter = "ruff"\n'),
     "layers setting": lambda p: open(p / "pyproject.toml", "a").write('layers = "elsewhere"\n'),
+    "imports setting": lambda p: open(p / "pyproject.toml", "a").write('imports = ["my_pkg"]\n'),
     "template override": _template_override,
     "layer file edited": lambda p: edit(p / LAYER, CALL, "        # mine\n" + CALL),
     "test file deleted": lambda p: (p / TEST).unlink(),
@@ -84,9 +101,7 @@ def test_any_change_takes_the_full_path(linear, generations, change):
     full = cli("check")
     assert generations == ["linear.yaml"], "the change must be seen"
     # The full path's verdict stands: compare with a run that has no fingerprint at all.
-    data = record(linear)
-    del data["fingerprint"]
-    (linear / RECORD / "record.json").write_text(json.dumps(data))
+    (linear / STATE).unlink()
     reference = cli("check")
     assert (full.exit_code, full.stdout, full.stderr) == (reference.exit_code, reference.stdout, reference.stderr)
 
@@ -104,21 +119,20 @@ def test_a_new_layergen_version_or_code_takes_the_full_path(linear, generations,
     assert generations == ["linear.yaml"]
     monkeypatch.setattr(fingerprint, "__version__", layergen.__version__)
     monkeypatch.setattr(fingerprint, "_code_digest", lambda: b"other code")
-    before = record(linear)["fingerprint"]
+    before = fingerprint_of(linear)
     result = cli("new")
-    assert record(linear)["fingerprint"] != before, result.output
+    assert fingerprint_of(linear) != before, result.output
 
 
 @pytest.mark.parametrize("value", ["sha256:" + "0" * 64, "sha256+classes:" + "f" * 64, "garbage"])
 def test_a_wrong_fingerprint_is_not_trusted_and_is_rebuilt(linear, generations, value):
-    good = record(linear)["fingerprint"]
-    data = record(linear) | {"fingerprint": value}
-    (linear / RECORD / "record.json").write_text(json.dumps(data))
+    good = fingerprint_of(linear)
+    set_fingerprint(linear, value)
     edit(linear / LAYER, CALL, "        # mine\n" + CALL)
     assert cli("check").exit_code == 0  # hand edits, kept: current, found by the full path
     assert generations == ["linear.yaml"]
     cli("new")
-    assert record(linear)["fingerprint"] not in (value, good)
+    assert fingerprint_of(linear) not in (value, good)
     generations.clear()
     result = cli("status")
     assert "hand-edited" in result.stdout and generations == []
@@ -136,7 +150,7 @@ def test_hand_edited_files_stay_on_the_fast_path_once_recorded(linear, generatio
 def test_a_pending_breaking_change_is_never_fingerprinted(linear, generations):
     edit(linear / SPEC, "shape: [input_dim, units]", "shape: [units, input_dim]")
     assert cli("new").exit_code == 0
-    assert "fingerprint" not in record(linear)
+    assert fingerprint_of(linear) is None
     generations.clear()
     assert cli("check").exit_code == 1
     assert generations == ["linear.yaml"]
@@ -164,9 +178,7 @@ def test_a_change_to_a_project_sub_layer_class_is_seen(project, generations):
     (project / "specs" / "wrapper.yaml").write_text(SUB)
     result = cli("new")
     assert result.exit_code == 0, result.output
-    assert json.loads((project / ".layergen/records/specs/wrapper.yaml/record.json").read_text())[
-        "fingerprint"
-    ].startswith("sha256+classes:")
+    assert fingerprint_of(project, "specs/wrapper.yaml").startswith("sha256+classes:")
     generations.clear()
     assert cli("check").exit_code == 0 and generations == []
     # The inner layer loses the argument the wrapper passes: the wrapper's spec is now wrong.

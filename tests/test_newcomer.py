@@ -39,11 +39,34 @@ def project_blocks() -> list[str]:
 
 def test_the_readme_shows_a_flat_and_a_src_layout():
     flat, src = project_blocks()
-    assert flat == "layergen init\nlayergen new\npytest\n"
+    assert flat == "layergen init\nlayergen new\nlayergen show specs/scaled_dense.yaml\npytest\n"
     assert src.startswith("layergen init --layers src/") and src.endswith("\nlayergen new\npytest\n")
+    install_lines()  # the README installs from a checkout and from a wheel
+
+
+def install_lines() -> dict[str, str]:
+    """The README's lines that install layergen itself, by what they do."""
     (install,) = [block for block in readme_blocks("sh") if "pip install" in block]
-    assert "pip install path/to/layergen/dist/layergen-*.whl" in install
-    assert "python -m hatchling build -t wheel" in install
+    lines = [line.split("#")[0].strip() for line in install.splitlines()]
+    found = {
+        "checkout": [line for line in lines if line.startswith("pip install path/to/layergen")],
+        "build wheel": [line for line in lines if line.startswith("pip wheel")],
+        "install wheel": [line for line in lines if line.startswith("pip install") and ".whl" in line],
+    }
+    assert all(len(matches) == 1 for matches in found.values()), found
+    return {what: matches[0] for what, matches in found.items()}
+
+
+def run_readme_line(line: str, python, cwd) -> None:
+    """A README install line, run with the venv's pip, this checkout for `path/to/layergen`."""
+    command = line.replace("path/to/layergen", str(REPO)).split()
+    assert command[0] == "pip"
+    expanded = []
+    for word in command:
+        matches = sorted(cwd.glob(word)) if "*" in word else []
+        expanded += [str(m) for m in matches] or [word]
+    done = subprocess.run([python, "-m", *expanded], cwd=cwd, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"{line}: {done.stdout[-3000:]}{done.stderr[-3000:]}"
 
 
 def repacked_wheel(name: str, folder) -> str:
@@ -69,23 +92,16 @@ def repacked_wheel(name: str, folder) -> str:
 def environment(tmp_path_factory):
     """A fresh venv with layergen and pytest installed from wheels, as `activate` leaves it."""
     folder = tmp_path_factory.mktemp("newcomer")
-    build = [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(folder / "dist")]
-    subprocess.run(build, cwd=REPO, check=True, capture_output=True)
-    (layergen_wheel,) = (folder / "dist").glob("layergen-*.whl")
-    venv = folder / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    venv = make_venv(folder / "venv")
     python = venv / "bin" / "python"
     # The suite may itself run in a venv: let the new one see its packages too (after its own).
-    venv_site = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    (venv / venv_site / "suite.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     pytest_wheel = repacked_wheel("pytest", folder)
-    for wheel in (pytest_wheel, str(layergen_wheel)):
-        subprocess.run([python, "-m", "pip", "install", *OFFLINE, wheel], check=True, capture_output=True)
+    subprocess.run([python, "-m", "pip", "install", *OFFLINE, pytest_wheel], check=True, capture_output=True)
+    # layergen as the README installs it: a wheel built in the checkout, then installed
+    # (its dependencies are there already, from the suite's environment).
+    lines = install_lines()
+    run_readme_line(lines["build wheel"], python, folder)
+    run_readme_line(lines["install wheel"], python, folder)
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONHOME")}
     env.update(VIRTUAL_ENV=str(venv), PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}")
     where = subprocess.run(
@@ -98,6 +114,50 @@ def environment(tmp_path_factory):
     )
     assert where.stdout.startswith(str(venv)), "layergen must come from the wheel, not the checkout"
     return env
+
+
+def make_venv(venv):
+    """A fresh venv that also sees the suite's packages (after its own), as a stand-in for
+    the README's `pip install keras tensorflow pytest`."""
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    # The suite may itself run in a venv: let the new one see its packages too (after its own).
+    venv_site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    (venv / venv_site / "suite.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    return venv
+
+
+def test_the_readme_wheel_holds_the_templates(tmp_path):
+    python = make_venv(tmp_path / "venv") / "bin" / "python"
+    run_readme_line(install_lines()["build wheel"], python, tmp_path)
+    (wheel,) = (tmp_path / "dist").glob("layergen-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert {
+        "layergen/templates/layer.py.jinja",
+        "layergen/templates/test_layer.py.jinja",
+        "layergen/templates/starter_spec.yaml",
+        "layergen/keras_vocabulary.json",
+        "layergen/show_probe.py",
+        "layergen/testing/contract.py",
+    } <= names
+
+
+def test_the_readme_installs_from_a_checkout(tmp_path):
+    venv = make_venv(tmp_path / "venv")
+    python = venv / "bin" / "python"
+    run_readme_line(install_lines()["checkout"], python, tmp_path)
+    script = "import layergen.render as r; print(r.builtin_template_dir())"
+    done = subprocess.run([python, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
+    templates = done.stdout.strip()
+    assert templates.startswith(str(venv)) and (tmp_path / templates / "layer.py.jinja").is_file()
+    version = subprocess.run([venv / "bin" / "layergen", "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("layergen ")
 
 
 @pytest.mark.parametrize("layout", ["flat", "src"])

@@ -7,6 +7,7 @@ import pytest
 from regen_support import LINEAR
 
 from layergen import project_classes as pc
+from layergen import yaml_source
 from layergen.project_classes import ProjectClass, project_classes, run_scope
 
 INNER = LINEAR.replace("layer: LinearLayer", "layer: Inner")
@@ -110,3 +111,64 @@ def test_within_a_run_each_folder_is_read_once(specs, parsed, monkeypatch):
 
 def _signed(body: bytes) -> bytes:
     return hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" + "".join(
+    f"{chr(99 + i)}: &{chr(99 + i)} [{', '.join(['*' + chr(98 + i)] * 10)}]\n" for i in range(6)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("layer: Other\n" + BOMB, "spec is too large"),
+        ("layer: Other\nx: " + "[" * 200 + "]" * 200 + "\n", "spec is nested too deeply"),
+        ("layer: !!python/object/apply:os.system [true]\n", "YAML tag"),
+        ("layer: Other\nsummary: " + "x" * 200_000 + "\n", "spec is over 100,000 bytes"),
+        ('layer: "Other\\nimport os"\n', "layer: class name must be CamelCase"),
+        ("layer: Other\narguments: {__init__: {type: int}}\n", "arguments.__init__: argument name '__init__'"),
+        ("layer: Other\nweights: [kernel]\n", "weights: must be a mapping of names"),
+    ],
+)
+def test_a_spec_is_read_within_the_readers_limits_and_its_names_checked(specs, parsed, text, reason):
+    (specs / "other.yaml").write_text(text)
+    index = pc.project_index(specs, "pkg.layers")
+    assert list(index.classes) == ["Inner"]
+    (broken,) = index.broken
+    assert broken.path == specs / "other.yaml" and reason in broken.reason, broken.reason
+    assert len(parsed) == (2 if "over 100,000 bytes" in reason else 3), "a spec over the size limit is never parsed"
+
+
+def test_what_a_class_holds_and_a_random_layers_seed_are_read(specs, parsed, monkeypatch):
+    outer = INNER.replace("layer: Inner", "layer: Outer").replace("call:", "random: true\ncall:")
+    outer = outer.replace(
+        "call:", "layers:\n  a: {class: Inner}\n  b: {class: keras.layers.Dense}\n  c: {class: Dense}\ncall:"
+    )
+    (specs / "outer.yaml").write_text(outer)
+    for _ in range(2):  # read, then from the cache file
+        outer_class = project_classes(specs, "pkg.layers")["Outer"]
+        assert outer_class.holds == ("Inner", "Dense")
+        assert outer_class.params[-1] == "seed"
+        fresh_process(monkeypatch)
+    assert len(parsed) == 3
+
+
+@pytest.mark.skipif(yaml_source._CSpecLoader is None, reason="without libyaml every spec is read in Python")
+def test_hostile_siblings_are_read_by_libyaml_and_never_again_for_a_message(specs, parsed, monkeypatch):
+    """The pure-Python reader takes about a second for a spec near the size limit: a folder of
+    specs made to fail late (or to need it: tabs, `?`) must not cost that each."""
+    used = []
+    real = yaml_source._SpecLoader
+    monkeypatch.setattr(yaml_source, "_SpecLoader", lambda text: used.append(1) or real(text))
+    late = "layer: Other\n# ? \t\n" + "".join(f"k{j}: v\n" for j in range(11_000))
+    for index in range(5):
+        (specs / f"hostile_{index}.yaml").write_text(late + f"# {index}\n")
+    index = pc.project_index(specs, "pkg.layers")
+    assert [b.reason for b in index.broken] == ["spec is too large: over 10,000 values; check for runaway aliases"] * 5
+    assert used == []
+
+
+def test_why_a_spec_defines_no_class_is_kept_short(specs, parsed):
+    (specs / "other.yaml").write_text(f"layer: Other\narguments:\n  {'x' * 1000}-: {{type: int}}\n")
+    (broken,) = pc.project_index(specs, "pkg.layers").broken
+    assert broken.reason.startswith("arguments.xxx") and len(broken.reason) == pc.MAX_REASON_CHARS

@@ -3,7 +3,10 @@
 - every accepted spec renders to code that compiles, is black-clean, imports, and builds
   a layer whose config round-trips;
 - every rejected spec gets located one-line errors and never a traceback;
-- no text from a spec reaches the generated module outside a string literal or comment.
+- no text from a spec reaches the generated module outside a string literal or comment;
+- a sub-layer whose names and values are hostile does nothing, imported and constructed in
+  a fresh process, beyond passing its values under its names (canary file, environment
+  variable and an audit hook).
 """
 
 import ast
@@ -11,6 +14,9 @@ import dataclasses
 import io
 import json
 import math
+import os
+import subprocess
+import sys
 import tokenize
 
 import black
@@ -18,6 +24,7 @@ import yaml
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from layergen import import_policy, project_classes
 from layergen import render as render_module
 from layergen.analysis import analyze, snake_case
 from layergen.analysis.names import class_name_problem, name_problem
@@ -334,6 +341,12 @@ MUTATIONS = [
     _typo_in_weight("initializer", "zeroes"),
     _typo_in_weight("role", "frozn"),
     _non_integer_test_size,
+    _set(("layers",), {"sub": {"class": "Dense", "arguments": {"units": 1, "class": 1}}}),
+    _set(("layers",), {"sub": {"class": "Dense", "arguments": {"units": 1, "x=open('f','w'),y": 1}}}),
+    _set(("layers",), {"sub": {"class": "Dense", "build": {"__shape": ["batch"]}}}),
+    _set(("layers",), {"sub": {"class": "my_pkg.__main__.Block"}}),
+    _set(("layers",), {"sub": {"class": "webbrowser.Block"}}),
+    _set(("layers",), {"sub": {"class": "Dense\nimport os"}}),
     _garble_text,
 ]
 
@@ -541,3 +554,191 @@ def test_a_compute_mask_body_that_uses_ops_gets_the_import():
     spec = {**MASKED_SPEC, "call": "return inputs if mask is None else inputs\n"}
     spec["masking"] = {"uses_mask": True, "output_mask": "return ops.any(mask, axis=-1)\n"}
     assert "from keras import ops" in render(build(to_yaml(spec)), "layer")
+
+
+# -- sub-layers: hostile names and values never do more than the fields mean --------------------
+
+# Pieces of code a hostile spec may try to slip into a name or a value.
+PAYLOADS = [
+    "x=open('canary.txt','w').write('changed'),y",
+    "__import__('os').environ.__setitem__('LAYERGEN_CANARY','changed')",
+    "x'), __import__('os').system('touch escaped'), ('",
+    '"""\nimport os\nos.environ["LAYERGEN_CANARY"] = "changed"\n"""',
+    "canary_pkg.__main__",
+    "$units); import os; os.system('touch escaped'",
+]
+hostile_piece = st.sampled_from(
+    ["x", "y", "_", "__", "=", "(", ")", ",", "'", '"', "\\", "\n", "#", ";", " ", ":", ".", "*", "$", "1"]
+    + ["__import__", "os", "open", "environ", "lambda", "class", "None", "__class__", "é", "\uff58", "\u2028"]
+)
+hostile_text = st.one_of(st.sampled_from(PAYLOADS), st.lists(hostile_piece, min_size=1, max_size=8).map("".join))
+hostile_name = st.one_of(hostile_text, names)
+argument_name = st.one_of(names, names, names, hostile_text)  # mostly names, so that many specs pass
+hostile_value = st.one_of(
+    hostile_text,
+    nasty_text,
+    st.integers(-(10**6), 10**6),
+    finite,
+    st.booleans(),
+    st.none(),
+    st.lists(st.one_of(st.integers(-3, 3), hostile_text, st.none(), st.booleans()), max_size=3),
+)
+CANARY_PACKAGE = '''
+import keras
+
+
+class Probe(keras.layers.Layer):
+    """Records what it is given, and does nothing else."""
+
+    def __init__(self, name=None, dtype=None, **kwargs):
+        super().__init__(name=name, dtype=dtype)
+        self.received = kwargs
+        self.build_received = None
+
+    def build(self, *args, **kwargs):
+        self.build_received = (args, kwargs)
+
+    def call(self, inputs):
+        return inputs
+'''
+# Run in a fresh process: import each generated module and construct and build its layer, with
+# an audit hook that records anything done besides reading; then the canary must be as it was.
+CANARY_RUNNER = """
+import importlib, json, os, sys
+import keras, canary_pkg
+
+plan = json.load(open("plan.json"))
+done = []
+
+def watch(event, args):
+    mode, flags = (args[1], args[2]) if event == "open" else (None, 0)
+    writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+        isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC)
+    )
+    if writing or event in ("os.system", "subprocess.Popen", "os.putenv", "os.unsetenv", "os.exec", "os.spawn",
+                            "os.posix_spawn", "socket.connect", "webbrowser.open", "os.remove", "os.rename"):
+        done.append([event, repr(args)[:200]])
+
+sys.addaudithook(watch)
+results = []
+for entry in plan:
+    module = importlib.import_module(entry["module"])
+    layer = getattr(module, entry["class"])()
+    layer.build((2, 3))
+    args, kwargs = layer.probe.build_received
+    results.append({"received": layer.probe.received, "build": sorted(kwargs), "build_args": len(args)})
+print(json.dumps({"done": done, "results": results, "env": os.environ.get("LAYERGEN_CANARY")}, default=repr))
+"""
+
+
+@st.composite
+def hostile_sub_layer_spec(draw):
+    # Half the specs have only names as keys: their values are what is hostile.
+    keys = draw(st.sampled_from([names, argument_name]))
+    arguments = draw(st.dictionaries(keys, hostile_value, max_size=4))
+    spec = {
+        "layer": "Probing",
+        "summary": "s",
+        "inputs": {"inputs": {"shape": ["batch", "d"]}},
+        "layers": {"probe": {"class": "canary_pkg.Probe", "arguments": arguments}},
+        "call": "return self.probe(inputs)\n",
+        "output_shape": ["batch", "d"],
+    }
+    if draw(st.booleans()):
+        spec["layers"]["probe"]["build"] = draw(st.dictionaries(keys, st.just(["batch", "d"]), max_size=2))
+    return spec
+
+
+def build_allowing(text: str, imports=("canary_pkg",)):
+    source = parse_spec_text(text, "prop.yaml")
+    spec = parse_layer_spec(source)
+    return analyze(
+        spec, source, module_name="probing", spec_path="prop.yaml", default_package="prop", allowed_imports=imports
+    )
+
+
+def test_hostile_sub_layers_do_nothing_beyond_their_fields(tmp_path):
+    """Names and values drawn from hostile alphabets: every spec is refused with located lines,
+    or its module, imported and its layer constructed and built in a fresh process, passes
+    exactly the spec's values under exactly its names and touches nothing (canary file,
+    environment variable, and an audit hook watching writes, processes and the network)."""
+    (tmp_path / "canary_pkg").mkdir()
+    (tmp_path / "canary_pkg" / "__init__.py").write_text(CANARY_PACKAGE)
+    (tmp_path / "canary.txt").write_text("untouched")
+    plan, expected, refused = [], [], []
+
+    @settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(hostile_sub_layer_spec())
+    def collect(spec):
+        try:
+            model = build_allowing(to_yaml(spec))
+        except LayergenError as exc:
+            assert all(p.file == "prop.yaml" and p.line and "\n" not in str(p) for p in exc.problems), str(exc)
+            refused.append(spec)
+            return
+        code = render(model, "layer")
+        assert all(isinstance(node, (ast.Import, ast.ImportFrom, ast.ClassDef)) for node in ast.parse(code).body)
+        name = f"probing_{len(plan)}"
+        (tmp_path / f"{name}.py").write_text(code)
+        plan.append({"module": name, "class": "Probing"})
+        probe = spec["layers"]["probe"]
+        expected.append((probe["arguments"], sorted(probe.get("build") or {}), 0 if "build" in probe else 1))
+
+    collect()
+    print(f"{len(plan)} accepted, {len(refused)} refused")
+    assert len(plan) >= 20 and len(refused) >= 20, (len(plan), len(refused))  # both kinds really drawn
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "KERAS_BACKEND": "numpy", "LAYERGEN_CANARY": "untouched"}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # so that any file written is the generated code's doing
+    before = sorted(p.name for p in tmp_path.iterdir())
+    done = subprocess.run(
+        [sys.executable, "-c", CANARY_RUNNER], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["done"] == [] and report["env"] == "untouched"
+    assert (tmp_path / "canary.txt").read_text() == "untouched"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "__pycache__") == [
+        n for n in before if n != "__pycache__"
+    ]
+    for result, (arguments, build, positional) in zip(report["results"], expected, strict=True):
+        literal = {k: v for k, v in arguments.items() if not (isinstance(v, str) and v.startswith("$"))}
+        assert {k: v for k, v in result["received"].items() if k in literal} == literal
+        assert set(result["received"]) == set(arguments)
+        assert result["build"] == build and result["build_args"] == positional
+
+
+NAMES = settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+
+
+@NAMES
+@given(hostile_name)
+def test_a_name_that_passes_the_names_rule_is_one_keyword_argument(name):
+    if import_policy.name_problem(name) is not None:
+        return
+    (call,) = ast.parse(f"f({name}=1)").body
+    assert [k.arg for k in call.value.keywords] == [name] and name.isascii() and not name.startswith("__")
+
+
+@NAMES
+@given(st.lists(hostile_name, min_size=1, max_size=4).map(".".join))
+def test_a_class_path_that_passes_is_one_plain_import(path):
+    if "." not in path or import_policy.class_path_problem(path) is not None:
+        return
+    module = path.rsplit(".", 1)[0]
+    (statement,) = ast.parse(f"import {module}").body
+    assert [alias.name for alias in statement.names] == [module]
+    assert not any(part.startswith("__") for part in path.split("."))
+
+
+@NAMES
+@given(st.sampled_from(["arguments", "constants", "weights"]), hostile_name, hostile_text)
+def test_a_project_class_defines_parameters_only_under_names_that_pass(section, name, layer):
+    entry = {"arguments": {"type": "int"}, "constants": {"value": 1.0}, "weights": {"shape": []}}[section]
+    for class_name in ("Other", layer):
+        definition = project_classes._definition({"layer": class_name, section: {name: entry}})
+        if definition.reason is None:
+            assert class_name_problem(class_name) is None
+            assert all(import_policy.name_problem(p) is None and p.isidentifier() for p in definition.params)
+        else:  # refused: a name it keeps is a class name all the same
+            assert definition.name is None or class_name_problem(definition.name) is None

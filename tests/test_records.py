@@ -24,8 +24,7 @@ from regen_support import (
 EXPECTED_RECORD = """\
 {
   "class": "LinearLayer",
-  "fingerprint": "sha256:<64 hex digits>",
-  "format": 2,
+  "format": 3,
   "outputs": {
     "layer": {
       "path": "layers/linear_layer.py"
@@ -70,9 +69,12 @@ def test_a_record_is_plain_text_a_person_can_read(linear):
         "records/specs/linear.yaml/linear_layer.py.generated",
         "records/specs/linear.yaml/record.json",
         "records/specs/linear.yaml/test_linear_layer.py.generated",
+        "state/.gitignore",
+        "state/fingerprints.json",
     ]
     ignored = (linear / ".layergen" / ".gitignore").read_text().splitlines()
     assert "/lock" in ignored and "/writing" in ignored
+    assert (linear / ".layergen" / "state" / ".gitignore").read_text().splitlines()[-1] == "*"
 
 
 def test_records_are_the_same_bytes_every_time(tmp_path, monkeypatch):
@@ -95,7 +97,7 @@ def test_a_spec_change_touches_only_that_spec_s_record(linear):
     assert cli("new").exit_code == 0
     before = snapshot(linear / ".layergen" / "records")
     add_weight_to_spec(linear)
-    assert cli("new").exit_code == 0
+    assert cli("new", "--accept-breaking").exit_code == 0
     after = snapshot(linear / ".layergen" / "records")
     changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
     assert changed == [
@@ -138,7 +140,7 @@ def test_an_old_manifest_is_read_then_migrated_with_a_message(linear):
     assert f"merged (your edits kept) {LAYER}" in result.stdout
     assert not (linear / ".layergen" / "manifest.json").exists()
     assert (linear / RECORD / "record.json").is_file()
-    assert cli("check").exit_code == 0
+    assert cli("check", "--accept-breaking").exit_code == 0
 
 
 def test_an_old_manifest_of_an_unchanged_project_migrates_to_the_same_records(linear):
@@ -150,7 +152,7 @@ def test_an_old_manifest_of_an_unchanged_project_migrates_to_the_same_records(li
 
 
 CORRUPTIONS = {
-    "not-json": ("record.json", lambda text: text[:-3], "record.json:24:4: is not valid JSON: Expecting ',' delimiter"),
+    "not-json": ("record.json", lambda text: text[:-3], "record.json:23:4: is not valid JSON: Expecting ',' delimiter"),
     "wrong-shape": (
         "record.json",
         lambda text: text.replace('"outputs": {', '"outputs": [{', 1).replace(
@@ -158,7 +160,7 @@ CORRUPTIONS = {
         ),
         "record.json: outputs: must be an object; fix it or restore it from version control",
     ),
-    "unknown-format": ("record.json", lambda text: text.replace('"format": 2', '"format": 3'), "format: is 3"),
+    "unknown-format": ("record.json", lambda text: text.replace('"format": 3', '"format": 4'), "format: is 4"),
     "no-stored-file": (
         "linear_layer.py.generated",
         None,

@@ -157,7 +157,7 @@ def test_an_interrupted_write_leaves_old_or_new_files(linear, monkeypatch):
         real_replace(source, target)
 
     monkeypatch.setattr(writing.os, "replace", crash_on_the_test_module)
-    result = cli("new")
+    result = cli("new", "--accept-breaking")
     monkeypatch.setattr(writing.os, "replace", real_replace)
     assert result.exit_code == 1
     assert result.stderr.strip() == f"{TEST}: cannot write: No space left on device"
@@ -206,7 +206,7 @@ def test_a_renamed_spec_keeps_its_outputs_and_edits(linear):
     assert result.exit_code == 0, result.output
     assert "import keras  # mine" in (linear / LAYER).read_text()
     assert "orphaned" not in result.stdout
-    assert cli("check").exit_code == 0
+    assert cli("check", "--accept-breaking").exit_code == 0
 
 
 # -- a renamed layer class: its files move, with their hand edits -----------------------
@@ -491,7 +491,7 @@ def test_a_renamed_weight_loads_with_renamed_from_and_is_reported_without(projec
     }
 
 
-def test_an_added_weight_is_noted_and_keeps_its_initial_value(project, tmp_path):
+def test_an_added_weight_is_a_break_and_an_old_checkpoint_refuses_to_load(project, tmp_path):
     spec = project / "specs" / "two.yaml"
     spec.write_text(SCALES)
     assert cli("new").exit_code == 0
@@ -499,10 +499,21 @@ def test_an_added_weight_is_noted_and_keeps_its_initial_value(project, tmp_path)
     spec.write_text(SCALES.replace("call: |", "  third: {shape: [features], initializer: zeros}\ncall: |"))
     result = cli("new")
     assert result.exit_code == 0, result.output
-    assert "specs/two.yaml: weights.third: note: weight 'third' is new" in result.stdout
-    with pytest.warns(UserWarning, match="has no value for weight 'third'; it keeps its initial value"):
-        values = load_checkpoint(project, tmp_path / "before.weights.h5")
-    assert values == {"first": [1.0, 2.0, 3.0], "second": [7.0, 8.0, 9.0], "third": [0.0, 0.0, 0.0]}
+    assert "specs/two.yaml: weights.third: breaking: weight 'third' is new" in result.stderr
+    assert cli("check").exit_code == 1
+    # As Keras does: a checkpoint without a value for a weight does not load, naming the weight.
+    with pytest.raises(ValueError, match="expected a value for weight 'third', but the checkpoint has none"):
+        load_checkpoint(project, tmp_path / "before.weights.h5")
+    # Unless the new weight is an old one renamed.
+    spec.write_text(
+        SCALES.replace("  second: {", "  third: {renamed_from: second, ").replace("self.second", "self.third")
+    )
+    result = cli("new")
+    assert "breaking" not in result.output
+    assert load_checkpoint(project, tmp_path / "before.weights.h5") == {
+        "first": [1.0, 2.0, 3.0],
+        "third": [7.0, 8.0, 9.0],
+    }
 
 
 def test_an_accepted_break_stops_failing_the_check(project):

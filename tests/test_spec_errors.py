@@ -6,7 +6,7 @@ import importlib.util
 import pytest
 
 from conftest import REPO, cli
-from error_catalog import CASES, PYPROJECT_HEAD, SETTINGS_CASES, VALID, spec_bytes, spec_with
+from error_catalog import CASES, PROJECT_CASES, PYPROJECT_HEAD, SETTINGS_CASES, VALID, spec_bytes, spec_with
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
@@ -18,6 +18,20 @@ def test_bad_spec_gets_one_located_line_and_writes_nothing(project, text, expect
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(expected), lines[0]
     assert "Traceback" not in result.output
+    assert not (project / "layers").exists() and not (project / "tests").exists()
+
+
+@pytest.mark.parametrize(("files", "expected"), PROJECT_CASES)
+def test_a_mistake_between_specs_gets_one_located_line_and_writes_nothing(project, files, expected):
+    for name, text in files.items():
+        (project / name).write_text(text)
+    for command in ("validate", "new"):
+        result = cli(command, "demo.yaml")
+        assert result.exit_code == 1
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith(expected), lines[0]
+        assert "Traceback" not in result.output and "jinja" not in result.output
     assert not (project / "layers").exists() and not (project / "tests").exists()
 
 

@@ -80,12 +80,12 @@ class TrainableWeightLayer(keras.layers.Layer):
         for weight in self._own_weights():
             key = weight.name if weight.name in keys else None
             if key is None:
-                warnings.warn(
-                    f"{self.name}: the checkpoint has no value for weight "
-                    f"{weight.name!r}; it keeps its initial value.",
-                    stacklevel=2,
+                # As Keras does for a checkpoint that lacks a variable: loading it would
+                # leave this weight at its initial value without a word.
+                raise ValueError(
+                    f"Layer '{self.name}' expected a value for weight {weight.name!r}, "
+                    f"but the checkpoint has none; it has values for {sorted(keys)}."
                 )
-                continue
             weight.assign(store[key])
             keys.discard(key)
         if keys:

@@ -58,6 +58,7 @@ from layergen.analysis.shapes import (
 )
 from layergen.analysis.sublayers import dimensions_used_by_sublayers, sublayer_models
 from layergen.analysis.test_plan import plan_test
+from layergen.analysis.test_values import check_test_names
 from layergen.analysis.weights import renamed_from_problems, weight_models
 from layergen.layer_model import (
     CellModel,
@@ -102,15 +103,25 @@ def analyze(
     spec_path: str,
     default_package: str,
     project_classes: dict | None = None,
+    broken_specs: tuple = (),
+    allowed_imports: tuple[str, ...] = (),
 ) -> LayerModel:
     """The render model of a spec; a `LayergenError` with every problem the spec has.
 
     `project_classes` are the project's own layers a sub-layer can name (class name ->
-    `layergen.project_classes.ProjectClass`).
+    `layergen.project_classes.ProjectClass`), `broken_specs` the project's specs that define
+    none usable (named when a class is not found), `allowed_imports` the packages a dotted
+    sub-layer class may come from.
     """
-    context = Context(spec, source, load(), project_classes=dict(project_classes or {}))
+    classes = dict(project_classes or {})
+    context = Context(
+        spec, source, load(), project_classes=classes, broken_specs=broken_specs, allowed_imports=allowed_imports
+    )
     parts = _read(context)
-    # The test's sizes are computed from the shapes: only once those are sound.
+    # The test's sizes are computed from the shapes: only once those are sound. Its names
+    # need none, so a spec with problems has those reported too.
+    if context.problems:
+        check_test_names(context)
     context.raise_problems()
     test = plan_test(context, parts.outputs, parts.weights, parts.body.uses_training, parts.gates)
     test.call_losses = call_loss_count(parts.body)

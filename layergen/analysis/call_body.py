@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from layergen.analysis.code_body import CodeField, check_safety, parse_code
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import constant_call_shape
+from layergen.analysis.self_attributes import check_self_attributes
 
 # A body that could not be read: the spec has a problem, so it is never rendered.
 _UNREADABLE = "return inputs"
@@ -74,6 +75,7 @@ def _check(context: Context, code: CodeField, body: CallBody, tree: ast.Module) 
     else:
         hints["mask"] = "`call` gets `mask` only with `masking: {uses_mask: true, ...}`"
     check_safety(context, code, tree, available, hints, _MODULE_NAMES, "call")
+    check_self_attributes(context, code, tree, "call")
     state = [name for name, w in spec.weights.items() if w.role == "state"]
     if state and not body.uses_training:
         context.problem(

@@ -64,6 +64,10 @@ class Context:
     shared_dims: list[tuple[Dimension, Dimension]] = field(default_factory=list)  # (later use, first use)
     # The project's own layer classes a sub-layer can name (`layergen.project_classes`).
     project_classes: dict = field(default_factory=dict)
+    # Spec files of the project that define no usable class (`project_classes.BrokenSpec`).
+    broken_specs: tuple = ()
+    # Packages generated code may import a sub-layer class from (`[tool.layergen] imports`).
+    allowed_imports: tuple[str, ...] = ()
 
     def problem(self, path: Path_, message: str, *, key: bool = False) -> None:
         self.problems.append(self.source.problem(path, message, key=key))

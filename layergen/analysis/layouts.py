@@ -16,6 +16,9 @@ from layergen.layer_model import LayoutModel
 from layergen.pycode import literal
 
 _AXIS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# The size of each mesh axis a layout names in the contract's ModelParallel test
+# (`layergen.testing._distributed._device_mesh`).
+TEST_MESH_AXIS_SIZE = 2
 
 
 def layout_model(context: Context) -> LayoutModel | None:
@@ -45,6 +48,23 @@ def layout_model(context: Context) -> LayoutModel | None:
         entries=[(name, literal(axes)) for name, axes in entries],
         axis_names=list(dict.fromkeys(axis for _, axes in entries for axis in axes if axis is not None)),
     )
+
+
+def check_layout_sizes(context: Context, shapes: dict[str, tuple[int, ...]], scope: dict[str, int]) -> None:
+    """Each axis a layout splits must divide across its mesh axis at the test sizes too:
+    the contract's mesh splits every named axis in `TEST_MESH_AXIS_SIZE`."""
+    for name, weight in context.spec.weights.items():
+        shape = shapes.get(name)
+        if weight.layout is None or shape is None or len(shape) != len(weight.layout) or ELLIPSIS in weight.shape:
+            continue  # not a layout the first checks accept
+        for index, axis in enumerate(weight.layout):
+            if axis is not None and shape[index] % TEST_MESH_AXIS_SIZE:
+                context.problem(
+                    ("weights", name, "layout", index),
+                    f"mesh axis {axis!r} splits axis {index} of the weight, of size {shape[index]} in the test"
+                    f" ({weight.shape[index]} with the test sizes {scope}), into {TEST_MESH_AXIS_SIZE} shards;"
+                    " give an even test size in `test.arguments` or `test.dimensions`",
+                )
 
 
 def _axes_problems(context: Context, path, layout: list[str | None]) -> bool:

@@ -12,6 +12,7 @@ import ast
 from layergen.analysis.call_body import CallBody
 from layergen.analysis.code_body import CodeField, check_safety, parse_code
 from layergen.analysis.context import Context
+from layergen.analysis.self_attributes import check_self_attributes
 from layergen.layer_model import MaskingModel
 from layergen.pycode import indent_code
 
@@ -64,6 +65,7 @@ def _compute_mask(context: Context, output_mask: str, input_name: str) -> tuple[
         if not any(isinstance(node, ast.Return) and node.value is not None for node in ast.walk(tree)):
             context.problem(code.path, "a compute_mask body must return the output's mask (or None)")
         check_safety(context, code, tree, [input_name, "mask"], _hints(context), _MODULE_NAMES, "compute_mask")
+        check_self_attributes(context, code, tree, "compute_mask")
     except RecursionError:
         context.problem(code.path, "the compute_mask body is too deeply nested to compile")
     return code.text, frozenset(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))

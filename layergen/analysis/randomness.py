@@ -6,12 +6,15 @@ keras.random.SeedGenerator(seed)` in `__init__`, and `call` drawing with
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from layergen.analysis.arguments import argument
-from layergen.analysis.call_body import CallBody
 from layergen.analysis.context import Context
 from layergen.layer_model import ConstructorArg
 from layergen.spec_fast import ArgumentSpec
+
+if TYPE_CHECKING:  # call_body checks `self.seed_generator` with this module's names
+    from layergen.analysis.call_body import CallBody
 
 SEED = "seed"
 SEED_GENERATOR = "seed_generator"

@@ -4,14 +4,15 @@ Each is created in `__init__` with the outer layer's dtype policy and its attrib
 its name, built explicitly in `build` with the shapes the spec gives (so its weights exist
 before a checkpoint loads), and rebuilt from the outer layer's own arguments by
 `from_config` (its config is not in the outer config). A class is a `keras.layers` name,
-a layer of this project (by its spec's `layer:` name) or a dotted import path.
+a layer of this project (by its spec's `layer:` name) or a dotted import path the project
+allows (`sublayer_classes`). Argument and build-parameter names are written as keyword
+arguments, so each passes the names rule (`layergen.import_policy`), and each value is a
+literal (`repr`) or reads an argument or constant of this layer.
 """
 
 from __future__ import annotations
 
-import re
-
-from layergen import expressions
+from layergen import expressions, import_policy
 from layergen.analysis.built_sublayers import (
     dimensions_in_arguments,
     keras_object_code,
@@ -21,13 +22,13 @@ from layergen.analysis.built_sublayers import (
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.gates import check_gate
 from layergen.analysis.shapes import names_in, output_shape_code, parse_expression, shape_items
+from layergen.analysis.sublayer_classes import ResolvedClass, resolve_class
 from layergen.layer_model import SubLayerModel
 from layergen.project_classes import BASE_LAYER_ARGUMENTS
 from layergen.pycode import nested_shape
 from layergen.spec_fast import SubLayerSpec
 from layergen.yaml_source import Path_
 
-_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 # Set by the generated code itself, and why.
 _SET_BY_GENERATOR = {
     "name": "a sub-layer's name is its attribute's name",
@@ -35,23 +36,14 @@ _SET_BY_GENERATOR = {
 }
 
 
-class _Resolved:
-    """A sub-layer class as the generated code names it, and what its constructor takes."""
-
-    def __init__(self, code: str, params: tuple[str, ...] | None, build_params: tuple[str, ...] | None, imports=()):
-        self.code = code
-        self.params = params  # None: not known (a dotted path), so not checked
-        self.build_params = build_params
-        self.imports = tuple(imports)
-
-
 def sublayer_models(context: Context) -> tuple[list[SubLayerModel], list[str]]:
     """Each sub-layer's creation and build code, and the imports the layer module needs."""
     models, imports = [], []
     for name, sub in context.spec.layers.items():
         path = ("layers", name)
-        resolved = _resolve_class(context, sub.class_, path + ("class",))
+        resolved = resolve_class(context, sub.class_, path + ("class",))
         if resolved is None:
+            _check_keys(context, sub, path)  # what else can be known without the class
             continue
         imports += [line for line in resolved.imports if line not in imports]
         arguments = _arguments(context, sub, resolved, path)
@@ -89,35 +81,13 @@ def dimensions_used_by_sublayers(context: Context) -> list[str]:
     return used
 
 
-def _resolve_class(context: Context, name: str, path: Path_) -> _Resolved | None:
-    keras_layer = context.vocab.layers.get(name)
-    if keras_layer is not None:
-        return _Resolved(f"keras.layers.{name}", keras_layer.params, keras_layer.build_params)
-    project_class = context.project_classes.get(name)
-    if project_class is not None:
-        if name == context.spec.layer:
-            context.problem(path, f"{name} cannot hold itself as a sub-layer")
-            return None
-        return _Resolved(name, project_class.params, ("input_shape",), [f"from {project_class.module} import {name}"])
-    if _DOTTED.fullmatch(name):  # not match: `$` also matches before a trailing newline
-        if name.startswith("keras.src.") or name == "keras.src":
-            context.problem(path, "use the public Keras API (keras.layers.X), not keras.src")
-            return None
-        if name.startswith("keras.layers.") and name.count(".") == 2:
-            return _resolve_class(context, name.rsplit(".", 1)[1], path)
-        module = name.rsplit(".", 1)[0]
-        imports = [] if module == "keras" or module.startswith("keras.") else [f"import {module}"]
-        return _Resolved(name, None, None, imports)
-    candidates = list(context.vocab.layers) + list(context.project_classes)
-    context.unknown(path, "layer class", name, candidates)
-    return None
-
-
-def _arguments(context: Context, sub: SubLayerSpec, resolved: _Resolved, path: Path_) -> list[tuple[str, str]]:
+def _arguments(context: Context, sub: SubLayerSpec, resolved: ResolvedClass, path: Path_) -> list[tuple[str, str]]:
     """(parameter, Python source) for each constructor argument the spec gives."""
     arguments = []
     for param, value in sub.arguments.items():
         where = path + ("arguments", param)
+        if not _is_name(context, where, "argument", param):
+            continue
         if param in _SET_BY_GENERATOR:
             context.problem(where, f"`{param}` is set by the generated code: {_SET_BY_GENERATOR[param]}")
             continue
@@ -128,6 +98,22 @@ def _arguments(context: Context, sub: SubLayerSpec, resolved: _Resolved, path: P
         if code is not None:
             arguments.append((param, code))
     return arguments
+
+
+def _check_keys(context: Context, sub: SubLayerSpec, path: Path_) -> None:
+    """The names rule for a sub-layer whose class cannot be used, so all its problems show."""
+    for param in sub.arguments:
+        _is_name(context, path + ("arguments", param), "argument", param)
+    for param in sub.build if isinstance(sub.build, dict) else ():
+        _is_name(context, path + ("build", param), "build parameter", param)
+
+
+def _is_name(context: Context, path: Path_, what: str, name: str) -> bool:
+    """Whether a key the generated code writes as a keyword argument passes the names rule."""
+    problem = import_policy.name_problem(name)
+    if problem:
+        context.problem(path, f"{what} name {name!r} {problem}", key=True)
+    return problem is None
 
 
 def _value_code(context: Context, value, path: Path_) -> str | None:
@@ -174,7 +160,7 @@ def _integer_code(context: Context, item, path: Path_, what: str, candidates) ->
     return expression.to_code({n: f"self.{n}" for n in expression.names})
 
 
-def _build_args(context: Context, sub: SubLayerSpec, resolved: _Resolved, path: Path_) -> str:
+def _build_args(context: Context, sub: SubLayerSpec, resolved: ResolvedClass, path: Path_) -> str:
     """The arguments of its `build` call: one shape, or shapes by build parameter."""
     if sub.build is None:
         return context.inputs[0].shape_param if context.inputs else "None"
@@ -183,6 +169,8 @@ def _build_args(context: Context, sub: SubLayerSpec, resolved: _Resolved, path: 
     parts = []
     for param, shape in sub.build.items():
         where = path + ("build", param)
+        if not _is_name(context, where, "build parameter", param):
+            continue
         if resolved.build_params is not None and param not in resolved.build_params:
             context.unknown(where, f"build parameter of {sub.class_}", param, resolved.build_params, key=True)
             continue

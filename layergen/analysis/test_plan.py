@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -19,8 +18,16 @@ from layergen.analysis.argument_types import (
 )
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
 from layergen.analysis.gates import absent_weights, gate_settings
+from layergen.analysis.layouts import check_layout_sizes
 from layergen.analysis.outputs import FLOAT, INPUT, Output
 from layergen.analysis.randomness import SEED, SEED_SPEC
+from layergen.analysis.test_budget import (
+    ELLIPSIS_SIZES,
+    TEST_TENSOR_BUDGET,
+    TestBudget,
+    check_literal,
+    check_sublayers,
+)
 from layergen.analysis.test_values import (
     INVALID,
     generated_arguments,
@@ -43,13 +50,9 @@ from layergen.yaml_source import Path_
 # other and from the batch (2), so that a transposed shape cannot pass by accident.
 _TEST_ARGUMENT_SIZES = (4, 6, 8, 9, 10, 12)
 _TEST_DIMENSION_SIZES = (3, 5, 7, 11, 13, 17)
-_TEST_ELLIPSIS_SIZES = (15,)
+_TEST_ELLIPSIS_SIZES = ELLIPSIS_SIZES
 
 Scope = dict[str, int]  # the test's value of each argument and dimension that sizes a shape
-
-# The most memory one tensor of the generated test may take (inputs, output, weights): a
-# unit test runs on any laptop, and often several at once.
-TEST_TENSOR_BUDGET = 64 * 2**20
 _NOT_FINITE = "the generated test's {what} for {name!r} is not a finite number; use `min`, `max` or values nearer zero"
 
 
@@ -67,7 +70,8 @@ def plan_test(
     spec = context.spec
     arguments = _argument_values(context, set(gates.values()))
     scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **_dimension_sizes(context)}
-    inputs = _test_inputs(context, scope)
+    budget = TestBudget(context)
+    inputs = _test_inputs(context, scope, budget)
     test_outputs = [_test_output(context, output, scope, inputs) for output in outputs]
     cell_sizes = None
     if spec.cell is not None:  # the contract passes the cell's state as a second input
@@ -75,17 +79,21 @@ def plan_test(
         inputs.append(TestInput("states", (spec.test.batch_size, state_size), "float32", False))
         cell_sizes = (state_size, output_size)
     for test_output in test_outputs:
-        _check_budget(context, f"output {test_output.name!r}", test_output.shape, test_output.dtype, ("output_shape",))
+        what = f"output {test_output.name!r}"
+        budget.tensor(what, test_output.shape, test_output.dtype, ("output_shape",))
     weight_shapes = {
         name: _weight_shape(context, weight.shape, scope, ("weights", name, "shape"))
         for name, weight in spec.weights.items()
     }
     for name, shape in weight_shapes.items():
-        _check_budget(context, f"weight {name!r}", shape, spec.weights[name].dtype, ("weights", name, "shape"))
+        budget.tensor(f"weight {name!r}", shape, spec.weights[name].dtype, ("weights", name, "shape"))
+    check_layout_sizes(context, weight_shapes, scope)
     array_weights = [(n, w.initial_value) for n, w in spec.weights.items() if w.initial_value]
     for weight_name, array in array_weights:
         arguments.init_kwargs.append((array, f"random_array({weight_shapes[weight_name]!r})"))
-    _shaped_constants(context, arguments, scope)
+    _shaped_constants(context, arguments, scope, budget)
+    check_sublayers(context, scope, budget)
+    budget.check_total()
     values = {gate: bool(arguments.values[gate]) for gate in gates.values()}
     regularized = regularized_weights(context, arguments.values)
     lists = _weight_lists(weights, absent_weights(gates, values), regularized)
@@ -233,17 +241,24 @@ def _constant_values(context: Context, given: dict, result: _ArgumentValues) -> 
         result.passed(name, value)
 
 
-def _shaped_constants(context: Context, arguments: _ArgumentValues, scope: Scope) -> None:
+def _shaped_constants(context: Context, arguments: _ArgumentValues, scope: Scope, budget: TestBudget) -> None:
     """The test value of each constant with a declared shape: the spec's (a number, or numbers
     of that shape), or distinct numbers of that shape, so that a value that is only
-    broadcast, or that loses its order, shows."""
+    broadcast, or that loses its order, shows. Its size is checked before it is made: `call`
+    broadcasts it to a tensor of that shape, and distinct numbers are written into the test."""
     for name, constant in context.spec.constants.items():
         if constant.shape is None:
             continue
         path = ("test", "arguments", name)
-        shape = _weight_shape(context, constant.shape, scope, ("constants", name, "shape"))
+        shape_path = ("constants", name, "shape")
+        shape = _weight_shape(context, constant.shape, scope, shape_path)
+        dtype = None if constant.dtype == "float" else constant.dtype
+        if not budget.tensor(f"constant {name!r}", shape, dtype, shape_path):
+            continue
         value = context.spec.test.arguments.get(name)
         if value is None:
+            if not check_literal(context, name, shape, shape_path):
+                continue
             value = _distinct_numbers(_scaled(constant.value), shape)
         elif nested_shape(value) not in ([], list(shape)):
             context.problem(path, f"a test value of constant {name!r} is a number or numbers of shape {shape}")
@@ -275,7 +290,7 @@ def _dimension_sizes(context: Context) -> Scope:
     return sizes
 
 
-def _test_inputs(context: Context, scope: Scope) -> list[TestInput]:
+def _test_inputs(context: Context, scope: Scope, budget: TestBudget) -> list[TestInput]:
     batch = context.spec.test.batch_size
     inputs = []
     for item in context.inputs:
@@ -298,7 +313,7 @@ def _test_inputs(context: Context, scope: Scope) -> list[TestInput]:
                 )
             else:
                 _check_int_range(context, item.dtype, low, high, scope, path)
-        _check_budget(context, f"input {item.name!r}", shape, item.dtype, path + ("shape",))
+        budget.tensor(f"input {item.name!r}", shape, item.dtype, path + ("shape",))
         inputs.append(TestInput(item.name, tuple(shape), item.dtype, item.is_int, low, high))
     return inputs
 
@@ -313,26 +328,6 @@ def _check_int_range(context: Context, dtype: str, low: int, high: int, scope: S
             f"integer values in range({_number_text(low)}, {_number_text(high)}) do not fit {dtype}"
             f" ({smallest}..{largest}) with the test sizes {scope}",
         )
-
-
-def _check_budget(context: Context, what: str, shape, dtype: str | None, path: Path_) -> None:
-    """A tensor the test makes must fit the memory budget of a unit test."""
-    elements = 1
-    for size in shape:
-        elements *= size
-    size_bytes = elements * _itemsize(dtype)
-    if size_bytes > TEST_TENSOR_BUDGET:
-        context.problem(
-            path,
-            f"the test's {what} of shape {tuple(shape)} would take {size_bytes / 2**20:,.0f} MiB, over the"
-            f" {TEST_TENSOR_BUDGET // 2**20} MiB a test tensor may take; set smaller sizes in `test`",
-        )
-
-
-def _itemsize(dtype: str | None) -> int:
-    """Bytes per element: from the dtype's bits (`float16` -> 2); float32 by default."""
-    bits = re.search(r"\d+", dtype or "float32")  # float8_e4m3fn: the first number
-    return max(int(bits[0]) // 8, 1) if bits else 1  # bool: one byte
 
 
 def _number_text(value: int) -> str:

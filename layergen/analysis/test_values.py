@@ -90,6 +90,24 @@ def regularized_weights(context: Context, values: dict[str, object]) -> set[str]
     return regularized
 
 
+def check_test_names(context: Context) -> None:
+    """The names the `test` section gives, which need no shapes: reported with the spec's
+    other problems when it has some (`test_plan` checks them again, with the values, when
+    it has none, so each is reported once)."""
+    spec = context.spec
+    skips(context)
+    for name in spec.test.dimensions:
+        if name not in context.dims:
+            context.unknown(("test", "dimensions", name), "dimension", name, context.dims)
+    generated = list(generated_arguments(context))
+    arguments = [n for n, a in spec.arguments.items() if a.type != "array"]
+    known = {*arguments, *spec.constants, *generated, *(["seed"] if spec.random else [])}
+    for name in spec.test.arguments:
+        if name not in known:
+            candidates = arguments + list(spec.constants)
+            context.unknown(("test", "arguments", name), "argument", name, candidates + generated)
+
+
 def skips(context: Context) -> list[tuple[str, str]]:
     """(contract test, reason) for each test the spec skips."""
     result = []
