@@ -65,6 +65,7 @@ class SubLayerModel:
     repeat: str | None  # Python source of how many; None for a single layer
     when: str | None  # the bool argument that gates it; None if it always exists
     build_args: str  # Python source of the arguments of its build call
+    in_build: bool = False  # created in build: its arguments read input dimensions
 
     def _create(self, name_code: str) -> str:
         arguments = [f"{param}={code}" for param, code in self.arguments]
@@ -74,13 +75,19 @@ class SubLayerModel:
     @property
     def init_lines(self) -> list[str]:
         """`__init__`'s lines creating it, indented relative to the method body."""
+        return [] if self.in_build else self._creation_lines()
+
+    def _creation(self) -> str:
         if self.repeat is None:
             create = self._create(repr(self.name))
         else:
             create = f"[{self._create('f' + repr(self.name + '_{index}'))} for index in range({self.repeat})]"
+        return f"self.{self.name} = {create}"
+
+    def _creation_lines(self) -> list[str]:
         if self.when is None:
-            return [f"self.{self.name} = {create}"]
-        return [f"if self.{self.when}:", f"    self.{self.name} = {create}", "else:", f"    self.{self.name} = None"]
+            return [self._creation()]
+        return [f"if self.{self.when}:", f"    {self._creation()}", "else:", f"    self.{self.name} = None"]
 
     @property
     def build_lines(self) -> list[str]:
@@ -89,6 +96,16 @@ class SubLayerModel:
             lines = [f"self.{self.name}.build({self.build_args})"]
         else:
             lines = [f"for layer in self.{self.name}:", f"    layer.build({self.build_args})"]
+        if self.in_build:  # created from the input shape, then built at once
+            lines = [self._creation(), *lines]
+            if self.when is None:
+                return lines
+            return [
+                f"if self.{self.when}:",
+                *("    " + line for line in lines),
+                "else:",
+                f"    self.{self.name} = None",
+            ]
         if self.when is None:
             return lines
         return [f"if self.{self.name} is not None:", *("    " + line for line in lines)]
@@ -105,6 +122,14 @@ class MaskingModel:
     source: str = ""  # the body as the spec writes it (dedented); render checks the method holds exactly it
     names: frozenset[str] = frozenset()  # every plain name the body reads or writes
     supports: str = "True"  # Python source of `supports_masking` (a condition over `self.<argument>`)
+
+
+@dataclass(frozen=True)
+class CellModel:
+    """An RNN cell (`cell:`): what keras.layers.RNN reads on it, as Python source."""
+
+    state_size: str  # "self.units"
+    output_size: str
 
 
 @dataclass(frozen=True)
@@ -179,6 +204,9 @@ class TestModel:
     output_dtype: str | None = None  # a single output's dtype when it is not the compute dtype
     random: bool = False  # the layer draws random numbers in training
     skip: list[tuple[str, str]] = field(default_factory=list)  # (contract test, reason)
+    cell_sizes: tuple[int, int] | None = None  # an RNN cell's (state_size, output_size) in the test
+    call_losses: int = 0  # `self.add_loss` calls in the call body: losses each call adds
+    call_kwargs: list[tuple[str, str]] = field(default_factory=list)  # (call argument, Python source of a test value)
 
 
 @dataclass
@@ -222,6 +250,7 @@ class LayerModel:
     # `output_shapes`: (condition, shape) returned first when the condition holds; the last
     # case (no condition) is `output_shape`.
     output_cases: list[tuple[str, str]] = field(default_factory=list)
+    cell: CellModel | None = None  # an RNN cell: state_size, output_size, get_initial_state
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -171,6 +171,25 @@ class MaskingSpec(_Model):
     )
 
 
+class CallArgumentSpec(_Model):
+    """A non-tensor parameter of `call`, passed by keyword (`layer(x, reverse=True)`)."""
+
+    type: Literal["bool", "int", "float", "str"] = Field(description="What values it takes.")
+    default: bool | int | float | str = Field(description="Its default in call's signature.")
+    doc: str = Field(default="", description="Its entry in the class docstring's Call arguments.")
+
+
+class CellSpec(_Model):
+    """What makes the layer an RNN cell that `keras.layers.RNN` runs one step at a time."""
+
+    state_size: ShapeItem = Field(
+        description="The size of the cell's state: an int argument or an integer expression of them, e.g. units."
+    )
+    output_size: ShapeItem | None = Field(
+        default=None, description="The size of the output of each step; default: state_size."
+    )
+
+
 class OutputSpec(_Model):
     """One of several outputs of `call`."""
 
@@ -230,6 +249,14 @@ class LayerSpec(_Model):
     random: bool = Field(
         default=False,
         description="Whether call draws random numbers: adds a `seed` argument and `self.seed_generator`.",
+    )
+    call_arguments: dict[str, CallArgumentSpec] = Field(
+        default_factory=dict,
+        description="Non-tensor parameters of call, passed by keyword, e.g. reverse: {type: bool, default: false}.",
+    )
+    cell: CellSpec | None = Field(
+        default=None,
+        description="An RNN cell for keras.layers.RNN: call(inputs, states) returns (output, new_states).",
     )
     call: str = Field(description="The body of call: inputs by name, weights as self.<name>, constants by name.")
     output_shape: list[ShapeItem] | None = Field(

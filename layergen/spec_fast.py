@@ -261,6 +261,17 @@ class MaskingSpec(_Light):
     supports_masking: bool | str
 
 
+class CallArgumentSpec(_Light):
+    type: str
+    default: bool | int | float | str
+    doc: str
+
+
+class CellSpec(_Light):
+    state_size: int | str
+    output_size: int | str | None
+
+
 class OutputSpec(_Light):
     shape: list[int | str]
     dtype: str
@@ -293,6 +304,8 @@ class LayerSpec(_Light):
     layers: dict[str, SubLayerSpec]
     masking: MaskingSpec | None
     random: bool
+    call_arguments: dict[str, CallArgumentSpec]
+    cell: CellSpec | None
     call: str
     output_shape: list[int | str] | None
     output_shapes: list[OutputCase] | None
@@ -364,6 +377,13 @@ _fields(
     output_mask=Field(_str),
     supports_masking=Field(_exactly(bool, str), True),
 )
+_fields(
+    CallArgumentSpec,
+    type=Field(_one_of(("bool", "int", "float", "str"))),
+    default=Field(_exactly(bool, int, float, str)),
+    doc=Field(_str, ""),
+)
+_fields(CellSpec, state_size=Field(_shape_item), output_size=Field(_optional(_shape_item), None))
 _fields(OutputSpec, shape=Field(_shape), dtype=Field(_str, "float"), doc=Field(_str, ""))
 _fields(OutputCase, when=Field(_optional(_exactly(bool, str)), None), shape=Field(_shape))
 _fields(
@@ -386,6 +406,8 @@ _fields(
     layers=Field(_mapping(_model(SubLayerSpec)), factory=dict),
     masking=Field(_optional(_model(MaskingSpec)), None),
     random=Field(_bool, False),
+    call_arguments=Field(_mapping(_model(CallArgumentSpec)), factory=dict),
+    cell=Field(_optional(_model(CellSpec)), None),
     call=Field(_str),
     output_shape=Field(_optional(_shape), None),
     output_shapes=Field(_optional(_list(_model(OutputCase), min_length=2)), None),

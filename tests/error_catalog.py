@@ -29,6 +29,15 @@ def spec_with(old: str, new: str) -> str:
     return VALID.replace(old, new, 1)
 
 
+def cell_spec() -> str:
+    """VALID as an RNN cell: one step in, `cell:` on line 18 instead of output_shape."""
+    return (
+        VALID.replace("shape: [batch, ..., input_dim]", "shape: [batch, input_dim]")
+        .replace("  return outputs\n", "  return outputs + states[0], [outputs]\n")
+        .replace("output_shape: [batch, ..., units]\n", "cell: {state_size: units}\n")
+    )
+
+
 def with_kernel_named(name: str) -> str:
     """VALID with its weight `kernel` renamed, in `weights` and in `call`."""
     return spec_with("  kernel:\n", f"  {name}:\n").replace("self.kernel", f"self.{name}")
@@ -574,6 +583,53 @@ CASES = [
         "demo.yaml:17:13: constants.scale.shape[0]: unknown dimension 'channels'; known: units",
         id="constant-shape-unknown-argument",
     ),
+    # -- issue 18: sub-layers sized by the input, RNN cells --
+    pytest.param(
+        with_sublayer().replace("units: $units}", "units: $input_dim * unit}"),
+        "demo.yaml:15:45: layers.hidden.arguments.units: unknown dimension or int argument 'unit' (did you mean 'units'?)",
+        id="sublayer-argument-unknown-dimension",
+    ),
+    pytest.param(
+        with_sublayer().replace("units: $units}", "units: $units, activation: {name: relu}}"),
+        "demo.yaml:15:65: layers.hidden.arguments.activation: a mapping is an initializer, regularizer or constraint, for an argument whose name ends in _initializer, _regularizer or _constraint",
+        id="sublayer-argument-mapping-not-an-object",
+    ),
+    pytest.param(
+        spec_with(
+            "    initializer: glorot_uniform", "    initializer: {name: constant, value: $1 / input_dimm ** 0.5}"
+        ),
+        "demo.yaml:13:42: weights.kernel.initializer.value: unknown number argument or dimension 'input_dimm' (did you mean 'input_dim'?)",
+        id="initializer-value-unknown-dimension",
+    ),
+    pytest.param(
+        spec_with("call: |", "call_arguments:\n  reverse: {type: bool, default: 0}\ncall: |"),
+        "demo.yaml:15:34: call_arguments.reverse.default: default 0 is not a bool",
+        id="call-argument-default-of-another-type",
+    ),
+    pytest.param(
+        cell_spec().replace("cell: {state_size: units}", "cell: {state_size: units}\noutput_shape: [batch, units]"),
+        "demo.yaml:18:1: output_shape: a cell has no `output_shape`: a cell's output is `[batch, output_size]`, and its state `[batch, state_size]`",
+        id="cell-with-output-shape",
+    ),
+    pytest.param(
+        cell_spec().replace("shape: [batch, input_dim]", "shape: [batch, ..., input_dim]"),
+        "demo.yaml:9:12: inputs.inputs.shape: a cell's input is one step, `[batch, features]`: keras.layers.RNN builds it with that shape",
+        id="cell-input-not-one-step",
+    ),
+    pytest.param(
+        cell_spec().replace("state_size: units", "state_size: unit"),
+        "demo.yaml:17:20: cell.state_size: unknown int argument 'unit' (did you mean 'units'?)",
+        id="cell-state-size-unknown",
+    ),
+    pytest.param(
+        cell_spec()
+        .replace("cell: {state_size: units}", "cell: {state_size: units}\nrandom: true")
+        .replace(
+            "  return outputs + ", "  return outputs * training + keras.random.normal((), seed=self.seed_generator) + "
+        ),
+        "demo.yaml:18:1: random: a random cell is not supported: keras.layers.RNN calls the cell inside its loop, where a seed generator cannot advance (Keras's cells draw dropout masks before the loop)",
+        id="random-cell",
+    ),
     # -- issue 16: the generated test's budget, layouts at the test sizes, self.<name> --
     pytest.param(
         spec_with("call: |", "constants:\n  scale:\n    value: 1.0\n    shape: [units, units]\ncall: |")
@@ -933,4 +989,12 @@ TITLES = {
     "constant-shape-unknown-argument": "A constant's shape naming no int argument",
     "formatter-line-length": "pyproject.toml: the formatter's line length is not a number",
     "formatter-target-version": "pyproject.toml: black's target versions not given as a list",
+    "sublayer-argument-unknown-dimension": "A sub-layer argument reading an unknown dimension or argument",
+    "sublayer-argument-mapping-not-an-object": "A mapping for a sub-layer argument that takes no Keras object",
+    "initializer-value-unknown-dimension": "An initializer value reading an unknown dimension",
+    "call-argument-default-of-another-type": "A call argument whose default is not of its type",
+    "cell-with-output-shape": "An RNN cell with output_shape",
+    "cell-input-not-one-step": "An RNN cell whose input is not one step",
+    "cell-state-size-unknown": "An RNN cell's state_size naming no int argument",
+    "random-cell": "A random RNN cell",
 }

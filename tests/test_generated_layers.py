@@ -150,6 +150,35 @@ MUTATIONS = [
         "test_random_in_training_and_deterministic_in_inference",
         id="integer-seed-repeats-the-noise",
     ),
+    # -- issue 18 --
+    pytest.param(
+        "gru_cell",
+        "        return h, [h]\n",
+        "        return h, h\n",
+        "TestGRUCell::test_cell_inside_keras_rnn_is_a_loop_over_its_steps",
+        id="cell-returns-its-state-bare",
+    ),
+    pytest.param(
+        "gru_cell",
+        "return [ops.zeros((batch_size, self.state_size)",
+        "return [ops.ones((batch_size, self.state_size)",
+        "TestGRUCell::test_cell_inside_keras_rnn_is_a_loop_over_its_steps",
+        id="cell-starts-from-another-state",
+    ),
+    pytest.param(
+        "transformer_encoder",
+        "        self.output_dense.build((input_shape[0], sequence, self.intermediate_dim))\n",
+        "",
+        "test_build_builds_the_sublayers_and_their_weights_are_the_layers",
+        id="sublayer-made-in-build-not-built",
+    ),
+    pytest.param(
+        "noisy_dense",
+        "keras.random.SeedGenerator(seed)",
+        "keras.random.SeedGenerator()",
+        "test_a_seed_reproduces_a_fresh_layers_random_sequence",
+        id="seed-never-reaches-the-generator-of-a-layer-with-weights",
+    ),
 ]
 
 

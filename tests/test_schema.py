@@ -309,3 +309,14 @@ def test_the_schema_knows_the_fields_of_kerass_own_options(validator, project):
     assert not list(validator.iter_errors(pooling))
     pooling["output_shapes"] = pooling["output_shapes"][:1]
     assert list(validator.iter_errors(pooling)), "one case is not a choice"
+
+
+def test_the_schema_knows_cells_and_call_arguments(validator):
+    cell = yaml.safe_load((REPO / "specs/examples/gru_cell.yaml").read_text())
+    assert not list(validator.iter_errors(cell))
+    cell["cell"]["state_sise"] = 4
+    cell["call_arguments"] = {"reverse": {"type": "list", "default": False}, "scale": {"type": "float"}}
+    messages = sorted(error.message for error in validator.iter_errors(cell))
+    assert any("'state_sise': 4} is not valid" in m for m in messages), messages  # cell is optional: anyOf
+    assert any("'list' is not one of" in m for m in messages), messages
+    assert any("'default' is a required property" in m for m in messages), messages

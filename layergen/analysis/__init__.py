@@ -11,6 +11,9 @@ generated code, one concern per module:
     gates        optional weights (`when`): the bool argument each exists under
     outputs      one output or several, each with its shape and dtype
     randomness   `random: true`: the seed argument and the layer's SeedGenerator
+    call_arguments  non-tensor keyword parameters of call (`reverse=False`)
+    cells        `cell:`: an RNN cell's sizes, its `states`, get_initial_state
+    losses       the losses `call` adds (`self.add_loss`), which the test expects
     call_body    the `call` body, parsed once
     docstring    the class docstring
     masking      masks: call's `mask`, compute_mask
@@ -24,14 +27,18 @@ spec's problems are reported together, each with its file, line and field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from layergen.analysis.arguments import argument_args, constant_args
+from layergen.analysis.call_arguments import CallArgument, read_call_arguments
 from layergen.analysis.call_body import CallBody, constant_tensors, read_call_body
+from layergen.analysis.cells import CELL_STATES_LINE, STATES, cell_outputs, read_cell
 from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates
+from layergen.analysis.input_sized_values import dimensions_used_by_initializers
 from layergen.analysis.layouts import layout_model
+from layergen.analysis.losses import call_loss_count
 from layergen.analysis.masking import masking_model
 from layergen.analysis.names import check_header, check_names, snake_case
 from layergen.analysis.outputs import (
@@ -55,6 +62,7 @@ from layergen.analysis.test_plan import plan_test
 from layergen.analysis.test_values import check_test_names
 from layergen.analysis.weights import renamed_from_problems, weight_models
 from layergen.layer_model import (
+    CellModel,
     ConstructorArg,
     LayerModel,
     LayoutModel,
@@ -84,6 +92,8 @@ class _Parts:
     body: CallBody
     masking: MaskingModel | None
     outputs: list[Output]
+    cell: CellModel | None = None
+    call_arguments: list[CallArgument] = field(default_factory=list)
 
 
 def analyze(
@@ -115,6 +125,8 @@ def analyze(
         check_test_names(context)
     context.raise_problems()
     test = plan_test(context, parts.outputs, parts.weights, parts.body.uses_training, parts.gates)
+    test.call_losses = call_loss_count(parts.body)
+    test.call_kwargs = [(argument.name, argument.test_value) for argument in parts.call_arguments]
     context.raise_problems()
     names = {"module_name": module_name, "spec_path": spec_path, "package": spec.package or default_package}
     return _layer_model(context, parts, test, **names)
@@ -135,9 +147,11 @@ def _read(context: Context) -> _Parts:
     body = read_call_body(context)
     masking = masking_model(context, body)
     seed = seed_args(context, body)
-    outputs = read_outputs(context)
+    cell = read_cell(context)
+    outputs = cell_outputs(context) if cell is not None else read_outputs(context)
     args = arguments + constants + weight_args + seed
-    return _Parts(args, weights, gates, layouts, sublayers, imports, body, masking, outputs)
+    call_arguments = read_call_arguments(context)
+    return _Parts(args, weights, gates, layouts, sublayers, imports, body, masking, outputs, cell, call_arguments)
 
 
 def _layer_model(
@@ -147,7 +161,10 @@ def _layer_model(
     args, body, masking, outputs = parts.args, parts.body, parts.masking, parts.outputs
     used_dims = dimensions_used_by_weights(context)
     used_dims += [name for name in dimensions_used_by_sublayers(context) if name not in used_dims]
+    used_dims += [name for name in dimensions_used_by_initializers(context) if name not in used_dims]
     call_prelude = constant_tensors(context, body)
+    if parts.cell is not None:
+        call_prelude.insert(0, CELL_STATES_LINE)
     names = body.names | (masking.names if masking else frozenset())  # what the module must import
     uses_mask = bool(masking and masking.uses_mask)
     build_checks = shared_dimension_checks(context)
@@ -171,6 +188,8 @@ def _layer_model(
         build_bindings=build_bindings,
         input_spec=input_spec_code(context, used_dims),
         call_params=", ".join(i.name for i in context.inputs)
+        + (f", {STATES}" if parts.cell else "")
+        + "".join(f", {argument.name}={argument.default}" for argument in parts.call_arguments)
         + (", training=None" if body.uses_training else "")
         + (", mask=None" if uses_mask else ""),
         uses_ops=bool(call_prelude) or "ops" in names,
@@ -189,4 +208,5 @@ def _layer_model(
         output_spec_dtypes=spec_dtypes(context, outputs),
         random=context.spec.random,
         built_at_init=not (parts.weights or parts.sublayers or build_checks),
+        cell=parts.cell,
     )

@@ -67,6 +67,9 @@ def _check(context: Context, code: CodeField, body: CallBody, tree: ast.Module) 
                 f"as a tensor of the layer's dtype, `self.{node.attr}` is its plain config value",
             )
     available, hints = [*spec.inputs, *spec.constants], _name_hints(context)
+    if spec.cell is not None:
+        available.append("states")  # a cell's second parameter (layergen.analysis.cells)
+    available += list(spec.call_arguments)  # keyword parameters (layergen.analysis.call_arguments)
     if spec.masking is None or spec.masking.uses_mask:
         available.append("mask")  # a parameter of call; without `masking`, masking.py says what to add
     else:

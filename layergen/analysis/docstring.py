@@ -37,6 +37,12 @@ def _sections(
     call_arguments = [
         _entry(i.name, (i.spec.doc.strip() or f"{'Integer' if i.is_int else 'Float'} input tensor.")) for i in inputs
     ]
+    for name, argument in context.spec.call_arguments.items():
+        default = argument.default if not isinstance(argument.default, str) else f'"{argument.default}"'
+        doc = argument.doc.strip() or f"Python {argument.type}."
+        call_arguments.append(_entry(name, f"{doc} Defaults to `{default}`."))
+    if context.spec.cell is not None:
+        call_arguments.append(_entry("states", "List of one tensor, the state of shape `(batch_size, state_size)`."))
     if uses_training:
         call_arguments.append(_entry("training", "Python boolean, whether the layer runs in training mode."))
     if uses_mask:

@@ -112,6 +112,8 @@ def check_names(context: Context) -> None:
         claim(name, ("inputs", name), "input")
     for name in spec.layers:
         claim(name, ("layers", name), "sub-layer")
+    for name in spec.call_arguments:
+        claim(name, ("call_arguments", name), "call argument")
 
 
 def _claim_weight_argument(context: Context, owners: dict[str, tuple], weight: str, derived: str) -> None:

@@ -13,6 +13,12 @@ literal (`repr`) or reads an argument or constant of this layer.
 from __future__ import annotations
 
 from layergen import expressions, import_policy
+from layergen.analysis.built_sublayers import (
+    dimensions_in_arguments,
+    keras_object_code,
+    reference_names,
+    sized_by_input_code,
+)
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.gates import check_gate
 from layergen.analysis.shapes import names_in, output_shape_code, parse_expression, shape_items
@@ -51,6 +57,7 @@ def sublayer_models(context: Context) -> tuple[list[SubLayerModel], list[str]]:
                 repeat=repeat,
                 when=gate,
                 build_args=_build_args(context, sub, resolved, path),
+                in_build=bool(dimensions_in_arguments(context, sub)),
             )
         )
     return models, imports
@@ -60,6 +67,7 @@ def dimensions_used_by_sublayers(context: Context) -> list[str]:
     """The input dimensions the sub-layers' build shapes read."""
     used: list[str] = []
     for sub in context.spec.layers.values():
+        used += [name for name in dimensions_in_arguments(context, sub) if name not in used]
         shapes = sub.build.values() if isinstance(sub.build, dict) else [sub.build or []]
         for shape in shapes:
             for item in shape:
@@ -109,17 +117,22 @@ def _is_name(context: Context, path: Path_, what: str, name: str) -> bool:
 
 
 def _value_code(context: Context, value, path: Path_) -> str | None:
-    """A literal, `$name` (an argument or constant) or `$expression` over integer arguments."""
+    """A literal, `$name` (an argument or constant) or `$expression` over integer arguments
+    and input dimensions."""
     spec = context.spec
     if isinstance(value, str) and value.startswith("$"):
         text = value[1:].strip()
         if text in spec.arguments or text in spec.constants:
             return f"self.{text}"
+        if any(name in context.dims for name in reference_names(value)):
+            return sized_by_input_code(context, text, path)  # created in build (built_sublayers)
         return _integer_code(context, text, path, "argument or constant", list(spec.arguments) + list(spec.constants))
     if value is None or isinstance(value, (str, bool)) or nested_shape(value) is not None:
         return repr(value)
     if isinstance(value, list) and all(isinstance(v, (str, bool, int, float)) or v is None for v in value):
         return repr(value)
+    if isinstance(value, dict):
+        return keras_object_code(context, str(path[-1]), value, path)
     context.problem(path, "expected a number, string, boolean, list, null, or `$argument`")
     return None
 

@@ -83,6 +83,11 @@ def plan_test(
     }
     outputs = [_chosen_case(output, stored) for output in outputs]
     test_outputs = [_test_output(context, output, scope, inputs) for output in outputs]
+    cell_sizes = None
+    if spec.cell is not None:  # the contract passes the cell's state as a second input
+        state_size, output_size = test_outputs[1].shape[1], test_outputs[0].shape[1]
+        inputs.append(TestInput("states", (spec.test.batch_size, state_size), "float32", False))
+        cell_sizes = (state_size, output_size)
     for test_output in test_outputs:
         what = f"output {test_output.name!r}"
         budget.tensor(what, test_output.shape, test_output.dtype, ("output_shape",))
@@ -121,6 +126,7 @@ def plan_test(
         random=spec.random,
         settings=_settings(weights, gates, values, lists, regularized),
         skip=skips(context),
+        cell_sizes=cell_sizes,
     )
 
 

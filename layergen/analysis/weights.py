@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import axes_weight_shape, ellipsis_weight_shape, follows_input
 from layergen.analysis.gates import gate_code
+from layergen.analysis.input_sized_values import is_value_expression, reads_input, value_code
 from layergen.analysis.shapes import parse_expression
 from layergen.layer_model import ConstructorArg, WeightModel
 from layergen.pycode import nested_shape, tuple_code
@@ -37,6 +38,9 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
         weight_args = _weight_args(context, name, weight, path)
         args += weight_args
         initializer = f"self.{weight_args[0].name}"
+        if reads_input(context, weight.initializer):  # made in build, where the input's size is known
+            fallback, weight_args[0].fallback = weight_args[0].fallback, None
+            initializer = f"{initializer} if {initializer} is not None else {fallback}"
         array = weight.initial_value
         if array is not None:
             _check_initial_value(context, array, weight, path)
@@ -222,6 +226,8 @@ def _param_code(context: Context, value, path: Path_) -> str:
     spec = context.spec
     if isinstance(value, str) and value.startswith("$"):
         ref = value[1:]
+        if is_value_expression(context, ref):
+            return value_code(context, ref, path)  # arithmetic, or the input's size (input_sized_values)
         candidates = list(spec.arguments) + list(spec.constants)
         if ref not in candidates:
             context.unknown(path, "argument", ref, candidates)

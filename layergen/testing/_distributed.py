@@ -46,7 +46,9 @@ def make_model(case, **overrides):
 
     layer = case["layer_class"](**{**case["init_kwargs"], **overrides})
     inputs = [keras.Input(shape=shape, dtype=dtype, name=name) for name, shape, dtype in case["inputs"]]
-    return layer, keras.Model(inputs[0] if len(inputs) == 1 else inputs, layer(*inputs))
+    # Several outputs (nested ones too, as a cell's `(output, [state])`) as a flat list, one target each.
+    outputs = keras.tree.flatten(layer(*inputs))
+    return layer, keras.Model(inputs[0] if len(inputs) == 1 else inputs, model_inputs(outputs))
 
 
 def model_inputs(arrays):
@@ -55,20 +57,26 @@ def model_inputs(arrays):
 
 def single_device_run(case):
     """A model on one device: its outputs and weights, which the distributed copy must match."""
-    import keras
 
     _, model = make_model(case)
-    return keras.ops.convert_to_numpy(model(model_inputs(case["arrays"]))), model.get_weights()
+    return numpy_outputs(model(model_inputs(case["arrays"]))), model.get_weights()
+
+
+def numpy_outputs(outputs):
+    import keras
+
+    return [keras.ops.convert_to_numpy(output) for output in keras.tree.flatten(outputs)]
 
 
 def assert_same_outputs(model, arrays, expected, what):
-    import keras
     import numpy as np
 
-    outputs = keras.ops.convert_to_numpy(model(model_inputs(arrays)))
-    np.testing.assert_allclose(
-        outputs, expected, rtol=1e-5, atol=1e-5, err_msg=f"the outputs under {what} differ from one device's"
-    )
+    outputs = numpy_outputs(model(model_inputs(arrays)))
+    assert len(outputs) == len(expected), f"{len(outputs)} outputs under {what}, {len(expected)} on one device"
+    for index, (output, wanted) in enumerate(zip(outputs, expected, strict=True)):
+        np.testing.assert_allclose(
+            output, wanted, rtol=1e-5, atol=1e-5, err_msg=f"output {index} under {what} differs from one device's"
+        )
 
 
 def assert_trains_a_step(model, case, what):
@@ -76,7 +84,7 @@ def assert_trains_a_step(model, case, what):
     import numpy as np
 
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
-    loss = model.train_on_batch(model_inputs(case["arrays"]), case["targets"])
+    loss = model.train_on_batch(model_inputs(case["arrays"]), model_inputs(case["targets"]))
     assert np.all(np.isfinite(loss)), f"the training step under {what} gave the loss {loss}"
 
 

@@ -13,7 +13,18 @@ from typing import Any, ClassVar
 
 import pytest
 
-from layergen.testing.values import Input, Output, as_list, keras, layers_in, model_inputs, np, random_array, to_numpy
+from layergen.testing.values import (
+    Input,
+    Output,
+    as_list,
+    flat_shapes,
+    keras,
+    layers_in,
+    model_inputs,
+    np,
+    random_array,
+    to_numpy,
+)
 
 
 def applies_if(condition: Callable[[type[ContractBase]], Any], reason: str):
@@ -101,24 +112,31 @@ class ContractBase:
     config_values: ClassVar[dict[str, Any] | None] = None
     invalid_arguments: ClassVar[list[tuple[str, Any, str]]] = []  # (argument, value, exact message)
     random: ClassVar[bool] = False  # the layer draws random numbers in training (a `seed` argument)
+    call_kwargs: ClassVar[dict[str, Any]] = {}  # non-tensor call arguments: a value other than the default
+    call_losses: ClassVar[int] = 0  # losses `call` adds with add_loss (activity regularizers included), per call
     skip: ClassVar[dict[str, str]] = {}  # test name -> why it is skipped for this layer
     fresh_process_timeout: ClassVar[float] = 300.0  # seconds the fresh process may take to answer
     # Weight -> its layout for ModelParallel: one mesh axis name (or None) per axis of its shape.
     layouts: ClassVar[dict[str, tuple[str | None, ...]]] = {}
+    # An RNN cell (the last input is its state): its state_size and output_size; None: not a cell.
+    state_size: ClassVar[int | None] = None
+    output_size: ClassVar[int | None] = None
 
     def make_layer(self, **overrides):
         if self.layer_class is None:
             raise TypeError(f"{type(self).__name__} must set layer_class")
         return self.layer_class(**{**copy.deepcopy(self.init_kwargs), **overrides})
 
-    def make_inputs(self, seed=0):
+    def make_inputs(self, seed=0, batch=None):
+        """The test's inputs; with `batch`, that many rows instead of the declared batch."""
         rng = np.random.default_rng(seed)
         arrays = []
         for item in self.inputs:
+            shape = item.shape if batch is None else (batch, *item.shape[1:])
             if item.values is not None:
-                arrays.append(rng.integers(item.values.start, item.values.stop, size=item.shape).astype(item.dtype))
+                arrays.append(rng.integers(item.values.start, item.values.stop, size=shape).astype(item.dtype))
             else:
-                arrays.append(rng.normal(size=item.shape).astype(item.dtype))
+                arrays.append(rng.normal(size=shape).astype(item.dtype))
         return arrays
 
     def make_model(self, layer):
@@ -164,7 +182,7 @@ class ContractBase:
 
     def output_shapes(self, shapes) -> list[tuple]:
         """What compute_output_shape returned, as one shape per output."""
-        return [tuple(s) for s in shapes] if self.outputs else [tuple(shapes)]
+        return flat_shapes(shapes) if self.outputs else [tuple(shapes)]
 
     def make_training_model(self, layer):
         """A model of the layer's floating-point outputs (integer ones have no gradient),

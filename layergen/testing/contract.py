@@ -7,8 +7,9 @@ docs/contract.md says what each test proves.
 
 The contract is assembled from one part per concern: `base` (the layer's data, shared helpers,
 which tests apply), `core_tests`, `sublayer_tests`, `mask_tests`, `argument_tests`,
-`distribution_tests` and `random_tests`. This module adds the `.keras` fresh-process test and
-the session hooks that start and stop the helper processes.
+`distribution_tests`, `random_tests`, `cell_tests`, `loss_tests` and `call_argument_tests`.
+This module adds the `.keras` fresh-process test and the session hooks that start and stop
+the helper processes.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ import pytest
 from layergen.testing import distribution, fresh_process
 from layergen.testing.argument_tests import ArgumentTests
 from layergen.testing.base import check_skip, collect_only_what_applies
+from layergen.testing.call_argument_tests import CallArgumentTests
+from layergen.testing.cell_tests import CellTests
 from layergen.testing.core_tests import CoreTests
 from layergen.testing.distribution_tests import DISTRIBUTION_TESTS, DistributionTests
+from layergen.testing.loss_tests import LossTests
 from layergen.testing.mask_tests import MaskTests
 from layergen.testing.random_tests import RandomTests
 from layergen.testing.sublayer_tests import SublayerTests
@@ -42,8 +46,19 @@ _SESSION_PREPARED = pytest.StashKey[bool]()
 
 
 # pytest collects a class's tests base class first, so the parts' order here (last first) is the
-# tests' order: core, sub-layers, masks, arguments, distribution, randomness, then the .keras file.
-class LayerContract(RandomTests, DistributionTests, ArgumentTests, MaskTests, SublayerTests, CoreTests):
+# tests' order: core, sub-layers, masks, arguments, distribution, randomness, cells, losses,
+# call arguments, then the .keras file.
+class LayerContract(
+    CallArgumentTests,
+    LossTests,
+    CellTests,
+    RandomTests,
+    DistributionTests,
+    ArgumentTests,
+    MaskTests,
+    SublayerTests,
+    CoreTests,
+):
     """Base class of a layer's tests: set the data (see `ContractBase`), inherit the contract's tests.
 
     Not collected itself (its name does not start with `Test`); a subclass `TestX` is.

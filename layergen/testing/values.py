@@ -64,8 +64,18 @@ def to_numpy(tensor):
 
 
 def as_list(outputs) -> list:
-    """A layer's or model's outputs as a list: one tensor, or each of several."""
-    return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    """A layer's or model's outputs as a flat list: one tensor, or each of several (nested
+    ones in order: an RNN cell's `(output, [state])` is two)."""
+    if not isinstance(outputs, (list, tuple)):
+        return [outputs]
+    return [leaf for item in outputs for leaf in as_list(item)]
+
+
+def flat_shapes(shapes) -> list[tuple]:
+    """What compute_output_shape returned for several outputs, as a flat list of shapes."""
+    if isinstance(shapes, (list, tuple)) and all(size is None or isinstance(size, int) for size in shapes):
+        return [tuple(shapes)]
+    return [shape for item in shapes for shape in flat_shapes(item)]
 
 
 def numpy_outputs(outputs) -> list:

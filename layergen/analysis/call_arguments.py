@@ -1,0 +1,47 @@
+"""Non-tensor parameters of `call` (`call_arguments:`), such as a reversible embedding's
+`reverse=False`: keyword parameters with a default, after the inputs.
+
+Keras passes them by keyword only (a non-tensor positional argument is refused), leaves them
+out of the shapes `build` and `compute_output_shape` get, and keeps them in the functional
+graph, so a model saved with `layer(x, reverse=True)` loads calling it so again
+(keras/src/layers/layer.py, `CallSpec` and `Node`). They must not change the output's
+shape or dtype: `compute_output_shape` does not see them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from layergen.analysis.context import Context
+from layergen.pycode import literal
+
+_KINDS = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
+
+
+@dataclass(frozen=True)
+class CallArgument:
+    name: str
+    default: str  # Python source of its default
+    test_value: str  # Python source of the value the contract passes instead
+
+
+def read_call_arguments(context: Context) -> list[CallArgument]:
+    """Each call argument, its default checked against its type; the value the test passes."""
+    found = []
+    for name, spec in context.spec.call_arguments.items():
+        path = ("call_arguments", name)
+        kinds = _KINDS[spec.type]
+        if not isinstance(spec.default, kinds) or (spec.type != "bool" and isinstance(spec.default, bool)):
+            context.problem(path + ("default",), f"default {spec.default!r} is not a {spec.type}")
+            continue
+        found.append(CallArgument(name, literal(spec.default), literal(_other(spec.type, spec.default))))
+    return found
+
+
+def _other(kind: str, default):
+    """A value other than the default, for the test to pass."""
+    if kind == "bool":
+        return not default
+    if kind == "str":
+        return default + "_other"
+    return default + 1 if kind == "int" else default * 2 + 1
