@@ -175,8 +175,14 @@ def _size(item, scope: dict) -> int:
         raise NeedsKeras(f"cannot size {item!r}: {exc}") from None
 
 
-def _exists(gate: str | None, values: dict) -> bool:
-    return gate is None or bool(values.get(gate))
+def _exists(gate: bool | str | None, values: dict) -> bool:
+    """Whether a `when:` (a bool argument's name, or a condition over arguments) holds."""
+    if gate is None:
+        return True
+    try:
+        return bool(expressions.evaluate_condition(expressions.parse_condition(gate), values))
+    except (expressions.ExpressionError, KeyError, TypeError) as exc:
+        raise NeedsKeras(f"cannot decide `when: {gate}`: {exc}") from None
 
 
 def _is_int(value) -> bool:

@@ -10,7 +10,15 @@ import pytest
 from conftest import EXAMPLE_SPECS, REPO, cli
 from layergen.errors import LayergenError
 from layergen.project import find_project
-from layergen.show import Weight, WeightTable, _keras_tables, format_table, make_request, weight_tables
+from layergen.show import (
+    Weight,
+    WeightTable,
+    _keras_tables,
+    _planned_table,
+    format_table,
+    make_request,
+    weight_tables,
+)
 from layergen.show_weights import NeedsKeras, planned_weights
 
 LINEAR = REPO / "specs" / "examples" / "linear_layer.yaml"
@@ -79,7 +87,14 @@ def test_show_reports_exactly_what_keras_counts_for_every_example(monkeypatch):
     # Where the specs say it all, show computes the weights without Keras; only a Keras
     # sub-layer needs the fresh process. Both ways must give what Keras reports.
     built_by = {key: table.built_by for key, table in zip(names, tables, strict=False)}
-    assert [key for key, how in built_by.items() if how == "keras"] == ["transformer_encoder_block"]
+    # Keras sub-layers, weights shaped by an `axes` argument, and an RNN cell's two inputs.
+    assert [key for key, how in built_by.items() if how == "keras"] == [
+        "batch_normalization_layer",
+        "gru_cell",
+        "layer_normalization_layer",
+        "transformer_encoder",
+        "transformer_encoder_block",
+    ]
     built = _keras_tables(requests, REPO)
     expected = keras_reports(names)
     assert len(tables) == len(built) == len(names) + 1
@@ -268,3 +283,20 @@ def test_json_and_mermaid_together_is_a_usage_error(monkeypatch):
     result = cli("show", LINEAR, "--json", "--mermaid")
     assert result.exit_code == 2
     assert "give one of --json and --mermaid" in result.stderr
+
+
+def test_a_weight_gated_by_a_condition_follows_its_arguments(project):
+    """`when:` may be a condition over arguments: show decides it as the layer would."""
+    spec = (REPO / "specs" / "examples" / "linear_layer.yaml").read_text()
+    spec = spec.replace(
+        "\ninputs:",
+        "\n  center: {type: bool, default: true, doc: Add the bias.}\n"
+        "  plain: {type: bool, default: false, doc: No bias at all.}\ninputs:",
+    ).replace("    initializer: zeros\n", "    initializer: zeros\n    when: center and not plain\n")
+    spec = spec.replace("+ self.bias", "+ (self.bias if self.bias is not None else 0.0)")
+    (project / "specs" / "gated.yaml").write_text(spec)
+    paths = {}
+    for given in ([], ["plain=true"]):
+        table = _planned_table(make_request(project / "specs" / "gated.yaml", find_project(), given))
+        paths[tuple(given)] = [w.path for w in table.weights]
+    assert paths == {(): ["kernel", "bias"], ("plain=true",): ["kernel"]}
