@@ -173,7 +173,35 @@ def parse_condition(text: str | bool) -> Expression:
             allowed = not node.id.startswith("_")
         if not allowed:
             raise ExpressionError(f"{type(node).__name__.lower()} is not allowed in {text!r}; {_CONDITION_GRAMMAR}")
+        if isinstance(node, ast.BinOp):
+            _check_arithmetic(node, text)
     return Expression(stripped, tree)
+
+
+def _check_arithmetic(node: ast.BinOp, text: str) -> None:
+    """Arithmetic is on numbers: a string operand could repeat itself into gigabytes
+    (`'ab' * 10 ** 9`), in layergen's check and in the generated layer alike."""
+    for operand in (node.left, node.right):
+        while isinstance(operand, ast.UnaryOp):
+            operand = operand.operand
+        if isinstance(operand, ast.Constant) and type(operand.value) not in (int, float):
+            raise ExpressionError(f"arithmetic in {text!r} is on numbers and arguments, not {operand.value!r}")
+    divisor = node.right
+    if isinstance(node.op, ast.FloorDiv) and isinstance(divisor, ast.Constant) and divisor.value == 0:
+        raise ExpressionError(f"{text!r} divides by zero")
+
+
+def arithmetic_names(expression: Expression) -> list[str]:
+    """The names a condition's arithmetic reads (they must be numbers)."""
+    names: list[str] = []
+    for node in ast.walk(expression.tree):
+        if isinstance(node, ast.BinOp):
+            for operand in (node.left, node.right):
+                while isinstance(operand, ast.UnaryOp):
+                    operand = operand.operand
+                if isinstance(operand, ast.Name) and operand.id not in names:
+                    names.append(operand.id)
+    return names
 
 
 def condition_code(expression: Expression, name_code: dict[str, str]) -> str:
@@ -209,8 +237,12 @@ _ARITHMETIC = {
 
 def evaluate_condition(expression: Expression, values: dict):
     """The condition's value for these argument values (the test's), walking the checked
-    tree: what the generated code computes, without running any text."""
-    return _value(expression.tree, values)
+    tree: what the generated code computes, without running any text. `ExpressionError`
+    where these values make it fail (a division by zero)."""
+    try:
+        return _value(expression.tree, values)
+    except (ArithmeticError, TypeError) as error:
+        raise ExpressionError(f"{expression.text!r} fails for {values!r}: {error}") from None
 
 
 def _value(node: ast.expr, values: dict):

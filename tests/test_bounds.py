@@ -395,3 +395,25 @@ def test_reading_and_structure_problems_are_reported_together(project):
         "output_shape",
     ]
     assert "duplicate key 'summary'" in lines[1] and "numbers must be finite" in lines[5]
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        ("keepdims and ('ab' * 100000 * 100000 * 100000) == 'x'", "is on numbers and arguments, not 'ab'"),
+        ("units - keepdims > 0", "arithmetic in a condition is on int and float arguments; 'keepdims' is bool"),
+        ("keepdims and units // zero > 1", "integer division or modulo by zero (the test's arguments)"),
+    ],
+)
+def test_a_condition_is_refused_at_its_line_before_it_does_any_work(project, when, message):
+    (project / "specs" / "pool.yaml").write_text(
+        "layer: Pool\nsummary: Pooling.\narguments:\n  units: {type: int, min: 1, doc: U.}\n"
+        "  zero: {type: int, default: 0, doc: Z.}\n  keepdims: {type: bool, default: true, doc: K.}\n"
+        "inputs: {inputs: {shape: [batch, steps, features]}}\n"
+        'call: "return ops.mean(inputs, axis=1, keepdims=self.keepdims)\\n"\n'
+        f'output_shapes:\n  - when: "{when}"\n    shape: [batch, 1, features]\n  - shape: [batch, features]\n'
+        "test: {arguments: {units: 4}}\n"
+    )
+    result = cli("validate", "specs/pool.yaml")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("specs/pool.yaml:10:11: output_shapes[0].when: ") and message in result.stderr

@@ -94,3 +94,28 @@ def test_a_condition_evaluates_as_its_generated_code_does(text, values, expected
     assert expressions.evaluate_condition(condition, values) == expected
     code = expressions.condition_code(condition, {name: f"self.{name}" for name in condition.names})
     assert eval(code, {}, {"self": type("Layer", (), values)}) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("keepdims and ('ab' * 100000 * 100000 * 100000) == 'x'", "is on numbers and arguments, not 'ab'"),
+        ("keepdims + 'a'", "is on numbers and arguments, not 'a'"),
+        ("-'a' * 3 == 'x'", "not 'a'"),
+        ("units * None", "not None"),
+        ("units // 0 > 1", "divides by zero"),
+    ],
+)
+def test_conditions_do_arithmetic_on_numbers_alone(text, message):
+    """A string repeated by arithmetic would fill the memory of layergen's check and of the
+    generated layer alike; a literal zero divisor fails wherever it runs."""
+    with pytest.raises(ExpressionError, match=message.replace("(", r"\(")):
+        expressions.parse_condition(text)
+
+
+def test_a_condition_that_fails_for_some_values_says_so_instead_of_crashing():
+    condition = expressions.parse_condition("units // zero > 1")
+    assert expressions.evaluate_condition(condition, {"units": 4, "zero": 2}) is True
+    with pytest.raises(ExpressionError, match="division or modulo by zero"):
+        expressions.evaluate_condition(condition, {"units": 4, "zero": 0})
+    assert expressions.arithmetic_names(expressions.parse_condition("a and -b * 2 > c")) == ["b"]

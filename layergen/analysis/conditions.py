@@ -23,4 +23,31 @@ def argument_condition(context: Context, path: Path_, text: bool | str) -> str |
         context.unknown(path, "argument", name, list(arguments))
     if unknown:
         return None
+    for name in expressions.arithmetic_names(expression):
+        if arguments[name].type not in ("int", "float"):
+            context.problem(
+                path, f"arithmetic in a condition is on int and float arguments; {name!r} is {arguments[name].type}"
+            )
+            return None
+    values = _test_values(context, expression.names)
+    if values is not None:
+        try:
+            expressions.evaluate_condition(expression, values)
+        except expressions.ExpressionError as error:
+            context.problem(path, f"{error} (the test's arguments)")
+            return None
     return expressions.condition_code(expression, {name: f"self.{name}" for name in expression.names})
+
+
+def _test_values(context: Context, names: list[str]) -> dict | None:
+    """The values the generated test gives these arguments, where the spec says them all."""
+    spec = context.spec
+    values = {}
+    for name in names:
+        if name in spec.test.arguments:
+            values[name] = spec.test.arguments[name]
+        elif not spec.arguments[name].required:
+            values[name] = spec.arguments[name].default
+        else:
+            return None
+    return values

@@ -87,11 +87,16 @@ def gate_code(condition: str) -> str:
 
 def absent_weights(gates: dict[str, str], values: dict[str, bool]) -> set[str]:
     """The weights that do not exist when the gates' arguments have these values."""
-    return {
-        weight
-        for weight, condition in gates.items()
-        if not expressions.evaluate_condition(expressions.parse_condition(condition), values)
-    }
+    return {weight for weight, condition in gates.items() if not _holds(condition, values)}
+
+
+def _holds(condition: str, values: dict[str, bool]) -> bool:
+    """Whether a gate's condition holds; one that fails for these values is reported where
+    the spec's conditions are checked (`conditions.argument_condition`)."""
+    try:
+        return bool(expressions.evaluate_condition(expressions.parse_condition(condition), values))
+    except expressions.ExpressionError:
+        return False
 
 
 def gate_settings(gates: dict[str, str], values: dict[str, bool]) -> list[GateSetting]:

@@ -41,9 +41,18 @@ class Output:
     def case_for(self, values: dict) -> ShapeCase | None:
         """The case the arguments' values choose; None without cases."""
         for case in self.cases:
-            if case.condition is None or expressions.evaluate_condition(case.condition, values):
+            if case.condition is None or _holds(case.condition, values):
                 return case
         return None
+
+
+def _holds(condition: expressions.Expression, values: dict) -> bool:
+    """Whether a case's condition holds; one that fails for these values is reported where
+    the spec's conditions are checked (`conditions.argument_condition`)."""
+    try:
+        return bool(expressions.evaluate_condition(condition, values))
+    except expressions.ExpressionError:
+        return False
 
 
 def read_outputs(context: Context) -> list[Output]:
