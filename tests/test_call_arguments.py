@@ -74,3 +74,14 @@ def test_a_bad_call_argument_is_one_located_line(project, old, new, message):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("demo.yaml:"), lines
     assert lines[0].split(": ", 1)[1] == message
+
+
+@pytest.mark.parametrize("default", [-1.0, 0.0, 1e308, -1e300])
+def test_the_test_passes_a_float_call_argument_other_than_its_default(project, default):
+    """The contract's changed-output check needs another value, and a finite one."""
+    (project / "demo.yaml").write_text(SPEC.replace("    default: 1.0\n", f"    default: {default!r}\n"))
+    assert cli("new", "demo.yaml").exit_code == 0
+    (test_module,) = (project / "tests").glob("test_*.py")
+    kwargs_line = next(line for line in test_module.read_text().splitlines() if "call_kwargs" in line)
+    value = float(kwargs_line.split('"temperature": ')[1].split(",")[0].rstrip("}"))
+    assert value != default and abs(value) < float("inf"), kwargs_line

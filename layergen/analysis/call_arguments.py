@@ -44,4 +44,7 @@ def _other(kind: str, default):
         return not default
     if kind == "str":
         return default + "_other"
-    return default + 1 if kind == "int" else default * 2 + 1
+    if kind == "int":
+        return default + 1
+    # A float far from the default, and finite: `default * 2 + 1` is the default at -1.0.
+    return default + 1.0 if abs(default) < 1e15 else default / 2

@@ -38,6 +38,7 @@ def read_cell(context: Context) -> CellModel | None:
     _check_step_input(context)
     for field, reason in (
         ("output_shape", "a cell's output is `[batch, output_size]`, and its state `[batch, state_size]`"),
+        ("output_shapes", "a cell's output is `[batch, output_size]`, and its state `[batch, state_size]`"),
         ("outputs", "a cell returns its output and its new states; their sizes are in `cell`"),
         ("output_dtype", "a cell's output and states have the compute dtype"),
         ("masking", "keras.layers.RNN handles the mask of a sequence; a cell gets none"),
@@ -51,7 +52,7 @@ def read_cell(context: Context) -> CellModel | None:
             "generator cannot advance (Keras's cells draw dropout masks before the loop)",
             key=True,
         )
-    for section in ("arguments", "constants", "weights", "layers"):
+    for section in ("arguments", "constants", "weights", "layers", "call_arguments"):
         for name in getattr(spec, section):
             if name in CELL_ATTRIBUTES:
                 context.problem(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from layergen.analysis.cells import CELL_ATTRIBUTES, STATES
 from layergen.analysis.code_body import CodeField, report
 from layergen.analysis.context import Context
 from layergen.analysis.randomness import SEED, SEED_GENERATOR
@@ -28,6 +29,8 @@ def layer_attribute_names(context: Context) -> tuple[frozenset[str], frozenset[s
     own = {*spec.arguments, *spec.constants, *spec.weights, *spec.layers, *generated_arguments(context)}
     if spec.random:
         own.add(SEED)
+    if spec.cell is not None:  # what keras.layers.RNN reads: the template sets or defines them
+        own.update(name for name in CELL_ATTRIBUTES if name != STATES)
     # `self.seed_generator` without `random: true` has its own message (randomness.py).
     every = own | {SEED_GENERATOR} | _TEMPLATE_METHODS | context.vocab.layer_attributes
     return frozenset(own), frozenset(every)
