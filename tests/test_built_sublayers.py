@@ -151,6 +151,24 @@ def test_a_sublayer_argument_takes_an_initializer_or_regularizer_mapping(project
             del sys.modules[name]
 
 
+def test_a_mapping_that_reads_an_input_dimension_makes_its_sublayer_in_build(project, monkeypatch):
+    """`value: $input_dim ** -0.5` is known in `build` alone: the sub-layer is made there,
+    never in `__init__`, where the name does not exist."""
+    monkeypatch.syspath_prepend(str(project))
+    spec = HIGHWAY.replace("{name: constant, value: $gate_bias}", "{name: constant, value: $width ** -0.5}")
+    spec = spec.replace("      units: $width\n", "      units: 4\n")  # the mapping alone reads the width
+    (project / "specs" / "highway.yaml").write_text(spec)
+    assert cli("new", "specs/highway.yaml").exit_code == 0
+    try:
+        layer = importlib.import_module("layers.highway").Highway(gate_bias=-3.0)
+        assert not hasattr(layer, "gate"), "made before the input's size is known"
+        layer.build((2, 4))
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(layer.gate.bias), np.full(4, 0.5, "float32"))
+    finally:
+        for name in [m for m in sys.modules if m == "layers" or m.startswith("layers.")]:
+            del sys.modules[name]
+
+
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [

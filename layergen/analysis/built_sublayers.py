@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from layergen import expressions
 from layergen.analysis.context import Context
+from layergen.analysis.input_sized_values import dimensions_read
 from layergen.analysis.weights import _keras_object_params  # the weights' writer of Keras objects
 from layergen.spec_fast import SubLayerSpec
 from layergen.yaml_source import Path_
@@ -33,7 +34,9 @@ def dimensions_in_arguments(context: Context, sub: SubLayerSpec) -> list[str]:
     """The input dimensions the sub-layer's arguments read, in order."""
     found: list[str] = []
     for value in sub.arguments.values():
-        found += [name for name in reference_names(value) if name in context.dims and name not in found]
+        # A Keras-object mapping (`{name: constant, value: $input_dim ** -0.5}`) reads them too.
+        names = dimensions_read(context, value) if isinstance(value, dict) else reference_names(value)
+        found += [name for name in names if name in context.dims and name not in found]
     return found
 
 
