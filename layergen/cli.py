@@ -55,7 +55,7 @@ EXIT_CODES = {
     "schema": _codes(0, 2),
     "init": _codes(0, 2, 130),
     "validate": _codes(0, 1, 2, 130),
-    "show": _codes(0, 1, 2),
+    "show": _codes(0, 1, 2, 130),
     "audit": _codes(0, 1, 2, 130),  # 1: findings, one line each
     "adopt": _codes(0, 1, 2, 130),  # 1: the written spec has problems; 2: the class cannot be read
 }

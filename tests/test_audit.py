@@ -162,6 +162,27 @@ def adopt_project(project, name):
     return project / "layers" / name
 
 
+def test_keras_style_signatures_and_call_arguments_translate(tmp_path):
+    """`activity_regularizer` is the generated layer's own (passed to keras.layers.Layer), and
+    a non-tensor `call` parameter with a literal default is a `call_arguments` entry."""
+    source = (CORRECTED / "fixed_bias_linear.py").read_text()
+    source = source.replace("bias_value=0.5,", "bias_value=0.5, activity_regularizer=None,", 1)
+    source = source.replace(
+        "super().__init__(**kwargs)", "super().__init__(activity_regularizer=activity_regularizer, **kwargs)"
+    )
+    source = source.replace("def call(self, inputs):", "def call(self, inputs, scale=1.0, *, reverse=False):")
+    assert "activity_regularizer=None" in source and "reverse=False" in source
+    (tmp_path / "fixed_bias_linear.py").write_text(source)
+    module = read_module(tmp_path / "fixed_bias_linear.py", "fixed_bias_linear.py")
+    translation = translate(module.classes[0], module.text, "A linear map.")
+    assert "activity_regularizer" not in translation.spec["arguments"]
+    assert translation.spec["call_arguments"] == {
+        "scale": {"type": "float", "default": 1.0},
+        "reverse": {"type": "bool", "default": False},
+    }
+    assert not [u for u in translation.untranslated if "call's parameter" in u.what]
+
+
 def test_adopt_writes_the_spec_the_copy_the_parity_test_and_new_takes_the_file_over(project):
     layer = adopt_project(project, "fixed_bias_linear.py")
     original = layer.read_text()

@@ -59,6 +59,9 @@ def translate(layer: LayerClass, source: str, summary: str) -> Translation:
         result.untranslated.append(Untranslated(layer.line, "no call method"))
         result.spec["call"] = "return inputs\n"
     else:
+        call_arguments = _call_arguments(call, result)
+        if call_arguments:
+            result.spec["call_arguments"] = call_arguments
         result.spec["call"] = _call_body(source, call, consts, result)
     result.spec["output_shape"] = output_shape_of(layer, shape, result)
     result.spec.pop("_weights", None)
@@ -113,7 +116,8 @@ def _arguments(layer, defaults, constants, initializer_args, result: Translation
     shape_names = _shape_arguments(result)
     activations = _activation_arguments(layer)
     for name, default in defaults.items():
-        if name in initializer_args:
+        # Generated layers take `activity_regularizer` (passed to keras.layers.Layer) themselves.
+        if name in initializer_args or name == "activity_regularizer":
             continue
         try:
             value = literal(default)
@@ -320,10 +324,34 @@ def _input_name(call: ast.FunctionDef | None) -> str:
     return call.args.args[1].arg
 
 
+_CALL_ARGUMENT_TYPES = {bool: "bool", int: "int", float: "float", str: "str"}
+
+
+def _call_arguments(call: ast.FunctionDef, result: Translation) -> dict:
+    """`call`'s non-tensor parameters with a literal default (`reverse=False`) as
+    `call_arguments`; any other extra parameter is left to the merge."""
+    positional = call.args.args[2:]
+    defaults = [None] * (len(positional) - len(call.args.defaults)) + list(call.args.defaults)
+    pairs = [*zip(positional, defaults, strict=True), *zip(call.args.kwonlyargs, call.args.kw_defaults, strict=True)]
+    found: dict = {}
+    for parameter, default in pairs:
+        if parameter.arg in ("training", "mask"):
+            continue
+        try:
+            value = literal(default) if default is not None else _NO_DEFAULT
+        except NotLiteral:
+            value = _NO_DEFAULT
+        if type(value) in _CALL_ARGUMENT_TYPES:
+            found[parameter.arg] = {"type": _CALL_ARGUMENT_TYPES[type(value)], "default": value}
+        else:
+            result.untranslated.append(Untranslated(call.lineno, f"call's parameter `{parameter.arg}`"))
+    return found
+
+
+_NO_DEFAULT = object()
+
+
 def _call_body(source: str, call: ast.FunctionDef, consts: dict, result: Translation) -> str:
-    extra = [a.arg for a in call.args.args[2:] if a.arg not in ("training", "mask")]
-    for name in extra:
-        result.untranslated.append(Untranslated(call.lineno, f"call's parameter `{name}`"))
     body = [s for s in call.body if not _is_docstring(s)]
     lines = source.splitlines()
     start, end = body[0].lineno, body[-1].end_lineno or body[-1].lineno
