@@ -32,6 +32,15 @@ def test_the_run_finds_what_the_source_does_not_show_and_corrected_layers_pass(m
     assert result.exit_code == 0
 
 
+def test_a_layer_that_resolves_data_format_as_keras_does_has_no_finding(monkeypatch):
+    """`data_format=None` becomes `image_data_format()` in Keras's layers and in generated
+    ones: audit passes the resolved value, so keeping it in the config is no mistake."""
+    monkeypatch.chdir(REPO)
+    result, data = audit_json("examples/layers/global_average_pooling.py")
+    assert data == {"findings": [], "errors": []}
+    assert result.exit_code == 0
+
+
 def test_a_mistake_only_a_run_shows_is_found(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     source = (HAND_WRITTEN / "corrected" / "fixed_bias_linear.py").read_text()

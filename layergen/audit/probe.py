@@ -39,6 +39,8 @@ _GUESSES = {
     "activation": "relu",
     "stddev": 0.1,
 }
+# Arguments whose None a Keras layer resolves in __init__, and the value to pass instead.
+_RESOLVED_DEFAULTS = {"data_format": "channels_last"}
 _SIZES = ("units", "filters", "dim", "size", "num", "heads", "channels", "features", "depth", "width", "length")
 
 
@@ -143,6 +145,9 @@ def _arguments(cls, given: dict) -> dict:
             continue
         if parameter.name in given:
             chosen[parameter.name] = given[parameter.name]
+        elif parameter.name in _RESOLVED_DEFAULTS and parameter.default is None:
+            # Keras layers store what None stands for (`image_data_format()`): pass that.
+            chosen[parameter.name] = _RESOLVED_DEFAULTS[parameter.name]
         elif parameter.default is not parameter.empty:
             chosen[parameter.name] = parameter.default
         elif parameter.name in _GUESSES:
