@@ -34,13 +34,13 @@ MUTATIONS = [
         id="layout-differs-from-the-spec",
     ),
     pytest.param(
-        'layer_name = "sharded_dense(?:_[0-9]+)?"',
-        'layer_name = "sharded_dense"',
+        'default_name = "sharded_dense(?:_[0-9]+)?"',
+        'default_name = "sharded_dense"',
         id="default-name-misses-keras-suffixes",
     ),
     pytest.param(
-        "layer_name = re.escape(layer_name)",
-        "layer_name = layer_name",
+        "else re.escape(layer_name)",
+        "else layer_name",
         id="layer-name-used-as-a-regex",
     ),
 ]
