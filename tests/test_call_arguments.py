@@ -36,7 +36,7 @@ def test_call_arguments_are_keyword_parameters_the_contract_proves(project):
     assert "temperature: Divides the logits; higher is flatter. Defaults to\n" in code
     assert "reverse: Python bool. Defaults to `False`." in code
     test = (project / "tests" / "test_tempered_softmax.py").read_text()
-    assert 'call_kwargs = {"temperature": 3.0, "reverse": True}' in test
+    assert 'call_kwargs = {"temperature": 2.0, "reverse": True}' in test
     result = run_pytest(project, "tests", "-k", "call_arguments or output_shape", timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "3 passed" in result.stdout, result.stdout[-500:]
