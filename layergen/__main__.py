@@ -1,3 +1,3 @@
-from layergen.entry import main
+from layergen.cli.main import main
 
 main()

@@ -1,7 +1,7 @@
 """The names of the layer contract's tests (`layergen.testing.LayerContract`), so that
 generating can check a spec's `test.skip` without importing pytest or Keras.
 
-tests/test_contract.py fails when this list and the contract's tests disagree.
+tests/testing/test_contract.py fails when this list and the contract's tests disagree.
 """
 
 CONTRACT_TESTS = (

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run every example's generated test on the given backends (default: jax and torch) in
 # .venv, which the test extras give all three. The suite does the same
-# (tests/test_backends.py); this runs one backend's pass alone.
+# (tests/testing/test_backends.py); this runs one backend's pass alone.
 # Usage: sh scripts/check_backends.sh [jax] [torch] [tensorflow]
 set -eu
 cd "$(dirname "$0")/.."

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import typer
 
-from layergen.cli import EXIT_CODES, app
+from layergen.cli.app import EXIT_CODES, app
 
 REPO = Path(__file__).resolve().parents[1]
 TARGETS = (REPO / "docs" / "spec.md", REPO / "docs" / "cli.md")
@@ -30,7 +30,7 @@ def render() -> str:
     root = group.make_context("layergen", [], resilient_parsing=True)
     out = [
         START,
-        "\n<!-- Generated from layergen/cli.py by scripts/update_cli_docs.py: edit those, not this part. -->\n",
+        "\n<!-- Generated from layergen/cli/app.py by scripts/update_cli_docs.py: edit those, not this part. -->\n",
         *_usage(group, root),
         *_parameters(group, root),
     ]

@@ -18,7 +18,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from error_catalog import CASES, PROJECT_CASES, PYPROJECT_HEAD, SETTINGS_CASES, TITLES, VALID, spec_bytes  # noqa: E402
 
-from layergen.cli import EXIT_CODES, EXIT_MEANINGS, app  # noqa: E402
+from layergen.cli.app import EXIT_CODES, EXIT_MEANINGS, app  # noqa: E402
 
 HEADER = """\
 # Errors

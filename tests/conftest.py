@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from layergen.cli import app
+from layergen.cli.app import app
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_SPECS = sorted((REPO / "specs" / "examples").glob("*.yaml"))
@@ -47,26 +47,26 @@ def run_pytest(folder: Path, *args, timeout=900):
 # length, or kill processes on purpose. The README's test command still runs everything.
 SLOW = (
     "examples/tests/",
-    "tests/test_generated_layers.py",
-    "tests/test_parity",
-    "tests/test_distribution.py",
-    "tests/test_newcomer.py",
-    "tests/test_backends.py::test_examples_pass_on_jax",
-    "tests/test_backends.py::test_examples_pass_on_torch",
-    "tests/test_contract.py::test_the_contract_runs_under_xdist",
-    "tests/test_contract.py::test_a_person_can_add_override_and_skip_contract_tests",
-    "tests/test_contract.py::test_the_loader_reports_a_crash_and_a_hang",
-    "tests/test_properties.py::test_broken_specs_get_located_errors_and_no_traceback",
-    "tests/test_properties.py::test_accepted_specs_give_code_that_compiles_is_black_clean_and_imports",
-    "tests/test_properties.py::test_hostile_sub_layers_do_nothing_beyond_their_fields",
-    "tests/test_faults.py::test_kill",
-    "tests/test_vocabulary.py::test_the_script_reads_another_environments_layer_attributes",
-    "tests/test_init.py::test_generated_tests_import_their_layer_with_only_pytest_settings",
-    "tests/test_code_quality.py",
-    "tests/test_layer_behaviour.py",
-    "tests/test_show.py::test_show_reports_exactly_what_keras_counts_for_every_example",
-    "tests/test_show.py::test_show_itself_imports_no_backend_and_words_a_refused_argument",
-    "tests/test_audit_run.py",
+    "tests/testing/test_generated_layers.py",
+    "tests/audit/test_parity",
+    "tests/testing/test_distribution.py",
+    "tests/end_to_end/test_newcomer.py",
+    "tests/testing/test_backends.py::test_examples_pass_on_jax",
+    "tests/testing/test_backends.py::test_examples_pass_on_torch",
+    "tests/testing/test_contract.py::test_the_contract_runs_under_xdist",
+    "tests/testing/test_contract.py::test_a_person_can_add_override_and_skip_contract_tests",
+    "tests/testing/test_contract.py::test_the_loader_reports_a_crash_and_a_hang",
+    "tests/end_to_end/test_properties.py::test_broken_specs_get_located_errors_and_no_traceback",
+    "tests/end_to_end/test_properties.py::test_accepted_specs_give_code_that_compiles_is_black_clean_and_imports",
+    "tests/end_to_end/test_properties.py::test_hostile_sub_layers_do_nothing_beyond_their_fields",
+    "tests/update/test_faults.py::test_kill",
+    "tests/spec/test_vocabulary.py::test_the_script_reads_another_environments_layer_attributes",
+    "tests/commands/test_init.py::test_generated_tests_import_their_layer_with_only_pytest_settings",
+    "tests/end_to_end/test_code_quality.py",
+    "tests/testing/test_layer_behaviour.py",
+    "tests/show/test_show.py::test_show_reports_exactly_what_keras_counts_for_every_example",
+    "tests/show/test_show.py::test_show_itself_imports_no_backend_and_words_a_refused_argument",
+    "tests/audit/test_audit_run.py",
 )
 
 

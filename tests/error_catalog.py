@@ -1,4 +1,4 @@
-"""Bad specs and the one-line error each gets: the source of tests/test_spec_errors.py and
+"""Bad specs and the one-line error each gets: the source of tests/spec/test_spec_errors.py and
 of docs/errors.md (`python scripts/update_error_docs.py` rewrites it from this list)."""
 
 import pytest
@@ -683,8 +683,9 @@ CASES = [
         id="layout-odd-test-size",
     ),
     pytest.param(
-        spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    layout: [data, model]")
-        .replace("call: |", "  bias: {shape: [units], layout: [seq]}\ncall: |")
+        spec_with(
+            "    initializer: glorot_uniform", "    initializer: glorot_uniform\n    layout: [data, model]"
+        ).replace("call: |", "  bias: {shape: [units], layout: [seq]}\ncall: |")
         + "test: {arguments: {units: 4}, dimensions: {input_dim: 4}}\n",
         "demo.yaml:15:35: weights.bias.layout[0]: the layouts name 3 mesh axes (data, model, seq); the contract's"
         " ModelParallel test shards over at most 2",
@@ -722,7 +723,10 @@ CASES = [
         id="condition-outside-the-grammar",
     ),
     pytest.param(
-        spec_with("output_shape: [batch, ..., units]", "output_shapes:\n  - shape: [batch, ..., units]\n  - shape: [batch, ..., 1]"),
+        spec_with(
+            "output_shape: [batch, ..., units]",
+            "output_shapes:\n  - shape: [batch, ..., units]\n  - shape: [batch, ..., 1]",
+        ),
         "demo.yaml:18:5: output_shapes[0]: every case but the last needs `when` (the last applies otherwise)",
         id="output-case-without-when",
     ),

@@ -61,7 +61,7 @@ from layergen.analysis.sublayers import dimensions_used_by_sublayers, sublayer_m
 from layergen.analysis.test_plan import plan_test
 from layergen.analysis.test_values import check_test_names
 from layergen.analysis.weights import renamed_from_problems, weight_models
-from layergen.layer_model import (
+from layergen.render.model import (
     CellModel,
     ConstructorArg,
     LayerModel,
@@ -71,10 +71,10 @@ from layergen.layer_model import (
     TestModel,
     WeightModel,
 )
-from layergen.pycode import indent_code
-from layergen.spec_fast import LayerSpec
+from layergen.render.pycode import indent_code
+from layergen.spec.fast import LayerSpec
+from layergen.spec.source import SpecSource
 from layergen.vocabulary import load
-from layergen.yaml_source import SpecSource
 
 __all__ = ["analyze", "snake_case"]
 
@@ -110,7 +110,7 @@ def analyze(
     """The render model of a spec; a `LayergenError` with every problem the spec has.
 
     `project_classes` are the project's own layers a sub-layer can name (class name ->
-    `layergen.project_classes.ProjectClass`), `broken_specs` the project's specs that define
+    `layergen.project.classes.ProjectClass`), `broken_specs` the project's specs that define
     none usable (named when a class is not found), `allowed_imports` the packages a dotted
     sub-layer class may come from.
     """

@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from layergen.layer_model import Check
-from layergen.pycode import message
-from layergen.spec_fast import ArgumentSpec
+from layergen.render.model import Check
+from layergen.render.pycode import message
+from layergen.spec.fast import ArgumentSpec
 
 
 @dataclass(frozen=True)

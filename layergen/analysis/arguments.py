@@ -4,7 +4,7 @@ the table in `argument_types`; the arguments weights add are in `weights`.)"""
 
 from __future__ import annotations
 
-from layergen import expressions
+from layergen.analysis import expressions
 from layergen.analysis.argument_types import (
     argument_checks,
     describe_type,
@@ -15,8 +15,8 @@ from layergen.analysis.argument_types import (
 )
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import constant_shape_check
-from layergen.layer_model import Check, ConstructorArg
-from layergen.pycode import (
+from layergen.render.model import Check, ConstructorArg
+from layergen.render.pycode import (
     as_tuple,
     doc_literal,
     literal,
@@ -24,8 +24,8 @@ from layergen.pycode import (
     nested_shape,
     tuple_code,
 )
-from layergen.spec_fast import ArgumentSpec
-from layergen.yaml_source import Path_
+from layergen.spec.fast import ArgumentSpec
+from layergen.spec.source import Path_
 
 
 def argument_args(context: Context) -> list[ConstructorArg]:

@@ -12,12 +12,12 @@ under their attribute, and `build_from_config` runs `build` again when a `.keras
 
 from __future__ import annotations
 
-from layergen import expressions
+from layergen.analysis import expressions
 from layergen.analysis.context import Context
 from layergen.analysis.input_sized_values import dimensions_read
 from layergen.analysis.weights import _keras_object_params  # the weights' writer of Keras objects
-from layergen.spec_fast import SubLayerSpec
-from layergen.yaml_source import Path_
+from layergen.spec.fast import SubLayerSpec
+from layergen.spec.source import Path_
 
 
 def reference_names(value) -> list[str]:

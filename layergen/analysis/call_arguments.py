@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layergen.analysis.context import Context
-from layergen.pycode import literal
+from layergen.render.pycode import literal
 
 _KINDS = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
 

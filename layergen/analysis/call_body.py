@@ -28,7 +28,7 @@ class CallBody:
 
 def read_call_body(context: Context) -> CallBody:
     """Parse the body and check it: it returns, does only what a layer's call may do (see
-    `layergen.call_safety`), and reads `training` where a state weight needs it."""
+    `layergen.analysis.call_safety`), and reads `training` where a state weight needs it."""
     code = CodeField(("call",), context.spec.call, "the call body")
     if not code.text.strip():
         context.problem(code.path, "`call` needs a body that returns the output")

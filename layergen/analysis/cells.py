@@ -12,11 +12,11 @@ One state for now: the contract calls the cell with its state as a second input.
 
 from __future__ import annotations
 
-from layergen import expressions
+from layergen.analysis import expressions
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
 from layergen.analysis.outputs import FLOAT, Output
 from layergen.analysis.shapes import parse_expression
-from layergen.layer_model import CellModel
+from layergen.render.model import CellModel
 
 STATES = "states"
 # Attributes and methods `keras.layers.RNN` reads on a cell: a spec name must not take them.

@@ -15,11 +15,11 @@ import tokenize
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from layergen.analysis.call_safety import check_call_body
 from layergen.analysis.context import Context
-from layergen.call_safety import check_call_body
 from layergen.errors import Problem
-from layergen.pycode import describe_char, foreign_line_break, indent_code
-from layergen.yaml_source import Path_, format_path
+from layergen.render.pycode import describe_char, foreign_line_break, indent_code
+from layergen.spec.source import Path_, format_path
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def check_safety(
     module_names: Iterable[str],
     method: str,
 ) -> None:
-    """Record what `layergen.call_safety` finds in the body, each at its place in the spec."""
+    """Record what `layergen.analysis.call_safety` finds in the body, each at its place in the spec."""
     for finding in check_call_body(tree.body[0], available, hints, module_names, method):
         report(context, code, finding.line, finding.column, finding.message)
 

@@ -1,12 +1,12 @@
 """Conditions over constructor arguments (`supports_masking: mask_zero`): parsed with the
-restricted grammar of `layergen.expressions`, every name checked to be an argument, and
+restricted grammar of `layergen.analysis.expressions`, every name checked to be an argument, and
 compiled into plain Python that reads `self.<argument>`."""
 
 from __future__ import annotations
 
-from layergen import expressions
+from layergen.analysis import expressions
 from layergen.analysis.context import Context
-from layergen.yaml_source import Path_
+from layergen.spec.source import Path_
 
 
 def argument_condition(context: Context, path: Path_, text: bool | str) -> str | None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from layergen import expressions
+from layergen.analysis import expressions
 from layergen.errors import LayergenError, Problem
-from layergen.spec_fast import InputSpec, LayerSpec
+from layergen.spec.fast import InputSpec, LayerSpec
+from layergen.spec.source import Path_, SpecSource
 from layergen.vocabulary import Vocabulary, closest
-from layergen.yaml_source import Path_, SpecSource
 
 BATCH = "batch"
 ELLIPSIS = "..."
@@ -62,7 +62,7 @@ class Context:
     inputs: list[Input] = field(default_factory=list)
     dims: dict[str, Dimension] = field(default_factory=dict)
     shared_dims: list[tuple[Dimension, Dimension]] = field(default_factory=list)  # (later use, first use)
-    # The project's own layer classes a sub-layer can name (`layergen.project_classes`).
+    # The project's own layer classes a sub-layer can name (`layergen.project.classes`).
     project_classes: dict = field(default_factory=dict)
     # Spec files of the project that define no usable class (`project_classes.BrokenSpec`).
     broken_specs: tuple = ()

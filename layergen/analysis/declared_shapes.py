@@ -4,13 +4,13 @@ axes where the weight has size 1), and a constant's declared `shape`."""
 
 from __future__ import annotations
 
-from layergen import expressions
+from layergen.analysis import expressions
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.shapes import parse_expression
-from layergen.layer_model import Check
-from layergen.pycode import message, tuple_code
-from layergen.spec_fast import WeightSpec
-from layergen.yaml_source import Path_
+from layergen.render.model import Check
+from layergen.render.pycode import message, tuple_code
+from layergen.spec.fast import WeightSpec
+from layergen.spec.source import Path_
 
 
 def follows_input(weight: WeightSpec) -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import textwrap
 
-from layergen import expressions
+from layergen.analysis import expressions
 from layergen.analysis.context import BATCH, ELLIPSIS, Context, ShapeItem
 from layergen.analysis.outputs import Output
-from layergen.layer_model import ConstructorArg, DocSection
-from layergen.pycode import escape_docstring
+from layergen.render.model import ConstructorArg, DocSection
+from layergen.render.pycode import escape_docstring
 
 _DOC_WIDTH = 72
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layergen import expressions
+from layergen.analysis import expressions
 from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context
 

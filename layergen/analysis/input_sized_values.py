@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 
 from layergen.analysis.context import Context
-from layergen.yaml_source import Path_
+from layergen.spec.source import Path_
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Pow: "**"}
 _MAX_CHARS = 200

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from layergen.analysis.context import ELLIPSIS, Context
-from layergen.layer_model import LayoutModel
-from layergen.pycode import literal
+from layergen.render.model import LayoutModel
+from layergen.render.pycode import literal
 
 _AXIS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # The mesh of the contract's ModelParallel test (`layergen.testing._distributed._device_mesh`):

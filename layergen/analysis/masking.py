@@ -14,8 +14,8 @@ from layergen.analysis.code_body import CodeField, check_safety, parse_code
 from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context
 from layergen.analysis.self_attributes import check_self_attributes
-from layergen.layer_model import MaskingModel
-from layergen.pycode import indent_code
+from layergen.render.model import MaskingModel
+from layergen.render.pycode import indent_code
 
 _KEEP = "keep"
 _NONE = "none"

@@ -8,8 +8,8 @@ import keyword
 import re
 
 from layergen.analysis.context import Context
-from layergen.project import package_problem
-from layergen.project_classes import snake_case  # noqa: F401  (the analysis's name for it)
+from layergen.project.classes import snake_case  # noqa: F401  (the analysis's name for it)
+from layergen.project.settings import package_problem
 
 # Names the generated module itself uses; a spec name equal to one would shadow it.
 _GENERATED_NAMES = frozenset(

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layergen import expressions
+from layergen.analysis import expressions
 from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context, ShapeItem
 from layergen.analysis.names import name_problem
 from layergen.analysis.shapes import output_bindings, output_shape_code, read_output
-from layergen.pycode import tuple_code
-from layergen.yaml_source import Path_
+from layergen.render.pycode import tuple_code
+from layergen.spec.source import Path_
 
 FLOAT = "float"  # the compute dtype
 INPUT = "input"  # the first input's dtype

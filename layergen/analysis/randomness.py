@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from layergen.analysis.arguments import argument
 from layergen.analysis.context import Context
-from layergen.layer_model import ConstructorArg
-from layergen.spec_fast import ArgumentSpec
+from layergen.render.model import ConstructorArg
+from layergen.spec.fast import ArgumentSpec
 
 if TYPE_CHECKING:  # call_body checks `self.seed_generator` with this module's names
     from layergen.analysis.call_body import CallBody

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import keyword
 
-from layergen import expressions
+from layergen.analysis import expressions
 from layergen.analysis.context import (
     BATCH,
     ELLIPSIS,
@@ -15,10 +15,10 @@ from layergen.analysis.context import (
     ShapeItem,
 )
 from layergen.analysis.names import name_problem
-from layergen.layer_model import Check
-from layergen.pycode import message, tuple_code
-from layergen.spec_fast import InputSpec
-from layergen.yaml_source import Path_
+from layergen.render.model import Check
+from layergen.render.pycode import message, tuple_code
+from layergen.spec.fast import InputSpec
+from layergen.spec.source import Path_
 
 # -- inputs and the dimensions they name ---------------------------------------------------
 

@@ -3,7 +3,7 @@
 A class is a `keras.layers` class (`Dense`, or `keras.layers.Dense`), a class of the
 project (by its spec's `layer:`; its parameters are those of its spec, whose names have
 passed the names rule), or a dotted path `pkg.module.Class` whose module the project
-allows (`layergen.import_policy`). A project class that holds, through other project
+allows (`layergen.project.imports`). A project class that holds, through other project
 classes, the layer itself or a class already on the way is a cycle: constructing it would
 recurse forever, so it is refused with the cycle named.
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layergen import import_policy
 from layergen.analysis.context import Context
+from layergen.project import imports as import_policy
+from layergen.spec.source import Path_
 from layergen.vocabulary import closest
-from layergen.yaml_source import Path_
 
 _KERAS_LAYERS = "keras.layers."
 # Names the generated module binds at its top (templates/layer.py.jinja): `import np.x`

@@ -6,13 +6,13 @@ before a checkpoint loads), and rebuilt from the outer layer's own arguments by
 `from_config` (its config is not in the outer config). A class is a `keras.layers` name,
 a layer of this project (by its spec's `layer:` name) or a dotted import path the project
 allows (`sublayer_classes`). Argument and build-parameter names are written as keyword
-arguments, so each passes the names rule (`layergen.import_policy`), and each value is a
+arguments, so each passes the names rule (`layergen.project.imports`), and each value is a
 literal (`repr`) or reads an argument or constant of this layer.
 """
 
 from __future__ import annotations
 
-from layergen import expressions, import_policy
+from layergen.analysis import expressions
 from layergen.analysis.built_sublayers import (
     dimensions_in_arguments,
     keras_object_code,
@@ -23,11 +23,12 @@ from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.gates import check_gate
 from layergen.analysis.shapes import names_in, output_shape_code, parse_expression, shape_items
 from layergen.analysis.sublayer_classes import ResolvedClass, resolve_class
-from layergen.layer_model import SubLayerModel
-from layergen.project_classes import BASE_LAYER_ARGUMENTS
-from layergen.pycode import nested_shape
-from layergen.spec_fast import SubLayerSpec
-from layergen.yaml_source import Path_
+from layergen.project import imports as import_policy
+from layergen.project.classes import BASE_LAYER_ARGUMENTS
+from layergen.render.model import SubLayerModel
+from layergen.render.pycode import nested_shape
+from layergen.spec.fast import SubLayerSpec
+from layergen.spec.source import Path_
 
 # Set by the generated code itself, and why.
 _SET_BY_GENERATOR = {

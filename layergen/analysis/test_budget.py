@@ -13,9 +13,9 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from layergen import expressions
+from layergen.analysis import expressions
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
-from layergen.yaml_source import Path_
+from layergen.spec.source import Path_
 
 # The most memory one tensor of the generated test may take, and all of them together.
 TEST_TENSOR_BUDGET = 64 * 2**20

@@ -9,7 +9,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from layergen import expressions
+from layergen.analysis import expressions
 from layergen.analysis.argument_types import (
     invalid_message,
     invalid_value,
@@ -40,7 +40,7 @@ from layergen.analysis.test_values import (
     regularized_weights,
     skips,
 )
-from layergen.layer_model import (
+from layergen.render.model import (
     InvalidArgument,
     TestInput,
     TestModel,
@@ -48,8 +48,8 @@ from layergen.layer_model import (
     TestSetting,
     WeightModel,
 )
-from layergen.pycode import json_literal, literal, nested_shape
-from layergen.yaml_source import Path_
+from layergen.render.pycode import json_literal, literal, nested_shape
+from layergen.spec.source import Path_
 
 # Concrete sizes for the generated test when the spec gives none: distinct from each
 # other and from the batch (2), so that a transposed shape cannot pass by accident.

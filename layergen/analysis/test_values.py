@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from layergen.analysis.context import Context
 from layergen.contract_tests import CONTRACT_TESTS
-from layergen.pycode import nested_shape
-from layergen.yaml_source import Path_
+from layergen.render.pycode import nested_shape
+from layergen.spec.source import Path_
 
 INVALID = object()  # a test value Keras would not take (the problem is recorded)
 

@@ -11,11 +11,11 @@ from layergen.analysis.declared_shapes import axes_weight_shape, ellipsis_weight
 from layergen.analysis.gates import gate_code
 from layergen.analysis.input_sized_values import is_value_expression, reads_input, value_code
 from layergen.analysis.shapes import parse_expression
-from layergen.layer_model import ConstructorArg, WeightModel
-from layergen.pycode import nested_shape, tuple_code
-from layergen.spec_fast import WeightSpec
+from layergen.render.model import ConstructorArg, WeightModel
+from layergen.render.pycode import nested_shape, tuple_code
+from layergen.spec.fast import WeightSpec
+from layergen.spec.source import Path_
 from layergen.vocabulary import KerasClass
-from layergen.yaml_source import Path_
 
 
 def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[ConstructorArg], list[WeightModel]]:

@@ -19,11 +19,11 @@ from layergen.audit.findings import CouldNotRun
 from layergen.audit.parity import parity_test
 from layergen.audit.translate import translate
 from layergen.audit.translation import Translation, Untranslated
+from layergen.commands.result import CommandResult
 from layergen.errors import LayergenError, Problem
-from layergen.project import Project, find_project
-from layergen.project_classes import snake_case
-from layergen.records import OutputRecord, RecordStore, SpecRecord, WeightRecord
-from layergen.result import CommandResult
+from layergen.project.classes import snake_case
+from layergen.project.settings import Project, find_project
+from layergen.update.records import OutputRecord, RecordStore, SpecRecord, WeightRecord
 from layergen.writing import write_atomically
 
 ADOPTED_DIR = Path(".layergen") / "adopted"
@@ -56,7 +56,7 @@ def adopt(target: str, spec: Path | None, kwargs: dict, shapes: list[list[int]],
         result.info(f"wrote {project.display(spec_path)}")
         for item in translation.untranslated:
             result.warn(f"{module.shown}:{item.line}: not translated: {item.what}; left to the merge as a hand edit")
-    from layergen.generate import generate_layer
+    from layergen.pipeline import generate_layer
 
     try:
         generation = generate_layer(spec_path, project)

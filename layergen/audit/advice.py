@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
-from layergen.reconcile import Status
+from layergen.update.reconcile import Status
 
 
 def in_the_way(file, update, name: str) -> str:

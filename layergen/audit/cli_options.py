@@ -4,8 +4,8 @@ option is a one-line error naming it (exit status 2)."""
 from __future__ import annotations
 
 from layergen.audit.runner import RunOptions
+from layergen.commands.result import CommandResult, Level
 from layergen.errors import LayergenError, Problem
-from layergen.result import CommandResult, Level
 
 
 def run_options(

@@ -10,7 +10,7 @@ from layergen.audit.findings import CouldNotRun, Finding, unique
 from layergen.audit.runner import RunOptions, dynamic_findings
 from layergen.audit.source import LayerClass, LayerModule, read_module
 from layergen.audit.static import static_findings
-from layergen.result import CommandResult, Level, Line
+from layergen.commands.result import CommandResult, Level, Line
 
 CANNOT_RUN = 2
 # Static findings whose effects the run then shows again, as the checks below.

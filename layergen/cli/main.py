@@ -1,0 +1,130 @@
+"""The `layergen` program.
+
+`layergen check` and `layergen new` on a project whose files are current should cost
+little more than reading them. Typer's option parsing loads pydantic (~200 ms), so the
+plain command lines of `check`, `new` and `status` (spec paths and on/off flags) are run
+here without it; anything else (help, other options, usage errors) goes to
+`layergen.cli.app`, which defines the command line and documents it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+# command -> its on/off flags that the fast path understands -> the keyword they set
+FAST_FLAGS = {
+    "new": {
+        "--prune": "prune",
+        "--diff": "diff",
+        "--accept-breaking": "accept_breaking",
+        "--quiet": "quiet",
+        "-q": "quiet",
+    },
+    "check": {"--accept-breaking": "accept_breaking", "--quiet": "quiet", "-q": "quiet"},
+    "status": {"--json": "as_json", "--quiet": "quiet", "-q": "quiet"},
+}
+INTERRUPTED = 130  # as a shell reports a command that SIGINT stopped
+COMMAND_ERROR = 2  # a problem that stops a command before it has done anything (`cli.EXIT_MEANINGS`)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The console script; with `argv` (a caller in Python) it ends in `SystemExit` instead
+    of leaving the process at once."""
+    own_process = argv is None
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        code = _main(argv)
+    except KeyboardInterrupt:  # before or after the command ran (`execute` words it within)
+        sys.stderr.write("\nAborted.\n")
+        code = INTERRUPTED
+    if own_process:
+        hard_exit(code)
+    sys.exit(code)
+
+
+def _main(argv: list[str]) -> int:
+    call = None if os.environ.get("_LAYERGEN_COMPLETE") else fast_call(argv)  # shell completion: click's
+    if call is None:
+        return _typer_main(argv)
+    command, paths, options = call
+    from layergen import commands
+    from layergen.cli import report
+
+    function = getattr(commands, command)
+    if command != "status":
+        options["progress"] = report.progress_display()
+    return execute(function, paths, error_status=COMMAND_ERROR, echo=report.plain_echo, notify=_notice, **options)
+
+
+def _typer_main(argv: list[str]) -> int:
+    """Everything else, through Typer: help, options with values, usage errors, completion."""
+    from layergen.cli.app import app
+
+    app(args=argv, prog_name="layergen")  # exits (SystemExit) with the command's code
+    return 0
+
+
+def hard_exit(code: int) -> None:
+    """Leave without the interpreter's teardown, which costs tens of ms once black or a
+    pool was loaded. Nothing is left for it to do: the command has released the project's
+    lock, shut its pool down and closed every file it wrote (no layergen code uses atexit)."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: what could not be written is lost either way
+        code = code or 1
+    os._exit(code)
+
+
+def fast_call(argv: list[str]) -> tuple[str, list[Path], dict[str, object]] | None:
+    """(command, spec paths, options) for a command line the fast path takes, else None."""
+    if not argv or argv[0] not in FAST_FLAGS:
+        return None
+    flags = FAST_FLAGS[argv[0]]
+    paths: list[Path] = []
+    options: dict[str, object] = {}
+    for argument in argv[1:]:
+        if argument in flags:
+            options[flags[argument]] = True
+        elif argument.startswith("-") or not argument:
+            return None
+        else:
+            paths.append(Path(argument))
+    return argv[0], paths, options
+
+
+def execute(command: Callable, *args, error_status: int = COMMAND_ERROR, echo=None, **options) -> int:
+    """Run one command function and show its result; returns the exit code."""
+    from layergen.cli import report
+    from layergen.commands.result import CommandResult
+    from layergen.errors import LayergenError
+
+    try:
+        result = command(*args, **options)
+    except KeyboardInterrupt:
+        # Ctrl-C: one line, no traceback. Files are written whole (atomically), the
+        # project's lock is released on the way out, and a run stopped midway is finished
+        # by the next one (`apply.writing_run`).
+        sys.stderr.write("\nAborted.\n")
+        return INTERRUPTED
+    except LayergenError as error:
+        # A record that cannot be read is exit status 2 whatever the command (`RecordError`).
+        result = CommandResult(problems=[error], status=getattr(error, "exit_code", error_status))
+    try:
+        return report.show(result, echo)
+    except BrokenPipeError:
+        # The reader left early (`layergen status | head -1`): the rest is not wanted, and
+        # the command's outcome stands. Python would complain again when it flushes at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return result.exit_code
+
+
+def _notice(text: str) -> None:
+    """Show a notice at once, while the command still runs (waiting for another run)."""
+    from layergen.cli import report
+    from layergen.commands.result import CommandResult, Level, Line
+
+    report.show(CommandResult([Line(text, Level.WARNING)]), report.plain_echo)

@@ -1,0 +1,34 @@
+"""`validate`: each spec checked as `new` would check it, nothing written."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from layergen.commands.generated_files import _project
+from layergen.commands.result import CommandResult
+from layergen.errors import LayergenError
+from layergen.project.spec_files import spec_files
+from layergen.update.planner import internal_error
+
+
+def validate(paths: list[Path], *, quiet=False) -> CommandResult:
+    """Check each spec as `new` would, writing nothing; `quiet` prints only problems."""
+    from layergen.pipeline import build_model
+
+    project = _project()
+    result = CommandResult()
+    for spec in spec_files(paths, project):
+        try:
+            _, model = build_model(spec, project)
+        except LayergenError as exc:
+            result.fail(exc)
+            continue
+        except Exception as exc:  # a bug in layergen: one line, as `new` says it, and the other specs go on
+            if os.environ.get("LAYERGEN_DEBUG"):
+                raise
+            result.fail(internal_error(project.display(spec), exc))
+            continue
+        if not quiet:
+            result.info(f"ok {project.display(spec)} ({model.class_name})")
+    return result

@@ -1,0 +1,258 @@
+"""The render model: everything the templates need, computed before any template runs.
+
+`layergen.analysis` builds a `LayerModel` from a validated spec; the templates only lay it
+out, and the update step reads what it needs of it too (the weights' checkpoint records).
+Code fragments here are plain Python source (already escaped and checked).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Check:
+    """An argument check in `__init__`: raise `error` when `condition` holds."""
+
+    condition: str  # Python source, true when the value is invalid
+    message: str  # Python source of the message (an f-string literal)
+    error: str = "ValueError"  # TypeError for a value of the wrong kind, as Keras raises it
+
+
+@dataclass
+class ConstructorArg:
+    """One `__init__` parameter, its check, its attribute and its config entry."""
+
+    name: str
+    signature: str  # "units" or 'kernel_initializer="glorot_uniform"'
+    doc: str  # docstring text after "name: "
+    checks: list[Check] = field(default_factory=list)
+    fallback: str | None = None  # `if name is None: name = fallback` (a default computed from other args)
+    store: str = ""  # expression assigned to `self.<name>`
+    config: str | None = None  # expression saved in get_config; None keeps it out of the config
+    to_base: bool = False  # passed on to `super().__init__`, which stores it (activity_regularizer)
+
+
+@dataclass(frozen=True)
+class WeightModel:
+    name: str
+    role: str  # "trainable", "frozen" or "state"
+    shape: str  # Python source of the shape tuple
+    initializer: str
+    regularizer: str | None
+    constraint: str | None
+    dtype: str | None  # Python source, or None for the layer's variable dtype
+    # What checkpoint compatibility compares (`layergen.update.compat`), in the spec's own terms:
+    checkpoint_shape: tuple[str, ...]  # ("input_dim", "units"): each item with the spec's names
+    checkpoint_dtype: str | None  # "int32" as the spec writes it; None for the layer's dtype
+    earlier_names: tuple[str, ...]  # names old checkpoints may have saved it under (`renamed_from`)
+    gate: str | None = None  # Python source of `when` over `self.<argument>`: the weight exists only then
+    shape_lines: tuple[str, ...] = ()  # run in build before add_weight (shared axes set to 1)
+    autocast: bool = True  # False: read in the variable's own dtype under mixed precision
+
+    @property
+    def trainable(self) -> bool:
+        return self.role == "trainable"
+
+
+@dataclass(frozen=True)
+class SubLayerModel:
+    """A sub-layer: created in `__init__`, built in `build`."""
+
+    name: str  # the attribute, and the sub-layer's name
+    class_code: str  # "keras.layers.Dense", "ResidualBlock", "pkg.module.Class"
+    arguments: list[tuple[str, str]]  # (parameter, Python source of its value)
+    repeat: str | None  # Python source of how many; None for a single layer
+    when: str | None  # the bool argument that gates it; None if it always exists
+    build_args: str  # Python source of the arguments of its build call
+    in_build: bool = False  # created in build: its arguments read input dimensions
+
+    def _create(self, name_code: str) -> str:
+        arguments = [f"{param}={code}" for param, code in self.arguments]
+        arguments += ["dtype=self.dtype_policy", f"name={name_code}"]
+        return f"{self.class_code}({', '.join(arguments)})"
+
+    @property
+    def init_lines(self) -> list[str]:
+        """`__init__`'s lines creating it, indented relative to the method body."""
+        return [] if self.in_build else self._creation_lines()
+
+    def _creation(self) -> str:
+        if self.repeat is None:
+            create = self._create(repr(self.name))
+        else:
+            create = f"[{self._create('f' + repr(self.name + '_{index}'))} for index in range({self.repeat})]"
+        return f"self.{self.name} = {create}"
+
+    def _creation_lines(self) -> list[str]:
+        if self.when is None:
+            return [self._creation()]
+        return [f"if self.{self.when}:", f"    {self._creation()}", "else:", f"    self.{self.name} = None"]
+
+    @property
+    def build_lines(self) -> list[str]:
+        """`build`'s lines building it with its shapes."""
+        if self.repeat is None:
+            lines = [f"self.{self.name}.build({self.build_args})"]
+        else:
+            lines = [f"for layer in self.{self.name}:", f"    layer.build({self.build_args})"]
+        if self.in_build:  # created from the input shape, then built at once
+            lines = [self._creation(), *lines]
+            if self.when is None:
+                return lines
+            return [
+                f"if self.{self.when}:",
+                *("    " + line for line in lines),
+                "else:",
+                f"    self.{self.name} = None",
+            ]
+        if self.when is None:
+            return lines
+        return [f"if self.{self.name} is not None:", *("    " + line for line in lines)]
+
+
+@dataclass(frozen=True)
+class MaskingModel:
+    """Mask support: `supports_masking`, `call`'s `mask` parameter, `compute_mask`."""
+
+    uses_mask: bool  # `call` takes `mask=None`
+    output_mask: str  # "keep", "none" or "computed" (the spec's compute_mask body)
+    input_name: str  # compute_mask's first parameter
+    compute_mask_body: str  # indented for the method
+    source: str = ""  # the body as the spec writes it (dedented); render checks the method holds exactly it
+    names: frozenset[str] = frozenset()  # every plain name the body reads or writes
+    supports: str = "True"  # Python source of `supports_masking` (a condition over `self.<argument>`)
+
+
+@dataclass(frozen=True)
+class CellModel:
+    """An RNN cell (`cell:`): what keras.layers.RNN reads on it, as Python source."""
+
+    state_size: str  # "self.units"
+    output_size: str
+
+
+@dataclass(frozen=True)
+class LayoutModel:
+    """`get_layout_map`: the weights' layouts for `keras.distribution.ModelParallel`."""
+
+    default_layer_name: str  # the name Keras gives the class's first layer, e.g. "sharded_dense"
+    entries: list[tuple[str, str]]  # (weight, Python source of its layout tuple)
+    axis_names: list[str]  # the mesh axes the layouts name, in order of first use
+
+
+@dataclass(frozen=True)
+class DocSection:
+    title: str
+    entries: list[str]  # each entry is a block of text, already wrapped and indented
+
+
+@dataclass(frozen=True)
+class TestInput:
+    name: str
+    shape: tuple[int, ...]  # concrete, batch first
+    dtype: str  # "float32", "int32", ...
+    is_int: bool
+    low: int = 0
+    high: int = 0  # exclusive
+
+
+@dataclass(frozen=True)
+class InvalidArgument:
+    name: str
+    value: str  # Python source of the invalid value
+    message: str  # the exact error message expected
+    error: str = "ValueError"  # or "TypeError"
+
+
+@dataclass(frozen=True)
+class TestSetting:
+    """A subclass of the generated test: the contract again with one gate flipped."""
+
+    class_suffix: str  # "WithoutBias"
+    gate: str
+    value: str  # Python source of the gate's value
+    weight_lists: list[tuple[str, list[str]]]  # (class attribute, weight names) that differ here
+
+
+@dataclass(frozen=True)
+class TestOutput:
+    name: str
+    shape: tuple[int, ...]  # concrete, batch first
+    dtype: str | None  # None: the compute dtype
+
+
+@dataclass
+class TestModel:
+    """Concrete sizes and expectations for the generated pytest module."""
+
+    init_kwargs: list[tuple[str, str]]  # (argument, Python source of its value)
+    inputs: list[TestInput]
+    output_shape: tuple[int, ...]
+    trainable: list[str]
+    non_trainable: list[str]  # in creation order, as Keras lists them
+    policy_weights: list[str]  # weights that follow the layer's dtype policy (no explicit dtype)
+    config_values: list[tuple[str, str]]  # (argument, Python source of what its config entry must be)
+    state: list[str]
+    regularized: list[str]
+    array_weights: list[tuple[str, str]]  # (weight, array argument)
+    array_arguments: list[str]
+    invalid_arguments: list[InvalidArgument]
+    uses_training: bool
+    settings: list[TestSetting] = field(default_factory=list)  # one per gate, flipped alone
+    outputs: list[TestOutput] = field(default_factory=list)  # several outputs (then output_shape is unused)
+    output_dtype: str | None = None  # a single output's dtype when it is not the compute dtype
+    random: bool = False  # the layer draws random numbers in training
+    skip: list[tuple[str, str]] = field(default_factory=list)  # (contract test, reason)
+    cell_sizes: tuple[int, int] | None = None  # an RNN cell's (state_size, output_size) in the test
+    call_losses: int = 0  # `self.add_loss` calls in the call body: losses each call adds
+    call_kwargs: list[tuple[str, str]] = field(default_factory=list)  # (call argument, Python source of a test value)
+
+
+@dataclass
+class LayerModel:
+    class_name: str
+    module_name: str  # snake_case file stem, e.g. "linear_layer"
+    spec_path: str  # posix path of the spec, relative to the project
+    package: str
+    needs_numpy: bool
+    uses_ops: bool  # whether `call` needs `from keras import ops`
+    docstring: str  # the whole class docstring body, escaped
+    args: list[ConstructorArg]
+    weights: list[WeightModel]
+    shape_params: str  # "input_shape", or "x_shape, y_shape"
+    build_checks: list[Check]  # raised in build, e.g. two inputs disagreeing on a shared dimension
+    build_bindings: list[tuple[str, str]]  # (local name, Python source) in build
+    input_spec: str | None
+    call_params: str  # "inputs", "x, y", plus ", training=None"
+    call_prelude: list[str]  # lines run before the spec's body (constants as tensors)
+    call_body: str  # the spec's body, dedented
+    output_bindings: list[tuple[str, str]]
+    output_shape: str  # Python source returned by compute_output_shape
+    test: TestModel
+    layer_import: str = ""  # filled in by the project step: "examples.layers.linear_layer"
+    call_source: str = ""  # the spec's body as written (dedented); render checks `call` holds exactly it
+    sublayers: list[SubLayerModel] = field(default_factory=list)
+    imports: list[str] = field(default_factory=list)  # import lines the sub-layers' classes need
+    masking: MaskingModel | None = None
+    layouts: LayoutModel | None = None
+    input_names: list[str] = field(default_factory=list)  # call's inputs, in order
+    # Python source of each output's dtype for compute_output_spec; [] when all have the compute dtype.
+    output_spec_dtypes: list[str] = field(default_factory=list)
+    random: bool = False  # `self.seed_generator = keras.random.SeedGenerator(seed)` in __init__
+    line_length: int = 88  # the project's: long messages are split to fit (`pycode.fit_strings`)
+    # No weights, sub-layers or shape checks: no `build`; built at the end of `__init__`, as
+    # Keras's own stateless layers (Dropout, pooling) are, with `input_spec` set there.
+    built_at_init: bool = False
+    # `build`'s parameters: "input_shape=None" when no weight depends on the input, so that
+    # `layer.build()` works as it does for keras.layers.Embedding.
+    build_params: str = ""
+    # `output_shapes`: (condition, shape) returned first when the condition holds; the last
+    # case (no condition) is `output_shape`.
+    output_cases: list[tuple[str, str]] = field(default_factory=list)
+    cell: CellModel | None = None  # an RNN cell: state_size, output_size, get_initial_state
+
+    @property
+    def renamed_from(self) -> dict[str, tuple[str, ...]]:
+        """Weight -> the earlier names old checkpoints use, for the weights that have some."""
+        return {w.name: w.earlier_names for w in self.weights if w.earlier_names}

@@ -1,0 +1,177 @@
+"""Which spec edits break loading checkpoints saved before them, as `buf breaking` does for
+protobuf schemas.
+
+Generated layers save and load weights by name, so reordering weights or changing a
+role is safe. What still breaks old checkpoints: a weight removed, reshaped, or renamed
+without `renamed_from`. A new weight of the layer's own is only noted: old checkpoints
+have no value for it, so it keeps its initial value when one is loaded.
+
+The whole weight tree is compared (`weight_tree`): below a sub-layer, a weight removed,
+added (Keras sub-layers refuse a checkpoint that lacks one) or reshaped, a sub-layer
+removed, re-classed, repeated a different number of times, or configured differently
+(a class whose weights layergen cannot list) is a break, named by its path:
+`blocks/residual_block*/kernel: shape (features, features) -> (features, 2 * features)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from layergen.update.records import LayerRecord, WeightRecord
+
+
+@dataclass(frozen=True)
+class CompatChange:
+    weight: str  # a weight's or sub-layer's path in the tree: "kernel", "blocks/residual_block*/kernel"
+    message: str
+    breaking: bool
+    via: str | None = None  # the spec of a project sub-layer class whose change this is
+    own: bool = True  # a weight of the layer's own (else a path below a sub-layer, or a sub-layer)
+
+    @property
+    def where(self) -> str:
+        """How reports name it: `weights.kernel` for the layer's own weight, else its path."""
+        return f"weights.{self.weight}" if self.own else self.weight
+
+    @property
+    def shown(self) -> str:
+        """The message, with the spec the change comes from."""
+        return self.message + (f" (through {self.via})" if self.via else "")
+
+
+def compare_trees(
+    old_weights: dict[str, WeightRecord],
+    new_weights: dict[str, WeightRecord],
+    old_layers: dict[str, LayerRecord],
+    new_layers: dict[str, LayerRecord],
+    sources: dict[str, str],
+) -> list[CompatChange]:
+    """The changes between two weight trees; `sources` names the spec of each project
+    sub-layer class (a change below it is reported as coming through that spec)."""
+    own = {n: w for n, w in new_weights.items() if "/" not in n}
+    changes = compare_weights({n: w for n, w in old_weights.items() if "/" not in n}, own)
+    weighted = {path.rsplit("/", 1)[0] for path in (*old_weights, *new_weights) if "/" in path}
+    moved = _layer_changes(old_layers, new_layers, weighted, sources)
+    changes += [change for _, change in moved]
+    covered = tuple(path + "/" for path, _ in moved)
+    old_below = {n: w for n, w in old_weights.items() if "/" in n and not n.startswith(covered)}
+    new_below = {n: w for n, w in new_weights.items() if "/" in n and not n.startswith(covered)}
+    for path in sorted(set(old_below) | set(new_below)):
+        before, after = old_below.get(path), new_below.get(path)
+        if before is not None and after is not None and before.shape == after.shape:
+            continue
+        if before is None:
+            earlier = [path.rsplit("/", 1)[0] + "/" + name for name in after.renamed_from]  # type: ignore[union-attr]
+            if any(name in old_below and name not in new_below for name in earlier):
+                continue  # renamed: reported (if at all) under its old path
+            message = "new; checkpoints saved before this change have no value for it, so they no longer load"
+        elif after is None:
+            folder, _, leaf = path.rpartition("/")
+            if any(n.startswith(folder + "/") and leaf in w.renamed_from for n, w in new_below.items()):
+                continue  # renamed with `renamed_from`: loads under its old name
+            message = "removed; checkpoints saved before this change no longer load"
+        else:
+            message = f"shape {_shape(before.shape)} -> {_shape(after.shape)}; checkpoints saved before this change no longer load"
+        changes.append(CompatChange(path, message, True, _source(path, sources), own=False))
+    return changes
+
+
+def _layer_changes(
+    old: dict[str, LayerRecord], new: dict[str, LayerRecord], weighted: set[str], sources: dict[str, str]
+) -> list[tuple[str, CompatChange]]:
+    """Sub-layers with weights removed, re-classed, repeated differently, or configured
+    differently; a new sub-layer's weights are reported as new. A layer without weights
+    (`weighted`: the folders of every weight path) is not in checkpoints: it never breaks one."""
+    found: list[tuple[str, CompatChange]] = []
+    for path in sorted(set(old) | set(new)):
+        if any(path.startswith(done + "/") for done, _ in found):
+            continue
+        before, after = old.get(path), new.get(path)
+        if before == after:
+            continue
+        opaque = any(layer is not None and layer.config is not None for layer in (before, after))
+        if not opaque and not any(folder == path or folder.startswith(path + "/") for folder in weighted):
+            continue
+        if after is None:
+            message = f"sub-layer {before.class_name} was removed; checkpoints saved before this change no longer load"  # type: ignore[union-attr]
+        elif before is None:
+            if after.config is None:
+                continue  # its weights, if any, are reported as new
+            message = f"new {after.class_name} sub-layer, whose weights layergen cannot list; checkpoints saved before this change may no longer load"
+        elif before.class_name != after.class_name:
+            message = (
+                f"class {before.class_name} -> {after.class_name}; checkpoints saved before this change no longer load"
+            )
+        elif before.repeat != after.repeat:
+            message = f"repeated {before.repeat or 1} -> {after.repeat or 1} times; checkpoints saved before this change no longer load"
+        else:
+            message = (
+                f"the {after.class_name} sub-layer's arguments or build shapes changed, and layergen cannot list its "
+                "weights; checkpoints saved before this change may no longer load"
+            )
+        via = _source(path, sources) if "/" in path else None
+        found.append((path, CompatChange(path, message, True, via, own=False)))
+    return found
+
+
+def _shape(shape: tuple[str, ...]) -> str:
+    return "(" + ", ".join(shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _source(path: str, sources: dict[str, str]) -> str | None:
+    top = path.split("/", 1)[0]
+    return sources.get(top)
+
+
+def compare_weights(old: dict[str, WeightRecord], new: dict[str, WeightRecord]) -> list[CompatChange]:
+    changes = []
+    matched_old = set()
+    added = []
+    for name, weight in new.items():
+        source = next((n for n in (name, *weight.renamed_from) if n in old and n not in matched_old), None)
+        if source is None:
+            added.append(name)
+            continue
+        matched_old.add(source)
+        before = old[source]
+        label = name if source == name else f"{name} (renamed from {source})"
+        if before.shape != weight.shape:
+            changes.append(
+                CompatChange(
+                    name,
+                    f"weight {label!r} changed shape from [{', '.join(before.shape)}] to [{', '.join(weight.shape)}]; "
+                    "checkpoints saved before this change no longer load",
+                    True,
+                )
+            )
+        if before.dtype != weight.dtype:
+            changes.append(
+                CompatChange(
+                    name,
+                    f"weight {label!r} changed dtype from {before.dtype or 'the layer dtype'} to {weight.dtype or 'the layer dtype'}; "
+                    "old checkpoints load with a cast",
+                    False,
+                )
+            )
+    for name in old:
+        if name in matched_old:
+            continue
+        candidates = [a for a in added if new[a].shape == old[name].shape]
+        hint = f"; if {candidates[0]!r} is {name!r} renamed, add `renamed_from: {name}` to it" if candidates else ""
+        changes.append(
+            CompatChange(
+                name,
+                f"weight {name!r} was removed; its values in checkpoints saved before this change are lost{hint}",
+                True,
+            )
+        )
+    for name in added:
+        changes.append(
+            CompatChange(
+                name,
+                f"weight {name!r} is new; checkpoints saved before this change have no value for it, so they no "
+                "longer load (if it is an old weight renamed, say so with `renamed_from`)",
+                True,
+            )
+        )
+    return changes

@@ -1,0 +1,257 @@
+"""Keras's own test file for a built-in, run against the generated example that stands for it.
+
+Each `KerasTests` row names a Keras test file (as shipped in the installed keras wheel), the
+built-in it tests, the generated class put in its place, the tests in scope and, for every
+other test of the file, a one-line reason it is left out. The Keras test module is loaded
+fresh, its `layers` name is replaced by a view of `keras.src.layers` in which the built-in is
+the generated class, and each in-scope test runs unchanged (no Keras assertion is edited).
+A test added to the file by a Keras upgrade fails `test_every_keras_test_is_accounted_for`
+until it is put in scope or given a reason.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import sys
+import types
+import unittest
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+keras = pytest.importorskip("keras")
+
+QUANTIZATION = "quantization: machinery outside a spec"
+LORA = "LoRA: machinery outside a spec"
+SPARSE = "sparse/ragged inputs: machinery outside a spec"
+RENORM = "batch renormalization (renorm, renorm_clipping, renorm_momentum): not part of this example"
+OTHER_BUILTIN = "another built-in of the file (2D/3D pooling), not the one this example stands for"
+
+
+@dataclass(frozen=True)
+class KerasTests:
+    """One built-in's Keras test file and the generated class that replaces the built-in."""
+
+    keras_file: str  # relative to keras/src/layers
+    test_case: str  # the TestCase class in that file
+    builtin: str  # the name the file uses, `layers.<builtin>`
+    generated: str  # "module:Class" of the generated example
+    in_scope: tuple[str, ...]
+    left_out: dict[str, str] = field(default_factory=dict)  # test name prefix -> reason
+
+
+EXAMPLES = [
+    KerasTests(
+        "core/dense_test.py",
+        "DenseTest",
+        "Dense",
+        "examples.layers.dense_layer:DenseLayer",
+        in_scope=(
+            "test_dense_basics",
+            "test_dense_invalid_units_raises",
+            "test_dense_correctness",
+            "test_dense_errors",
+            "test_dense_no_activation",
+            "test_dense_without_activation_set",
+            "test_dense_with_activation",
+            "test_dense_constraints",
+        ),
+        left_out={
+            "test_dense_sparse": SPARSE,
+            "test_dense_quantize_config": QUANTIZATION,
+            "test_enable_lora": LORA,
+            "test_lora_": LORA,
+            "test_quantize": QUANTIZATION,
+            "test_gptq_": QUANTIZATION,
+            "test_awq_": QUANTIZATION,
+            "test_int4_": QUANTIZATION,
+            "test_int8_": QUANTIZATION,
+            "test_dense_int": QUANTIZATION,
+            "test_legacy_load_own_variables": "quantized weights saved by an older Keras: quantization",
+        },
+    ),
+    KerasTests(
+        "regularization/dropout_test.py",
+        "DropoutTest",
+        "Dropout",
+        "examples.layers.dropout_layer:DropoutLayer",
+        in_scope=(
+            "test_dropout_basics",
+            "test_dropout_rescaling",
+            "test_dropout_partial_noise_shape_dynamic",
+            "test_dropout_partial_noise_shape_static",
+            "test_dropout_negative_rate",
+            "test_dropout_rate_greater_than_one",
+            "test_validate_noise_shape_none",
+            "test_validate_noise_shape_integer_tuple",
+            "test_validate_noise_shape_none_values",
+            "test_validate_noise_shape_cast_to_a_tuple",
+            "test_validate_noise_shape_non_iterable",
+            "test_validate_noise_shape_invalid_type",
+            "test_validate_noise_shape_negative_value",
+            "test_validate_noise_shape_zero_value",
+        ),
+    ),
+    KerasTests(
+        "core/embedding_test.py",
+        "EmbeddingTest",
+        "Embedding",
+        "examples.layers.token_embedding:TokenEmbedding",
+        in_scope=(
+            "test_embedding_basics",
+            "test_correctness",
+            "test_masking",
+            "test_compute_mask_no_masking",
+            "test_embedding_constraints",
+            "test_invalid_input_dim",
+            "test_invalid_output_dim",
+        ),
+        left_out={
+            "test_sparse": SPARSE,
+            "test_ragged": SPARSE,
+            "test_correctness_sparse": SPARSE,
+            "test_weights_constructor_arg": "`weights=` is a keras.layers.Layer attribute, a name no spec may give "
+            "an argument (initial values are an `array` argument's)",
+            "test_embedding_quantize_config": QUANTIZATION,
+            "test_enable_lora": LORA,
+            "test_lora_": LORA,
+            "test_quantize": QUANTIZATION,
+            "test_int4_": QUANTIZATION,
+            "test_embedding_int8_": QUANTIZATION,
+            "test_legacy_load_own_variables": "quantized weights saved by an older Keras: quantization",
+        },
+    ),
+    KerasTests(
+        "normalization/layer_normalization_test.py",
+        "LayerNormalizationTest",
+        "LayerNormalization",
+        "examples.layers.layer_normalization_layer:LayerNormalizationLayer",
+        in_scope=(
+            "test_ln_basics",
+            "test_invalid_axis",
+            "test_correctness",
+            "test_output",
+            "test_output_with_rms_scaling",
+            "test_large_value_within_autocast_scope",
+            "test_unsorted_axis",
+        ),
+    ),
+    KerasTests(
+        "normalization/batch_normalization_test.py",
+        "BatchNormalizationTest",
+        "BatchNormalization",
+        "examples.layers.batch_normalization_layer:BatchNormalizationLayer",
+        in_scope=(
+            "test_bn_basics",
+            "test_correctness",
+            "test_input_fully_masked",
+            "test_bachnorm_ignore_masked_values",
+            "test_trainable_behavior",
+            "test_large_value_within_autocast_scope",
+            "test_masked_broadcast_normalization",
+        ),
+        left_out={
+            "test_renorm": RENORM,
+            "test_serialization": "a config round trip with renorm's arguments: " + RENORM,
+        },
+    ),
+    *(
+        KerasTests(
+            "pooling/global_average_pooling_test.py",
+            test_case,
+            "GlobalAveragePooling1D",
+            "examples.layers.global_average_pooling:GlobalAveragePooling",
+            in_scope=("test_global_average_pooling1d",),
+            left_out={"test_global_average_pooling2d": OTHER_BUILTIN, "test_global_average_pooling3d": OTHER_BUILTIN},
+        )
+        for test_case in ("GlobalAveragePoolingBasicTest", "GlobalAveragePoolingCorrectnessTest")
+    ),
+]
+
+
+def _keras_layers_dir() -> Path:
+    return Path(inspect.getfile(keras)).parent / "src" / "layers"
+
+
+def _test_case(row: KerasTests) -> type:
+    return _load_test_case(row.keras_file, row.test_case, row.builtin, row.generated)
+
+
+@cache
+def _load_test_case(keras_file: str, test_case: str, builtin: str, generated: str) -> type:
+    """A Keras TestCase, loaded as a fresh module that sees the generated class."""
+    path = _keras_layers_dir() / keras_file
+    module_name = f"_keras_own_{builtin.lower()}_{test_case.lower()}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+    # A view of keras.src.layers in which the built-in is the generated class; the real
+    # package is left alone, so nothing else in the session sees the substitution.
+    view = types.ModuleType(f"{module.layers.__name__}_with_{builtin}")
+    view.__dict__.update(vars(module.layers))
+    module_path, class_name = generated.split(":")
+    setattr(view, builtin, getattr(importlib.import_module(module_path), class_name))
+    module.layers = view
+    return getattr(module, test_case)
+
+
+def _test_names(row: KerasTests) -> list[str]:
+    """Every test method of the row's TestCase (parameterized ones under their own names)."""
+    return sorted(unittest.TestLoader().getTestCaseNames(_test_case(row)))
+
+
+def _reason_left_out(row: KerasTests, name: str) -> str | None:
+    for prefix, reason in row.left_out.items():
+        if name.startswith(prefix):
+            return reason
+    return None
+
+
+def _is_case_of(name: str, test: str) -> bool:
+    """Whether a method is the test or one of absl's parameterized cases of it
+    (`<test>_<case name>`, or `<test><index>` for unnamed parameters)."""
+    rest = name[len(test) :] if name.startswith(test) else None
+    return rest is not None and (rest == "" or rest.startswith("_") or rest.isdigit())
+
+
+def _in_scope(row: KerasTests, name: str) -> bool:
+    """Whether a test method is in scope: named in `in_scope`, or one of its parameterized
+    cases that no `left_out` prefix claims (`test_correctness_sparse`)."""
+    if name in row.in_scope:
+        return True
+    return _reason_left_out(row, name) is None and any(_is_case_of(name, test) for test in row.in_scope)
+
+
+CASES = [pytest.param(row, test, id=f"{row.builtin}-{test}") for row in EXAMPLES for test in row.in_scope]
+
+
+@pytest.mark.parametrize("row", EXAMPLES, ids=[row.test_case for row in EXAMPLES])
+def test_every_keras_test_is_accounted_for(row):
+    names = _test_names(row)
+    unaccounted = [n for n in names if not _in_scope(row, n) and _reason_left_out(row, n) is None]
+    assert not unaccounted, f"Keras tests neither in scope nor left out with a reason: {unaccounted}"
+    both = [n for n in names if _in_scope(row, n) and _reason_left_out(row, n) is not None]
+    assert not both, f"Keras tests both in scope and left out: {both}"
+    missing = [t for t in row.in_scope if not any(_in_scope(row, n) and _is_case_of(n, t) for n in names)]
+    assert not missing, f"in-scope tests the Keras file does not have: {missing}"
+
+
+@pytest.mark.parametrize(("row", "test"), CASES)
+def test_keras_own_test_passes_on_the_generated_class(row, test):
+    test_case = _test_case(row)
+    names = [n for n in _test_names(row) if _in_scope(row, n) and _is_case_of(n, test)]
+    assert names, f"{row.keras_file} has no test {test}"
+    suite = unittest.TestSuite(test_case(name) for name in names)
+    result = unittest.TestResult()
+    suite.run(result)
+    problems = [f"{case.id()}:\n{trace}" for case, trace in result.failures + result.errors]
+    assert not problems, "\n".join(problems)
+    skipped = [f"{case.id()}: {why}" for case, why in result.skipped]
+    if skipped and len(skipped) == len(names):
+        pytest.skip("; ".join(skipped))
