@@ -1,14 +1,18 @@
 """The docs site: it builds with `mkdocs build --strict` (a broken link, anchor or include
-fails), every page is in its navigation, and the README leads with what a user does."""
+fails), every page is in its navigation, the cookbook's specs and worked example are what
+layergen accepts and prints, and the README leads with what a user does."""
 
 import importlib.util
 import os
 import re
+import shlex
+import shutil
 import subprocess
 import sys
 
+import pytest
 import yaml
-from conftest import REPO
+from conftest import REPO, cli
 
 DOCS = REPO / "docs"
 
@@ -47,6 +51,84 @@ def test_the_site_builds_strict_with_every_page(tmp_path):
 def test_every_markdown_page_is_in_the_navigation():
     pages = sorted(p.relative_to(DOCS).as_posix() for p in DOCS.rglob("*.md"))
     assert sorted(nav_pages(mkdocs_config()["nav"])) == pages
+
+
+def cookbook_specs() -> list[str]:
+    """Every whole spec a cookbook page writes out (a yaml block with `layer:`; the others are fragments)."""
+    blocks = [
+        b
+        for page in sorted(DOCS.glob("cookbook/*.md"))
+        for b in re.findall(r"```yaml\n(.*?)```", page.read_text(), re.S)
+    ]
+    return [block for block in blocks if re.search(r"^layer:", block, re.MULTILINE)]
+
+
+@pytest.mark.parametrize("text", cookbook_specs(), ids=lambda text: re.search(r"^layer: (\w+)", text, re.M)[1])
+def test_every_spec_in_the_cookbook_is_valid(project, text):
+    (project / "specs" / "doc.yaml").write_text(text)
+    result = cli("validate", "specs/doc.yaml")
+    assert result.exit_code == 0, result.output
+
+
+def console_runs(page: str) -> dict[str, list[str]]:
+    """`$ command` -> the lines shown after it, once per time the page's console blocks show it, in order."""
+    runs: dict[str, list[str]] = {}
+    for block in re.findall(r"```console\n(.*?)```", page, re.S):
+        for run in re.split(r"^\$ ", block, flags=re.MULTILINE)[1:]:
+            command, *lines = run.rstrip("\n").split("\n")
+            runs.setdefault(command, []).append(lines)
+    return runs
+
+
+def test_the_cookbook_adoption_is_what_audit_adopt_and_new_print(project):
+    """The walk-through of cookbook/hand-written-layers.md, run again (audit with --static: the
+    page shows the full audit, which finds the same for these classes but imports Keras)."""
+    page = (DOCS / "cookbook" / "hand-written-layers.md").read_text()
+    runs = console_runs(page)
+
+    def shown(command: str, *args: str) -> None:
+        result = cli(*(args or shlex.split(command)[1:]))
+        assert result.output.splitlines() == runs[command].pop(0), command
+
+    (project / "layers").mkdir()
+    examples = REPO / "examples" / "hand_written"
+    shutil.copy(examples / "broken" / "scalable_layer.py", project / "layers")
+    shown("layergen audit layers/scalable_layer.py", "audit", "--static", "layers/scalable_layer.py")
+    shutil.copy(examples / "corrected" / "scalable_layer.py", project / "layers")
+    shown("layergen audit layers/scalable_layer.py", "audit", "--static", "layers/scalable_layer.py")
+    shown("layergen adopt layers/scalable_layer.py:ScalableLayer")
+    adopted = (project / "specs" / "scalable_layer.yaml").read_text()
+    assert adopted.splitlines() == runs["cat specs/scalable_layer.yaml"][0]
+    shown("layergen new")
+    # A class whose helper method adopt cannot translate: the spec is fixed, then the conflict resolved.
+    source = [b for b in re.findall(r"```python\n(.*?)```", page, re.S) if "class ScaledGelu" in b]
+    (project / "layers" / "scaled_gelu.py").write_text(source[0])
+    shown("layergen adopt layers/scaled_gelu.py:ScaledGelu")
+    spec = project / "specs" / "scaled_gelu.yaml"
+    fixed_call = re.search(r"```yaml\n(call: \|\n.*?)```", page, re.S)[1]
+    spec.write_text(re.sub(r"call: \|\n.*?(?=^output_shape)", fixed_call, spec.read_text(), flags=re.S | re.M))
+    shown("layergen adopt layers/scaled_gelu.py:ScaledGelu --spec specs/scaled_gelu.yaml")
+    shown("layergen new specs/scaled_gelu.yaml")
+    # The resolution the page describes: `call` returns the spec's line, and `_gelu` is deleted.
+    layer = project / "layers" / "scaled_gelu.py"
+    text = layer.read_text()
+    helper = text[text.index("        return self._gelu") : text.index("    def compute_output_shape")]
+    layer.write_text(text.replace(helper, fixed_call.split("\n")[1].replace("  ", "        ", 1) + "\n\n"))
+    shown("layergen new specs/scaled_gelu.yaml")
+
+
+def test_the_cookbook_cells_are_what_show_and_validate_print(project, monkeypatch):
+    page = (DOCS / "cookbook" / "rnn-cells.md").read_text()
+    runs = console_runs(page)
+    (spec,) = [text for text in cookbook_specs() if text.startswith("layer: PackedLSTMCell")]
+    (project / "specs" / "packed_lstm_cell.yaml").write_text(
+        spec.replace("state_size: 2 * units", "state_size: [units, units]")
+    )
+    refused = cli("validate", "specs/packed_lstm_cell.yaml")
+    assert refused.output.splitlines() == runs["layergen validate specs/packed_lstm_cell.yaml"][0]
+    monkeypatch.chdir(REPO)
+    shown = cli("show", "specs/examples/gru_cell.yaml")
+    assert shown.output.splitlines() == runs["layergen show specs/examples/gru_cell.yaml"][0]
 
 
 def test_the_cli_reference_is_current():
