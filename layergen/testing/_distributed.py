@@ -7,21 +7,34 @@ imports the layer's module), run the requested check, answer `{"ok": true}` or t
 started with; anything else printed goes to stderr.
 """
 
+from __future__ import annotations
+
 import importlib
 import json
 import os
 import pickle
 import sys
 import traceback
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias, TypeVar
+
+if TYPE_CHECKING:  # imported at run time inside the functions, once the process is set up
+    import keras
+    from numpy.typing import NDArray
+
+# A case as distribution.check pickles it: the layer class, its arguments, arrays and layouts.
+Case: TypeAlias = dict[str, Any]
+Layouts: TypeAlias = dict[str, tuple[str | None, ...]]
+_Item = TypeVar("_Item")
 
 
-def main():
+def main() -> None:
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # stray prints (the user's module, Keras, JAX) go to stderr, not into the answers
     sys.stdout = sys.stderr
     import keras
 
-    checks = {"data_parallel": data_parallel, "model_parallel": model_parallel}
+    checks: dict[str, Callable[[Case], None]] = {"data_parallel": data_parallel, "model_parallel": model_parallel}
     answer(answers, {"ready": keras.backend.backend()})
     for line in sys.stdin:
         try:
@@ -36,12 +49,12 @@ def main():
             answer(answers, {"ok": False, "error": traceback.format_exc()})
 
 
-def answer(stream, message):
+def answer(stream: TextIO, message: dict[str, Any]) -> None:
     stream.write(json.dumps(message) + "\n")
     stream.flush()
 
 
-def make_model(case, **overrides):
+def make_model(case: Case, **overrides: Any) -> tuple[keras.layers.Layer, keras.Model]:
     import keras
 
     layer = case["layer_class"](**{**case["init_kwargs"], **overrides})
@@ -51,24 +64,24 @@ def make_model(case, **overrides):
     return layer, keras.Model(inputs[0] if len(inputs) == 1 else inputs, model_inputs(outputs))
 
 
-def model_inputs(arrays):
+def model_inputs(arrays: Sequence[_Item]) -> _Item | Sequence[_Item]:
     return arrays[0] if len(arrays) == 1 else arrays
 
 
-def single_device_run(case):
+def single_device_run(case: Case) -> tuple[list[NDArray[Any]], list[NDArray[Any]]]:
     """A model on one device: its outputs and weights, which the distributed copy must match."""
 
     _, model = make_model(case)
     return numpy_outputs(model(model_inputs(case["arrays"]))), model.get_weights()
 
 
-def numpy_outputs(outputs):
+def numpy_outputs(outputs: Any) -> list[NDArray[Any]]:
     import keras
 
     return [keras.ops.convert_to_numpy(output) for output in keras.tree.flatten(outputs)]
 
 
-def assert_same_outputs(model, arrays, expected, what):
+def assert_same_outputs(model: keras.Model, arrays: Sequence[Any], expected: Sequence[NDArray[Any]], what: str) -> None:
     import numpy as np
 
     outputs = numpy_outputs(model(model_inputs(arrays)))
@@ -79,7 +92,7 @@ def assert_same_outputs(model, arrays, expected, what):
         )
 
 
-def assert_trains_a_step(model, case, what):
+def assert_trains_a_step(model: keras.Model, case: Case, what: str) -> None:
     import keras
     import numpy as np
 
@@ -88,7 +101,7 @@ def assert_trains_a_step(model, case, what):
     assert np.all(np.isfinite(loss)), f"the training step under {what} gave the loss {loss}"
 
 
-def data_parallel(case):
+def data_parallel(case: Case) -> None:
     """Batch sharded over 2 devices, every variable replicated, the outputs one device's, and it trains."""
     import keras
 
@@ -115,7 +128,7 @@ def data_parallel(case):
             ), f"variable {variable.path!r} is not replicated on both devices: {sharding}"
 
 
-def model_parallel(case):
+def model_parallel(case: Case) -> None:
     """Each declared weight sharded as its layout says by the class's `get_layout_map`, the
     rest replicated, the outputs one device's, and it trains; `layer_name` and `layout_map` work."""
     import keras
@@ -140,7 +153,7 @@ def model_parallel(case):
         _assert_sharded_as_declared(layer, model, layouts, mesh)
 
 
-def _device_mesh(layouts):
+def _device_mesh(layouts: Layouts) -> keras.distribution.DeviceMesh:
     """A mesh with a `batch` axis of 1 and a size-2 axis for each (at most 2) axis the layouts name."""
     import keras
 
@@ -154,7 +167,9 @@ def _device_mesh(layouts):
     return keras.distribution.DeviceMesh(tuple(shape), axis_names, keras.distribution.list_devices("cpu")[:count])
 
 
-def _assert_sharded_as_declared(layer, model, layouts, mesh):
+def _assert_sharded_as_declared(
+    layer: keras.layers.Layer, model: keras.Model, layouts: Layouts, mesh: keras.distribution.DeviceMesh
+) -> None:
     sizes = dict(zip(mesh.axis_names, mesh.shape, strict=True))
     declared = set()
     for name, axes in layouts.items():

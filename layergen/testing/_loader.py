@@ -12,18 +12,19 @@ import json
 import os
 import sys
 import traceback
+from typing import Any, TextIO
 
 
-def main():
+def main() -> None:
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # stray prints (the user's module, Keras) go to stderr, not into the answers
     sys.stdout = sys.stderr
     import keras
     import numpy as np
 
-    registered = {}  # module -> the classes its import registered with Keras
+    registered: dict[str, dict[str, Any]] = {}  # module -> the classes its import registered with Keras
 
-    def load_and_predict(request):
+    def load_and_predict(request: dict[str, Any]) -> None:
         sys.path[:0] = [p for p in request["path"] if p not in sys.path]
         importlib.invalidate_caches()
         module = request["module"]
@@ -50,7 +51,7 @@ def main():
             answer(answers, {"ok": False, "error": traceback.format_exc()})
 
 
-def answer(stream, message):
+def answer(stream: TextIO, message: dict[str, Any]) -> None:
     stream.write(json.dumps(message) + "\n")
     stream.flush()
 

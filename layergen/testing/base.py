@@ -7,13 +7,14 @@ from __future__ import annotations
 import copy
 import json
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import pytest
 
 from layergen.testing.values import (
+    Array,
     Input,
     Output,
     as_list,
@@ -26,12 +27,17 @@ from layergen.testing.values import (
     to_numpy,
 )
 
+# Whether a contract test applies to a test class (truthy: it does).
+Condition = Callable[[type["ContractBase"]], object]
+_Test = TypeVar("_Test", bound=Callable[..., None])
 
-def applies_if(condition: Callable[[type[ContractBase]], Any], reason: str):
+
+def applies_if(condition: Condition, reason: str) -> Callable[[_Test], _Test]:
     """Collect the test only for layers where `condition(test_class)` holds."""
 
-    def mark(test):
-        test.applies_if = (condition, reason)
+    def mark(test: _Test) -> _Test:
+        # `test.applies_if = ...`, written so because mypy knows no attributes of a function.
+        vars(test)["applies_if"] = (condition, reason)
         return test
 
     return mark
@@ -43,20 +49,23 @@ class NotApplicable:
     def __init__(self, reason: str):
         self.reason = reason
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<not applicable: {self.reason}>"
 
 
-def collect_only_what_applies(test_class: type[ContractBase], contract_tests: Mapping[str, Callable]) -> None:
+def collect_only_what_applies(
+    test_class: type[ContractBase], contract_tests: Mapping[str, Callable[..., None]]
+) -> None:
     """Turn off each of the contract's tests (name -> function) that does not apply to
     `test_class`, and turn back on one that a base class turned off and this class needs."""
     for name, test in contract_tests.items():
-        if not hasattr(test, "applies_if"):
+        applies: tuple[Condition, str] | None = getattr(test, "applies_if", None)
+        if applies is None:
             continue
         current = getattr(test_class, name)
         if current is not test and not isinstance(current, NotApplicable):
             continue  # the class has its own version, collected like any test
-        condition, reason = test.applies_if
+        condition, reason = applies
         if not condition(test_class):
             setattr(test_class, name, NotApplicable(reason))
         elif current is not test:  # a base class turned it off; this class needs it
@@ -78,20 +87,20 @@ class TrainingRun:
     """A layer after three steps of its traced training step: every weight's value before and
     after (keyed as `ContractBase.all_weight_values` keys them), and the warnings Keras gave."""
 
-    layer: Any
-    before: dict[str, Any]
-    after: dict[str, Any]
+    layer: keras.layers.Layer
+    before: dict[str, Array]
+    after: dict[str, Array]
     warnings: list[str]
 
 
 # Test class -> its training run: the tests that check one only read it.
-_TRAINING_RUNS: dict[type, TrainingRun] = {}
+_TRAINING_RUNS: dict[type[ContractBase], TrainingRun] = {}
 
 
 class ContractBase:
     """The layer's data, set by a test class, and the helpers the contract's tests share."""
 
-    layer_class: ClassVar[type | None] = None
+    layer_class: ClassVar[type[keras.layers.Layer] | None] = None
     init_kwargs: ClassVar[dict[str, Any]] = {}  # what the test passes to the constructor
     inputs: ClassVar[list[Input]] = []
     output_shape: ClassVar[tuple[int, ...]] = ()  # for the batch of `inputs`
@@ -122,15 +131,19 @@ class ContractBase:
     state_size: ClassVar[int | None] = None
     output_size: ClassVar[int | None] = None
 
-    def make_layer(self, **overrides):
+    def _the_layer_class(self) -> type[keras.layers.Layer]:
+        """`layer_class`, which every test class must set."""
         if self.layer_class is None:
             raise TypeError(f"{type(self).__name__} must set layer_class")
-        return self.layer_class(**{**copy.deepcopy(self.init_kwargs), **overrides})
+        return self.layer_class
 
-    def make_inputs(self, seed=0, batch=None):
+    def make_layer(self, **overrides: Any) -> keras.layers.Layer:
+        return self._the_layer_class()(**{**copy.deepcopy(self.init_kwargs), **overrides})
+
+    def make_inputs(self, seed: int = 0, batch: int | None = None) -> list[Array]:
         """The test's inputs; with `batch`, that many rows instead of the declared batch."""
         rng = np.random.default_rng(seed)
-        arrays = []
+        arrays: list[Array] = []
         for item in self.inputs:
             shape = item.shape if batch is None else (batch, *item.shape[1:])
             if item.values is not None:
@@ -139,11 +152,11 @@ class ContractBase:
                 arrays.append(rng.normal(size=shape).astype(item.dtype))
         return arrays
 
-    def make_model(self, layer):
+    def make_model(self, layer: keras.layers.Layer) -> keras.Model:
         inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype, name=item.name) for item in self.inputs]
         return keras.Model(model_inputs(inputs), layer(*inputs))
 
-    def make_model_with_new_weight_values(self):
+    def make_model_with_new_weight_values(self) -> tuple[keras.layers.Layer, keras.Model]:
         """A model of a new layer whose weights hold values a fresh layer cannot have."""
         layer = self.make_layer()
         model = self.make_model(layer)
@@ -152,9 +165,9 @@ class ContractBase:
             weight.assign(values.astype(keras.backend.standardize_dtype(weight.dtype)))
         return layer, model
 
-    def sublayers_of(self, layer) -> list[tuple[str, Any]]:
+    def sublayers_of(self, layer: keras.layers.Layer) -> list[tuple[str, keras.layers.Layer]]:
         """(attribute[index], sub-layer) for each sub-layer the layer holds now."""
-        found = []
+        found: list[tuple[str, keras.layers.Layer]] = []
         for attribute in self.sublayers:
             value = getattr(layer, attribute)
             held = layers_in(value)
@@ -162,15 +175,15 @@ class ContractBase:
             found += [(f"{attribute}[{i}]" if indexed else attribute, sub) for i, sub in enumerate(held)]
         return found
 
-    def own_weights(self, layer) -> list:
+    def own_weights(self, layer: keras.layers.Layer) -> list[keras.Variable]:
         """The weights the layer made itself (not its sub-layers'), in layer.weights's order."""
         theirs = {id(w) for _, sub in self.sublayers_of(layer) for w in sub.weights}
         return [w for w in layer.weights if id(w) not in theirs]
 
-    def own_weight_values(self, layer) -> dict:
+    def own_weight_values(self, layer: keras.layers.Layer) -> dict[str, Array]:
         return {w.name: to_numpy(w) for w in self.own_weights(layer)}
 
-    def all_weight_values(self, layer) -> dict:
+    def all_weight_values(self, layer: keras.layers.Layer) -> dict[str, Array]:
         """Every weight's value: own ones by name, a sub-layer's by its attribute and position."""
         values = self.own_weight_values(layer)
         for key, sub in self.sublayers_of(layer):
@@ -180,11 +193,11 @@ class ContractBase:
     def expected_outputs(self) -> list[Output]:
         return list(self.outputs) or [Output("output", tuple(self.output_shape), self.output_dtype)]
 
-    def output_shapes(self, shapes) -> list[tuple]:
+    def output_shapes(self, shapes: Any) -> list[tuple[int | None, ...]]:
         """What compute_output_shape returned, as one shape per output."""
         return flat_shapes(shapes) if self.outputs else [tuple(shapes)]
 
-    def make_training_model(self, layer):
+    def make_training_model(self, layer: keras.layers.Layer) -> tuple[keras.Model, Array | Sequence[Array]]:
         """A model of the layer's floating-point outputs (integer ones have no gradient),
         and random targets for them; skips the test when there is none."""
         floats = [i for i, output in enumerate(self.expected_outputs()) if output.is_float]
@@ -217,11 +230,12 @@ class ContractBase:
                 model.train_on_batch(inputs, targets)
         return TrainingRun(layer, before, self.all_weight_values(layer), [str(w.message) for w in caught])
 
-    def frozen(self):
+    def frozen(self) -> list[str]:
         return [name for name in self.non_trainable if name not in self.state]
 
-    def expected_config_values(self):
+    def expected_config_values(self) -> dict[str, Any]:
         if self.config_values is not None:
             return self.config_values
         given = {k: v for k, v in self.init_kwargs.items() if k not in self.array_arguments}
-        return json.loads(json.dumps(given))
+        through_json: dict[str, Any] = json.loads(json.dumps(given))
+        return through_json

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from layergen.testing.base import ContractBase, applies_if
 from layergen.testing.values import keras, model_inputs, np, numpy_outputs
 
@@ -11,7 +13,7 @@ class CallArgumentTests(ContractBase):
     """Collected only for layers that declare `call_kwargs`."""
 
     @applies_if(lambda cls: bool(cls.call_kwargs), "call takes no non-tensor arguments")
-    def test_call_arguments_change_the_output_and_a_saved_model_keeps_them(self, tmp_path):
+    def test_call_arguments_change_the_output_and_a_saved_model_keeps_them(self, tmp_path: Path) -> None:
         layer = self.make_layer()
         inputs = self.make_inputs()
         default = numpy_outputs(layer(*inputs))

@@ -15,6 +15,10 @@ the helper processes.
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection
+from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import pytest
 
@@ -64,13 +68,13 @@ class LayerContract(
     Not collected itself (its name does not start with `Test`); a subclass `TestX` is.
     """
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         collect_only_what_applies(cls, {name: getattr(LayerContract, name) for name in contract_test_names()})
         check_skip(cls)
 
     @pytest.fixture(autouse=True)
-    def _contract_setup(self, request):
+    def _contract_setup(self, request: pytest.FixtureRequest) -> None:
         reason = self.skip.get(request.node.originalname)
         if reason:
             pytest.skip(reason)
@@ -78,7 +82,7 @@ class LayerContract(
 
     # The last test collected (a class's own tests follow its parts'): the fresh process
     # has then had the most time to start.
-    def test_keras_file_loads_in_a_fresh_process_without_custom_objects(self, tmp_path):
+    def test_keras_file_loads_in_a_fresh_process_without_custom_objects(self, tmp_path: Path) -> None:
         _, model = self.make_model_with_new_weight_values()
         inputs = self.make_inputs()
         expected = numpy_outputs(model(model_inputs(inputs)))
@@ -109,7 +113,7 @@ def contract_test_names() -> list[str]:
     return [name for part in reversed(LayerContract.__mro__) for name in vars(part) if name.startswith("test")]
 
 
-def _prepare_session(session):
+def _prepare_session(session: pytest.Session) -> None:
     """Once per session: stop the loader at its end, and now unless a .keras test will run."""
     if session.stash.get(_SESSION_PREPARED, False):
         return
@@ -124,11 +128,11 @@ def _prepare_session(session):
         distribution.start()
 
 
-def _runs_keras_file_test(item) -> bool:
+def _runs_keras_file_test(item: pytest.Item) -> bool:
     return _runs(item, (KERAS_FILE_TEST,))
 
 
-def _runs(item, tests) -> bool:
+def _runs(item: pytest.Item, tests: Collection[str]) -> bool:
     """Whether `item` is one of the contract's `tests`, not skipped by its class."""
     test_class = getattr(item, "cls", None)
     name = getattr(item, "originalname", None)
@@ -137,11 +141,11 @@ def _runs(item, tests) -> bool:
     return issubclass(test_class, LayerContract) and name not in test_class.skip
 
 
-def _start_the_loader_if_pytest_is_collecting():
+def _start_the_loader_if_pytest_is_collecting() -> None:
     """Imported by a test module that pytest collects (a generated one's first line), start the
     loader: it imports Keras on another core while this process imports the layers' modules
     (and Keras) and runs the first tests. The first test stops it if no `.keras` test was selected."""
-    frame = sys._getframe()
+    frame: FrameType | None = sys._getframe()
     while frame is not None:
         code = frame.f_code
         if code.co_name == "importtestmodule" and "_pytest" in code.co_filename:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import inspect
 import json
 import re
+from collections.abc import Sequence
+from pathlib import Path
 
 from layergen.testing.base import ContractBase, applies_if
 from layergen.testing.values import (
@@ -26,7 +28,7 @@ from layergen.testing.values import (
 class CoreTests(ContractBase):
     """The tests every layer gets (some only when it has what they test: state, regularizers, ...)."""
 
-    def test_output_shape_matches_spec_and_compute_output_shape(self):
+    def test_output_shape_matches_spec_and_compute_output_shape(self) -> None:
         layer = self.make_layer()
         inputs = self.make_inputs()
         outputs = as_list(layer(*inputs))
@@ -38,7 +40,7 @@ class CoreTests(ContractBase):
         shapes = self.output_shapes(layer.compute_output_shape(*[x.shape for x in inputs]))
         assert shapes == [spec.shape for spec in expected]
 
-    def test_symbolic_output_shape_and_a_traced_call_at_another_batch_size(self):
+    def test_symbolic_output_shape_and_a_traced_call_at_another_batch_size(self) -> None:
         layer = self.make_layer()
         inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype) for item in self.inputs]
         outputs = layer(*inputs)
@@ -60,7 +62,7 @@ class CoreTests(ContractBase):
             for output, spec in zip(predicted, expected, strict=True):
                 assert output.shape == (len(rows[0]), *spec.shape[1:]), spec.name
 
-    def test_weights_have_the_declared_roles(self):
+    def test_weights_have_the_declared_roles(self) -> None:
         layer = self.make_layer()
         layer(*self.make_inputs())
         own = {id(w) for w in self.own_weights(layer)}
@@ -68,7 +70,7 @@ class CoreTests(ContractBase):
         assert [w.name for w in layer.non_trainable_weights if id(w) in own] == list(self.non_trainable)
         assert len(own) == len(self.trainable) + len(self.non_trainable)
 
-    def test_training_updates_trainable_weights_only(self):
+    def test_training_updates_trainable_weights_only(self) -> None:
         run = self.training_run()
         # Keras warns with the names (TensorFlow) or paths (others) of the weights it skipped;
         # a bare name could be a sub-layer's weight, so with sub-layers only paths count.
@@ -86,7 +88,7 @@ class CoreTests(ContractBase):
             assert not np.array_equal(before[name], after[name]), f"state weight {name!r} did not update in training"
 
     @applies_if(lambda cls: bool(cls.state), "the layer has no state weights")
-    def test_state_weights_update_in_training_and_not_in_inference(self):
+    def test_state_weights_update_in_training_and_not_in_inference(self) -> None:
         layer = self.make_layer()
         inputs = self.make_inputs()
         layer(*inputs, training=False)
@@ -100,7 +102,7 @@ class CoreTests(ContractBase):
             assert not np.array_equal(after_training[name], before[name]), f"{name!r} did not change in training"
 
     @applies_if(lambda cls: bool(cls.trainable), "the layer has no trainable weights")
-    def test_gradients_reach_every_trainable_weight(self):
+    def test_gradients_reach_every_trainable_weight(self) -> None:
         # One plain SGD step with learning rate 1 moves each weight by exactly its gradient.
         # Regularizers and constraints are detached, so only the outputs' gradient counts.
         # Eager: this is about gradients; the traced training step is the test above's.
@@ -121,7 +123,7 @@ class CoreTests(ContractBase):
             assert np.any(after[name] != before[name]), f"no gradient reaches {name!r}"
 
     @applies_if(lambda cls: bool(cls.regularized), "no weight has a regularizer")
-    def test_regularizers_add_their_losses(self):
+    def test_regularizers_add_their_losses(self) -> None:
         layer = self.make_layer()
         layer(*self.make_inputs())
         for index, weight in enumerate(layer.trainable_weights):
@@ -136,25 +138,26 @@ class CoreTests(ContractBase):
             assert found, f"no loss equals the regularizer's {value}: {losses}"
             losses.pop(found[0])
 
-    def test_config_is_json_and_rebuilds_an_identical_layer(self):
+    def test_config_is_json_and_rebuilds_an_identical_layer(self) -> None:
         layer = self.make_layer()
         inputs = self.make_inputs()
         expected = numpy_outputs(layer(*inputs))
         config = layer.get_config()
-        parameters = set(inspect.signature(self.layer_class.__init__).parameters) - {"self", "kwargs"}
+        layer_class = self._the_layer_class()
+        parameters = set(inspect.signature(layer_class.__init__).parameters) - {"self", "kwargs"}
         arrays = set(self.array_arguments)
         assert parameters - arrays <= set(config), f"get_config misses {sorted(parameters - arrays - set(config))}"
         assert not arrays & set(config), "arrays must not go into the config"
         for name, value in self.expected_config_values().items():
             held = config[name]
             assert same_config_value(held, value), f"get_config holds {name}={held!r}, not the {value!r} given"
-        clone = self.layer_class.from_config(json.loads(json.dumps(config)))
+        clone = layer_class.from_config(json.loads(json.dumps(config)))
         clone(*inputs)
         clone.set_weights(layer.get_weights())
         assert_same_outputs(clone(*inputs), expected)
         assert clone.get_config() == config
 
-    def test_save_weights_round_trip(self, tmp_path):
+    def test_save_weights_round_trip(self, tmp_path: Path) -> None:
         layer, model = self.make_model_with_new_weight_values()
         inputs = model_inputs(self.make_inputs())
         expected = numpy_outputs(model(inputs))
@@ -167,7 +170,7 @@ class CoreTests(ContractBase):
             np.testing.assert_array_equal(loaded[name], values, err_msg=name)
         assert_same_outputs(fresh_model(inputs), expected)
 
-    def test_runs_compiled_with_xla(self):
+    def test_runs_compiled_with_xla(self) -> None:
         # `jit_compile=True` is XLA on TensorFlow and JAX, `torch.compile` on PyTorch.
         model = self.make_model(self.make_layer())
         inputs = model_inputs(self.make_inputs())
@@ -176,7 +179,7 @@ class CoreTests(ContractBase):
         assert model.jit_compile, "the layer made Keras give up XLA"
         assert_same_outputs(model.predict_on_batch(inputs), expected, rtol=1e-5, atol=1e-6)
 
-    def test_runs_under_mixed_float16(self):
+    def test_runs_under_mixed_float16(self) -> None:
         layer = self.make_layer(dtype="mixed_float16")
         inputs = self.make_inputs()
         takes_training = "training" in inspect.signature(layer.call).parameters
@@ -200,7 +203,7 @@ class CoreTests(ContractBase):
         assert spec_dtypes == [dtype_of(output) for output in outputs], "compute_output_spec disagrees with call"
 
 
-def _skipped_weight(layer, name: str, sublayers) -> str:
+def _skipped_weight(layer: keras.layers.Layer, name: str, sublayers: Sequence[str]) -> str:
     """A pattern for weight `name` of `layer` in Keras's "Gradients do not exist" warning."""
     path = rf"['/]{re.escape(layer.name)}/{re.escape(name)}'"
     return path if sublayers else rf"{path}|'{re.escape(name)}'"

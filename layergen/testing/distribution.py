@@ -15,8 +15,11 @@ import pickle
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from layergen.testing.fresh_process import LoaderError, _Loader
+
+__all__ = ["DEVICES", "LoaderError", "check", "start", "stop"]
 
 DEVICES = 4  # virtual CPU devices: DataParallel uses 2, ModelParallel up to 2 x 2
 _SCRIPT = Path(__file__).with_name("_distributed.py")
@@ -41,7 +44,7 @@ def start() -> _Loader:
         return _current
 
 
-def stop():
+def stop() -> None:
     """Stop the distribution process, if one runs; the next request starts a new one."""
     global _current
     with _lock:
@@ -53,7 +56,7 @@ def stop():
 atexit.register(stop)
 
 
-def check(mode: str, case: dict, folder: Path, timeout: float):
+def check(mode: str, case: dict[str, Any], folder: Path, timeout: float) -> None:
     """Run the `mode` check ("data_parallel" or "model_parallel") of `case` in the JAX process.
 
     `case` holds the layer class, its constructor arguments, input arrays, the `keras.Input`

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +22,7 @@ _RUN_ON_JAX = "; the JAX backend runs this test (KERAS_BACKEND=jax)"
 class DistributionTests(ContractBase):
     """Skipped on backends without keras.distribution; the session starts the JAX process when one runs."""
 
-    def _distributed_check(self, mode, tmp_path):
+    def _distributed_check(self, mode: str, tmp_path: Path) -> None:
         backend = keras.backend.backend()
         if backend != "jax":
             pytest.skip(_NO_DISTRIBUTION.get(backend, f"{backend} has no keras.distribution") + _RUN_ON_JAX)
@@ -47,11 +48,11 @@ class DistributionTests(ContractBase):
             message = f"under keras.distribution (JAX, {distribution.DEVICES} virtual CPU devices):\n{error}"
             raise pytest.fail.Exception(message, pytrace=False) from None
 
-    def test_trains_and_predicts_under_data_parallel(self, tmp_path):
+    def test_trains_and_predicts_under_data_parallel(self, tmp_path: Path) -> None:
         self._distributed_check("data_parallel", tmp_path)
 
     @applies_if(lambda cls: bool(cls.layouts), "no weight declares a layout")
-    def test_weights_are_sharded_as_declared_under_model_parallel(self, tmp_path):
+    def test_weights_are_sharded_as_declared_under_model_parallel(self, tmp_path: Path) -> None:
         self._distributed_check("model_parallel", tmp_path)
 
 

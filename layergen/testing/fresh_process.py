@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 _SCRIPT = Path(__file__).with_name("_loader.py")
 # `-c` rather than running the script by path: that would put this folder first on sys.path.
@@ -52,13 +53,13 @@ class _Loader:
         threading.Thread(target=self._read_answers, daemon=True).start()
         self.ready = False
 
-    def _read_answers(self):
+    def _read_answers(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.answers.put(line)
         self.answers.put(None)  # end of file: the process has died
 
-    def answer(self, timeout: float) -> dict:
+    def answer(self, timeout: float) -> dict[str, Any]:
         try:
             line = self.answers.get(timeout=timeout)
         except queue.Empty:
@@ -68,7 +69,8 @@ class _Loader:
         if line is None:
             code = self.process.wait()
             raise LoaderError(f"the fresh process died (exit status {code})\n{self.stderr_tail()}")
-        return json.loads(line)
+        message: dict[str, Any] = json.loads(line)
+        return message
 
     def wait_ready(self, timeout: float) -> str | None:
         """Wait for the process to have imported Keras; the backend it runs."""
@@ -79,7 +81,7 @@ class _Loader:
             self.backend, self.ready = ready, True
         return self.backend
 
-    def request(self, message: dict, timeout: float) -> dict:
+    def request(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
         self.wait_ready(timeout)
         assert self.process.stdin is not None
         try:
@@ -96,7 +98,7 @@ class _Loader:
         self.stderr.seek(max(0, size - _STDERR_TAIL))
         return "stderr (last lines):\n" + self.stderr.read().decode(errors="replace")
 
-    def stop(self):
+    def stop(self) -> None:
         """Kill the process: it holds nothing to save, and Keras's own shutdown takes a second."""
         if self.process.poll() is None:
             self.process.kill()
@@ -130,7 +132,7 @@ def start(backend: str | None) -> _Loader:
         return _current
 
 
-def stop():
+def stop() -> None:
     """Stop the loader, if one runs; the next request starts a new one."""
     global _current
     with _lock:
@@ -142,13 +144,13 @@ def stop():
 atexit.register(stop)  # pytest stops it at the session's end; this covers other ways out
 
 
-def start_early():
+def start_early() -> None:
     """Start the loader before a test needs it, in the backend this process has or will have."""
     keras = sys.modules.get("keras")
     start(keras.backend.backend() if keras is not None else None)
 
 
-def load_and_predict(backend: str, module: str, model: Path, inputs: Path, outputs: Path, timeout: float):
+def load_and_predict(backend: str, module: str, model: Path, inputs: Path, outputs: Path, timeout: float) -> None:
     """In the fresh process: import `module`, load `model`, predict on the `inputs` .npz into the `outputs` .npz
     (one array per output).
 

@@ -11,7 +11,7 @@ class LossTests(ContractBase):
     """Collected only for layers that declare `call_losses`."""
 
     @applies_if(lambda cls: cls.call_losses > 0, "call adds no losses")
-    def test_losses_added_in_call_are_counted_once_and_reach_the_training_loss(self):
+    def test_losses_added_in_call_are_counted_once_and_reach_the_training_loss(self) -> None:
         layer = self.make_layer()
         inputs = self.make_inputs()
         expected_count = self.call_losses + len(self.regularized)

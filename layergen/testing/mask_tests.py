@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 
 from layergen.testing.base import ContractBase, applies_if
-from layergen.testing.values import keras, np, to_numpy
+from layergen.testing.values import Array, Tensor, keras, np, to_numpy
 
 
 class MaskTests(ContractBase):
     """Collected only for layers that read the mask (`uses_mask`) or declare one (`output_mask`)."""
 
-    def make_masked_input(self):
+    def make_masked_input(self) -> tuple[Array, Array]:
         """A float input whose trailing steps (more in each later row) are zero, and the mask
         that an upstream `Masking(mask_value=0.0)` gives it."""
         (x,) = self.make_inputs()
@@ -21,19 +21,19 @@ class MaskTests(ContractBase):
             x[row, steps - min(row + 1, steps - 1) :] = 0.0
         return x, np.any(x != 0.0, axis=-1)
 
-    def masked_symbolic_call(self, layer):
+    def masked_symbolic_call(self, layer: keras.layers.Layer) -> tuple[keras.KerasTensor, Tensor]:
         """The layer called on a `keras.Input` behind `Masking`: (inputs, outputs)."""
         item = self.inputs[0]
         inputs = keras.Input(shape=item.shape[1:], dtype=item.dtype)
         return inputs, layer(keras.layers.Masking(mask_value=0.0)(inputs))
 
-    def _require_a_float_sequence_input(self):
+    def _require_a_float_sequence_input(self) -> None:
         item = self.inputs[0]
         if len(self.inputs) != 1 or item.values is not None or len(item.shape) < 3:
             pytest.skip("the mask tests give one float input of rank 3 or more a mask through Masking")
 
     @applies_if(lambda cls: cls.uses_mask, "call does not read the mask")
-    def test_the_input_mask_reaches_call(self):
+    def test_the_input_mask_reaches_call(self) -> None:
         self._require_a_float_sequence_input()
         layer = self.make_layer()
         x, mask = self.make_masked_input()
@@ -45,7 +45,7 @@ class MaskTests(ContractBase):
         assert not np.allclose(unmasked, given), "the output does not depend on the mask"
 
     @applies_if(lambda cls: cls.output_mask is not None, "the layer declares no masking")
-    def test_the_output_mask_is_the_declared_one(self):
+    def test_the_output_mask_is_the_declared_one(self) -> None:
         self._require_a_float_sequence_input()
         layer = self.make_layer()
         x, mask = self.make_masked_input()

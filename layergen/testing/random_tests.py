@@ -4,7 +4,7 @@ each training call, none in inference, reproducible from a seed, and traced safe
 from __future__ import annotations
 
 from layergen.testing.base import ContractBase, applies_if
-from layergen.testing.values import assert_same_outputs, model_inputs, np, numpy_outputs, to_numpy
+from layergen.testing.values import Array, assert_same_outputs, model_inputs, np, numpy_outputs, to_numpy
 
 # Rows of the inputs the randomness tests draw on. Randomness per sample (a whole row kept or
 # dropped with probability 1/2, as stochastic depth does) makes two draws over 2 rows equal one
@@ -16,7 +16,7 @@ class RandomTests(ContractBase):
     """Collected only for layers that set `random`."""
 
     @applies_if(lambda cls: cls.random, "the layer draws no random numbers")
-    def test_random_in_training_and_deterministic_in_inference(self):
+    def test_random_in_training_and_deterministic_in_inference(self) -> None:
         layer = self.make_layer()
         inputs = self.make_inputs(batch=RANDOM_BATCH)
         first, second = numpy_outputs(layer(*inputs, training=True)), numpy_outputs(layer(*inputs, training=True))
@@ -27,13 +27,13 @@ class RandomTests(ContractBase):
         assert_same_outputs(layer(*inputs), inference)
 
     @applies_if(lambda cls: cls.random, "the layer draws no random numbers")
-    def test_a_seed_reproduces_a_fresh_layers_random_sequence(self):
+    def test_a_seed_reproduces_a_fresh_layers_random_sequence(self) -> None:
         inputs = self.make_inputs(batch=RANDOM_BATCH)
         reference = self.make_layer(seed=7)
         reference(*inputs, training=False)  # builds it; inference draws nothing
         weights = reference.get_weights()
 
-        def sequence(seed):
+        def sequence(seed: int) -> list[list[Array]]:
             layer = self.make_layer(seed=seed)
             layer(*inputs, training=False)
             # The same weights, so that only the seed decides: the weights' initializers
@@ -49,7 +49,7 @@ class RandomTests(ContractBase):
         assert differs, "seeds 7 and 8 gave the same numbers"
 
     @applies_if(lambda cls: cls.random, "the layer draws no random numbers")
-    def test_random_training_runs_traced_and_advances_the_seed(self):
+    def test_random_training_runs_traced_and_advances_the_seed(self) -> None:
         # Traced (XLA on TensorFlow and JAX, torch.compile on PyTorch): JAX refuses random ops
         # that are not seeded by a SeedGenerator, and a seed fixed at trace time would repeat
         # the same numbers.

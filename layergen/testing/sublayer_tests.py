@@ -10,7 +10,7 @@ class SublayerTests(ContractBase):
     """Collected only for layers that list `sublayers`."""
 
     @applies_if(lambda cls: bool(cls.sublayers), "the layer has no sub-layers")
-    def test_build_builds_the_sublayers_and_their_weights_are_the_layers(self):
+    def test_build_builds_the_sublayers_and_their_weights_are_the_layers(self) -> None:
         # Built by build alone (no call): a checkpoint loads right after build_from_config.
         layer = self.make_layer()
         layer.build(*[tuple(x.shape) for x in self.make_inputs()])
@@ -25,7 +25,7 @@ class SublayerTests(ContractBase):
         assert len(layer.weights) == len(self.own_weights(layer)) + sum(len(s.weights) for _, s in held)
 
     @applies_if(lambda cls: bool(cls.sublayers), "the layer has no sub-layers")
-    def test_sublayers_train(self):
+    def test_sublayers_train(self) -> None:
         run = self.training_run()  # the one test_training_updates_trainable_weights_only checks
         before, after = run.before, run.after
         for key, sub in self.sublayers_of(run.layer):

@@ -9,7 +9,39 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
+
+if TYPE_CHECKING:
+    # What `keras` and `np` stand for: mypy sees NumPy's types, and Keras (without types) as Any.
+    import keras
+    import numpy as np
+    from numpy.typing import NDArray
+
+__all__ = [
+    "Array",
+    "Input",
+    "Output",
+    "Tensor",
+    "as_list",
+    "assert_same_outputs",
+    "dtype_of",
+    "flat_shapes",
+    "keras",
+    "layers_in",
+    "model_inputs",
+    "np",
+    "numpy_outputs",
+    "random_array",
+    "same_config_value",
+    "to_numpy",
+]
+
+Array: TypeAlias = "NDArray[Any]"
+# A tensor of Keras's backend or a symbolic `keras.KerasTensor`: Keras has no types, so Any.
+Tensor: TypeAlias = Any
+_Item = TypeVar("_Item")
 
 
 class _Deferred:
@@ -18,12 +50,13 @@ class _Deferred:
     def __init__(self, name: str):
         self._name = name
 
-    def __getattr__(self, attribute: str):
+    def __getattr__(self, attribute: str) -> Any:
         return getattr(importlib.import_module(self._name), attribute)
 
 
-keras = _Deferred("keras")
-np = _Deferred("numpy")
+if not TYPE_CHECKING:
+    keras = _Deferred("keras")
+    np = _Deferred("numpy")
 
 
 @dataclass(frozen=True)
@@ -54,16 +87,16 @@ class Output:
         return self.dtype is None or "float" in self.dtype
 
 
-def random_array(shape, seed=1):
+def random_array(shape: Sequence[int], seed: int = 1) -> NDArray[np.float32]:
     """Standard normal float32 values, the same for the same shape and seed."""
     return np.random.default_rng(seed).normal(size=shape).astype("float32")
 
 
-def to_numpy(tensor):
-    return keras.ops.convert_to_numpy(tensor)
+def to_numpy(tensor: Tensor) -> Array:
+    return cast("Array", keras.ops.convert_to_numpy(tensor))
 
 
-def as_list(outputs) -> list:
+def as_list(outputs: Tensor) -> list[Tensor]:
     """A layer's or model's outputs as a flat list: one tensor, or each of several (nested
     ones in order: an RNN cell's `(output, [state])` is two)."""
     if not isinstance(outputs, (list, tuple)):
@@ -71,45 +104,45 @@ def as_list(outputs) -> list:
     return [leaf for item in outputs for leaf in as_list(item)]
 
 
-def flat_shapes(shapes) -> list[tuple]:
+def flat_shapes(shapes: Any) -> list[tuple[int | None, ...]]:
     """What compute_output_shape returned for several outputs, as a flat list of shapes."""
     if isinstance(shapes, (list, tuple)) and all(size is None or isinstance(size, int) for size in shapes):
         return [tuple(shapes)]
     return [shape for item in shapes for shape in flat_shapes(item)]
 
 
-def numpy_outputs(outputs) -> list:
+def numpy_outputs(outputs: Tensor) -> list[Array]:
     return [to_numpy(output) for output in as_list(outputs)]
 
 
-def assert_same_outputs(actual, expected, **tolerance):
-    """Each output equal (or close, with `rtol`/`atol`) to the expected arrays."""
-    actual = numpy_outputs(actual)
-    assert len(actual) == len(expected)
-    for index, (value, wanted) in enumerate(zip(actual, expected, strict=True)):
-        if tolerance:
-            np.testing.assert_allclose(value, wanted, err_msg=f"output {index}", **tolerance)
+def assert_same_outputs(actual: Tensor, expected: Sequence[Array], *, rtol: float = 0.0, atol: float = 0.0) -> None:
+    """Each output equal to the expected arrays, or close to them when given `rtol` or `atol`."""
+    arrays = numpy_outputs(actual)
+    assert len(arrays) == len(expected)
+    for index, (value, wanted) in enumerate(zip(arrays, expected, strict=True)):
+        if rtol or atol:
+            np.testing.assert_allclose(value, wanted, rtol=rtol, atol=atol, err_msg=f"output {index}")
         else:
             np.testing.assert_array_equal(value, wanted, err_msg=f"output {index}")
 
 
-def dtype_of(tensor) -> str:
-    return keras.backend.standardize_dtype(tensor.dtype)
+def dtype_of(tensor: Tensor) -> str:
+    return cast(str, keras.backend.standardize_dtype(tensor.dtype))
 
 
-def model_inputs(arrays):
+def model_inputs(arrays: Sequence[_Item]) -> _Item | Sequence[_Item]:
     """What a Keras model takes: the array itself for one input, else the list."""
     return arrays[0] if len(arrays) == 1 else arrays
 
 
-def layers_in(value) -> list:
+def layers_in(value: keras.layers.Layer | Sequence[keras.layers.Layer] | None) -> list[keras.layers.Layer]:
     """The layers an attribute holds: a layer, a list of layers, or None (a gated sub-layer)."""
     if value is None:
         return []
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def same_config_value(held, given) -> bool:
+def same_config_value(held: Any, given: Any) -> bool:
     """Whether a config entry holds the value given: equal, or a Keras object (initializer,
     regularizer, constraint) given by name or config and saved serialized."""
     if held == given or _through_json(held) == given:
@@ -117,11 +150,11 @@ def same_config_value(held, given) -> bool:
     module = held.get("module") if isinstance(held, dict) else None
     if module not in ("keras.initializers", "keras.regularizers", "keras.constraints") or given is None:
         return False
-    resolve = importlib.import_module(module)
-    return resolve.serialize(resolve.get(given)) == held
+    resolve: Any = importlib.import_module(module)  # a Keras module: untyped
+    return bool(resolve.serialize(resolve.get(given)) == held)
 
 
-def _through_json(value):
+def _through_json(value: Any) -> Any:
     try:
         return json.loads(json.dumps(value))
     except (TypeError, ValueError):
