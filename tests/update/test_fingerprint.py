@@ -11,6 +11,7 @@ from conftest import REPO, cli
 from regen_support import CALL, LAYER, LINEAR, RECORD, SPEC, TEST, edit, generate_linear
 
 import layergen.pipeline
+import layergen.run
 from layergen.update import fingerprint
 
 
@@ -197,7 +198,7 @@ def test_quiet_prints_only_problems(linear):
 
 
 def test_a_new_formatter_version_takes_the_full_path(linear, generations, monkeypatch):
-    real = fingerprint.formatter_version
-    monkeypatch.setattr(fingerprint, "formatter_version", lambda name: real(name) + ".post1")
+    real = layergen.run.formatter_version
+    monkeypatch.setattr(layergen.run, "formatter_version", lambda name: real(name) + ".post1")
     assert cli("check").exit_code == 0
     assert generations == ["linear.yaml"]
