@@ -73,12 +73,12 @@ def _current_update(
     files = fingerprints.current_files(spec, spec_bytes, record)
     if files is None:
         return None
-    update = SpecUpdate(spec, key)
+    updates = []
     for role, path, ours, newline, entry in files:
         status = Status.UNCHANGED if ours == entry.generated else Status.KEPT
         outcome = Outcome(status, ours, entry.generated)
-        update.files.append(FileUpdate(path, outcome, ours, ours, entry.generated, newline, role=role, previous=entry))
-    return update
+        updates.append(FileUpdate(path, outcome, ours, ours, entry.generated, newline, role=role, previous=entry))
+    return SpecUpdate(spec, key, files=updates)
 
 
 def with_fingerprint(
