@@ -7,7 +7,8 @@ shapes, arguments (argument_types: one table of what each type accepts), weights
 call_body, docstring, sublayers and test_plan.
 
 `generate_layer` runs the first four for one spec and returns the files it would write;
-`layergen.update.planner` merges them with what is on disk and writes them.
+`layergen.run` runs them for the specs that need it, and hands their files to
+`layergen.update`, which merges them with what is on disk and writes them.
 """
 
 from __future__ import annotations
@@ -24,13 +25,8 @@ from layergen.render.model import LayerModel
 from layergen.render.renderer import render_code
 from layergen.spec.fast import LayerSpec, parse_layer_spec
 from layergen.spec.source import SpecSource, read_spec
+from layergen.update.plan import GeneratedFile
 from layergen.vocabulary import load as load_vocabulary
-
-
-@dataclass(frozen=True)
-class GeneratedFile:
-    path: Path
-    content: str
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ import json
 import os
 import zlib
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from layergen.errors import Problem
-from layergen.update.records import LEGACY_MANIFEST, OutputRecord, RecordError, SpecRecord, WeightRecord
+from layergen.update.record_types import LEGACY_MANIFEST, OutputRecord, RecordError, SpecRecord, WeightRecord
 
 
 def read_legacy_manifest(path: Path, root: Path) -> dict[str, SpecRecord]:
@@ -27,7 +28,7 @@ def read_legacy_manifest(path: Path, root: Path) -> dict[str, SpecRecord]:
         ) from None
 
 
-def _legacy_record(entry: dict, root: Path) -> SpecRecord:
+def _legacy_record(entry: dict[str, Any], root: Path) -> SpecRecord:
     files = {
         _relative(p, root): zlib.decompress(base64.b64decode(data)).decode("utf-8")
         for p, data in entry["files"].items()
