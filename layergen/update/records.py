@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import NoReturn
 
 from layergen.errors import LayergenError, Problem
+from layergen.exit_status import CANNOT_RUN
 from layergen.update.merge import conflict_marker_line
 from layergen.update.record_state import FingerprintState, texts_digest
 from layergen.writing import read_text, remove, split_newlines, write_atomically
@@ -45,7 +46,7 @@ _MODES = ("report", "side", "inline")
 class RecordError(LayergenError):
     """A record that cannot be read: exit status 2, like any error that is not about a spec."""
 
-    exit_code = 2
+    exit_code = CANNOT_RUN
 
 
 @dataclass(frozen=True)

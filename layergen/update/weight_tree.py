@@ -272,12 +272,12 @@ class ProjectTrees:
         """The tree of a project class neither generated in this run nor recorded (a run
         naming only the specs that use it): from its spec's analysis."""
         from layergen.pipeline import Generation, build_model
-        from layergen.project.classes import _definitions
+        from layergen.project.classes import read_definitions
 
         if not self.project.specs.is_dir():
             return None
         files = sorted(p for p in self.project.specs.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        for path, definition in zip(files, _definitions(files), strict=True):
+        for path, definition in zip(files, read_definitions(files), strict=True):
             if definition is not None and definition.reason is None and definition.name == name:
                 try:
                     spec, model = build_model(path, self.project)
