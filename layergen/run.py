@@ -148,12 +148,12 @@ def _analyzer(project: Project) -> Callable[[str], GeneratedSpec | None]:
 
     def analyze_class(name: str) -> GeneratedSpec | None:
         from layergen.pipeline import build_model
-        from layergen.project.classes import _definitions
+        from layergen.project.classes import read_definitions
 
         if not project.specs.is_dir():
             return None
         files = sorted(p for p in project.specs.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        for path, definition in zip(files, _definitions(files), strict=True):
+        for path, definition in zip(files, read_definitions(files), strict=True):
             if definition is not None and definition.reason is None and definition.name == name:
                 try:
                     spec, model = build_model(path, project)

@@ -24,6 +24,7 @@ from layergen.commands.plan_report import (
 from layergen.commands.result import CommandResult, Level
 from layergen.commands.setup import SCHEMA_PATH, write_schema
 from layergen.commands.status_report import project_status
+from layergen.exit_status import NEEDS_FIXING
 from layergen.project.locations import resolved_project
 from layergen.project.settings import Project, find_project
 from layergen.run import Run, run
@@ -127,7 +128,7 @@ def check(
                 )
     result.fail(*plan.errors)
     if stale:
-        result.status = 1
+        result.status = NEEDS_FIXING
     elif not plan.errors and not quiet:
         result.info(f"all generated files are current ({len(plan.updates)} specs)")
     return result

@@ -38,7 +38,13 @@ from layergen.formatting.style import FormatStyle
 from layergen.project.settings import FORMATTERS
 
 if TYPE_CHECKING:
+    import ast
     import subprocess
+    from concurrent.futures import ProcessPoolExecutor
+
+    from layergen.formatting.worker import ForkedWorker
+
+    _Pool = ForkedWorker | ProcessPoolExecutor  # where black formats the texts
 
 
 # subprocess, tempfile and format_pieces are imported where they are used: `check` on a
@@ -79,7 +85,7 @@ class Formatter:
         self.sources: dict[str, str] = {}  # key -> the text, for what black formats by pieces
         self.done: dict[str, str] = {}
         self.waiting: dict[str, object] = {}  # key -> the pool's future, or the text to format at the end
-        self.pool = None
+        self.pool: _Pool | None = None
         many = expected >= POOL_MIN_FILES
         if formatter == "black" and (many or (early and expected)) and (os.cpu_count() or 1) >= 2:
             self.pool = _black_pool(min(os.cpu_count() or 1, expected)) if many else _early_worker()
@@ -130,7 +136,7 @@ class Formatter:
         return [self.done[key] for key in self.keys]
 
 
-def _early_worker():
+def _early_worker() -> _Pool:
     """One process for a few files: forked at once where it can be (see `forked_worker`)."""
     from layergen.formatting import worker as forked_worker
 
@@ -139,7 +145,7 @@ def _early_worker():
     return _black_pool(1)
 
 
-def _black_pool(workers: int):
+def _black_pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -192,11 +198,12 @@ def _exit_with(parent: int) -> None:
 def formatter_version(formatter: str) -> str:
     if formatter == "black":
         # black's own version module: knowing the version costs no import of black.
-        import _black_version  # type: ignore[import-untyped]
+        import _black_version
 
-        return _black_version.version
+        version: str = _black_version.version
+        return version
     if formatter == "ruff":
-        return _run_ruff(["--version"]).stdout.strip()
+        return str(_run_ruff(["--version"]).stdout).strip()
     raise ValueError(formatter)
 
 
@@ -215,7 +222,7 @@ def same_code(source: str, formatted: str) -> bool:
     return _dump(trees[0]) == _dump(trees[1])
 
 
-def _dump(tree) -> str:
+def _dump(tree: ast.AST) -> str:
     import ast
 
     for node in ast.walk(tree):
@@ -238,8 +245,9 @@ def _format_many(texts: list[str], formatter: str, version: str = "", style: For
 
 def black_format(text: str, style: FormatStyle = DEFAULT_STYLE) -> str:
     import black
+    from black.mode import TargetVersion
 
-    targets = {black.TargetVersion[name.upper()] for name in style.target_versions}
+    targets = {TargetVersion[name.upper()] for name in style.target_versions}
     return black.format_str(text, mode=black.Mode(target_versions=targets, line_length=style.line_length))
 
 
@@ -276,11 +284,11 @@ def _ruff_format(texts: list[str], style: FormatStyle = DEFAULT_STYLE) -> list[s
         return [path.read_text(encoding="utf-8") for path in paths]
 
 
-def _run_ruff(arguments: list[str]) -> subprocess.CompletedProcess:
+def _run_ruff(arguments: list[str]) -> subprocess.CompletedProcess[str]:
     import subprocess
 
     try:
-        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+        from ruff.__main__ import find_ruff_bin
 
         command = [os.fsdecode(find_ruff_bin())]
     except ImportError:

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import zlib
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from layergen.errors import Problem
+from layergen.project.paths import display_path
 from layergen.update.record_types import LEGACY_MANIFEST, OutputRecord, RecordError, SpecRecord, WeightRecord
 
 
@@ -54,4 +54,4 @@ def _legacy_roles(paths: list[str]) -> dict[str, str]:
 
 
 def _relative(path: str, root: Path) -> str:
-    return Path(os.path.relpath(path, root)).as_posix() if Path(path).is_absolute() else path
+    return display_path(path, root, climb=True) if Path(path).is_absolute() else path

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from layergen.errors import LayergenError
+from layergen.exit_status import CANNOT_RUN
 
 RECORDS_DIR = Path(".layergen") / "records"
 LEGACY_MANIFEST = Path(".layergen") / "manifest.json"
@@ -21,7 +22,7 @@ READS = (2, 3)  # format 2 kept a fingerprint in record.json; `new` rewrites suc
 class RecordError(LayergenError):
     """A record that cannot be read: exit status 2, like any error that is not about a spec."""
 
-    exit_code = 2
+    exit_code = CANNOT_RUN
 
 
 @dataclass(frozen=True)
