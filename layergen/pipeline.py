@@ -1,6 +1,8 @@
 """The pipeline, one named step after another:
 
-    read (yaml_source) -> parse (spec_fast, or spec) -> analyze (analysis) -> render -> update (merge, write)
+    read (spec.source) -> parse (spec.fast, or spec.models) -> analyze (analysis) -> render -> format
+
+then `update` (merge, write), driven for many specs by `layergen.run`.
 
 The analyze step is the `layergen.analysis` package, one module per concern: names,
 shapes, arguments (argument_types: one table of what each type accepts), weights,

@@ -55,10 +55,10 @@ def run(
     options: PlanOptions = _DEFAULTS,
     notify: Callable[[str], None] | None = None,
     progress: Progress | None = None,
-    then: Callable[[], bool] = lambda: False,
+    also_write: Callable[[], bool] = lambda: False,
 ) -> Run:
     """The plan of the specs at `paths` (files or folders), carried out when the run `writes`,
-    followed by `then` (the command's own writes) under the same lock. `notify` shows a
+    followed by `also_write` (the command's own writes) under the same lock. `notify` shows a
     notice at once (while waiting for another run), `progress(what, done, total)` how far it is."""
     progress = progress or _silent
     specs = spec_files(paths, project, hint=True)
@@ -73,7 +73,7 @@ def run(
         plan = plan_updates(
             list(zip(specs, known, strict=True)), project, records, fingerprints, options, _analyzer(project)
         )
-        applied = carry_out(plan, store, records, project, then) if writes else None
+        applied = carry_out(plan, store, records, project, also_write) if writes else None
     return Run(plan, applied)
 
 

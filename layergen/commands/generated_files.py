@@ -38,8 +38,8 @@ def _project(**overrides: str | None) -> Project:
 
 
 def _report_writing(ran: Run, result: CommandResult) -> None:
-    """What carrying the plan out did besides the plan's own files (`then`: the schema file
-    updated)."""
+    """What carrying the plan out did besides the plan's own files (`also_wrote`: the schema
+    file updated)."""
     applied = ran.applied
     if applied is None:
         return
@@ -53,7 +53,7 @@ def _report_writing(ran: Run, result: CommandResult) -> None:
             f"moved {LEGACY_MANIFEST.as_posix()} to one record per spec in {RECORDS_DIR.as_posix()}/ "
             "(commit the change)"
         )
-    if applied.then:
+    if applied.also_wrote:
         result.info(f"updated {SCHEMA_PATH.as_posix()}")
 
 
@@ -84,7 +84,9 @@ def new(
     def refresh_schema() -> bool:
         return schema.is_file() and write_schema(project.root, when_stale=True)
 
-    ran = run(project, paths, writes=not diff, options=options, notify=notify, progress=progress, then=refresh_schema)
+    ran = run(
+        project, paths, writes=not diff, options=options, notify=notify, progress=progress, also_write=refresh_schema
+    )
     _report_writing(ran, result)
     plan = ran.plan
     if diff:

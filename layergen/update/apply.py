@@ -31,14 +31,14 @@ class Applied:
     removed: int  # temporary files of an interrupted run, deleted first
     failures: list[LayergenError]  # the specs whose files or records could not be written
     migrated: bool  # the legacy manifest was replaced by one record per spec
-    then: bool  # what `then` returned
+    also_wrote: bool  # what `also_write` returned: whether it wrote anything
 
 
 def carry_out(
-    plan: Plan, store: RecordStore, records: dict[str, SpecRecord], project: Project, then: Callable[[], bool]
+    plan: Plan, store: RecordStore, records: dict[str, SpecRecord], project: Project, also_write: Callable[[], bool]
 ) -> Applied:
-    """Carry the plan out, after clearing what a stopped run left behind; then `then` (the
-    command's own writes, still marked as a run that writes)."""
+    """Carry the plan out, after clearing what a stopped run left behind; then `also_write`
+    (the command's own writes, still marked as a run that writes)."""
     with writing_run(project.root) as interrupted:
         removed = remove_temporaries_of(plan, store, records, project) if interrupted else 0
         # Stored texts no record names: whether or not the killed run's mark is there.
@@ -47,7 +47,7 @@ def carry_out(
         settle_pending_writes(plan, store, records, project)
         migrated = store.migrate(records)
         store.flush()
-        return Applied(removed, failures, migrated, then())
+        return Applied(removed, failures, migrated, also_write())
 
 
 def apply_updates(plan: Plan, store: RecordStore, records: dict[str, SpecRecord]) -> list[LayergenError]:

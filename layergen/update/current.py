@@ -77,7 +77,18 @@ def _current_update(
     for role, path, ours, newline, entry in files:
         status = Status.UNCHANGED if ours == entry.generated else Status.KEPT
         outcome = Outcome(status, ours, entry.generated)
-        updates.append(FileUpdate(path, outcome, ours, ours, entry.generated, newline, role=role, previous=entry))
+        updates.append(
+            FileUpdate(
+                path=path,
+                outcome=outcome,
+                before=ours,
+                after=ours,
+                generated=entry.generated,
+                newline=newline,
+                role=role,
+                previous=entry,
+            )
+        )
     return SpecUpdate(spec, key, files=updates)
 
 

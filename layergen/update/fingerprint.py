@@ -50,7 +50,7 @@ class Fingerprints:
         return f"{SCHEME}{_WITH_CLASSES if with_classes else ''}:{digest.hexdigest()}"
 
     def classes(self, spec_path: Path) -> bytes:
-        """The project classes a spec's analysis sees (see `generate._project_classes`), and
+        """The project classes a spec's analysis sees (see `pipeline._project_index`), and
         the bytes of the specs that could define them: a sub-layer's weights are part of the
         layer's weight tree, so a change to its spec must reach the layers that hold it."""
         folder = Path(spec_path).absolute().parent

@@ -47,14 +47,24 @@ def plan_output(project: Project, role: str, earlier: OutputRecord | None, file:
     if old is not None and current is not None and current != outcome.after:
         # Something else is at the renamed layer's new path: it is never overwritten.
         untracked = Outcome(Status.UNTRACKED, current, None)
-        return [FileUpdate(file.path, untracked, current, current, file.content, role=role, previous=earlier)]
+        return [
+            FileUpdate(
+                path=file.path,
+                outcome=untracked,
+                before=current,
+                after=current,
+                generated=file.content,
+                role=role,
+                previous=earlier,
+            )
+        ]
     update = FileUpdate(
-        file.path,
-        outcome,
-        ours,
-        outcome.after,
-        file.content,
-        newline,
+        path=file.path,
+        outcome=outcome,
+        before=ours,
+        after=outcome.after,
+        generated=file.content,
+        newline=newline,
         write=outcome.after is not None and outcome.after != current,
         moved_from=old,
         role=role,

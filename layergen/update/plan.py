@@ -60,8 +60,10 @@ def side_file(path: Path) -> Path:
     return path.with_name(path.name + ".conflict")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FileUpdate:
+    """One file's fate: built once, by keyword; a later step returns a changed copy (`replace`)."""
+
     path: Path
     outcome: Outcome  # how the file's content is decided (`reconcile`): its status, merge, markers
     before: str | None  # the text the update starts from (`\n` line ends)
@@ -109,7 +111,8 @@ def found_file(path: Path, status: Status, ours: str, *, newline: str, remove: b
     """A file that is only found, not generated (a deleted spec's, a renamed layer's old copy):
     left as it is, or removed."""
     after = None if remove else ours
-    return FileUpdate(path, Outcome(status, after, None), ours, after, newline=newline, remove=remove)
+    outcome = Outcome(status, after, None)
+    return FileUpdate(path=path, outcome=outcome, before=ours, after=after, newline=newline, remove=remove)
 
 
 @dataclass

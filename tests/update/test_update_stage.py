@@ -36,7 +36,7 @@ def test_the_update_stage_imports_nothing_that_generates(path):
 def test_a_file_update_takes_its_status_merge_and_markers_from_its_outcome():
     merge = merge3("a\n", "b\n", "c\n")
     outcome = Outcome(Status.CONFLICT, "b\n", "a\n", merge=merge, marker_line=3)
-    file = FileUpdate(Path("layers/x.py"), outcome, "b\n", "b\n", side_text=merge.text)
+    file = FileUpdate(path=Path("layers/x.py"), outcome=outcome, before="b\n", after="b\n", side_text=merge.text)
     assert (file.status, file.merge, file.marker_line) == (Status.CONFLICT, merge, 3)
     assert file.side_path == side_file(Path("layers/x.py")) == Path("layers/x.py.conflict")
     assert file.stale
