@@ -25,12 +25,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from layergen.cache import FormatCache, cache_dir
 from layergen.spec.source import MAX_SPEC_BYTES
-
-if TYPE_CHECKING:
-    from layergen.formatting.formatter import FormatCache
 
 # Base-layer keyword arguments every generated layer accepts through **kwargs.
 BASE_LAYER_ARGUMENTS = ("trainable", "activity_regularizer", "autocast")
@@ -173,8 +171,6 @@ def _cache_key() -> str:
 
 def _cache() -> FormatCache:
     """The cache file's folder: a `FormatCache`, which checks each file's digest on reading."""
-    from layergen.formatting.formatter import FormatCache, cache_dir
-
     return FormatCache(cache_dir("classes"))
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from layergen.errors import LayergenError, Problem
-from layergen.formatting.style import FormatStyle, read_style
+from layergen.project.format_style import FormatStyle, read_style
 from layergen.project.imports import import_entry_problem
 from layergen.project.paths import display_path
 
