@@ -28,6 +28,8 @@ LEVELS = {
     "layergen.formatting": 5,
     "layergen.update": 6,
     "layergen.pipeline": 7,
+    "layergen.run": 7,
+    "layergen.exit_status": 0,
     "layergen.commands": 8,
     "layergen.show": 8,
     "layergen.audit": 8,
