@@ -4,6 +4,7 @@ weight is; the record keeps the call arguments, and a record without them still 
 
 import json
 
+import pytest
 from conftest import cli
 
 SPEC = """\
@@ -65,26 +66,28 @@ def test_a_removed_call_argument_is_a_break_until_accepted(project):
     assert json.loads((project / RECORD).read_text())["call_arguments"] == {"temperature": {"default": 1.0}}
 
 
-def test_a_renamed_call_argument_is_a_break_with_a_hint(project):
-    generate(project)
-    (project / "specs" / "tempered_softmax.yaml").write_text(SPEC.replace("reverse", "flip_axis"))
-    result = cli("check")
-    assert result.exit_code == 1
-    assert (
+BREAKS = {
+    "renamed": (
+        ("reverse", "flip_axis"),
         "call_arguments.reverse: breaking: call argument 'reverse' was removed; code that passes it, and models "
-        "saved calling the layer with it, no longer run; if 'flip_axis' is 'reverse' renamed, keep the old name"
-    ) in result.stdout
+        "saved calling the layer with it, no longer run; if 'flip_axis' is 'reverse' renamed, keep the old name",
+    ),
+    "default": (
+        ("default: 1.0", "default: 2.0"),
+        "call_arguments.temperature: breaking: call argument 'temperature' changed its default from 1.0 to 2.0; "
+        "models saved calling the layer without it compute something else",
+    ),
+}
 
 
-def test_a_changed_default_is_a_break(project):
+@pytest.mark.parametrize("edit", sorted(BREAKS))
+def test_a_renamed_call_argument_or_a_changed_default_is_a_break(project, edit):
+    (old, new), message = BREAKS[edit]
     generate(project)
-    (project / "specs" / "tempered_softmax.yaml").write_text(SPEC.replace("default: 1.0", "default: 2.0"))
+    (project / "specs" / "tempered_softmax.yaml").write_text(SPEC.replace(old, new))
     result = cli("check")
     assert result.exit_code == 1
-    assert (
-        "call_arguments.temperature: breaking: call argument 'temperature' changed its default from 1.0 to 2.0; "
-        "models saved calling the layer without it compute something else"
-    ) in result.stdout
+    assert message in result.stdout
 
 
 def test_an_added_call_argument_or_an_equal_default_is_no_break(project):
