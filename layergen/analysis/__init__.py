@@ -36,6 +36,7 @@ from layergen.analysis.cells import CELL_STATES_LINE, STATES, cell_outputs, read
 from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates
+from layergen.analysis.given_constants import in_signature_order
 from layergen.analysis.input_sized_values import dimensions_used_by_initializers
 from layergen.analysis.layouts import layout_model
 from layergen.analysis.losses import call_loss_count
@@ -149,7 +150,7 @@ def _read(context: Context) -> _Parts:
     seed = seed_args(context, body)
     cell = read_cell(context)
     outputs = cell_outputs(context) if cell is not None else read_outputs(context)
-    args = arguments + constants + weight_args + seed
+    args = in_signature_order(arguments, constants) + weight_args + seed
     call_arguments = read_call_arguments(context)
     return _Parts(args, weights, gates, layouts, sublayers, imports, body, masking, outputs, cell, call_arguments)
 

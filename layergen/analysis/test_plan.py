@@ -22,6 +22,7 @@ from layergen.analysis.argument_types import (
 )
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
 from layergen.analysis.gates import absent_weights, gate_arguments, gate_settings
+from layergen.analysis.given_constants import given_constant_cases
 from layergen.analysis.layouts import check_layout_sizes
 from layergen.analysis.outputs import FLOAT, INPUT, Output
 from layergen.analysis.randomness import SEED, SEED_SPEC
@@ -101,7 +102,7 @@ def plan_test(
     array_weights = [(n, w.initial_value) for n, w in spec.weights.items() if w.initial_value]
     for weight_name, array in array_weights:
         arguments.init_kwargs.append((array, f"random_array({weight_shapes[weight_name]!r})"))
-    _shaped_constants(context, arguments, scope, budget)
+    constant_shapes = _shaped_constants(context, arguments, scope, budget)
     check_sublayers(context, scope, budget)
     budget.check_total()
     values = {gate: bool(arguments.values[gate]) for gate in gate_arguments(gates)}
@@ -121,7 +122,8 @@ def plan_test(
         regularized=lists["regularized"],
         array_weights=[(n, a) for n, a in array_weights if n in lists["trainable"] + lists["non_trainable"]],
         array_arguments=[n for n, a in spec.arguments.items() if a.type == "array"],
-        invalid_arguments=_invalid_arguments(context),
+        invalid_arguments=_invalid_arguments(context) + given_constant_cases(context, constant_shapes),
+        given_constants=[name for name, constant in spec.constants.items() if constant.value is None],
         uses_training=uses_training,
         random=spec.random,
         settings=_settings(weights, gates, values, lists, regularized),
@@ -254,17 +256,21 @@ def _constant_values(context: Context, given: dict, result: _ArgumentValues) -> 
         result.passed(name, value)
 
 
-def _shaped_constants(context: Context, arguments: _ArgumentValues, scope: Scope, budget: TestBudget) -> None:
+def _shaped_constants(
+    context: Context, arguments: _ArgumentValues, scope: Scope, budget: TestBudget
+) -> dict[str, tuple[int, ...]]:
     """The test value of each constant with a declared shape: the spec's (a number, or numbers
     of that shape), or distinct numbers of that shape, so that a value that is only
     broadcast, or that loses its order, shows. Its size is checked before it is made: `call`
-    broadcasts it to a tensor of that shape, and distinct numbers are written into the test."""
+    broadcasts it to a tensor of that shape, and distinct numbers are written into the test.
+    (Each one's shape at the test sizes.)"""
+    shapes = {}
     for name, constant in context.spec.constants.items():
         if constant.shape is None:
             continue
         path = ("test", "arguments", name)
         shape_path = ("constants", name, "shape")
-        shape = _weight_shape(context, constant.shape, scope, shape_path)
+        shape = shapes[name] = _weight_shape(context, constant.shape, scope, shape_path)
         dtype = None if constant.dtype == "float" else constant.dtype
         if not budget.tensor(f"constant {name!r}", shape, dtype, shape_path):
             continue
@@ -272,11 +278,12 @@ def _shaped_constants(context: Context, arguments: _ArgumentValues, scope: Scope
         if value is None:
             if not check_literal(context, name, shape, shape_path):
                 continue
-            value = _distinct_numbers(_scaled(constant.value), shape)
+            value = _distinct_numbers(_scaled(1.0 if constant.value is None else constant.value), shape)
         elif nested_shape(value) not in ([], list(shape)):
             context.problem(path, f"a test value of constant {name!r} is a number or numbers of shape {shape}")
             continue
         arguments.passed(name, value)
+    return shapes
 
 
 def _distinct_numbers(start: float, shape: tuple[int, ...]):

@@ -241,7 +241,7 @@ class WeightSpec(_Light):
 
 
 class ConstantSpec(_Light):
-    value: int | float | bool | list[Any]
+    value: int | float | bool | list[Any] | None
     shape: list[int | str] | None
     dtype: str
     doc: str
@@ -357,7 +357,7 @@ _fields(
 )
 _fields(
     ConstantSpec,
-    value=Field(_either(_exactly(int, float, bool), _list(_any))),
+    value=Field(_optional(_either(_exactly(int, float, bool), _list(_any))), None),
     shape=Field(_optional(_shape), None),
     dtype=Field(_str, "float"),
     doc=Field(_str, ""),

@@ -118,7 +118,11 @@ class WeightSpec(_Model):
 class ConstantSpec(_Model):
     """A fixed value that is not a weight: a constructor argument kept in the config."""
 
-    value: int | float | bool | list[Any] = Field(description="The default: a number or nested list of numbers.")
+    value: int | float | bool | list[Any] | None = Field(
+        default=None,
+        description="The default: a number or nested list of numbers. Absent: the user gives it at construction "
+        "(a required argument), and `shape` is required.",
+    )
     shape: list[ShapeItem] | None = Field(
         default=None, description="A shape from int arguments, e.g. [channels]; a number is broadcast to it."
     )

@@ -1,0 +1,102 @@
+"""Constants the user gives at construction: a `constants:` entry without `value`, as
+keras.layers.Normalization's `mean` and `variance` or a fixed lookup table. Such a constant
+is a required constructor argument: a number, or numbers of its declared `shape` (`[]`: a
+single number). `__init__` refuses anything else as Keras does (a TypeError for a value that
+is not numbers, a ValueError for a wrong shape) and keeps the value as plain Python numbers,
+so the config stays JSON and a layer rebuilt from it, or loaded from a `.keras` file, has it.
+"""
+
+from __future__ import annotations
+
+from layergen.analysis import expressions
+from layergen.analysis.context import Context
+from layergen.analysis.shapes import parse_expression
+from layergen.render.model import Check, ConstructorArg, InvalidArgument
+from layergen.render.pycode import literal, message, tuple_code
+from layergen.spec.fast import ConstantSpec
+from layergen.spec.source import Path_
+
+
+def is_given(constant: ConstantSpec) -> bool:
+    """Whether the user gives the constant (it has no `value`)."""
+    return constant.value is None
+
+
+def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path: Path_) -> ConstructorArg | None:
+    """The required constructor argument of a constant without `value`; None (and a problem)
+    if its shape is missing or not made of int arguments."""
+    if constant.shape is None:
+        context.problem(
+            path,
+            f"constant {name!r} has no `value`, so the user gives it: declare its `shape` "
+            "(e.g. `shape: [channels]`, or `shape: []` for a single number)",
+        )
+        return None
+    items = []
+    for index, item in enumerate(constant.shape):
+        expression = parse_expression(context, item, path + ("shape", index), allowed=context.sizing_arguments)
+        if expression is None:
+            return None
+        items.append(expression)
+    code = tuple_code([e.to_code({n: n for n in e.names}) for e in items])
+    names = tuple_code([e.text for e in items])
+    kind = "a single number" if not items else f"a number or numbers of shape {names}"
+    checks = [
+        Check(
+            f"not np.issubdtype(np.asarray({name}).dtype, np.number)",
+            message(f"`{name}` must be {kind}. ", f"Received: {name}={{{name}!r}}"),
+            "TypeError",
+        ),
+        _shape_check(name, kind, code, scalar=not items),
+    ]
+    doc = constant.doc.strip() or f"Constant value: {kind}."
+    return ConstructorArg(
+        name=name,
+        signature=name,
+        doc=doc,
+        checks=checks,
+        # Stored as plain Python numbers (never a NumPy array), so the config stays JSON.
+        store=f"np.asarray({name}).tolist()",
+        config=f"self.{name}",
+    )
+
+
+def _shape_check(name: str, kind: str, code: str, *, scalar: bool) -> Check:
+    if scalar:
+        return Check(f"np.ndim({name}) != 0", message(f"`{name}` must be {kind}. ", f"Received: {name}={{{name}!r}}"))
+    return Check(
+        f"np.ndim({name}) != 0 and np.shape({name}) != {code}",
+        message(f"`{name}` must be {kind}. ", f"Expected shape {{{code}}}, received: shape={{np.shape({name})}}"),
+    )
+
+
+def in_signature_order(arguments: list[ConstructorArg], constants: list[ConstructorArg]) -> list[ConstructorArg]:
+    """The spec's arguments and constants in signature order: a required constant comes
+    after the required arguments and before the first argument with a default (Python
+    allows no required parameter after one with a default)."""
+    given = [arg for arg in constants if arg.signature == arg.name]
+    if not given:
+        return arguments + constants
+    first = next((i for i, arg in enumerate(arguments) if arg.signature != arg.name), len(arguments))
+    others = [arg for arg in constants if arg not in given]
+    return arguments[:first] + given + arguments[first:] + others
+
+
+def given_constant_cases(context: Context, shapes: dict[str, tuple[int, ...]]) -> list[InvalidArgument]:
+    """Values of each given constant the generated test expects `__init__` to refuse: a
+    string (TypeError) and numbers of another shape (ValueError), at the test's sizes."""
+    cases = []
+    for name, shape in shapes.items():
+        constant = context.spec.constants[name]
+        if not is_given(constant) or constant.shape is None:
+            continue
+        names = tuple_code([expressions.parse(item).text for item in constant.shape])
+        kind = "a single number" if not shape else f"a number or numbers of shape {names}"
+        refused = f"`{name}` must be {kind}. Received: {name}='three'"
+        cases.append(InvalidArgument(name, literal("three"), refused, "TypeError"))
+        wrong = (1.0, 2.0, 3.0) if shape == (2,) else (1.0, 2.0)
+        received = (
+            f"Expected shape {shape!r}, received: shape=({len(wrong)},)" if shape else f"Received: {name}={wrong!r}"
+        )
+        cases.append(InvalidArgument(name, literal(wrong), f"`{name}` must be {kind}. {received}"))
+    return cases
