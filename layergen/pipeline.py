@@ -25,7 +25,8 @@ from layergen.project.classes import ProjectIndex, project_index
 from layergen.project.settings import Project, check_module_path
 from layergen.render.model import LayerModel
 from layergen.render.renderer import render_code
-from layergen.spec.fast import LayerSpec, parse_layer_spec
+from layergen.spec.parse import parse_layer_spec
+from layergen.spec.sections import LayerSpec
 from layergen.spec.source import SpecSource, read_spec
 from layergen.update.plan import GeneratedFile
 from layergen.vocabulary import load as load_vocabulary

@@ -161,7 +161,8 @@ def _cache_key() -> str:
     # What a spec defines is what this code, the reader and the names rule make of it:
     # another version of any of them reads afresh.
     package = Path(__file__).parents[1]
-    code = [Path(__file__), package / "spec" / "source.py", package / "analysis" / "names.py"]
+    reader = ("source.py", "builder.py", "core_schema.py", "loaders.py", "limits.py")
+    code = [Path(__file__), *(package / "spec" / name for name in reader), package / "analysis" / "names.py"]
     code.append(package / "keras_vocabulary.json")
     digest = hashlib.sha256(__version__.encode())
     for path in code:
