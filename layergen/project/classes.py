@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from layergen.spec.source import MAX_SPEC_BYTES
+from layergen.spec.weight_arguments import weight_arguments
 
 # Base-layer keyword arguments every generated layer accepts through **kwargs.
 BASE_LAYER_ARGUMENTS = ("trainable", "activity_regularizer", "autocast")
@@ -290,9 +291,8 @@ def _constructor_params(data: dict) -> tuple[tuple[str, ...], str | None]:
         if field in ("arguments", "constants"):
             params += list(section)
     for name, weight in data.get("weights", {}).items():
-        trainable = not isinstance(weight, dict) or weight.get("role", "trainable") == "trainable"
-        kinds = ("initializer", "regularizer", "constraint") if trainable else ("initializer",)
-        params += [f"{name}_{kind}" for kind in kinds]
+        role = weight.get("role", "trainable") if isinstance(weight, dict) else "trainable"
+        params += [argument for argument, _ in weight_arguments(name, role)]
     if data.get("random") is True:
         params.append("seed")
     return tuple(params), None
