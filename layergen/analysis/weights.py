@@ -56,7 +56,6 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
                 constraint=by_kind.get("constraint"),
                 dtype=dtype,
                 checkpoint_shape=shape.canonical,
-                checkpoint_dtype=weight.dtype,
                 earlier_names=weight.earlier_names,
                 gate=gate_code(gates[name]) if name in gates else None,
                 shape_lines=lines,
@@ -110,7 +109,7 @@ def _shape(context: Context, weight: WeightSpec, path: Path_) -> _Shape:
 
 
 def _dtype(context: Context, weight: WeightSpec, path: Path_) -> str | None:
-    """Python source of the weight's dtype; None for the layer's variable dtype."""
+    """The weight's dtype (checked); None for the layer's variable dtype."""
     if weight.dtype is not None and weight.dtype not in context.vocab.dtypes:
         context.unknown(path + ("dtype",), "dtype", weight.dtype, context.vocab.dtypes)
     if weight.role == "trainable" and not _is_float(weight):
@@ -118,7 +117,7 @@ def _dtype(context: Context, weight: WeightSpec, path: Path_) -> str | None:
             path + ("dtype",),
             f"a trainable weight must have a float dtype; {weight.dtype} has no gradient (make it frozen or state)",
         )
-    return None if weight.dtype is None else repr(weight.dtype)
+    return weight.dtype
 
 
 def _is_float(weight: WeightSpec) -> bool:

@@ -58,10 +58,9 @@ class WeightModel:
     initializer: str  # the constructor argument holding it: "kernel_initializer"
     regularizer: str | None  # the argument, for a trainable weight: "kernel_regularizer"
     constraint: str | None  # the argument, for a trainable weight: "kernel_constraint"
-    dtype: str | None  # Python source, or None for the layer's variable dtype
+    dtype: str | None  # "int32" as the spec writes it; None for the layer's variable dtype
     # What checkpoint compatibility compares (`layergen.update.compat`), in the spec's own terms:
     checkpoint_shape: tuple[str, ...]  # ("input_dim", "units"): each item with the spec's names
-    checkpoint_dtype: str | None  # "int32" as the spec writes it; None for the layer's dtype
     earlier_names: tuple[str, ...]  # names old checkpoints may have saved it under (`renamed_from`)
     gate: str | None = None  # Python source of `when` over `self.<argument>`: the weight exists only then
     shape_lines: tuple[str, ...] = ()  # run in build before add_weight (shared axes set to 1)
@@ -73,6 +72,11 @@ class WeightModel:
     @property
     def trainable(self) -> bool:
         return self.role == "trainable"
+
+    @property
+    def checkpoint_dtype(self) -> str | None:
+        """What checkpoint compatibility compares: the dtype as the spec writes it."""
+        return self.dtype
 
     @property
     def initializer_sources(self) -> list[str]:
