@@ -68,9 +68,9 @@ def build_model(spec_path: Path, project: Project) -> tuple[LayerSpec, LayerMode
         project_classes=index.classes,
         broken_specs=index.broken,
         allowed_imports=project.imports,
+        layers_module=module,
+        line_length=project.style.line_length,
     )
-    model.layer_import = f"{module}.{model.module_name}"
-    model.line_length = project.style.line_length
     return spec, model
 
 

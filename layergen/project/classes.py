@@ -29,6 +29,7 @@ from typing import Any
 
 from layergen.cache import FormatCache, cache_dir
 from layergen.spec.source import MAX_SPEC_BYTES
+from layergen.spec.weight_arguments import weight_arguments
 
 # Base-layer keyword arguments every generated layer accepts through **kwargs.
 BASE_LAYER_ARGUMENTS = ("trainable", "activity_regularizer", "autocast")
@@ -291,9 +292,8 @@ def _constructor_params(data: dict[str, Any]) -> tuple[tuple[str, ...], str | No
         if field in ("arguments", "constants"):
             params += list(section)
     for name, weight in data.get("weights", {}).items():
-        trainable = not isinstance(weight, dict) or weight.get("role", "trainable") == "trainable"
-        kinds = ("initializer", "regularizer", "constraint") if trainable else ("initializer",)
-        params += [f"{name}_{kind}" for kind in kinds]
+        role = weight.get("role", "trainable") if isinstance(weight, dict) else "trainable"
+        params += [argument for argument, _ in weight_arguments(name, role)]
     if data.get("random") is True:
         params.append("seed")
     return tuple(params), None
