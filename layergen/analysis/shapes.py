@@ -15,10 +15,10 @@ from layergen.analysis.context import (
     Input,
     ShapeItem,
 )
-from layergen.analysis.names import name_problem
 from layergen.render.model import Check
 from layergen.render.pycode import message, tuple_code
 from layergen.spec.fast import InputSpec
+from layergen.spec.names import name_problem
 from layergen.spec.source import Path_
 
 # -- inputs and the dimensions they name ---------------------------------------------------
