@@ -22,6 +22,19 @@ def is_given(constant: ConstantSpec) -> bool:
     return constant.value is None
 
 
+def integer_dtype(constant: ConstantSpec) -> bool:
+    """Whether the constant's tensor has an integer dtype (`int32`, `uint8`, ...): then the
+    user gives integers, which `call` can convert to it."""
+    return constant.dtype.startswith(("int", "uint"))
+
+
+def _kind(constant: ConstantSpec, names: str) -> str:
+    """What the constant takes, as its messages say it."""
+    if integer_dtype(constant):
+        return "a single integer" if not constant.shape else f"an integer or integers of shape {names}"
+    return "a single number" if not constant.shape else f"a number or numbers of shape {names}"
+
+
 def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path: Path_) -> ConstructorArg | None:
     """The required constructor argument of a constant without `value`; None (and a problem)
     if its shape is missing or not made of int arguments."""
@@ -40,10 +53,11 @@ def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path
         items.append(expression)
     code = tuple_code([e.to_code({n: n for n in e.names}) for e in items])
     names = tuple_code([e.text for e in items])
-    kind = "a single number" if not items else f"a number or numbers of shape {names}"
+    kind = _kind(constant, names)
+    numbers = "np.integer" if integer_dtype(constant) else "np.number"
     checks = [
         Check(
-            f"not np.issubdtype(np.asarray({name}).dtype, np.number)",
+            f"not np.issubdtype(np.asarray({name}).dtype, {numbers})",
             message(f"`{name}` must be {kind}. ", f"Received: {name}={{{name}!r}}"),
             "TypeError",
         ),
@@ -91,10 +105,12 @@ def given_constant_cases(context: Context, shapes: dict[str, tuple[int, ...]]) -
         if not is_given(constant) or constant.shape is None:
             continue
         names = tuple_code([expressions.parse(item).text for item in constant.shape])
-        kind = "a single number" if not shape else f"a number or numbers of shape {names}"
+        kind = _kind(constant, names)
         refused = f"`{name}` must be {kind}. Received: {name}='three'"
         cases.append(InvalidArgument(name, literal("three"), refused, "TypeError"))
-        wrong = (1.0, 2.0, 3.0) if shape == (2,) else (1.0, 2.0)
+        wrong: tuple[float, ...] = (1.0, 2.0, 3.0) if shape == (2,) else (1.0, 2.0)
+        if integer_dtype(constant):
+            wrong = tuple(int(number) for number in wrong)
         received = (
             f"Expected shape {shape!r}, received: shape=({len(wrong)},)" if shape else f"Received: {name}={wrong!r}"
         )

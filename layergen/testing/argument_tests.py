@@ -35,14 +35,14 @@ class ArgumentTests(ContractBase):
     def test_given_constants_are_plain_numbers_in_the_config_and_a_saved_model(self, tmp_path: Path) -> None:
         # Given as NumPy arrays, as users pass a mean or a table: the config holds plain
         # numbers (JSON), equal to them, and a `.keras` file keeps them.
-        arrays = {name: np.asarray(self.init_kwargs[name], dtype="float32") for name in self.given_constants}
+        arrays = {name: _as_array(self.init_kwargs[name]) for name in self.given_constants}
         layer = self.make_layer(**arrays)
         model = self.make_model(layer)
         inputs = model_inputs(self.make_inputs())
         expected = numpy_outputs(model(inputs))
         config = json.loads(json.dumps(layer.get_config()))
         for name, array in arrays.items():
-            np.testing.assert_allclose(np.asarray(config[name], dtype="float32"), array, err_msg=name)
+            np.testing.assert_allclose(np.asarray(config[name], dtype=array.dtype), array, err_msg=name)
         model.save(tmp_path / "model.keras")
         loaded = keras.saving.load_model(tmp_path / "model.keras")
         assert_same_outputs(loaded(inputs), expected)
@@ -55,3 +55,10 @@ class ArgumentTests(ContractBase):
         expected = TypeError if error == ["TypeError"] else ValueError
         with pytest.raises(expected, match=re.escape(message)):
             self.make_layer(**{name: value})
+
+
+def _as_array(value: Any) -> Any:
+    """The value as a NumPy array: float32 for floats (as data sets give statistics), and
+    integers as they are."""
+    array = np.asarray(value)
+    return array.astype("float32") if np.issubdtype(array.dtype, np.floating) else array
