@@ -8,32 +8,9 @@ import json
 
 import numpy as np
 import pytest
-from conftest import cli
+from conftest import REPO, cli
 
-SPEC = """\
-layer: GivenConstants
-summary: Shifts its input by a scalar and scales it by a vector, both given by the user.
-arguments:
-  features: {type: int, min: 1}
-  rate: {type: float, default: 0.5}
-constants:
-  scale:
-    shape: [2 * features]
-    doc: One factor for each of the doubled features.
-  shift:
-    shape: []
-  steps:
-    shape: [2 * features]
-    dtype: int32
-  bias:
-    value: 1.0
-inputs:
-  inputs: {shape: [batch, features]}
-call: |
-  doubled = ops.concatenate([inputs, inputs], axis=-1)
-  return (doubled + shift) * scale * self.rate + bias + ops.cast(steps, doubled.dtype)
-output_shape: [batch, 2 * features]
-"""
+SPEC = (REPO / "tests" / "specs" / "given_constants.yaml").read_text()
 
 
 @pytest.fixture
