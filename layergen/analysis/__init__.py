@@ -41,7 +41,7 @@ from layergen.analysis.cells import CELL_STATES_LINE, STATES, cell_outputs, read
 from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates
-from layergen.analysis.given_constants import in_signature_order
+from layergen.analysis.given_constants import given_constant_build_checks, in_signature_order
 from layergen.analysis.input_sized_values import dimensions_used_by_initializers
 from layergen.analysis.layouts import layout_model
 from layergen.analysis.losses import call_loss_count
@@ -194,7 +194,7 @@ def _layer_model(
         call_prelude.insert(0, CELL_STATES_LINE)
     names = body.names | (masking.names if masking else frozenset())  # what the module must import
     uses_mask = bool(masking and masking.uses_mask)
-    build_checks = shared_dimension_checks(context)
+    build_checks = shared_dimension_checks(context) + given_constant_build_checks(context)
     build_bindings = dimension_bindings(context, used_dims)
     return LayerModel(
         class_name=context.spec.layer,

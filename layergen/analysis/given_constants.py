@@ -46,8 +46,9 @@ def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path
         )
         return None
     items = []
+    allowed = context.sizing_arguments | set(context.dims)
     for index, item in enumerate(constant.shape):
-        expression = parse_expression(context, item, path + ("shape", index), allowed=context.sizing_arguments)
+        expression = parse_expression(context, item, path + ("shape", index), allowed=allowed)
         if expression is None:
             return None
         items.append(expression)
@@ -61,7 +62,12 @@ def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path
             message(f"`{name}` must be {kind}. ", f"Received: {name}={{{name}!r}}"),
             "TypeError",
         ),
-        _shape_check(name, kind, code, scalar=not items),
+        # Sized by the input: only its rank is known before `build` (`given_constant_build_checks`).
+        (
+            _rank_check(name, kind, len(items))
+            if sized_by_input(context, constant)
+            else _shape_check(name, kind, code, scalar=not items)
+        ),
     ]
     doc = constant.doc.strip() or f"Constant value: {kind}."
     return ConstructorArg(
@@ -82,6 +88,45 @@ def _shape_check(name: str, kind: str, code: str, *, scalar: bool) -> Check:
         f"np.ndim({name}) != 0 and np.shape({name}) != {code}",
         message(f"`{name}` must be {kind}. ", f"Expected shape {{{code}}}, received: shape={{np.shape({name})}}"),
     )
+
+
+def _rank_check(name: str, kind: str, rank: int) -> Check:
+    return Check(
+        f"np.ndim({name}) not in (0, {rank})",
+        message(f"`{name}` must be {kind}. ", f"Received: shape={{np.shape({name})}}"),
+    )
+
+
+def sized_by_input(context: Context, constant: ConstantSpec) -> bool:
+    """Whether the constant's declared shape names a dimension of the input."""
+    return any(
+        name in context.dims and name not in context.spec.arguments
+        for item in constant.shape or ()
+        for name in expressions.parse(item).names
+    )
+
+
+def given_constant_build_checks(context: Context) -> list[Check]:
+    """`build`'s check that a given constant sized by the input has its shape (a number, or
+    numbers of exactly that shape), as keras.layers.Normalization checks its `mean` there."""
+    checks = []
+    for name, constant in context.spec.constants.items():
+        if not is_given(constant) or not sized_by_input(context, constant):
+            continue
+        items = [expressions.parse(item) for item in constant.shape or ()]
+        codes = {n: context.dims[n].code if n in context.dims else f"self.{n}" for e in items for n in e.names}
+        code = tuple_code([e.to_code(codes) for e in items])
+        kind = _kind(constant, tuple_code([e.text for e in items]))
+        checks.append(
+            Check(
+                f"None not in {code} and np.ndim(self.{name}) != 0 and np.shape(self.{name}) != {code}",
+                message(
+                    f"`{name}` must be {kind}. ",
+                    f"Expected shape {{{code}}}, received: shape={{np.shape(self.{name})}}",
+                ),
+            )
+        )
+    return checks
 
 
 def in_signature_order(arguments: list[ConstructorArg], constants: list[ConstructorArg]) -> list[ConstructorArg]:
@@ -108,9 +153,16 @@ def given_constant_cases(context: Context, shapes: dict[str, tuple[int, ...]]) -
         kind = _kind(constant, names)
         refused = f"`{name}` must be {kind}. Received: {name}='three'"
         cases.append(InvalidArgument(name, literal("three"), refused, "TypeError"))
-        wrong: tuple[float, ...] = (1.0, 2.0, 3.0) if shape == (2,) else (1.0, 2.0)
-        if integer_dtype(constant):
-            wrong = tuple(int(number) for number in wrong)
+        number = 1 if integer_dtype(constant) else 1.0
+        if sized_by_input(context, constant):
+            # Checked in build; `__init__` refuses a value of another rank.
+            nested: object = number
+            for _ in range(len(shape) + 1):
+                nested = (nested,)
+            received = f"Received: shape={(1,) * (len(shape) + 1)!r}"
+            cases.append(InvalidArgument(name, literal(nested), f"`{name}` must be {kind}. {received}"))
+            continue
+        wrong = tuple(number * i for i in range(1, 4 if shape == (2,) else 3))
         received = (
             f"Expected shape {shape!r}, received: shape=({len(wrong)},)" if shape else f"Received: {name}={wrong!r}"
         )

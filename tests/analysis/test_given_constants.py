@@ -5,7 +5,9 @@ that is not numbers, ValueError for a wrong shape), kept as plain numbers in the
 import importlib.util
 import inspect
 import json
+import re
 
+import keras
 import numpy as np
 import pytest
 from conftest import REPO, cli
@@ -98,3 +100,36 @@ def test_the_generated_test_passes_a_given_constant_and_the_values_it_refuses(gi
     assert '"steps": (3, 4, 5, 6, 7, 8, 9, 10)' in test and "received: shape=(2,)" in test
     assert '"`shift` must be a single number. Received: shift=(1.0, 2.0)"' in test
     assert "shape (8,), received: shape=(2,)" in test
+
+
+def _generated_class(project, spec_name, class_name):
+    (project / "specs" / f"{spec_name}.yaml").write_text((REPO / "tests" / "specs" / f"{spec_name}.yaml").read_text())
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    path = project / "layers" / f"{spec_name}.py"
+    spec = importlib.util.spec_from_file_location(f"{spec_name}_module", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, class_name)
+
+
+def test_a_constant_sized_by_the_input_is_checked_in_build_as_keras_normalization_does(project):
+    layer_class = _generated_class(project, "input_normalization", "InputNormalization")
+    inputs = np.random.default_rng(0).normal(size=(2, 5, 3)).astype("float32")
+    mean, variance = [0.5, -1.0, 2.0], [0.25, 1.0, 4.0]
+    for ours, theirs in [
+        (layer_class(np.array(mean), np.array(variance)), keras.layers.Normalization(mean=mean, variance=variance)),
+        (layer_class(3.0, 2.0), keras.layers.Normalization(mean=3.0, variance=2.0)),
+    ]:
+        np.testing.assert_allclose(ours(inputs), theirs(inputs), rtol=1e-6, atol=1e-6)
+    # `__init__` knows the rank only; `build` knows the size.
+    with pytest.raises(
+        ValueError, match=re.escape("`mean` must be a number or numbers of shape (features,). Received: shape=(1, 3)")
+    ):
+        layer_class([mean], variance)
+    layer = layer_class([1.0, 2.0], variance)
+    message = "`mean` must be a number or numbers of shape (features,). Expected shape (3,), received: shape=(2,)"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        layer(inputs)
+    # An unknown size is not refused before it is known.
+    layer_class([1.0, 2.0], [1.0, 2.0]).build((None, None))
