@@ -1,9 +1,11 @@
 """Constants the user gives at construction: a `constants:` entry without `value`, as
 keras.layers.Normalization's `mean` and `variance` or a fixed lookup table. Such a constant
 is a required constructor argument: a number, or numbers of its declared `shape` (`[]`: a
-single number). `__init__` refuses anything else as Keras does (a TypeError for a value that
-is not numbers, a ValueError for a wrong shape) and keeps the value as plain Python numbers,
-so the config stays JSON and a layer rebuilt from it, or loaded from a `.keras` file, has it.
+single number; items from int arguments or from the input's dimensions). `__init__` refuses
+anything else as Keras does (a TypeError for a value that is not numbers, a ValueError for a
+wrong shape; for a shape that names input dimensions, a wrong rank, the sizes being checked
+in `build`) and keeps the value as plain Python numbers, so the config stays JSON and a
+layer rebuilt from it, or loaded from a `.keras` file, has it.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def _kind(constant: ConstantSpec, names: str) -> str:
 
 def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path: Path_) -> ConstructorArg | None:
     """The required constructor argument of a constant without `value`; None (and a problem)
-    if its shape is missing or not made of int arguments."""
+    if its shape is missing or not made of int arguments and input dimensions."""
     if constant.shape is None:
         context.problem(
             path,
@@ -143,7 +145,8 @@ def in_signature_order(arguments: list[ConstructorArg], constants: list[Construc
 
 def given_constant_cases(context: Context, shapes: dict[str, tuple[int, ...]]) -> list[InvalidArgument]:
     """Values of each given constant the generated test expects `__init__` to refuse: a
-    string (TypeError) and numbers of another shape (ValueError), at the test's sizes."""
+    string (TypeError) and numbers of another shape, or of another rank for a shape sized
+    by the input (ValueError), at the test's sizes."""
     cases = []
     for name, shape in shapes.items():
         constant = context.spec.constants[name]
