@@ -6,7 +6,8 @@ generated code, one concern per module:
     names        the class name and every name the spec introduces
     shapes       inputs, dimensions, shape expressions, input_spec, compute_output_shape
     arguments    constructor arguments from `arguments` and `constants`
-                 (argument_types: what each argument type accepts, as one table)
+                 (argument_types: what each argument type accepts, as one table;
+                 given_constants: constants without `value`, which the user gives)
     weights      weights and their initializer / regularizer / constraint arguments
                  (which arguments: layergen.spec.weight_arguments; keras_objects: a
                  `{name: ..., ...}` mapping as the Keras object it builds)
