@@ -749,6 +749,34 @@ CASES = [
         id="when-condition-unknown-argument",
     ),
     pytest.param(
+        spec_with(
+            "    shape: [input_dim, units]\n",
+            "    shape: [input_dim, units]\n    shapes: [{when: units > 1, shape: [units]}, {shape: [1]}]\n",
+        ),
+        "demo.yaml:13:5: weights.kernel.shapes: give `shape` or `shapes`, not both",
+        id="weight-shape-and-shapes",
+    ),
+    pytest.param(
+        spec_with("    shape: [input_dim, units]\n", ""),
+        "demo.yaml:12:5: weights.kernel: missing required field 'shape' (or `shapes`, for a shape that follows a condition)",
+        id="weight-without-shape",
+    ),
+    pytest.param(
+        spec_with(
+            "    shape: [input_dim, units]\n", "    shapes: [{when: input.rank == 3, shape: [units]}, {shape: [1]}]\n"
+        ),
+        "demo.yaml:12:21: weights.kernel.shapes[0].when: unknown input 'input' (did you mean 'inputs'?)",
+        id="condition-unknown-input",
+    ),
+    pytest.param(
+        spec_with(
+            "    shape: [input_dim, units]\n", "    shapes: [{when: inputs > 3, shape: [units]}, {shape: [1]}]\n"
+        ),
+        "demo.yaml:12:21: weights.kernel.shapes[0].when: input 'inputs' is read as `inputs.rank` (its rank) "
+        "or by its dimensions' names",
+        id="condition-reads-an-input-whole",
+    ),
+    pytest.param(
         spec_with("    min: 1\n", "    min: 1\n  clipping:\n    type: mapping\n    default: {rmax: 3.0}\n"),
         "demo.yaml:9:14: arguments.clipping.default: a mapping argument's default is null "
         "(a dict default is shared by every layer)",
@@ -976,6 +1004,10 @@ TITLES = {
     "last-output-case-with-when": "A last output shape case with `when` (it applies otherwise)",
     "weight-axes-unknown-argument": "A weight's `axes` naming no axes or int argument",
     "when-condition-unknown-argument": "A `when` condition naming no argument",
+    "weight-shape-and-shapes": "A weight with both shape and shapes",
+    "weight-without-shape": "A weight with neither shape nor shapes",
+    "condition-unknown-input": "A condition reading the rank of an input the layer does not have",
+    "condition-reads-an-input-whole": "A condition reading an input itself, not its rank or dimensions",
     "mapping-default-not-null": "A mapping argument whose default is not null",
     "test-value-unknown-initializer": "A test value of a generated argument that Keras does not know",
     "test-value-unknown-argument": "A test value for an argument the layer does not have",

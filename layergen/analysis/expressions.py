@@ -151,6 +151,7 @@ _CONDITION_NODES = (
     ast.Tuple,
     ast.Constant,
 )
+RANK = "rank"
 _CONDITION_GRAMMAR = "use argument names, numbers, strings, and, or, not, comparisons, + - * // and `a if c else b`"
 
 
@@ -171,6 +172,8 @@ def parse_condition(text: str | bool) -> Expression:
             allowed = node.value is None or type(node.value) in (int, float, str, bool)
         if isinstance(node, ast.Name):
             allowed = not node.id.startswith("_")
+        if isinstance(node, ast.Attribute):  # `inputs.rank`: an input's rank, where it is known
+            allowed = node.attr == RANK and isinstance(node.value, ast.Name)
         if not allowed:
             raise ExpressionError(f"{type(node).__name__.lower()} is not allowed in {text!r}; {_CONDITION_GRAMMAR}")
         if isinstance(node, ast.BinOp):
@@ -248,6 +251,9 @@ def evaluate_condition(expression: Expression, values: dict):
 def _value(node: ast.expr, values: dict):
     if isinstance(node, ast.Name):
         return values[node.id]
+    if isinstance(node, ast.Attribute):  # `inputs.rank`, as `parse_condition` admits it
+        assert isinstance(node.value, ast.Name)
+        return values[f"{node.value.id}.{node.attr}"]
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.Tuple):

@@ -22,6 +22,7 @@ from layergen.analysis.argument_types import (
 )
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
 from layergen.analysis.gates import absent_weights, gate_arguments, gate_settings
+from layergen.analysis.input_conditions import input_values
 from layergen.analysis.layouts import check_layout_sizes
 from layergen.analysis.outputs import FLOAT, INPUT, Output
 from layergen.analysis.randomness import SEED, SEED_SPEC
@@ -40,6 +41,7 @@ from layergen.analysis.test_values import (
     regularized_weights,
     skips,
 )
+from layergen.analysis.weight_shapes import case_settings, chosen_shape, has_cases, shape_condition_arguments
 from layergen.render.model import (
     InvalidArgument,
     TestInput,
@@ -73,7 +75,7 @@ def plan_test(
     `gates` (weight -> bool argument): the test runs with each gate at its default, and a
     subclass per gate runs it again with that gate flipped."""
     spec = context.spec
-    arguments = _argument_values(context, set(gate_arguments(gates)))
+    arguments = _argument_values(context, set(gate_arguments(gates)) | set(shape_condition_arguments(context)))
     scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **_dimension_sizes(context)}
     budget = TestBudget(context)
     inputs = _test_inputs(context, scope, budget)
@@ -91,8 +93,9 @@ def plan_test(
     for test_output in test_outputs:
         what = f"output {test_output.name!r}"
         budget.tensor(what, test_output.shape, test_output.dtype, ("output_shape",))
+    condition_values = {**stored, **input_values(context, {i.name: i.shape for i in inputs})}
     weight_shapes = {
-        name: _weight_shape(context, weight.shape, scope, ("weights", name, "shape"))
+        name: _weight_shape(context, chosen_shape(weight, condition_values), scope, ("weights", name, "shape"))
         for name, weight in spec.weights.items()
     }
     for name, shape in weight_shapes.items():
@@ -124,7 +127,17 @@ def plan_test(
         invalid_arguments=_invalid_arguments(context),
         uses_training=uses_training,
         random=spec.random,
-        settings=_settings(weights, gates, values, lists, regularized),
+        settings=case_settings(
+            context,
+            _settings(weights, gates, values, lists, regularized),
+            condition_values,
+            lambda shape: _weight_shape(context, shape, scope, ("weights",)),
+        ),
+        weight_shapes=[
+            (n, s)
+            for n, s in weight_shapes.items()
+            if has_cases(spec.weights[n]) and n in lists["trainable"] + lists["non_trainable"]
+        ],
         skip=skips(context),
         cell_sizes=cell_sizes,
     )

@@ -11,6 +11,7 @@ from layergen.analysis.declared_shapes import axes_weight_shape, ellipsis_weight
 from layergen.analysis.gates import gate_code
 from layergen.analysis.input_sized_values import is_value_expression, reads_input, value_code
 from layergen.analysis.shapes import parse_expression
+from layergen.analysis.weight_shapes import case_weight_shape, check_one_form, has_cases
 from layergen.render.model import ConstructorArg, WeightModel
 from layergen.render.pycode import nested_shape, tuple_code
 from layergen.spec.fast import WeightSpec
@@ -26,7 +27,12 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
     for name, weight in context.spec.weights.items():
         path = ("weights", name)
         lines: tuple[str, ...] = ()
-        if weight.axes is not None:
+        if not check_one_form(context, name, weight):
+            continue
+        if has_cases(weight):
+            cases = case_weight_shape(context, name, weight, path)
+            shape, lines = _Shape(cases.code, cases.canonical), cases.lines
+        elif weight.axes is not None:
             code, canonical, lines = axes_weight_shape(context, name, weight, path)
             shape = _Shape(code, canonical)
         elif follows_input(weight):
@@ -101,7 +107,7 @@ class _Shape:
 def _shape(context: Context, weight: WeightSpec, path: Path_) -> _Shape:
     names = context.sizing_arguments | set(context.dims)
     shape = []
-    for index, item in enumerate(weight.shape):
+    for index, item in enumerate(weight.shape or []):
         expression = parse_expression(context, item, path + ("shape", index), allowed=names)
         if expression is not None:
             shape.append(expression)

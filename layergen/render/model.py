@@ -173,6 +173,7 @@ class TestSetting:
     gate: str
     value: str  # Python source of the gate's value
     weight_lists: list[tuple[str, list[str]]]  # (class attribute, weight names) that differ here
+    weight_shapes: list[tuple[str, tuple[int, ...]]] | None = None  # `shapes` weights' shapes, where they differ
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,7 @@ class TestModel:
     cell_sizes: tuple[int, int] | None = None  # an RNN cell's (state_size, output_size) in the test
     call_losses: int = 0  # `self.add_loss` calls in the call body: losses each call adds
     call_kwargs: list[tuple[str, str]] = field(default_factory=list)  # (call argument, Python source of a test value)
+    weight_shapes: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # weights with `shapes`
 
 
 @dataclass

@@ -217,8 +217,14 @@ class InputSpec(_Light):
     doc: str
 
 
-class WeightSpec(_Light):
+class WeightShapeCase(_Light):
+    when: bool | str | None
     shape: list[int | str]
+
+
+class WeightSpec(_Light):
+    shape: list[int | str] | None
+    shapes: list[WeightShapeCase] | None
     role: Role
     initializer: str | dict[str, Any] | None
     regularizer: str | dict[str, Any] | None
@@ -338,9 +344,11 @@ _fields(
     max=Field(_optional(_shape_item), None),
     doc=Field(_str, ""),
 )
+_fields(WeightShapeCase, when=Field(_optional(_exactly(bool, str)), None), shape=Field(_shape))
 _fields(
     WeightSpec,
-    shape=Field(_shape),
+    shape=Field(_optional(_shape), None),
+    shapes=Field(_optional(_list(_model(WeightShapeCase), min_length=2)), None),
     role=Field(_one_of(get_args(Role)), "trainable"),
     initializer=Field(_keras_object, None),
     regularizer=Field(_keras_object, None),

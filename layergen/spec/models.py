@@ -67,10 +67,29 @@ class InputSpec(_Model):
     doc: str = Field(default="", description="Its entry in the class docstring's Call arguments.")
 
 
+class WeightShapeCase(_Model):
+    """One of the shapes a weight takes, chosen by a condition."""
+
+    when: bool | str | None = Field(
+        default=None,
+        description="A condition over arguments and the input's rank and dimensions (e.g. reset_after); "
+        "the last case has none: it applies otherwise.",
+    )
+    shape: list[ShapeItem] = Field(description="Shape from arguments and input dimensions, e.g. [2, 3 * units].")
+
+
 class WeightSpec(_Model):
     """A weight created in `build` with `add_weight`."""
 
-    shape: list[ShapeItem] = Field(description="Shape from arguments and input dimensions, e.g. [input_dim, units].")
+    shape: list[ShapeItem] | None = Field(
+        default=None, description="Shape from arguments and input dimensions, e.g. [input_dim, units]."
+    )
+    shapes: list[WeightShapeCase] | None = Field(
+        default=None,
+        min_length=2,
+        description="Instead of shape: the weight's shape in each case, the first whose `when` holds "
+        "(e.g. reset_after: [2, 3 * units], then [3 * units]); the last has no `when`.",
+    )
     role: Role = Field(default="trainable", description="trainable, frozen (never changes) or state (updated by call).")
     initializer: KerasObject | None = Field(
         default=None, description="A Keras initializer name, or {name: ..., arg: value}."

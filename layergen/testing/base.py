@@ -122,6 +122,8 @@ class ContractBase:
     invalid_arguments: ClassVar[list[tuple[str, Any, str]]] = []  # (argument, value, exact message)
     random: ClassVar[bool] = False  # the layer draws random numbers in training (a `seed` argument)
     call_kwargs: ClassVar[dict[str, Any]] = {}  # non-tensor call arguments: a value other than the default
+    # Weight -> the shape it has with this class's arguments and inputs (weights with `shapes`).
+    weight_shapes: ClassVar[dict[str, tuple[int, ...]]] = {}
     call_losses: ClassVar[int] = 0  # losses `call` adds with add_loss (activity regularizers included), per call
     skip: ClassVar[dict[str, str]] = {}  # test name -> why it is skipped for this layer
     fresh_process_timeout: ClassVar[float] = 300.0  # seconds the fresh process may take to answer
