@@ -713,13 +713,13 @@ CASES = [
     ),
     pytest.param(
         spec_with("call: |", "masking:\n  output_mask: keep\n  supports_masking: unitz\ncall: |"),
-        "demo.yaml:16:21: masking.supports_masking: unknown argument 'unitz' (did you mean 'units'?)",
+        "demo.yaml:16:21: masking.supports_masking: unknown argument or dimension 'unitz' (did you mean 'units'?)",
         id="condition-unknown-argument",
     ),
     pytest.param(
         spec_with("call: |", "masking:\n  output_mask: keep\n  supports_masking: print(units)\ncall: |"),
-        "demo.yaml:16:21: masking.supports_masking: call is not allowed in 'print(units)'; use argument names, "
-        "numbers, strings, and, or, not, comparisons, + - * // and `a if c else b`",
+        "demo.yaml:16:21: masking.supports_masking: call is not allowed in 'print(units)'; use argument and "
+        "dimension names, <input>.rank, numbers, strings, and, or, not, comparisons, + - * // and `a if c else b`",
         id="condition-outside-the-grammar",
     ),
     pytest.param(
@@ -745,7 +745,7 @@ CASES = [
     ),
     pytest.param(
         spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    when: units and not flag"),
-        "demo.yaml:14:11: weights.kernel.when: unknown argument 'flag'; known: units",
+        "demo.yaml:14:11: weights.kernel.when: unknown argument or dimension 'flag'; known: input_dim, inputs.rank, units",
         id="when-condition-unknown-argument",
     ),
     pytest.param(

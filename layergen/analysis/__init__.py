@@ -171,7 +171,8 @@ def _layer_model(
     build_bindings = dimension_bindings(context, used_dims)
     shape_params = ", ".join(i.shape_param for i in context.inputs)
     # Weights sized by arguments alone: `build()` works without a shape, as Embedding's does.
-    sized_by_input = any(w.shape_lines or "input_shape" in w.shape for w in parts.weights)
+    sized_by_input = any(w.shape_lines or "input_shape" in w.shape + (w.gate or "") for w in parts.weights)
+    sized_by_input = sized_by_input or bool(masking and masking.supports_in_build)
     input_free = len(context.inputs) == 1 and not (build_bindings or build_checks or parts.sublayers or sized_by_input)
     return LayerModel(
         class_name=context.spec.layer,
@@ -207,6 +208,6 @@ def _layer_model(
         input_names=[i.name for i in context.inputs],
         output_spec_dtypes=spec_dtypes(context, outputs),
         random=context.spec.random,
-        built_at_init=not (parts.weights or parts.sublayers or build_checks),
+        built_at_init=not (parts.weights or parts.sublayers or build_checks or (masking and masking.supports_in_build)),
         cell=parts.cell,
     )

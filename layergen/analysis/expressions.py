@@ -152,7 +152,10 @@ _CONDITION_NODES = (
     ast.Constant,
 )
 RANK = "rank"
-_CONDITION_GRAMMAR = "use argument names, numbers, strings, and, or, not, comparisons, + - * // and `a if c else b`"
+_CONDITION_GRAMMAR = (
+    "use argument and dimension names, <input>.rank, numbers, strings, and, or, not, comparisons, + - * // "
+    "and `a if c else b`"
+)
 
 
 def parse_condition(text: str | bool) -> Expression:

@@ -14,9 +14,6 @@ from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context
 from layergen.spec.source import Path_
 
-INIT = "__init__"  # where the input is not known yet
-BUILD = "build"  # build and compute_output_shape: the input's shapes are known
-
 
 @dataclass(frozen=True)
 class InputCondition:
@@ -31,25 +28,20 @@ def reads_input(context: Context, expression: expressions.Expression) -> bool:
     return reads_rank or any(name in context.dims or name in context.spec.inputs for name in expression.names)
 
 
-def read_condition(context: Context, path: Path_, text: bool | str, *, where: str) -> InputCondition | None:
-    """The condition's Python source for `where`; None with a problem recorded when it is
-    outside the grammar, names something unknown, or reads the input where it is unknown."""
+def read_condition(context: Context, path: Path_, text: bool | str) -> InputCondition | None:
+    """The condition's Python source in `build` or `compute_output_shape`; None with a
+    problem recorded when it is outside the grammar or names something unknown."""
     try:
         expression = expressions.parse_condition(text)
     except expressions.ExpressionError as error:
         context.problem(path, str(error))
         return None
-    if not reads_input(context, expression):
+    if all(name in context.spec.arguments for name in expression.names):
         code = argument_condition(context, path, text)
         return None if code is None else InputCondition(expression, code, False)
-    if where == INIT:
-        context.problem(
-            path, f"{expression.text!r} reads the input, known in build and compute_output_shape only, not here"
-        )
-        return None
     if not _names_known(context, path, expression):
         return None
-    return InputCondition(expression, _code(context, expression), True)
+    return InputCondition(expression, condition_code(context, expression), True)
 
 
 def _names_known(context: Context, path: Path_, expression: expressions.Expression) -> bool:
@@ -89,7 +81,7 @@ def _is_rank(node: ast.AST) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == expressions.RANK and isinstance(node.value, ast.Name)
 
 
-def _code(context: Context, expression: expressions.Expression) -> str:
+def condition_code(context: Context, expression: expressions.Expression) -> str:
     """The condition with `<input>.rank` as `len(<input>_shape)`, a dimension read from its
     input's shape, an argument as `self.<argument>`."""
     shape_params = {i.name: i.shape_param for i in context.inputs}

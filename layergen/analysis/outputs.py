@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layergen.analysis import expressions
-from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context, ShapeItem
+from layergen.analysis.input_conditions import read_condition
 from layergen.analysis.names import name_problem
 from layergen.analysis.shapes import output_bindings, output_shape_code, read_output
 from layergen.render.pycode import tuple_code
@@ -108,8 +108,8 @@ def _shape_cases(context: Context) -> list[ShapeCase]:
         elif case.when is not None and last:
             context.problem(path + ("when",), "the last case applies otherwise: it has no `when`")
         elif case.when is not None:
-            code = argument_condition(context, path + ("when",), case.when)
-            condition = expressions.parse_condition(case.when) if code is not None else None
+            read = read_condition(context, path + ("when",), case.when)
+            condition, code = (read.expression, read.code) if read is not None else (None, None)
         items = read_output(context, case.shape, path + ("shape",))
         cases.append(ShapeCase(condition, code, items, path + ("shape",)))
     return cases

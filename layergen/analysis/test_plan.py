@@ -83,7 +83,8 @@ def plan_test(
         name: stored_value(spec.arguments[name], v) if name in spec.arguments else v
         for name, v in arguments.values.items()
     }
-    outputs = [_chosen_case(output, stored) for output in outputs]
+    condition_values = {**stored, **input_values(context, {i.name: i.shape for i in inputs})}
+    outputs = [_chosen_case(output, condition_values) for output in outputs]
     test_outputs = [_test_output(context, output, scope, inputs) for output in outputs]
     cell_sizes = None
     if spec.cell is not None:  # the contract passes the cell's state as a second input
@@ -93,7 +94,6 @@ def plan_test(
     for test_output in test_outputs:
         what = f"output {test_output.name!r}"
         budget.tensor(what, test_output.shape, test_output.dtype, ("output_shape",))
-    condition_values = {**stored, **input_values(context, {i.name: i.shape for i in inputs})}
     weight_shapes = {
         name: _weight_shape(context, chosen_shape(weight, condition_values), scope, ("weights", name, "shape"))
         for name, weight in spec.weights.items()
@@ -107,9 +107,9 @@ def plan_test(
     _shaped_constants(context, arguments, scope, budget)
     check_sublayers(context, scope, budget)
     budget.check_total()
-    values = {gate: bool(arguments.values[gate]) for gate in gate_arguments(gates)}
+    values = {gate: bool(arguments.values[gate]) for gate in gate_arguments(gates) if gate in spec.arguments}
     regularized = regularized_weights(context, arguments.values)
-    lists = _weight_lists(weights, absent_weights(gates, values), regularized)
+    lists = _weight_lists(weights, absent_weights(gates, {**condition_values, **values}), regularized)
     return TestModel(
         init_kwargs=arguments.init_kwargs,
         inputs=inputs,
@@ -129,7 +129,7 @@ def plan_test(
         random=spec.random,
         settings=case_settings(
             context,
-            _settings(weights, gates, values, lists, regularized),
+            _settings(weights, gates, values, lists, regularized, condition_values),
             condition_values,
             lambda shape: _weight_shape(context, shape, scope, ("weights",)),
         ),
@@ -161,11 +161,13 @@ def _settings(
     values: dict[str, bool],
     base: dict[str, list[str]],
     regularized: set[str],
+    fixed: dict,
 ) -> list[TestSetting]:
-    """A test subclass per gate, flipped alone, with the weight lists that change."""
+    """A test subclass per gate, flipped alone, with the weight lists that change (`fixed`:
+    what the conditions read of the test's input)."""
     settings: list[TestSetting] = []
-    for setting in gate_settings(gates, values):
-        absent = absent_weights(gates, {**values, setting.gate: setting.value})
+    for setting in gate_settings(gates, values, fixed):
+        absent = absent_weights(gates, {**fixed, **values, setting.gate: setting.value})
         lists = _weight_lists(weights, absent, regularized)
         if sorted(base["policy_weights"]) == sorted(base["trainable"] + base["non_trainable"]):
             lists.pop("policy_weights")  # the base class leaves it at None: every weight

@@ -79,7 +79,7 @@ def _case_condition(context: Context, path: Path_, when, *, last: bool) -> Input
     elif when is not None and last:
         context.problem(path + ("when",), "the last case applies otherwise: it has no `when`")
     elif when is not None:
-        return read_condition(context, path + ("when",), when, where="build")
+        return read_condition(context, path + ("when",), when)
     return None
 
 

@@ -64,7 +64,7 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
                 checkpoint_shape=shape.canonical,
                 checkpoint_dtype=weight.dtype,
                 earlier_names=weight.earlier_names,
-                gate=gate_code(gates[name]) if name in gates else None,
+                gate=gate_code(context, gates[name]) if name in gates else None,
                 shape_lines=lines,
                 autocast=weight.autocast,
             )

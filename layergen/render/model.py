@@ -122,6 +122,7 @@ class MaskingModel:
     source: str = ""  # the body as the spec writes it (dedented); render checks the method holds exactly it
     names: frozenset[str] = frozenset()  # every plain name the body reads or writes
     supports: str = "True"  # Python source of `supports_masking` (a condition over `self.<argument>`)
+    supports_in_build: bool = False  # it reads the input's rank or dimensions: set in build, which knows them
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def test_a_shape_case_may_read_the_input_rank_and_dimensions(project):
         (
             "when: split_bias",
             "when: split_bais",
-            "demo.yaml:12:15: weights.bias.shapes[0].when: unknown argument 'split_bais' (did you mean 'split_bias'?)",
+            "demo.yaml:12:15: weights.bias.shapes[0].when: unknown argument or dimension 'split_bais' (did you mean 'split_bias'?)",
         ),
         (
             "when: split_bias",
