@@ -607,6 +607,23 @@ CASES = [
         id="call-argument-default-of-another-type",
     ),
     pytest.param(
+        spec_with(
+            "call: |",
+            "call_arguments:\n  scale: {type: int, default: 1, inputs: {inputs: {shape: [batch, 2]}}}\ncall: |",
+        ),
+        "demo.yaml:15:42: call_arguments.scale.inputs: `inputs` is for a bool call argument: "
+        "the inputs call takes when it is not its default",
+        id="call-inputs-of-a-non-bool-argument",
+    ),
+    pytest.param(
+        spec_with("call: |", "call_arguments:\n  reverse: {type: bool, default: false}\ncall: |").replace(
+            "    initializer: glorot_uniform", "    initializer: glorot_uniform\n    when: reverse"
+        ),
+        "demo.yaml:14:11: weights.kernel.when: call argument 'reverse' can change the output's shape only "
+        "(`output_shapes`)",
+        id="call-argument-in-a-weight-condition",
+    ),
+    pytest.param(
         cell_spec().replace("cell: {state_size: units}", "cell: {state_size: units}\noutput_shape: [batch, units]"),
         "demo.yaml:18:1: output_shape: a cell has no `output_shape`: a cell's output is `[batch, output_size]`, and its state `[batch, state_size]`",
         id="cell-with-output-shape",
@@ -1029,6 +1046,8 @@ TITLES = {
     "sublayer-argument-mapping-not-an-object": "A mapping for a sub-layer argument that takes no Keras object",
     "initializer-value-unknown-dimension": "An initializer value reading an unknown dimension",
     "call-argument-default-of-another-type": "A call argument whose default is not of its type",
+    "call-inputs-of-a-non-bool-argument": "A call argument's `inputs` on an argument that is not bool",
+    "call-argument-in-a-weight-condition": "A call argument read by a weight's `when`",
     "cell-with-output-shape": "An RNN cell with output_shape",
     "cell-input-not-one-step": "An RNN cell whose input is not one step",
     "cell-state-size-unknown": "An RNN cell's state_size naming no int argument",

@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_arguments import CallArgument, read_call_arguments
 from layergen.analysis.call_body import CallBody, constant_tensors, read_call_body
+from layergen.analysis.call_shapes import call_inputs, shape_call_arguments, shape_parameters
 from layergen.analysis.cells import CELL_STATES_LINE, STATES, cell_outputs, read_cell
-from layergen.analysis.context import Context
+from layergen.analysis.context import Context, Input
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates
 from layergen.analysis.input_sized_values import dimensions_used_by_initializers
@@ -94,6 +95,8 @@ class _Parts:
     outputs: list[Output]
     cell: CellModel | None = None
     call_arguments: list[CallArgument] = field(default_factory=list)
+    shape_calls: list[str] = field(default_factory=list)  # call arguments that choose the output's shape
+    call_inputs: list[Input] = field(default_factory=list)  # the inputs call takes with one, where they differ
 
 
 def analyze(
@@ -124,7 +127,9 @@ def analyze(
     if context.problems:
         check_test_names(context)
     context.raise_problems()
-    test = plan_test(context, parts.outputs, parts.weights, parts.body.uses_training, parts.gates)
+    test = plan_test(
+        context, parts.outputs, parts.weights, parts.body.uses_training, parts.gates, call_inputs=parts.call_inputs
+    )
     test.call_losses = call_loss_count(parts.body)
     test.call_kwargs = [(argument.name, argument.test_value) for argument in parts.call_arguments]
     context.raise_problems()
@@ -151,7 +156,23 @@ def _read(context: Context) -> _Parts:
     outputs = cell_outputs(context) if cell is not None else read_outputs(context)
     args = arguments + constants + weight_args + seed
     call_arguments = read_call_arguments(context)
-    return _Parts(args, weights, gates, layouts, sublayers, imports, body, masking, outputs, cell, call_arguments)
+    shape_calls = shape_call_arguments(context, outputs)
+    inputs = call_inputs(context)
+    return _Parts(
+        args,
+        weights,
+        gates,
+        layouts,
+        sublayers,
+        imports,
+        body,
+        masking,
+        outputs,
+        cell,
+        call_arguments,
+        shape_calls,
+        inputs,
+    )
 
 
 def _layer_model(
@@ -187,7 +208,8 @@ def _layer_model(
         build_params=shape_params + ("=None" if input_free else ""),
         build_checks=build_checks,
         build_bindings=build_bindings,
-        input_spec=input_spec_code(context, used_dims),
+        # Inputs of another shape with a call argument (`call_arguments.<name>.inputs`): no InputSpec.
+        input_spec=None if parts.call_inputs else input_spec_code(context, used_dims),
         call_params=", ".join(i.name for i in context.inputs)
         + (f", {STATES}" if parts.cell else "")
         + "".join(f", {argument.name}={argument.default}" for argument in parts.call_arguments)
@@ -210,4 +232,6 @@ def _layer_model(
         random=context.spec.random,
         built_at_init=not (parts.weights or parts.sublayers or build_checks or (masking and masking.supports_in_build)),
         cell=parts.cell,
+        shape_call_params=shape_parameters(context, parts.shape_calls),
+        shape_call_names=parts.shape_calls,
     )

@@ -62,7 +62,9 @@ def check_gate(context: Context, path: tuple, gate: str | None) -> str | None:
     if gate is None:
         return None
     argument = context.spec.arguments.get(gate)
-    if argument is None:
+    if argument is None and gate in context.spec.call_arguments:
+        context.problem(path, f"call argument {gate!r} can change the output's shape only (`output_shapes`)")
+    elif argument is None:
         bools = [name for name, arg in context.spec.arguments.items() if arg.type == "bool"]
         context.unknown(path, "bool argument", gate, bools)
     elif argument.type != "bool":

@@ -28,9 +28,13 @@ def reads_input(context: Context, expression: expressions.Expression) -> bool:
     return reads_rank or any(name in context.dims or name in context.spec.inputs for name in expression.names)
 
 
-def read_condition(context: Context, path: Path_, text: bool | str) -> InputCondition | None:
+def read_condition(
+    context: Context, path: Path_, text: bool | str, *, call_arguments: bool = False
+) -> InputCondition | None:
     """The condition's Python source in `build` or `compute_output_shape`; None with a
-    problem recorded when it is outside the grammar or names something unknown."""
+    problem recorded when it is outside the grammar or names something unknown. With
+    `call_arguments` (an output shape's case) it may read `call`'s non-tensor arguments,
+    which `compute_output_shape` then takes as parameters."""
     try:
         expression = expressions.parse_condition(text)
     except expressions.ExpressionError as error:
@@ -39,12 +43,12 @@ def read_condition(context: Context, path: Path_, text: bool | str) -> InputCond
     if all(name in context.spec.arguments for name in expression.names):
         code = argument_condition(context, path, text)
         return None if code is None else InputCondition(expression, code, False)
-    if not _names_known(context, path, expression):
+    if not _names_known(context, path, expression, call_arguments=call_arguments):
         return None
     return InputCondition(expression, condition_code(context, expression), True)
 
 
-def _names_known(context: Context, path: Path_, expression: expressions.Expression) -> bool:
+def _names_known(context: Context, path: Path_, expression: expressions.Expression, *, call_arguments: bool) -> bool:
     """Every name an argument, a dimension, or an input read as `<input>.rank`; arithmetic
     on numbers alone."""
     spec = context.spec
@@ -59,20 +63,24 @@ def _names_known(context: Context, path: Path_, expression: expressions.Expressi
         if name not in spec.inputs:
             context.unknown(path, "input", name, list(spec.inputs))
             return False
+    calls = list(spec.call_arguments) if call_arguments else []
     for name in plain:
+        if name in calls:
+            continue
+        if name in spec.call_arguments:
+            context.problem(path, f"call argument {name!r} can change the output's shape only (`output_shapes`)")
+            return False
         if name in spec.inputs:
             context.problem(path, f"input {name!r} is read as `{name}.rank` (its rank) or by its dimensions' names")
             return False
         if name not in spec.arguments and name not in context.dims:
-            candidates = [*spec.arguments, *context.dims, *(f"{i}.rank" for i in spec.inputs)]
+            candidates = [*spec.arguments, *context.dims, *(f"{i}.rank" for i in spec.inputs), *calls]
             context.unknown(path, "argument or dimension", name, candidates)
             return False
     for name in expressions.arithmetic_names(expression):
-        argument = spec.arguments.get(name)
-        if argument is not None and argument.type not in ("int", "float"):
-            context.problem(
-                path, f"arithmetic in a condition is on int and float arguments; {name!r} is {argument.type}"
-            )
+        kind = spec.call_arguments[name].type if name in calls else getattr(spec.arguments.get(name), "type", None)
+        if kind is not None and kind not in ("int", "float"):
+            context.problem(path, f"arithmetic in a condition is on int and float arguments; {name!r} is {kind}")
             return False
     return True
 
@@ -93,6 +101,8 @@ def condition_code(context: Context, expression: expressions.Expression) -> str:
 
         def visit_Name(self, node: ast.Name) -> ast.expr:
             dim = context.dims.get(node.id)
+            if dim is None and node.id in context.spec.call_arguments:
+                return node  # a parameter of compute_output_shape, as of call
             return ast.parse(dim.code if dim is not None else f"self.{node.id}", mode="eval").body
 
     tree = _Replace().visit(ast.parse(expression.text, mode="eval").body)

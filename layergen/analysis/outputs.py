@@ -108,7 +108,7 @@ def _shape_cases(context: Context) -> list[ShapeCase]:
         elif case.when is not None and last:
             context.problem(path + ("when",), "the last case applies otherwise: it has no `when`")
         elif case.when is not None:
-            read = read_condition(context, path + ("when",), case.when)
+            read = read_condition(context, path + ("when",), case.when, call_arguments=True)
             condition, code = (read.expression, read.code) if read is not None else (None, None)
         items = read_output(context, case.shape, path + ("shape",))
         cases.append(ShapeCase(condition, code, items, path + ("shape",)))

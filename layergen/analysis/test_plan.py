@@ -20,7 +20,8 @@ from layergen.analysis.argument_types import (
     type_rule,
     value_fits,
 )
-from layergen.analysis.context import BATCH, ELLIPSIS, Context
+from layergen.analysis.call_shapes import default_call_values, test_call_values
+from layergen.analysis.context import BATCH, ELLIPSIS, Context, Input
 from layergen.analysis.gates import absent_weights, gate_arguments, gate_settings
 from layergen.analysis.input_conditions import input_values
 from layergen.analysis.layouts import check_layout_sizes
@@ -69,6 +70,7 @@ def plan_test(
     weights: list[WeightModel],
     uses_training: bool,
     gates: dict[str, str],
+    call_inputs: list[Input] | None = None,
 ) -> TestModel:
     """The test's values; a value that does not fit or a size that is not positive is a problem.
 
@@ -83,7 +85,12 @@ def plan_test(
         name: stored_value(spec.arguments[name], v) if name in spec.arguments else v
         for name, v in arguments.values.items()
     }
-    condition_values = {**stored, **input_values(context, {i.name: i.shape for i in inputs})}
+    condition_values = {
+        **stored,
+        **default_call_values(context),
+        **input_values(context, {i.name: i.shape for i in inputs}),
+    }
+    call_case = _call_case(context, outputs, stored, scope, budget, call_inputs or [])
     outputs = [_chosen_case(output, condition_values) for output in outputs]
     test_outputs = [_test_output(context, output, scope, inputs) for output in outputs]
     cell_sizes = None
@@ -140,6 +147,8 @@ def plan_test(
         ],
         skip=skips(context),
         cell_sizes=cell_sizes,
+        call_inputs=call_case[0],
+        call_output_shape=call_case[1],
     )
 
 
@@ -318,10 +327,12 @@ def _dimension_sizes(context: Context) -> Scope:
     return sizes
 
 
-def _test_inputs(context: Context, scope: Scope, budget: TestBudget) -> list[TestInput]:
+def _test_inputs(
+    context: Context, scope: Scope, budget: TestBudget, items: list[Input] | None = None
+) -> list[TestInput]:
     batch = context.spec.test.batch_size
     inputs = []
-    for item in context.inputs:
+    for item in context.inputs if items is None else items:
         path = ("inputs", item.name)
         shape = [batch]
         for index, token in enumerate(item.items[1:], start=1):
@@ -364,6 +375,20 @@ def _is_finite(value) -> bool:
     if isinstance(value, list | tuple):
         return all(_is_finite(v) for v in value)
     return True
+
+
+def _call_case(
+    context: Context, outputs: list[Output], stored: dict, scope: Scope, budget: TestBudget, call_inputs: list[Input]
+) -> tuple[list[TestInput], tuple[int, ...] | None]:
+    """The inputs of the test's call with `call_kwargs` (where a call argument says they
+    differ) and the output's shape then (where a call argument chooses it)."""
+    inputs = _test_inputs(context, scope, budget, call_inputs) if call_inputs else []
+    reads = any(c.condition and set(c.condition.names) & set(context.spec.call_arguments) for c in outputs[0].cases)
+    if len(outputs) != 1 or not reads:
+        return inputs, None
+    shapes = {i.name: i.shape for i in inputs or _test_inputs(context, scope, TestBudget(context), context.inputs)}
+    values = {**stored, **test_call_values(context), **input_values(context, shapes)}
+    return inputs, _test_output(context, _chosen_case(outputs[0], values), scope, inputs).shape
 
 
 def _chosen_case(output: Output, values: dict) -> Output:

@@ -210,6 +210,8 @@ class TestModel:
     call_losses: int = 0  # `self.add_loss` calls in the call body: losses each call adds
     call_kwargs: list[tuple[str, str]] = field(default_factory=list)  # (call argument, Python source of a test value)
     weight_shapes: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # weights with `shapes`
+    call_inputs: list[TestInput] = field(default_factory=list)  # with `call_kwargs`, where they differ
+    call_output_shape: tuple[int, ...] | None = None  # with `call_kwargs`, where a call argument chooses it
 
 
 @dataclass
@@ -254,6 +256,10 @@ class LayerModel:
     # case (no condition) is `output_shape`.
     output_cases: list[tuple[str, str]] = field(default_factory=list)
     cell: CellModel | None = None  # an RNN cell: state_size, output_size, get_initial_state
+    # Call arguments that choose the output's shape: ", reverse=False" after the shapes of
+    # compute_output_shape (and the inputs of compute_output_spec), and their names.
+    shape_call_params: str = ""
+    shape_call_names: list[str] = field(default_factory=list)
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

@@ -271,6 +271,7 @@ class CallArgumentSpec(_Light):
     type: str
     default: bool | int | float | str
     doc: str
+    inputs: dict[str, InputSpec] | None
 
 
 class CellSpec(_Light):
@@ -390,6 +391,7 @@ _fields(
     type=Field(_one_of(("bool", "int", "float", "str"))),
     default=Field(_exactly(bool, int, float, str)),
     doc=Field(_str, ""),
+    inputs=Field(_optional(_mapping(_model(InputSpec))), None),
 )
 _fields(CellSpec, state_size=Field(_shape_item), output_size=Field(_optional(_shape_item), None))
 _fields(OutputSpec, shape=Field(_shape), dtype=Field(_str, "float"), doc=Field(_str, ""))

@@ -196,6 +196,11 @@ class CallArgumentSpec(_Model):
     type: Literal["bool", "int", "float", "str"] = Field(description="What values it takes.")
     default: bool | int | float | str = Field(description="Its default in call's signature.")
     doc: str = Field(default="", description="Its entry in the class docstring's Call arguments.")
+    inputs: dict[str, InputSpec] | None = Field(
+        default=None,
+        description="A bool call argument: the inputs call takes when it is not its default, where they differ "
+        "(reverse=True of a reversible embedding takes hidden vectors, not token ids).",
+    )
 
 
 class CellSpec(_Model):
