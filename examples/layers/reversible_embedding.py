@@ -20,8 +20,8 @@ class ReversibleEmbedding(keras.layers.Layer):
     Left out of keras-hub's layer: `tie_weights=False` (a separate reverse
     matrix, which only reverse calls train), `reverse_dtype` (the dtype of
     the reverse projection) and quantization, machinery outside the spec.
-    The input is a sequence of token ids, `(batch, steps)`, or with
-    `reverse=True` of hidden vectors, `(batch, steps, output_dim)`.
+    The input holds token ids, `(batch, ...)`, or with `reverse=True` hidden
+    vectors, `(batch, ..., output_dim)`.
 
     Args:
         input_dim: Size of the vocabulary.
@@ -46,12 +46,12 @@ class ReversibleEmbedding(keras.layers.Layer):
             vocabulary. Defaults to `False`.
 
     Input shape:
-        2D tensor with shape: `(batch_size, steps)`.
+        N-D tensor with shape: `(batch_size, ...)`.
 
     Output shape:
-        3D tensor with shape: `(batch_size, steps, input_dim)` when
+        N-D tensor with shape: `(batch_size, ..., input_dim)` when
             `reverse`.
-        3D tensor with shape: `(batch_size, steps, output_dim)` otherwise.
+        N-D tensor with shape: `(batch_size, ..., output_dim)` otherwise.
     """
 
     def __init__(
@@ -100,10 +100,9 @@ class ReversibleEmbedding(keras.layers.Layer):
         return logits
 
     def compute_output_shape(self, input_shape, reverse=False):
-        steps = input_shape[1]
         if reverse:
-            return (input_shape[0], steps, self.input_dim)
-        return (input_shape[0], steps, self.output_dim)
+            return (input_shape[0], *input_shape[1:-1], self.input_dim)
+        return (input_shape[0], *input_shape[1:], self.output_dim)
 
     def compute_output_spec(self, inputs, reverse=False, **kwargs):
         # Keras gives compute_output_shape the inputs' shapes alone: the call

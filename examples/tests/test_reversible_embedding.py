@@ -12,16 +12,16 @@ class TestReversibleEmbedding(LayerContract):
     layer_class = ReversibleEmbedding
     init_kwargs = {"input_dim": 4, "output_dim": 6, "logit_soft_cap": 30.0}
     inputs = [
-        Input("inputs", shape=(2, 3), dtype="int32", values=range(0, 4)),
+        Input("inputs", shape=(2, 15), dtype="int32", values=range(0, 4)),
     ]
-    output_shape = (2, 3, 6)
+    output_shape = (2, 15, 6)
     trainable = ["embeddings"]
     non_trainable = []
     call_kwargs = {"reverse": True}
     call_inputs = [
-        Input("inputs", shape=(2, 3, 6)),
+        Input("inputs", shape=(2, 15, 6)),
     ]
-    call_output_shape = (2, 3, 4)
+    call_output_shape = (2, 15, 4)
     invalid_arguments = [
         ("input_dim", 0, "`input_dim` must be a positive integer. Received: input_dim=0"),
         ("output_dim", 0, "`output_dim` must be a positive integer. Received: output_dim=0"),

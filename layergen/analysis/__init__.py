@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_arguments import CallArgument, read_call_arguments
 from layergen.analysis.call_body import CallBody, constant_tensors, read_call_body
-from layergen.analysis.call_shapes import call_inputs, shape_call_arguments, shape_parameters
+from layergen.analysis.call_shapes import call_case_shapes, call_inputs, shape_call_arguments, shape_parameters
 from layergen.analysis.cells import CELL_STATES_LINE, STATES, cell_outputs, read_cell
 from layergen.analysis.context import Context, Input
 from layergen.analysis.docstring import class_docstring
@@ -44,7 +44,6 @@ from layergen.analysis.masking import masking_model
 from layergen.analysis.names import check_header, check_names, snake_case
 from layergen.analysis.outputs import (
     Output,
-    case_shapes,
     read_outputs,
     shape_bindings,
     shape_code,
@@ -221,7 +220,7 @@ def _layer_model(
         call_source=body.text,
         output_bindings=shape_bindings(context, outputs),
         output_shape=shape_code(context, outputs),
-        output_cases=case_shapes(context, outputs[0]) if len(outputs) == 1 else [],
+        output_cases=call_case_shapes(context, outputs[0], parts.call_inputs) if len(outputs) == 1 else [],
         test=test,
         sublayers=parts.sublayers,
         imports=parts.imports,

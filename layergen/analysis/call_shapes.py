@@ -10,10 +10,12 @@ arguments, as keras-hub's layer does."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from layergen.analysis.call_arguments import call_values
 from layergen.analysis.context import Context, Input
-from layergen.analysis.outputs import Output
-from layergen.analysis.shapes import shape_items
+from layergen.analysis.outputs import Output, case_shapes
+from layergen.analysis.shapes import output_shape_code, shape_items
 from layergen.render.pycode import literal
 
 
@@ -59,6 +61,22 @@ def call_inputs(context: Context) -> list[Input]:
             if dtype not in context.vocab.dtypes:
                 context.unknown(path + (input_name, "dtype"), "input dtype", input_spec.dtype, ["float", "int"])
             found.append(Input(input_name, input_spec, first.shape_param, items, "int" in dtype, dtype))
+    return found
+
+
+def call_case_shapes(context: Context, output: Output, inputs: list[Input]) -> list[tuple[str, str]]:
+    """`case_shapes`, where a case that reads the call argument with `inputs` reads its
+    shape (`...`, `batch`) from those inputs: they are what `compute_output_shape` gets then."""
+    cases = case_shapes(context, output)
+    argument = next((name for name, spec in context.spec.call_arguments.items() if spec.inputs is not None), None)
+    if not inputs or argument is None:
+        return cases
+    with_call_inputs = dataclasses.replace(context, inputs=inputs)
+    found = []
+    for (condition, code), case in zip(cases, output.cases, strict=False):
+        if case.condition is not None and argument in case.condition.names:
+            code = output_shape_code(with_call_inputs, case.items)
+        found.append((condition, code))
     return found
 
 
