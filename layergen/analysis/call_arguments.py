@@ -11,6 +11,7 @@ through `output_shapes` (`layergen.analysis.call_shapes`); not its dtype.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from layergen.analysis.context import Context
 from layergen.render.pycode import literal
@@ -38,16 +39,16 @@ def read_call_arguments(context: Context) -> list[CallArgument]:
     return found
 
 
-def call_values(context: Context, *, other: bool) -> dict:
+def call_values(context: Context, *, other: bool) -> dict[str, object]:
     """Each call argument's default, or (`other`) the value the test passes instead."""
-    values = {}
+    values: dict[str, object] = {}
     for name, spec in context.spec.call_arguments.items():
         if isinstance(spec.default, _KINDS[spec.type]) and (spec.type == "bool") == isinstance(spec.default, bool):
             values[name] = _other(spec.type, spec.default) if other else spec.default
     return values
 
 
-def _other(kind: str, default):
+def _other(kind: str, default: Any) -> object:
     """A value other than the default, for the test to pass."""
     if kind == "bool":
         return not default

@@ -6,11 +6,13 @@ then each gate flipped alone (`GateSetting`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from layergen.analysis import expressions
 from layergen.analysis.context import Context
 from layergen.analysis.input_conditions import condition_code, read_condition
+from layergen.spec.source import Path_
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def _is_plain_name(text: str) -> bool:
     return text.strip().isidentifier()
 
 
-def _check_condition(context: Context, path: tuple, text: str) -> str | None:
+def _check_condition(context: Context, path: Path_, text: str) -> str | None:
     """`text` if it is a condition over bool arguments that are never None (and the input's
     rank and dimensions, which `build` knows); else None."""
     if read_condition(context, path, text) is None:
@@ -56,7 +58,7 @@ def _check_condition(context: Context, path: tuple, text: str) -> str | None:
     return text.strip()
 
 
-def check_gate(context: Context, path: tuple, gate: str | None) -> str | None:
+def check_gate(context: Context, path: Path_, gate: str | None) -> str | None:
     """`gate` if it names a bool argument that is never None (a weight or sub-layer then
     exists or does not); else None, with the problem recorded."""
     if gate is None:
@@ -90,12 +92,12 @@ def gate_code(context: Context, condition: str) -> str:
     return condition_code(context, expressions.parse_condition(condition))
 
 
-def absent_weights(gates: dict[str, str], values: dict[str, bool]) -> set[str]:
+def absent_weights(gates: dict[str, str], values: Mapping[str, object]) -> set[str]:
     """The weights that do not exist when the gates' arguments have these values."""
     return {weight for weight, condition in gates.items() if not _holds(condition, values)}
 
 
-def _holds(condition: str, values: dict[str, bool]) -> bool:
+def _holds(condition: str, values: Mapping[str, object]) -> bool:
     """Whether a gate's condition holds; one that fails for these values is reported where
     the spec's conditions are checked (`conditions.argument_condition`)."""
     try:
@@ -104,7 +106,9 @@ def _holds(condition: str, values: dict[str, bool]) -> bool:
         return False
 
 
-def gate_settings(gates: dict[str, str], values: dict[str, bool], fixed: dict | None = None) -> list[GateSetting]:
+def gate_settings(
+    gates: dict[str, str], values: dict[str, bool], fixed: Mapping[str, object] | None = None
+) -> list[GateSetting]:
     """The settings besides the default one: each gate argument flipped alone, in order
     (`fixed`: what the conditions read of the test's input, never flipped)."""
     settings = []

@@ -10,6 +10,8 @@ import re
 from layergen.analysis.context import Context
 from layergen.project.classes import snake_case  # noqa: F401  (the analysis's name for it)
 from layergen.project.settings import package_problem
+from layergen.spec.source import Path_
+from layergen.spec.weight_arguments import weight_arguments
 
 # Names the generated module itself uses; a spec name equal to one would shadow it.
 _GENERATED_NAMES = frozenset(
@@ -20,11 +22,9 @@ _BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_")
 # Matched with fullmatch: `$` would also match before a trailing newline.
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
-# The Keras-object arguments a weight adds, e.g. `kernel_initializer`.
-_WEIGHT_ARGUMENT_KINDS = ("initializer", "regularizer", "constraint")
 
 
-def name_problem(name, reserved: frozenset[str]) -> str | None:
+def name_problem(name: object, reserved: frozenset[str]) -> str | None:
     """Why `name` cannot name something in the generated class, or None if it can."""
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         return "must be ASCII letters, digits and '_', starting with a letter"
@@ -86,10 +86,10 @@ def class_name_problem(name: str) -> str | None:
 def check_names(context: Context) -> None:
     """Every name the spec introduces is valid and used once: arguments, constants,
     weights (and the arguments each weight adds), inputs, sub-layers."""
-    owners: dict[str, tuple] = {}
+    owners: dict[str, Path_] = {}
     reserved = context.vocab.layer_attributes
 
-    def claim(name: str, path: tuple, what: str) -> None:
+    def claim(name: str, path: Path_, what: str) -> None:
         reason = name_problem(name, reserved)
         if reason:
             context.problem(path, f"{what} name {name!r} {reason}", key=True)
@@ -105,9 +105,8 @@ def check_names(context: Context) -> None:
         claim(name, ("constants", name), "constant")
     for name, weight in spec.weights.items():
         claim(name, ("weights", name), "weight")
-        for kind in _WEIGHT_ARGUMENT_KINDS:
-            if weight.role == "trainable" or kind == "initializer":
-                _claim_weight_argument(context, owners, name, f"{name}_{kind}")
+        for argument, _ in weight_arguments(name, weight.role):
+            _claim_weight_argument(context, owners, name, argument)
     for name in spec.inputs:
         claim(name, ("inputs", name), "input")
     for name in spec.layers:
@@ -116,7 +115,7 @@ def check_names(context: Context) -> None:
         claim(name, ("call_arguments", name), "call argument")
 
 
-def _claim_weight_argument(context: Context, owners: dict[str, tuple], weight: str, derived: str) -> None:
+def _claim_weight_argument(context: Context, owners: dict[str, Path_], weight: str, derived: str) -> None:
     path = ("weights", weight)
     if derived in owners:
         context.problem(
@@ -134,5 +133,5 @@ def _claim_weight_argument(context: Context, owners: dict[str, tuple], weight: s
     owners.setdefault(derived, path)
 
 
-def _dotted(path: tuple) -> str:
+def _dotted(path: Path_) -> str:
     return ".".join(map(str, path))

@@ -25,8 +25,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from layergen.cache import FormatCache, cache_dir
 from layergen.spec.source import MAX_SPEC_BYTES
+from layergen.spec.weight_arguments import weight_arguments
 
 # Base-layer keyword arguments every generated layer accepts through **kwargs.
 BASE_LAYER_ARGUMENTS = ("trainable", "activity_regularizer", "autocast")
@@ -106,7 +109,7 @@ def project_index(specs: Path, layers_module: str, *, below: bool = True) -> Pro
     if specs.is_dir():
         found = specs.rglob("*") if below else specs.glob("*")
         files = sorted(p for p in found if p.suffix in (".yaml", ".yml") and p.is_file())
-        for path, definition in zip(files, _definitions(files), strict=True):
+        for path, definition in zip(files, read_definitions(files), strict=True):
             if definition is None:
                 continue
             if definition.reason is not None or definition.name is None:
@@ -123,7 +126,7 @@ def project_index(specs: Path, layers_module: str, *, below: bool = True) -> Pro
     return index
 
 
-def _definitions(files: list[Path]) -> list[Definition | None]:
+def read_definitions(files: list[Path]) -> list[Definition | None]:
     """What each file defines: from its digest when it is known, else read (and cached)."""
     contents: list[bytes | Definition | None] = [_read_bounded(path) for path in files]
     digests = [hashlib.sha256(c).hexdigest() if isinstance(c, bytes) else None for c in contents]
@@ -159,7 +162,8 @@ def _cache_key() -> str:
     # What a spec defines is what this code, the reader and the names rule make of it:
     # another version of any of them reads afresh.
     package = Path(__file__).parents[1]
-    code = [Path(__file__), package / "spec" / "source.py", package / "analysis" / "names.py"]
+    reader = ("source.py", "builder.py", "core_schema.py", "loaders.py", "limits.py")
+    code = [Path(__file__), *(package / "spec" / name for name in reader), package / "analysis" / "names.py"]
     code.append(package / "keras_vocabulary.json")
     digest = hashlib.sha256(__version__.encode())
     for path in code:
@@ -167,10 +171,8 @@ def _cache_key() -> str:
     return digest.hexdigest()[:16] + ".json"
 
 
-def _cache():
+def _cache() -> FormatCache:
     """The cache file's folder: a `FormatCache`, which checks each file's digest on reading."""
-    from layergen.formatting.formatter import FormatCache, cache_dir
-
     return FormatCache(cache_dir("classes"))
 
 
@@ -200,7 +202,7 @@ def _load_cache() -> dict[str, Definition | None]:
     return found
 
 
-def _well_formed(value) -> bool:
+def _well_formed(value: object) -> bool:
     return (
         isinstance(value, list)
         and len(value) == 5
@@ -219,7 +221,7 @@ def _save_cache(used: list[str]) -> None:
     _cache().put(_cache_key(), json.dumps(entries))
 
 
-def _as_json(definition: Definition | None) -> list | None:
+def _as_json(definition: Definition | None) -> list[str | list[str] | None] | None:
     if definition is None:
         return None
     fields = [definition.name, list(definition.params), list(definition.holds), definition.reason]
@@ -243,7 +245,7 @@ def _read_one(content: bytes) -> Definition | None:
     return _definition(data)
 
 
-def _definition(data: dict) -> Definition:
+def _definition(data: dict[str, Any]) -> Definition:
     """The class a spec's data defines, if its name and its constructor's pass the names rule."""
     from layergen.analysis.names import class_name_problem
 
@@ -270,7 +272,7 @@ def _short(reason: str) -> str:
     return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 3] + "..."
 
 
-def _constructor_params(data: dict) -> tuple[tuple[str, ...], str | None]:
+def _constructor_params(data: dict[str, Any]) -> tuple[tuple[str, ...], str | None]:
     """Arguments, constants, the initializer / regularizer / constraint arguments of weights
     and a random layer's `seed`; or the reason one of them (or an input, whose name makes a
     build parameter) cannot be a parameter."""
@@ -290,15 +292,14 @@ def _constructor_params(data: dict) -> tuple[tuple[str, ...], str | None]:
         if field in ("arguments", "constants"):
             params += list(section)
     for name, weight in data.get("weights", {}).items():
-        trainable = not isinstance(weight, dict) or weight.get("role", "trainable") == "trainable"
-        kinds = ("initializer", "regularizer", "constraint") if trainable else ("initializer",)
-        params += [f"{name}_{kind}" for kind in kinds]
+        role = weight.get("role", "trainable") if isinstance(weight, dict) else "trainable"
+        params += [argument for argument, _ in weight_arguments(name, role)]
     if data.get("random") is True:
         params.append("seed")
     return tuple(params), None
 
 
-def _holds(data: dict) -> tuple[str, ...]:
+def _holds(data: dict[str, Any]) -> tuple[str, ...]:
     """The classes the spec's sub-layers name without a dot: those that may be project classes."""
     layers = data.get("layers")
     if not isinstance(layers, dict):

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import jinja2
 
+from layergen.cache import cache_dir
 from layergen.errors import LayergenError, Problem
-from layergen.formatting.formatter import cache_dir, format_texts
+from layergen.formatting.formatter import format_texts
 from layergen.render.model import LayerModel
-from layergen.render.pycode import fit_strings
+from layergen.render.pycode import call_code, first_given, fit_strings, value_code
 from layergen.render.templates_dir import builtin_template_dir
 
 __all__ = ["builtin_template_dir", "render", "render_code"]
@@ -43,6 +44,9 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     env.filters["py"] = repr  # a Python literal: strings come out quoted and escaped
     env.filters["comment"] = comment_text
     env.filters["fit"] = fit_strings  # a message as one f-string, or parts that fit the line length
+    env.filters["code"] = value_code  # a Keras object as the call that builds it
+    env.globals["call"] = call_code  # `callee(a=..., b=...)`
+    env.globals["first_given"] = first_given  # `self.a if self.a is not None else ...`
     return env
 
 
