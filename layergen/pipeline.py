@@ -111,3 +111,8 @@ def with_contents(generation: Generation, contents: list[str]) -> Generation:
     """The generation with its files' contents replaced (by their formatted text)."""
     files = tuple(replace(f, content=text) for f, text in zip(generation.files, contents, strict=True))
     return replace(generation, files=files)
+
+
+def render(model: LayerModel, artefact: str, override_dir: Path | None = None, formatter: str = "black") -> str:
+    """Steps 4 and 5 for one artefact ("layer" or "test") of a model: its formatted Python source."""
+    return format_texts([render_code(model, artefact, override_dir)], formatter)[0]

@@ -66,7 +66,7 @@ from layergen.analysis.sublayers import dimensions_used_by_sublayers, sublayer_m
 from layergen.analysis.test_plan import plan_test
 from layergen.analysis.test_values import check_test_names
 from layergen.analysis.weights import renamed_from_problems, weight_models
-from layergen.project.classes import BrokenSpec, ProjectClass, snake_case
+from layergen.project.classes import BrokenSpec, ProjectClass
 from layergen.render.model import (
     CellModel,
     ConstructorArg,
@@ -79,6 +79,7 @@ from layergen.render.model import (
 )
 from layergen.render.pycode import indent_code
 from layergen.spec.fast import LayerSpec
+from layergen.spec.names import snake_case
 from layergen.spec.source import SpecSource
 from layergen.vocabulary import load
 

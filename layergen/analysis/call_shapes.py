@@ -80,11 +80,11 @@ def call_case_shapes(context: Context, output: Output, inputs: list[Input]) -> l
     return found
 
 
-def test_call_values(context: Context) -> dict:
+def test_call_values(context: Context) -> dict[str, object]:
     """The call arguments' values in the test's call with `call_kwargs`."""
     return call_values(context, other=True)
 
 
-def default_call_values(context: Context) -> dict:
+def default_call_values(context: Context) -> dict[str, object]:
     """The call arguments' defaults: what the test's plain call uses."""
     return call_values(context, other=False)

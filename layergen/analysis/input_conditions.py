@@ -109,9 +109,9 @@ def condition_code(context: Context, expression: expressions.Expression) -> str:
     return ast.unparse(tree)
 
 
-def input_values(context: Context, shapes: dict[str, tuple[int, ...]]) -> dict:
+def input_values(context: Context, shapes: dict[str, tuple[int, ...]]) -> dict[str, object]:
     """The values a condition reads from the test's inputs: each `<input>.rank`, each dimension."""
-    values: dict = {f"{name}.{expressions.RANK}": len(shape) for name, shape in shapes.items()}
+    values: dict[str, object] = {f"{name}.{expressions.RANK}": len(shape) for name, shape in shapes.items()}
     for name, dim in context.dims.items():
         shape = shapes.get(dim.input_name)
         if shape is not None and -len(shape) <= dim.index < len(shape):

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from layergen.analysis import expressions
 from layergen.analysis.context import Context, ShapeItem
 from layergen.analysis.input_conditions import read_condition
-from layergen.analysis.names import name_problem
 from layergen.analysis.shapes import output_bindings, output_shape_code, read_output
 from layergen.render.pycode import tuple_code
+from layergen.spec.names import name_problem
 from layergen.spec.source import Path_
 
 FLOAT = "float"  # the compute dtype

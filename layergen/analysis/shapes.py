@@ -15,10 +15,10 @@ from layergen.analysis.context import (
     Input,
     ShapeItem,
 )
-from layergen.analysis.names import name_problem
 from layergen.render.model import Check
 from layergen.render.pycode import message, tuple_code
-from layergen.spec.fast import InputSpec
+from layergen.spec.fast import InputSpec, WeightSpec
+from layergen.spec.names import name_problem
 from layergen.spec.source import Path_
 
 # -- inputs and the dimensions they name ---------------------------------------------------
@@ -196,7 +196,7 @@ def shared_dimension_checks(context: Context) -> list[Check]:
     return checks
 
 
-def declared_shapes(weight) -> list[list]:
+def declared_shapes(weight: WeightSpec) -> list[list[int | str]]:
     """Every shape a weight can take as the spec writes it: `shape`, or each of `shapes`."""
     return [case.shape for case in weight.shapes] if weight.shapes else [weight.shape or []]
 

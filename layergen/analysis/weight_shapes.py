@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from layergen.analysis import expressions
@@ -73,7 +73,7 @@ def case_weight_shape(context: Context, name: str, weight: WeightSpec, path: Pat
     return WeightShape(f"{name}_shape", tuple(canonical), tuple(lines))
 
 
-def _case_condition(context: Context, path: Path_, when, *, last: bool) -> InputCondition | None:
+def _case_condition(context: Context, path: Path_, when: bool | str | None, *, last: bool) -> InputCondition | None:
     if when is None and not last:
         context.problem(path, "every case but the last needs `when` (the last applies otherwise)")
     elif when is not None and last:
@@ -83,7 +83,9 @@ def _case_condition(context: Context, path: Path_, when, *, last: bool) -> Input
     return None
 
 
-def _case_items(context: Context, shape: list, path: Path_, names) -> list[expressions.Expression]:
+def _case_items(
+    context: Context, shape: list[int | str], path: Path_, names: frozenset[str] | set[str]
+) -> list[expressions.Expression]:
     items = []
     for index, item in enumerate(shape):
         if item == ELLIPSIS:
@@ -95,7 +97,7 @@ def _case_items(context: Context, shape: list, path: Path_, names) -> list[expre
     return items
 
 
-def chosen_shape(weight: WeightSpec, values: dict) -> list:
+def chosen_shape(weight: WeightSpec, values: Mapping[str, object]) -> list[int | str]:
     """The shape the values (the test's arguments and input) choose: the first case whose
     condition holds; a condition that fails for them is reported where it is checked."""
     if not weight.shapes:
@@ -129,7 +131,10 @@ def shape_condition_arguments(context: Context) -> list[str]:
 
 
 def case_settings(
-    context: Context, settings: list[TestSetting], values: dict, sizes: Callable[[list], tuple[int, ...]]
+    context: Context,
+    settings: list[TestSetting],
+    values: Mapping[str, object],
+    sizes: Callable[[list[int | str]], tuple[int, ...]],
 ) -> list[TestSetting]:
     """The test's settings, each with the shapes of the weights with `shapes` where they are
     not the test's own; then one more per bool argument those shapes read, flipped alone,
@@ -138,7 +143,7 @@ def case_settings(
     if not weights:
         return settings
 
-    def shapes(chosen: dict) -> list[tuple[str, tuple[int, ...]]]:
+    def shapes(chosen: Mapping[str, object]) -> list[tuple[str, tuple[int, ...]]]:
         return [(name, sizes(chosen_shape(weight, chosen))) for name, weight in weights.items()]
 
     base = shapes(values)

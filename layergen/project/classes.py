@@ -21,13 +21,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from layergen.cache import FormatCache, cache_dir
+from layergen.spec.names import class_name_problem, name_problem, snake_case
 from layergen.spec.source import MAX_SPEC_BYTES
 from layergen.spec.weight_arguments import weight_arguments
 
@@ -247,7 +247,6 @@ def _read_one(content: bytes) -> Definition | None:
 
 def _definition(data: dict[str, Any]) -> Definition:
     """The class a spec's data defines, if its name and its constructor's pass the names rule."""
-    from layergen.analysis.names import class_name_problem
 
     name = data["layer"]
     problem = class_name_problem(name) if isinstance(name, str) else "must be a class name"
@@ -261,12 +260,6 @@ def _definition(data: dict[str, Any]) -> Definition:
     return Definition(name, params, _holds(data), build_params=shapes)
 
 
-def snake_case(class_name: str) -> str:
-    """`LinearLayer` -> `linear_layer`, `LSTMCell` -> `lstm_cell`: the module a class goes in."""
-    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", class_name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
-
-
 def _short(reason: str) -> str:
     """A reason short enough for the message of another spec (it may quote a long name)."""
     return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 3] + "..."
@@ -276,7 +269,6 @@ def _constructor_params(data: dict[str, Any]) -> tuple[tuple[str, ...], str | No
     """Arguments, constants, the initializer / regularizer / constraint arguments of weights
     and a random layer's `seed`; or the reason one of them (or an input, whose name makes a
     build parameter) cannot be a parameter."""
-    from layergen.analysis.names import name_problem
     from layergen.vocabulary import load
 
     reserved = load().layer_attributes
