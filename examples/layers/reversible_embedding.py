@@ -47,6 +47,8 @@ class ReversibleEmbedding(keras.layers.Layer):
 
     Input shape:
         N-D tensor with shape: `(batch_size, ...)`.
+        With `reverse=True`: N-D tensor with shape: `(batch_size, ...,
+            output_dim)`.
 
     Output shape:
         N-D tensor with shape: `(batch_size, ..., input_dim)` when
