@@ -128,10 +128,7 @@ class GRUCell(keras.layers.Layer):
             trainable=True,
         )
         if self.use_bias:
-            if self.reset_after:
-                bias_shape = (2, 3 * self.units)
-            else:
-                bias_shape = (3 * self.units,)
+            bias_shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
             self.bias = self.add_weight(
                 name="bias",
                 shape=bias_shape,

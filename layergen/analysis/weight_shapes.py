@@ -55,22 +55,32 @@ def case_weight_shape(context: Context, name: str, weight: WeightSpec, path: Pat
             context.problem(path + (field,), f"a weight with `shapes` has no `{field}`", key=True)
     names = context.sizing_arguments | set(context.dims)
     code_names = {n: (f"self.{n}" if n in context.spec.arguments else n) for n in names}
-    lines: list[str] = []
+    branches: list[tuple[str | None, str]] = []  # (condition, shape), as Python source
     canonical: list[str] = []
     cases = weight.shapes or []
     for index, case in enumerate(cases):
         case_path = path + ("shapes", index)
         condition = _case_condition(context, case_path, case.when, last=index == len(cases) - 1)
         items = _case_items(context, case.shape, case_path + ("shape",), names)
-        code = tuple_code([item.to_code(code_names) for item in items])
+        branches.append((condition.code if condition else None, tuple_code([i.to_code(code_names) for i in items])))
         spelled = "[" + ", ".join(item.text for item in items) + "]"
-        if condition is None:
-            lines += ["else:" if lines else "if True:", f"    {name}_shape = {code}"]
-            canonical.append(spelled)
-        else:
-            lines += [f"{'elif' if lines else 'if'} {condition.code}:", f"    {name}_shape = {code}"]
-            canonical.append(f"{spelled} if {condition.expression.text}")
-    return WeightShape(f"{name}_shape", tuple(canonical), tuple(lines))
+        canonical.append(f"{spelled} if {condition.expression.text}" if condition else spelled)
+    return WeightShape(f"{name}_shape", tuple(canonical), _lines(f"{name}_shape", branches))
+
+
+def _lines(variable: str, branches: list[tuple[str | None, str]]) -> tuple[str, ...]:
+    """`build`'s lines setting `variable`: one conditional expression for two cases (as
+    ruff's SIM108 asks), an if / elif / else for more."""
+    if len(branches) == 2 and branches[0][0] is not None and branches[1][0] is None:
+        condition = branches[0][0]
+        if isinstance(ast.parse(condition, mode="eval").body, ast.IfExp):  # `a if b else c` nests in parentheses
+            condition = f"({condition})"
+        return (f"{variable} = {branches[0][1]} if {condition} else {branches[1][1]}",)
+    lines: list[str] = []
+    for condition, shape in branches:
+        keyword = "else:" if condition is None else f"{'elif' if lines else 'if'} {condition}:"
+        lines += [keyword, f"    {variable} = {shape}"]
+    return tuple(lines)
 
 
 def _case_condition(context: Context, path: Path_, when: bool | str | None, *, last: bool) -> InputCondition | None:

@@ -32,8 +32,7 @@ def test_build_picks_the_case_and_the_test_expects_each_settings_shape(project):
     result = cli("new", "demo.yaml")
     assert result.exit_code == 0, result.output
     code = (project / "layers" / "two_row_bias.py").read_text()
-    assert "        if self.split_bias:\n            bias_shape = (2, self.units)\n" in code
-    assert "        else:\n            bias_shape = (self.units,)\n" in code
+    assert "        bias_shape = (2, self.units) if self.split_bias else (self.units,)\n" in code
     assert "shape=bias_shape," in code
     test = (project / "tests" / "test_two_row_bias.py").read_text()
     assert 'weight_shapes = {"bias": (2, 4)}' in test
@@ -43,13 +42,32 @@ def test_build_picks_the_case_and_the_test_expects_each_settings_shape(project):
     )
 
 
+def test_three_cases_are_an_if_elif_else_in_build(project):
+    spec = SPEC.replace(
+        "      - shape: [units]\n",
+        "      - when: units > 8 if split_bias else False\n        shape: [3, units]\n      - shape: [units]\n",
+    ).replace("when: split_bias", "when: split_bias and units < 5")
+    (project / "demo.yaml").write_text(spec)
+    result = cli("new", "demo.yaml")
+    assert result.exit_code == 0, result.output
+    code = (project / "layers" / "two_row_bias.py").read_text()
+    assert (
+        "        if self.split_bias and self.units < 5:\n            bias_shape = (2, self.units)\n"
+        "        elif self.units > 8 if self.split_bias else False:\n            bias_shape = (3, self.units)\n"
+        "        else:\n            bias_shape = (self.units,)\n"
+    ) in code
+    compile(code, "two_row_bias.py", "exec")
+
+
 def test_a_shape_case_may_read_the_input_rank_and_dimensions(project):
     spec = SPEC.replace("when: split_bias", "when: inputs.rank == 2 and input_dim > 1 and split_bias")
     (project / "demo.yaml").write_text(spec)
     result = cli("new", "demo.yaml")
     assert result.exit_code == 0, result.output
     code = (project / "layers" / "two_row_bias.py").read_text()
-    assert "if len(input_shape) == 2 and input_shape[1] > 1 and self.split_bias:" in code
+    assert (
+        "bias_shape = (2, self.units) if len(input_shape) == 2 and input_shape[1] > 1 and self.split_bias else" in code
+    )
 
 
 @pytest.mark.parametrize(
