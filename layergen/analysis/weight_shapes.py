@@ -71,8 +71,8 @@ def case_weight_shape(context: Context, name: str, weight: WeightSpec, path: Pat
 def _lines(variable: str, branches: list[tuple[str | None, str]]) -> tuple[str, ...]:
     """`build`'s lines setting `variable`: one conditional expression for two cases (as
     ruff's SIM108 asks), an if / elif / else for more."""
-    if len(branches) == 2 and branches[0][0] is not None and branches[1][0] is None:
-        condition = branches[0][0]
+    condition = branches[0][0] if branches else None
+    if len(branches) == 2 and condition is not None and branches[1][0] is None:
         if isinstance(ast.parse(condition, mode="eval").body, ast.IfExp):  # `a if b else c` nests in parentheses
             condition = f"({condition})"
         return (f"{variable} = {branches[0][1]} if {condition} else {branches[1][1]}",)
