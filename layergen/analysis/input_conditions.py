@@ -40,7 +40,8 @@ def read_condition(
     except expressions.ExpressionError as error:
         context.problem(path, str(error))
         return None
-    if all(name in context.spec.arguments for name in expression.names):
+    reads_rank = any(_is_rank(node) for node in ast.walk(expression.tree))
+    if not reads_rank and all(name in context.spec.arguments for name in expression.names):
         code = argument_condition(context, path, text)
         return None if code is None else InputCondition(expression, code, False)
     if not _names_known(context, path, expression, call_arguments=call_arguments):

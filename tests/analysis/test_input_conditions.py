@@ -87,6 +87,11 @@ def test_conditions_on_the_input_are_compiled_into_build_and_compute_output_shap
             None,  # a dimension is a number: `features` alone is true when it is not 0, and allowed
         ),
         (
+            "supports_masking: inputs.rank == 3",
+            "supports_masking: use_scale.rank == 3",
+            "demo.yaml:13:21: masking.supports_masking: unknown input 'use_scale'; known: inputs",
+        ),
+        (
             "when: use_scale and features > 1",
             "when: use_scale + features > 1",
             "demo.yaml:11:11: weights.scale.when: arithmetic in a condition is on int and float arguments; "
