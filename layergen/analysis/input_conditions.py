@@ -19,13 +19,7 @@ from layergen.spec.source import Path_
 class InputCondition:
     expression: expressions.Expression
     code: str  # Python source over `self.<argument>` and the shape parameters
-    reads_input: bool  # whether it reads the input's rank or dimensions
-
-
-def reads_input(context: Context, expression: expressions.Expression) -> bool:
-    """Whether the condition reads an input's rank or dimensions (not arguments alone)."""
-    reads_rank = any(_is_rank(node) for node in ast.walk(expression.tree))
-    return reads_rank or any(name in context.dims or name in context.spec.inputs for name in expression.names)
+    reads_input: bool  # whether it reads more than the arguments: the input's rank or dimensions
 
 
 def read_condition(
