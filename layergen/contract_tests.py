@@ -32,5 +32,7 @@ CONTRACT_TESTS = (
     "test_cell_inside_keras_rnn_trains_saves_and_loads",
     "test_losses_added_in_call_are_counted_once_and_reach_the_training_loss",
     "test_call_arguments_change_the_output_and_a_saved_model_keeps_them",
+    "test_weights_have_the_shapes_their_conditions_choose",
+    "test_the_output_shape_follows_the_call_arguments",
     "test_keras_file_loads_in_a_fresh_process_without_custom_objects",
 )

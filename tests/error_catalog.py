@@ -613,6 +613,23 @@ CASES = [
         id="call-argument-default-of-another-type",
     ),
     pytest.param(
+        spec_with(
+            "call: |",
+            "call_arguments:\n  scale: {type: int, default: 1, inputs: {inputs: {shape: [batch, 2]}}}\ncall: |",
+        ),
+        "demo.yaml:15:42: call_arguments.scale.inputs: `inputs` is for a bool call argument: "
+        "the inputs call takes when it is not its default",
+        id="call-inputs-of-a-non-bool-argument",
+    ),
+    pytest.param(
+        spec_with("call: |", "call_arguments:\n  reverse: {type: bool, default: false}\ncall: |").replace(
+            "    initializer: glorot_uniform", "    initializer: glorot_uniform\n    when: reverse"
+        ),
+        "demo.yaml:14:11: weights.kernel.when: call argument 'reverse' can change the output's shape only "
+        "(`output_shapes`)",
+        id="call-argument-in-a-weight-condition",
+    ),
+    pytest.param(
         cell_spec().replace("cell: {state_size: units}", "cell: {state_size: units}\noutput_shape: [batch, units]"),
         "demo.yaml:18:1: output_shape: a cell has no `output_shape`: a cell's output is `[batch, output_size]`, and its state `[batch, state_size]`",
         id="cell-with-output-shape",
@@ -719,13 +736,13 @@ CASES = [
     ),
     pytest.param(
         spec_with("call: |", "masking:\n  output_mask: keep\n  supports_masking: unitz\ncall: |"),
-        "demo.yaml:16:21: masking.supports_masking: unknown argument 'unitz' (did you mean 'units'?)",
+        "demo.yaml:16:21: masking.supports_masking: unknown argument or dimension 'unitz' (did you mean 'units'?)",
         id="condition-unknown-argument",
     ),
     pytest.param(
         spec_with("call: |", "masking:\n  output_mask: keep\n  supports_masking: print(units)\ncall: |"),
-        "demo.yaml:16:21: masking.supports_masking: call is not allowed in 'print(units)'; use argument names, "
-        "numbers, strings, and, or, not, comparisons, + - * // and `a if c else b`",
+        "demo.yaml:16:21: masking.supports_masking: call is not allowed in 'print(units)'; use argument and "
+        "dimension names, <input>.rank, numbers, strings, and, or, not, comparisons, + - * // and `a if c else b`",
         id="condition-outside-the-grammar",
     ),
     pytest.param(
@@ -751,8 +768,36 @@ CASES = [
     ),
     pytest.param(
         spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    when: units and not flag"),
-        "demo.yaml:14:11: weights.kernel.when: unknown argument 'flag'; known: units",
+        "demo.yaml:14:11: weights.kernel.when: unknown argument or dimension 'flag'; known: input_dim, inputs.rank, units",
         id="when-condition-unknown-argument",
+    ),
+    pytest.param(
+        spec_with(
+            "    shape: [input_dim, units]\n",
+            "    shape: [input_dim, units]\n    shapes: [{when: units > 1, shape: [units]}, {shape: [1]}]\n",
+        ),
+        "demo.yaml:13:5: weights.kernel.shapes: give `shape` or `shapes`, not both",
+        id="weight-shape-and-shapes",
+    ),
+    pytest.param(
+        spec_with("    shape: [input_dim, units]\n", ""),
+        "demo.yaml:12:5: weights.kernel: missing required field 'shape' (or `shapes`, for a shape that follows a condition)",
+        id="weight-without-shape",
+    ),
+    pytest.param(
+        spec_with(
+            "    shape: [input_dim, units]\n", "    shapes: [{when: input.rank == 3, shape: [units]}, {shape: [1]}]\n"
+        ),
+        "demo.yaml:12:21: weights.kernel.shapes[0].when: unknown input 'input' (did you mean 'inputs'?)",
+        id="condition-unknown-input",
+    ),
+    pytest.param(
+        spec_with(
+            "    shape: [input_dim, units]\n", "    shapes: [{when: inputs > 3, shape: [units]}, {shape: [1]}]\n"
+        ),
+        "demo.yaml:12:21: weights.kernel.shapes[0].when: input 'inputs' is read as `inputs.rank` (its rank) "
+        "or by its dimensions' names",
+        id="condition-reads-an-input-whole",
     ),
     pytest.param(
         spec_with("    min: 1\n", "    min: 1\n  clipping:\n    type: mapping\n    default: {rmax: 3.0}\n"),
@@ -982,6 +1027,10 @@ TITLES = {
     "last-output-case-with-when": "A last output shape case with `when` (it applies otherwise)",
     "weight-axes-unknown-argument": "A weight's `axes` naming no axes or int argument",
     "when-condition-unknown-argument": "A `when` condition naming no argument",
+    "weight-shape-and-shapes": "A weight with both shape and shapes",
+    "weight-without-shape": "A weight with neither shape nor shapes",
+    "condition-unknown-input": "A condition reading the rank of an input the layer does not have",
+    "condition-reads-an-input-whole": "A condition reading an input itself, not its rank or dimensions",
     "mapping-default-not-null": "A mapping argument whose default is not null",
     "test-value-unknown-initializer": "A test value of a generated argument that Keras does not know",
     "test-value-unknown-argument": "A test value for an argument the layer does not have",
@@ -1004,6 +1053,8 @@ TITLES = {
     "sublayer-argument-mapping-not-an-object": "A mapping for a sub-layer argument that takes no Keras object",
     "initializer-value-unknown-dimension": "An initializer value reading an unknown dimension",
     "call-argument-default-of-another-type": "A call argument whose default is not of its type",
+    "call-inputs-of-a-non-bool-argument": "A call argument's `inputs` on an argument that is not bool",
+    "call-argument-in-a-weight-condition": "A call argument read by a weight's `when`",
     "cell-with-output-shape": "An RNN cell with output_shape",
     "cell-input-not-one-step": "An RNN cell whose input is not one step",
     "cell-state-size-unknown": "An RNN cell's state_size naming no int argument",

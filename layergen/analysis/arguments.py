@@ -150,7 +150,7 @@ def _array_shape_checks(context: Context) -> dict[str, list[Check]]:
     spec = context.spec
     for weight in spec.weights.values():
         array = weight.initial_value
-        if array is None or array not in spec.arguments:
+        if array is None or array not in spec.arguments or weight.shape is None:
             continue
         try:
             items = [expressions.parse(item) for item in weight.shape]

@@ -64,10 +64,29 @@ class InputSpec(Section):
     doc: str = field("", description="Its entry in the class docstring's Call arguments.")
 
 
+class WeightShapeCase(Section):
+    """One of the shapes a weight takes, chosen by a condition."""
+
+    when: bool | str | None = field(
+        None,
+        description="A condition over arguments and the input's rank and dimensions (e.g. reset_after); "
+        "the last case has none: it applies otherwise.",
+    )
+    shape: list[ShapeItem] = field(description="Shape from arguments and input dimensions, e.g. [2, 3 * units].")
+
+
 class WeightSpec(Section):
     """A weight created in `build` with `add_weight`."""
 
-    shape: list[ShapeItem] = field(description="Shape from arguments and input dimensions, e.g. [input_dim, units].")
+    shape: list[ShapeItem] | None = field(
+        None, description="Shape from arguments and input dimensions, e.g. [input_dim, units]."
+    )
+    shapes: list[WeightShapeCase] | None = field(
+        None,
+        min_length=2,
+        description="Instead of shape: the weight's shape in each case, the first whose `when` holds "
+        "(e.g. reset_after: [2, 3 * units], then [3 * units]); the last has no `when`.",
+    )
     role: Role = field("trainable", description="trainable, frozen (never changes) or state (updated by call).")
     initializer: KerasObject | None = field(None, description="A Keras initializer name, or {name: ..., arg: value}.")
     regularizer: KerasObject | None = field(None, description="A Keras regularizer (trainable weights).")
@@ -170,6 +189,11 @@ class CallArgumentSpec(Section):
     type: Literal["bool", "int", "float", "str"] = field(description="What values it takes.")
     default: bool | int | float | str = field(description="Its default in call's signature.")
     doc: str = field("", description="Its entry in the class docstring's Call arguments.")
+    inputs: dict[str, InputSpec] | None = field(
+        None,
+        description="A bool call argument: the inputs call takes when it is not its default, where they differ "
+        "(reverse=True of a reversible embedding takes hidden vectors, not token ids).",
+    )
 
 
 class CellSpec(Section):

@@ -123,6 +123,10 @@ class ContractBase:
     invalid_arguments: ClassVar[list[tuple[str, Any, str]]] = []  # (argument, value, exact message)
     random: ClassVar[bool] = False  # the layer draws random numbers in training (a `seed` argument)
     call_kwargs: ClassVar[dict[str, Any]] = {}  # non-tensor call arguments: a value other than the default
+    call_inputs: ClassVar[list[Input]] = []  # the inputs call takes with `call_kwargs`; []: `inputs`
+    call_output_shape: ClassVar[tuple[int, ...] | None] = None  # with `call_kwargs`; None: `output_shape`
+    # Weight -> the shape it has with this class's arguments and inputs (weights with `shapes`).
+    weight_shapes: ClassVar[dict[str, tuple[int, ...]]] = {}
     call_losses: ClassVar[int] = 0  # losses `call` adds with add_loss (activity regularizers included), per call
     skip: ClassVar[dict[str, str]] = {}  # test name -> why it is skipped for this layer
     fresh_process_timeout: ClassVar[float] = 300.0  # seconds the fresh process may take to answer
@@ -141,11 +145,11 @@ class ContractBase:
     def make_layer(self, **overrides: Any) -> keras.layers.Layer:
         return self._the_layer_class()(**{**copy.deepcopy(self.init_kwargs), **overrides})
 
-    def make_inputs(self, seed: int = 0, batch: int | None = None) -> list[Array]:
-        """The test's inputs; with `batch`, that many rows instead of the declared batch."""
+    def make_inputs(self, seed: int = 0, batch: int | None = None, items: list[Input] | None = None) -> list[Array]:
+        """The test's inputs (or `items`); with `batch`, that many rows instead of the declared batch."""
         rng = np.random.default_rng(seed)
         arrays: list[Array] = []
-        for item in self.inputs:
+        for item in self.inputs if items is None else items:
             shape = item.shape if batch is None else (batch, *item.shape[1:])
             if item.values is not None:
                 arrays.append(rng.integers(item.values.start, item.values.stop, size=shape).astype(item.dtype))

@@ -40,6 +40,7 @@ def test_examples_are_exactly_the_listed_layers():
             "RegularizedLinear",
             "ScalableLayer",
             "OffsetLayer",
+            "ReversibleEmbedding",
             "RunningMeanLayer",
             # Issue 8, sub-layers:
             "ResidualBlock",
