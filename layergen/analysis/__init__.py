@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_arguments import CallArgument, read_call_arguments
 from layergen.analysis.call_body import CallBody, constant_tensors, read_call_body
-from layergen.analysis.cells import CELL_STATES_LINE, STATES, cell_outputs, read_cell
+from layergen.analysis.cell_states import STATES
+from layergen.analysis.cells import CELL_STATES_LINE, cell_outputs, read_cell
 from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates

@@ -20,6 +20,7 @@ from layergen.analysis.argument_types import (
     type_rule,
     value_fits,
 )
+from layergen.analysis.cell_states import cell_test_inputs
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
 from layergen.analysis.gates import absent_weights, gate_arguments, gate_settings
 from layergen.analysis.layouts import check_layout_sizes
@@ -84,10 +85,9 @@ def plan_test(
     outputs = [_chosen_case(output, stored) for output in outputs]
     test_outputs = [_test_output(context, output, scope, inputs) for output in outputs]
     cell_sizes = None
-    if spec.cell is not None:  # the contract passes the cell's state as a second input
-        state_size, output_size = test_outputs[1].shape[1], test_outputs[0].shape[1]
-        inputs.append(TestInput("states", (spec.test.batch_size, state_size), "float32", False))
-        cell_sizes = (state_size, output_size)
+    if spec.cell is not None:  # the contract passes the cell's states after the step's input
+        state_inputs, cell_sizes = cell_test_inputs(spec.cell, test_outputs, spec.test.batch_size)
+        inputs += state_inputs
     for test_output in test_outputs:
         what = f"output {test_output.name!r}"
         budget.tensor(what, test_output.shape, test_output.dtype, ("output_shape",))

@@ -268,7 +268,7 @@ class CallArgumentSpec(_Light):
 
 
 class CellSpec(_Light):
-    state_size: int | str
+    state_size: int | str | list[int | str]
     output_size: int | str | None
 
 
@@ -383,7 +383,11 @@ _fields(
     default=Field(_exactly(bool, int, float, str)),
     doc=Field(_str, ""),
 )
-_fields(CellSpec, state_size=Field(_shape_item), output_size=Field(_optional(_shape_item), None))
+_fields(
+    CellSpec,
+    state_size=Field(_either(_shape_item, _list(_shape_item))),
+    output_size=Field(_optional(_shape_item), None),
+)
 _fields(OutputSpec, shape=Field(_shape), dtype=Field(_str, "float"), doc=Field(_str, ""))
 _fields(OutputCase, when=Field(_optional(_exactly(bool, str)), None), shape=Field(_shape))
 _fields(
