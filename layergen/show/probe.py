@@ -35,7 +35,7 @@ def main() -> None:
 def _weights(keras, layer_class, request: dict) -> dict:
     layer = layer_class(**request["arguments"])
     inputs = [keras.Input(batch_shape=tuple(shape), dtype=dtype, name=name) for name, shape, dtype in request["inputs"]]
-    layer(*inputs)
+    layer(*([inputs[0], inputs[1:]] if request.get("grouped_states") else inputs))  # a cell's several states
     prefix = layer.name + "/"
     weights = []
     for weight in layer.weights:
