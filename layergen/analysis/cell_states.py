@@ -69,7 +69,7 @@ def check_state_use(context: Context, code: CodeField, tree: ast.Module) -> None
                 message = f"`states[{index}]` reads a state the cell does not have: {declared}"
                 report(context, code, node.lineno, node.col_offset + 1, message)
         targets = _unpacking_targets(node)
-        if targets is not None and not _fits(targets, count):
+        if isinstance(node, ast.Assign) and targets is not None and not _fits(targets, count):
             message = f"`states` is unpacked into {len(targets)} names: {declared}"
             report(context, code, node.lineno, node.col_offset + 1, message)
 
