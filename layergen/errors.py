@@ -1,11 +1,13 @@
 """The one error type layergen raises for anything a user can fix.
 
 The CLI catches `LayergenError` and prints each problem as one line; everything else
-is a bug in layergen and keeps its traceback.
+is a bug in layergen and keeps its traceback, except where one spec's bug must not stop the
+others (`internal_error`).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,3 +61,17 @@ class LayergenError(Exception):
     @classmethod
     def plain(cls, file: str | Path, message: str) -> LayergenError:
         return cls(Problem(str(file), message))
+
+
+def internal_error(where: str, exc: Exception) -> LayergenError:
+    """A bug in layergen met while handling one spec, as that spec's one problem, so the
+    other specs go on; with `LAYERGEN_DEBUG` set, `exc` is raised again, traceback and all.
+
+    Called in the `except Exception` block that caught `exc`.
+    """
+    if os.environ.get("LAYERGEN_DEBUG"):
+        raise exc
+    return LayergenError.plain(
+        where,
+        f"layergen failed on this spec ({type(exc).__name__}: {exc}); this is a bug in layergen, please report it",
+    )

@@ -1,13 +1,16 @@
 """The pipeline, one named step after another:
 
-    read (yaml_source) -> parse (spec_fast, or spec) -> analyze (analysis) -> render -> update (merge, write)
+    read (spec.source) -> parse (spec.fast, or spec.models) -> analyze (analysis) -> render -> format
+
+then `update` (merge, write), driven for many specs by `layergen.run`.
 
 The analyze step is the `layergen.analysis` package, one module per concern: names,
 shapes, arguments (argument_types: one table of what each type accepts), weights,
 call_body, docstring, sublayers and test_plan.
 
 `generate_layer` runs the first four for one spec and returns the files it would write;
-`layergen.update.planner` merges them with what is on disk and writes them.
+`layergen.run` runs them for the specs that need it, and hands their files to
+`layergen.update`, which merges them with what is on disk and writes them.
 """
 
 from __future__ import annotations
@@ -24,13 +27,8 @@ from layergen.render.model import LayerModel
 from layergen.render.renderer import render_code
 from layergen.spec.fast import LayerSpec, parse_layer_spec
 from layergen.spec.source import SpecSource, read_spec
+from layergen.update.plan import GeneratedFile
 from layergen.vocabulary import load as load_vocabulary
-
-
-@dataclass(frozen=True)
-class GeneratedFile:
-    path: Path
-    content: str
 
 
 @dataclass(frozen=True)

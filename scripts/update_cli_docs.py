@@ -16,7 +16,8 @@ from pathlib import Path
 
 import typer
 
-from layergen.cli.app import EXIT_CODES, app
+from layergen.cli.app import app
+from layergen.cli.options import EXIT_CODES
 
 REPO = Path(__file__).resolve().parents[1]
 TARGETS = (REPO / "docs" / "spec.md", REPO / "docs" / "cli.md")

@@ -18,7 +18,9 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from error_catalog import CASES, PROJECT_CASES, PYPROJECT_HEAD, SETTINGS_CASES, TITLES, VALID, spec_bytes  # noqa: E402
 
-from layergen.cli.app import EXIT_CODES, EXIT_MEANINGS, app  # noqa: E402
+from layergen.cli.app import app  # noqa: E402
+from layergen.cli.options import EXIT_CODES  # noqa: E402
+from layergen.exit_status import MEANINGS  # noqa: E402
 
 HEADER = """\
 # Errors
@@ -100,10 +102,10 @@ def render() -> str:
 
 
 def exit_code_table() -> str:
-    """From `cli.EXIT_MEANINGS` and `cli.EXIT_CODES`, which `--help` shows too: one meaning
+    """From `exit_status.MEANINGS` and `cli.options.EXIT_CODES`, which `--help` shows too: one meaning
     per code, whatever the command."""
     lines = ["| code | meaning | commands |", "|---|---|---|"]
-    for code, meaning in EXIT_MEANINGS.items():
+    for code, meaning in MEANINGS.items():
         commands = ", ".join(f"`{command}`" for command, codes in EXIT_CODES.items() if code in codes)
         lines.append(f"| {code} | {meaning} | {commands} |")
     return "\n".join(lines) + "\n"

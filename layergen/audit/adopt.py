@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -21,15 +22,22 @@ from layergen.audit.translate import translate
 from layergen.audit.translation import Translation, Untranslated
 from layergen.commands.result import CommandResult
 from layergen.errors import LayergenError, Problem
+from layergen.exit_status import CANNOT_RUN
 from layergen.project.classes import snake_case
 from layergen.project.settings import Project, find_project
 from layergen.update.records import OutputRecord, RecordStore, SpecRecord, WeightRecord
 from layergen.writing import write_atomically
 
+if TYPE_CHECKING:
+    from layergen.audit.source import LayerModule
+    from layergen.pipeline import Generation
+
 ADOPTED_DIR = Path(".layergen") / "adopted"
 
 
-def adopt(target: str, spec: Path | None, kwargs: dict, shapes: list[list[int]], dtype: str, top: int) -> CommandResult:
+def adopt(
+    target: str, spec: Path | None, kwargs: dict[str, object], shapes: list[list[int]], dtype: str, top: int
+) -> CommandResult:
     result = CommandResult()
     try:
         modules = collect(target)
@@ -96,7 +104,19 @@ def _refusal(project: Project, spec_path: Path, module_name: str) -> tuple[str, 
     return None
 
 
-def _write_parity(project, module, name, spec_path, generation, copy, translation, kwargs, shapes, dtype, top) -> Path:
+def _write_parity(
+    project: Project,
+    module: LayerModule,
+    name: str,
+    spec_path: Path,
+    generation: Generation,
+    copy: Path,
+    translation: Translation,
+    kwargs: dict[str, object],
+    shapes: list[list[int]],
+    dtype: str,
+    top: int,
+) -> Path:
     test_file = generation.files[1].path
     parity_path = test_file.with_name(f"test_{generation.model.module_name}_parity.py")
     text = parity_test(
@@ -118,26 +138,27 @@ def _write_parity(project, module, name, spec_path, generation, copy, translatio
 
 def _cannot(result: CommandResult, file: str, line: int | None, reason: str) -> CommandResult:
     result.fail(LayergenError(Problem(file, reason, line=line)))
-    result.status = 2
+    result.status = CANNOT_RUN
     return result
 
 
 def _spec_text(translation: Translation, original: str) -> str:
     header = f"# Adopted by `layergen adopt` from {original}.\n"
-    return header + yaml.dump(translation.spec, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    text: str = yaml.dump(translation.spec, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return header + text
 
 
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data) -> bool:
+class _Dumper(yaml.SafeDumper):  # type: ignore[misc]  # PyYAML has no type stubs here
+    def ignore_aliases(self, data: object) -> bool:
         return True  # a shape used twice is written twice, not as an anchor
 
 
-def _text(dumper: yaml.SafeDumper, value: str):
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-def _list(dumper: yaml.SafeDumper, value: list):
+def _list(dumper: yaml.SafeDumper, value: list[object]) -> yaml.SequenceNode:
     # Shapes and values on one line (`[batch, ..., units]`); lists of mappings in block style.
     flow = all(not isinstance(item, (dict, list)) for item in value) or all(isinstance(i, list) for i in value)
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
@@ -160,13 +181,21 @@ def _test_shape(translation: Translation) -> tuple[int, ...]:
     return tuple(sizes)
 
 
-def _required_values(translation: Translation) -> dict:
+def _required_values(translation: Translation) -> dict[str, object]:
     """Test values for required arguments: 4 for an integer (a size), 0.5 otherwise."""
     arguments = translation.spec.get("arguments", {})
     return {name: (4 if a["type"] == "int" else 0.5) for name, a in arguments.items() if "default" not in a}
 
 
-def _record(result, project: Project, spec_path: Path, generation, original: Path, text: str, translation) -> None:
+def _record(
+    result: CommandResult,
+    project: Project,
+    spec_path: Path,
+    generation: Generation,
+    original: Path,
+    text: str,
+    translation: Translation,
+) -> None:
     layer_file = generation.files[0].path
     if layer_file.resolve() != original.resolve():
         result.info(

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
+from layergen.project.paths import display_path
 from layergen.update.reconcile import Status
 
+if TYPE_CHECKING:
+    from layergen.update.plan import FileUpdate, SpecUpdate
 
-def in_the_way(file, update, name: str) -> str:
+
+def in_the_way(file: FileUpdate, update: SpecUpdate, name: str) -> str:
     """The advice for an untracked file `name` of spec `update`."""
     class_name = _spec_class(update) if file.role == "layer" else None
     if class_name is not None and _defines_layer(Path(file.path), class_name):
@@ -21,7 +26,7 @@ def in_the_way(file, update, name: str) -> str:
     return "move it away and run again"
 
 
-def _spec_class(update) -> str | None:
+def _spec_class(update: SpecUpdate) -> str | None:
     """The spec's `layer:` name, read from its text (the spec may not even be valid)."""
     try:
         text = Path(update.spec).read_text(encoding="utf-8")
@@ -43,7 +48,7 @@ def _defines_layer(path: Path, class_name: str) -> bool:
     return any(layer.name == class_name for layer in module.classes)
 
 
-def blocked(update) -> str | None:
+def blocked(update: SpecUpdate) -> str | None:
     """Why a missing file of `update` cannot be written yet, or None when `new` would write it."""
     if any(f.status == Status.UNTRACKED for f in update.files):
         return "missing; `layergen new` writes it once the file in the way is adopted or moved away"
@@ -52,10 +57,7 @@ def blocked(update) -> str | None:
     return None
 
 
-def shown_path(file, update) -> str:
+def shown_path(file: FileUpdate, update: SpecUpdate) -> str:
     """The file's path from the project root (the folder the spec's key is relative to)."""
     root = Path(update.spec).absolute().parents[len(PurePosixPath(update.key).parts) - 1]
-    try:
-        return Path(file.path).absolute().relative_to(root).as_posix()
-    except ValueError:
-        return Path(file.path).as_posix()
+    return display_path(file.path, root)

@@ -3,9 +3,12 @@ option is a one-line error naming it (exit status 2)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from layergen.audit.runner import RunOptions
 from layergen.commands.result import CommandResult, Level
 from layergen.errors import LayergenError, Problem
+from layergen.exit_status import CANNOT_RUN
 
 
 def run_options(
@@ -38,13 +41,27 @@ def run_options(
     return RunOptions(values, parsed, dtype, None if top is None else top + 1, timeout)
 
 
+class _UsageError(LayergenError):
+    """A bad option: the command cannot run."""
+
+    exit_code = CANNOT_RUN
+
+
 def _usage(option: str, message: str) -> LayergenError:
-    error = LayergenError(Problem("(command line)", message, field=option))
-    error.exit_code = 2  # type: ignore[attr-defined]
-    return error
+    return _UsageError(Problem("(command line)", message, field=option))
 
 
-def run_audit(targets, arguments, shapes, dtype, top, timeout, static, as_json, quiet=False) -> CommandResult:
+def run_audit(
+    targets: list[str],
+    arguments: list[str],
+    shapes: list[str],
+    dtype: str | None,
+    top: int | None,
+    timeout: float,
+    static: bool,
+    as_json: bool,
+    quiet: bool = False,
+) -> CommandResult:
     from layergen.audit.command import NO_FINDINGS, audit
 
     result = audit(targets, run_options(arguments, shapes, dtype, top, timeout), run=not static, as_json=as_json)
@@ -53,7 +70,15 @@ def run_audit(targets, arguments, shapes, dtype, top, timeout, static, as_json, 
     return result
 
 
-def run_adopt(target, spec, arguments, shapes, dtype, top, quiet=False) -> CommandResult:
+def run_adopt(
+    target: str,
+    spec: Path | None,
+    arguments: list[str],
+    shapes: list[str],
+    dtype: str,
+    top: int,
+    quiet: bool = False,
+) -> CommandResult:
     from layergen.audit.adopt import adopt
 
     options = run_options(arguments, shapes, dtype, top, 1.0)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from layergen.errors import one_line
+
+# A JSON object between `layergen audit` and its probe process: a request, an event, a raw finding.
+JsonObject = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -18,7 +22,7 @@ class Finding:
     def __str__(self) -> str:
         return f"{one_line(self.file)}:{self.line}: {self.check}: {one_line(self.message)}"
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         return asdict(self)
 
 

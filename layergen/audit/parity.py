@@ -124,7 +124,7 @@ def parity_test(
     spec: str,
     copy: Path,
     test_path: Path,
-    kwargs: dict,
+    kwargs: dict[str, object],
     shapes: list[tuple[int, ...]],
     dtype: str,
     top: int,

@@ -18,43 +18,30 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
+from layergen.audit.findings import JsonObject
 from layergen.audit.probe_checks import CHECKED_TESTS, describe_failure
 from layergen.audit.probe_contract import InferredShapes, InheritedInit
+from layergen.audit.probe_inputs import (
+    CannotRun,
+    InputSpecs,
+    LayerType,
+    arguments_for,
+    arrays_of,
+    inherited,
+    inputs_and_outputs,
+)
 
 _BASE_ARGUMENTS = {"name", "dtype", "trainable", "autocast", "activity_regularizer", "input_shape", "input_dim"}
-# Sizes tried, in turn, for an input whose shape the command line does not give.
-_CANDIDATE_SHAPES = [(2, 3), (2, 5, 3), (2, 4), (2, 5, 4), (2, 4, 4, 3)]
-# Required arguments without a value: a guess by name, as a Keras user names them.
-_GUESSES = {
-    "rate": 0.5,
-    "dropout": 0.5,
-    "axis": -1,
-    "epsilon": 1e-3,
-    "momentum": 0.9,
-    "alpha": 0.3,
-    "scale": 1.0,
-    "factor": 0.5,
-    "temperature": 1.0,
-    "activation": "relu",
-    "stddev": 0.1,
-}
-# Arguments whose None a Keras layer resolves in __init__, and the value to pass instead.
-_RESOLVED_DEFAULTS = {"data_format": "channels_last"}
-_SIZES = ("units", "filters", "dim", "size", "num", "heads", "channels", "features", "depth", "width", "length")
-
-
-class _CannotRun(Exception):
-    def __init__(self, reason: str, line: int | None = None):
-        super().__init__(reason)
-        self.reason, self.line = reason, line
 
 
 class _Results:
     def __init__(self, path: str):
         self.file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - open for the whole run
 
-    def emit(self, **data) -> None:
+    def emit(self, **data: object) -> None:
         self.file.write(json.dumps(data, default=repr) + "\n")
         self.file.flush()
 
@@ -75,7 +62,7 @@ def main(request_path: str, results_path: str) -> None:
         results.emit(event="start", layer=name)
         try:
             findings = _audit_class(module, name, request, results)
-        except _CannotRun as exc:
+        except CannotRun as exc:
             results.emit(event="cannot-run", layer=name, message=exc.reason, line=exc.line)
             continue
         except BaseException as exc:  # noqa: BLE001
@@ -84,7 +71,7 @@ def main(request_path: str, results_path: str) -> None:
         results.emit(event="done", layer=name, findings=findings)
 
 
-def _import(request: dict):
+def _import(request: JsonObject) -> ModuleType:
     file = Path(request["file"]).resolve()
     name = request["module"]
     folder = str(file.parent) if "." not in name else os.getcwd()
@@ -95,17 +82,17 @@ def _import(request: dict):
     return importlib.import_module(name)
 
 
-def _audit_class(module, name: str, request: dict, results: _Results) -> list[dict]:
+def _audit_class(module: ModuleType, name: str, request: JsonObject, results: _Results) -> list[JsonObject]:
     import keras
 
     cls = getattr(module, name, None)
     if not (inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)):
-        raise _CannotRun(f"{name} is not a keras.layers.Layer subclass once imported (is it a Keras 2 layer?)")
+        raise CannotRun(f"{name} is not a keras.layers.Layer subclass once imported (is it a Keras 2 layer?)")
     file = request["file"]
-    findings: list[dict] = []
+    findings: list[JsonObject] = []
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        kwargs = _arguments(cls, request["arguments"])
+        kwargs = arguments_for(cls, request["arguments"])
         results.emit(event="phase", phase="making the layer")
         try:
             cls(**kwargs)
@@ -113,11 +100,12 @@ def _audit_class(module, name: str, request: dict, results: _Results) -> list[di
             line = _line_in(exc, file)
             return [_finding("crashes", line, f"the constructor raises {_one_line(exc)} with {kwargs!r}; fix it")]
         results.emit(event="phase", phase="calling the layer")
-        inputs, outcome = _inputs_and_outputs(cls, kwargs, request)
+        inputs, outcome = inputs_and_outputs(cls, kwargs, request)
         if isinstance(outcome, BaseException):
             hint = "" if request["input_shapes"] else " (if it needs other inputs, pass --input-shape)"
             message = f"calling the layer raises {_one_line(outcome)}{hint}"
             return [_finding("crashes", _line_in(outcome, file), message)]
+        assert inputs is not None  # the layer ran on them
         findings += _untracked(cls(**kwargs), inputs)
         contract = _contract(cls, kwargs, inputs, outcome, request)
         findings += _run_checks(contract, file, results)
@@ -125,108 +113,16 @@ def _audit_class(module, name: str, request: dict, results: _Results) -> list[di
     return findings
 
 
-def _finding(check: str, line: int | None, message: str, **where) -> dict:
+def _finding(check: str, line: int | None, message: str, **where: str) -> JsonObject:
     return {"check": check, "line": line, "message": message, **where}
 
 
-def _inherited(method) -> bool:
-    """Whether the class keeps keras.layers.Layer's own method."""
-    return getattr(method, "__qualname__", "").startswith(("Layer.", "Operation."))
-
-
-def _arguments(cls, given: dict) -> dict:
-    chosen: dict = {}
-    if _inherited(cls.__init__):
-        if given:
-            raise _CannotRun(f"--arg {sorted(given)[0]}: the class has no __init__ of its own")
-        return chosen
-    for parameter in list(inspect.signature(cls.__init__).parameters.values())[1:]:
-        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
-            continue
-        if parameter.name in given:
-            chosen[parameter.name] = given[parameter.name]
-        elif parameter.name in _RESOLVED_DEFAULTS and parameter.default is None:
-            # Keras layers store what None stands for (`image_data_format()`): pass that.
-            chosen[parameter.name] = _RESOLVED_DEFAULTS[parameter.name]
-        elif parameter.default is not parameter.empty:
-            chosen[parameter.name] = parameter.default
-        elif parameter.name in _GUESSES:
-            chosen[parameter.name] = _GUESSES[parameter.name]
-        elif any(part in parameter.name for part in _SIZES):
-            chosen[parameter.name] = 4
-        else:
-            raise _CannotRun(
-                f"__init__ needs `{parameter.name}`, and audit cannot guess it; pass --arg {parameter.name}=VALUE"
-            )
-    unknown = sorted(set(given) - set(chosen))
-    if unknown and not any(p.kind == p.VAR_KEYWORD for p in inspect.signature(cls.__init__).parameters.values()):
-        raise _CannotRun(f"--arg {unknown[0]}: __init__ takes no such argument")
-    return chosen
-
-
-def _call_inputs(cls) -> list[str]:
-    """The tensor parameters of `call`: the positional ones without a default, but at least one."""
-    parameters = list(inspect.signature(cls.call).parameters.values())[1:]
-    names = [
-        p.name
-        for p in parameters
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        and p.default is p.empty
-        and p.name not in ("training", "mask")
-    ]
-    return names or ["inputs"]
-
-
-def _inputs_and_outputs(cls, kwargs: dict, request: dict):
-    """The inputs the layer runs on (name, shape, dtype, max) and what it returned for them;
-    or the exception the first candidate shape gave."""
-    import numpy as np
-
-    names = _call_inputs(cls)
-    given = [tuple(shape) for shape in request["input_shapes"]]
-    if given and len(given) not in (1, len(names)):
-        raise _CannotRun(
-            f"call takes {len(names)} inputs ({', '.join(names)}); --input-shape was given {len(given)} times"
-        )
-    candidates = (
-        [given * len(names) if len(given) == 1 else given] if given else [[s] * len(names) for s in _CANDIDATE_SHAPES]
-    )
-    top = request["input_max"]
-    # Float inputs first; integer ones (indices, ids) when no float input works and none was given.
-    dtypes = [request["input_dtype"]] if request["dtype_given"] else ["float32", "int32"]
-    first_error = None
-    for dtype, shapes in [(d, s) for d in dtypes for s in candidates]:
-        # Guessed integer inputs are 0 and 1, valid indices into any table.
-        high = top if request["dtype_given"] or request["max_given"] else 2
-        inputs = [(n, tuple(s), dtype, high) for n, s in zip(names, shapes, strict=True)]
-        arrays = _arrays(inputs, np)
-        try:
-            outputs = cls(**kwargs)(*arrays)
-        except Exception as exc:
-            first_error = first_error or exc
-            continue
-        return inputs, outputs
-    assert first_error is not None
-    return None, first_error
-
-
-def _arrays(inputs, np) -> list:
-    rng = np.random.default_rng(0)
-    arrays = []
-    for _, shape, dtype, top in inputs:
-        if "int" in dtype:
-            arrays.append(rng.integers(0, top, size=shape).astype(dtype))
-        else:
-            arrays.append(rng.normal(size=shape).astype(dtype))
-    return arrays
-
-
-def _untracked(layer, inputs) -> list[dict]:
+def _untracked(layer: Any, inputs: InputSpecs) -> list[JsonObject]:
     """Attributes holding a tensor or a backend variable that is not one of the layer's weights."""
     import keras
     import numpy as np
 
-    layer(*_arrays(inputs, np))
+    layer(*arrays_of(inputs, np))
     tracked = {id(w) for w in layer.weights} | {id(getattr(w, "value", None)) for w in layer.weights}
     found = []
     for attribute, value in vars(layer).items():
@@ -242,14 +138,16 @@ def _untracked(layer, inputs) -> list[dict]:
     return found
 
 
-def _contract(cls, kwargs: dict, inputs, outputs, request: dict):
+def _contract(
+    cls: LayerType, kwargs: dict[str, object], inputs: InputSpecs, outputs: Any, request: JsonObject
+) -> type[Any]:
     import keras
 
     from layergen.testing import Input, LayerContract
     from layergen.testing.values import Output, as_list, layers_in
 
     layer = cls(**kwargs)
-    layer(*_arrays(inputs, __import__("numpy")))
+    layer(*arrays_of(inputs, __import__("numpy")))
     sublayers = [
         attribute
         for attribute, value in vars(layer).items()
@@ -292,9 +190,9 @@ def _contract(cls, kwargs: dict, inputs, outputs, request: dict):
         data["output_shape"] = tuple(outputs.shape)
         data["output_dtype"] = _declared(dtypes[0], compute)
     bases: tuple[type, ...] = (LayerContract,)
-    if _inherited(cls.compute_output_shape):
+    if inherited(cls.compute_output_shape):
         bases = (InferredShapes, *bases)  # Keras infers the shape by tracing call
-    if _inherited(cls.__init__):
+    if inherited(cls.__init__):
         bases = (InheritedInit, *bases)
     return type(f"Audit{cls.__name__}", bases, data)
 
@@ -305,7 +203,7 @@ def _declared(dtype: str, compute: str) -> str | None:
     return None if dtype == compute else dtype
 
 
-def _mixed_dtypes(cls, kwargs, inputs) -> list[str]:
+def _mixed_dtypes(cls: LayerType, kwargs: dict[str, object], inputs: InputSpecs) -> list[str]:
     """The outputs' dtypes under mixed_float16; [] when the layer fails there."""
     import keras
     import numpy as np
@@ -313,20 +211,20 @@ def _mixed_dtypes(cls, kwargs, inputs) -> list[str]:
     from layergen.testing.values import as_list
 
     try:
-        outputs = as_list(cls(**kwargs, dtype="mixed_float16")(*_arrays(inputs, np)))
+        outputs = as_list(cls(**kwargs, dtype="mixed_float16")(*arrays_of(inputs, np)))
     except Exception:
         return []
     return [keras.backend.standardize_dtype(o.dtype) for o in outputs]
 
 
-def _state_weights(cls, kwargs, inputs, own) -> list[str]:
+def _state_weights(cls: LayerType, kwargs: dict[str, object], inputs: InputSpecs, own: list[Any]) -> list[str]:
     """Non-trainable weights that a call in training changes."""
     import numpy as np
 
     if "training" not in inspect.signature(cls.call).parameters or not any(not w.trainable for w in own):
         return []
     layer = cls(**kwargs)
-    arrays = _arrays(inputs, np)
+    arrays = arrays_of(inputs, np)
     layer(*arrays)
     frozen = [w for w in layer.weights if not w.trainable]
     before = [np.array(w.numpy()) for w in frozen]
@@ -337,7 +235,7 @@ def _state_weights(cls, kwargs, inputs, own) -> list[str]:
     ]
 
 
-def _run_checks(contract, file: str, results: _Results) -> list[dict]:
+def _run_checks(contract: type[Any], file: str, results: _Results) -> list[JsonObject]:
     import pytest
 
     from layergen.testing.base import NotApplicable

@@ -36,24 +36,71 @@ def _short(text: str) -> str:
     return text if len(text) <= _MAX else text[: _MAX - 3] + "..."
 
 
-def describe_failure(test: str, text: str, contract) -> tuple[str, str, dict]:
+# (a pattern the test's name matches, check name, "what is wrong ({first}); how to fix it", where:
+# the part of the class it points at, or None for the weight the failure names), tried in order.
+_FAILURES: tuple[tuple[str, str, str, dict[str, str] | None], ...] = (
+    (
+        "test_output_shape",
+        "output-shape",
+        "compute_output_shape does not agree with what call returns ({first}); make it return call's shape",
+        {"at": "compute_output_shape"},
+    ),
+    (
+        "test_symbolic",
+        "symbolic-call",
+        "call fails or changes shape on symbolic inputs or at another batch size ({first}); do not size "
+        "anything from the batch or with Python arithmetic on `x.shape[0]` (None when traced)",
+        {"at": "call"},
+    ),
+    (
+        "test_state_weights",
+        "state-weight",
+        "a non-trainable weight changes in inference too ({first}); update it only `if training:`",
+        None,
+    ),
+    (
+        "test_gradients",
+        "no-gradient",
+        "no gradient of the output reaches a trainable weight ({first}); use it in call through Keras ops, not "
+        "NumPy or stop_gradient",
+        None,
+    ),
+    ("test_regularizers", "regularizer", "a weight's regularizer adds no loss ({first}); pass it to add_weight", None),
+    (
+        "test_save_weights_round_trip$",
+        "save-weights",
+        "save_weights/load_weights does not restore every weight ({first}); make every weight with "
+        "self.add_weight in build",
+        {"at": "build"},
+    ),
+    (
+        "test_runs_compiled_with_xla$",
+        "xla",
+        "the layer does not run compiled with XLA ({first}); use Keras ops in call",
+        {"at": "call"},
+    ),
+    (
+        "test_runs_under_mixed_float16$",
+        "mixed-precision",
+        "wrong under dtype='mixed_float16' ({first}); make tensors in call with dtype=self.compute_dtype, not "
+        "a fixed float32",
+        {"at": "call"},
+    ),
+    (
+        "test_build_builds|test_sublayers_train$",
+        "sublayer",
+        "a sub-layer is not built by build, not tracked or not trained ({first}); create it in __init__ with "
+        "dtype=self.dtype_policy and build it in build",
+        {"at": "build"},
+    ),
+)
+
+
+def describe_failure(test: str, text: str, contract: object) -> tuple[str, str, dict[str, str]]:
     """(check name, "what is wrong; how to fix it", where) for `test` failing with `text`."""
     first = _short(text.splitlines()[0] if text else "")
     weight = re.search(r"weight '?\"?([\w/]+)", text)
     named = {"weight": weight.group(1)} if weight else {}
-    if test.startswith("test_output_shape"):
-        return (
-            "output-shape",
-            f"compute_output_shape does not agree with what call returns ({first}); make it return call's shape",
-            {"at": "compute_output_shape"},
-        )
-    if test.startswith("test_symbolic"):
-        return (
-            "symbolic-call",
-            f"call fails or changes shape on symbolic inputs or at another batch size ({first}); do not size "
-            "anything from the batch or with Python arithmetic on `x.shape[0]` (None when traced)",
-            {"at": "call"},
-        )
     if test == "test_training_updates_trainable_weights_only":
         if "did not learn" in text or "no gradient" in text:
             return (
@@ -63,46 +110,11 @@ def describe_failure(test: str, text: str, contract) -> tuple[str, str, dict]:
                 named,
             )
         return ("frozen-weight-changes", f"training changes a weight it must not change ({first})", named)
-    if test.startswith("test_state_weights"):
-        return (
-            "state-weight",
-            f"a non-trainable weight changes in inference too ({first}); update it only `if training:`",
-            named,
-        )
-    if test.startswith("test_gradients"):
-        return (
-            "no-gradient",
-            f"no gradient of the output reaches a trainable weight ({first}); use it in call through Keras ops, not "
-            "NumPy or stop_gradient",
-            named,
-        )
-    if test.startswith("test_regularizers"):
-        return ("regularizer", f"a weight's regularizer adds no loss ({first}); pass it to add_weight", named)
     if test.startswith("test_config"):
         return _config_failure(text, first)
-    if test == "test_save_weights_round_trip":
-        return (
-            "save-weights",
-            f"save_weights/load_weights does not restore every weight ({first}); make every weight with "
-            "self.add_weight in build",
-            {"at": "build"},
-        )
-    if test == "test_runs_compiled_with_xla":
-        return ("xla", f"the layer does not run compiled with XLA ({first}); use Keras ops in call", {"at": "call"})
-    if test == "test_runs_under_mixed_float16":
-        return (
-            "mixed-precision",
-            f"wrong under dtype='mixed_float16' ({first}); make tensors in call with dtype=self.compute_dtype, not "
-            "a fixed float32",
-            {"at": "call"},
-        )
-    if test.startswith("test_build_builds") or test == "test_sublayers_train":
-        return (
-            "sublayer",
-            f"a sub-layer is not built by build, not tracked or not trained ({first}); create it in __init__ with "
-            "dtype=self.dtype_policy and build it in build",
-            {"at": "build"},
-        )
+    for pattern, check, message, where in _FAILURES:
+        if re.match(pattern, test):
+            return check, message.format(first=first), named if where is None else where
     return (
         "keras-file",
         f"a model saved with model.save does not load in a fresh process without custom_objects ({first}); "
@@ -111,7 +123,7 @@ def describe_failure(test: str, text: str, contract) -> tuple[str, str, dict]:
     )
 
 
-def _config_failure(text: str, first: str) -> tuple[str, str, dict]:
+def _config_failure(text: str, first: str) -> tuple[str, str, dict[str, str]]:
     where = {"at": "get_config"}
     missing = re.search(r"get_config misses \[([^\]]*)\]", text)
     if missing:

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from layergen.audit.findings import CouldNotRun, Finding
+from layergen.audit.findings import CouldNotRun, Finding, JsonObject
 from layergen.audit.source import LayerClass, LayerModule
 
 _IMPORT_ALLOWANCE = 120.0  # seconds to start Python and import Keras and the module, beyond --timeout
@@ -24,7 +24,7 @@ _IMPORT_ALLOWANCE = 120.0  # seconds to start Python and import Keras and the mo
 
 @dataclass
 class RunOptions:
-    arguments: dict = field(default_factory=dict)
+    arguments: dict[str, object] = field(default_factory=dict)
     input_shapes: list[list[int]] = field(default_factory=list)
     input_dtype: str | None = None  # None: float32, else int32 when no float input works
     input_max: int | None = None  # integer inputs stay below it; None: 0 and 1 only, unless --input-dtype
@@ -73,7 +73,9 @@ def dynamic_findings(module: LayerModule, layers: list[LayerClass], options: Run
     return found
 
 
-def _run_probe(module: LayerModule, classes: list[str], options: RunOptions):
+def _run_probe(
+    module: LayerModule, classes: list[str], options: RunOptions
+) -> tuple[list[JsonObject], tuple[str | None, str] | None]:
     """The probe's events, and (class, phase) if it had to be killed."""
     with tempfile.TemporaryDirectory(prefix="layergen-audit-") as folder:
         request = Path(folder) / "request.json"
@@ -105,7 +107,7 @@ def _run_probe(module: LayerModule, classes: list[str], options: RunOptions):
         return events, hung
 
 
-def _request(module: LayerModule, classes: list[str], options: RunOptions) -> dict:
+def _request(module: LayerModule, classes: list[str], options: RunOptions) -> JsonObject:
     return {
         "file": str(module.path),
         "module": _module_name(module.path),
@@ -132,7 +134,7 @@ def _module_name(path: Path) -> str:
     return path.stem
 
 
-def _wait(process: subprocess.Popen, results: Path, timeout: float) -> tuple[str | None, str] | None:
+def _wait(process: subprocess.Popen[bytes], results: Path, timeout: float) -> tuple[str | None, str] | None:
     """Wait for the probe; kill it when a class (or the import) runs past its limit."""
     started = time.monotonic()
     seen = 0
@@ -153,7 +155,7 @@ def _wait(process: subprocess.Popen, results: Path, timeout: float) -> tuple[str
     return None
 
 
-def _current(events: list[dict]) -> tuple[str | None, str]:
+def _current(events: list[JsonObject]) -> tuple[str | None, str]:
     layer: str | None = None
     phase = "importing the module"
     for event in events:
@@ -166,7 +168,7 @@ def _current(events: list[dict]) -> tuple[str | None, str]:
     return layer, phase
 
 
-def _read_events(results: Path) -> list[dict]:
+def _read_events(results: Path) -> list[JsonObject]:
     events = []
     for line in results.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
@@ -176,7 +178,7 @@ def _read_events(results: Path) -> list[dict]:
     return events
 
 
-def _locate(module: LayerModule, layer: LayerClass, raw: dict) -> Finding:
+def _locate(module: LayerModule, layer: LayerClass, raw: JsonObject) -> Finding:
     """The line a finding of the run points at: the traceback's line in the class, the
     `self.<attribute>` assignment, the weight's add_weight call, or the method."""
     line = raw.get("line")
@@ -189,7 +191,7 @@ def _locate(module: LayerModule, layer: LayerClass, raw: dict) -> Finding:
     return Finding(module.shown, line or layer.line, raw["check"], raw["message"], layer.name)
 
 
-def _printed(module: LayerModule, layer: LayerClass | None, event: dict) -> Finding:
+def _printed(module: LayerModule, layer: LayerClass | None, event: JsonObject) -> Finding:
     text = " ".join(str(event.get("text", "")).split())[:60]
     where = f"{layer.name} prints" if layer else "the module prints"
     message = (

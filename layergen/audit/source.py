@@ -122,7 +122,7 @@ def self_attribute(node: ast.AST) -> str | None:
     return None
 
 
-def keyword_constant(call: ast.Call, name: str):
+def keyword_constant(call: ast.Call, name: str) -> object:
     for keyword in call.keywords:
         if keyword.arg == name and isinstance(keyword.value, ast.Constant):
             return keyword.value.value

@@ -6,6 +6,7 @@ constructor arguments, and an `__init__` that drops the base layer's keyword arg
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 
 from layergen.audit.findings import Finding
 from layergen.audit.source import (
@@ -253,7 +254,7 @@ def _registered_later(module: LayerModule, layer: LayerClass) -> bool:
     return False
 
 
-def _names(nodes, name: str) -> bool:
+def _names(nodes: Iterable[ast.AST], name: str) -> bool:
     return any(isinstance(node, ast.Name) and node.id == name for node in nodes)
 
 

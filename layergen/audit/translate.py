@@ -10,8 +10,18 @@ import textwrap
 
 from layergen.audit.source import LayerClass, dotted, keyword, self_attribute
 from layergen.audit.translate_layers import masking_of, note_build_shapes, sublayer_of
-from layergen.audit.translate_shapes import feature_size, input_dim_of, output_shape_of, weight_shape
-from layergen.audit.translation import NotLiteral, Translation, Untranslated, literal
+from layergen.audit.translate_shapes import feature_size, output_shape_of
+from layergen.audit.translate_weights import weights_of
+from layergen.audit.translation import (
+    Defaults,
+    NotLiteral,
+    Spec,
+    Translation,
+    Untranslated,
+    end_line,
+    is_docstring,
+    literal,
+)
 
 _IGNORED_IN_INIT = ("super().__init__",)
 _CAST_NAMES = ("convert_to_tensor", "cast")
@@ -27,7 +37,7 @@ def translate(layer: LayerClass, source: str, summary: str) -> Translation:
     defaults = _init_defaults(init) if init else {}
     call = layer.methods.get("call")
     constants = {name for name in defaults if _cast_in_call(call, name)}
-    weights = _weights(layer, result, defaults)
+    weights = weights_of(layer, result, defaults)
     initializer_args = {f"{w}_{kind}" for w in weights for kind in ("initializer", "regularizer", "constraint")}
     arguments, consts = _arguments(layer, defaults, constants, initializer_args, result)
     shape: list[str | int] = ["batch", "..."]
@@ -110,9 +120,11 @@ def _cast_in_call(call: ast.FunctionDef | None, name: str) -> bool:
     return False
 
 
-def _arguments(layer, defaults, constants, initializer_args, result: Translation):
-    arguments: dict = {}
-    consts: dict = {}
+def _arguments(
+    layer: LayerClass, defaults: Defaults, constants: set[str], initializer_args: set[str], result: Translation
+) -> tuple[Spec, Spec]:
+    arguments: Spec = {}
+    consts: Spec = {}
     shape_names = _shape_arguments(result)
     activations = _activation_arguments(layer)
     for name, default in defaults.items():
@@ -147,7 +159,7 @@ def _activation_arguments(layer: LayerClass) -> set[str]:
     return found
 
 
-def _argument(name: str, default: ast.expr | None, value, shape_names: set[str]) -> dict:
+def _argument(name: str, default: ast.expr | None, value: object, shape_names: set[str]) -> Spec:
     if default is None:
         return {"type": "int" if name in shape_names else "float"} | ({"min": 1} if name in shape_names else {})
     if value is None:
@@ -156,7 +168,7 @@ def _argument(name: str, default: ast.expr | None, value, shape_names: set[str])
     return {"type": kind, "default": list(value) if isinstance(value, tuple) else value}
 
 
-def _type_of(value) -> str:
+def _type_of(value: object) -> str:
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, (int, float, str)):
@@ -173,151 +185,6 @@ def _shape_arguments(result: Translation) -> set[str]:
     return names
 
 
-def _weights(layer: LayerClass, result: Translation, defaults) -> dict:
-    build = layer.methods.get("build")
-    weights: dict = {}
-    if build is None:
-        return weights
-    parameter = build.args.args[1].arg if len(build.args.args) > 1 else "input_shape"
-    local_dims: dict[str, str] = {}
-    for statement in build.body:
-        if _is_docstring(statement) or _is_super_build(statement):
-            continue
-        if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Subscript):
-            dim = input_dim_of(statement.value, parameter, result)
-            if dim and isinstance(statement.targets[0], ast.Name):
-                local_dims[statement.targets[0].id] = dim
-                continue
-        gate, inner = _gated(statement)
-        made = [_made_weight(s) for s in inner]
-        if made and all(m is not None for m in made):
-            for target, value in made:  # type: ignore[misc]
-                weight = _weight(value, parameter, local_dims, defaults, result, target)
-                if weight is not None:
-                    weights[target] = {**weight, "when": gate} if gate else weight
-            continue
-        target = self_attribute(statement.targets[0]) if isinstance(statement, ast.Assign) else None
-        if target == "built" or (target == "input_spec"):
-            continue
-        result.untranslated.append(Untranslated(statement.lineno, "a statement of build", _end(statement)))
-    result.spec["_weights"] = weights
-    return weights
-
-
-def _gated(statement: ast.stmt) -> tuple[str | None, list[ast.stmt]]:
-    """`if self.use_bias: <body>` (its else only setting the weights to None) -> ("use_bias", body)."""
-    if not isinstance(statement, ast.If):
-        return None, [statement]
-    gate = self_attribute(statement.test) or (statement.test.id if isinstance(statement.test, ast.Name) else None)
-    nones = all(
-        isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) and s.value.value is None
-        for s in statement.orelse
-    )
-    if gate is None or not nones:
-        return None, []
-    return gate, statement.body
-
-
-def _made_weight(statement: ast.stmt) -> tuple[str, ast.Call] | None:
-    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
-        return None
-    target = self_attribute(statement.targets[0])
-    value = statement.value
-    if target and isinstance(value, ast.Call) and dotted(value.func).endswith("add_weight"):
-        return target, value
-    return None
-
-
-def _is_docstring(statement: ast.stmt) -> bool:
-    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
-
-
-def _is_super_build(statement: ast.stmt) -> bool:
-    return isinstance(statement, ast.Expr) and dotted(statement.value).endswith("build")
-
-
-def _weight(call: ast.Call, parameter, local_dims, defaults, result: Translation, attribute: str) -> dict | None:
-    name = keyword(call, "name")
-    if isinstance(name, ast.Constant) and name.value != attribute:
-        result.untranslated.append(
-            Untranslated(call.lineno, f"weight name {name.value!r} differs from `self.{attribute}`")
-        )
-    shape_node = keyword(call, "shape") or (call.args[0] if call.args else None)
-    shape = weight_shape(shape_node, parameter, local_dims, result)
-    if shape is None:
-        result.untranslated.append(Untranslated(call.lineno, f"the shape of weight `{attribute}`"))
-        return None
-    weight: dict = {"shape": shape}
-    trainable = keyword(call, "trainable")
-    if isinstance(trainable, ast.Constant) and trainable.value is False:
-        weight["role"] = "frozen"
-    initializer = _initializer(keyword(call, "initializer"), defaults, attribute, result, call.lineno)
-    if initializer is not None:
-        weight["initializer"] = initializer
-    for extra in ("regularizer", "constraint", "dtype"):
-        node = keyword(call, extra)
-        if node is None or (isinstance(node, ast.Constant) and node.value is None):
-            continue
-        argument = self_attribute(node)
-        if extra != "dtype" and argument == f"{attribute}_{extra}" and argument in defaults:
-            try:
-                value = literal(defaults[argument])
-            except NotLiteral:
-                value = _MISSING
-            if value is None:
-                continue  # the generated `<weight>_<extra>` argument defaults to None too
-            if isinstance(value, str):
-                weight[extra] = value
-                continue
-        if extra == "dtype" and isinstance(node, ast.Constant) and isinstance(node.value, str):
-            weight["dtype"] = node.value
-            continue
-        result.untranslated.append(Untranslated(call.lineno, f"the {extra} of weight `{attribute}`"))
-    return weight
-
-
-def _initializer(node, defaults, attribute, result: Translation, line: int):
-    if node is None:
-        return None
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    argument = self_attribute(node)
-    if argument == f"{attribute}_initializer" and argument in defaults:
-        try:
-            return literal(defaults[argument])
-        except NotLiteral:
-            pass
-    if isinstance(node, ast.Call):
-        class_name = dotted(node.func).split(".")[-1]
-        mapping: dict = {"name": _snake(class_name)}
-        for index, arg in enumerate(node.args[:1]):
-            del index
-            mapping["value"] = _initializer_value(arg)
-        for item in node.keywords:
-            mapping[item.arg or "?"] = _initializer_value(item.value)
-        if all(v is not _MISSING for v in mapping.values()):
-            return mapping
-    result.untranslated.append(Untranslated(line, f"the initializer of weight `{attribute}`"))
-    return None
-
-
-_MISSING = object()
-
-
-def _initializer_value(node: ast.expr):
-    argument = self_attribute(node)
-    if argument:
-        return f"${argument}"
-    try:
-        return literal(node)
-    except NotLiteral:
-        return _MISSING
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
 def _input_name(call: ast.FunctionDef | None) -> str:
     if call is None or len(call.args.args) < 2:
         return "inputs"
@@ -327,13 +194,13 @@ def _input_name(call: ast.FunctionDef | None) -> str:
 _CALL_ARGUMENT_TYPES = {bool: "bool", int: "int", float: "float", str: "str"}
 
 
-def _call_arguments(call: ast.FunctionDef, result: Translation) -> dict:
+def _call_arguments(call: ast.FunctionDef, result: Translation) -> Spec:
     """`call`'s non-tensor parameters with a literal default (`reverse=False`) as
     `call_arguments`; any other extra parameter is left to the merge."""
     positional = call.args.args[2:]
     defaults = [None] * (len(positional) - len(call.args.defaults)) + list(call.args.defaults)
     pairs = [*zip(positional, defaults, strict=True), *zip(call.args.kwonlyargs, call.args.kw_defaults, strict=True)]
-    found: dict = {}
+    found: Spec = {}
     for parameter, default in pairs:
         if parameter.arg in ("training", "mask"):
             continue
@@ -351,8 +218,8 @@ def _call_arguments(call: ast.FunctionDef, result: Translation) -> dict:
 _NO_DEFAULT = object()
 
 
-def _call_body(source: str, call: ast.FunctionDef, consts: dict, result: Translation) -> str:
-    body = [s for s in call.body if not _is_docstring(s)]
+def _call_body(source: str, call: ast.FunctionDef, consts: Spec, result: Translation) -> str:
+    body = [s for s in call.body if not is_docstring(s)]
     lines = source.splitlines()
     start, end = body[0].lineno, body[-1].end_lineno or body[-1].lineno
     text = textwrap.dedent("\n".join(lines[start - 1 : end])) + "\n"
@@ -364,8 +231,8 @@ def _call_body(source: str, call: ast.FunctionDef, consts: dict, result: Transla
     return text
 
 
-def _sublayers(init: ast.FunctionDef | None, parameters: set[str]) -> dict:
-    found = {}
+def _sublayers(init: ast.FunctionDef | None, parameters: set[str]) -> Spec:
+    found: Spec = {}
     for statement in init.body if init is not None else []:
         made = sublayer_of(statement, parameters)
         if made is not None:
@@ -373,11 +240,13 @@ def _sublayers(init: ast.FunctionDef | None, parameters: set[str]) -> dict:
     return found
 
 
-def _untranslated_init(layer: LayerClass, init, result: Translation, parameters: set[str], sublayers: set[str]) -> None:
+def _untranslated_init(
+    layer: LayerClass, init: ast.FunctionDef | None, result: Translation, parameters: set[str], sublayers: set[str]
+) -> None:
     if init is None:
         return
     for statement in init.body:
-        if _is_docstring(statement):
+        if is_docstring(statement):
             continue
         text = ast.unparse(statement)
         if text.startswith(_IGNORED_IN_INIT):
@@ -386,7 +255,7 @@ def _untranslated_init(layer: LayerClass, init, result: Translation, parameters:
             target = self_attribute(statement.targets[0])
             if target in sublayers or (target in parameters and _stores_parameter(statement.value, target)):
                 continue
-        result.untranslated.append(Untranslated(statement.lineno, "a statement of __init__", _end(statement)))
+        result.untranslated.append(Untranslated(statement.lineno, "a statement of __init__", end_line(statement)))
 
 
 def _stores_parameter(value: ast.expr, name: str) -> bool:
@@ -418,8 +287,4 @@ def _untranslated_methods(layer: LayerClass, result: Translation) -> None:
     for name, method in layer.methods.items():
         if name not in _KNOWN_METHODS:
             start = min([method.lineno, *(d.lineno for d in method.decorator_list)])
-            result.untranslated.append(Untranslated(start, f"method {name}", _end(method)))
-
-
-def _end(node: ast.stmt) -> int:
-    return node.end_lineno or node.lineno
+            result.untranslated.append(Untranslated(start, f"method {name}", end_line(method)))

@@ -7,14 +7,14 @@ import ast
 import textwrap
 
 from layergen.audit.source import LayerClass, dotted, self_attribute
-from layergen.audit.translation import NotLiteral, Translation, Untranslated, literal
+from layergen.audit.translation import NotLiteral, Spec, Translation, Untranslated, literal
 from layergen.vocabulary import load
 
 _LAYER_MODULES = ("keras.layers.", "layers.", "tf.keras.layers.")
 _SET_BY_THE_GENERATED_CODE = ("name", "dtype")
 
 
-def sublayer_of(statement: ast.stmt, parameters: set[str]) -> tuple[str, dict] | None:
+def sublayer_of(statement: ast.stmt, parameters: set[str]) -> tuple[str, Spec] | None:
     """(attribute, spec entry) for `self.x = keras.layers.Dense(...)`; None for anything else."""
     if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
         return None
@@ -27,7 +27,7 @@ def sublayer_of(statement: ast.stmt, parameters: set[str]) -> tuple[str, dict] |
     known = load().layers.get(class_name)
     if known is None or not (called.startswith(_LAYER_MODULES) or called == class_name):
         return None
-    arguments: dict = {}
+    arguments: Spec = {}
     if len(call.args) > len(known.params):
         return None
     pairs = list(zip(known.params, call.args, strict=False)) + [(k.arg, k.value) for k in call.keywords]
@@ -40,7 +40,7 @@ def sublayer_of(statement: ast.stmt, parameters: set[str]) -> tuple[str, dict] |
         if value is _UNKNOWN:
             return None
         arguments[name] = value
-    entry: dict = {"class": class_name}
+    entry: Spec = {"class": class_name}
     if arguments:
         entry["arguments"] = arguments
     return attribute, entry
@@ -49,7 +49,7 @@ def sublayer_of(statement: ast.stmt, parameters: set[str]) -> tuple[str, dict] |
 _UNKNOWN = object()
 
 
-def _argument_value(node: ast.expr, parameters: set[str]):
+def _argument_value(node: ast.expr, parameters: set[str]) -> object:
     name = self_attribute(node) or (node.id if isinstance(node, ast.Name) else None)
     if name is not None:
         return f"${name}" if name in parameters else _UNKNOWN
@@ -59,7 +59,7 @@ def _argument_value(node: ast.expr, parameters: set[str]):
         return _UNKNOWN
 
 
-def note_build_shapes(layer: LayerClass, sublayers: dict, result: Translation) -> None:
+def note_build_shapes(layer: LayerClass, sublayers: Spec, result: Translation) -> None:
     """The spec builds each sub-layer with the layer's input shape unless it says `build:`;
     with several, the ones that take another layer's output need it."""
     if len(sublayers) > 1:
@@ -67,7 +67,7 @@ def note_build_shapes(layer: LayerClass, sublayers: dict, result: Translation) -
         result.untranslated.append(Untranslated(layer.method_line("__init__"), what))
 
 
-def masking_of(layer: LayerClass, source: str, result: Translation) -> dict | None:
+def masking_of(layer: LayerClass, source: str, result: Translation) -> Spec | None:
     """The spec's `masking:` from `call(self, inputs, mask=None)`, `self.supports_masking = True`
     and `compute_mask`; None when the class does nothing with masks."""
     call = layer.methods.get("call")
@@ -79,7 +79,7 @@ def masking_of(layer: LayerClass, source: str, result: Translation) -> dict | No
     compute_mask = layer.methods.get("compute_mask")
     if not (uses_mask or supports or compute_mask):
         return None
-    masking: dict = {"uses_mask": True} if uses_mask else {}
+    masking: Spec = {"uses_mask": True} if uses_mask else {}
     if compute_mask is None:
         masking["output_mask"] = "keep" if supports else "none"
         return masking

@@ -6,7 +6,9 @@ from __future__ import annotations
 import ast
 
 from layergen.audit.source import LayerClass, dotted, self_attribute
-from layergen.audit.translation import NotLiteral, Translation, Untranslated, literal
+from layergen.audit.translation import NotLiteral, Spec, Translation, Untranslated, literal
+
+ShapeItems = list[str | int]  # a shape in the spec: sizes, dimension names, `batch`, `...`
 
 
 def input_dim_of(node: ast.expr, parameter: str, result: Translation) -> str | None:
@@ -23,18 +25,20 @@ def input_dim_of(node: ast.expr, parameter: str, result: Translation) -> str | N
     return "input_dim"
 
 
-def weight_shape(node, parameter, local_dims, result: Translation) -> list | None:
+def weight_shape(
+    node: ast.expr | None, parameter: str, local_dims: dict[str, str], result: Translation
+) -> ShapeItems | None:
     if node is None:
         return []
     items = node.elts if isinstance(node, (ast.Tuple, ast.List)) else None
     if items is None:
         return None
-    shape: list = []
+    shape: ShapeItems = []
     for item in items:
         if isinstance(item, ast.Constant) and isinstance(item.value, int):
             shape.append(item.value)
-        elif self_attribute(item):
-            shape.append(self_attribute(item))
+        elif attribute := self_attribute(item):
+            shape.append(attribute)
         elif isinstance(item, ast.Name) and item.id in local_dims:
             shape.append(local_dims[item.id])
         elif input_dim_of(item, parameter, result):
@@ -44,7 +48,7 @@ def weight_shape(node, parameter, local_dims, result: Translation) -> list | Non
     return shape
 
 
-def output_shape_of(layer: LayerClass, shape: list, result: Translation) -> list:
+def output_shape_of(layer: LayerClass, shape: ShapeItems, result: Translation) -> ShapeItems:
     method = layer.methods.get("compute_output_shape")
     if method is None:
         projected = _projection(layer, result)
@@ -79,7 +83,7 @@ def output_shape_of(layer: LayerClass, shape: list, result: Translation) -> list
     return shape
 
 
-def _new_last_axis(size: str | int, shape: list, result: Translation) -> list:
+def _new_last_axis(size: str | int, shape: ShapeItems, result: Translation) -> ShapeItems:
     """`[batch, ..., size]`; the input then needs a last axis of its own, which the output replaces."""
     if shape == ["batch", "..."]:
         for item in result.spec["inputs"].values():
@@ -119,18 +123,19 @@ def _projection(layer: LayerClass, result: Translation) -> str | int | None:
         if isinstance(node, ast.Call) and dotted(node.func).endswith(("matmul", "dot")) and len(node.args) == 2:
             kernel = weights.get(self_attribute(node.args[1]) or "")
             if kernel and len(kernel["shape"]) == 2 and kernel["shape"][0] == "input_dim":
-                return kernel["shape"][1]
+                size: str | int = kernel["shape"][1]
+                return size
     return None
 
 
-def feature_size(weights: dict, constants: dict) -> int | None:
+def feature_size(weights: Spec, constants: Spec) -> int | None:
     """The length of the per-feature weights and constants (1-D, of a literal size), when they agree."""
     sizes = {w["shape"][0] for w in weights.values() if len(w["shape"]) == 1 and isinstance(w["shape"][0], int)}
     sizes |= {len(c["value"]) for c in constants.values() if isinstance(c["value"], list)}
     return sizes.pop() if len(sizes) == 1 else None
 
 
-def _last_sublayer_units(call: ast.FunctionDef | None, sublayers: dict) -> str | int | None:
+def _last_sublayer_units(call: ast.FunctionDef | None, sublayers: Spec) -> str | int | None:
     """The `units` of the Dense sub-layer whose output `call` returns (`return self.out(x)`)."""
     returns = [node for node in ast.walk(call) if isinstance(node, ast.Return)] if call is not None else []
     if len(returns) != 1 or not isinstance(returns[0].value, ast.Call):
@@ -142,7 +147,7 @@ def _last_sublayer_units(call: ast.FunctionDef | None, sublayers: dict) -> str |
     return units if isinstance(units, int) else None
 
 
-def _indexed_axes(value: ast.expr | None, parameter: str, shape: list) -> tuple[list, list] | None:
+def _indexed_axes(value: ast.expr | None, parameter: str, shape: ShapeItems) -> tuple[ShapeItems, ShapeItems] | None:
     """(input shape, output shape) for `(input_shape[0], input_shape[2], self.units)`: the input
     gets a rank (one more than the largest axis read) and a name per axis; None otherwise."""
     if not isinstance(value, (ast.Tuple, ast.List)) or not value.elts:
@@ -164,7 +169,7 @@ def _indexed_axes(value: ast.expr | None, parameter: str, shape: list) -> tuple[
         else:
             return None
     rank = max([int(i) + 1 for kind, i in items if kind == "axis"] + [2])
-    names: list = ["batch"] + [f"dim_{axis}" for axis in range(1, rank)]
+    names: ShapeItems = ["batch", *[f"dim_{axis}" for axis in range(1, rank)]]
     if shape[-1] != "...":
         names[-1] = shape[-1]  # the name (or size) build already gave the last axis
     return names, [names[int(i)] if kind == "axis" else i for kind, i in items]

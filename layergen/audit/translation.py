@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Any
+
+# A spec being written, or a part of it: YAML values, in the spec's field order.
+Spec = dict[str, Any]
+Defaults = dict[str, ast.expr | None]  # __init__'s parameter -> its default (None: none)
 
 
 @dataclass(frozen=True)
@@ -16,12 +21,13 @@ class Untranslated:
 
 @dataclass
 class Translation:
-    spec: dict
+    spec: Spec
     untranslated: list[Untranslated] = field(default_factory=list)
     input_dims: dict[str, str] = field(default_factory=dict)  # `input_shape[-1]` -> "input_dim"
 
 
-def literal(node: ast.expr | None):
+def literal(node: ast.expr | None) -> Any:
+    """The value a literal expression stands for (any literal Python value); `NotLiteral` otherwise."""
     try:
         return ast.literal_eval(node) if node is not None else None
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
@@ -30,3 +36,12 @@ def literal(node: ast.expr | None):
 
 class NotLiteral(Exception):
     pass
+
+
+def is_docstring(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)
+
+
+def end_line(node: ast.stmt) -> int:
+    """A statement's last line."""
+    return node.end_lineno or node.lineno

@@ -7,13 +7,14 @@ message) on standard error. Anything else is a bug in layergen and keeps its tra
 `layergen.commands` is imported inside each command, so `--version` and `--help` stay fast.
 
 A new command is a function in `layergen.commands` that returns a `CommandResult`, a thin
-`@app.command` here that hands it to `_run`, and its line in `EXIT_CODES`; then
+`@app.command` here that hands it to `_run`, and its line in `cli.options.EXIT_CODES`; then
 `scripts/update_cli_docs.py` documents it in docs/spec.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -21,52 +22,22 @@ import typer
 
 from layergen import __version__
 from layergen.cli import report
-from layergen.cli.main import execute
-from layergen.commands.result import CommandResult, Level, Line
+from layergen.cli.options import (
+    LayersDir,
+    LayersDirAlias,
+    Package,
+    Quiet,
+    SpecArgs,
+    TestsDir,
+    TestsDirAlias,
+    arg_option,
+    exit_codes_epilog,
+    input_shape_option,
+)
+from layergen.cli.running import execute, notice
+from layergen.commands.result import CommandResult
+from layergen.exit_status import CANNOT_RUN, NEEDS_FIXING
 from layergen.update.plan import ConflictMode
-
-# One meaning per exit code, whatever the command: shown by `--help`, and as one table in
-# docs/errors.md (scripts/update_error_docs.py). A problem that stops a command before it
-# has done anything (a `LayergenError` raised out of it) is 2; problems a command finds in
-# the project as it goes are 1.
-EXIT_MEANINGS = {
-    0: "done: every spec is valid, every generated file written or current",
-    1: "the project needs fixing: a spec has problems, a merge has conflicts, a file holds conflict markers, "
-    "does not parse or could not be written; for `check`, also a generated file that is missing, out of date "
-    "or left over, or a spec change that breaks old checkpoints",
-    2: "the command cannot run: the command line is wrong (unknown option, ...), pyproject.toml cannot be read "
-    "or its settings have problems, a spec file or folder does not exist, a record in .layergen/records/ "
-    "cannot be read, another run held the project's lock too long (LAYERGEN_LOCK_TIMEOUT), or (`init`) the "
-    "project is set up already",
-    130: "interrupted (Ctrl-C): `Aborted.`; what was written is whole, and the next run finishes the rest",
-}
-USAGE_ERROR = EXIT_MEANINGS[2]  # for commands that can fail only before they start
-RECORD_ERROR = EXIT_MEANINGS[2]
-
-
-def _codes(*codes: int) -> dict[int, str]:
-    return {code: EXIT_MEANINGS[code] for code in codes}
-
-
-# The codes each command can exit with.
-EXIT_CODES = {
-    "new": _codes(0, 1, 2, 130),
-    "check": _codes(0, 1, 2, 130),
-    "status": _codes(0, 2, 130),
-    "schema": _codes(0, 2),
-    "init": _codes(0, 2, 130),
-    "validate": _codes(0, 1, 2, 130),
-    "show": _codes(0, 1, 2, 130),
-    "audit": _codes(0, 1, 2, 130),  # 1: findings, one line each
-    "adopt": _codes(0, 1, 2, 130),  # 1: the written spec has problems; 2: the class cannot be read
-}
-COMMAND_ERROR = 2  # a LayergenError raised out of a command
-
-
-def _exit_codes(command: str) -> str:
-    # "\b" keeps click from rewrapping the lines of this paragraph.
-    return "\b\nExit codes:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES[command].items())
-
 
 app = typer.Typer(
     help="Generate correct, tested Keras 3 layers from YAML specs.",
@@ -77,44 +48,8 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-SpecArgs = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help="Spec files, or folders searched recursively for `*.yaml` and `*.yml`. Default: the project's `specs` folder.",
-        metavar="SPECS",
-        show_default=False,
-    ),
-]
-# Options are named as the settings they stand for (`--layers` for `layers`), in every
-# command; `--layers-dir` / `--tests-dir` (earlier names in `new`) still work, unlisted.
-LayersDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--layers",
-        help="Where layer modules go, instead of the `layers` setting (relative to the current directory). "
-        "The tests import them by the folder's path under the project root.",
-        show_default=False,
-    ),
-]
-TestsDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--tests",
-        help="Where test modules go, instead of the `tests` setting (relative to the current directory).",
-        show_default=False,
-    ),
-]
-LayersDirAlias = Annotated[Path | None, typer.Option("--layers-dir", hidden=True)]
-TestsDirAlias = Annotated[Path | None, typer.Option("--tests-dir", hidden=True)]
-Package = Annotated[
-    str | None,
-    typer.Option(help="Registration package for specs that name none (a spec's `package:` wins).", show_default=False),
-]
 
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems (and what is out of date), for hooks.")]
-
-
-def _version(value: bool):
+def _version(value: bool) -> None:
     if value:
         result = CommandResult()
         result.info(f"layergen {__version__}")
@@ -126,11 +61,11 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
-):
+) -> None:
     """Generate correct, tested Keras 3 layers from YAML specs."""
 
 
-@app.command(epilog=_exit_codes("new"))
+@app.command(epilog=exit_codes_epilog("new"))
 def new(
     specs: SpecArgs = None,
     layers: LayersDir = None,
@@ -150,7 +85,7 @@ def new(
         bool, typer.Option("--accept-breaking", help="Accept spec changes that break loading old checkpoints.")
     ] = False,
     quiet: Quiet = False,
-):
+) -> None:
     """Generate each spec's layer module and test, or update them keeping your edits.
 
     Prints what happened to each file: wrote, updated, merged (your edits kept), unchanged,
@@ -171,19 +106,19 @@ def new(
         diff=diff,
         accept_breaking=accept_breaking,
         quiet=quiet,
-        notify=_notice,
+        notify=notice,
         progress=report.progress_display(),
     )
 
 
-@app.command(epilog=_exit_codes("check"))
+@app.command(epilog=exit_codes_epilog("check"))
 def check(
     specs: SpecArgs = None,
     accept_breaking: Annotated[
         bool, typer.Option("--accept-breaking", help="Do not fail on spec changes that break old checkpoints.")
     ] = False,
     quiet: Quiet = False,
-):
+) -> None:
     """Check that every generated file is current with its spec; writes nothing.
 
     For CI and pre-commit: prints each generated file that is missing, out of date,
@@ -198,17 +133,17 @@ def check(
         specs or [],
         accept_breaking=accept_breaking,
         quiet=quiet,
-        notify=_notice,
+        notify=notice,
         progress=report.progress_display(),
     )
 
 
-@app.command(epilog=_exit_codes("status"))
+@app.command(epilog=exit_codes_epilog("status"))
 def status(
     specs: SpecArgs = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the states as JSON, for tools.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="List only the specs that are not current.")] = False,
-):
+) -> None:
     """Show each spec's state, as `git status` does; writes nothing.
 
     A spec is current, hand-edited, stale (`layergen new` would change a file), breaking
@@ -218,18 +153,18 @@ def status(
     """
     from layergen import commands
 
-    _run(commands.status, specs or [], as_json=as_json, quiet=quiet, notify=_notice)
+    _run(commands.status, specs or [], as_json=as_json, quiet=quiet, notify=notice)
 
 
-@app.command(epilog=_exit_codes("schema"))
-def schema():
+@app.command(epilog=exit_codes_epilog("schema"))
+def schema() -> None:
     """Print the JSON Schema of spec files (for editors: `# yaml-language-server: $schema=...`)."""
     from layergen import commands
 
     _run(commands.schema)
 
 
-@app.command(epilog=_exit_codes("init"))
+@app.command(epilog=exit_codes_epilog("init"))
 def init(
     specs: Annotated[str, typer.Option(help="Spec folder.")] = "specs",
     layers: Annotated[str, typer.Option(help="Folder of generated layer modules.")] = "layers",
@@ -238,7 +173,7 @@ def init(
     layers_dir: Annotated[str | None, typer.Option("--layers-dir", hidden=True)] = None,
     tests_dir: Annotated[str | None, typer.Option("--tests-dir", hidden=True)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and problems.")] = False,
-):
+) -> None:
     """Set up a project in the current folder: settings, a starter spec, output folders.
 
     Adds [tool.layergen] to pyproject.toml (made if missing), and the folder the generated
@@ -253,11 +188,11 @@ def init(
     _run(commands.init, Path.cwd(), specs=specs, layers=layers, tests=tests, package=package, quiet=quiet)
 
 
-@app.command(epilog=_exit_codes("validate"))
+@app.command(epilog=exit_codes_epilog("validate"))
 def validate(
     specs: SpecArgs = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
-):
+) -> None:
     """Check specs without writing anything.
 
     Prints `ok SPEC (ClassName)` for each valid spec. The templates are not rendered, so
@@ -269,32 +204,25 @@ def validate(
     _run(commands.validate, specs or [], quiet=quiet)
 
 
-@app.command(epilog=_exit_codes("show"))
+@app.command(epilog=exit_codes_epilog("show"))
 def show(
     spec: Annotated[Path, typer.Argument(help="The spec file.", metavar="SPEC", show_default=False)],
     arg: Annotated[
         list[str] | None,
-        typer.Option(
-            "--arg",
-            metavar="NAME=VALUE",
-            help="A constructor argument instead of the test's (a YAML value); repeat for several.",
-            show_default=False,
-        ),
+        arg_option("A constructor argument instead of the test's (a YAML value); repeat for several."),
     ] = None,
     input_shape: Annotated[
         list[str] | None,
-        typer.Option(
-            "--input-shape",
+        input_shape_option(
+            "An input's shape, batch first (`2,16`), instead of the test's; `NAME=` picks one of several inputs.",
             metavar="[NAME=]SIZES",
-            help="An input's shape, batch first (`2,16`), instead of the test's; `NAME=` picks one of several inputs.",
-            show_default=False,
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the weights and totals as JSON, for tools.")] = False,
     as_mermaid: Annotated[
         bool, typer.Option("--mermaid", help="Print a Mermaid diagram of the sub-layers and how `call` connects them.")
     ] = False,
-):
+) -> None:
     """Show the layer's weights: path, shape, dtype, role, trainable, parameters, and totals.
 
     With the generated test's arguments and input shapes, or those given, and sub-layers'
@@ -314,11 +242,11 @@ def show(
         input_shapes=input_shape or [],
         as_json=as_json,
         as_mermaid=as_mermaid,
-        error_status=1,  # the spec, an --arg or the layer is wrong: the project needs fixing
+        error_status=NEEDS_FIXING,  # the spec, an --arg or the layer is wrong: the project needs fixing
     )
 
 
-@app.command(epilog=_exit_codes("audit"))
+@app.command(epilog=exit_codes_epilog("audit"))
 def audit(
     targets: Annotated[
         list[str],
@@ -330,18 +258,10 @@ def audit(
     ],
     arg: Annotated[
         list[str] | None,
-        typer.Option(
-            "--arg",
-            metavar="NAME=VALUE",
-            help="A constructor argument (VALUE is YAML: 4, 0.5, [1, 2], relu); repeat for several.",
-            show_default=False,
-        ),
+        arg_option("A constructor argument (VALUE is YAML: 4, 0.5, [1, 2], relu); repeat for several."),
     ] = None,
     input_shape: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--input-shape", help="An input's shape with the batch, e.g. 4,10; once per input.", show_default=False
-        ),
+        list[str] | None, input_shape_option("An input's shape with the batch, e.g. 4,10; once per input.")
     ] = None,
     input_dtype: Annotated[
         str | None,
@@ -355,7 +275,7 @@ def audit(
     static: Annotated[bool, typer.Option("--static", help="Only read the source; do not run the classes.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON, for tools.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only findings and problems.")] = False,
-):
+) -> None:
     """Find the mistakes of hand-written Keras layers: read the source, then run the layer
     contract's checks on each class in a fresh Python process (with a time limit).
 
@@ -375,11 +295,11 @@ def audit(
         static,
         as_json,
         quiet,
-        error_status=2,
+        error_status=CANNOT_RUN,
     )
 
 
-@app.command(epilog=_exit_codes("adopt"))
+@app.command(epilog=exit_codes_epilog("adopt"))
 def adopt(
     target: Annotated[
         str,
@@ -391,24 +311,15 @@ def adopt(
         Path | None, typer.Option(help="Where to write the spec. Default: SPECS/<class_name>.yaml.", show_default=False)
     ] = None,
     arg: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--arg",
-            metavar="NAME=VALUE",
-            help="A constructor argument for the parity test (a YAML value); repeat for several.",
-            show_default=False,
-        ),
+        list[str] | None, arg_option("A constructor argument for the parity test (a YAML value); repeat for several.")
     ] = None,
     input_shape: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--input-shape", help="An input's shape for the parity test, e.g. 4,10; once per input.", show_default=False
-        ),
+        list[str] | None, input_shape_option("An input's shape for the parity test, e.g. 4,10; once per input.")
     ] = None,
     input_dtype: Annotated[str, typer.Option(help="The inputs' dtype in the parity test.")] = "float32",
     input_max: Annotated[int, typer.Option(help="Integer inputs: the largest value to feed.")] = 9,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only warnings and problems.")] = False,
-):
+) -> None:
     """Bring a hand-written layer in: write a spec from the class, record its file so that the
     next `layergen new` takes it over through the three-way merge, keep a copy of the original
     under .layergen/adopted/, and write a parity test beside the generated one.
@@ -420,11 +331,8 @@ def adopt(
     _run(run_adopt, target, spec, arg or [], input_shape or [], input_dtype, input_max, quiet)
 
 
-def _run(command: Callable[..., CommandResult], *args, **options) -> NoReturn:
+def _run(
+    command: Callable[..., CommandResult], *args: object, error_status: int = CANNOT_RUN, **options: object
+) -> NoReturn:
     """Run one command function, show its result and exit with its code."""
-    raise typer.Exit(execute(command, *args, **options))
-
-
-def _notice(text: str) -> None:
-    """Show a notice at once, while the command still runs (waiting for another run)."""
-    report.show(CommandResult([Line(text, Level.WARNING)]))
+    raise typer.Exit(execute(partial(command, *args, **options), error_status=error_status))

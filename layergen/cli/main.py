@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+
+from layergen.cli.running import execute, notice
+from layergen.exit_status import CANNOT_RUN, INTERRUPTED
 
 # command -> its on/off flags that the fast path understands -> the keyword they set
 FAST_FLAGS = {
@@ -26,8 +29,6 @@ FAST_FLAGS = {
     "check": {"--accept-breaking": "accept_breaking", "--quiet": "quiet", "-q": "quiet"},
     "status": {"--json": "as_json", "--quiet": "quiet", "-q": "quiet"},
 }
-INTERRUPTED = 130  # as a shell reports a command that SIGINT stopped
-COMMAND_ERROR = 2  # a problem that stops a command before it has done anything (`cli.EXIT_MEANINGS`)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -56,7 +57,8 @@ def _main(argv: list[str]) -> int:
     function = getattr(commands, command)
     if command != "status":
         options["progress"] = report.progress_display()
-    return execute(function, paths, error_status=COMMAND_ERROR, echo=report.plain_echo, notify=_notice, **options)
+    notify = partial(notice, echo=report.plain_echo)
+    return execute(function, paths, error_status=CANNOT_RUN, echo=report.plain_echo, notify=notify, **options)
 
 
 def _typer_main(argv: list[str]) -> int:
@@ -94,37 +96,3 @@ def fast_call(argv: list[str]) -> tuple[str, list[Path], dict[str, object]] | No
         else:
             paths.append(Path(argument))
     return argv[0], paths, options
-
-
-def execute(command: Callable, *args, error_status: int = COMMAND_ERROR, echo=None, **options) -> int:
-    """Run one command function and show its result; returns the exit code."""
-    from layergen.cli import report
-    from layergen.commands.result import CommandResult
-    from layergen.errors import LayergenError
-
-    try:
-        result = command(*args, **options)
-    except KeyboardInterrupt:
-        # Ctrl-C: one line, no traceback. Files are written whole (atomically), the
-        # project's lock is released on the way out, and a run stopped midway is finished
-        # by the next one (`apply.writing_run`).
-        sys.stderr.write("\nAborted.\n")
-        return INTERRUPTED
-    except LayergenError as error:
-        # A record that cannot be read is exit status 2 whatever the command (`RecordError`).
-        result = CommandResult(problems=[error], status=getattr(error, "exit_code", error_status))
-    try:
-        return report.show(result, echo)
-    except BrokenPipeError:
-        # The reader left early (`layergen status | head -1`): the rest is not wanted, and
-        # the command's outcome stands. Python would complain again when it flushes at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return result.exit_code
-
-
-def _notice(text: str) -> None:
-    """Show a notice at once, while the command still runs (waiting for another run)."""
-    from layergen.cli import report
-    from layergen.commands.result import CommandResult, Level, Line
-
-    report.show(CommandResult([Line(text, Level.WARNING)]), report.plain_echo)

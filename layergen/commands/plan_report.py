@@ -11,7 +11,7 @@ from layergen.commands.result import CommandResult
 from layergen.commands.status_report import ProjectStatus
 from layergen.errors import LayergenError, Problem
 from layergen.project.settings import Project
-from layergen.update.merge import OURS_MARKER, MergeResult
+from layergen.update.merge import OURS_MARKER, Conflict, MergeResult
 from layergen.update.plan import FileUpdate, Plan, SpecUpdate
 from layergen.update.reconcile import Status
 from layergen.update.records import RECORDS_DIR
@@ -199,8 +199,8 @@ def _conflict_lines(file: FileUpdate, merge: MergeResult) -> list[int]:
     return [i + 1 for i, line in enumerate(file.after.splitlines()) if line == OURS_MARKER]
 
 
-def _show_conflict(name: str, conflict, line: int) -> str:
-    def block(lines):
+def _show_conflict(name: str, conflict: Conflict, line: int) -> str:
+    def block(lines: list[str]) -> str:
         return (
             "".join(f"    | {line}" if line.endswith("\n") else f"    | {line}\n" for line in lines)
             or "    (nothing)\n"
@@ -265,3 +265,14 @@ def report_status(result: CommandResult, status: ProjectStatus) -> None:
             )
     for problem in status.errors:
         result.info(f"{'invalid':<{width}}  {problem}")
+
+
+def unified_diff(file: FileUpdate, project: Project) -> str:
+    """The file's change, as `new --diff` shows it."""
+    import difflib
+
+    old = project.display(file.location)
+    name = project.display(file.path)
+    before = (file.before or "").splitlines(keepends=True)
+    after = (file.after or "").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(before, after, f"a/{old}", f"b/{name}"))

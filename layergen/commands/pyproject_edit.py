@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, TypeGuard
 
 import tomlkit
 from tomlkit.container import OutOfOrderTableProxy
@@ -20,6 +20,8 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Table
 
 from layergen.errors import LayergenError
+
+TomlTable = Table | OutOfOrderTableProxy  # a table that tables can be added to
 
 # pytest reads the first of these it finds, and ignores pyproject.toml then.
 _PYTEST_FILES_BEFORE_PYPROJECT = ("pytest.toml", ".pytest.toml", "pytest.ini", ".pytest.ini")
@@ -85,7 +87,7 @@ def add_settings(root: Path, text: str, settings: dict[str, str]) -> Edit:
     return edit
 
 
-def _add_pythonpath(root: Path, tool, folder: str, edit: Edit) -> None:
+def _add_pythonpath(root: Path, tool: TomlTable, folder: str, edit: Edit) -> None:
     elsewhere = _pytest_settings_elsewhere(root, tool)
     if elsewhere:
         edit.warnings.append(
@@ -108,7 +110,7 @@ def _add_pythonpath(root: Path, tool, folder: str, edit: Edit) -> None:
         _add_warning_filter(table, where, edit)
 
 
-def _add_warning_filter(table, where: str, edit: Edit) -> None:
+def _add_warning_filter(table: TomlTable, where: str, edit: Edit) -> None:
     """NumPy 2's `__array__` DeprecationWarning from Keras, filtered in pytest's settings."""
     filters = table.get("filterwarnings")
     if filters is None:
@@ -120,7 +122,7 @@ def _add_warning_filter(table, where: str, edit: Edit) -> None:
         edit.done.append(f"{where} filterwarnings += NumPy 2's __array__ warning")
 
 
-def _pytest_table(tool) -> tuple[str, Any]:
+def _pytest_table(tool: TomlTable) -> tuple[str, TomlTable | None]:
     """The table of pytest's settings (made if missing; None if it is not a table), and its name."""
     pytest_tables = tool.get("pytest")
     if pytest_tables is None:
@@ -135,7 +137,7 @@ def _pytest_table(tool) -> tuple[str, Any]:
     return "[tool.pytest.ini_options]", table if _is_table(table) else None
 
 
-def _pytest_settings_elsewhere(root: Path, tool) -> str | None:
+def _pytest_settings_elsewhere(root: Path, tool: TomlTable) -> str | None:
     """The file pytest takes its settings from instead of pyproject.toml, if any."""
     for name in _PYTEST_FILES_BEFORE_PYPROJECT:
         if (root / name).is_file():
@@ -149,12 +151,12 @@ def _pytest_settings_elsewhere(root: Path, tool) -> str | None:
     return None
 
 
-def _is_table(item) -> bool:
+def _is_table(item: object) -> TypeGuard[TomlTable]:
     """A table we can add tables to: not an inline `{...}` one, nor a value."""
     return isinstance(item, (Table, OutOfOrderTableProxy))
 
 
-def _table(values: dict) -> Table:
+def _table(values: dict[str, Any]) -> Table:
     table = tomlkit.table()
     for key, value in values.items():
         table.add(key, value)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from layergen.errors import LayergenError
+from layergen.exit_status import DONE, NEEDS_FIXING
 
 
 class Level(Enum):
@@ -40,7 +41,7 @@ class CommandResult:
     def exit_code(self) -> int:
         if self.status is not None:
             return self.status
-        return 1 if self.problems else 0
+        return NEEDS_FIXING if self.problems else DONE
 
     def info(self, text: str) -> None:
         self.lines.append(Line(text, Level.INFO))

@@ -14,11 +14,17 @@ never disagree with what `new` then does. Spec states, worst first:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
 
 from layergen.errors import Problem
 from layergen.update.plan import FileUpdate, Plan, SpecUpdate
 from layergen.update.reconcile import Status
+
+Display = Callable[[Path], str]  # a path as the user sees it
+Details = Callable[[FileUpdate, SpecUpdate], str | None]  # what is the matter with a file, in words
 
 SPEC_STATES = ("conflicted", "stale", "breaking", "hand-edited", "current", "orphaned")
 
@@ -62,11 +68,11 @@ class ProjectStatus:
     specs: list[SpecState]
     errors: list[Problem]  # specs that cannot be generated
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"specs": [asdict(s) for s in self.specs], "errors": [asdict(p) for p in self.errors]}
 
 
-def project_status(plan: Plan, display, details) -> ProjectStatus:
+def project_status(plan: Plan, display: Display, details: Details) -> ProjectStatus:
     """`display` shows a path; `details(file, update)` says what is the matter with a file."""
     specs = [_spec_state(u, display, details, orphaned=False) for u in plan.updates]
     specs += [_spec_state(u, display, details, orphaned=True) for u in plan.orphans]
@@ -80,7 +86,7 @@ def project_status(plan: Plan, display, details) -> ProjectStatus:
     return ProjectStatus(sorted(specs, key=lambda s: s.spec), errors)
 
 
-def _spec_state(update: SpecUpdate, display, details, *, orphaned: bool) -> SpecState:
+def _spec_state(update: SpecUpdate, display: Display, details: Details, *, orphaned: bool) -> SpecState:
     files = [_file_state(f, update, display, details) for f in update.files]
     breaking = [f"{c.where}: {c.shown}" for c in update.compat if c.breaking]
     if orphaned:
@@ -90,7 +96,7 @@ def _spec_state(update: SpecUpdate, display, details, *, orphaned: bool) -> Spec
     return SpecState(update.key, state, [f for f in files if f.state != "current"], breaking)
 
 
-def _file_state(file: FileUpdate, update: SpecUpdate, display, details) -> FileState:
+def _file_state(file: FileUpdate, update: SpecUpdate, display: Display, details: Details) -> FileState:
     if file.syntax_error is not None:
         return FileState(
             display(file.path), "conflicted", f"does not parse ({file.syntax_error[1]})", file.syntax_error[0]

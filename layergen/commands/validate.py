@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from layergen.commands.generated_files import _project
 from layergen.commands.result import CommandResult
-from layergen.errors import LayergenError
+from layergen.errors import LayergenError, internal_error
 from layergen.project.spec_files import spec_files
-from layergen.update.planner import internal_error
 
 
-def validate(paths: list[Path], *, quiet=False) -> CommandResult:
+def validate(paths: list[Path], *, quiet: bool = False) -> CommandResult:
     """Check each spec as `new` would, writing nothing; `quiet` prints only problems."""
     from layergen.pipeline import build_model
 
@@ -25,8 +23,6 @@ def validate(paths: list[Path], *, quiet=False) -> CommandResult:
             result.fail(exc)
             continue
         except Exception as exc:  # a bug in layergen: one line, as `new` says it, and the other specs go on
-            if os.environ.get("LAYERGEN_DEBUG"):
-                raise
             result.fail(internal_error(project.display(spec), exc))
             continue
         if not quiet:

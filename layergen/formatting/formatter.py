@@ -33,12 +33,19 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from layergen.cache import FormatCache, cache_dir
 from layergen.errors import LayergenError
-from layergen.formatting.style import FormatStyle
+from layergen.project.format_style import FormatStyle
 from layergen.project.settings import FORMATTERS
 
 if TYPE_CHECKING:
+    import ast
     import subprocess
+    from concurrent.futures import ProcessPoolExecutor
+
+    from layergen.formatting.worker import ForkedWorker
+
+    _Pool = ForkedWorker | ProcessPoolExecutor  # where black formats the texts
 
 
 # subprocess, tempfile and format_pieces are imported where they are used: `check` on a
@@ -79,7 +86,7 @@ class Formatter:
         self.sources: dict[str, str] = {}  # key -> the text, for what black formats by pieces
         self.done: dict[str, str] = {}
         self.waiting: dict[str, object] = {}  # key -> the pool's future, or the text to format at the end
-        self.pool = None
+        self.pool: _Pool | None = None
         many = expected >= POOL_MIN_FILES
         if formatter == "black" and (many or (early and expected)) and (os.cpu_count() or 1) >= 2:
             self.pool = _black_pool(min(os.cpu_count() or 1, expected)) if many else _early_worker()
@@ -124,13 +131,13 @@ class Formatter:
         finally:
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
-        self.cache.trim()
+        self.cache.trim(MAX_ENTRIES)
         if self.waiting and self.formatter == "black":
             FormatCache(_pieces_dir()).trim(MAX_PIECES, force=True)  # the workers stored pieces
         return [self.done[key] for key in self.keys]
 
 
-def _early_worker():
+def _early_worker() -> _Pool:
     """One process for a few files: forked at once where it can be (see `forked_worker`)."""
     from layergen.formatting import worker as forked_worker
 
@@ -139,7 +146,7 @@ def _early_worker():
     return _black_pool(1)
 
 
-def _black_pool(workers: int):
+def _black_pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -192,11 +199,12 @@ def _exit_with(parent: int) -> None:
 def formatter_version(formatter: str) -> str:
     if formatter == "black":
         # black's own version module: knowing the version costs no import of black.
-        import _black_version  # type: ignore[import-untyped]
+        import _black_version
 
-        return _black_version.version
+        version: str = _black_version.version
+        return version
     if formatter == "ruff":
-        return _run_ruff(["--version"]).stdout.strip()
+        return str(_run_ruff(["--version"]).stdout).strip()
     raise ValueError(formatter)
 
 
@@ -215,7 +223,7 @@ def same_code(source: str, formatted: str) -> bool:
     return _dump(trees[0]) == _dump(trees[1])
 
 
-def _dump(tree) -> str:
+def _dump(tree: ast.AST) -> str:
     import ast
 
     for node in ast.walk(tree):
@@ -238,8 +246,9 @@ def _format_many(texts: list[str], formatter: str, version: str = "", style: For
 
 def black_format(text: str, style: FormatStyle = DEFAULT_STYLE) -> str:
     import black
+    from black.mode import TargetVersion
 
-    targets = {black.TargetVersion[name.upper()] for name in style.target_versions}
+    targets = {TargetVersion[name.upper()] for name in style.target_versions}
     return black.format_str(text, mode=black.Mode(target_versions=targets, line_length=style.line_length))
 
 
@@ -276,11 +285,11 @@ def _ruff_format(texts: list[str], style: FormatStyle = DEFAULT_STYLE) -> list[s
         return [path.read_text(encoding="utf-8") for path in paths]
 
 
-def _run_ruff(arguments: list[str]) -> subprocess.CompletedProcess:
+def _run_ruff(arguments: list[str]) -> subprocess.CompletedProcess[str]:
     import subprocess
 
     try:
-        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+        from ruff.__main__ import find_ruff_bin
 
         command = [os.fsdecode(find_ruff_bin())]
     except ImportError:
@@ -294,74 +303,3 @@ def _run_ruff(arguments: list[str]) -> subprocess.CompletedProcess:
     if done.returncode != 0:
         raise LayergenError.plain("ruff", f"ruff {arguments[0]} failed: {done.stderr.strip()[-500:]}")
     return done
-
-
-def cache_dir(kind: str = "format") -> Path:
-    """Where layergen keeps `kind` of cache: under LAYERGEN_CACHE_DIR, else the user's cache folder."""
-    explicit = os.environ.get("LAYERGEN_CACHE_DIR")
-    if explicit:
-        return Path(explicit) / kind
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "layergen" / kind
-
-
-def _entry_digest(key: str, body: bytes) -> str:
-    """What an entry starts with: its body bound to its key, so no entry passes for another."""
-    return hashlib.sha256(b"layergen-cache\0" + key.encode() + b"\0" + body).hexdigest()
-
-
-class FormatCache:
-    """Formatted texts by key; a cache that cannot be read or written only costs time."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.stored = 0
-        self.made = False
-
-    def get(self, key: str) -> str | None:
-        path = self.folder / key
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-        check, _, body = data.partition(b"\n")
-        if check.decode("ascii", "replace") != _entry_digest(key, body):
-            return None  # damaged, or another key's: formatted again and overwritten
-        try:
-            os.utime(path)  # recently used: kept longest when the cache is trimmed
-            return body.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-
-    def put(self, key: str, text: str) -> None:
-        body = text.encode("utf-8")
-        data = _entry_digest(key, body).encode() + b"\n" + body
-        try:
-            if not self.made:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                self.made = True
-            import tempfile
-
-            descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, self.folder / key)
-            self.stored += 1
-        except OSError:
-            pass
-
-    def trim(self, limit: int = MAX_ENTRIES, *, force: bool = False) -> None:
-        """Keep the `limit` most recently used entries (with `force`, also when others stored them)."""
-        if not (self.stored or force):
-            return
-        try:
-            with os.scandir(self.folder) as found:
-                files = [entry for entry in found if entry.is_file(follow_symlinks=False)]
-            if len(files) <= limit:
-                return
-            entries = [(entry.stat().st_mtime_ns, entry.path) for entry in files]
-        except OSError:
-            return
-        for _, path in sorted(entries)[: len(entries) - limit * 3 // 4]:
-            with contextlib.suppress(OSError):
-                os.unlink(path)

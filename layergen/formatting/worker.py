@@ -43,16 +43,16 @@ class ForkedWorker:
         os.close(jobs_read)
         os.close(answers_write)
         self._pid: int | None = pid
-        self._submitted: list[tuple[Callable, tuple]] = []
+        self._submitted: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
         self._results: list[tuple[bool, Any]] | None = None
 
-    def submit(self, function: Callable, *args) -> _Result:
+    def submit(self, function: Callable[..., Any], *args: Any) -> _Result:
         if self._results is not None:
             raise RuntimeError("the worker has been asked for its results already")
         self._submitted.append((function, args))
         return _Result(self, len(self._submitted) - 1)
 
-    def result(self, index: int):
+    def result(self, index: int) -> Any:
         if self._results is None:
             self._results = self._exchange()
         ok, value = self._results[index]
@@ -92,7 +92,7 @@ class _Result:
         self.worker = worker
         self.index = index
 
-    def result(self):
+    def result(self) -> Any:
         return self.worker.result(self.index)
 
 
@@ -108,7 +108,7 @@ def _serve(prepare: Callable[[], None], jobs_read: int, answers_write: int) -> N
         pickle.dump(answers, out)
 
 
-def _run(function: Callable, args: tuple) -> tuple[bool, Any]:
+def _run(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[bool, Any]:
     try:
         return True, function(*args)
     except Exception as exc:  # handed to the parent, which raises it where it asks

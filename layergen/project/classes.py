@@ -25,7 +25,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from layergen.cache import FormatCache, cache_dir
 from layergen.spec.source import MAX_SPEC_BYTES
 
 # Base-layer keyword arguments every generated layer accepts through **kwargs.
@@ -106,7 +108,7 @@ def project_index(specs: Path, layers_module: str, *, below: bool = True) -> Pro
     if specs.is_dir():
         found = specs.rglob("*") if below else specs.glob("*")
         files = sorted(p for p in found if p.suffix in (".yaml", ".yml") and p.is_file())
-        for path, definition in zip(files, _definitions(files), strict=True):
+        for path, definition in zip(files, read_definitions(files), strict=True):
             if definition is None:
                 continue
             if definition.reason is not None or definition.name is None:
@@ -123,7 +125,7 @@ def project_index(specs: Path, layers_module: str, *, below: bool = True) -> Pro
     return index
 
 
-def _definitions(files: list[Path]) -> list[Definition | None]:
+def read_definitions(files: list[Path]) -> list[Definition | None]:
     """What each file defines: from its digest when it is known, else read (and cached)."""
     contents: list[bytes | Definition | None] = [_read_bounded(path) for path in files]
     digests = [hashlib.sha256(c).hexdigest() if isinstance(c, bytes) else None for c in contents]
@@ -167,10 +169,8 @@ def _cache_key() -> str:
     return digest.hexdigest()[:16] + ".json"
 
 
-def _cache():
+def _cache() -> FormatCache:
     """The cache file's folder: a `FormatCache`, which checks each file's digest on reading."""
-    from layergen.formatting.formatter import FormatCache, cache_dir
-
     return FormatCache(cache_dir("classes"))
 
 
@@ -200,7 +200,7 @@ def _load_cache() -> dict[str, Definition | None]:
     return found
 
 
-def _well_formed(value) -> bool:
+def _well_formed(value: object) -> bool:
     return (
         isinstance(value, list)
         and len(value) == 5
@@ -219,7 +219,7 @@ def _save_cache(used: list[str]) -> None:
     _cache().put(_cache_key(), json.dumps(entries))
 
 
-def _as_json(definition: Definition | None) -> list | None:
+def _as_json(definition: Definition | None) -> list[str | list[str] | None] | None:
     if definition is None:
         return None
     fields = [definition.name, list(definition.params), list(definition.holds), definition.reason]
@@ -243,7 +243,7 @@ def _read_one(content: bytes) -> Definition | None:
     return _definition(data)
 
 
-def _definition(data: dict) -> Definition:
+def _definition(data: dict[str, Any]) -> Definition:
     """The class a spec's data defines, if its name and its constructor's pass the names rule."""
     from layergen.analysis.names import class_name_problem
 
@@ -270,7 +270,7 @@ def _short(reason: str) -> str:
     return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 3] + "..."
 
 
-def _constructor_params(data: dict) -> tuple[tuple[str, ...], str | None]:
+def _constructor_params(data: dict[str, Any]) -> tuple[tuple[str, ...], str | None]:
     """Arguments, constants, the initializer / regularizer / constraint arguments of weights
     and a random layer's `seed`; or the reason one of them (or an input, whose name makes a
     build parameter) cannot be a parameter."""
@@ -298,7 +298,7 @@ def _constructor_params(data: dict) -> tuple[tuple[str, ...], str | None]:
     return tuple(params), None
 
 
-def _holds(data: dict) -> tuple[str, ...]:
+def _holds(data: dict[str, Any]) -> tuple[str, ...]:
     """The classes the spec's sub-layers name without a dot: those that may be project classes."""
     layers = data.get("layers")
     if not isinstance(layers, dict):

@@ -8,10 +8,10 @@ of a path is kept as it is: a symlinked file is still known by its own name.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 
+from layergen.project.paths import display_path
 from layergen.project.settings import Project
 
 
@@ -37,7 +37,7 @@ def resolved_project(project: Project) -> Project:
 
 def project_key(project: Project, path: Path | str) -> str:
     """A path relative to the project root, with `/`; `..` where it lies outside."""
-    return Path(os.path.relpath(real_path(path), project.root)).as_posix()
+    return display_path(real_path(path), project.root, climb=True)
 
 
 def from_key(project: Project, key: str) -> Path:

@@ -26,10 +26,15 @@ import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from layergen.errors import LayergenError, Problem
-from layergen.formatting.style import FormatStyle, read_style
+from layergen.project.format_style import FormatStyle, read_style
 from layergen.project.imports import import_entry_problem
+from layergen.project.paths import display_path
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A registration package, as for a spec's `package`: Keras joins it to the class name.
@@ -67,7 +72,7 @@ _KINDS = {
 }
 
 
-def _read_settings(table: dict, locate: _Locator) -> Settings:
+def _read_settings(table: dict[str, Any], locate: _Locator) -> Settings:
     """The settings of a valid table. pydantic, which a `layergen check` of a current project
     never needs to load, only words the problems of a table that is not."""
     if all(type(value) is _KINDS.get(key) for key, value in table.items()) and _plain_strings(table):
@@ -90,11 +95,11 @@ def _read_settings(table: dict, locate: _Locator) -> Settings:
     return _settings(table)
 
 
-def _plain_strings(table: dict) -> bool:
+def _plain_strings(table: dict[str, Any]) -> bool:
     return all(type(item) is str for item in table.get("imports", ()))
 
 
-def _settings(table: dict) -> Settings:
+def _settings(table: dict[str, Any]) -> Settings:
     return Settings(**{**table, "imports": tuple(table.get("imports", ()))})
 
 
@@ -111,22 +116,13 @@ class Project:
     style: FormatStyle = FormatStyle()  # the formatter's settings in pyproject.toml
     imports: tuple[str, ...] = ()  # packages sub-layer classes may be imported from (`import_policy`)
 
-    def display(self, path: Path) -> str:
+    def display(self, path: Path | str) -> str:
         """A path as the user should see it: relative to the project root, with '/'."""
-        if isinstance(path, Path) and os.sep == "/":
-            # What `relative_to` gives for a path under the root, without its parsing (POSIX:
-            # a `Path`'s text is normalized, and names compare exactly).
-            text, root = str(path), str(self.root)
-            if text.startswith(root) and text[len(root) : len(root) + 1] == "/" and len(text) > len(root) + 1:
-                return text[len(root) + 1 :]
-        path = Path(path).absolute()
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return display_path(path, self.root)
 
-    def with_overrides(self, **overrides) -> Project:
-        changes = {k: v for k, v in overrides.items() if v is not None}
+    def with_overrides(self, **overrides: Path | str | None) -> Project:
+        # Any: each value goes to the field of its name, which `replace` checks.
+        changes: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
         for key in ("layers", "tests", "specs", "templates"):
             if key in changes:
                 changes[key] = (Path.cwd() / changes[key]).absolute()
@@ -195,7 +191,7 @@ def _default_package(project_name: str) -> str:
     return ("_" + name if name[:1].isdigit() else name) or "custom_layers"
 
 
-def _settings_problem(error, locate: _Locator) -> Problem:
+def _settings_problem(error: ErrorDetails, locate: _Locator) -> Problem:
     key = str(error["loc"][0]) if error["loc"] else ""
     if error["type"] == "extra_forbidden":
         from layergen.vocabulary import closest
@@ -284,7 +280,7 @@ class _Locator:
 
     def __init__(self, path: Path, text: str):
         self.path, self.text = path, text
-        self.file = _display(path)
+        self.file = display_path(path, Path.cwd(), climb=True)
 
     def problem(self, key: str, message: str, *, table: str = "tool.layergen") -> Problem:
         line, column = self._find(table, key)
@@ -312,10 +308,3 @@ class _Locator:
                 if match:
                     return number, len(match[1]) + 1
         return found
-
-
-def _display(path: Path) -> str:
-    try:
-        return Path(os.path.relpath(path)).as_posix()
-    except ValueError:  # another drive on Windows
-        return path.as_posix()

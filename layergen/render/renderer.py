@@ -16,8 +16,9 @@ from pathlib import Path
 
 import jinja2
 
+from layergen.cache import cache_dir
 from layergen.errors import LayergenError, Problem
-from layergen.formatting.formatter import cache_dir, format_texts
+from layergen.formatting.formatter import format_texts
 from layergen.render.model import LayerModel
 from layergen.render.pycode import fit_strings
 from layergen.render.templates_dir import builtin_template_dir

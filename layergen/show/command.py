@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from layergen.errors import LayergenError, Problem
 from layergen.project.settings import Project
@@ -28,6 +29,9 @@ from layergen.render.model import LayerModel
 from layergen.show.options import given_arguments, given_shapes
 from layergen.show.weights import NeedsKeras, planned_weights
 from layergen.spec.fast import LayerSpec
+
+if TYPE_CHECKING:
+    from layergen.commands.result import CommandResult
 
 # The fresh process imports Keras and a backend: seconds, more on a busy machine.
 PROBE_TIMEOUT = 600
@@ -80,7 +84,7 @@ class WeightTable:
     def trainable(self) -> int:
         return sum(w.parameters for w in self.weights if w.trainable)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, object]:
         return {
             "layer": self.layer,
             "spec": self.spec,
@@ -217,7 +221,7 @@ def format_table(table: WeightTable) -> list[str]:
     return lines
 
 
-def _shape_text(shape) -> str:
+def _shape_text(shape: Sequence[int | None]) -> str:
     return (
         "("
         + ", ".join("None" if size is None else str(size) for size in shape)
@@ -240,7 +244,8 @@ def _write_module(folder: Path, module: str, source: str) -> None:
     (package / f"{parts[-1]}.py").write_text(source)
 
 
-def _run_probe(folder: str, payload: list[dict], project_root: Path) -> list[dict]:
+def _run_probe(folder: str, payload: list[dict[str, Any]], project_root: Path) -> list[dict[str, Any]]:
+    # Any: JSON, to and from the probe's process.
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3")}
     # The project's own modules (sub-layer classes by import path) import as in its tests.
     paths = [str(project_root), str(project_root / "src"), env.get("PYTHONPATH", "")]
@@ -315,7 +320,7 @@ def show(
     input_shapes: Sequence[str] = (),
     as_json: bool = False,
     as_mermaid: bool = False,
-):
+) -> CommandResult:
     """The `layergen show` command: a `CommandResult` with the table, its JSON or the diagram."""
     from layergen.commands.result import CommandResult
     from layergen.project.locations import resolved_project

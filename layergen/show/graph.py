@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from layergen.render.model import LayerModel
+from layergen.render.model import LayerModel, SubLayerModel
 
 Edge = tuple[str, str, str]  # (from node, to node, label)
 
@@ -80,7 +80,7 @@ def _output_id(name: str) -> str:
     return f"output_{name}"
 
 
-def _layer_label(sub) -> str:
+def _layer_label(sub: SubLayerModel) -> str:
     label = f"{sub.name}<br/>{sub.class_code.rsplit('.', 1)[-1]}"
     if sub.repeat is not None:
         label += f" × {sub.repeat.replace('self.', '')}"

@@ -11,6 +11,8 @@ from layergen.render.model import LayerModel
 from layergen.spec.fast import LayerSpec
 from layergen.vocabulary import closest
 
+InputShape = tuple[str, tuple[int | None, ...], str]  # an input's name, shape (batch first) and dtype
+
 
 def given_arguments(spec: str, model: LayerModel, layer_spec: LayerSpec, given: Sequence[str]) -> dict[str, object]:
     """The `--arg` values, each checked as the layer's `__init__` checks it."""
@@ -42,7 +44,7 @@ def given_arguments(spec: str, model: LayerModel, layer_spec: LayerSpec, given: 
     return values
 
 
-def given_shapes(spec: str, inputs: list, given: Sequence[str]) -> list[tuple[str, tuple[int | None, ...], str]]:
+def given_shapes(spec: str, inputs: Sequence[InputShape], given: Sequence[str]) -> list[InputShape]:
     """The inputs with the `--input-shape` sizes given: `2,16` for the only input, or
     `NAME=2,16`; sizes include the batch (`None` for an unknown one)."""
     shapes = {name: (shape, dtype) for name, shape, dtype in inputs}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import Any
 
 
 def main() -> None:
@@ -32,7 +33,8 @@ def main() -> None:
         print(json.dumps(answer), flush=True)
 
 
-def _weights(keras, layer_class, request: dict) -> dict:
+def _weights(keras: Any, layer_class: Any, request: dict[str, Any]) -> dict[str, object]:
+    # Any: Keras is untyped; `request` is the JSON that `layergen show` wrote.
     layer = layer_class(**request["arguments"])
     inputs = [keras.Input(batch_shape=tuple(shape), dtype=dtype, name=name) for name, shape, dtype in request["inputs"]]
     layer(*([inputs[0], inputs[1:]] if request.get("grouped_states") else inputs))  # a cell's several states

@@ -10,8 +10,9 @@ knows: `NeedsKeras` says so, and `layergen show` builds the layer in a fresh pro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol, TypeGuard, cast
 
 from layergen.analysis import expressions
 from layergen.spec.fast import LayerSpec
@@ -30,6 +31,10 @@ _KNOWN_FIELDS = {
 }
 
 
+class _Fields(Protocol):
+    model_fields_set: set[str]  # the fields a spec's entry sets
+
+
 class NeedsKeras(Exception):
     """Something about the weights that only Keras can say (the reason is the message)."""
 
@@ -43,20 +48,24 @@ class PlannedWeight:
     trainable: bool
 
 
+Values = dict[str, object]  # argument and constant name -> its value (a YAML value)
+Scope = dict[str, int]  # integer argument or input dimension -> its size
+Shape = tuple[int | None, ...]  # an input's shape, batch first
+
 # Class name -> the spec of the project's layer of that name (None: not one of the project's).
 SpecFinder = Callable[[str], LayerSpec | None]
 
 
 def planned_weights(
-    spec: LayerSpec, arguments: dict, shapes: list[tuple[int | None, ...]], find_spec: SpecFinder
+    spec: LayerSpec, arguments: Values, shapes: list[Shape], find_spec: SpecFinder
 ) -> list[PlannedWeight]:
     """The weights `layer.weights` lists for the layer of `spec`, made with `arguments`
     (those given; defaults fill the rest) and built with `shapes` (one per input, batch first)."""
     _check_known(spec)
-    values = {name: arg.default for name, arg in spec.arguments.items() if not arg.required}
+    values: Values = {name: arg.default for name, arg in spec.arguments.items() if not arg.required}
     values.update({name: constant.value for name, constant in spec.constants.items()})
     values.update(arguments)
-    scope = {name: value for name, value in values.items() if _is_int(value)}
+    scope: Scope = {name: value for name, value in values.items() if _is_int(value)}
     ellipsis = _bind_dimensions(spec, shapes, scope)
     own = [
         _weight(spec, name, values, scope, ellipsis)
@@ -81,7 +90,11 @@ def planned_weights(
 
 
 def _check_known(spec: LayerSpec) -> None:
-    parts: list[tuple[str, dict]] = [("weight", spec.weights), ("sub-layer", spec.layers), ("input", spec.inputs)]
+    parts: list[tuple[str, Mapping[str, _Fields]]] = [
+        ("weight", spec.weights),
+        ("sub-layer", spec.layers),
+        ("input", spec.inputs),
+    ]
     for kind, entries in parts:
         for name, entry in entries.items():
             unknown = set(entry.model_fields_set) - _KNOWN_FIELDS[kind]
@@ -89,7 +102,7 @@ def _check_known(spec: LayerSpec) -> None:
                 raise NeedsKeras(f"{kind} {name!r} sets {sorted(unknown)}, which layergen show leaves to Keras")
 
 
-def _weight(spec: LayerSpec, name: str, values: dict, scope: dict, ellipsis: tuple) -> PlannedWeight:
+def _weight(spec: LayerSpec, name: str, values: Values, scope: Scope, ellipsis: tuple[int, ...]) -> PlannedWeight:
     weight = spec.weights[name]
     shape: list[int] = []
     for item in weight.shape:
@@ -100,7 +113,7 @@ def _weight(spec: LayerSpec, name: str, values: dict, scope: dict, ellipsis: tup
     if weight.shared_axes is not None:
         # As the generated build does: input axis `axis` is item `axis - offset` of the shape.
         offset = _ellipsis_start(spec) - weight.shape.index(ELLIPSIS)
-        for axis in values.get(weight.shared_axes) or ():
+        for axis in cast("list[int]", values.get(weight.shared_axes) or ()):  # the analysis checked it
             shape[axis - offset] = 1
     dtype = weight.dtype or FLOAT_VARIABLE_DTYPE
     return PlannedWeight(name, tuple(shape), dtype, weight.role, weight.role == "trainable")
@@ -110,11 +123,11 @@ def _under(layer_name: str, weight: PlannedWeight) -> PlannedWeight:
     return PlannedWeight(f"{layer_name}/{weight.path}", weight.shape, weight.dtype, weight.role, weight.trainable)
 
 
-def _bind_dimensions(spec: LayerSpec, shapes: list, scope: dict) -> tuple[int, ...]:
+def _bind_dimensions(spec: LayerSpec, shapes: list[Shape], scope: Scope) -> tuple[int, ...]:
     """Put each input dimension's size in `scope`; the sizes the `...` of an input covers."""
     if len(shapes) != len(spec.inputs):
         raise NeedsKeras("the layer takes another number of inputs")
-    covered: tuple[int, ...] = ()
+    covered: Shape = ()
     for item, shape in zip(spec.inputs.values(), shapes, strict=True):
         tokens = item.shape
         if ELLIPSIS in tokens:
@@ -131,11 +144,11 @@ def _bind_dimensions(spec: LayerSpec, shapes: list, scope: dict) -> tuple[int, .
             pairs = list(zip(tokens, shape, strict=True))
         for token, size in pairs:
             is_dimension = isinstance(token, str) and token.isidentifier() and token != BATCH
-            if is_dimension and (size is None or scope.setdefault(token, size) != size):
+            if is_dimension and (size is None or scope.setdefault(str(token), size) != size):
                 raise NeedsKeras(f"dimension {token!r} is unknown or has two sizes")
     if any(size is None for size in covered):
         raise NeedsKeras("an axis under `...` has no size")
-    return covered
+    return cast("tuple[int, ...]", covered)
 
 
 def _ellipsis_start(spec: LayerSpec) -> int:
@@ -143,13 +156,13 @@ def _ellipsis_start(spec: LayerSpec) -> int:
     return item.shape.index(ELLIPSIS)
 
 
-def _build_shape(build, shapes: list, scope: dict, ellipsis: tuple) -> tuple:
+def _build_shape(build: object, shapes: list[Shape], scope: Scope, ellipsis: tuple[int, ...]) -> Shape:
     """The shape a sub-layer is built with: the spec's `build`, or the first input's shape."""
     if build is None:
         return tuple(shapes[0])
     if not isinstance(build, list):
         raise NeedsKeras("a sub-layer is built with several shapes")
-    shape: list = []
+    shape: list[int | None] = []
     for item in build:
         if item == BATCH:
             shape.append(shapes[0][0])
@@ -160,7 +173,7 @@ def _build_shape(build, shapes: list, scope: dict, ellipsis: tuple) -> tuple:
     return tuple(shape)
 
 
-def _value(value, values: dict, scope: dict):
+def _value(value: object, values: Values, scope: Scope) -> object:
     """A sub-layer's argument: a literal, `$name`, or `$expression` over integer arguments."""
     if isinstance(value, str) and value.startswith("$"):
         text = value[1:].strip()
@@ -168,14 +181,14 @@ def _value(value, values: dict, scope: dict):
     return value
 
 
-def _size(item, scope: dict) -> int:
+def _size(item: int | str, scope: Scope) -> int:
     try:
         return expressions.parse(item).evaluate(scope)
     except (expressions.ExpressionError, KeyError, ZeroDivisionError) as exc:
         raise NeedsKeras(f"cannot size {item!r}: {exc}") from None
 
 
-def _exists(gate: bool | str | None, values: dict) -> bool:
+def _exists(gate: bool | str | None, values: Values) -> bool:
     """Whether a `when:` (a bool argument's name, or a condition over arguments) holds."""
     if gate is None:
         return True
@@ -185,5 +198,5 @@ def _exists(gate: bool | str | None, values: dict) -> bool:
         raise NeedsKeras(f"cannot decide `when: {gate}`: {exc}") from None
 
 
-def _is_int(value) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)

@@ -1,4 +1,5 @@
-"""Carry out a plan of `update.py`, one spec at a time.
+"""Carry out a plan (`planner.plan_updates`), one spec at a time: the plan, the record
+store and the records in; the files and records written, and what failed, out.
 
 A spec's record is saved before its files are written, noting each write as pending
 (`PendingWrite`); then the files; then the record again. However a run is stopped, the
@@ -9,17 +10,44 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from layergen.errors import LayergenError
+from layergen.errors import LayergenError, internal_error
 from layergen.project.locations import from_key
 from layergen.project.settings import Project
-from layergen.update.plan import Plan, SpecUpdate
-from layergen.update.planner import internal_error, side_file
+from layergen.update.outputs import settled
+from layergen.update.plan import Plan, SpecUpdate, side_file
 from layergen.update.records import RecordStore, SpecRecord
 from layergen.writing import remove, remove_temporaries, write_atomically
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What carrying a plan out did besides the plan's own files."""
+
+    removed: int  # temporary files of an interrupted run, deleted first
+    failures: list[LayergenError]  # the specs whose files or records could not be written
+    migrated: bool  # the legacy manifest was replaced by one record per spec
+    also_wrote: bool  # what `also_write` returned: whether it wrote anything
+
+
+def carry_out(
+    plan: Plan, store: RecordStore, records: dict[str, SpecRecord], project: Project, also_write: Callable[[], bool]
+) -> Applied:
+    """Carry the plan out, after clearing what a stopped run left behind; then `also_write`
+    (the command's own writes, still marked as a run that writes)."""
+    with writing_run(project.root) as interrupted:
+        removed = remove_temporaries_of(plan, store, records, project) if interrupted else 0
+        # Stored texts no record names: whether or not the killed run's mark is there.
+        removed += store.clean_debris()
+        failures = apply_updates(plan, store, records)
+        settle_pending_writes(plan, store, records, project)
+        migrated = store.migrate(records)
+        store.flush()
+        return Applied(removed, failures, migrated, also_write())
 
 
 def apply_updates(plan: Plan, store: RecordStore, records: dict[str, SpecRecord]) -> list[LayergenError]:
@@ -36,10 +64,8 @@ def apply_updates(plan: Plan, store: RecordStore, records: dict[str, SpecRecord]
             update.failed = True
             failures.append(exc)
         except Exception as exc:  # a bug in layergen: this spec fails, the others go on
-            if os.environ.get("LAYERGEN_DEBUG"):
-                raise
-            update.failed = True
             failures.append(internal_error(update.key, exc))
+            update.failed = True
     return failures
 
 
@@ -72,10 +98,6 @@ def settle_pending_writes(plan: Plan, store: RecordStore, records: dict[str, Spe
     """Finish the writes a killed run left noted in the records of specs this run did not
     plan (a spec not named, or one that now fails): each output's record becomes the one
     its file holds. Returns how many records were settled."""
-    from dataclasses import replace
-
-    from layergen.update.planner import settled
-
     planned = {u.key for u in plan.updates + plan.orphans} | {u.replaces for u in plan.updates if u.replaces}
     count = 0
     for key, record in sorted(records.items()):

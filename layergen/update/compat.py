@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layergen.update.records import LayerRecord, WeightRecord
+from layergen.update.record_types import LayerRecord, WeightRecord
 
 
 @dataclass(frozen=True)

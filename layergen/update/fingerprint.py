@@ -19,10 +19,9 @@ import os
 from pathlib import Path
 
 from layergen import __version__
-from layergen.formatting.formatter import formatter_version
 from layergen.project.locations import from_key, project_key
 from layergen.project.settings import Project
-from layergen.update.records import OutputRecord, SpecRecord
+from layergen.update.record_types import OutputRecord, SpecRecord
 from layergen.writing import split_newlines
 
 SCHEME = "sha256"  # a fingerprint is "sha256:<hex>", or "sha256+classes:<hex>" when it covers project classes
@@ -31,11 +30,12 @@ ROLES = ("layer", "test")
 
 
 class Fingerprints:
-    """The fingerprints of one run: what every spec shares is read once, at the start."""
+    """The fingerprints of one run: what every spec shares (`environment_digest`) is read
+    once, at the start."""
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, environment: bytes):
         self.project = project
-        self.environment = environment_digest(project)
+        self.environment = environment
         self._classes: dict[Path, bytes] = {}
         self._folders: dict[str, Path] = {}  # a key's folder -> the folder resolved, as `from_key` does
 
@@ -50,7 +50,7 @@ class Fingerprints:
         return f"{SCHEME}{_WITH_CLASSES if with_classes else ''}:{digest.hexdigest()}"
 
     def classes(self, spec_path: Path) -> bytes:
-        """The project classes a spec's analysis sees (see `generate._project_classes`), and
+        """The project classes a spec's analysis sees (see `pipeline._project_index`), and
         the bytes of the specs that could define them: a sub-layer's weights are part of the
         layer's weight tree, so a change to its spec must reach the layers that hold it."""
         folder = Path(spec_path).absolute().parent
@@ -72,7 +72,9 @@ class Fingerprints:
             self._folders[folder] = from_key(self.project, key).parent
         return self._folders[folder] / name
 
-    def current_files(self, spec: Path, spec_bytes: bytes, record: SpecRecord | None):
+    def current_files(
+        self, spec: Path, spec_bytes: bytes, record: SpecRecord | None
+    ) -> list[tuple[str, Path, str, str, OutputRecord]] | None:
         """The spec's outputs as (role, path, text with `\\n`, newline, record), when its record's
         fingerprint says they are current; None when the full path must decide."""
         if record is None or record.fingerprint is None or set(record.outputs) != set(ROLES):
@@ -81,16 +83,17 @@ class Fingerprints:
         if any(not _plain(entry) for entry in entries):
             return None
         paths = [self._path(entry.path) for entry in entries]
-        contents = [read_bytes(path) for path in paths]
-        if any(content is None for content in contents):
+        read = [read_bytes(path) for path in paths]
+        contents = [content for content in read if content is not None]
+        if len(contents) != len(read):
             return None
         with_classes = covers_classes(record.fingerprint)
-        if self.of(spec, spec_bytes, contents, with_classes) != record.fingerprint:  # type: ignore[arg-type]
+        if self.of(spec, spec_bytes, contents, with_classes) != record.fingerprint:
             return None
-        found = []
+        found: list[tuple[str, Path, str, str, OutputRecord]] = []
         for role, path, entry, content in zip(ROLES, paths, entries, contents, strict=True):
             try:
-                text = content.decode("utf-8")  # type: ignore[union-attr]
+                text = content.decode("utf-8")
             except UnicodeDecodeError:
                 return None
             ours, newline = split_newlines(text)
@@ -118,8 +121,9 @@ def _framed(data: bytes) -> bytes:
     return len(data).to_bytes(8, "big") + data
 
 
-def environment_digest(project: Project) -> bytes:
-    """What every spec's outputs depend on besides the spec (read afresh each run)."""
+def environment_digest(project: Project, formatter_version: str, builtin_templates: Path) -> bytes:
+    """What every spec's outputs depend on besides the spec (read afresh each run): with the
+    project's formatter's version and the folder of layergen's own templates."""
     settings = "\n".join(
         [
             __version__,
@@ -128,12 +132,12 @@ def environment_digest(project: Project) -> bytes:
             project.layers_module,
             project.package,
             project.formatter,
-            formatter_version(project.formatter),  # a new black or ruff may format differently
+            formatter_version,  # a new black or ruff may format differently
             project.style.key(),
             " ".join(project.imports),  # what a sub-layer may import decides whether its spec is valid
         ]
     )
-    parts = [settings.encode(), _code_digest(), _templates_digest(project.templates)]
+    parts = [settings.encode(), _code_digest(), _templates_digest(builtin_templates, project.templates)]
     return hashlib.sha256(b"".join(_framed(p) for p in parts)).digest()
 
 
@@ -143,10 +147,8 @@ def _code_digest() -> bytes:
     return _folder_digest(Path(__file__).resolve().parents[1], (".py", ".json"))
 
 
-def _templates_digest(override_dir: Path | None) -> bytes:
-    from layergen.render.templates_dir import builtin_template_dir
-
-    digest = hashlib.sha256(_folder_digest(builtin_template_dir(), None))
+def _templates_digest(builtin: Path, override_dir: Path | None) -> bytes:
+    digest = hashlib.sha256(_folder_digest(builtin, None))
     if override_dir is not None:
         digest.update(b"override\0" + _folder_digest(override_dir, None))
     return digest.digest()

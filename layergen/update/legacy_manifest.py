@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import zlib
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from layergen.errors import Problem
-from layergen.update.records import LEGACY_MANIFEST, OutputRecord, RecordError, SpecRecord, WeightRecord
+from layergen.project.paths import display_path
+from layergen.update.record_types import LEGACY_MANIFEST, OutputRecord, RecordError, SpecRecord, WeightRecord
 
 
 def read_legacy_manifest(path: Path, root: Path) -> dict[str, SpecRecord]:
@@ -27,7 +28,7 @@ def read_legacy_manifest(path: Path, root: Path) -> dict[str, SpecRecord]:
         ) from None
 
 
-def _legacy_record(entry: dict, root: Path) -> SpecRecord:
+def _legacy_record(entry: dict[str, Any], root: Path) -> SpecRecord:
     files = {
         _relative(p, root): zlib.decompress(base64.b64decode(data)).decode("utf-8")
         for p, data in entry["files"].items()
@@ -53,4 +54,4 @@ def _legacy_roles(paths: list[str]) -> dict[str, str]:
 
 
 def _relative(path: str, root: Path) -> str:
-    return Path(os.path.relpath(path, root)).as_posix() if Path(path).is_absolute() else path
+    return display_path(path, root, climb=True) if Path(path).is_absolute() else path

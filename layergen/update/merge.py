@@ -11,7 +11,12 @@ Texts are compared line by line as given: callers normalize line endings first.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import difflib
 
 OURS_MARKER = "<<<<<<< on disk (your edits)"
 BASE_MARKER = "||||||| generated last time"
@@ -64,7 +69,7 @@ def merge3(base: str, ours: str, theirs: str, *, take_ours: bool = False) -> Mer
     return MergeResult("".join(output), conflicts)
 
 
-def _sync_regions(base, ours, theirs):
+def _sync_regions(base: list[str], ours: list[str], theirs: list[str]) -> Iterator[tuple[int, int, int, int]]:
     """Regions where all three agree, as (base start, ours start, theirs start, length).
 
     Ends with an empty region at the three ends, so the last unmatched chunk is merged too.
@@ -86,15 +91,15 @@ def _sync_regions(base, ours, theirs):
     yield len(base), len(ours), len(theirs), 0
 
 
-def _matches(base, other):
+def _matches(base: list[str], other: list[str]) -> list[difflib.Match]:
     import difflib  # merging is rare: not loaded on the fast path
 
     matcher = difflib.SequenceMatcher(None, base, other, autojunk=False)
     return [m for m in matcher.get_matching_blocks() if m.size]
 
 
-def _markers(base, ours, theirs) -> list[str]:
-    def block(lines):
+def _markers(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str]) -> list[str]:
+    def block(lines: Sequence[str]) -> list[str]:
         return [line if line.endswith("\n") else line + "\n" for line in lines]
 
     return [

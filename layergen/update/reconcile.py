@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from layergen.update.merge import MergeResult, conflict_marker_line, merge3
-from layergen.update.records import OpenConflict, OutputRecord
+from layergen.update.record_types import OpenConflict, OutputRecord
 
 
 class Status(Enum):

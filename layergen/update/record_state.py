@@ -13,10 +13,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from layergen.errors import LayergenError
 from layergen.writing import read_text, write_atomically
+
+if TYPE_CHECKING:
+    from layergen.update.record_types import SpecRecord
 
 _VERSION = 1
 _IGNORE_ALL = "# layergen's machine state: not for version control.\n*\n"
@@ -39,7 +44,7 @@ class FingerprintState:
         self.entries: dict[str, list[str]] = {}
         self.changed = False
 
-    def attach(self, records) -> None:
+    def attach(self, records: Mapping[str, SpecRecord]) -> None:
         """Give each record (read with its `digest`) the fingerprint made for those very texts."""
         self.entries = _read(self.path)
         for key, record in records.items():

@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from layergen.project.locations import project_key
-from layergen.update.records import LayerRecord, SpecRecord, WeightRecord
+from layergen.update.plan import GeneratedSpec
+from layergen.update.record_types import LayerRecord, SpecRecord, WeightRecord
 
 if TYPE_CHECKING:
-    from layergen.pipeline import Generation
     from layergen.project.settings import Project
+    from layergen.spec.fast import LayerSpec, SubLayerSpec
 
 MAX_LISTED_COPIES = 64  # a literal repeat count up to this lists each copy's path
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -65,7 +66,7 @@ def keras_snake_case(name: str) -> str:
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
-def weight_tree(spec, own: dict[str, WeightRecord], resolve: Resolver) -> WeightTree:
+def weight_tree(spec: LayerSpec, own: dict[str, WeightRecord], resolve: Resolver) -> WeightTree:
     """The tree of a spec (`spec_fast.LayerSpec`) whose own weights are `own`."""
     tree = WeightTree(dict(own))
     for name, sub in spec.layers.items():
@@ -87,7 +88,7 @@ def weight_tree(spec, own: dict[str, WeightRecord], resolve: Resolver) -> Weight
     return tree
 
 
-def _copies(name: str, class_name: str, repeat) -> list[str]:
+def _copies(name: str, class_name: str, repeat: int | str | None) -> list[str]:
     """The paths a sub-layer's copies are saved under."""
     if repeat is None:
         return [name]
@@ -98,7 +99,7 @@ def _copies(name: str, class_name: str, repeat) -> list[str]:
     return [base if index == 0 else f"{base}_{index}" for index in range(count)]
 
 
-def _add_project_class(tree: WeightTree, prefix: str, name: str, project: ClassTree, arguments: dict) -> None:
+def _add_project_class(tree: WeightTree, prefix: str, name: str, project: ClassTree, arguments: dict[str, Any]) -> None:
     # Its arguments in its shapes, replaced by the values the outer spec passes.
     values = {param: _value_text(value) for param, value in arguments.items()}
 
@@ -115,14 +116,14 @@ def _add_project_class(tree: WeightTree, prefix: str, name: str, project: ClassT
     tree.sources.setdefault(name, project.key)
 
 
-def _value_text(value) -> str:
+def _value_text(value: object) -> str:
     """An argument's value as shapes show it: `$units` -> `units`, 16 -> `16`."""
     if isinstance(value, str) and value.startswith("$"):
         return value[1:].strip()
     return json.dumps(value) if not isinstance(value, (int, float)) or isinstance(value, bool) else str(value)
 
 
-def _input_dims(spec, sub) -> dict[str, str]:
+def _input_dims(spec: LayerSpec, sub: SubLayerSpec) -> dict[str, str]:
     """The last axis of each shape the sub-layer is built with ("" for its only input)."""
     if isinstance(sub.build, dict):
         return {param: _last(shape) for param, shape in sub.build.items()}
@@ -132,7 +133,7 @@ def _input_dims(spec, sub) -> dict[str, str]:
     return {"": _last(first.shape) if first is not None else "?"}
 
 
-def _last(shape) -> str:
+def _last(shape: list[int | str]) -> str:
     return str(shape[-1]) if shape and str(shape[-1]) != "..." else "?"
 
 
@@ -142,7 +143,7 @@ Shapes = dict[str, tuple[str, ...]]
 class _Arguments:
     """A Keras layer's arguments as the spec gives them, as shape items."""
 
-    def __init__(self, values: dict):
+    def __init__(self, values: dict[str, Any]):
         self.values = values
 
     def text(self, name: str, default: str) -> str:
@@ -153,7 +154,11 @@ class _Arguments:
         return value if isinstance(value, bool) else True  # `$argument`: may be either; assume it is there
 
 
-def _dense(args: _Arguments, inputs: dict) -> dict[str, tuple[str, ...]]:
+# A Keras layer's weights: (its arguments, its build inputs' last axes) -> path -> shape.
+KnownWeights = Callable[[_Arguments, dict[str, str]], Shapes]
+
+
+def _dense(args: _Arguments, inputs: dict[str, str]) -> dict[str, tuple[str, ...]]:
     units = args.text("units", "units")
     weights: Shapes = {"kernel": (inputs.get("", "?"), units)}
     if args.flag("use_bias", True):
@@ -161,12 +166,12 @@ def _dense(args: _Arguments, inputs: dict) -> dict[str, tuple[str, ...]]:
     return weights
 
 
-def _embedding(args: _Arguments, inputs: dict) -> dict[str, tuple[str, ...]]:
+def _embedding(args: _Arguments, inputs: dict[str, str]) -> dict[str, tuple[str, ...]]:
     return {"embeddings": (args.text("input_dim", "input_dim"), args.text("output_dim", "output_dim"))}
 
 
-def _normalization(moving: bool):
-    def weights(args: _Arguments, inputs: dict) -> dict[str, tuple[str, ...]]:
+def _normalization(moving: bool) -> KnownWeights:
+    def weights(args: _Arguments, inputs: dict[str, str]) -> dict[str, tuple[str, ...]]:
         axis = (inputs.get("", "?"),) if args.text("axis", "-1") == "-1" else ("axis " + args.text("axis", "-1"),)
         found: Shapes = {}
         if args.flag("scale", True):
@@ -180,7 +185,7 @@ def _normalization(moving: bool):
     return weights
 
 
-def _attention(args: _Arguments, inputs: dict) -> dict[str, tuple[str, ...]]:
+def _attention(args: _Arguments, inputs: dict[str, str]) -> dict[str, tuple[str, ...]]:
     heads, key_dim = args.text("num_heads", "num_heads"), args.text("key_dim", "key_dim")
     value_dim = args.text("value_dim", key_dim)
     query = inputs.get("query_shape", inputs.get("", "?"))
@@ -202,7 +207,7 @@ def _attention(args: _Arguments, inputs: dict) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def _none(args: _Arguments, inputs: dict) -> dict[str, tuple[str, ...]]:
+def _none(args: _Arguments, inputs: dict[str, str]) -> dict[str, tuple[str, ...]]:
     return {}
 
 
@@ -217,7 +222,7 @@ _WEIGHTLESS = (  # noqa: SIM905 (a list of words reads best as words)
 ).split()
 
 # Keras layers whose weights layergen lists: class -> (arguments, build inputs) -> path -> shape.
-_KNOWN: dict[str, Callable[[_Arguments, dict], dict[str, tuple[str, ...]]]] = {
+_KNOWN: dict[str, KnownWeights] = {
     "Dense": _dense,
     "Embedding": _embedding,
     "LayerNormalization": _normalization(moving=False),
@@ -229,34 +234,42 @@ _KNOWN: dict[str, Callable[[_Arguments, dict], dict[str, tuple[str, ...]]]] = {
 
 class ProjectTrees:
     """The weight trees of a run's specs; a project sub-layer class's tree comes from its
-    spec's generation in this run, else from its record."""
+    spec's generation in this run, else from its record, else from `analyze_class(name)`
+    (the class's spec analysed, or None)."""
 
-    def __init__(self, project: Project, records: dict[str, SpecRecord], generations: list[Generation]):
+    def __init__(
+        self,
+        project: Project,
+        records: dict[str, SpecRecord],
+        generated: list[GeneratedSpec],
+        analyze_class: Callable[[str], GeneratedSpec | None],
+    ):
         self.project = project
-        self.generations = {g.model.class_name: g for g in generations}
+        self.generated = {g.class_name: g for g in generated}
         self.records = {record.class_name: (key, record) for key, record in records.items()}
+        self.analyze_class = analyze_class
         self.trees: dict[str, ClassTree | None] = {}
         self.active: set[str] = set()
         self.changed: set[str] = set()  # specs whose tree differs from their record's
 
-    def of(self, generation: Generation) -> WeightTree:
+    def of(self, generated: GeneratedSpec) -> WeightTree:
         from layergen import vocabulary
 
         keras_layers = vocabulary.load().layers
-        self.active.add(generation.model.class_name)
+        self.active.add(generated.class_name)
         try:
-            return weight_tree(generation.spec, own_weights(generation), lambda c: self._class(c, keras_layers))
+            return weight_tree(generated.spec, generated.weights, lambda c: self._class(c, keras_layers))
         finally:
-            self.active.discard(generation.model.class_name)
+            self.active.discard(generated.class_name)
 
-    def _class(self, name: str, keras_layers) -> ClassTree | None:
+    def _class(self, name: str, keras_layers: Collection[str]) -> ClassTree | None:
         if name in keras_layers or name in self.active:
             return None
         if name not in self.trees:
-            generation = self.generations.get(name)
-            if generation is not None:
-                key = project_key(self.project, generation.spec_path)
-                tree = self.of(generation)
+            generated = self.generated.get(name)
+            if generated is not None:
+                key = project_key(self.project, generated.spec_path)
+                tree = self.of(generated)
                 recorded = self.records.get(name)
                 if recorded is None or (recorded[1].weights, recorded[1].layers) != (tree.weights, tree.layers):
                     self.changed.add(key)
@@ -265,32 +278,12 @@ class ProjectTrees:
                 key, record = self.records[name]
                 self.trees[name] = ClassTree(key, WeightTree(dict(record.weights), dict(record.layers)))
             else:
-                self.trees[name] = self._unrecorded(name)
+                # Neither generated in this run nor recorded (a run naming only the specs that use it).
+                analyzed = self.analyze_class(name)
+                tree_of = (
+                    None
+                    if analyzed is None
+                    else ClassTree(project_key(self.project, analyzed.spec_path), self.of(analyzed))
+                )
+                self.trees[name] = tree_of
         return self.trees[name]
-
-    def _unrecorded(self, name: str) -> ClassTree | None:
-        """The tree of a project class neither generated in this run nor recorded (a run
-        naming only the specs that use it): from its spec's analysis."""
-        from layergen.pipeline import Generation, build_model
-        from layergen.project.classes import _definitions
-
-        if not self.project.specs.is_dir():
-            return None
-        files = sorted(p for p in self.project.specs.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
-        for path, definition in zip(files, _definitions(files), strict=True):
-            if definition is not None and definition.reason is None and definition.name == name:
-                try:
-                    spec, model = build_model(path, self.project)
-                except Exception:  # its own run reports what is wrong with it
-                    return None
-                generation = Generation(path, spec, model, ())
-                return ClassTree(project_key(self.project, path), self.of(generation))
-        return None
-
-
-def own_weights(generation: Generation) -> dict[str, WeightRecord]:
-    """What the manifest keeps of each weight, to tell which spec edits break checkpoints."""
-    return {
-        weight.name: WeightRecord(weight.checkpoint_shape, weight.checkpoint_dtype, weight.earlier_names)
-        for weight in generation.model.weights
-    }

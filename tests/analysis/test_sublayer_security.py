@@ -271,7 +271,7 @@ def test_a_refusal_for_a_huge_sibling_is_bounded_in_a_fresh_process(project):
 
 def test_a_spec_with_only_keras_sub_layers_reads_no_other_spec(project, monkeypatch):
     read = []
-    monkeypatch.setattr(pc, "_definitions", lambda files: read.append(files) or [])
+    monkeypatch.setattr(pc, "read_definitions", lambda files: read.append(files) or [])
     (project / "demo.yaml").write_text(sub_spec("Dense", {"units": 3}))
     assert cli("validate", "demo.yaml").exit_code == 0
     assert read == []

@@ -125,7 +125,17 @@ def test_per_channel_rescaling_matches_keras_rescaling():
 def test_parity_on_jax():
     env = {**os.environ, "KERAS_BACKEND": "jax"}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "tests/audit/test_parity.py"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "tests/audit/test_parity.py",
+        ],
         cwd=REPO,
         env=env,
         capture_output=True,

@@ -9,7 +9,8 @@ from conftest import REPO, cli
 from regen_support import LINEAR
 
 from layergen import __version__
-from layergen.cli.app import EXIT_CODES, app
+from layergen.cli.app import app
+from layergen.cli.options import EXIT_CODES
 
 
 def test_version():

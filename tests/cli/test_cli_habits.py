@@ -14,8 +14,10 @@ import typer
 from conftest import REPO, cli
 
 from layergen import __version__
-from layergen.cli import main as entry
-from layergen.cli.app import EXIT_CODES, EXIT_MEANINGS, app
+from layergen.cli.app import app
+from layergen.cli.options import EXIT_CODES
+from layergen.cli.running import execute
+from layergen.exit_status import CANNOT_RUN, INTERRUPTED, MEANINGS
 from layergen.project.lock import LOCK_PATH
 
 PROGRAM = [sys.executable, "-m", "layergen"]
@@ -32,7 +34,7 @@ def test_ctrl_c_in_a_command_says_aborted_and_exits_130(capsys):
     def interrupted(*args, **options):
         raise KeyboardInterrupt
 
-    assert entry.execute(interrupted) == entry.INTERRUPTED == 130
+    assert execute(interrupted) == INTERRUPTED == 130
     assert capsys.readouterr().err == "\nAborted.\n"
 
 
@@ -102,7 +104,7 @@ def test_the_earlier_option_names_still_work(project):
 
 def test_each_exit_code_has_one_meaning_in_every_command():
     for command, codes in EXIT_CODES.items():
-        assert {code: EXIT_MEANINGS[code] for code in codes} == codes, command
+        assert {code: MEANINGS[code] for code in codes} == codes, command
     assert set(EXIT_CODES) == set(typer.main.get_command(app).commands)
 
 
@@ -168,5 +170,5 @@ def test_a_command_that_cannot_run_exits_two(capsys):
 
         raise LayergenError.plain("specs", "no such spec file or folder")
 
-    assert entry.execute(cannot_run) == entry.COMMAND_ERROR == 2
+    assert execute(cannot_run) == CANNOT_RUN == 2
     assert capsys.readouterr().err == "specs: no such spec file or folder\n"

@@ -30,6 +30,7 @@ from spec_strategies import (  # noqa: F401
     SLOW,
     VOCAB,
     argument,
+    assert_spec_text_only_in_strings,
     build,
     class_names,
     finite,

@@ -6,6 +6,7 @@ import hashlib
 
 from conftest import REPO, cli
 
+from layergen import cache
 from layergen.formatting import formatter as formatting
 from layergen.project.settings import find_project
 
@@ -16,7 +17,7 @@ EXAMPLES_STYLE = find_project(REPO).style  # the examples follow this repository
 def _rewrite(entry, body: bytes, key: str | None = None):
     """Write an entry whose digest is right by the old scheme and by the new one for `key`:
     a lie that no digest check can catch."""
-    digest = formatting._entry_digest(key, body) if key else hashlib.sha256(body).hexdigest()
+    digest = cache._entry_digest(key, body) if key else hashlib.sha256(body).hexdigest()
     entry.write_bytes(digest.encode() + b"\n" + body)
 
 

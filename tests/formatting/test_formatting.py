@@ -10,6 +10,7 @@ import time
 import pytest
 from conftest import EXAMPLE_SPECS, REPO, cli
 
+from layergen.cache import FormatCache
 from layergen.formatting import formatter as formatting
 from layergen.project.settings import find_project
 
@@ -34,7 +35,7 @@ def test_format_cache_skips_formatting_a_known_text(tmp_path, monkeypatch):
 
 
 def test_format_cache_is_bounded(tmp_path):
-    cache = formatting.FormatCache(tmp_path)
+    cache = FormatCache(tmp_path)
     for index in range(10):
         cache.put(f"{index:064x}", f"v = {index}\n")
         os.utime(tmp_path / f"{index:064x}", ns=(index, index))

@@ -97,8 +97,8 @@ def test_a_lying_entry_under_another_digest_changes_nothing(specs, parsed, monke
 
 def test_within_a_run_each_folder_is_read_once(specs, parsed, monkeypatch):
     listed = []
-    real = pc._definitions
-    monkeypatch.setattr(pc, "_definitions", lambda files: listed.append(len(files)) or real(files))
+    real = pc.read_definitions
+    monkeypatch.setattr(pc, "read_definitions", lambda files: listed.append(len(files)) or real(files))
     with run_scope():
         first = project_classes(specs, "pkg.layers")
         first.clear()  # a caller's copy: changing it changes nothing for the next

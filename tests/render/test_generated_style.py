@@ -12,7 +12,7 @@ import pytest
 from conftest import REPO, cli
 
 from layergen.formatting.formatter import format_texts
-from layergen.formatting.style import FormatStyle
+from layergen.project.format_style import FormatStyle
 from layergen.render.pycode import _fstring_body, _words, fit_strings, message
 
 RULES = "E,F,I,B,UP,SIM,ISC"

@@ -11,6 +11,7 @@ from conftest import REPO, cli
 from regen_support import CALL, LAYER, LINEAR, RECORD, SPEC, TEST, edit, generate_linear
 
 import layergen.pipeline
+import layergen.run
 from layergen.update import fingerprint
 
 
@@ -72,6 +73,11 @@ def test_check_on_a_current_project_loads_no_generator(linear):
     assert done.stdout.splitlines()[-1] == "0 []"
 
 
+def add_setting(project, line):
+    with open(project / "pyproject.toml", "a") as settings:
+        settings.write(line)
+
+
 def _template_override(project):
     (project / "templates").mkdir()
     for name in ("layer.py.jinja", "test_layer.py.jinja"):
@@ -83,10 +89,10 @@ def _template_override(project):
 CHANGES = {
     "spec": lambda p: edit(p / SPEC, "summary: ", "summary: Changed. "),
     "spec comment only": lambda p: (p / SPEC).write_text(LINEAR + "# a comment\n"),
-    "package setting": lambda p: open(p / "pyproject.toml", "a").write('package = "other"\n'),
-    "formatter setting": lambda p: open(p / "pyproject.toml", "a").write('formatter = "ruff"\n'),
-    "layers setting": lambda p: open(p / "pyproject.toml", "a").write('layers = "elsewhere"\n'),
-    "imports setting": lambda p: open(p / "pyproject.toml", "a").write('imports = ["my_pkg"]\n'),
+    "package setting": lambda p: add_setting(p, 'package = "other"\n'),
+    "formatter setting": lambda p: add_setting(p, 'formatter = "ruff"\n'),
+    "layers setting": lambda p: add_setting(p, 'layers = "elsewhere"\n'),
+    "imports setting": lambda p: add_setting(p, 'imports = ["my_pkg"]\n'),
     "template override": _template_override,
     "layer file edited": lambda p: edit(p / LAYER, CALL, "        # mine\n" + CALL),
     "test file deleted": lambda p: (p / TEST).unlink(),
@@ -197,7 +203,7 @@ def test_quiet_prints_only_problems(linear):
 
 
 def test_a_new_formatter_version_takes_the_full_path(linear, generations, monkeypatch):
-    real = fingerprint.formatter_version
-    monkeypatch.setattr(fingerprint, "formatter_version", lambda name: real(name) + ".post1")
+    real = layergen.run.formatter_version
+    monkeypatch.setattr(layergen.run, "formatter_version", lambda name: real(name) + ".post1")
     assert cli("check").exit_code == 0
     assert generations == ["linear.yaml"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from layergen.errors import Problem
 
@@ -39,7 +40,7 @@ class FormatStyle:
         return min(self.target_versions, key=lambda name: int(name[3:]))
 
 
-def read_style(tool: dict, formatter: str, problem: Callable[[str, str, str], Problem]) -> FormatStyle:
+def read_style(tool: dict[str, Any], formatter: str, problem: Callable[[str, str, str], Problem]) -> FormatStyle:
     """The style of `[tool.<formatter>]` in pyproject.toml's `tool` table; `problem(table,
     key, message)` locates what is wrong."""
     table = tool.get(formatter, {})

@@ -1,0 +1,100 @@
+"""What a spec's record holds (`SpecRecord`: its class, weight tree and outputs) and where
+records live: plain data, shared by the store (`records`), its files (`record_files`), the
+legacy manifest's reader and the planner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from layergen.errors import LayergenError
+from layergen.exit_status import CANNOT_RUN
+
+RECORDS_DIR = Path(".layergen") / "records"
+LEGACY_MANIFEST = Path(".layergen") / "manifest.json"
+RECORD_FILE = "record.json"
+STATE_FILE = Path(".layergen") / "state" / "fingerprints.json"  # machine state: git-ignored
+FORMAT = 3
+READS = (2, 3)  # format 2 kept a fingerprint in record.json; `new` rewrites such a record
+
+
+class RecordError(LayergenError):
+    """A record that cannot be read: exit status 2, like any error that is not about a spec."""
+
+    exit_code = CANNOT_RUN
+
+
+@dataclass(frozen=True)
+class WeightRecord:
+    """What checkpoint compatibility depends on: a weight's name, shape and dtype."""
+
+    shape: tuple[str, ...]
+    dtype: str | None = None
+    renamed_from: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LayerRecord:
+    """A sub-layer in the weight tree, by its path: what its saved weights depend on besides
+    their shapes. `config` is kept only for a class whose weights layergen cannot list
+    (its arguments and build shapes, as the spec gives them)."""
+
+    class_name: str
+    repeat: str | None = None  # how many copies, as the spec writes it
+    config: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenConflict:
+    """A conflict layergen reported that the person has not resolved yet."""
+
+    generated: str  # the generation the conflict is with: the base once it is resolved
+    mode: str  # what was written: "report" (nothing), "side" (FILE.conflict), "inline" (markers in FILE)
+    left: str  # sha256 of the file as layergen left it
+    untouched: tuple[str, ...] = ()  # sha256 of the person's lines in each conflicting region
+
+
+@dataclass(frozen=True)
+class MovedFrom:
+    """Where a renamed layer's output was before layergen moved it, until the old copy is gone."""
+
+    path: str
+    sha256: str  # of the old copy's text, so only that copy is ever removed
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    path: str  # posix, relative to the project root
+    generated: str  # what layergen generated last time: the next merge's base
+    conflict: OpenConflict | None = None
+    moved_from: MovedFrom | None = None
+    write: PendingWrite | None = None
+
+    @property
+    def name(self) -> str:
+        return PurePosixPath(self.path).name
+
+
+@dataclass(frozen=True)
+class PendingWrite:
+    """A write a run started: once the file holds the text with this digest, the output's
+    record is `record`; until then it is still the one this is attached to. So a run
+    killed between writing a file and recording it never leaves a wrong base."""
+
+    sha256: str
+    record: OutputRecord
+
+
+@dataclass
+class SpecRecord:
+    class_name: str
+    # The weights that checkpoints saved so far have: the current spec's, unless a change
+    # that breaks loading them is still waiting to be accepted.
+    weights: dict[str, WeightRecord]
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)  # role ("layer", "test") -> output
+    # Kept out of record.json, in the git-ignored STATE_FILE (see `fingerprint.py`).
+    fingerprint: str | None = None
+    layers: dict[str, LayerRecord] = field(default_factory=dict)  # sub-layers by path, in the weight tree
+    legacy: bool = False  # read from a format before 3, which kept the layer's own weights only
+    digest: str = ""  # of the texts it was read from (`texts_digest`); "" for one not read from files

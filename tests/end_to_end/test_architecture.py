@@ -1,0 +1,170 @@
+"""The house's rules, read from the source: packages follow the pipeline, imports never run back
+up it or in a circle (lazy imports inside functions count), and no module or function has
+grown past what a reader takes in at once."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+PACKAGE = REPO / "layergen"
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+# The pipeline, low to high: a module imports only from its own level or a lower one.
+LEVELS = {
+    "layergen": 0,  # the package itself: __version__
+    "layergen.errors": 0,
+    "layergen.writing": 0,
+    "layergen.vocabulary": 0,
+    "layergen.contract_tests": 0,
+    "layergen.cache": 0,
+    "layergen.project": 1,
+    "layergen.spec": 2,
+    "layergen.project.classes": 3,  # reads the project's other specs, as the analysis will use them
+    "layergen.analysis": 3,
+    "layergen.render": 4,
+    "layergen.formatting": 5,
+    "layergen.update": 6,
+    "layergen.pipeline": 7,
+    "layergen.run": 7,
+    "layergen.exit_status": 0,
+    "layergen.commands": 8,
+    "layergen.show": 8,
+    "layergen.audit": 8,
+    "layergen.cli": 9,
+    "layergen.__main__": 9,
+}
+# The analysis fills the render model, and writes literals with the render stage's code writer.
+ALLOWED_UPWARD = {("layergen.analysis", "layergen.render.model"), ("layergen.analysis", "layergen.render.pycode")}
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(REPO).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        found[name] = path
+    return found
+
+
+MODULES = modules()
+
+
+def imported(name: str, path: Path) -> set[str]:
+    """The layergen modules `name` imports, at its top or inside its functions."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+            targets = [f"{base}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for target in targets:
+            while target and target not in MODULES:
+                target = target.rpartition(".")[0]
+            if target.startswith("layergen") and target != name:
+                found.add(target)
+    return found
+
+
+GRAPH = {name: imported(name, path) for name, path in MODULES.items()}
+
+
+def level(name: str) -> tuple[str, int] | None:
+    best = None
+    for prefix, value in LEVELS.items():
+        if (name == prefix or name.startswith(prefix + ".")) and (best is None or len(prefix) > len(best[0])):
+            best = (prefix, value)
+    return best
+
+
+def test_no_import_circles():
+    # Tarjan's strongly connected components over the import graph.
+    index, low, stack, on_stack, circles = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for child in sorted(GRAPH[node]):
+            if child not in index:
+                visit(child)
+                low[node] = min(low[node], low[child])
+            elif child in on_stack:
+                low[node] = min(low[node], index[child])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                item = stack.pop()
+                on_stack.discard(item)
+                component.append(item)
+                if item == node:
+                    break
+            # A package's __init__ re-exporting its own modules is not a circle a reader follows.
+            if len(component) > 1 and not _package_and_its_modules(component):
+                circles.append(sorted(component))
+
+    for node in sorted(GRAPH):
+        if node not in index:
+            visit(node)
+    assert not circles, "import circles:\n" + "\n".join(" -> ".join(c) for c in circles)
+
+
+def _package_and_its_modules(component: list[str]) -> bool:
+    shortest = min(component, key=len)
+    return all(item == shortest or item.startswith(shortest + ".") for item in component) and all(
+        GRAPH[item] & set(component) <= {shortest} for item in component if item != shortest
+    )
+
+
+def test_no_import_runs_back_up_the_pipeline():
+    upward = []
+    for name, targets in GRAPH.items():
+        if name.startswith("layergen.testing"):
+            continue
+        own = level(name)
+        for target in sorted(targets):
+            theirs = level(target)
+            if theirs[1] > own[1] and not any(name.startswith(a) and target == b for a, b in ALLOWED_UPWARD):
+                upward.append(f"{name} (level {own[1]}) imports {target} (level {theirs[1]})")
+    assert not upward, "\n".join(upward)
+
+
+def test_the_contract_library_imports_only_itself():
+    # Generated tests import layergen.testing in the user's project: it must not pull in the generator.
+    outside = {
+        f"{name} imports {target}"
+        for name, targets in GRAPH.items()
+        if name.startswith("layergen.testing")
+        for target in targets
+        if not target.startswith("layergen.testing") and target not in ("layergen", "layergen.contract_tests")
+    }
+    assert not outside, "\n".join(sorted(outside))
+
+
+def test_every_module_and_function_is_short_enough_to_read():
+    long = []
+    for name, path in MODULES.items():
+        text = path.read_text(encoding="utf-8")
+        lines = text.count("\n")
+        if lines > MAX_MODULE_LINES:
+            long.append(f"{name}: {lines} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    long.append(f"{name}.{node.name}: {length} lines")
+    assert not long, "\n".join(long)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if MODULES[n].name == "__init__.py"))
+def test_every_package_says_what_goes_in_and_what_comes_out(name):
+    docstring = ast.get_docstring(ast.parse(MODULES[name].read_text(encoding="utf-8")))
+    assert docstring and len(docstring) > 40, f"{name} has no docstring that describes the package"
