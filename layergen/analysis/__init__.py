@@ -15,6 +15,7 @@ generated code, one concern per module:
     randomness   `random: true`: the seed argument and the layer's SeedGenerator
     call_arguments  non-tensor keyword parameters of call (`reverse=False`)
     cells        `cell:`: an RNN cell's sizes, its `states`, get_initial_state
+                 (cell_states: one state or several, and call's use of them)
     losses       the losses `call` adds (`self.add_loss`), which the test expects
     call_body    the `call` body, parsed once
     docstring    the class docstring
