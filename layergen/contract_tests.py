@@ -21,6 +21,7 @@ CONTRACT_TESTS = (
     "test_the_input_mask_reaches_call",
     "test_the_output_mask_is_the_declared_one",
     "test_frozen_weights_start_from_the_given_arrays",
+    "test_given_constants_are_plain_numbers_in_the_config_and_a_saved_model",
     "test_invalid_arguments_are_refused",
     "test_trains_and_predicts_under_data_parallel",
     "test_weights_are_sharded_as_declared_under_model_parallel",

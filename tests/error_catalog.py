@@ -583,6 +583,12 @@ CASES = [
         "demo.yaml:17:13: constants.scale.shape[0]: unknown dimension 'channels'; known: units",
         id="constant-shape-unknown-argument",
     ),
+    pytest.param(
+        spec_with("call: |", "constants:\n  mean:\n    doc: The mean.\ncall: |"),
+        "demo.yaml:16:5: constants.mean: constant 'mean' has no `value`, so the user gives it: declare its `shape` "
+        "(e.g. `shape: [channels]`, or `shape: []` for a single number)",
+        id="given-constant-without-shape",
+    ),
     # -- issue 18: sub-layers sized by the input, RNN cells --
     pytest.param(
         with_sublayer().replace("units: $units}", "units: $input_dim * unit}"),
@@ -1014,6 +1020,7 @@ TITLES = {
     "weight-ellipsis-twice": "`...` twice in a weight shape",
     "shared-axes-not-a-list-argument": "shared_axes naming an argument that is not list[int]",
     "constant-shape-unknown-argument": "A constant's shape naming no int argument",
+    "given-constant-without-shape": "A constant the user gives (no `value`) without a `shape`",
     "formatter-line-length": "pyproject.toml: the formatter's line length is not a number",
     "formatter-target-version": "pyproject.toml: black's target versions not given as a list",
     "sublayer-argument-unknown-dimension": "A sub-layer argument reading an unknown dimension or argument",

@@ -6,7 +6,8 @@ generated code, one concern per module:
     names        the class name and every name the spec introduces
     shapes       inputs, dimensions, shape expressions, input_spec, compute_output_shape
     arguments    constructor arguments from `arguments` and `constants`
-                 (argument_types: what each argument type accepts, as one table)
+                 (argument_types: what each argument type accepts, as one table;
+                 given_constants: constants without `value`, which the user gives)
     weights      weights and their initializer / regularizer / constraint arguments
                  (which arguments: layergen.spec.weight_arguments; keras_objects: a
                  `{name: ..., ...}` mapping as the Keras object it builds)
@@ -43,6 +44,7 @@ from layergen.analysis.cells import CELL_STATES_LINE, cell_outputs, read_cell
 from layergen.analysis.context import Context
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates
+from layergen.analysis.given_constants import given_constant_build_checks, in_signature_order
 from layergen.analysis.input_sized_values import dimensions_used_by_initializers
 from layergen.analysis.layouts import layout_model
 from layergen.analysis.losses import call_loss_count
@@ -169,7 +171,7 @@ def _read(context: Context) -> _Parts:
     seed = seed_args(context, body)
     cell = read_cell(context)
     outputs = cell_outputs(context) if cell is not None else read_outputs(context)
-    args = arguments + constants + weight_args + seed
+    args = in_signature_order(arguments, constants) + weight_args + seed
     call_arguments = read_call_arguments(context)
     return _Parts(args, weights, gates, layouts, sublayers, imports, body, masking, outputs, cell, call_arguments)
 
@@ -195,7 +197,7 @@ def _layer_model(
         call_prelude.insert(0, CELL_STATES_LINE)
     names = body.names | (masking.names if masking else frozenset())  # what the module must import
     uses_mask = bool(masking and masking.uses_mask)
-    build_checks = shared_dimension_checks(context)
+    build_checks = shared_dimension_checks(context) + given_constant_build_checks(context)
     build_bindings = dimension_bindings(context, used_dims)
     return LayerModel(
         class_name=context.spec.layer,

@@ -135,4 +135,6 @@ def constant_call_shape(context: Context, name: str) -> str | None:
     if shape is None:
         return None
     items = [expressions.parse(item) for item in shape]
+    if any(n not in context.spec.arguments for e in items for n in e.names):
+        return None  # sized by the input (a constant the user gives): used as given
     return tuple_code([e.to_code({n: f"self.{n}" for n in e.names}) for e in items])

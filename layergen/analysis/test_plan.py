@@ -12,6 +12,7 @@ from layergen.analysis.argument_types import stored_value
 from layergen.analysis.cell_states import cell_test_inputs
 from layergen.analysis.context import Context
 from layergen.analysis.gates import absent_weights, gate_arguments, gate_settings
+from layergen.analysis.given_constants import given_constant_cases
 from layergen.analysis.layouts import check_layout_sizes
 from layergen.analysis.outputs import Output
 from layergen.analysis.test_arguments import ArgumentValues, argument_values, invalid_arguments, shaped_constants
@@ -58,7 +59,8 @@ def plan_test(
         regularized=lists["regularized"],
         array_weights=[(n, a) for n, a in array_weights if n in lists["trainable"] + lists["non_trainable"]],
         array_arguments=[n for n, a in spec.arguments.items() if a.type == "array"],
-        invalid_arguments=invalid_arguments(context),
+        invalid_arguments=invalid_arguments(context) + given_constant_cases(context, arguments.constant_shapes),
+        given_constants=[name for name, constant in spec.constants.items() if constant.value is None],
         uses_training=uses_training,
         random=spec.random,
         settings=_settings(weights, gates, values, lists, regularized),

@@ -194,6 +194,7 @@ class TestModel:
     cell_sizes: tuple[int | list[int], int] | None = None  # an RNN cell's (state_size, output_size) in the test
     call_losses: int = 0  # `self.add_loss` calls in the call body: losses each call adds
     call_kwargs: list[tuple[str, str]] = field(default_factory=list)  # (call argument, Python source of a test value)
+    given_constants: list[str] = field(default_factory=list)  # constants the user gives (no `value`)
 
 
 @dataclass

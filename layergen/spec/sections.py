@@ -111,7 +111,11 @@ class WeightSpec(Section):
 class ConstantSpec(Section):
     """A fixed value that is not a weight: a constructor argument kept in the config."""
 
-    value: int | float | bool | list[Any] = field(description="The default: a number or nested list of numbers.")
+    value: int | float | bool | list[Any] | None = field(
+        None,
+        description="The default: a number or nested list of numbers. Absent: the user gives it at construction "
+        "(a required argument), and `shape` is required.",
+    )
     shape: list[ShapeItem] | None = field(
         None, description="A shape from int arguments, e.g. [channels]; a number is broadcast to it."
     )

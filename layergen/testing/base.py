@@ -118,6 +118,7 @@ class ContractBase:
     policy_weights: ClassVar[list[str] | None] = None
     array_arguments: ClassVar[list[str]] = []  # constructor arguments kept out of get_config
     array_weights: ClassVar[dict[str, str]] = {}  # weight -> the array argument it starts from
+    given_constants: ClassVar[list[str]] = []  # constants the user gives at construction (no default)
     # What get_config must hold; None: init_kwargs other than array arguments, through JSON.
     config_values: ClassVar[dict[str, Any] | None] = None
     invalid_arguments: ClassVar[list[tuple[str, Any, str]]] = []  # (argument, value, exact message)

@@ -197,6 +197,7 @@ def test_contract_test_names_is_the_order_pytest_collects_the_tests_in(tmp_path)
         "    trainable = ['kernel']\n    state = ['count']\n    regularized = ['kernel']\n"
         "    sublayers = ['inner']\n    uses_mask = True\n    output_mask = 'keep'\n"
         "    array_weights = {'table': 'initial_table'}\n    invalid_arguments = [('units', 0, 'no')]\n"
+        "    given_constants = ['mean']\n"
         "    layouts = {'kernel': (None, 'model')}\n    random = True\n    state_size = output_size = 4\n    call_losses = 1\n    call_kwargs = {'reverse': True}\n"
     )
     result = run_pytest(tmp_path, "--collect-only", "test_everything.py", timeout=120)

@@ -86,6 +86,13 @@ MUTATIONS = [
         id="harmless-edit-still-passes",
     ),
     pytest.param(
+        "fixed_normalization",
+        "        self.mean = np.asarray(mean).tolist()\n",
+        "        self.mean = mean\n",
+        "test_given_constants_are_plain_numbers_in_the_config_and_a_saved_model",
+        id="given-constant-kept-as-an-array",
+    ),
+    pytest.param(
         "embedding_layer",
         "            initializer=(\n                self.pretrained_embeddings\n                if self.pretrained_embeddings is not None\n                else self.embeddings_initializer\n            ),",
         "            initializer=self.embeddings_initializer,",
