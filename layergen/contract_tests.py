@@ -29,6 +29,7 @@ CONTRACT_TESTS = (
     "test_a_seed_reproduces_a_fresh_layers_random_sequence",
     "test_random_training_runs_traced_and_advances_the_seed",
     "test_cell_inside_keras_rnn_is_a_loop_over_its_steps",
+    "test_cell_inside_keras_rnn_starts_from_the_initial_states_given",
     "test_cell_inside_keras_rnn_trains_saves_and_loads",
     "test_losses_added_in_call_are_counted_once_and_reach_the_training_loss",
     "test_call_arguments_change_the_output_and_a_saved_model_keeps_them",

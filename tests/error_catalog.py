@@ -645,6 +645,29 @@ CASES = [
         id="cell-state-size-unknown",
     ),
     pytest.param(
+        cell_spec().replace("outputs + states[0]", "outputs + states[1]"),
+        "demo.yaml:16:20: call: `states[1]` reads a state the cell does not have: the cell has 1 state (`cell.state_size`)",
+        id="cell-reads-a-state-it-lacks",
+    ),
+    pytest.param(
+        cell_spec()
+        .replace("state_size: units", "state_size: [units, units]")
+        .replace("  outputs = ops.matmul", "  h, c, x = states\n  outputs = ops.matmul")
+        .replace("[outputs]", "[outputs, c]"),
+        "demo.yaml:15:3: call: `states` is unpacked into 3 names: the cell has 2 states (`cell.state_size`)",
+        id="cell-unpacks-other-states",
+    ),
+    pytest.param(
+        cell_spec().replace("state_size: units", "state_size: [units, units]"),
+        "demo.yaml:16:31: call: call returns 1 new state: the cell has 2 states (`cell.state_size`)",
+        id="cell-returns-other-states",
+    ),
+    pytest.param(
+        cell_spec().replace("state_size: units", "state_size: []"),
+        "demo.yaml:17:20: cell.state_size: a cell has at least one state: give one size each, e.g. [units, units]",
+        id="cell-without-states",
+    ),
+    pytest.param(
         cell_spec()
         .replace("cell: {state_size: units}", "cell: {state_size: units}\nrandom: true")
         .replace(
@@ -1059,4 +1082,8 @@ TITLES = {
     "cell-input-not-one-step": "An RNN cell whose input is not one step",
     "cell-state-size-unknown": "An RNN cell's state_size naming no int argument",
     "random-cell": "A random RNN cell",
+    "cell-reads-a-state-it-lacks": "An RNN cell's call reading a state the cell does not declare",
+    "cell-unpacks-other-states": "An RNN cell's call unpacking `states` into another number of names",
+    "cell-returns-other-states": "An RNN cell's call returning another number of new states",
+    "cell-without-states": "An RNN cell whose state_size is an empty list",
 }

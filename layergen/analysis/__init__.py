@@ -16,6 +16,7 @@ generated code, one concern per module:
     randomness   `random: true`: the seed argument and the layer's SeedGenerator
     call_arguments  non-tensor keyword parameters of call (`reverse=False`)
     cells        `cell:`: an RNN cell's sizes, its `states`, get_initial_state
+                 (cell_states: one state or several, and call's use of them)
     losses       the losses `call` adds (`self.add_loss`), which the test expects
     call_body    the `call` body, parsed once
     docstring    the class docstring
@@ -39,7 +40,8 @@ from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_arguments import CallArgument, read_call_arguments
 from layergen.analysis.call_body import CallBody, constant_tensors, read_call_body
 from layergen.analysis.call_shapes import call_case_shapes, call_inputs, shape_call_arguments, shape_parameters
-from layergen.analysis.cells import CELL_STATES_LINE, STATES, cell_outputs, read_cell
+from layergen.analysis.cell_states import STATES
+from layergen.analysis.cells import CELL_STATES_LINE, cell_outputs, read_cell
 from layergen.analysis.context import Context, Input
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates

@@ -7,6 +7,7 @@ import textwrap
 
 from layergen.analysis import expressions
 from layergen.analysis.call_shapes import call_inputs
+from layergen.analysis.cell_states import states_doc
 from layergen.analysis.context import BATCH, ELLIPSIS, Context, ShapeItem
 from layergen.analysis.outputs import Output
 from layergen.render.model import ConstructorArg, DocSection
@@ -44,7 +45,7 @@ def _sections(
         doc = argument.doc.strip() or f"Python {argument.type}."
         call_arguments.append(_entry(name, f"{doc} Defaults to `{default}`."))
     if context.spec.cell is not None:
-        call_arguments.append(_entry("states", "List of one tensor, the state of shape `(batch_size, state_size)`."))
+        call_arguments.append(_entry("states", states_doc(context.spec.cell)))
     if uses_training:
         call_arguments.append(_entry("training", "Python boolean, whether the layer runs in training mode."))
     if uses_mask:

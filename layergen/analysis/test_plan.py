@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from layergen.analysis.argument_types import stored_value
 from layergen.analysis.call_shapes import default_call_values
+from layergen.analysis.cell_states import cell_test_inputs
 from layergen.analysis.context import Context, Input
 from layergen.analysis.gates import absent_weights, gate_arguments, gate_settings
 from layergen.analysis.given_constants import given_constant_cases
@@ -101,17 +102,16 @@ def _outputs(
     scope: Scope,
     inputs: list[TestInput],
     budget: TestBudget,
-) -> tuple[list[TestOutput], tuple[int, int] | None]:
+) -> tuple[list[TestOutput], tuple[int | list[int], int] | None]:
     """Each output's test shape, in the case the test's arguments (and inputs) choose; an
-    RNN cell's (state size, output size), whose state the contract passes as a second input."""
+    RNN cell's (state size, output size), whose states the contract passes after the step's input."""
     spec = context.spec
     chosen = [chosen_case(output, read) for output in outputs]
     test_outputs = [test_output(context, output, scope, inputs) for output in chosen]
     cell_sizes = None
     if spec.cell is not None:
-        state_size, output_size = test_outputs[1].shape[1], test_outputs[0].shape[1]
-        inputs.append(TestInput("states", (spec.test.batch_size, state_size), "float32", False))
-        cell_sizes = (state_size, output_size)
+        state_inputs, cell_sizes = cell_test_inputs(spec.cell, test_outputs, spec.test.batch_size)
+        inputs += state_inputs
     for output in test_outputs:
         budget.tensor(f"output {output.name!r}", output.shape, output.dtype, ("output_shape",))
     return test_outputs, cell_sizes

@@ -115,8 +115,9 @@ class MaskingModel:
 class CellModel:
     """An RNN cell (`cell:`): what keras.layers.RNN reads on it, as Python source."""
 
-    state_size: str  # "self.units"
+    state_size: str  # "self.units", or "[self.units, self.units]" for several states
     output_size: str
+    several: bool = False  # `state_size` is a list: call gets and returns a list of states
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ class TestModel:
     output_dtype: str | None = None  # a single output's dtype when it is not the compute dtype
     random: bool = False  # the layer draws random numbers in training
     skip: list[tuple[str, str]] = field(default_factory=list)  # (contract test, reason)
-    cell_sizes: tuple[int, int] | None = None  # an RNN cell's (state_size, output_size) in the test
+    cell_sizes: tuple[int | list[int], int] | None = None  # an RNN cell's (state_size, output_size) in the test
     call_losses: int = 0  # `self.add_loss` calls in the call body: losses each call adds
     call_kwargs: list[tuple[str, str]] = field(default_factory=list)  # (call argument, Python source of a test value)
     given_constants: list[str] = field(default_factory=list)  # constants the user gives (no `value`)

@@ -199,10 +199,13 @@ class CallArgumentSpec(Section):
 class CellSpec(Section):
     """What makes the layer an RNN cell that `keras.layers.RNN` runs one step at a time."""
 
-    state_size: ShapeItem = field(
-        description="The size of the cell's state: an int argument or an integer expression of them, e.g. units."
+    state_size: ShapeItem | list[ShapeItem] = field(
+        description="The size of the cell's state: an int argument or an integer expression of them, e.g. units; "
+        "a list of them for a cell with several states, e.g. [units, units] for an LSTM's h and c."
     )
-    output_size: ShapeItem | None = field(None, description="The size of the output of each step; default: state_size.")
+    output_size: ShapeItem | None = field(
+        None, description="The size of the output of each step; default: state_size (the first state's for a list)."
+    )
 
 
 class OutputSpec(Section):

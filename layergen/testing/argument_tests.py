@@ -26,7 +26,7 @@ class ArgumentTests(ContractBase):
     @applies_if(lambda cls: bool(cls.array_weights), "no weight starts from an array argument")
     def test_frozen_weights_start_from_the_given_arrays(self) -> None:
         layer = self.make_layer()
-        layer(*self.make_inputs())
+        layer(*self.call_args(self.make_inputs()))
         values = self.own_weight_values(layer)
         for weight, array in self.array_weights.items():
             np.testing.assert_array_equal(values[weight], self.init_kwargs[array], err_msg=weight)

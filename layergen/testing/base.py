@@ -30,6 +30,7 @@ from layergen.testing.values import (
 # Whether a contract test applies to a test class (truthy: it does).
 Condition = Callable[[type["ContractBase"]], object]
 _Test = TypeVar("_Test", bound=Callable[..., None])
+_Item = TypeVar("_Item")
 
 
 def applies_if(condition: Condition, reason: str) -> Callable[[_Test], _Test]:
@@ -132,8 +133,9 @@ class ContractBase:
     fresh_process_timeout: ClassVar[float] = 300.0  # seconds the fresh process may take to answer
     # Weight -> its layout for ModelParallel: one mesh axis name (or None) per axis of its shape.
     layouts: ClassVar[dict[str, tuple[str | None, ...]]] = {}
-    # An RNN cell (the last input is its state): its state_size and output_size; None: not a cell.
-    state_size: ClassVar[int | None] = None
+    # An RNN cell (its states are the inputs after the first): its state_size (a list for several
+    # states, as LSTMCell's) and output_size; None: not a cell.
+    state_size: ClassVar[int | list[int] | None] = None
     output_size: ClassVar[int | None] = None
 
     def _the_layer_class(self) -> type[keras.layers.Layer]:
@@ -157,9 +159,16 @@ class ContractBase:
                 arrays.append(rng.normal(size=shape).astype(item.dtype))
         return arrays
 
+    def call_args(self, inputs: Sequence[_Item]) -> list[_Item | list[_Item]]:
+        """The test's inputs (or their shapes) as the layer's positional arguments: an RNN cell
+        with several states (`state_size` a list) takes them as one list after the step's input."""
+        if isinstance(self.state_size, list):
+            return [inputs[0], list(inputs[1:])]
+        return list(inputs)
+
     def make_model(self, layer: keras.layers.Layer) -> keras.Model:
         inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype, name=item.name) for item in self.inputs]
-        return keras.Model(model_inputs(inputs), layer(*inputs))
+        return keras.Model(model_inputs(inputs), layer(*self.call_args(inputs)))
 
     def make_model_with_new_weight_values(self) -> tuple[keras.layers.Layer, keras.Model]:
         """A model of a new layer whose weights hold values a fresh layer cannot have."""
@@ -209,7 +218,7 @@ class ContractBase:
         if not floats:
             pytest.skip("the layer has no floating-point output to train on")
         inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype, name=item.name) for item in self.inputs]
-        outputs = as_list(layer(*inputs))
+        outputs = as_list(layer(*self.call_args(inputs)))
         model = keras.Model(model_inputs(inputs), model_inputs([outputs[i] for i in floats]))
         targets = [random_array(self.expected_outputs()[i].shape, seed=2 + i) for i in floats]
         return model, model_inputs(targets)

@@ -17,7 +17,7 @@ class ShapeTests(ContractBase):
     @applies_if(lambda cls: bool(cls.weight_shapes), "no weight's shape follows a condition")
     def test_weights_have_the_shapes_their_conditions_choose(self) -> None:
         layer = self.make_layer()
-        layer(*self.make_inputs())  # built as a call builds it, from the inputs' shapes
+        layer(*self.call_args(self.make_inputs()))  # built as a call builds it, from the inputs' shapes
         present = set(self.trainable) | set(self.non_trainable)
         for name, shape in self.weight_shapes.items():
             if name not in present:  # switched off here (`when`): the roles test checks that it is None

@@ -67,6 +67,7 @@ def test_examples_are_exactly_the_listed_layers():
             "GRUCell",
             "TransformerEncoder",
             "NoisyDense",
+            "LSTMCell",
             # Issue 18, constants the user gives
             "FixedNormalization",
         ]

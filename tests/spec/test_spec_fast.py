@@ -331,6 +331,7 @@ FULL = {
     },
     "masking": {"uses_mask": True, "output_mask": "keep"},
     "random": False,
+    "cell": {"state_size": ["units", 2], "output_size": "units"},
     "call": "return x",
     "output_shape": ["batch", "units"],
     "output_dtype": "float",

@@ -172,6 +172,20 @@ MUTATIONS = [
         id="cell-starts-from-another-state",
     ),
     pytest.param(
+        "lstm_cell",
+        "ops.zeros((batch_size, size)",
+        "ops.ones((batch_size, size)",
+        "TestLSTMCell::test_cell_inside_keras_rnn_is_a_loop_over_its_steps",
+        id="cell-starts-from-other-states",
+    ),
+    pytest.param(
+        "lstm_cell",
+        "        return h, [h, c]\n",
+        "        return h, [h, c, c]\n",
+        "TestLSTMCell::test_cell_inside_keras_rnn_starts_from_the_initial_states_given",
+        id="cell-returns-another-number-of-states",
+    ),
+    pytest.param(
         "transformer_encoder",
         "        self.output_dense.build((input_shape[0], sequence, self.intermediate_dim))\n",
         "",
