@@ -23,6 +23,7 @@ from layergen.audit.translation import Translation, Untranslated
 from layergen.commands.result import CommandResult
 from layergen.errors import LayergenError, Problem
 from layergen.exit_status import CANNOT_RUN
+from layergen.formatting.formatter import format_texts
 from layergen.project.settings import Project, find_project
 from layergen.spec.names import snake_case
 from layergen.update.records import OutputRecord, RecordStore, SpecRecord, WeightRecord
@@ -132,6 +133,8 @@ def _write_parity(
         top=top,
         shown_copy=project.display(copy),
     )
+    # Formatted as the generated files are, so the project's own `black --check` passes it.
+    (text,) = format_texts([text], project.formatter, project.style)
     write_atomically(parity_path, text)
     return parity_path
 

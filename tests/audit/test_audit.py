@@ -5,6 +5,8 @@ command that works. The runs of the contract on classes are in test_audit_run.py
 
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -193,7 +195,12 @@ def test_adopt_writes_the_spec_the_copy_the_parity_test_and_new_takes_the_file_o
     assert (project / ".layergen" / "adopted" / "fixed_bias_linear.py").read_text() == original
     parity = (project / "tests" / "test_fixed_bias_linear_parity.py").read_text()
     assert "from layers.fixed_bias_linear import FixedBiasLinear as Adopted" in parity
-    assert "INIT_KWARGS = {'units': 4}" in parity
+    assert 'INIT_KWARGS = {"units": 4}' in parity
+    # The project's own formatter check passes the parity test, as it passes the generated files.
+    check = subprocess.run(
+        [sys.executable, "-m", "black", "--check", "tests"], cwd=project, capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
     result = cli("new")
     assert result.exit_code == 0, result.stderr
     assert "updated layers/fixed_bias_linear.py" in result.stdout
