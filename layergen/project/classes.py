@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from layergen.cache import FormatCache, cache_dir
-from layergen.spec.source import MAX_SPEC_BYTES
+from layergen.project.spec_files import MAX_SPEC_BYTES
 
 # Base-layer keyword arguments every generated layer accepts through **kwargs.
 BASE_LAYER_ARGUMENTS = ("trainable", "activity_regularizer", "autocast")
