@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO, cli
 
 SPECS = ["residual_block", "residual_stack", "dense_layer"]  # residual_stack holds ResidualBlocks
-HEAVY = ("pydantic", "jinja2", "black", "typer", "layergen.pipeline", "layergen.spec.models")
+HEAVY = ("pydantic", "jinja2", "black", "typer", "yaml", "layergen.pipeline", "layergen.spec.models")
 PROBE = (
     "import sys\nfrom layergen.cli.main import main\ntry:\n    main([{command!r}])\nexcept SystemExit as e:\n"
     "    print(e.code)\n    print(' '.join(sorted(sys.modules)))\n"
