@@ -97,7 +97,13 @@ def _generate_stale(project: Project, split: Sequence[Known | StaleSpec], progre
 def _generate(project: Project, specs: list[StaleSpec], progress: Progress) -> list[GeneratedSpec | Exception]:
     """Each spec generated, or the exception it raised; their files are formatted while
     later specs are generated (`formatting.Formatter`)."""
-    # The formatter and the generator are loaded only when there is work.
+    # The formatter and the generator are loaded only when there is work. What both of
+    # them load (black and its cache; jinja2's compiled templates and the writes) is loaded
+    # once, before the formatter's process is forked.
+    import tempfile  # noqa: F401
+    import textwrap  # noqa: F401
+    import threading  # noqa: F401
+
     from layergen.formatting.formatter import Formatter
 
     # Started before the generator is loaded: black loads in the pool meanwhile.
