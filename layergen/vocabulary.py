@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def load() -> Vocabulary:
     )
 
 
-def closest(word: str, candidates) -> str | None:
+def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The nearest candidate to a misspelt `word`, or None if nothing is close."""
     import difflib  # only to word a problem
 
