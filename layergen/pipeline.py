@@ -25,7 +25,8 @@ from layergen.project.classes import ProjectIndex, project_index
 from layergen.project.settings import Project, check_module_path
 from layergen.render.model import LayerModel
 from layergen.render.renderer import render_code
-from layergen.spec.fast import LayerSpec, parse_layer_spec
+from layergen.spec.parse import parse_layer_spec
+from layergen.spec.sections import LayerSpec
 from layergen.spec.source import SpecSource, read_spec
 from layergen.update.plan import GeneratedFile
 from layergen.vocabulary import load as load_vocabulary
@@ -67,9 +68,9 @@ def build_model(spec_path: Path, project: Project) -> tuple[LayerSpec, LayerMode
         project_classes=index.classes,
         broken_specs=index.broken,
         allowed_imports=project.imports,
+        layers_module=module,
+        line_length=project.style.line_length,
     )
-    model.layer_import = f"{module}.{model.module_name}"
-    model.line_length = project.style.line_length
     return spec, model
 
 
@@ -110,3 +111,8 @@ def with_contents(generation: Generation, contents: list[str]) -> Generation:
     """The generation with its files' contents replaced (by their formatted text)."""
     files = tuple(replace(f, content=text) for f, text in zip(generation.files, contents, strict=True))
     return replace(generation, files=files)
+
+
+def render(model: LayerModel, artefact: str, override_dir: Path | None = None, formatter: str = "black") -> str:
+    """Steps 4 and 5 for one artefact ("layer" or "test") of a model: its formatted Python source."""
+    return format_texts([render_code(model, artefact, override_dir)], formatter)[0]

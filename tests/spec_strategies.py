@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from layergen.analysis import analyze, snake_case
-from layergen.analysis.names import class_name_problem, name_problem
-from layergen.render.renderer import render
+from layergen.pipeline import render
 from layergen.spec.models import parse_layer_spec
+from layergen.spec.names import class_name_problem, name_problem
 from layergen.spec.source import parse_spec_text
 from layergen.vocabulary import load
 

@@ -8,6 +8,8 @@ generated code, one concern per module:
     arguments    constructor arguments from `arguments` and `constants`
                  (argument_types: what each argument type accepts, as one table)
     weights      weights and their initializer / regularizer / constraint arguments
+                 (which arguments: layergen.spec.weight_arguments; keras_objects: a
+                 `{name: ..., ...}` mapping as the Keras object it builds)
     gates        optional weights (`when`): the bool argument each exists under
     outputs      one output or several, each with its shape and dtype
     randomness   `random: true`: the seed argument and the layer's SeedGenerator
@@ -19,7 +21,10 @@ generated code, one concern per module:
     masking      masks: call's `mask`, compute_mask
     layouts      weight layouts for keras.distribution's ModelParallel (`get_layout_map`)
     sublayers    sub-layers (`layers:`): their creation in __init__ and build in build
-    test_plan    the concrete values of the generated test
+    test_plan    the concrete values of the generated test (test_arguments: argument
+                 values; number_values: those of number types; test_sizes: shapes;
+                 test_budget: how big the test's tensors may be; test_values: the
+                 values of the arguments weights add)
 
 Each step records problems in the shared `Context` and carries on, so that all of a
 spec's problems are reported together, each with its file, line and field.
@@ -40,7 +45,7 @@ from layergen.analysis.input_sized_values import dimensions_used_by_initializers
 from layergen.analysis.layouts import layout_model
 from layergen.analysis.losses import call_loss_count
 from layergen.analysis.masking import masking_model
-from layergen.analysis.names import check_header, check_names, snake_case
+from layergen.analysis.names import check_header, check_names
 from layergen.analysis.outputs import (
     Output,
     case_shapes,
@@ -61,6 +66,7 @@ from layergen.analysis.sublayers import dimensions_used_by_sublayers, sublayer_m
 from layergen.analysis.test_plan import plan_test
 from layergen.analysis.test_values import check_test_names
 from layergen.analysis.weights import renamed_from_problems, weight_models
+from layergen.project.classes import BrokenSpec, ProjectClass
 from layergen.render.model import (
     CellModel,
     ConstructorArg,
@@ -73,6 +79,7 @@ from layergen.render.model import (
 )
 from layergen.render.pycode import indent_code
 from layergen.spec.fast import LayerSpec
+from layergen.spec.names import snake_case
 from layergen.spec.source import SpecSource
 from layergen.vocabulary import load
 
@@ -103,16 +110,19 @@ def analyze(
     module_name: str,
     spec_path: str,
     default_package: str,
-    project_classes: dict | None = None,
-    broken_specs: tuple = (),
+    project_classes: dict[str, ProjectClass] | None = None,
+    broken_specs: tuple[BrokenSpec, ...] = (),
     allowed_imports: tuple[str, ...] = (),
+    layers_module: str = "layers",
+    line_length: int = 88,
 ) -> LayerModel:
     """The render model of a spec; a `LayergenError` with every problem the spec has.
 
     `project_classes` are the project's own layers a sub-layer can name (class name ->
     `layergen.project.classes.ProjectClass`), `broken_specs` the project's specs that define
     none usable (named when a class is not found), `allowed_imports` the packages a dotted
-    sub-layer class may come from.
+    sub-layer class may come from, `layers_module` the package the layer module is generated
+    into (the test imports it from there), `line_length` the project's.
     """
     classes = dict(project_classes or {})
     context = Context(
@@ -128,8 +138,16 @@ def analyze(
     test.call_losses = call_loss_count(parts.body)
     test.call_kwargs = [(argument.name, argument.test_value) for argument in parts.call_arguments]
     context.raise_problems()
-    names = {"module_name": module_name, "spec_path": spec_path, "package": spec.package or default_package}
-    return _layer_model(context, parts, test, **names)
+    return _layer_model(
+        context,
+        parts,
+        test,
+        module_name=module_name,
+        layer_import=f"{layers_module}.{module_name}",
+        spec_path=spec_path,
+        package=spec.package or default_package,
+        line_length=line_length,
+    )
 
 
 def _read(context: Context) -> _Parts:
@@ -155,7 +173,15 @@ def _read(context: Context) -> _Parts:
 
 
 def _layer_model(
-    context: Context, parts: _Parts, test: TestModel, *, module_name: str, spec_path: str, package: str
+    context: Context,
+    parts: _Parts,
+    test: TestModel,
+    *,
+    module_name: str,
+    layer_import: str,
+    spec_path: str,
+    package: str,
+    line_length: int,
 ) -> LayerModel:
     """The render model from what the analysis steps found."""
     args, body, masking, outputs = parts.args, parts.body, parts.masking, parts.outputs
@@ -169,21 +195,18 @@ def _layer_model(
     uses_mask = bool(masking and masking.uses_mask)
     build_checks = shared_dimension_checks(context)
     build_bindings = dimension_bindings(context, used_dims)
-    shape_params = ", ".join(i.shape_param for i in context.inputs)
-    # Weights sized by arguments alone: `build()` works without a shape, as Embedding's does.
-    sized_by_input = any(w.shape_lines or "input_shape" in w.shape for w in parts.weights)
-    input_free = len(context.inputs) == 1 and not (build_bindings or build_checks or parts.sublayers or sized_by_input)
     return LayerModel(
         class_name=context.spec.layer,
         module_name=module_name,
+        layer_import=layer_import,
+        line_length=line_length,
         spec_path=spec_path,
         package=package,
         needs_numpy="np" in names or any("np." in c.condition for a in args for c in a.checks),
         docstring=class_docstring(context, args, body.uses_training, outputs, uses_mask=uses_mask),
         args=args,
         weights=parts.weights,
-        shape_params=shape_params,
-        build_params=shape_params + ("=None" if input_free else ""),
+        shape_params=", ".join(i.shape_param for i in context.inputs),
         build_checks=build_checks,
         build_bindings=build_bindings,
         input_spec=input_spec_code(context, used_dims),
@@ -207,6 +230,5 @@ def _layer_model(
         input_names=[i.name for i in context.inputs],
         output_spec_dtypes=spec_dtypes(context, outputs),
         random=context.spec.random,
-        built_at_init=not (parts.weights or parts.sublayers or build_checks),
         cell=parts.cell,
     )

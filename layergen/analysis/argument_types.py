@@ -13,6 +13,17 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from layergen.analysis.number_values import (
+    invalid_float,
+    invalid_int,
+    is_int,
+    is_number,
+    nothing,
+    other_floats,
+    other_ints,
+    sample_float,
+    sample_int,
+)
 from layergen.render.model import Check
 from layergen.render.pycode import message
 from layergen.spec.fast import ArgumentSpec
@@ -27,77 +38,24 @@ class TypeRule:
     wrong_type: str | None  # Python source true when `{v}` is of another type; None: not checked
     sample: Callable[[ArgumentSpec, Iterator[int]], Any]  # a valid value, for a required argument
     invalid: Callable[[ArgumentSpec], Any]  # a value `__init__` refuses; None if there is none
-    others: Callable[[ArgumentSpec, Any], list]  # candidates for a valid value other than the default
+    others: Callable[[ArgumentSpec, Any], list[Any]]  # candidates for a valid value other than the default
     store: str = "{name}"  # Python source `__init__` keeps in `self.<name>`
     config: str | None = "self.{name}"  # Python source saved in the config; None: not saved
     keeps_none: bool = False  # `store` is skipped for None (an optional argument stays None)
     bounded: bool = False  # takes `min` and `max`
     requirement: str | None = None  # the whole requirement, where "a <noun> >= min" does not say it
-    adjectives: Mapping[tuple, str] = field(default_factory=dict)  # (min, max) -> "positive"
+    adjectives: Mapping[tuple[float | None, float | None], str] = field(
+        default_factory=dict
+    )  # (min, max) -> "positive"
     note: str = ""  # added to the argument's docstring entry
     item: TypeRule | None = None  # list types: the type of each item
     error: str = "ValueError"  # what `__init__` raises; TypeError where Keras raises one
 
 
-def _nothing(*_) -> None:
-    return None
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _sample_int(arg: ArgumentSpec, sizes: Iterator[int]) -> int:
-    value = next(sizes)
-    if arg.max is not None and value > arg.max:
-        value = int(arg.max)
-    if arg.min is not None and value < arg.min:
-        value = int(arg.min)
-    return value
-
-
-def _sample_float(arg: ArgumentSpec, sizes: Iterator[int]) -> float:
-    low = arg.min if arg.min is not None else (arg.max - 1 if arg.max is not None else 0.0)
-    high = arg.max if arg.max is not None else low + 1.0
-    return float(low + high) / 2
-
-
-def _invalid_int(arg: ArgumentSpec):
-    if arg.min is not None:
-        return int(arg.min) - 1
-    if arg.max is not None:
-        return int(arg.max) + 1
-    return "three"
-
-
-def _invalid_float(arg: ArgumentSpec):
-    if arg.min is not None:
-        return arg.min - max(1.0, abs(arg.min))
-    if arg.max is not None:
-        return arg.max + max(1.0, abs(arg.max))
-    return "half"
-
-
-def _other_ints(arg: ArgumentSpec, default) -> list:
-    return [default + 1, default - 1, default + 2] if isinstance(default, int) else []
-
-
-def _other_floats(arg: ArgumentSpec, default) -> list:
-    if not isinstance(default, (int, float)):
-        return []
-    low = arg.min if arg.min is not None else default - 1.0
-    high = arg.max if arg.max is not None else default + 1.0
-    return [(default + high) / 2, (default + low) / 2]
-
-
 def _list_of(item: TypeRule) -> TypeRule:
     """A list type: each item is checked, bounded and sampled as `item`; stored as a list."""
 
-    def others(arg: ArgumentSpec, default) -> list:
+    def others(arg: ArgumentSpec, default: Any) -> list[Any]:
         if not isinstance(default, list) or not default:
             return []
         first = default[0]
@@ -109,7 +67,7 @@ def _list_of(item: TypeRule) -> TypeRule:
         item,
         is_value=lambda value: isinstance(value, list),
         sample=lambda arg, sizes: [item.sample(arg, sizes)] * 2,
-        invalid=_nothing,
+        invalid=nothing,
         others=others,
         store="list({name})",
         keeps_none=True,
@@ -119,21 +77,21 @@ def _list_of(item: TypeRule) -> TypeRule:
 
 _INT = TypeRule(
     noun="integer",
-    is_value=_is_int,
+    is_value=is_int,
     wrong_type="not isinstance({v}, int) or isinstance({v}, bool)",
-    sample=_sample_int,
-    invalid=_invalid_int,
-    others=_other_ints,
+    sample=sample_int,
+    invalid=invalid_int,
+    others=other_ints,
     bounded=True,
     adjectives={(1, None): "positive", (0, None): "non-negative"},
 )
 _FLOAT = TypeRule(
     noun="number",
-    is_value=_is_number,
+    is_value=is_number,
     wrong_type="not isinstance({v}, (int, float)) or isinstance({v}, bool)",
-    sample=_sample_float,
-    invalid=_invalid_float,
-    others=_other_floats,
+    sample=sample_float,
+    invalid=invalid_float,
+    others=other_floats,
     bounded=True,
 )
 _BOOL = TypeRule(
@@ -149,7 +107,7 @@ _STR = TypeRule(
     is_value=lambda value: isinstance(value, str),
     wrong_type="not isinstance({v}, str)",
     sample=lambda arg, sizes: arg.choices[0] if arg.choices else "value",
-    invalid=_nothing,
+    invalid=nothing,
     others=lambda arg, default: [default + "_other"] if isinstance(default, str) else [],
 )
 
@@ -170,7 +128,7 @@ TYPES: dict[str, TypeRule] = {
         is_value=lambda value: isinstance(value, str),
         wrong_type=None,
         sample=lambda arg, sizes: "relu",
-        invalid=_nothing,
+        invalid=nothing,
         others=lambda arg, default: ["tanh", "relu"],
         store="keras.activations.get({name})",
         config="keras.activations.serialize(self.{name})",
@@ -182,7 +140,7 @@ TYPES: dict[str, TypeRule] = {
     # which None takes that axis's size from the input; kept as a tuple.
     "shape": TypeRule(
         noun="shape",
-        is_value=lambda value: isinstance(value, list) and all(v is None or (_is_int(v) and v > 0) for v in value),
+        is_value=lambda value: isinstance(value, list) and all(v is None or (is_int(v) and v > 0) for v in value),
         wrong_type=None,
         sample=lambda arg, sizes: [None],
         invalid=lambda arg: "three",
@@ -195,13 +153,13 @@ TYPES: dict[str, TypeRule] = {
     # tuple becomes a list; anything else is a TypeError, as Keras raises it.
     "axes": TypeRule(
         noun="axis",
-        is_value=lambda value: _is_int(value) or (isinstance(value, list) and all(_is_int(v) for v in value)),
+        is_value=lambda value: is_int(value) or (isinstance(value, list) and all(is_int(v) for v in value)),
         wrong_type="not (isinstance({v}, int) and not isinstance({v}, bool)) and not ("
         "isinstance({v}, (list, tuple)) and all(isinstance(a, int) and not isinstance(a, bool) for a in {v}))",
         sample=lambda arg, sizes: -1,
         invalid=lambda arg: "last",
         # An int becomes the list of it, a list its first axis: the same axes, another form.
-        others=lambda arg, default: [[default]] if _is_int(default) else default[:1] if default else [],
+        others=lambda arg, default: [[default]] if is_int(default) else default[:1] if default else [],
         store="list({name}) if isinstance({name}, (list, tuple)) else {name}",
         requirement="an int or a list/tuple of ints",
         error="TypeError",
@@ -236,8 +194,8 @@ TYPES: dict[str, TypeRule] = {
         noun="array",
         is_value=lambda value: True,
         wrong_type=None,
-        sample=_nothing,
-        invalid=_nothing,
+        sample=nothing,
+        invalid=nothing,
         others=lambda arg, default: [],
         store="keras.ops.convert_to_numpy({name})",
         config=None,
@@ -282,7 +240,7 @@ def rule_sentence(name: str, arg: ArgumentSpec) -> str:
     return f"`{name}` must be {requirement(arg)}."
 
 
-def invalid_message(name: str, arg: ArgumentSpec, value) -> str:
+def invalid_message(name: str, arg: ArgumentSpec, value: object) -> str:
     """The exact message `__init__` raises for the value `invalid_value` gives."""
     return f"{rule_sentence(name, arg)} Received: {name}={value!r}"
 
@@ -356,7 +314,7 @@ def describe_type(arg: ArgumentSpec) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def value_fits(arg: ArgumentSpec, value) -> bool:
+def value_fits(arg: ArgumentSpec, value: Any) -> bool:
     """Whether a default or test value is one the argument accepts."""
     if value is None:
         return is_optional_none(arg)
@@ -367,7 +325,7 @@ def value_fits(arg: ArgumentSpec, value) -> bool:
     return all(_item_fits(rule.item or rule, arg, v) for v in items)
 
 
-def _item_fits(rule: TypeRule, arg: ArgumentSpec, value) -> bool:
+def _item_fits(rule: TypeRule, arg: ArgumentSpec, value: Any) -> bool:
     if not rule.is_value(value):
         return False
     # Only numbers have bounds (`min` on a string is a problem of its own).
@@ -377,19 +335,19 @@ def _item_fits(rule: TypeRule, arg: ArgumentSpec, value) -> bool:
     return arg.choices is None or value in arg.choices
 
 
-def sample_value(arg: ArgumentSpec, sizes: Iterator[int]):
+def sample_value(arg: ArgumentSpec, sizes: Iterator[int]) -> Any:
     """A valid value for a required argument; integers take the next of `sizes`."""
     return type_rule(arg).sample(arg, sizes)
 
 
-def invalid_value(arg: ArgumentSpec):
+def invalid_value(arg: ArgumentSpec) -> Any:
     """A value `__init__` must refuse, for the generated test; None if every value is valid."""
     if arg.choices is not None:
         return "not-a-choice"
     return type_rule(arg).invalid(arg)
 
 
-def other_value(arg: ArgumentSpec):
+def other_value(arg: ArgumentSpec) -> Any:
     """A valid value other than the default, for the generated test; None if there is none.
 
     The test passes it so that a config that forgets the argument shows."""
@@ -397,7 +355,7 @@ def other_value(arg: ArgumentSpec):
     return next((c for c in candidates if c != arg.default and value_fits(arg, c)), None)
 
 
-def stored_value(arg: ArgumentSpec, value):
+def stored_value(arg: ArgumentSpec, value: object) -> object:
     """What `self.<name>` holds for a value passed: a data format of None is Keras's default."""
     if arg.type == "data_format" and value is None:
         return _DATA_FORMATS[0]

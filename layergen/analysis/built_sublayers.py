@@ -15,12 +15,13 @@ from __future__ import annotations
 from layergen.analysis import expressions
 from layergen.analysis.context import Context
 from layergen.analysis.input_sized_values import dimensions_read
-from layergen.analysis.weights import _keras_object_params  # the weights' writer of Keras objects
+from layergen.analysis.keras_objects import keras_object
+from layergen.render.model import KerasObject
 from layergen.spec.fast import SubLayerSpec
 from layergen.spec.source import Path_
 
 
-def reference_names(value) -> list[str]:
+def reference_names(value: object) -> list[str]:
     """The names a `$expression` argument value reads; [] for a literal or one that does not parse."""
     if not (isinstance(value, str) and value.startswith("$")):
         return []
@@ -58,7 +59,7 @@ def sized_by_input_code(context: Context, text: str, path: Path_) -> str | None:
 _OBJECT_KINDS = ("initializer", "regularizer", "constraint")
 
 
-def keras_object_code(context: Context, param: str, value: dict, path: Path_) -> str | None:
+def sublayer_keras_object(context: Context, param: str, value: dict[str, object], path: Path_) -> KerasObject | None:
     """A mapping given to a sub-layer's `<x>_initializer` (`_regularizer`, `_constraint`)
     argument, `{name: constant, value: -2.0}`, as the Keras object it names, written from
     Keras's vocabulary and literal (or `$argument`) values, as a weight's own is."""
@@ -79,5 +80,4 @@ def keras_object_code(context: Context, param: str, value: dict, path: Path_) ->
     if cls is None:
         context.unknown(path + ("name",), kind, object_name, context.vocab.objects[kind])
         return None
-    parts, _ = _keras_object_params(context, cls, params, path)
-    return f"{cls.qualified_name}({', '.join(parts)})"
+    return keras_object(context, cls, params, path)[0]

@@ -11,6 +11,7 @@ shape or dtype: `compute_output_shape` does not see them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from layergen.analysis.context import Context
 from layergen.render.pycode import literal
@@ -38,7 +39,7 @@ def read_call_arguments(context: Context) -> list[CallArgument]:
     return found
 
 
-def _other(kind: str, default):
+def _other(kind: str, default: Any) -> object:
     """A value other than the default, for the test to pass."""
     if kind == "bool":
         return not default

@@ -17,6 +17,7 @@ from layergen.analysis.context import BATCH, ELLIPSIS, Context
 from layergen.analysis.outputs import FLOAT, Output
 from layergen.analysis.shapes import parse_expression
 from layergen.render.model import CellModel
+from layergen.spec.source import Path_
 
 STATES = "states"
 # Attributes and methods `keras.layers.RNN` reads on a cell: a spec name must not take them.
@@ -73,14 +74,14 @@ def cell_outputs(context: Context) -> list[Output]:
     ]
 
 
-def _size_item(item) -> expressions.Expression:
+def _size_item(item: int | str) -> expressions.Expression:
     try:
         return expressions.parse(item)
     except expressions.ExpressionError:
         return expressions.parse(1)  # reported by `read_cell`
 
 
-def _size_code(context: Context, item, path) -> str | None:
+def _size_code(context: Context, item: int | str, path: Path_) -> str | None:
     """`self.units`, or an integer expression of int arguments, as code."""
     try:
         names = expressions.parse(item).names

@@ -39,7 +39,7 @@ def argument_condition(context: Context, path: Path_, text: bool | str) -> str |
     return expressions.condition_code(expression, {name: f"self.{name}" for name in expression.names})
 
 
-def _test_values(context: Context, names: list[str]) -> dict | None:
+def _test_values(context: Context, names: list[str]) -> dict[str, object] | None:
     """The values the generated test gives these arguments, where the spec says them all."""
     spec = context.spec
     values = {}

@@ -8,10 +8,12 @@ only the driver (`layergen.analysis.analyze`) raises them.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from layergen.analysis import expressions
 from layergen.errors import LayergenError, Problem
+from layergen.project.classes import BrokenSpec, ProjectClass
 from layergen.spec.fast import InputSpec, LayerSpec
 from layergen.spec.source import Path_, SpecSource
 from layergen.vocabulary import Vocabulary, closest
@@ -63,16 +65,16 @@ class Context:
     dims: dict[str, Dimension] = field(default_factory=dict)
     shared_dims: list[tuple[Dimension, Dimension]] = field(default_factory=list)  # (later use, first use)
     # The project's own layer classes a sub-layer can name (`layergen.project.classes`).
-    project_classes: dict = field(default_factory=dict)
+    project_classes: dict[str, ProjectClass] = field(default_factory=dict)
     # Spec files of the project that define no usable class (`project_classes.BrokenSpec`).
-    broken_specs: tuple = ()
+    broken_specs: tuple[BrokenSpec, ...] = ()
     # Packages generated code may import a sub-layer class from (`[tool.layergen] imports`).
     allowed_imports: tuple[str, ...] = ()
 
     def problem(self, path: Path_, message: str, *, key: bool = False) -> None:
         self.problems.append(self.source.problem(path, message, key=key))
 
-    def unknown(self, path: Path_, what: str, name: str, candidates, *, key: bool = False) -> None:
+    def unknown(self, path: Path_, what: str, name: str, candidates: Iterable[str], *, key: bool = False) -> None:
         """`unknown <what> 'name'`, with the closest known name or a list of the known ones."""
         suggestion = closest(name, candidates)
         hint = f" (did you mean '{suggestion}'?)" if suggestion else ""

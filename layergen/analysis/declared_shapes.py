@@ -4,6 +4,8 @@ axes where the weight has size 1), and a constant's declared `shape`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from layergen.analysis import expressions
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.shapes import parse_expression
@@ -100,7 +102,7 @@ def _shared_axes_argument(context: Context, name: str, path: Path_) -> bool:
     return True
 
 
-def constant_shape_check(context: Context, name: str, shape: list, path: Path_) -> Check | None:
+def constant_shape_check(context: Context, name: str, shape: Sequence[int | str], path: Path_) -> Check | None:
     """The `__init__` check that a constant's value is a number or numbers of its declared
     shape; None (and a problem) if the shape is not made of int arguments."""
     items = []

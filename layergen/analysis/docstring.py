@@ -10,6 +10,7 @@ from layergen.analysis.context import BATCH, ELLIPSIS, Context, ShapeItem
 from layergen.analysis.outputs import Output
 from layergen.render.model import ConstructorArg, DocSection
 from layergen.render.pycode import escape_docstring
+from layergen.spec.source import Path_
 
 _DOC_WIDTH = 72
 
@@ -77,7 +78,7 @@ def _sections(
     ]
 
 
-def _is_folded(context: Context, path: tuple) -> bool:
+def _is_folded(context: Context, path: Path_) -> bool:
     """Whether the value at `path` is a folded (`>`) block in the spec file."""
     line, column = context.source.locate(path)
     if line is None:

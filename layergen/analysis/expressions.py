@@ -8,7 +8,9 @@ expression can be turned into Python source (names mapped by the caller) or comp
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//"}
 
@@ -215,7 +217,7 @@ def condition_code(expression: Expression, name_code: dict[str, str]) -> str:
     return ast.unparse(tree)
 
 
-_COMPARE = {
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Eq: lambda a, b: a == b,
     ast.NotEq: lambda a, b: a != b,
     ast.Lt: lambda a, b: a < b,
@@ -227,7 +229,7 @@ _COMPARE = {
     ast.In: lambda a, b: a in b,
     ast.NotIn: lambda a, b: a not in b,
 }
-_ARITHMETIC = {
+_ARITHMETIC: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,
@@ -235,7 +237,7 @@ _ARITHMETIC = {
 }
 
 
-def evaluate_condition(expression: Expression, values: dict):
+def evaluate_condition(expression: Expression, values: Mapping[str, object]) -> Any:
     """The condition's value for these argument values (the test's), walking the checked
     tree: what the generated code computes, without running any text. `ExpressionError`
     where these values make it fail (a division by zero)."""
@@ -245,7 +247,7 @@ def evaluate_condition(expression: Expression, values: dict):
         raise ExpressionError(f"{expression.text!r} fails for {values!r}: {error}") from None
 
 
-def _value(node: ast.expr, values: dict):
+def _value(node: ast.expr, values: Mapping[str, object]) -> Any:
     if isinstance(node, ast.Name):
         return values[node.id]
     if isinstance(node, ast.Constant):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from layergen.analysis import expressions
 from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context
+from layergen.spec.source import Path_
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def _is_plain_name(text: str) -> bool:
     return text.strip().isidentifier()
 
 
-def _check_condition(context: Context, path: tuple, text: str) -> str | None:
+def _check_condition(context: Context, path: Path_, text: str) -> str | None:
     """`text` if it is a condition over bool arguments that are never None; else None."""
     if argument_condition(context, path, text) is None:
         return None
@@ -53,7 +54,7 @@ def _check_condition(context: Context, path: tuple, text: str) -> str | None:
     return text.strip()
 
 
-def check_gate(context: Context, path: tuple, gate: str | None) -> str | None:
+def check_gate(context: Context, path: Path_, gate: str | None) -> str | None:
     """`gate` if it names a bool argument that is never None (a weight or sub-layer then
     exists or does not); else None, with the problem recorded."""
     if gate is None:

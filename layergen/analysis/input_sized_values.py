@@ -42,12 +42,12 @@ def value_code(context: Context, text: str, path: Path_) -> str:
     return "None"
 
 
-def reads_input(context: Context, keras_object) -> bool:
+def reads_input(context: Context, keras_object: object) -> bool:
     """Whether a weight's initializer mapping has a value that reads an input dimension."""
     return bool(dimensions_read(context, keras_object))
 
 
-def dimensions_read(context: Context, keras_object) -> list[str]:
+def dimensions_read(context: Context, keras_object: object) -> list[str]:
     """The input dimensions a Keras-object mapping's `$expression` values read."""
     if not isinstance(keras_object, dict):
         return []

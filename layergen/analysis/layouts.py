@@ -14,6 +14,7 @@ import re
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.render.model import LayoutModel
 from layergen.render.pycode import literal
+from layergen.spec.source import Path_
 
 _AXIS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 # The mesh of the contract's ModelParallel test (`layergen.testing._distributed._device_mesh`):
@@ -84,7 +85,7 @@ def check_layout_sizes(context: Context, shapes: dict[str, tuple[int, ...]], sco
                 )
 
 
-def _axes_problems(context: Context, path, layout: list[str | None]) -> bool:
+def _axes_problems(context: Context, path: Path_, layout: list[str | None]) -> bool:
     found = False
     seen: set[str] = set()
     for index, axis in enumerate(layout):

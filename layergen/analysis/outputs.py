@@ -5,14 +5,15 @@ output the compute dtype)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from layergen.analysis import expressions
 from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context, ShapeItem
-from layergen.analysis.names import name_problem
 from layergen.analysis.shapes import output_bindings, output_shape_code, read_output
 from layergen.render.pycode import tuple_code
+from layergen.spec.names import name_problem
 from layergen.spec.source import Path_
 
 FLOAT = "float"  # the compute dtype
@@ -38,7 +39,7 @@ class Output:
     doc: str = ""
     cases: tuple[ShapeCase, ...] = ()  # `output_shapes`: `items` is then the last case's
 
-    def case_for(self, values: dict) -> ShapeCase | None:
+    def case_for(self, values: Mapping[str, object]) -> ShapeCase | None:
         """The case the arguments' values choose; None without cases."""
         for case in self.cases:
             if case.condition is None or _holds(case.condition, values):
@@ -46,7 +47,7 @@ class Output:
         return None
 
 
-def _holds(condition: expressions.Expression, values: dict) -> bool:
+def _holds(condition: expressions.Expression, values: Mapping[str, object]) -> bool:
     """Whether a case's condition holds; one that fails for these values is reported where
     the spec's conditions are checked (`conditions.argument_condition`)."""
     try:

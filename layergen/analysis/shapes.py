@@ -4,6 +4,7 @@ them: `build`'s dimension bindings and checks, `input_spec` and `compute_output_
 from __future__ import annotations
 
 import keyword
+from collections.abc import Collection, Sequence
 
 from layergen.analysis import expressions
 from layergen.analysis.context import (
@@ -14,10 +15,10 @@ from layergen.analysis.context import (
     Input,
     ShapeItem,
 )
-from layergen.analysis.names import name_problem
 from layergen.render.model import Check
 from layergen.render.pycode import message, tuple_code
 from layergen.spec.fast import InputSpec
+from layergen.spec.names import name_problem
 from layergen.spec.source import Path_
 
 # -- inputs and the dimensions they name ---------------------------------------------------
@@ -67,7 +68,7 @@ def _check_value_bounds(context: Context, spec: InputSpec, kind: str, path: Path
             parse_expression(context, value, path + (bound,), allowed=context.sizing_arguments)
 
 
-def read_output(context: Context, shape: list, path: Path_) -> list[ShapeItem]:
+def read_output(context: Context, shape: Sequence[int | str], path: Path_) -> list[ShapeItem]:
     """An output shape's items; it can use the inputs' dimensions but name no new one."""
     items = shape_items(context, shape, path, allow_new_dims=False)
     # (Without inputs, the problem is that: `read_inputs` has said it.)
@@ -80,7 +81,13 @@ def read_output(context: Context, shape: list, path: Path_) -> list[ShapeItem]:
 
 
 def shape_items(
-    context: Context, shape: list, path: Path_, *, allow_new_dims: bool, input_name: str = "", shape_param: str = ""
+    context: Context,
+    shape: Sequence[int | str],
+    path: Path_,
+    *,
+    allow_new_dims: bool,
+    input_name: str = "",
+    shape_param: str = "",
 ) -> list[ShapeItem]:
     """Parse `[batch, ..., input_dim]`; an input's shape binds the new dimension names it holds."""
     if not shape or shape[0] != BATCH:
@@ -138,7 +145,9 @@ def _check_dimension_name(context: Context, name: str, path: Path_) -> None:
         context.problem(path, f"dimension name {name!r} is already a constant, weight or input name")
 
 
-def parse_expression(context: Context, item, path: Path_, *, allowed) -> expressions.Expression | None:
+def parse_expression(
+    context: Context, item: int | str, path: Path_, *, allowed: Collection[str]
+) -> expressions.Expression | None:
     """A shape expression over `allowed` names; None (and a problem) if it is not one."""
     try:
         expression = expressions.parse(item)

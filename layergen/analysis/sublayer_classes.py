@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from layergen.analysis.context import Context
 from layergen.project import imports as import_policy
+from layergen.project.classes import ProjectClass
 from layergen.spec.source import Path_
 from layergen.vocabulary import closest
 
@@ -94,7 +95,7 @@ def _class_path(context: Context, name: str, path: Path_) -> ResolvedClass | Non
     return ResolvedClass(name, None, None, () if keras else (f"import {module}",))
 
 
-def _project_class(context: Context, project_class, path: Path_) -> ResolvedClass | None:
+def _project_class(context: Context, project_class: ProjectClass, path: Path_) -> ResolvedClass | None:
     name = project_class.name
     if name == context.spec.layer:
         context.problem(path, f"{name} cannot hold itself as a sub-layer")

@@ -12,12 +12,14 @@ literal (`repr`) or reads an argument or constant of this layer.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from layergen.analysis import expressions
 from layergen.analysis.built_sublayers import (
     dimensions_in_arguments,
-    keras_object_code,
     reference_names,
     sized_by_input_code,
+    sublayer_keras_object,
 )
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.gates import check_gate
@@ -25,8 +27,8 @@ from layergen.analysis.shapes import names_in, output_shape_code, parse_expressi
 from layergen.analysis.sublayer_classes import ResolvedClass, resolve_class
 from layergen.project import imports as import_policy
 from layergen.project.classes import BASE_LAYER_ARGUMENTS
-from layergen.render.model import SubLayerModel
-from layergen.render.pycode import nested_shape
+from layergen.render.model import KerasObject, SubLayerModel
+from layergen.render.pycode import json_literal, nested_shape
 from layergen.spec.fast import SubLayerSpec
 from layergen.spec.source import Path_
 
@@ -82,9 +84,11 @@ def dimensions_used_by_sublayers(context: Context) -> list[str]:
     return used
 
 
-def _arguments(context: Context, sub: SubLayerSpec, resolved: ResolvedClass, path: Path_) -> list[tuple[str, str]]:
-    """(parameter, Python source) for each constructor argument the spec gives."""
-    arguments = []
+def _arguments(
+    context: Context, sub: SubLayerSpec, resolved: ResolvedClass, path: Path_
+) -> list[tuple[str, str | KerasObject]]:
+    """(parameter, Python source or Keras object) for each constructor argument the spec gives."""
+    arguments: list[tuple[str, str | KerasObject]] = []
     for param, value in sub.arguments.items():
         where = path + ("arguments", param)
         if not _is_name(context, where, "argument", param):
@@ -117,7 +121,7 @@ def _is_name(context: Context, path: Path_, what: str, name: str) -> bool:
     return problem is None
 
 
-def _value_code(context: Context, value, path: Path_) -> str | None:
+def _value_code(context: Context, value: object, path: Path_) -> str | KerasObject | None:
     """A literal, `$name` (an argument or constant) or `$expression` over integer arguments
     and input dimensions."""
     spec = context.spec
@@ -129,11 +133,11 @@ def _value_code(context: Context, value, path: Path_) -> str | None:
             return sized_by_input_code(context, text, path)  # created in build (built_sublayers)
         return _integer_code(context, text, path, "argument or constant", list(spec.arguments) + list(spec.constants))
     if value is None or isinstance(value, (str, bool)) or nested_shape(value) is not None:
-        return repr(value)
+        return json_literal(value)
     if isinstance(value, list) and all(isinstance(v, (str, bool, int, float)) or v is None for v in value):
-        return repr(value)
+        return json_literal(value)
     if isinstance(value, dict):
-        return keras_object_code(context, str(path[-1]), value, path)
+        return sublayer_keras_object(context, str(path[-1]), value, path)
     context.problem(path, "expected a number, string, boolean, list, null, or `$argument`")
     return None
 
@@ -144,7 +148,7 @@ def _repeat(context: Context, sub: SubLayerSpec, path: Path_) -> str | None:
     return _integer_code(context, sub.repeat, path + ("repeat",), "integer argument", context.sizing_arguments)
 
 
-def _integer_code(context: Context, item, path: Path_, what: str, candidates) -> str | None:
+def _integer_code(context: Context, item: int | str, path: Path_, what: str, candidates: Iterable[str]) -> str | None:
     """An integer expression over integer arguments, as code reading their attributes."""
     try:
         names = expressions.parse(item).names
@@ -179,7 +183,7 @@ def _build_args(context: Context, sub: SubLayerSpec, resolved: ResolvedClass, pa
     return ", ".join(parts)
 
 
-def _shape_code(context: Context, shape: list, path: Path_) -> str:
+def _shape_code(context: Context, shape: Sequence[int | str], path: Path_) -> str:
     items = shape_items(context, shape, path, allow_new_dims=False)
     if not items:
         return "None"

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from layergen.analysis import expressions
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
+from layergen.spec.fast import SubLayerSpec
 from layergen.spec.source import Path_
 
 # The most memory one tensor of the generated test may take, and all of them together.
@@ -31,7 +33,7 @@ ELLIPSIS_SIZES = (15,)
 _NOT_SIZES = frozenset({"seed"})
 
 
-def elements(shape) -> int:
+def elements(shape: Sequence[int]) -> int:
     """How many numbers a tensor of `shape` holds (the product, never built)."""
     return math.prod(shape)
 
@@ -67,7 +69,7 @@ class TestBudget:
     context: Context
     costs: list[tuple[int, str, Path_]] = field(default_factory=list)  # (bytes, what, path)
 
-    def tensor(self, what: str, shape, dtype: str | None, path: Path_, *, count: int = 1) -> bool:
+    def tensor(self, what: str, shape: Sequence[int], dtype: str | None, path: Path_, *, count: int = 1) -> bool:
         """A tensor of the test (`count` of them: a repeated sub-layer's); False (and a
         problem) when one is over the budget."""
         size_bytes = elements(shape) * itemsize(dtype)
@@ -141,7 +143,7 @@ def check_sublayers(context: Context, scope: dict[str, int], budget: TestBudget)
         )
 
 
-def _weight_sizes(context: Context, sub, scope: dict[str, int]) -> tuple[int, ...]:
+def _weight_sizes(context: Context, sub: SubLayerSpec, scope: dict[str, int]) -> tuple[int, ...]:
     """The two largest sizes a sub-layer's weights have at least: its integer arguments
     (`units`, `input_dim` and `output_dim`, ...) and, when it has fewer than two, the last
     axis of the shape it is built with (a Dense's kernel is that by `units`)."""
@@ -155,7 +157,7 @@ def _weight_sizes(context: Context, sub, scope: dict[str, int]) -> tuple[int, ..
     return tuple(sizes) if len(sizes) == 2 else ()
 
 
-def _argument_integers(context: Context, value, scope: dict[str, int]) -> list[int]:
+def _argument_integers(context: Context, value: object, scope: dict[str, int]) -> list[int]:
     """The integers a sub-layer argument gives in the test: a literal, integers in a list,
     or `$expression` / `$name` with the test values."""
     if isinstance(value, bool):
@@ -174,7 +176,8 @@ def _argument_integers(context: Context, value, scope: dict[str, int]) -> list[i
     return []
 
 
-def _build_last_axes(context: Context, sub, scope: dict[str, int]) -> list[int]:
+def _build_last_axes(context: Context, sub: SubLayerSpec, scope: dict[str, int]) -> list[int]:
+    shapes: list[Sequence[int | str | expressions.Expression]]
     if sub.build is None:
         shapes = [context.inputs[0].items] if context.inputs else []
     elif isinstance(sub.build, list):
@@ -193,7 +196,7 @@ def _build_last_axes(context: Context, sub, scope: dict[str, int]) -> list[int]:
     return sizes
 
 
-def _value(item, scope: dict[str, int]) -> int | None:
+def _value(item: int | str | expressions.Expression, scope: dict[str, int]) -> int | None:
     """An integer expression's test value; None where it has none (reported elsewhere)."""
     try:
         expression = item if isinstance(item, expressions.Expression) else expressions.parse(item)

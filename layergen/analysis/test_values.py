@@ -10,6 +10,7 @@ from layergen.analysis.context import Context
 from layergen.contract_tests import CONTRACT_TESTS
 from layergen.render.pycode import nested_shape
 from layergen.spec.source import Path_
+from layergen.spec.weight_arguments import weight_arguments
 
 INVALID = object()  # a test value Keras would not take (the problem is recorded)
 
@@ -26,13 +27,12 @@ def generated_arguments(context: Context) -> dict[str, GeneratedArgument]:
     """Each argument the spec's weights add, by name (as `weights.weight_models` adds them)."""
     arguments = {}
     for name, weight in context.spec.weights.items():
-        kinds = ("initializer", "regularizer", "constraint") if weight.role == "trainable" else ("initializer",)
-        for kind in kinds:
-            arguments[f"{name}_{kind}"] = GeneratedArgument(name, kind)
+        for argument, kind in weight_arguments(name, weight.role):
+            arguments[argument] = GeneratedArgument(name, kind)
     return arguments
 
 
-def keras_object_value(context: Context, argument: GeneratedArgument, value, path: Path_):
+def keras_object_value(context: Context, argument: GeneratedArgument, value: object, path: Path_) -> object:
     """What the test passes for a generated argument: a Keras name, None, or a mapping with
     `name` written as the config Keras's `get` takes (`{"class_name": ..., "config": ...}`);
     `INVALID` (and a problem) when Keras would not take it."""
@@ -66,7 +66,7 @@ def _known(context: Context, kind: str, name: str, path: Path_) -> bool:
     return True
 
 
-def _is_literal(value) -> bool:
+def _is_literal(value: object) -> bool:
     if isinstance(value, (str, bool)) or value is None:
         return not (isinstance(value, str) and value.startswith("$"))
     return nested_shape(value) is not None

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import axes_weight_shape, ellipsis_weight_shape, follows_input
 from layergen.analysis.gates import gate_code
-from layergen.analysis.input_sized_values import is_value_expression, reads_input, value_code
+from layergen.analysis.input_sized_values import reads_input
+from layergen.analysis.keras_objects import keras_object, resolve_keras_name
 from layergen.analysis.shapes import parse_expression
 from layergen.render.model import ConstructorArg, WeightModel
-from layergen.render.pycode import nested_shape, tuple_code
+from layergen.render.pycode import tuple_code
 from layergen.spec.fast import WeightSpec
 from layergen.spec.source import Path_
-from layergen.vocabulary import KerasClass
+from layergen.spec.weight_arguments import KINDS, argument_kinds, argument_name
 
 
 def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[ConstructorArg], list[WeightModel]]:
@@ -37,26 +38,24 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
         dtype = _dtype(context, weight, path)
         weight_args = _weight_args(context, name, weight, path)
         args += weight_args
-        initializer = f"self.{weight_args[0].name}"
+        by_kind = {arg.keras_kind: arg.name for arg in weight_args}
+        in_build = None
         if reads_input(context, weight.initializer):  # made in build, where the input's size is known
-            fallback, weight_args[0].fallback = weight_args[0].fallback, None
-            initializer = f"{initializer} if {initializer} is not None else {fallback}"
-        array = weight.initial_value
-        if array is not None:
-            _check_initial_value(context, array, weight, path)
-            initializer = f"self.{array} if self.{array} is not None else {initializer}"
-        trainable = weight.role == "trainable"
+            in_build, weight_args[0].fallback = weight_args[0].fallback, None
+        if weight.initial_value is not None:
+            _check_initial_value(context, weight.initial_value, weight, path)
         weights.append(
             WeightModel(
                 name=name,
                 role=weight.role,
                 shape=shape.code,
-                initializer=initializer,
-                regularizer=f"self.{weight_args[1].name}" if trainable else None,
-                constraint=f"self.{weight_args[2].name}" if trainable else None,
+                initializer=by_kind["initializer"],
+                initializer_in_build=in_build,
+                initial_value=weight.initial_value,
+                regularizer=by_kind.get("regularizer"),
+                constraint=by_kind.get("constraint"),
                 dtype=dtype,
                 checkpoint_shape=shape.canonical,
-                checkpoint_dtype=weight.dtype,
                 earlier_names=weight.earlier_names,
                 gate=gate_code(gates[name]) if name in gates else None,
                 shape_lines=lines,
@@ -66,16 +65,13 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
     return keras_order(args), weights
 
 
-_KINDS = ("_initializer", "_regularizer", "_constraint")
-
-
 def keras_order(args: list[ConstructorArg]) -> list[ConstructorArg]:
     """The weights' arguments in Keras's order: every initializer, then every regularizer,
     then `activity_regularizer` (when the layer has a trainable weight), then every
     constraint, as in keras.layers.Dense's signature."""
-    by_kind = {kind: [a for a in args if a.name.endswith(kind)] for kind in _KINDS}
-    activity = [_ACTIVITY_REGULARIZER] if by_kind["_regularizer"] else []
-    return by_kind["_initializer"] + by_kind["_regularizer"] + activity + by_kind["_constraint"]
+    by_kind = {kind: [a for a in args if a.keras_kind == kind] for kind in KINDS}
+    activity = [_ACTIVITY_REGULARIZER] if by_kind["regularizer"] else []
+    return by_kind["initializer"] + by_kind["regularizer"] + activity + by_kind["constraint"]
 
 
 # Passed on to keras.layers.Layer, which keeps it as `self.activity_regularizer` and adds its
@@ -85,8 +81,8 @@ _ACTIVITY_REGULARIZER = ConstructorArg(
     name="activity_regularizer",
     signature="activity_regularizer=None",
     doc="Regularizer function applied to the output of the layer (its activation). Defaults to `None`.",
-    config="keras.regularizers.serialize(self.activity_regularizer)",
     to_base=True,
+    keras_kind="regularizer",
 )
 
 
@@ -113,7 +109,7 @@ def _shape(context: Context, weight: WeightSpec, path: Path_) -> _Shape:
 
 
 def _dtype(context: Context, weight: WeightSpec, path: Path_) -> str | None:
-    """Python source of the weight's dtype; None for the layer's variable dtype."""
+    """The weight's dtype (checked); None for the layer's variable dtype."""
     if weight.dtype is not None and weight.dtype not in context.vocab.dtypes:
         context.unknown(path + ("dtype",), "dtype", weight.dtype, context.vocab.dtypes)
     if weight.role == "trainable" and not _is_float(weight):
@@ -121,7 +117,7 @@ def _dtype(context: Context, weight: WeightSpec, path: Path_) -> str | None:
             path + ("dtype",),
             f"a trainable weight must have a float dtype; {weight.dtype} has no gradient (make it frozen or state)",
         )
-    return None if weight.dtype is None else repr(weight.dtype)
+    return weight.dtype
 
 
 def _is_float(weight: WeightSpec) -> bool:
@@ -137,16 +133,11 @@ def _weight_args(context: Context, name: str, weight: WeightSpec, path: Path_) -
         initializer.doc = initializer.doc.replace(
             f"`{name}` weight.", f"`{name}` weight ({weight.doc.strip().rstrip('.')}).", 1
         )
-    if weight.role == "trainable":
-        return [
-            initializer,
-            _keras_object_arg(context, name, "regularizer", weight.regularizer, path),
-            _keras_object_arg(context, name, "constraint", weight.constraint, path),
-        ]
-    for kind in ("regularizer", "constraint"):
-        if getattr(weight, kind) is not None:
+    kinds = argument_kinds(weight.role)
+    for kind in KINDS[1:]:
+        if kind not in kinds and getattr(weight, kind) is not None:
             context.problem(path + (kind,), f"a {kind} only acts on trainable weights; this weight is {weight.role}")
-    return [initializer]
+    return [initializer] + [_keras_object_arg(context, name, kind, getattr(weight, kind), path) for kind in kinds[1:]]
 
 
 def _check_initial_value(context: Context, array: str, weight: WeightSpec, path: Path_) -> None:
@@ -161,27 +152,20 @@ def _check_initial_value(context: Context, array: str, weight: WeightSpec, path:
         )
 
 
-def _keras_object_arg(context: Context, weight: str, kind: str, value, path: Path_) -> ConstructorArg:
+def _keras_object_arg(context: Context, weight: str, kind: str, value: object, path: Path_) -> ConstructorArg:
     """The `<weight>_<kind>` argument, e.g. `kernel_initializer`, resolved the Keras way."""
-    name = f"{weight}_{kind}"
-    module = f"keras.{kind}s"
-    arg = ConstructorArg(
-        name=name,
-        signature=f"{name}=None",
-        doc="",
-        store=f"{module}.get({name})",
-        config=f"{module}.serialize(self.{name})",
-    )
+    name = argument_name(weight, kind)
+    arg = ConstructorArg(name=name, signature=f"{name}=None", doc="", keras_kind=kind)
     described = f"{kind.capitalize()} for the `{weight}` weight. Defaults to"
     if value is None:
         arg.doc = f"{described} `None`."
         return arg
     if isinstance(value, str):
-        if _resolve_keras_name(context, kind, value, path + (kind,)) is not None:
+        if resolve_keras_name(context, kind, value, path + (kind,)) is not None:
             arg.signature = f'{name}="{value}"'
             arg.doc = f'{described} `"{value}"`.'
         return arg
-    params = dict(value)
+    params = dict(value) if isinstance(value, dict) else {}
     object_name = params.pop("name", None)
     if not isinstance(object_name, str):
         article = "an" if kind[0] in "aeiou" else "a"
@@ -189,59 +173,13 @@ def _keras_object_arg(context: Context, weight: str, kind: str, value, path: Pat
             path + (kind,), f"{article} {kind} mapping needs `name`, e.g. {{name: random_normal, stddev: 0.05}}"
         )
         return arg
-    cls = _resolve_keras_name(context, kind, object_name, path + (kind, "name"))
+    cls = resolve_keras_name(context, kind, object_name, path + (kind, "name"))
     if cls is None:
         return arg
-    parts, shown = _keras_object_params(context, cls, params, path + (kind,))
     # Built in `__init__` when the argument is None: a fresh object for each layer.
-    arg.fallback = f"{cls.qualified_name}({', '.join(parts)})"
+    arg.fallback, shown = keras_object(context, cls, params, path + (kind,))
     arg.doc = f"{described} `{cls.name}({', '.join(shown)})`."
     return arg
-
-
-def _keras_object_params(context: Context, cls: KerasClass, params: dict, path: Path_) -> tuple[list[str], list[str]]:
-    """The object's arguments as code (`stddev=self.scale`) and as the docstring shows them
-    (`stddev=scale`)."""
-    parts, shown = [], []
-    for param, value in params.items():
-        if param not in cls.params:
-            context.unknown(path + (param,), f"argument of {cls.name}", param, cls.params, key=True)
-            continue
-        code = _param_code(context, value, path + (param,))
-        parts.append(f"{param}={code}")
-        is_reference = isinstance(value, str) and value.startswith("$")
-        shown.append(f"{param}={value[1:] if is_reference else code}")
-    return parts, shown
-
-
-def _resolve_keras_name(context: Context, kind: str, alias: str, path: Path_) -> KerasClass | None:
-    cls = context.vocab.lookup(kind, alias)
-    if cls is None:
-        context.unknown(path, kind, alias, context.vocab.objects[kind])
-    return cls
-
-
-def _param_code(context: Context, value, path: Path_) -> str:
-    """A Keras object's argument: a literal, or `$name` for a constructor argument."""
-    spec = context.spec
-    if isinstance(value, str) and value.startswith("$"):
-        ref = value[1:]
-        if is_value_expression(context, ref):
-            return value_code(context, ref, path)  # arithmetic, or the input's size (input_sized_values)
-        candidates = list(spec.arguments) + list(spec.constants)
-        if ref not in candidates:
-            context.unknown(path, "argument", ref, candidates)
-            return "None"
-        argument = spec.arguments.get(ref)
-        if argument is not None and (argument.type == "array" or (not argument.required and argument.default is None)):
-            context.problem(path, f"argument {ref!r} can be None, so it cannot give this value")
-            return "None"
-        # The stored attribute, not the parameter: constants are plain lists there.
-        return f"self.{ref}"
-    if nested_shape(value) is None and not isinstance(value, (str, bool)) and value is not None:
-        context.problem(path, "expected a number, string, list of numbers or `$argument`")
-        return "None"
-    return repr(value)  # lists stay lists, so the serialized config is plain JSON
 
 
 def renamed_from_problems(context: Context) -> None:

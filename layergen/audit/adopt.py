@@ -23,8 +23,8 @@ from layergen.audit.translation import Translation, Untranslated
 from layergen.commands.result import CommandResult
 from layergen.errors import LayergenError, Problem
 from layergen.exit_status import CANNOT_RUN
-from layergen.project.classes import snake_case
 from layergen.project.settings import Project, find_project
+from layergen.spec.names import snake_case
 from layergen.update.records import OutputRecord, RecordStore, SpecRecord, WeightRecord
 from layergen.writing import write_atomically
 

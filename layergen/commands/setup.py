@@ -24,10 +24,13 @@ SCHEMA_PATH = Path(".layergen") / "spec.schema.json"
 # remakes it (which loads pydantic) only when layergen has changed, not on every run.
 _SCHEMA_SOURCES = (
     "__init__.py",
+    "spec/sections.py",
+    "spec/fields.py",
     "spec/models.py",
-    "spec/fast.py",
+    "spec/schema.py",
+    "spec/limits.py",
+    "spec/core_schema.py",
     "vocabulary.py",
-    "spec/source.py",
     "keras_vocabulary.json",
 )
 
@@ -47,7 +50,7 @@ def _schema_stamp() -> str:
 def _schema_text() -> str:
     import json
 
-    from layergen.spec.models import json_schema
+    from layergen.spec.schema import json_schema
 
     schema = {"$comment": _schema_stamp(), **json_schema()}
     return json.dumps(schema, indent=2) + "\n"

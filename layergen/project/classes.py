@@ -21,14 +21,15 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from layergen.cache import FormatCache, cache_dir
-from layergen.project.spec_files import MAX_SPEC_BYTES
+from layergen.spec.limits import MAX_SPEC_BYTES
+from layergen.spec.names import class_name_problem, name_problem, snake_case
+from layergen.spec.weight_arguments import weight_arguments
 
 # Base-layer keyword arguments every generated layer accepts through **kwargs.
 BASE_LAYER_ARGUMENTS = ("trainable", "activity_regularizer", "autocast")
@@ -161,7 +162,8 @@ def _cache_key() -> str:
     # What a spec defines is what this code, the reader and the names rule make of it:
     # another version of any of them reads afresh.
     package = Path(__file__).parents[1]
-    code = [Path(__file__), package / "spec" / "source.py", package / "analysis" / "names.py"]
+    reader = ("source.py", "builder.py", "core_schema.py", "loaders.py", "limits.py")
+    code = [Path(__file__), *(package / "spec" / name for name in reader), package / "analysis" / "names.py"]
     code.append(package / "keras_vocabulary.json")
     digest = hashlib.sha256(__version__.encode())
     for path in code:
@@ -245,7 +247,6 @@ def _read_one(content: bytes) -> Definition | None:
 
 def _definition(data: dict[str, Any]) -> Definition:
     """The class a spec's data defines, if its name and its constructor's pass the names rule."""
-    from layergen.analysis.names import class_name_problem
 
     name = data["layer"]
     problem = class_name_problem(name) if isinstance(name, str) else "must be a class name"
@@ -259,12 +260,6 @@ def _definition(data: dict[str, Any]) -> Definition:
     return Definition(name, params, _holds(data), build_params=shapes)
 
 
-def snake_case(class_name: str) -> str:
-    """`LinearLayer` -> `linear_layer`, `LSTMCell` -> `lstm_cell`: the module a class goes in."""
-    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", class_name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
-
-
 def _short(reason: str) -> str:
     """A reason short enough for the message of another spec (it may quote a long name)."""
     return reason if len(reason) <= MAX_REASON_CHARS else reason[: MAX_REASON_CHARS - 3] + "..."
@@ -274,7 +269,6 @@ def _constructor_params(data: dict[str, Any]) -> tuple[tuple[str, ...], str | No
     """Arguments, constants, the initializer / regularizer / constraint arguments of weights
     and a random layer's `seed`; or the reason one of them (or an input, whose name makes a
     build parameter) cannot be a parameter."""
-    from layergen.analysis.names import name_problem
     from layergen.vocabulary import load
 
     reserved = load().layer_attributes
@@ -290,9 +284,8 @@ def _constructor_params(data: dict[str, Any]) -> tuple[tuple[str, ...], str | No
         if field in ("arguments", "constants"):
             params += list(section)
     for name, weight in data.get("weights", {}).items():
-        trainable = not isinstance(weight, dict) or weight.get("role", "trainable") == "trainable"
-        kinds = ("initializer", "regularizer", "constraint") if trainable else ("initializer",)
-        params += [f"{name}_{kind}" for kind in kinds]
+        role = weight.get("role", "trainable") if isinstance(weight, dict) else "trainable"
+        params += [argument for argument, _ in weight_arguments(name, role)]
     if data.get("random") is True:
         params.append("seed")
     return tuple(params), None

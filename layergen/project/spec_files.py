@@ -9,11 +9,6 @@ from layergen.errors import LayergenError
 from layergen.project.locations import real_path
 from layergen.project.settings import Project
 
-# A layer spec is a page of YAML (the examples are about 1 kB): a bigger file is refused
-# unread (`spec.source`), or read no further (`project.classes`). Here, below both, so that
-# knowing it loads no YAML parser.
-MAX_SPEC_BYTES = 100_000
-
 
 def spec_files(paths: list[Path], project: Project, *, hint: bool = True) -> list[Path]:
     """Expand folders to the `*.yaml` / `*.yml` files in them; no paths means the project's specs.

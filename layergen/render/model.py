@@ -1,13 +1,22 @@
 """The render model: everything the templates need, computed before any template runs.
 
-`layergen.analysis` builds a `LayerModel` from a validated spec; the templates only lay it
-out, and the update step reads what it needs of it too (the weights' checkpoint records).
-Code fragments here are plain Python source (already escaped and checked).
+`layergen.analysis` builds a `LayerModel` from a validated spec; the templates lay it out
+(writing code through `layergen.render.pycode`), and the update step reads what it needs
+of it too (the weights' checkpoint records). The model holds names, flags and values; where
+a field is still Python source its comment says so (already escaped and checked).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class KerasObject:
+    """A Keras object built from its class: `keras.initializers.RandomNormal(stddev=self.scale)`."""
+
+    class_name: str  # qualified, e.g. "keras.initializers.RandomNormal"
+    arguments: tuple[tuple[str, str], ...]  # (parameter, Python source of its value)
 
 
 @dataclass(frozen=True)
@@ -27,10 +36,18 @@ class ConstructorArg:
     signature: str  # "units" or 'kernel_initializer="glorot_uniform"'
     doc: str  # docstring text after "name: "
     checks: list[Check] = field(default_factory=list)
-    fallback: str | None = None  # `if name is None: name = fallback` (a default computed from other args)
-    store: str = ""  # expression assigned to `self.<name>`
-    config: str | None = None  # expression saved in get_config; None keeps it out of the config
+    fallback: KerasObject | None = None  # `if name is None: name = <the object>` (built from other args)
+    store: str = ""  # Python source assigned to `self.<name>` (unless `keras_kind` says it)
+    config: str | None = None  # Python source saved in get_config; None keeps it out (unless `keras_kind`)
     to_base: bool = False  # passed on to `super().__init__`, which stores it (activity_regularizer)
+    # "initializer", "regularizer", "constraint": a Keras object, stored with `keras.<kind>s.get`
+    # and saved with `keras.<kind>s.serialize`.
+    keras_kind: str | None = None
+
+    @property
+    def in_config(self) -> bool:
+        """Whether get_config saves it."""
+        return self.config is not None or self.keras_kind is not None
 
 
 @dataclass(frozen=True)
@@ -38,77 +55,46 @@ class WeightModel:
     name: str
     role: str  # "trainable", "frozen" or "state"
     shape: str  # Python source of the shape tuple
-    initializer: str
-    regularizer: str | None
-    constraint: str | None
-    dtype: str | None  # Python source, or None for the layer's variable dtype
+    initializer: str  # the constructor argument holding it: "kernel_initializer"
+    regularizer: str | None  # the argument, for a trainable weight: "kernel_regularizer"
+    constraint: str | None  # the argument, for a trainable weight: "kernel_constraint"
+    dtype: str | None  # "int32" as the spec writes it; None for the layer's variable dtype
     # What checkpoint compatibility compares (`layergen.update.compat`), in the spec's own terms:
     checkpoint_shape: tuple[str, ...]  # ("input_dim", "units"): each item with the spec's names
-    checkpoint_dtype: str | None  # "int32" as the spec writes it; None for the layer's dtype
     earlier_names: tuple[str, ...]  # names old checkpoints may have saved it under (`renamed_from`)
     gate: str | None = None  # Python source of `when` over `self.<argument>`: the weight exists only then
     shape_lines: tuple[str, ...] = ()  # run in build before add_weight (shared axes set to 1)
     autocast: bool = True  # False: read in the variable's own dtype under mixed precision
+    initial_value: str | None = None  # the array argument whose values it starts from, when given
+    # Built in build when the initializer argument is None: its values read the input's size.
+    initializer_in_build: KerasObject | None = None
 
     @property
     def trainable(self) -> bool:
         return self.role == "trainable"
 
+    @property
+    def checkpoint_dtype(self) -> str | None:
+        """What checkpoint compatibility compares: the dtype as the spec writes it."""
+        return self.dtype
+
+    @property
+    def initializer_sources(self) -> list[str]:
+        """The arguments `add_weight` takes its initializer from, the first not None."""
+        return [self.initializer] if self.initial_value is None else [self.initial_value, self.initializer]
+
 
 @dataclass(frozen=True)
 class SubLayerModel:
-    """A sub-layer: created in `__init__`, built in `build`."""
+    """A sub-layer: created in `__init__` (or in `build`), built in `build`."""
 
     name: str  # the attribute, and the sub-layer's name
     class_code: str  # "keras.layers.Dense", "ResidualBlock", "pkg.module.Class"
-    arguments: list[tuple[str, str]]  # (parameter, Python source of its value)
+    arguments: list[tuple[str, str | KerasObject]]  # (parameter, Python source of its value, or an object)
     repeat: str | None  # Python source of how many; None for a single layer
     when: str | None  # the bool argument that gates it; None if it always exists
     build_args: str  # Python source of the arguments of its build call
     in_build: bool = False  # created in build: its arguments read input dimensions
-
-    def _create(self, name_code: str) -> str:
-        arguments = [f"{param}={code}" for param, code in self.arguments]
-        arguments += ["dtype=self.dtype_policy", f"name={name_code}"]
-        return f"{self.class_code}({', '.join(arguments)})"
-
-    @property
-    def init_lines(self) -> list[str]:
-        """`__init__`'s lines creating it, indented relative to the method body."""
-        return [] if self.in_build else self._creation_lines()
-
-    def _creation(self) -> str:
-        if self.repeat is None:
-            create = self._create(repr(self.name))
-        else:
-            create = f"[{self._create('f' + repr(self.name + '_{index}'))} for index in range({self.repeat})]"
-        return f"self.{self.name} = {create}"
-
-    def _creation_lines(self) -> list[str]:
-        if self.when is None:
-            return [self._creation()]
-        return [f"if self.{self.when}:", f"    {self._creation()}", "else:", f"    self.{self.name} = None"]
-
-    @property
-    def build_lines(self) -> list[str]:
-        """`build`'s lines building it with its shapes."""
-        if self.repeat is None:
-            lines = [f"self.{self.name}.build({self.build_args})"]
-        else:
-            lines = [f"for layer in self.{self.name}:", f"    layer.build({self.build_args})"]
-        if self.in_build:  # created from the input shape, then built at once
-            lines = [self._creation(), *lines]
-            if self.when is None:
-                return lines
-            return [
-                f"if self.{self.when}:",
-                *("    " + line for line in lines),
-                "else:",
-                f"    self.{self.name} = None",
-            ]
-        if self.when is None:
-            return lines
-        return [f"if self.{self.name} is not None:", *("    " + line for line in lines)]
 
 
 @dataclass(frozen=True)
@@ -213,6 +199,7 @@ class TestModel:
 class LayerModel:
     class_name: str
     module_name: str  # snake_case file stem, e.g. "linear_layer"
+    layer_import: str  # the module the test imports the layer from: "examples.layers.linear_layer"
     spec_path: str  # posix path of the spec, relative to the project
     package: str
     needs_numpy: bool
@@ -230,7 +217,6 @@ class LayerModel:
     output_bindings: list[tuple[str, str]]
     output_shape: str  # Python source returned by compute_output_shape
     test: TestModel
-    layer_import: str = ""  # filled in by the project step: "examples.layers.linear_layer"
     call_source: str = ""  # the spec's body as written (dedented); render checks `call` holds exactly it
     sublayers: list[SubLayerModel] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)  # import lines the sub-layers' classes need
@@ -241,16 +227,25 @@ class LayerModel:
     output_spec_dtypes: list[str] = field(default_factory=list)
     random: bool = False  # `self.seed_generator = keras.random.SeedGenerator(seed)` in __init__
     line_length: int = 88  # the project's: long messages are split to fit (`pycode.fit_strings`)
-    # No weights, sub-layers or shape checks: no `build`; built at the end of `__init__`, as
-    # Keras's own stateless layers (Dropout, pooling) are, with `input_spec` set there.
-    built_at_init: bool = False
-    # `build`'s parameters: "input_shape=None" when no weight depends on the input, so that
-    # `layer.build()` works as it does for keras.layers.Embedding.
-    build_params: str = ""
     # `output_shapes`: (condition, shape) returned first when the condition holds; the last
     # case (no condition) is `output_shape`.
     output_cases: list[tuple[str, str]] = field(default_factory=list)
     cell: CellModel | None = None  # an RNN cell: state_size, output_size, get_initial_state
+
+    @property
+    def built_at_init(self) -> bool:
+        """No weights, sub-layers or shape checks: no `build`; built at the end of `__init__`,
+        as Keras's own stateless layers (Dropout, pooling) are, with `input_spec` set there."""
+        return not (self.weights or self.sublayers or self.build_checks)
+
+    @property
+    def build_params(self) -> str:
+        """`build`'s parameters: "input_shape=None" when nothing built depends on the input,
+        so that `layer.build()` works as it does for keras.layers.Embedding."""
+        # Weights sized by arguments alone: `build()` works without a shape.
+        sized_by_input = any(w.shape_lines or "input_shape" in w.shape for w in self.weights)
+        needs_shape = self.build_bindings or self.build_checks or self.sublayers or sized_by_input
+        return self.shape_params + ("=None" if len(self.input_names) == 1 and not needs_shape else "")
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

@@ -11,6 +11,9 @@ import io
 import json
 import tokenize
 import unicodedata
+from collections.abc import Sequence
+
+from layergen.render.model import KerasObject
 
 
 def message(requirement: str, received: str) -> str:
@@ -95,6 +98,26 @@ def _quoted(text: str) -> str:
     return literal
 
 
+def call_code(callee: str, arguments: Sequence[tuple[str, str | KerasObject]]) -> str:
+    """`callee(a=..., b=...)`: each value Python source, or a Keras object built in place."""
+    return f"{callee}({', '.join(f'{param}={value_code(value)}' for param, value in arguments)})"
+
+
+def value_code(value: str | KerasObject) -> str:
+    """Python source of a value: as it is, or the call that builds a Keras object."""
+    return value if isinstance(value, str) else call_code(value.class_name, value.arguments)
+
+
+def first_given(attributes: Sequence[str], last: KerasObject | None = None) -> str:
+    """`self.a if self.a is not None else self.b`: the first attribute that is not None,
+    else `last` built (the last attribute when there is no `last`)."""
+    code = value_code(last) if last is not None else f"self.{attributes[-1]}"
+    names = attributes if last is not None else attributes[:-1]
+    for name in reversed(names):
+        code = f"self.{name} if self.{name} is not None else {code}"
+    return code
+
+
 def tuple_code(items: list[str]) -> str:
     return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
@@ -174,34 +197,34 @@ def _lines_inside_strings(lines: list[str]) -> set[int]:
     return inside_strings
 
 
-def doc_literal(value) -> str:
+def doc_literal(value: object) -> str:
     """A value as Keras's docstrings show it: strings in double quotes."""
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     return literal(value)
 
 
-def literal(value) -> str:
+def literal(value: object) -> str:
     """Python source for a plain value; strings are repr-escaped, so they stay strings."""
     if isinstance(value, list):
         value = as_tuple(value)
     return repr(value)
 
 
-def as_tuple(value):
+def as_tuple(value: object) -> object:
     return tuple(as_tuple(v) for v in value) if isinstance(value, (list, tuple)) else value
 
 
-def json_literal(value) -> str:
+def json_literal(value: object) -> str:
     """Python source of a value as it reads back from JSON (lists, not tuples)."""
     return repr(as_list(value))
 
 
-def as_list(value):
+def as_list(value: object) -> object:
     return [as_list(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
-def nested_shape(value) -> list[int] | None:
+def nested_shape(value: object) -> list[int] | None:
     """The shape of a number or rectangular nested list of numbers, else None."""
     if isinstance(value, bool) or value is None:
         return None

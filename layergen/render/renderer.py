@@ -1,10 +1,10 @@
-"""Step 4 of the pipeline: lay the render model out through Jinja templates, then format it.
+"""Step 4 of the pipeline: lay the render model out through Jinja templates.
 
 Each artefact has its own template (`layer.py.jinja`, `test_layer.py.jinja`). A project can
 override either by putting a file of the same name in its template directory. The
 rendered text is compiled before it is formatted, so a broken template is reported by
 name, and the layer's `call` is checked to hold exactly the spec's body and nothing to
-escape it. Formatting (black or ruff, cached, in parallel) is `layergen.formatting.formatter`.
+escape it. Formatting is the next step (`layergen.formatting`), which `layergen.pipeline` runs.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ import jinja2
 
 from layergen.cache import cache_dir
 from layergen.errors import LayergenError, Problem
-from layergen.formatting.formatter import format_texts
 from layergen.render.model import LayerModel
-from layergen.render.pycode import fit_strings
+from layergen.render.pycode import call_code, first_given, fit_strings, value_code
 from layergen.render.templates_dir import builtin_template_dir
 
-__all__ = ["builtin_template_dir", "render", "render_code"]
+__all__ = ["builtin_template_dir", "render_code"]
 
 TEMPLATES = {"layer": "layer.py.jinja", "test": "test_layer.py.jinja"}
 
@@ -44,6 +43,9 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     env.filters["py"] = repr  # a Python literal: strings come out quoted and escaped
     env.filters["comment"] = comment_text
     env.filters["fit"] = fit_strings  # a message as one f-string, or parts that fit the line length
+    env.filters["code"] = value_code  # a Keras object as the call that builds it
+    env.globals["call"] = call_code  # `callee(a=..., b=...)`
+    env.globals["first_given"] = first_given  # `self.a if self.a is not None else ...`
     return env
 
 
@@ -61,11 +63,6 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 def comment_text(text: str) -> str:
     """Text that stays inside a `#` comment: line breaks and control characters escaped."""
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
-
-
-def render(model: LayerModel, artefact: str, override_dir: Path | None = None, formatter: str = "black") -> str:
-    """Render one artefact ("layer" or "test") as formatted Python source."""
-    return format_texts([render_code(model, artefact, override_dir)], formatter)[0]
 
 
 def render_code(model: LayerModel, artefact: str, override_dir: Path | None = None) -> str:

@@ -1,6 +1,8 @@
 """Steps 1 and 2 of the pipeline: a spec file in, a validated `LayerSpec` out.
 
-`source` reads the YAML into plain data and a map of where each value is; `fast` turns
-valid data into plain objects without pydantic; `models` (pydantic) words the problems of
-a spec that is not valid, and gives the JSON Schema.
+`source` reads the YAML into plain data and a map of where each value is (with `limits`,
+`core_schema`, `loaders` and `builder`). `sections` declares the spec's structure once (how:
+`fields`); `parse` checks the data against it: `fast` reads a valid spec without pydantic,
+`models` (pydantic, built from the sections) words the problems of one that is not valid
+(`problems`), and `schema` gives the JSON Schema.
 """

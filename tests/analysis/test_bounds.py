@@ -23,7 +23,7 @@ from layergen.analysis.test_budget import (
 )
 from layergen.contract_tests import CONTRACT_TESTS
 from layergen.errors import LayergenError
-from layergen.spec.fast import parse_layer_spec
+from layergen.spec.parse import parse_layer_spec
 from layergen.spec.source import parse_spec_text
 from layergen.vocabulary import load
 

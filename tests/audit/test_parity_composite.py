@@ -64,7 +64,7 @@ def test_transformer_encoder_block_matches_the_functional_api_with_the_mask():
     ours = [block.attention, block.attention_norm, block.hidden, block.projection, block.output_norm]
     theirs = [layer for layer in reference.layers if layer.weights]
     assert [type(layer) for layer in ours] == [type(layer) for layer in theirs]
-    for index, (mine, other) in enumerate(zip(ours, theirs)):
+    for index, (mine, other) in enumerate(zip(ours, theirs, strict=True)):
         values = [np.random.default_rng(index * 10 + i).normal(size=w.shape) * 0.3 for i, w in enumerate(mine.weights)]
         mine.set_weights(values)
         other.set_weights(values)
@@ -87,7 +87,7 @@ def test_residual_stack_matches_dense_layers_with_residual_additions():
         denses.append(keras.layers.Dense(5, activation="tanh"))
         outputs = keras.layers.Add()([outputs, denses[-1](outputs)])
     reference = keras.Model(inputs, outputs)
-    for index, (block, dense) in enumerate(zip(stack.blocks, denses)):
+    for index, (block, dense) in enumerate(zip(stack.blocks, denses, strict=True)):
         values = [np.random.default_rng(index * 10 + i).normal(size=w.shape) for i, w in enumerate(block.weights)]
         block.set_weights(values)
         dense.set_weights(values)

@@ -53,16 +53,29 @@ MODULES = modules()
 
 
 def imported(name: str, path: Path) -> set[str]:
-    """The layergen modules `name` imports, at its top or inside its functions."""
+    """The layergen modules `name` imports when it runs: at its top or inside its functions."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    # Imports for type checkers only (`if TYPE_CHECKING:`) never run.
+    type_only = {
+        id(child)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for statement in node.body
+        for child in ast.walk(statement)
+    }
+    for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
+                )
             targets = [f"{base}.{alias.name}" for alias in node.names]
         else:
             continue
@@ -107,21 +120,13 @@ def test_no_import_circles():
                 component.append(item)
                 if item == node:
                     break
-            # A package's __init__ re-exporting its own modules is not a circle a reader follows.
-            if len(component) > 1 and not _package_and_its_modules(component):
+            if len(component) > 1:
                 circles.append(sorted(component))
 
     for node in sorted(GRAPH):
         if node not in index:
             visit(node)
     assert not circles, "import circles:\n" + "\n".join(" -> ".join(c) for c in circles)
-
-
-def _package_and_its_modules(component: list[str]) -> bool:
-    shortest = min(component, key=len)
-    return all(item == shortest or item.startswith(shortest + ".") for item in component) and all(
-        GRAPH[item] & set(component) <= {shortest} for item in component if item != shortest
-    )
 
 
 def test_no_import_runs_back_up_the_pipeline():

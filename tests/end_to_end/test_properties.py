@@ -29,7 +29,6 @@ from spec_strategies import (  # noqa: F401
     MARK,
     SLOW,
     VOCAB,
-    argument,
     assert_spec_text_only_in_strings,
     build,
     class_names,
@@ -42,14 +41,14 @@ from spec_strategies import (  # noqa: F401
 )
 
 from layergen.analysis import analyze
-from layergen.analysis.names import class_name_problem
 from layergen.errors import LayergenError, Problem
+from layergen.pipeline import render
 from layergen.project import classes as project_classes
 from layergen.project import imports as import_policy
 from layergen.render import renderer as render_module
 from layergen.render.pycode import FOREIGN_LINE_BREAKS, indent_code
-from layergen.render.renderer import render
 from layergen.spec.models import parse_layer_spec
+from layergen.spec.names import class_name_problem
 from layergen.spec.source import parse_spec_text
 
 # -- properties -------------------------------------------------------------------------------
@@ -562,11 +561,11 @@ def test_hostile_sub_layers_do_nothing_beyond_their_fields(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "__pycache__") == [
         n for n in before if n != "__pycache__"
     ]
-    for result, (arguments, build, positional) in zip(report["results"], expected, strict=True):
+    for result, (arguments, build_arguments, positional) in zip(report["results"], expected, strict=True):
         literal = {k: v for k, v in arguments.items() if not (isinstance(v, str) and v.startswith("$"))}
         assert {k: v for k, v in result["received"].items() if k in literal} == literal
         assert set(result["received"]) == set(arguments)
-        assert result["build"] == build and result["build_args"] == positional
+        assert result["build"] == build_arguments and result["build_args"] == positional
 
 
 NAMES = settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))

@@ -57,3 +57,22 @@ def test_foreign_line_breaks_are_found_as_by_the_full_scan(text):
         None,
     )
     assert pycode.foreign_line_break(text) == found
+
+
+def test_first_given_reads_the_attributes_in_order_then_builds_the_object():
+    obj = pycode.KerasObject("keras.initializers.Constant", (("value", "self.scale / input_dim"),))
+    assert pycode.first_given(["kernel_initializer"]) == "self.kernel_initializer"
+    assert pycode.first_given(["table", "kernel_initializer"]) == (
+        "self.table if self.table is not None else self.kernel_initializer"
+    )
+    assert pycode.first_given(["kernel_initializer"], obj) == (
+        "self.kernel_initializer if self.kernel_initializer is not None"
+        " else keras.initializers.Constant(value=self.scale / input_dim)"
+    )
+
+
+def test_call_code_builds_keras_objects_in_place():
+    obj = pycode.KerasObject("keras.initializers.Zeros", ())
+    assert pycode.call_code("keras.layers.Dense", [("units", "4"), ("kernel_initializer", obj)]) == (
+        "keras.layers.Dense(units=4, kernel_initializer=keras.initializers.Zeros())"
+    )

@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from layergen.errors import LayergenError
-from layergen.spec.models import json_schema, parse_layer_spec
-from layergen.spec.source import MAX_TEXT_CHARS, _SpecLoader, parse_spec_text
+from layergen.spec.limits import MAX_TEXT_CHARS
+from layergen.spec.models import parse_layer_spec
+from layergen.spec.schema import json_schema
+from layergen.spec.source import _SpecLoader, parse_spec_text
 
 
 @pytest.fixture(scope="module")

@@ -143,7 +143,7 @@ def test_the_names_a_generated_test_imports_are_reserved_for_classes():
     """A layer class named like one of them would replace it in its own test module."""
     import ast
 
-    from layergen.analysis.names import TEST_MODULE_NAMES
+    from layergen.spec.names import TEST_MODULE_NAMES
 
     imported = set()
     for test_module in sorted((REPO / "examples" / "tests").glob("test_*.py")):

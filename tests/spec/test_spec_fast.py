@@ -14,17 +14,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spec_strategies import finite, names, valid_spec
 
-from layergen.spec import fast as spec_fast
 from layergen.spec import models as spec
+from layergen.spec import sections
 from layergen.spec.fast import from_validated, read_fast
+from layergen.spec.fields import Section
+from layergen.spec.parse import parse_layer_spec
 from layergen.spec.source import parse_spec_text
 
 MODELS = {cls.__name__: cls for cls in vars(spec).values() if isinstance(cls, type) and cls.__module__ == spec.__name__}
 MODELS.pop("_Model")
 LIGHT = {
     cls.__name__: cls
-    for cls in vars(spec_fast).values()
-    if isinstance(cls, type) and issubclass(cls, spec_fast._Light) and cls is not spec_fast._Light
+    for cls in vars(sections).values()
+    if isinstance(cls, type) and issubclass(cls, Section) and cls is not Section
 }
 MANY = settings(max_examples=600, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 
@@ -67,10 +69,10 @@ def test_the_table_has_the_models_fields_aliases_defaults_and_required_ones():
 
 def test_the_light_properties_are_the_models():
     for fields in ({"type": "int"}, {"type": "int", "default": None}, {"type": "int", "default": 3}):
-        assert spec_fast.ArgumentSpec(**fields).required == spec.ArgumentSpec(**fields).required
+        assert sections.ArgumentSpec(**fields).required == spec.ArgumentSpec(**fields).required
     for renamed in (None, "old", ["a", "b"]):
         light, model = (
-            spec_fast.WeightSpec(shape=[], renamed_from=renamed),
+            sections.WeightSpec(shape=[], renamed_from=renamed),
             spec.WeightSpec(shape=[], renamed_from=renamed),
         )
         assert light.earlier_names == model.earlier_names
@@ -260,7 +262,7 @@ def test_what_the_fast_reader_leaves_to_pydantic_still_reads():
     text = "layer: A\nsummary: s\ncall: return inputs\noutput_shape: [batch]\nlayers:\n  d:\n    class_: Dense\n"
     source = parse_spec_text(text, "a.yaml")
     assert read_fast(source.data) is None  # the key `class_` (populate_by_name): pydantic's to judge
-    light = spec_fast.parse_layer_spec(source)
+    light = parse_layer_spec(source)
     assert light.layers["d"].class_ == "Dense" and light.layers["d"].model_fields_set == {"class_"}
 
 

@@ -10,15 +10,9 @@ from hypothesis import strategies as st
 
 from layergen.errors import LayergenError
 from layergen.spec import source as yaml_source
-from layergen.spec.source import (
-    MAX_DEPTH,
-    MAX_INT_DIGITS,
-    MAX_NODES,
-    MAX_SPEC_BYTES,
-    MAX_TEXT_CHARS,
-    parse_spec_text,
-    read_spec,
-)
+from layergen.spec.core_schema import CONTROL_OR_SURROGATE
+from layergen.spec.limits import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES, MAX_SPEC_BYTES, MAX_TEXT_CHARS, ReadError
+from layergen.spec.source import parse_spec_text, read_spec
 
 
 def refusals(text: str) -> list[str]:
@@ -427,10 +421,10 @@ def test_hostile_specs_stop_the_fast_path_early_too(name, monkeypatch):
     refuses deep flow collections itself, before layergen's depth limit. The promise is that
     it stops early, and that the user sees the reference reader's clean, located refusal."""
     events = _count_events(monkeypatch, yaml_source._CSpecLoader)
-    with pytest.raises((yaml_source._ReadError, yaml.YAMLError)):
+    with pytest.raises((ReadError, yaml.YAMLError)):
         yaml_source._read(HOSTILE[name], "a.yaml", yaml_source._CSpecLoader)
     # The limits stop the parser: at most one event per value allowed, plus their ends.
-    assert events[0] <= 2 * yaml_source.MAX_NODES + 10
+    assert events[0] <= 2 * MAX_NODES + 10
     assert re.fullmatch(r"a\.yaml:\d+:\d+: spec is (too large|nested too deeply): .*", refusal(HOSTILE[name]))
 
 
@@ -446,7 +440,7 @@ def test_a_problem_on_the_fast_path_is_reported_as_the_reference_reader_reports_
 def test_the_control_character_pattern_is_unicodes_cc_and_cs_less_tab_and_line_breaks():
     import unicodedata
 
-    refused = {c for c in map(chr, range(0x110000)) if yaml_source._CONTROL_OR_SURROGATE.fullmatch(c)}
+    refused = {c for c in map(chr, range(0x110000)) if CONTROL_OR_SURROGATE.fullmatch(c)}
     categories = {c for c in map(chr, range(0x110000)) if unicodedata.category(c) in ("Cc", "Cs")}
     assert refused == categories - {"\t", "\n", "\r"}
 
