@@ -104,12 +104,13 @@ def _generate(project: Project, specs: list[StaleSpec], progress: Progress) -> l
     import textwrap  # noqa: F401
     import threading  # noqa: F401
 
-    from layergen.formatting.formatter import Formatter
+    from layergen.formatting.formatter import Formatter, collect_again
 
     # Started before the generator is loaded: black loads in the pool meanwhile.
     formatter = Formatter(project.formatter, expected=2 * len(specs), early=True, style=project.style)
     from layergen import pipeline
 
+    collect_again()
     generations: list[Generation | Exception] = []
     for index, spec in enumerate(specs):
         progress("generating", index, len(specs))

@@ -184,6 +184,17 @@ def _start_worker(parent: int) -> None:
 def _warm_up() -> None:
     with contextlib.suppress(Exception):  # a black that fails says so on the first real file
         black_format(_WARM_UP)
+    collect_again()  # black's parse trees hold cycles
+
+
+def collect_again() -> None:
+    """The cyclic garbage collector on again, where the console script turned it off while
+    loading modules (`cli.main`); what is loaded by now is kept out of its passes."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _exit_with(parent: int) -> None:
