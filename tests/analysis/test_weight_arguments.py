@@ -6,7 +6,7 @@ import pytest
 from layergen.analysis import analyze
 from layergen.analysis.context import Context
 from layergen.analysis.test_values import generated_arguments
-from layergen.spec.fast import parse_layer_spec
+from layergen.spec.parse import parse_layer_spec
 from layergen.spec.source import parse_spec_text
 from layergen.spec.weight_arguments import argument_kinds, weight_arguments
 from layergen.vocabulary import load
