@@ -583,6 +583,12 @@ CASES = [
         "demo.yaml:17:13: constants.scale.shape[0]: unknown dimension 'channels'; known: units",
         id="constant-shape-unknown-argument",
     ),
+    pytest.param(
+        spec_with("call: |", "constants:\n  mean:\n    doc: The mean.\ncall: |"),
+        "demo.yaml:16:5: constants.mean: constant 'mean' has no `value`, so the user gives it: declare its `shape` "
+        "(e.g. `shape: [channels]`, or `shape: []` for a single number)",
+        id="given-constant-without-shape",
+    ),
     # -- issue 18: sub-layers sized by the input, RNN cells --
     pytest.param(
         with_sublayer().replace("units: $units}", "units: $input_dim * unit}"),
@@ -607,6 +613,23 @@ CASES = [
         id="call-argument-default-of-another-type",
     ),
     pytest.param(
+        spec_with(
+            "call: |",
+            "call_arguments:\n  scale: {type: int, default: 1, inputs: {inputs: {shape: [batch, 2]}}}\ncall: |",
+        ),
+        "demo.yaml:15:42: call_arguments.scale.inputs: `inputs` is for a bool call argument: "
+        "the inputs call takes when it is not its default",
+        id="call-inputs-of-a-non-bool-argument",
+    ),
+    pytest.param(
+        spec_with("call: |", "call_arguments:\n  reverse: {type: bool, default: false}\ncall: |").replace(
+            "    initializer: glorot_uniform", "    initializer: glorot_uniform\n    when: reverse"
+        ),
+        "demo.yaml:14:11: weights.kernel.when: call argument 'reverse' can change the output's shape only "
+        "(`output_shapes`)",
+        id="call-argument-in-a-weight-condition",
+    ),
+    pytest.param(
         cell_spec().replace("cell: {state_size: units}", "cell: {state_size: units}\noutput_shape: [batch, units]"),
         "demo.yaml:18:1: output_shape: a cell has no `output_shape`: a cell's output is `[batch, output_size]`, and its state `[batch, state_size]`",
         id="cell-with-output-shape",
@@ -620,6 +643,29 @@ CASES = [
         cell_spec().replace("state_size: units", "state_size: unit"),
         "demo.yaml:17:20: cell.state_size: unknown int argument 'unit' (did you mean 'units'?)",
         id="cell-state-size-unknown",
+    ),
+    pytest.param(
+        cell_spec().replace("outputs + states[0]", "outputs + states[1]"),
+        "demo.yaml:16:20: call: `states[1]` reads a state the cell does not have: the cell has 1 state (`cell.state_size`)",
+        id="cell-reads-a-state-it-lacks",
+    ),
+    pytest.param(
+        cell_spec()
+        .replace("state_size: units", "state_size: [units, units]")
+        .replace("  outputs = ops.matmul", "  h, c, x = states\n  outputs = ops.matmul")
+        .replace("[outputs]", "[outputs, c]"),
+        "demo.yaml:15:3: call: `states` is unpacked into 3 names: the cell has 2 states (`cell.state_size`)",
+        id="cell-unpacks-other-states",
+    ),
+    pytest.param(
+        cell_spec().replace("state_size: units", "state_size: [units, units]"),
+        "demo.yaml:16:31: call: call returns 1 new state: the cell has 2 states (`cell.state_size`)",
+        id="cell-returns-other-states",
+    ),
+    pytest.param(
+        cell_spec().replace("state_size: units", "state_size: []"),
+        "demo.yaml:17:20: cell.state_size: a cell has at least one state: give one size each, e.g. [units, units]",
+        id="cell-without-states",
     ),
     pytest.param(
         cell_spec()
@@ -713,13 +759,13 @@ CASES = [
     ),
     pytest.param(
         spec_with("call: |", "masking:\n  output_mask: keep\n  supports_masking: unitz\ncall: |"),
-        "demo.yaml:16:21: masking.supports_masking: unknown argument 'unitz' (did you mean 'units'?)",
+        "demo.yaml:16:21: masking.supports_masking: unknown argument or dimension 'unitz' (did you mean 'units'?)",
         id="condition-unknown-argument",
     ),
     pytest.param(
         spec_with("call: |", "masking:\n  output_mask: keep\n  supports_masking: print(units)\ncall: |"),
-        "demo.yaml:16:21: masking.supports_masking: call is not allowed in 'print(units)'; use argument names, "
-        "numbers, strings, and, or, not, comparisons, + - * // and `a if c else b`",
+        "demo.yaml:16:21: masking.supports_masking: call is not allowed in 'print(units)'; use argument and "
+        "dimension names, <input>.rank, numbers, strings, and, or, not, comparisons, + - * // and `a if c else b`",
         id="condition-outside-the-grammar",
     ),
     pytest.param(
@@ -745,8 +791,36 @@ CASES = [
     ),
     pytest.param(
         spec_with("    initializer: glorot_uniform", "    initializer: glorot_uniform\n    when: units and not flag"),
-        "demo.yaml:14:11: weights.kernel.when: unknown argument 'flag'; known: units",
+        "demo.yaml:14:11: weights.kernel.when: unknown argument or dimension 'flag'; known: input_dim, inputs.rank, units",
         id="when-condition-unknown-argument",
+    ),
+    pytest.param(
+        spec_with(
+            "    shape: [input_dim, units]\n",
+            "    shape: [input_dim, units]\n    shapes: [{when: units > 1, shape: [units]}, {shape: [1]}]\n",
+        ),
+        "demo.yaml:13:5: weights.kernel.shapes: give `shape` or `shapes`, not both",
+        id="weight-shape-and-shapes",
+    ),
+    pytest.param(
+        spec_with("    shape: [input_dim, units]\n", ""),
+        "demo.yaml:12:5: weights.kernel: missing required field 'shape' (or `shapes`, for a shape that follows a condition)",
+        id="weight-without-shape",
+    ),
+    pytest.param(
+        spec_with(
+            "    shape: [input_dim, units]\n", "    shapes: [{when: input.rank == 3, shape: [units]}, {shape: [1]}]\n"
+        ),
+        "demo.yaml:12:21: weights.kernel.shapes[0].when: unknown input 'input' (did you mean 'inputs'?)",
+        id="condition-unknown-input",
+    ),
+    pytest.param(
+        spec_with(
+            "    shape: [input_dim, units]\n", "    shapes: [{when: inputs > 3, shape: [units]}, {shape: [1]}]\n"
+        ),
+        "demo.yaml:12:21: weights.kernel.shapes[0].when: input 'inputs' is read as `inputs.rank` (its rank) "
+        "or by its dimensions' names",
+        id="condition-reads-an-input-whole",
     ),
     pytest.param(
         spec_with("    min: 1\n", "    min: 1\n  clipping:\n    type: mapping\n    default: {rmax: 3.0}\n"),
@@ -976,6 +1050,10 @@ TITLES = {
     "last-output-case-with-when": "A last output shape case with `when` (it applies otherwise)",
     "weight-axes-unknown-argument": "A weight's `axes` naming no axes or int argument",
     "when-condition-unknown-argument": "A `when` condition naming no argument",
+    "weight-shape-and-shapes": "A weight with both shape and shapes",
+    "weight-without-shape": "A weight with neither shape nor shapes",
+    "condition-unknown-input": "A condition reading the rank of an input the layer does not have",
+    "condition-reads-an-input-whole": "A condition reading an input itself, not its rank or dimensions",
     "mapping-default-not-null": "A mapping argument whose default is not null",
     "test-value-unknown-initializer": "A test value of a generated argument that Keras does not know",
     "test-value-unknown-argument": "A test value for an argument the layer does not have",
@@ -991,14 +1069,21 @@ TITLES = {
     "weight-ellipsis-twice": "`...` twice in a weight shape",
     "shared-axes-not-a-list-argument": "shared_axes naming an argument that is not list[int]",
     "constant-shape-unknown-argument": "A constant's shape naming no int argument",
+    "given-constant-without-shape": "A constant the user gives (no `value`) without a `shape`",
     "formatter-line-length": "pyproject.toml: the formatter's line length is not a number",
     "formatter-target-version": "pyproject.toml: black's target versions not given as a list",
     "sublayer-argument-unknown-dimension": "A sub-layer argument reading an unknown dimension or argument",
     "sublayer-argument-mapping-not-an-object": "A mapping for a sub-layer argument that takes no Keras object",
     "initializer-value-unknown-dimension": "An initializer value reading an unknown dimension",
     "call-argument-default-of-another-type": "A call argument whose default is not of its type",
+    "call-inputs-of-a-non-bool-argument": "A call argument's `inputs` on an argument that is not bool",
+    "call-argument-in-a-weight-condition": "A call argument read by a weight's `when`",
     "cell-with-output-shape": "An RNN cell with output_shape",
     "cell-input-not-one-step": "An RNN cell whose input is not one step",
     "cell-state-size-unknown": "An RNN cell's state_size naming no int argument",
     "random-cell": "A random RNN cell",
+    "cell-reads-a-state-it-lacks": "An RNN cell's call reading a state the cell does not declare",
+    "cell-unpacks-other-states": "An RNN cell's call unpacking `states` into another number of names",
+    "cell-returns-other-states": "An RNN cell's call returning another number of new states",
+    "cell-without-states": "An RNN cell whose state_size is an empty list",
 }

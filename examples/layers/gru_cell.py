@@ -8,14 +8,14 @@ from keras import ops
 
 @keras.saving.register_keras_serializable(package="layergen_examples")
 class GRUCell(keras.layers.Layer):
-    """A GRU cell for keras.layers.RNN, as keras.layers.GRUCell
-    (reset_after=True).
+    """A GRU cell for keras.layers.RNN, as keras.layers.GRUCell.
 
     One step of a gated recurrent unit: an update gate `z` and a reset gate
-    `r` mix the previous state with a candidate state. The reset gate
-    applies after the recurrent matrix multiplication, as in Keras's and
-    cuDNN's GRU, so the bias holds two rows: one for the input, one for the
-    recurrent part.
+    `r` mix the previous state with a candidate state. With `reset_after`
+    (the default, as in Keras's and cuDNN's GRU) the reset gate applies
+    after the recurrent matrix multiplication, and the bias holds two rows:
+    one for the input, one for the recurrent part; without it the reset gate
+    applies to the state first, and the bias is one row.
 
     Use it inside `keras.layers.RNN(GRUCell(units))`, which builds it with
     the shape of one step and calls it once per step.
@@ -26,13 +26,16 @@ class GRUCell(keras.layers.Layer):
         recurrent_activation: Activation of the update and reset gates.
             Defaults to `"sigmoid"`.
         use_bias: Whether the cell uses a bias. Defaults to `True`.
+        reset_after: Whether the reset gate applies after the recurrent
+            matrix multiplication. Defaults to `True`.
         kernel_initializer: Initializer for the `kernel` weight (the input's
             part of the gates). Defaults to `"glorot_uniform"`.
         recurrent_kernel_initializer: Initializer for the `recurrent_kernel`
             weight (the state's part of the gates). Defaults to
             `"orthogonal"`.
         bias_initializer: Initializer for the `bias` weight (input and
-            recurrent biases). Defaults to `"zeros"`.
+            recurrent biases with `reset_after`, the input's alone without).
+            Defaults to `"zeros"`.
         kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
             `None`.
         recurrent_kernel_regularizer: Regularizer for the `recurrent_kernel`
@@ -69,6 +72,7 @@ class GRUCell(keras.layers.Layer):
         activation="tanh",
         recurrent_activation="sigmoid",
         use_bias=True,
+        reset_after=True,
         kernel_initializer="glorot_uniform",
         recurrent_kernel_initializer="orthogonal",
         bias_initializer="zeros",
@@ -86,10 +90,13 @@ class GRUCell(keras.layers.Layer):
             raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
         if not isinstance(use_bias, bool):
             raise ValueError(f"`use_bias` must be a boolean. Received: use_bias={use_bias!r}")
+        if not isinstance(reset_after, bool):
+            raise ValueError(f"`reset_after` must be a boolean. Received: reset_after={reset_after!r}")
         self.units = units
         self.activation = keras.activations.get(activation)
         self.recurrent_activation = keras.activations.get(recurrent_activation)
         self.use_bias = use_bias
+        self.reset_after = reset_after
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.recurrent_kernel_initializer = keras.initializers.get(recurrent_kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
@@ -121,9 +128,10 @@ class GRUCell(keras.layers.Layer):
             trainable=True,
         )
         if self.use_bias:
+            bias_shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
             self.bias = self.add_weight(
                 name="bias",
-                shape=(2, 3 * self.units),
+                shape=bias_shape,
                 initializer=self.bias_initializer,
                 regularizer=self.bias_regularizer,
                 constraint=self.bias_constraint,
@@ -136,16 +144,30 @@ class GRUCell(keras.layers.Layer):
     def call(self, inputs, states):
         states = list(states) if isinstance(states, (list, tuple)) else [states]
         h_tm1 = states[0]
+        input_bias = recurrent_bias = None
+        if self.bias is not None and self.reset_after:
+            input_bias, recurrent_bias = self.bias[0], self.bias[1]
+        elif self.bias is not None:
+            input_bias = self.bias
         matrix_x = ops.matmul(inputs, self.kernel)
-        matrix_inner = ops.matmul(h_tm1, self.recurrent_kernel)
-        if self.bias is not None:
-            matrix_x = matrix_x + self.bias[0]
-            matrix_inner = matrix_inner + self.bias[1]
+        if input_bias is not None:
+            matrix_x = matrix_x + input_bias
         x_z, x_r, x_h = ops.split(matrix_x, 3, axis=-1)
-        recurrent_z, recurrent_r, recurrent_h = ops.split(matrix_inner, 3, axis=-1)
+        if self.reset_after:
+            matrix_inner = ops.matmul(h_tm1, self.recurrent_kernel)
+            if recurrent_bias is not None:
+                matrix_inner = matrix_inner + recurrent_bias
+        else:
+            matrix_inner = ops.matmul(h_tm1, self.recurrent_kernel[:, : 2 * self.units])
+        recurrent_z = matrix_inner[:, : self.units]
+        recurrent_r = matrix_inner[:, self.units : 2 * self.units]
         z = self.recurrent_activation(x_z + recurrent_z)
         r = self.recurrent_activation(x_r + recurrent_r)
-        hh = self.activation(x_h + r * recurrent_h)
+        if self.reset_after:
+            recurrent_h = r * matrix_inner[:, 2 * self.units :]
+        else:
+            recurrent_h = ops.matmul(r * h_tm1, self.recurrent_kernel[:, 2 * self.units :])
+        hh = self.activation(x_h + recurrent_h)
         h = z * h_tm1 + (1 - z) * hh
         return h, [h]
 
@@ -165,6 +187,7 @@ class GRUCell(keras.layers.Layer):
                 "activation": keras.activations.serialize(self.activation),
                 "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
                 "use_bias": self.use_bias,
+                "reset_after": self.reset_after,
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
                 "recurrent_kernel_initializer": keras.initializers.serialize(self.recurrent_kernel_initializer),
                 "bias_initializer": keras.initializers.serialize(self.bias_initializer),

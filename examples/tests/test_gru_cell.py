@@ -10,7 +10,13 @@ from examples.layers.gru_cell import GRUCell
 
 class TestGRUCell(LayerContract):
     layer_class = GRUCell
-    init_kwargs = {"units": 4, "activation": "relu", "recurrent_activation": "tanh", "use_bias": True}
+    init_kwargs = {
+        "units": 4,
+        "activation": "relu",
+        "recurrent_activation": "tanh",
+        "use_bias": True,
+        "reset_after": True,
+    }
     inputs = [
         Input("inputs", shape=(2, 3)),
         Input("states", shape=(2, 4)),
@@ -21,14 +27,21 @@ class TestGRUCell(LayerContract):
     ]
     trainable = ["kernel", "recurrent_kernel", "bias"]
     non_trainable = []
+    weight_shapes = {"bias": (2, 12)}
     state_size = 4
     output_size = 4
     invalid_arguments = [
         ("units", 0, "`units` must be a positive integer. Received: units=0"),
         ("use_bias", "yes", "`use_bias` must be a boolean. Received: use_bias='yes'"),
+        ("reset_after", "yes", "`reset_after` must be a boolean. Received: reset_after='yes'"),
     ]
 
 
 class TestGRUCellWithoutBias(TestGRUCell):
     init_kwargs = {**TestGRUCell.init_kwargs, "use_bias": False}
     trainable = ["kernel", "recurrent_kernel"]
+
+
+class TestGRUCellWithResetAfterFalse(TestGRUCell):
+    init_kwargs = {**TestGRUCell.init_kwargs, "reset_after": False}
+    weight_shapes = {"bias": (12,)}

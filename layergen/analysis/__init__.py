@@ -6,7 +6,8 @@ generated code, one concern per module:
     names        the class name and every name the spec introduces
     shapes       inputs, dimensions, shape expressions, input_spec, compute_output_shape
     arguments    constructor arguments from `arguments` and `constants`
-                 (argument_types: what each argument type accepts, as one table)
+                 (argument_types: what each argument type accepts, as one table;
+                 given_constants: constants without `value`, which the user gives)
     weights      weights and their initializer / regularizer / constraint arguments
                  (which arguments: layergen.spec.weight_arguments; keras_objects: a
                  `{name: ..., ...}` mapping as the Keras object it builds)
@@ -15,6 +16,7 @@ generated code, one concern per module:
     randomness   `random: true`: the seed argument and the layer's SeedGenerator
     call_arguments  non-tensor keyword parameters of call (`reverse=False`)
     cells        `cell:`: an RNN cell's sizes, its `states`, get_initial_state
+                 (cell_states: one state or several, and call's use of them)
     losses       the losses `call` adds (`self.add_loss`), which the test expects
     call_body    the `call` body, parsed once
     docstring    the class docstring
@@ -37,10 +39,13 @@ from dataclasses import dataclass, field
 from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_arguments import CallArgument, read_call_arguments
 from layergen.analysis.call_body import CallBody, constant_tensors, read_call_body
-from layergen.analysis.cells import CELL_STATES_LINE, STATES, cell_outputs, read_cell
-from layergen.analysis.context import Context
+from layergen.analysis.call_shapes import call_case_shapes, call_inputs, shape_call_arguments, shape_parameters
+from layergen.analysis.cell_states import STATES
+from layergen.analysis.cells import CELL_STATES_LINE, cell_outputs, read_cell
+from layergen.analysis.context import Context, Input
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates
+from layergen.analysis.given_constants import given_constant_build_checks, in_signature_order
 from layergen.analysis.input_sized_values import dimensions_used_by_initializers
 from layergen.analysis.layouts import layout_model
 from layergen.analysis.losses import call_loss_count
@@ -48,7 +53,6 @@ from layergen.analysis.masking import masking_model
 from layergen.analysis.names import check_header, check_names
 from layergen.analysis.outputs import (
     Output,
-    case_shapes,
     read_outputs,
     shape_bindings,
     shape_code,
@@ -101,6 +105,8 @@ class _Parts:
     outputs: list[Output]
     cell: CellModel | None = None
     call_arguments: list[CallArgument] = field(default_factory=list)
+    shape_calls: list[str] = field(default_factory=list)  # call arguments that choose the output's shape
+    call_inputs: list[Input] = field(default_factory=list)  # the inputs call takes with one, where they differ
 
 
 def analyze(
@@ -134,7 +140,9 @@ def analyze(
     if context.problems:
         check_test_names(context)
     context.raise_problems()
-    test = plan_test(context, parts.outputs, parts.weights, parts.body.uses_training, parts.gates)
+    test = plan_test(
+        context, parts.outputs, parts.weights, parts.body.uses_training, parts.gates, call_inputs=parts.call_inputs
+    )
     test.call_losses = call_loss_count(parts.body)
     test.call_kwargs = [(argument.name, argument.test_value) for argument in parts.call_arguments]
     context.raise_problems()
@@ -167,9 +175,25 @@ def _read(context: Context) -> _Parts:
     seed = seed_args(context, body)
     cell = read_cell(context)
     outputs = cell_outputs(context) if cell is not None else read_outputs(context)
-    args = arguments + constants + weight_args + seed
+    args = in_signature_order(arguments, constants) + weight_args + seed
     call_arguments = read_call_arguments(context)
-    return _Parts(args, weights, gates, layouts, sublayers, imports, body, masking, outputs, cell, call_arguments)
+    shape_calls = shape_call_arguments(context, outputs)
+    inputs = call_inputs(context)
+    return _Parts(
+        args,
+        weights,
+        gates,
+        layouts,
+        sublayers,
+        imports,
+        body,
+        masking,
+        outputs,
+        cell,
+        call_arguments,
+        shape_calls,
+        inputs,
+    )
 
 
 def _layer_model(
@@ -188,13 +212,9 @@ def _layer_model(
     used_dims = dimensions_used_by_weights(context)
     used_dims += [name for name in dimensions_used_by_sublayers(context) if name not in used_dims]
     used_dims += [name for name in dimensions_used_by_initializers(context) if name not in used_dims]
-    call_prelude = constant_tensors(context, body)
-    if parts.cell is not None:
-        call_prelude.insert(0, CELL_STATES_LINE)
+    call_prelude = ([CELL_STATES_LINE] if parts.cell is not None else []) + constant_tensors(context, body)
     names = body.names | (masking.names if masking else frozenset())  # what the module must import
     uses_mask = bool(masking and masking.uses_mask)
-    build_checks = shared_dimension_checks(context)
-    build_bindings = dimension_bindings(context, used_dims)
     return LayerModel(
         class_name=context.spec.layer,
         module_name=module_name,
@@ -207,9 +227,10 @@ def _layer_model(
         args=args,
         weights=parts.weights,
         shape_params=", ".join(i.shape_param for i in context.inputs),
-        build_checks=build_checks,
-        build_bindings=build_bindings,
-        input_spec=input_spec_code(context, used_dims),
+        build_checks=shared_dimension_checks(context) + given_constant_build_checks(context),
+        build_bindings=dimension_bindings(context, used_dims),
+        # Inputs of another shape with a call argument (`call_arguments.<name>.inputs`): no InputSpec.
+        input_spec=None if parts.call_inputs else input_spec_code(context, used_dims),
         call_params=", ".join(i.name for i in context.inputs)
         + (f", {STATES}" if parts.cell else "")
         + "".join(f", {argument.name}={argument.default}" for argument in parts.call_arguments)
@@ -221,7 +242,7 @@ def _layer_model(
         call_source=body.text,
         output_bindings=shape_bindings(context, outputs),
         output_shape=shape_code(context, outputs),
-        output_cases=case_shapes(context, outputs[0]) if len(outputs) == 1 else [],
+        output_cases=call_case_shapes(context, outputs[0], parts.call_inputs) if len(outputs) == 1 else [],
         test=test,
         sublayers=parts.sublayers,
         imports=parts.imports,
@@ -231,4 +252,6 @@ def _layer_model(
         output_spec_dtypes=spec_dtypes(context, outputs),
         random=context.spec.random,
         cell=parts.cell,
+        shape_call_params=shape_parameters(context, parts.shape_calls),
+        shape_call_names=parts.shape_calls,
     )

@@ -15,6 +15,7 @@ from layergen.analysis.argument_types import (
 )
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import constant_shape_check
+from layergen.analysis.given_constants import given_constant_arg, is_given
 from layergen.render.model import Check, ConstructorArg
 from layergen.render.pycode import (
     as_tuple,
@@ -110,6 +111,10 @@ def constant_args(context: Context) -> list[ConstructorArg]:
         path = ("constants", name)
         if constant.dtype != "float" and constant.dtype not in context.vocab.dtypes:
             context.unknown(path + ("dtype",), "dtype", constant.dtype, sorted(context.vocab.dtypes) + ["float"])
+        if is_given(constant):
+            given = given_constant_arg(context, name, constant, path)
+            args += [given] if given is not None else []
+            continue
         shape = nested_shape(constant.value)
         if shape is None:
             context.problem(path + ("value",), "a constant is a number or a rectangular nested list of numbers")
@@ -145,7 +150,7 @@ def _array_shape_checks(context: Context) -> dict[str, list[Check]]:
     spec = context.spec
     for weight in spec.weights.values():
         array = weight.initial_value
-        if array is None or array not in spec.arguments:
+        if array is None or array not in spec.arguments or weight.shape is None:
             continue
         try:
             items = [expressions.parse(item) for item in weight.shape]

@@ -4,8 +4,8 @@
 Keras passes them by keyword only (a non-tensor positional argument is refused), leaves them
 out of the shapes `build` and `compute_output_shape` get, and keeps them in the functional
 graph, so a model saved with `layer(x, reverse=True)` loads calling it so again
-(keras/src/layers/layer.py, `CallSpec` and `Node`). They must not change the output's
-shape or dtype: `compute_output_shape` does not see them.
+(keras/src/layers/layer.py, `CallSpec` and `Node`). One may change the output's shape
+through `output_shapes` (`layergen.analysis.call_shapes`); not its dtype.
 """
 
 from __future__ import annotations
@@ -37,6 +37,15 @@ def read_call_arguments(context: Context) -> list[CallArgument]:
             continue
         found.append(CallArgument(name, literal(spec.default), literal(_other(spec.type, spec.default))))
     return found
+
+
+def call_values(context: Context, *, other: bool) -> dict[str, object]:
+    """Each call argument's default, or (`other`) the value the test passes instead."""
+    values: dict[str, object] = {}
+    for name, spec in context.spec.call_arguments.items():
+        if isinstance(spec.default, _KINDS[spec.type]) and (spec.type == "bool") == isinstance(spec.default, bool):
+            values[name] = _other(spec.type, spec.default) if other else spec.default
+    return values
 
 
 def _other(kind: str, default: Any) -> object:

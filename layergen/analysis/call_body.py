@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from layergen.analysis.cell_states import check_state_use
 from layergen.analysis.code_body import CodeField, check_safety, parse_code
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import constant_call_shape
@@ -76,6 +77,8 @@ def _check(context: Context, code: CodeField, body: CallBody, tree: ast.Module) 
         hints["mask"] = "`call` gets `mask` only with `masking: {uses_mask: true, ...}`"
     check_safety(context, code, tree, available, hints, _MODULE_NAMES, "call")
     check_self_attributes(context, code, tree, "call")
+    if spec.cell is not None:
+        check_state_use(context, code, tree)
     state = [name for name, w in spec.weights.items() if w.role == "state"]
     if state and not body.uses_training:
         context.problem(

@@ -7,19 +7,20 @@ and calls `cell(inputs, states, training=...)` for each step, which returns
 the spec gives the sizes and the step's body, which reads `states` (a list) and returns the
 output and the list of new states, as `keras.layers.GRUCell` does.
 
-One state for now: the contract calls the cell with its state as a second input.
+A cell has one state or several (`layergen.analysis.cell_states`); the contract calls it with
+its state, or the list of its states, as a second input.
 """
 
 from __future__ import annotations
 
 from layergen.analysis import expressions
+from layergen.analysis.cell_states import STATES, output_names, several_states, state_items
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
 from layergen.analysis.outputs import FLOAT, Output
 from layergen.analysis.shapes import parse_expression
 from layergen.render.model import CellModel
 from layergen.spec.source import Path_
 
-STATES = "states"
 # Attributes and methods `keras.layers.RNN` reads on a cell: a spec name must not take them.
 CELL_ATTRIBUTES = ("state_size", "output_size", "get_initial_state", STATES)
 _CELL_PATH = ("cell",)
@@ -32,8 +33,13 @@ def read_cell(context: Context) -> CellModel | None:
     spec = context.spec
     if spec.cell is None:
         return None
-    state = _size_code(context, spec.cell.state_size, _CELL_PATH + ("state_size",))
-    output = state
+    sizes = [_size_code(context, item, path) for item, path in state_items(spec.cell)] or [None]
+    if not state_items(spec.cell):
+        context.problem(
+            _CELL_PATH + ("state_size",), "a cell has at least one state: give one size each, e.g. [units, units]"
+        )
+    output = sizes[0]
+    state = f"[{', '.join(code or 'None' for code in sizes)}]" if several_states(spec.cell) else sizes[0]
     if spec.cell.output_size is not None:
         output = _size_code(context, spec.cell.output_size, _CELL_PATH + ("output_size",))
     _check_step_input(context)
@@ -59,18 +65,20 @@ def read_cell(context: Context) -> CellModel | None:
                 context.problem(
                     (section, name), f"{name!r} is what keras.layers.RNN reads on a cell; rename this", key=True
                 )
-    return CellModel(state_size=state or "None", output_size=output or "None")
+    return CellModel(state_size=state or "None", output_size=output or "None", several=several_states(spec.cell))
 
 
 def cell_outputs(context: Context) -> list[Output]:
-    """A cell's two results as outputs of the contract: the step's output and the new state."""
+    """A cell's results as outputs of the contract: the step's output and each new state."""
     cell = context.spec.cell
     assert cell is not None
-    state = _size_item(cell.state_size)
-    output = _size_item(cell.output_size) if cell.output_size is not None else state
-    return [
-        Output("output", [BATCH, output], FLOAT, _CELL_PATH + ("output_size",), "The output of the step."),
-        Output("state", [BATCH, state], FLOAT, _CELL_PATH + ("state_size",), "The new state."),
+    states = [(_size_item(item), path) for item, path in state_items(cell)]
+    first = states[0][0] if states else _size_item(1)  # no state: reported by `read_cell`
+    output = _size_item(cell.output_size) if cell.output_size is not None else first
+    doc = "The new state." if len(states) == 1 and not several_states(cell) else "The new `states[{index}]`."
+    return [Output("output", [BATCH, output], FLOAT, _CELL_PATH + ("output_size",), "The output of the step.")] + [
+        Output(name, [BATCH, size], FLOAT, path, doc.format(index=index))
+        for index, (name, (size, path)) in enumerate(zip(output_names(cell), states, strict=True))
     ]
 
 

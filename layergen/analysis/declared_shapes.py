@@ -17,7 +17,7 @@ from layergen.spec.source import Path_
 
 def follows_input(weight: WeightSpec) -> bool:
     """Whether the weight's shape is read from the input's `...` axes (or shares some)."""
-    return ELLIPSIS in weight.shape or weight.shared_axes is not None
+    return ELLIPSIS in (weight.shape or []) or weight.shared_axes is not None
 
 
 def axes_weight_shape(
@@ -55,7 +55,8 @@ def ellipsis_weight_shape(
     `build` runs first to set shared axes to 1)."""
     shape_path = path + ("shape",)
     sources = [i for i in context.inputs if i.ellipsis]
-    if weight.shape.count(ELLIPSIS) != 1 or len(context.inputs) != 1 or not sources:
+    declared = weight.shape or []
+    if declared.count(ELLIPSIS) != 1 or len(context.inputs) != 1 or not sources:
         context.problem(shape_path, "`...` in a weight shape needs a single input with `...`, and appears once")
         return "()", (), ()
     source = sources[0]
@@ -64,7 +65,7 @@ def ellipsis_weight_shape(
     names = context.sizing_arguments | set(context.dims)
     code_names = {n: (f"self.{n}" if n in context.spec.arguments else n) for n in names}
     parts, canonical = [], []
-    for index, item in enumerate(weight.shape):
+    for index, item in enumerate(declared):
         if item == ELLIPSIS:
             parts.append(f"*{source.shape_param}[{start}:{-after if after else ''}]")
             canonical.append(ELLIPSIS)
@@ -77,7 +78,7 @@ def ellipsis_weight_shape(
         return tuple_code(parts), tuple(canonical), ()
     variable = f"{name}_shape"
     # Input axis `axis` is item `axis - offset` of the weight's shape.
-    offset = start - weight.shape.index(ELLIPSIS)
+    offset = start - declared.index(ELLIPSIS)
     position = "axis" if offset == 0 else f"axis - {offset}" if offset > 0 else f"axis + {-offset}"
     lines = (
         f"{variable} = [{', '.join(parts)}]",
@@ -135,4 +136,6 @@ def constant_call_shape(context: Context, name: str) -> str | None:
     if shape is None:
         return None
     items = [expressions.parse(item) for item in shape]
+    if any(n not in context.spec.arguments for e in items for n in e.names):
+        return None  # sized by the input (a constant the user gives): used as given
     return tuple_code([e.to_code({n: f"self.{n}" for n in e.names}) for e in items])

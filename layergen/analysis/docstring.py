@@ -6,6 +6,8 @@ from __future__ import annotations
 import textwrap
 
 from layergen.analysis import expressions
+from layergen.analysis.call_shapes import call_inputs
+from layergen.analysis.cell_states import states_doc
 from layergen.analysis.context import BATCH, ELLIPSIS, Context, ShapeItem
 from layergen.analysis.outputs import Output
 from layergen.render.model import ConstructorArg, DocSection
@@ -43,7 +45,7 @@ def _sections(
         doc = argument.doc.strip() or f"Python {argument.type}."
         call_arguments.append(_entry(name, f"{doc} Defaults to `{default}`."))
     if context.spec.cell is not None:
-        call_arguments.append(_entry("states", "List of one tensor, the state of shape `(batch_size, state_size)`."))
+        call_arguments.append(_entry("states", states_doc(context.spec.cell)))
     if uses_training:
         call_arguments.append(_entry("training", "Python boolean, whether the layer runs in training mode."))
     if uses_mask:
@@ -73,9 +75,22 @@ def _sections(
             + [_entry("**kwargs", "Base layer keyword arguments, such as `name` and `dtype`.")],
         ),
         DocSection("Call arguments", call_arguments),
-        DocSection("Input shape", [_shape_doc(i.items, i.name if len(inputs) > 1 else None) for i in inputs]),
+        DocSection("Input shape", _input_entries(context)),
         DocSection("Output shape", output_entries),
     ]
+
+
+def _input_entries(context: Context) -> list[str]:
+    """Each input's shape; then, where a call argument says `call` takes other inputs with
+    it, theirs (`With reverse=True: ...`)."""
+    inputs = context.inputs
+    entries = [_shape_doc(i.items, i.name if len(inputs) > 1 else None) for i in inputs]
+    given = next(((n, a) for n, a in context.spec.call_arguments.items() if a.inputs is not None), None)
+    for item in call_inputs(context) if given is not None else []:
+        text = _shape_doc(item.items, item.name if len(inputs) > 1 else None)
+        text = f"With `{given[0]}={not given[1].default}`: {text}" if given else text
+        entries.append("\n".join(textwrap.wrap(text, width=_DOC_WIDTH - 4, subsequent_indent="    ")))
+    return entries
 
 
 def _is_folded(context: Context, path: Path_) -> bool:

@@ -153,7 +153,11 @@ _CONDITION_NODES = (
     ast.Tuple,
     ast.Constant,
 )
-_CONDITION_GRAMMAR = "use argument names, numbers, strings, and, or, not, comparisons, + - * // and `a if c else b`"
+RANK = "rank"
+_CONDITION_GRAMMAR = (
+    "use argument and dimension names, <input>.rank, numbers, strings, and, or, not, comparisons, + - * // "
+    "and `a if c else b`"
+)
 
 
 def parse_condition(text: str | bool) -> Expression:
@@ -173,6 +177,8 @@ def parse_condition(text: str | bool) -> Expression:
             allowed = node.value is None or type(node.value) in (int, float, str, bool)
         if isinstance(node, ast.Name):
             allowed = not node.id.startswith("_")
+        if isinstance(node, ast.Attribute):  # `inputs.rank`: an input's rank, where it is known
+            allowed = node.attr == RANK and isinstance(node.value, ast.Name)
         if not allowed:
             raise ExpressionError(f"{type(node).__name__.lower()} is not allowed in {text!r}; {_CONDITION_GRAMMAR}")
         if isinstance(node, ast.BinOp):
@@ -250,6 +256,9 @@ def evaluate_condition(expression: Expression, values: Mapping[str, object]) -> 
 def _value(node: ast.expr, values: Mapping[str, object]) -> Any:
     if isinstance(node, ast.Name):
         return values[node.id]
+    if isinstance(node, ast.Attribute):  # `inputs.rank`, as `parse_condition` admits it
+        assert isinstance(node.value, ast.Name)
+        return values[f"{node.value.id}.{node.attr}"]
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.Tuple):

@@ -6,11 +6,12 @@ then each gate flipped alone (`GateSetting`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from layergen.analysis import expressions
-from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context
+from layergen.analysis.input_conditions import condition_code, read_condition
 from layergen.spec.source import Path_
 
 
@@ -45,10 +46,13 @@ def _is_plain_name(text: str) -> bool:
 
 
 def _check_condition(context: Context, path: Path_, text: str) -> str | None:
-    """`text` if it is a condition over bool arguments that are never None; else None."""
-    if argument_condition(context, path, text) is None:
+    """`text` if it is a condition over bool arguments that are never None (and the input's
+    rank and dimensions, which `build` knows); else None."""
+    if read_condition(context, path, text) is None:
         return None
     for name in expressions.parse_condition(text).names:
+        if name in context.dims or name in context.spec.inputs:
+            continue
         if check_gate(context, path, name) is None:
             return None
     return text.strip()
@@ -60,7 +64,9 @@ def check_gate(context: Context, path: Path_, gate: str | None) -> str | None:
     if gate is None:
         return None
     argument = context.spec.arguments.get(gate)
-    if argument is None:
+    if argument is None and gate in context.spec.call_arguments:
+        context.problem(path, f"call argument {gate!r} can change the output's shape only (`output_shapes`)")
+    elif argument is None:
         bools = [name for name, arg in context.spec.arguments.items() if arg.type == "bool"]
         context.unknown(path, "bool argument", gate, bools)
     elif argument.type != "bool":
@@ -80,18 +86,18 @@ def gate_arguments(gates: dict[str, str]) -> list[str]:
     return names
 
 
-def gate_code(condition: str) -> str:
-    """The Python source `build` tests: the condition over `self.<argument>`."""
-    parsed = expressions.parse_condition(condition)
-    return expressions.condition_code(parsed, {name: f"self.{name}" for name in parsed.names})
+def gate_code(context: Context, condition: str) -> str:
+    """The Python source `build` tests: the condition over `self.<argument>` (and the
+    input's rank and dimensions, read from the shapes `build` gets)."""
+    return condition_code(context, expressions.parse_condition(condition))
 
 
-def absent_weights(gates: dict[str, str], values: dict[str, bool]) -> set[str]:
+def absent_weights(gates: dict[str, str], values: Mapping[str, object]) -> set[str]:
     """The weights that do not exist when the gates' arguments have these values."""
     return {weight for weight, condition in gates.items() if not _holds(condition, values)}
 
 
-def _holds(condition: str, values: dict[str, bool]) -> bool:
+def _holds(condition: str, values: Mapping[str, object]) -> bool:
     """Whether a gate's condition holds; one that fails for these values is reported where
     the spec's conditions are checked (`conditions.argument_condition`)."""
     try:
@@ -100,12 +106,16 @@ def _holds(condition: str, values: dict[str, bool]) -> bool:
         return False
 
 
-def gate_settings(gates: dict[str, str], values: dict[str, bool]) -> list[GateSetting]:
-    """The settings besides the default one: each gate argument flipped alone, in order."""
+def gate_settings(
+    gates: dict[str, str], values: dict[str, bool], fixed: Mapping[str, object] | None = None
+) -> list[GateSetting]:
+    """The settings besides the default one: each gate argument flipped alone, in order
+    (`fixed`: what the conditions read of the test's input, never flipped)."""
     settings = []
-    absent = absent_weights(gates, values)
+    fixed = fixed or {}
+    absent = absent_weights(gates, {**fixed, **values})
     for gate, value in values.items():
-        flipped = absent_weights(gates, {**values, gate: not value})
+        flipped = absent_weights(gates, {**fixed, **values, gate: not value})
         weights = tuple(w for w in gates if (w in absent) != (w in flipped))
         if weights:  # flipped alone, it changes no weight (`rms_scaling` with `center=False`)
             settings.append(GateSetting(gate, not value, weights))

@@ -28,7 +28,7 @@ def layout_model(context: Context) -> LayoutModel | None:
     """The layouts of the weights that declare one; None when none does."""
     entries = []
     for name, weight in context.spec.weights.items():
-        if weight.layout is None:
+        if weight.layout is None or weight.shape is None:  # `shapes` and `layout`: refused with the weight
             continue
         path = ("weights", name, "layout")
         if ELLIPSIS in weight.shape:
@@ -62,7 +62,12 @@ def check_layout_sizes(context: Context, shapes: dict[str, tuple[int, ...]], sco
     named: list[str] = []
     for name, weight in context.spec.weights.items():
         shape = shapes.get(name)
-        if weight.layout is None or shape is None or len(shape) != len(weight.layout) or ELLIPSIS in weight.shape:
+        if (
+            weight.layout is None
+            or shape is None
+            or len(shape) != len(weight.layout)
+            or ELLIPSIS in (weight.shape or [])
+        ):
             continue  # not a layout the first checks accept
         for index, axis in enumerate(weight.layout):
             if axis is None:
@@ -80,7 +85,7 @@ def check_layout_sizes(context: Context, shapes: dict[str, tuple[int, ...]], sco
                 context.problem(
                     ("weights", name, "layout", index),
                     f"mesh axis {axis!r} splits axis {index} of the weight, of size {shape[index]} in the test"
-                    f" ({weight.shape[index]} with the test sizes {scope}), into {TEST_MESH_AXIS_SIZE} shards;"
+                    f" ({(weight.shape or [])[index]} with the test sizes {scope}), into {TEST_MESH_AXIS_SIZE} shards;"
                     " give an even test size in `test.arguments` or `test.dimensions`",
                 )
 

@@ -11,8 +11,8 @@ import ast
 
 from layergen.analysis.call_body import CallBody
 from layergen.analysis.code_body import CodeField, check_safety, parse_code
-from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context
+from layergen.analysis.input_conditions import read_condition
 from layergen.analysis.self_attributes import check_self_attributes
 from layergen.render.model import MaskingModel
 from layergen.render.pycode import indent_code
@@ -37,7 +37,7 @@ def masking_model(context: Context, body: CallBody) -> MaskingModel | None:
         context.problem(path + ("uses_mask",), "`uses_mask` is true but `call` never reads `mask`")
     input_name = next(iter(context.spec.inputs), "inputs")
     source, names = _compute_mask(context, masking.output_mask, input_name)
-    supports = argument_condition(context, path + ("supports_masking",), masking.supports_masking)
+    supports = read_condition(context, path + ("supports_masking",), masking.supports_masking)
     return MaskingModel(
         uses_mask=masking.uses_mask,
         output_mask=_output_mask_kind(masking.output_mask),
@@ -45,7 +45,8 @@ def masking_model(context: Context, body: CallBody) -> MaskingModel | None:
         compute_mask_body=indent_code(source, " " * 8),
         source=source,
         names=names,
-        supports=supports or "True",
+        supports=supports.code if supports is not None else "True",
+        supports_in_build=supports is not None and supports.reads_input,
     )
 
 

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from layergen.analysis import expressions
-from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context, ShapeItem
+from layergen.analysis.input_conditions import read_condition
 from layergen.analysis.shapes import output_bindings, output_shape_code, read_output
 from layergen.render.pycode import tuple_code
 from layergen.spec.names import name_problem
@@ -109,8 +109,8 @@ def _shape_cases(context: Context) -> list[ShapeCase]:
         elif case.when is not None and last:
             context.problem(path + ("when",), "the last case applies otherwise: it has no `when`")
         elif case.when is not None:
-            code = argument_condition(context, path + ("when",), case.when)
-            condition = expressions.parse_condition(case.when) if code is not None else None
+            read = read_condition(context, path + ("when",), case.when, call_arguments=True)
+            condition, code = (read.expression, read.code) if read is not None else (None, None)
         items = read_output(context, case.shape, path + ("shape",))
         cases.append(ShapeCase(condition, code, items, path + ("shape",)))
     return cases

@@ -12,7 +12,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from layergen.analysis.cells import CELL_ATTRIBUTES, STATES
+from layergen.analysis.cell_states import STATES
+from layergen.analysis.cells import CELL_ATTRIBUTES
 from layergen.analysis.code_body import CodeField, report
 from layergen.analysis.context import Context
 from layergen.analysis.randomness import SEED, SEED_GENERATOR

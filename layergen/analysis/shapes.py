@@ -17,7 +17,7 @@ from layergen.analysis.context import (
 )
 from layergen.render.model import Check
 from layergen.render.pycode import message, tuple_code
-from layergen.spec.fast import InputSpec
+from layergen.spec.fast import InputSpec, WeightSpec
 from layergen.spec.names import name_problem
 from layergen.spec.source import Path_
 
@@ -196,11 +196,16 @@ def shared_dimension_checks(context: Context) -> list[Check]:
     return checks
 
 
+def declared_shapes(weight: WeightSpec) -> list[list[int | str]]:
+    """Every shape a weight can take as the spec writes it: `shape`, or each of `shapes`."""
+    return [case.shape for case in weight.shapes] if weight.shapes else [weight.shape or []]
+
+
 def dimensions_used_by_weights(context: Context) -> list[str]:
     """The input dimensions that weight shapes use: `build` reads these."""
     used: list[str] = []
     for weight in context.spec.weights.values():
-        for item in weight.shape:
+        for item in [item for shape in declared_shapes(weight) for item in shape]:
             if item == ELLIPSIS:
                 continue
             for name in expressions.parse(item).names:

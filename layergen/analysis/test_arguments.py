@@ -23,6 +23,7 @@ from layergen.analysis.argument_types import (
     value_fits,
 )
 from layergen.analysis.context import Context
+from layergen.analysis.given_constants import integer_dtype
 from layergen.analysis.randomness import SEED, SEED_SPEC
 from layergen.analysis.test_budget import TestBudget, check_literal
 from layergen.analysis.test_sizes import Scope, size_run, weight_shape
@@ -41,6 +42,7 @@ class ArgumentValues:
     values: dict[str, object] = field(default_factory=dict)  # each argument's value in the test
     init_kwargs: list[tuple[str, str]] = field(default_factory=list)  # (name, Python source)
     config_values: list[tuple[str, str]] = field(default_factory=list)  # (name, Python source)
+    constant_shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # a shaped constant's test shape
 
     def passed(self, name: str, value: object) -> None:
         """An argument the test passes to the constructor, and so expects in the config."""
@@ -135,7 +137,7 @@ def shaped_constants(context: Context, arguments: ArgumentValues, scope: Scope, 
             continue
         path = ("test", "arguments", name)
         shape_path = ("constants", name, "shape")
-        shape = weight_shape(context, constant.shape, scope, shape_path)
+        shape = arguments.constant_shapes[name] = weight_shape(context, constant.shape, scope, shape_path)
         dtype = None if constant.dtype == "float" else constant.dtype
         if not budget.tensor(f"constant {name!r}", shape, dtype, shape_path):
             continue
@@ -143,20 +145,22 @@ def shaped_constants(context: Context, arguments: ArgumentValues, scope: Scope, 
         if value is None:
             if not check_literal(context, name, shape, shape_path):
                 continue
-            value = _distinct_numbers(_scaled(constant.value), shape)
+            value = _distinct_numbers(_scaled(1.0 if constant.value is None else constant.value), shape)
+            if constant.value is None and integer_dtype(constant):
+                value = _distinct_numbers(3, shape, step=1)  # integers, as `__init__` asks
         elif nested_shape(value) not in ([], list(shape)):
             context.problem(path, f"a test value of constant {name!r} is a number or numbers of shape {shape}")
             continue
         arguments.passed(name, value)
 
 
-def _distinct_numbers(start: float, shape: tuple[int, ...]) -> object:
-    """Nested lists of shape `shape` holding start, start + 0.5, start + 1, ..."""
+def _distinct_numbers(start: float, shape: tuple[int, ...], step: float = 0.5) -> object:
+    """Nested lists of shape `shape` holding start, start + step, start + 2 * step, ..."""
     counter = itertools.count()
 
     def fill(dims: tuple[int, ...]) -> object:
         if not dims:
-            return start + 0.5 * next(counter)
+            return start + step * next(counter)
         return [fill(dims[1:]) for _ in range(dims[0])]
 
     return fill(shape)

@@ -9,14 +9,20 @@ test's tensors from `test_budget`.
 from __future__ import annotations
 
 from layergen.analysis.argument_types import stored_value
-from layergen.analysis.context import Context
+from layergen.analysis.call_shapes import default_call_values
+from layergen.analysis.cell_states import cell_test_inputs
+from layergen.analysis.context import Context, Input
 from layergen.analysis.gates import absent_weights, gate_arguments, gate_settings
+from layergen.analysis.given_constants import given_constant_cases
+from layergen.analysis.input_conditions import input_values
 from layergen.analysis.layouts import check_layout_sizes
 from layergen.analysis.outputs import Output
 from layergen.analysis.test_arguments import ArgumentValues, argument_values, invalid_arguments, shaped_constants
 from layergen.analysis.test_budget import TestBudget, check_sublayers
+from layergen.analysis.test_calls import call_test_case
 from layergen.analysis.test_sizes import Scope, chosen_case, dimension_sizes, test_inputs, test_output, weight_shape
 from layergen.analysis.test_values import regularized_weights, skips
+from layergen.analysis.weight_shapes import case_settings, chosen_shape, has_cases, shape_condition_arguments
 from layergen.render.model import TestInput, TestModel, TestOutput, TestSetting, WeightModel
 
 
@@ -26,23 +32,29 @@ def plan_test(
     weights: list[WeightModel],
     uses_training: bool,
     gates: dict[str, str],
+    call_inputs: list[Input] | None = None,
 ) -> TestModel:
     """The test's values; a value that does not fit or a size that is not positive is a problem.
 
     `gates` (weight -> bool argument): the test runs with each gate at its default, and a
-    subclass per gate runs it again with that gate flipped."""
+    subclass per gate runs it again with that gate flipped. `call_inputs`: the inputs call
+    takes with a call argument, where they differ."""
     spec = context.spec
-    arguments = argument_values(context, set(gate_arguments(gates)))
+    arguments = argument_values(context, set(gate_arguments(gates)) | set(shape_condition_arguments(context)))
     scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **dimension_sizes(context)}
     budget = TestBudget(context)
     inputs = test_inputs(context, scope, budget)
-    test_outputs, cell_sizes = _outputs(context, outputs, arguments, scope, inputs, budget)
-    array_weights = _weights_and_constants(context, arguments, scope, budget)
+    read = _condition_values(context, arguments, inputs)
+    call_case = call_test_case(context, outputs, read, scope, budget, call_inputs or [])
+    test_outputs, cell_sizes = _outputs(context, outputs, read, scope, inputs, budget)
+    array_weights, shapes = _weights_and_constants(context, arguments, read, scope, budget)
     check_sublayers(context, scope, budget)
     budget.check_total()
-    values = {gate: bool(arguments.values[gate]) for gate in gate_arguments(gates)}
+    values = {gate: bool(arguments.values[gate]) for gate in gate_arguments(gates) if gate in spec.arguments}
     regularized = regularized_weights(context, arguments.values)
-    lists = _weight_lists(weights, absent_weights(gates, values), regularized)
+    lists = _weight_lists(weights, absent_weights(gates, {**read, **values}), regularized)
+    present = lists["trainable"] + lists["non_trainable"]
+    settings = _settings(weights, gates, values, lists, regularized, read)
     return TestModel(
         init_kwargs=arguments.init_kwargs,
         inputs=inputs,
@@ -57,50 +69,63 @@ def plan_test(
         regularized=lists["regularized"],
         array_weights=[(n, a) for n, a in array_weights if n in lists["trainable"] + lists["non_trainable"]],
         array_arguments=[n for n, a in spec.arguments.items() if a.type == "array"],
-        invalid_arguments=invalid_arguments(context),
+        invalid_arguments=invalid_arguments(context) + given_constant_cases(context, arguments.constant_shapes),
+        given_constants=[name for name, constant in spec.constants.items() if constant.value is None],
         uses_training=uses_training,
         random=spec.random,
-        settings=_settings(weights, gates, values, lists, regularized),
+        settings=case_settings(
+            context, settings, read, lambda shape: weight_shape(context, shape, scope, ("weights",))
+        ),
         skip=skips(context),
         cell_sizes=cell_sizes,
+        weight_shapes=[(n, s) for n, s in shapes.items() if has_cases(spec.weights[n]) and n in present],
+        call_inputs=call_case[0],
+        call_output_shape=call_case[1],
     )
 
 
-def _outputs(
-    context: Context,
-    outputs: list[Output],
-    arguments: ArgumentValues,
-    scope: Scope,
-    inputs: list[TestInput],
-    budget: TestBudget,
-) -> tuple[list[TestOutput], tuple[int, int] | None]:
-    """Each output's test shape, in the case the test's arguments choose; an RNN cell's
-    (state size, output size), whose state the contract passes as a second input."""
+def _condition_values(context: Context, arguments: ArgumentValues, inputs: list[TestInput]) -> dict[str, object]:
+    """What the spec's conditions read in the test: the arguments as the layer stores them,
+    the call arguments' defaults, the inputs' ranks and dimensions."""
     spec = context.spec
     stored = {
         name: stored_value(spec.arguments[name], v) if name in spec.arguments else v
         for name, v in arguments.values.items()
     }
-    chosen = [chosen_case(output, stored) for output in outputs]
+    return {**stored, **default_call_values(context), **input_values(context, {i.name: i.shape for i in inputs})}
+
+
+def _outputs(
+    context: Context,
+    outputs: list[Output],
+    read: dict[str, object],
+    scope: Scope,
+    inputs: list[TestInput],
+    budget: TestBudget,
+) -> tuple[list[TestOutput], tuple[int | list[int], int] | None]:
+    """Each output's test shape, in the case the test's arguments (and inputs) choose; an
+    RNN cell's (state size, output size), whose states the contract passes after the step's input."""
+    spec = context.spec
+    chosen = [chosen_case(output, read) for output in outputs]
     test_outputs = [test_output(context, output, scope, inputs) for output in chosen]
     cell_sizes = None
     if spec.cell is not None:
-        state_size, output_size = test_outputs[1].shape[1], test_outputs[0].shape[1]
-        inputs.append(TestInput("states", (spec.test.batch_size, state_size), "float32", False))
-        cell_sizes = (state_size, output_size)
+        state_inputs, cell_sizes = cell_test_inputs(spec.cell, test_outputs, spec.test.batch_size)
+        inputs += state_inputs
     for output in test_outputs:
         budget.tensor(f"output {output.name!r}", output.shape, output.dtype, ("output_shape",))
     return test_outputs, cell_sizes
 
 
 def _weights_and_constants(
-    context: Context, arguments: ArgumentValues, scope: Scope, budget: TestBudget
-) -> list[tuple[str, str]]:
+    context: Context, arguments: ArgumentValues, read: dict[str, object], scope: Scope, budget: TestBudget
+) -> tuple[list[tuple[str, str]], dict[str, tuple[int, ...]]]:
     """The weights' test shapes checked (budget, layouts), a random array passed for each
-    weight an array argument starts, the shaped constants' values; (weight, array argument)."""
+    weight an array argument starts, the shaped constants' values; (weight, array argument),
+    and each weight's test shape (the case of its `shapes` that the test's values choose)."""
     spec = context.spec
     weight_shapes = {
-        name: weight_shape(context, weight.shape, scope, ("weights", name, "shape"))
+        name: weight_shape(context, chosen_shape(weight, read), scope, ("weights", name, "shape"))
         for name, weight in spec.weights.items()
     }
     for name, shape in weight_shapes.items():
@@ -110,7 +135,7 @@ def _weights_and_constants(
     for weight_name, array in array_weights:
         arguments.init_kwargs.append((array, f"random_array({weight_shapes[weight_name]!r})"))
     shaped_constants(context, arguments, scope, budget)
-    return array_weights
+    return array_weights, weight_shapes
 
 
 def _weight_lists(weights: list[WeightModel], absent: set[str], regularized: set[str]) -> dict[str, list[str]]:
@@ -131,11 +156,13 @@ def _settings(
     values: dict[str, bool],
     base: dict[str, list[str]],
     regularized: set[str],
+    fixed: dict[str, object],
 ) -> list[TestSetting]:
-    """A test subclass per gate, flipped alone, with the weight lists that change."""
+    """A test subclass per gate, flipped alone, with the weight lists that change (`fixed`:
+    what the conditions read of the test's input, and the other arguments)."""
     settings: list[TestSetting] = []
-    for setting in gate_settings(gates, values):
-        absent = absent_weights(gates, {**values, setting.gate: setting.value})
+    for setting in gate_settings(gates, values, fixed):
+        absent = absent_weights(gates, {**fixed, **values, setting.gate: setting.value})
         lists = _weight_lists(weights, absent, regularized)
         if sorted(base["policy_weights"]) == sorted(base["trainable"] + base["non_trainable"]):
             lists.pop("policy_weights")  # the base class leaves it at None: every weight

@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Iterator, Mapping, Sequence
 
 from layergen.analysis import expressions
-from layergen.analysis.context import BATCH, ELLIPSIS, Context
+from layergen.analysis.context import BATCH, ELLIPSIS, Context, Input
 from layergen.analysis.outputs import FLOAT, INPUT, Output
 from layergen.analysis.test_budget import ELLIPSIS_SIZES, TEST_TENSOR_BUDGET, TestBudget, number_text
 from layergen.render.model import TestInput, TestOutput
@@ -36,10 +36,13 @@ def dimension_sizes(context: Context) -> Scope:
     return sizes
 
 
-def test_inputs(context: Context, scope: Scope, budget: TestBudget) -> list[TestInput]:
+def test_inputs(
+    context: Context, scope: Scope, budget: TestBudget, items: list[Input] | None = None
+) -> list[TestInput]:
+    """The test's inputs (or those of `items`, the inputs call takes with a call argument)."""
     batch = context.spec.test.batch_size
     inputs = []
-    for item in context.inputs:
+    for item in context.inputs if items is None else items:
         path = ("inputs", item.name)
         shape = [batch]
         for index, token in enumerate(item.items[1:], start=1):

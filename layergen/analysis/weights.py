@@ -12,6 +12,7 @@ from layergen.analysis.gates import gate_code
 from layergen.analysis.input_sized_values import reads_input
 from layergen.analysis.keras_objects import keras_object, resolve_keras_name
 from layergen.analysis.shapes import parse_expression
+from layergen.analysis.weight_shapes import case_weight_shape, check_one_form, has_cases
 from layergen.render.model import ConstructorArg, WeightModel
 from layergen.render.pycode import tuple_code
 from layergen.spec.fast import WeightSpec
@@ -27,7 +28,12 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
     for name, weight in context.spec.weights.items():
         path = ("weights", name)
         lines: tuple[str, ...] = ()
-        if weight.axes is not None:
+        if not check_one_form(context, name, weight):
+            continue
+        if has_cases(weight):
+            cases = case_weight_shape(context, name, weight, path)
+            shape, lines = _Shape(cases.code, cases.canonical), cases.lines
+        elif weight.axes is not None:
             code, canonical, lines = axes_weight_shape(context, name, weight, path)
             shape = _Shape(code, canonical)
         elif follows_input(weight):
@@ -57,7 +63,7 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
                 dtype=dtype,
                 checkpoint_shape=shape.canonical,
                 earlier_names=weight.earlier_names,
-                gate=gate_code(gates[name]) if name in gates else None,
+                gate=gate_code(context, gates[name]) if name in gates else None,
                 shape_lines=lines,
                 autocast=weight.autocast,
             )
@@ -97,7 +103,7 @@ class _Shape:
 def _shape(context: Context, weight: WeightSpec, path: Path_) -> _Shape:
     names = context.sizing_arguments | set(context.dims)
     shape = []
-    for index, item in enumerate(weight.shape):
+    for index, item in enumerate(weight.shape or []):
         expression = parse_expression(context, item, path + ("shape", index), allowed=names)
         if expression is not None:
             shape.append(expression)

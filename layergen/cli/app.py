@@ -82,7 +82,10 @@ def new(
     ] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Show what would change as a diff; write nothing.")] = False,
     accept_breaking: Annotated[
-        bool, typer.Option("--accept-breaking", help="Accept spec changes that break loading old checkpoints.")
+        bool,
+        typer.Option(
+            "--accept-breaking", help="Accept spec changes that break loading old checkpoints or saved models' calls."
+        ),
     ] = False,
     quiet: Quiet = False,
 ) -> None:
@@ -115,7 +118,10 @@ def new(
 def check(
     specs: SpecArgs = None,
     accept_breaking: Annotated[
-        bool, typer.Option("--accept-breaking", help="Do not fail on spec changes that break old checkpoints.")
+        bool,
+        typer.Option(
+            "--accept-breaking", help="Do not fail on spec changes that break old checkpoints or saved models' calls."
+        ),
     ] = False,
     quiet: Quiet = False,
 ) -> None:

@@ -108,14 +108,16 @@ class MaskingModel:
     source: str = ""  # the body as the spec writes it (dedented); render checks the method holds exactly it
     names: frozenset[str] = frozenset()  # every plain name the body reads or writes
     supports: str = "True"  # Python source of `supports_masking` (a condition over `self.<argument>`)
+    supports_in_build: bool = False  # it reads the input's rank or dimensions: set in build, which knows them
 
 
 @dataclass(frozen=True)
 class CellModel:
     """An RNN cell (`cell:`): what keras.layers.RNN reads on it, as Python source."""
 
-    state_size: str  # "self.units"
+    state_size: str  # "self.units", or "[self.units, self.units]" for several states
     output_size: str
+    several: bool = False  # `state_size` is a list: call gets and returns a list of states
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ class TestSetting:
     gate: str
     value: str  # Python source of the gate's value
     weight_lists: list[tuple[str, list[str]]]  # (class attribute, weight names) that differ here
+    weight_shapes: list[tuple[str, tuple[int, ...]]] | None = None  # `shapes` weights' shapes, where they differ
 
 
 @dataclass(frozen=True)
@@ -190,9 +193,13 @@ class TestModel:
     output_dtype: str | None = None  # a single output's dtype when it is not the compute dtype
     random: bool = False  # the layer draws random numbers in training
     skip: list[tuple[str, str]] = field(default_factory=list)  # (contract test, reason)
-    cell_sizes: tuple[int, int] | None = None  # an RNN cell's (state_size, output_size) in the test
+    cell_sizes: tuple[int | list[int], int] | None = None  # an RNN cell's (state_size, output_size) in the test
     call_losses: int = 0  # `self.add_loss` calls in the call body: losses each call adds
     call_kwargs: list[tuple[str, str]] = field(default_factory=list)  # (call argument, Python source of a test value)
+    given_constants: list[str] = field(default_factory=list)  # constants the user gives (no `value`)
+    weight_shapes: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # weights with `shapes`
+    call_inputs: list[TestInput] = field(default_factory=list)  # with `call_kwargs`, where they differ
+    call_output_shape: tuple[int, ...] | None = None  # with `call_kwargs`, where a call argument chooses it
 
 
 @dataclass
@@ -231,19 +238,25 @@ class LayerModel:
     # case (no condition) is `output_shape`.
     output_cases: list[tuple[str, str]] = field(default_factory=list)
     cell: CellModel | None = None  # an RNN cell: state_size, output_size, get_initial_state
+    # Call arguments that choose the output's shape: ", reverse=False" after the shapes of
+    # compute_output_shape (and the inputs of compute_output_spec), and their names.
+    shape_call_params: str = ""
+    shape_call_names: list[str] = field(default_factory=list)
 
     @property
     def built_at_init(self) -> bool:
         """No weights, sub-layers or shape checks: no `build`; built at the end of `__init__`,
         as Keras's own stateless layers (Dropout, pooling) are, with `input_spec` set there."""
-        return not (self.weights or self.sublayers or self.build_checks)
+        in_build = bool(self.masking and self.masking.supports_in_build)  # it reads the input's shape
+        return not (self.weights or self.sublayers or self.build_checks or in_build)
 
     @property
     def build_params(self) -> str:
         """`build`'s parameters: "input_shape=None" when nothing built depends on the input,
         so that `layer.build()` works as it does for keras.layers.Embedding."""
         # Weights sized by arguments alone: `build()` works without a shape.
-        sized_by_input = any(w.shape_lines or "input_shape" in w.shape for w in self.weights)
+        sized_by_input = any(w.shape_lines or "input_shape" in w.shape + (w.gate or "") for w in self.weights)
+        sized_by_input = sized_by_input or bool(self.masking and self.masking.supports_in_build)
         needs_shape = self.build_bindings or self.build_checks or self.sublayers or sized_by_input
         return self.shape_params + ("=None" if len(self.input_names) == 1 and not needs_shape else "")
 

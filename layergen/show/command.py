@@ -169,6 +169,7 @@ def _keras_tables(requests: list[Request], project_root: Path) -> list[WeightTab
                     "class": request.model.class_name,
                     "arguments": request.arguments,
                     "inputs": [[name, list(shape), dtype] for name, shape, dtype in request.inputs],
+                    "grouped_states": bool(request.model.cell and request.model.cell.several),  # a cell's states
                 }
             )
         answers = _run_probe(folder, payload, project_root)

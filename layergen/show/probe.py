@@ -37,7 +37,7 @@ def _weights(keras: Any, layer_class: Any, request: dict[str, Any]) -> dict[str,
     # Any: Keras is untyped; `request` is the JSON that `layergen show` wrote.
     layer = layer_class(**request["arguments"])
     inputs = [keras.Input(batch_shape=tuple(shape), dtype=dtype, name=name) for name, shape, dtype in request["inputs"]]
-    layer(*inputs)
+    layer(*([inputs[0], inputs[1:]] if request.get("grouped_states") else inputs))  # a cell's several states
     prefix = layer.name + "/"
     weights = []
     for weight in layer.weights:

@@ -105,14 +105,14 @@ def _check_known(spec: LayerSpec) -> None:
 def _weight(spec: LayerSpec, name: str, values: Values, scope: Scope, ellipsis: tuple[int, ...]) -> PlannedWeight:
     weight = spec.weights[name]
     shape: list[int] = []
-    for item in weight.shape:
+    for item in weight.shape or []:
         if item == ELLIPSIS:
             shape.extend(ellipsis)
         else:
             shape.append(_size(item, scope))
     if weight.shared_axes is not None:
         # As the generated build does: input axis `axis` is item `axis - offset` of the shape.
-        offset = _ellipsis_start(spec) - weight.shape.index(ELLIPSIS)
+        offset = _ellipsis_start(spec) - (weight.shape or []).index(ELLIPSIS)
         for axis in cast("list[int]", values.get(weight.shared_axes) or ()):  # the analysis checked it
             shape[axis - offset] = 1
     dtype = weight.dtype or FLOAT_VARIABLE_DTYPE

@@ -29,6 +29,7 @@ from layergen.spec.sections import (
     OutputSpec,
     SubLayerSpec,
     TestSpec,
+    WeightShapeCase,
     WeightSpec,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "OutputSpec",
     "SubLayerSpec",
     "TestSpec",
+    "WeightShapeCase",
     "WeightSpec",
     "from_validated",
     "read_fast",

@@ -39,6 +39,7 @@ __all__ = [
     "Role",
     "SubLayerSpec",
     "TestSpec",
+    "WeightShapeCase",
     "WeightSpec",
     "parse_layer_spec",
     "with_structure_problems",
@@ -119,6 +120,7 @@ else:
 
 ArgumentSpec = _MODELS[sections.ArgumentSpec]
 InputSpec = _MODELS[sections.InputSpec]
+WeightShapeCase = _MODELS[sections.WeightShapeCase]
 WeightSpec = _MODELS[sections.WeightSpec]
 ConstantSpec = _MODELS[sections.ConstantSpec]
 SubLayerSpec = _MODELS[sections.SubLayerSpec]

@@ -64,10 +64,29 @@ class InputSpec(Section):
     doc: str = field("", description="Its entry in the class docstring's Call arguments.")
 
 
+class WeightShapeCase(Section):
+    """One of the shapes a weight takes, chosen by a condition."""
+
+    when: bool | str | None = field(
+        None,
+        description="A condition over arguments and the input's rank and dimensions (e.g. reset_after); "
+        "the last case has none: it applies otherwise.",
+    )
+    shape: list[ShapeItem] = field(description="Shape from arguments and input dimensions, e.g. [2, 3 * units].")
+
+
 class WeightSpec(Section):
     """A weight created in `build` with `add_weight`."""
 
-    shape: list[ShapeItem] = field(description="Shape from arguments and input dimensions, e.g. [input_dim, units].")
+    shape: list[ShapeItem] | None = field(
+        None, description="Shape from arguments and input dimensions, e.g. [input_dim, units]."
+    )
+    shapes: list[WeightShapeCase] | None = field(
+        None,
+        min_length=2,
+        description="Instead of shape: the weight's shape in each case, the first whose `when` holds "
+        "(e.g. reset_after: [2, 3 * units], then [3 * units]); the last has no `when`.",
+    )
     role: Role = field("trainable", description="trainable, frozen (never changes) or state (updated by call).")
     initializer: KerasObject | None = field(None, description="A Keras initializer name, or {name: ..., arg: value}.")
     regularizer: KerasObject | None = field(None, description="A Keras regularizer (trainable weights).")
@@ -111,7 +130,11 @@ class WeightSpec(Section):
 class ConstantSpec(Section):
     """A fixed value that is not a weight: a constructor argument kept in the config."""
 
-    value: int | float | bool | list[Any] = field(description="The default: a number or nested list of numbers.")
+    value: int | float | bool | list[Any] | None = field(
+        None,
+        description="The default: a number or nested list of numbers. Absent: the user gives it at construction "
+        "(a required argument), and `shape` is required.",
+    )
     shape: list[ShapeItem] | None = field(
         None, description="A shape from int arguments, e.g. [channels]; a number is broadcast to it."
     )
@@ -166,15 +189,23 @@ class CallArgumentSpec(Section):
     type: Literal["bool", "int", "float", "str"] = field(description="What values it takes.")
     default: bool | int | float | str = field(description="Its default in call's signature.")
     doc: str = field("", description="Its entry in the class docstring's Call arguments.")
+    inputs: dict[str, InputSpec] | None = field(
+        None,
+        description="A bool call argument: the inputs call takes when it is not its default, where they differ "
+        "(reverse=True of a reversible embedding takes hidden vectors, not token ids).",
+    )
 
 
 class CellSpec(Section):
     """What makes the layer an RNN cell that `keras.layers.RNN` runs one step at a time."""
 
-    state_size: ShapeItem = field(
-        description="The size of the cell's state: an int argument or an integer expression of them, e.g. units."
+    state_size: ShapeItem | list[ShapeItem] = field(
+        description="The size of the cell's state: an int argument or an integer expression of them, e.g. units; "
+        "a list of them for a cell with several states, e.g. [units, units] for an LSTM's h and c."
     )
-    output_size: ShapeItem | None = field(None, description="The size of the output of each step; default: state_size.")
+    output_size: ShapeItem | None = field(
+        None, description="The size of the output of each step; default: state_size (the first state's for a list)."
+    )
 
 
 class OutputSpec(Section):

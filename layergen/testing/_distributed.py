@@ -60,7 +60,8 @@ def make_model(case: Case, **overrides: Any) -> tuple[keras.layers.Layer, keras.
     layer = case["layer_class"](**{**case["init_kwargs"], **overrides})
     inputs = [keras.Input(shape=shape, dtype=dtype, name=name) for name, shape, dtype in case["inputs"]]
     # Several outputs (nested ones too, as a cell's `(output, [state])`) as a flat list, one target each.
-    outputs = keras.tree.flatten(layer(*inputs))
+    grouped = [inputs[0], inputs[1:]] if case.get("grouped_states") else inputs  # a cell's several states
+    outputs = keras.tree.flatten(layer(*grouped))
     return layer, keras.Model(inputs[0] if len(inputs) == 1 else inputs, model_inputs(outputs))
 
 

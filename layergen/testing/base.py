@@ -30,6 +30,7 @@ from layergen.testing.values import (
 # Whether a contract test applies to a test class (truthy: it does).
 Condition = Callable[[type["ContractBase"]], object]
 _Test = TypeVar("_Test", bound=Callable[..., None])
+_Item = TypeVar("_Item")
 
 
 def applies_if(condition: Condition, reason: str) -> Callable[[_Test], _Test]:
@@ -117,18 +118,24 @@ class ContractBase:
     policy_weights: ClassVar[list[str] | None] = None
     array_arguments: ClassVar[list[str]] = []  # constructor arguments kept out of get_config
     array_weights: ClassVar[dict[str, str]] = {}  # weight -> the array argument it starts from
+    given_constants: ClassVar[list[str]] = []  # constants the user gives at construction (no default)
     # What get_config must hold; None: init_kwargs other than array arguments, through JSON.
     config_values: ClassVar[dict[str, Any] | None] = None
     invalid_arguments: ClassVar[list[tuple[str, Any, str]]] = []  # (argument, value, exact message)
     random: ClassVar[bool] = False  # the layer draws random numbers in training (a `seed` argument)
     call_kwargs: ClassVar[dict[str, Any]] = {}  # non-tensor call arguments: a value other than the default
+    call_inputs: ClassVar[list[Input]] = []  # the inputs call takes with `call_kwargs`; []: `inputs`
+    call_output_shape: ClassVar[tuple[int, ...] | None] = None  # with `call_kwargs`; None: `output_shape`
+    # Weight -> the shape it has with this class's arguments and inputs (weights with `shapes`).
+    weight_shapes: ClassVar[dict[str, tuple[int, ...]]] = {}
     call_losses: ClassVar[int] = 0  # losses `call` adds with add_loss (activity regularizers included), per call
     skip: ClassVar[dict[str, str]] = {}  # test name -> why it is skipped for this layer
     fresh_process_timeout: ClassVar[float] = 300.0  # seconds the fresh process may take to answer
     # Weight -> its layout for ModelParallel: one mesh axis name (or None) per axis of its shape.
     layouts: ClassVar[dict[str, tuple[str | None, ...]]] = {}
-    # An RNN cell (the last input is its state): its state_size and output_size; None: not a cell.
-    state_size: ClassVar[int | None] = None
+    # An RNN cell (its states are the inputs after the first): its state_size (a list for several
+    # states, as LSTMCell's) and output_size; None: not a cell.
+    state_size: ClassVar[int | list[int] | None] = None
     output_size: ClassVar[int | None] = None
 
     def _the_layer_class(self) -> type[keras.layers.Layer]:
@@ -140,11 +147,11 @@ class ContractBase:
     def make_layer(self, **overrides: Any) -> keras.layers.Layer:
         return self._the_layer_class()(**{**copy.deepcopy(self.init_kwargs), **overrides})
 
-    def make_inputs(self, seed: int = 0, batch: int | None = None) -> list[Array]:
-        """The test's inputs; with `batch`, that many rows instead of the declared batch."""
+    def make_inputs(self, seed: int = 0, batch: int | None = None, items: list[Input] | None = None) -> list[Array]:
+        """The test's inputs (or `items`); with `batch`, that many rows instead of the declared batch."""
         rng = np.random.default_rng(seed)
         arrays: list[Array] = []
-        for item in self.inputs:
+        for item in self.inputs if items is None else items:
             shape = item.shape if batch is None else (batch, *item.shape[1:])
             if item.values is not None:
                 arrays.append(rng.integers(item.values.start, item.values.stop, size=shape).astype(item.dtype))
@@ -152,9 +159,16 @@ class ContractBase:
                 arrays.append(rng.normal(size=shape).astype(item.dtype))
         return arrays
 
+    def call_args(self, inputs: Sequence[_Item]) -> list[_Item | list[_Item]]:
+        """The test's inputs (or their shapes) as the layer's positional arguments: an RNN cell
+        with several states (`state_size` a list) takes them as one list after the step's input."""
+        if isinstance(self.state_size, list):
+            return [inputs[0], list(inputs[1:])]
+        return list(inputs)
+
     def make_model(self, layer: keras.layers.Layer) -> keras.Model:
         inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype, name=item.name) for item in self.inputs]
-        return keras.Model(model_inputs(inputs), layer(*inputs))
+        return keras.Model(model_inputs(inputs), layer(*self.call_args(inputs)))
 
     def make_model_with_new_weight_values(self) -> tuple[keras.layers.Layer, keras.Model]:
         """A model of a new layer whose weights hold values a fresh layer cannot have."""
@@ -204,7 +218,7 @@ class ContractBase:
         if not floats:
             pytest.skip("the layer has no floating-point output to train on")
         inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype, name=item.name) for item in self.inputs]
-        outputs = as_list(layer(*inputs))
+        outputs = as_list(layer(*self.call_args(inputs)))
         model = keras.Model(model_inputs(inputs), model_inputs([outputs[i] for i in floats]))
         targets = [random_array(self.expected_outputs()[i].shape, seed=2 + i) for i in floats]
         return model, model_inputs(targets)

@@ -1,11 +1,13 @@
 """The contract's tests of an RNN cell (`state_size` set): the cell inside `keras.layers.RNN`,
 which builds it with the shape of one step, starts from its `get_initial_state` and calls it
-once per step; the other tests call the cell on one step, its state as the last input.
+once per step, from zero states or from the states it is given; the other tests call the cell
+on one step, its state (or the list of its states) after the step's input.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from layergen.testing.base import ContractBase, applies_if
 from layergen.testing.values import Array, keras, np, random_array, to_numpy
@@ -25,35 +27,63 @@ class CellTests(ContractBase):
         step = self.inputs[0]
         return random_array((step.shape[0], _STEPS, *step.shape[1:]), seed=seed).astype(step.dtype)
 
-    def _cell_sizes(self) -> tuple[int, int]:
-        """The cell's `state_size` and `output_size`, which its test class sets."""
+    def _cell_sizes(self) -> tuple[list[int], int]:
+        """The size of each of the cell's states and its `output_size`, which its test class sets."""
         if self.state_size is None or self.output_size is None:
             raise TypeError(f"{type(self).__name__} must set state_size and output_size")
-        return self.state_size, self.output_size
+        sizes = self.state_size if isinstance(self.state_size, list) else [self.state_size]
+        return sizes, self.output_size
+
+    def _step_by_step(self, cell: keras.layers.Layer, sequence: Array, states: list[Any]) -> tuple[Array, list[Array]]:
+        """The cell called on each step from `states`: the outputs, stacked, and the last states."""
+        count, outputs = len(states), []
+        for index in range(_STEPS):
+            output, states = cell(sequence[:, index], states)
+            assert (
+                isinstance(states, (list, tuple)) and len(states) == count
+            ), f"call returns (output, [{count} new states])"
+            outputs.append(to_numpy(output))
+        return np.stack(outputs, axis=1), [to_numpy(state) for state in states]
 
     @applies_if(_is_cell, "the layer is not an RNN cell")
     def test_cell_inside_keras_rnn_is_a_loop_over_its_steps(self) -> None:
         cell = self.make_layer()
         assert (cell.state_size, cell.output_size) == (self.state_size, self.output_size)
+        sizes, output_size = self._cell_sizes()
         rnn = keras.layers.RNN(cell, return_sequences=True, return_state=True)
         sequence = self.sequence()
         batch = sequence.shape[0]
-        outputs, state = rnn(sequence)
-        assert tuple(outputs.shape) == (batch, _STEPS, self.output_size)
-        assert tuple(state.shape) == (batch, self.state_size)
+        outputs, *states = rnn(sequence)
+        assert tuple(outputs.shape) == (batch, _STEPS, output_size)
+        assert [tuple(state.shape) for state in states] == [(batch, size) for size in sizes], "return_state's states"
         assert [id(w) for w in rnn.weights] == [id(w) for w in cell.weights], "the RNN's weights are not the cell's"
         initial = cell.get_initial_state(batch_size=batch)
-        assert isinstance(initial, list) and len(initial) == 1, "get_initial_state returns a list of one state"
-        assert keras.backend.standardize_dtype(initial[0].dtype) == cell.compute_dtype
-        np.testing.assert_array_equal(to_numpy(initial[0]), np.zeros((batch, self._cell_sizes()[0])))
-        # The RNN's loop gives what calling the cell step by step from the initial state gives.
-        states, expected = initial, []
-        for index in range(_STEPS):
-            output, states = cell(sequence[:, index], states)
-            assert isinstance(states, (list, tuple)) and len(states) == 1, "call returns (output, [new_state])"
-            expected.append(to_numpy(output))
-        np.testing.assert_allclose(to_numpy(outputs), np.stack(expected, axis=1), rtol=1e-5, atol=1e-6)
-        np.testing.assert_allclose(to_numpy(state), to_numpy(states[0]), rtol=1e-5, atol=1e-6)
+        assert isinstance(initial, list) and len(initial) == len(
+            sizes
+        ), f"get_initial_state returns {len(sizes)} states"
+        for state, size in zip(initial, sizes, strict=True):
+            assert keras.backend.standardize_dtype(state.dtype) == cell.compute_dtype
+            np.testing.assert_array_equal(to_numpy(state), np.zeros((batch, size)))
+        # The RNN's loop gives what calling the cell step by step from the initial states gives.
+        expected, last = self._step_by_step(cell, sequence, initial)
+        np.testing.assert_allclose(to_numpy(outputs), expected, rtol=1e-5, atol=1e-6)
+        for index, (state, wanted) in enumerate(zip(states, last, strict=True)):
+            np.testing.assert_allclose(to_numpy(state), wanted, rtol=1e-5, atol=1e-6, err_msg=f"state {index}")
+
+    @applies_if(_is_cell, "the layer is not an RNN cell")
+    def test_cell_inside_keras_rnn_starts_from_the_initial_states_given(self) -> None:
+        cell = self.make_layer()
+        sizes, _ = self._cell_sizes()
+        rnn = keras.layers.RNN(cell, return_state=True)
+        sequence = self.sequence()
+        batch = sequence.shape[0]
+        initial = [random_array((batch, size), seed=7 + index) for index, size in enumerate(sizes)]
+        output, *states = rnn(sequence, initial_state=initial)
+        assert len(states) == len(sizes), f"return_state gives {len(states)} states, not {len(sizes)}"
+        expected, last = self._step_by_step(cell, sequence, [keras.ops.convert_to_tensor(s) for s in initial])
+        np.testing.assert_allclose(to_numpy(output), expected[:, -1], rtol=1e-5, atol=1e-6)
+        for index, (state, wanted) in enumerate(zip(states, last, strict=True)):
+            np.testing.assert_allclose(to_numpy(state), wanted, rtol=1e-5, atol=1e-6, err_msg=f"state {index}")
 
     @applies_if(_is_cell, "the layer is not an RNN cell")
     def test_cell_inside_keras_rnn_trains_saves_and_loads(self, tmp_path: Path) -> None:

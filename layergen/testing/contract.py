@@ -7,7 +7,7 @@ docs/contract.md says what each test proves.
 
 The contract is assembled from one part per concern: `base` (the layer's data, shared helpers,
 which tests apply), `core_tests`, `sublayer_tests`, `mask_tests`, `argument_tests`,
-`distribution_tests`, `random_tests`, `cell_tests`, `loss_tests` and `call_argument_tests`.
+`distribution_tests`, `random_tests`, `cell_tests`, `loss_tests`, `call_argument_tests` and `shape_tests`.
 This module adds the `.keras` fresh-process test and the session hooks that start and stop
 the helper processes.
 """
@@ -32,6 +32,7 @@ from layergen.testing.distribution_tests import DISTRIBUTION_TESTS, Distribution
 from layergen.testing.loss_tests import LossTests
 from layergen.testing.mask_tests import MaskTests
 from layergen.testing.random_tests import RandomTests
+from layergen.testing.shape_tests import ShapeTests
 from layergen.testing.sublayer_tests import SublayerTests
 from layergen.testing.values import (
     Input,
@@ -51,8 +52,9 @@ _SESSION_PREPARED = pytest.StashKey[bool]()
 
 # pytest collects a class's tests base class first, so the parts' order here (last first) is the
 # tests' order: core, sub-layers, masks, arguments, distribution, randomness, cells, losses,
-# call arguments, then the .keras file.
+# call arguments, shapes that follow a condition, then the .keras file.
 class LayerContract(
+    ShapeTests,
     CallArgumentTests,
     LossTests,
     CellTests,

@@ -31,24 +31,24 @@ class CoreTests(ContractBase):
     def test_output_shape_matches_spec_and_compute_output_shape(self) -> None:
         layer = self.make_layer()
         inputs = self.make_inputs()
-        outputs = as_list(layer(*inputs))
+        outputs = as_list(layer(*self.call_args(inputs)))
         expected = self.expected_outputs()
         assert len(outputs) == len(expected), f"call returns {len(outputs)} outputs, not {len(expected)}"
         for output, spec in zip(outputs, expected, strict=True):
             assert tuple(output.shape) == spec.shape, spec.name
             assert dtype_of(output) == (spec.dtype or layer.compute_dtype), spec.name
-        shapes = self.output_shapes(layer.compute_output_shape(*[x.shape for x in inputs]))
+        shapes = self.output_shapes(layer.compute_output_shape(*self.call_args([x.shape for x in inputs])))
         assert shapes == [spec.shape for spec in expected]
 
     def test_symbolic_output_shape_and_a_traced_call_at_another_batch_size(self) -> None:
         layer = self.make_layer()
         inputs = [keras.Input(shape=item.shape[1:], dtype=item.dtype) for item in self.inputs]
-        outputs = layer(*inputs)
+        outputs = layer(*self.call_args(inputs))
         expected = self.expected_outputs()
         for output, spec in zip(as_list(outputs), expected, strict=True):
             assert tuple(output.shape) == (None, *spec.shape[1:]), spec.name
             assert dtype_of(output) == (spec.dtype or layer.compute_dtype), spec.name
-        shapes = self.output_shapes(layer.compute_output_shape(*[tuple(x.shape) for x in inputs]))
+        shapes = self.output_shapes(layer.compute_output_shape(*self.call_args([tuple(x.shape) for x in inputs])))
         assert shapes == [(None, *spec.shape[1:]) for spec in expected]
         # predict_on_batch traces `call` and runs it on one more row. TensorFlow traces the
         # first batch size as given and, at a second one, traces again with the batch size unknown.
@@ -64,7 +64,7 @@ class CoreTests(ContractBase):
 
     def test_weights_have_the_declared_roles(self) -> None:
         layer = self.make_layer()
-        layer(*self.make_inputs())
+        layer(*self.call_args(self.make_inputs()))
         own = {id(w) for w in self.own_weights(layer)}
         assert [w.name for w in layer.trainable_weights if id(w) in own] == list(self.trainable)
         assert [w.name for w in layer.non_trainable_weights if id(w) in own] == list(self.non_trainable)
@@ -91,11 +91,11 @@ class CoreTests(ContractBase):
     def test_state_weights_update_in_training_and_not_in_inference(self) -> None:
         layer = self.make_layer()
         inputs = self.make_inputs()
-        layer(*inputs, training=False)
+        layer(*self.call_args(inputs), training=False)
         before = self.own_weight_values(layer)
-        layer(*inputs, training=False)
+        layer(*self.call_args(inputs), training=False)
         after_inference = self.own_weight_values(layer)
-        layer(*inputs, training=True)
+        layer(*self.call_args(inputs), training=True)
         after_training = self.own_weight_values(layer)
         for name in self.state:
             np.testing.assert_array_equal(after_inference[name], before[name], err_msg=f"{name!r} changed in inference")
@@ -125,7 +125,7 @@ class CoreTests(ContractBase):
     @applies_if(lambda cls: bool(cls.regularized), "no weight has a regularizer")
     def test_regularizers_add_their_losses(self) -> None:
         layer = self.make_layer()
-        layer(*self.make_inputs())
+        layer(*self.call_args(self.make_inputs()))
         for index, weight in enumerate(layer.trainable_weights):
             weight.assign(random_array(weight.shape, seed=10 + index))
         regularized = [w for w in layer.trainable_weights if w.regularizer is not None]
@@ -141,7 +141,7 @@ class CoreTests(ContractBase):
     def test_config_is_json_and_rebuilds_an_identical_layer(self) -> None:
         layer = self.make_layer()
         inputs = self.make_inputs()
-        expected = numpy_outputs(layer(*inputs))
+        expected = numpy_outputs(layer(*self.call_args(inputs)))
         config = layer.get_config()
         layer_class = self._the_layer_class()
         parameters = set(inspect.signature(layer_class.__init__).parameters) - {"self", "kwargs"}
@@ -152,9 +152,9 @@ class CoreTests(ContractBase):
             held = config[name]
             assert same_config_value(held, value), f"get_config holds {name}={held!r}, not the {value!r} given"
         clone = layer_class.from_config(json.loads(json.dumps(config)))
-        clone(*inputs)
+        clone(*self.call_args(inputs))
         clone.set_weights(layer.get_weights())
-        assert_same_outputs(clone(*inputs), expected)
+        assert_same_outputs(clone(*self.call_args(inputs)), expected)
         assert clone.get_config() == config
 
     def test_save_weights_round_trip(self, tmp_path: Path) -> None:
@@ -183,7 +183,7 @@ class CoreTests(ContractBase):
         layer = self.make_layer(dtype="mixed_float16")
         inputs = self.make_inputs()
         takes_training = "training" in inspect.signature(layer.call).parameters
-        outputs = as_list(layer(*inputs, **({"training": True} if takes_training else {})))
+        outputs = as_list(layer(*self.call_args(inputs), **({"training": True} if takes_training else {})))
         expected = self.expected_outputs()
         for output, spec in zip(outputs, expected, strict=True):
             # Floating outputs follow the policy; an output of a declared dtype keeps it.
@@ -199,7 +199,7 @@ class CoreTests(ContractBase):
         for key, sub in self.sublayers_of(layer):
             assert sub.dtype_policy.name == "mixed_float16", f"sub-layer {key} has policy {sub.dtype_policy.name}"
         specs = [keras.KerasTensor(x.shape, dtype=x.dtype) for x in inputs]
-        spec_dtypes = [dtype_of(spec) for spec in as_list(layer.compute_output_spec(*specs))]
+        spec_dtypes = [dtype_of(spec) for spec in as_list(layer.compute_output_spec(*self.call_args(specs)))]
         assert spec_dtypes == [dtype_of(output) for output in outputs], "compute_output_spec disagrees with call"
 
 

@@ -41,6 +41,7 @@ class DistributionTests(ContractBase):
             "arrays": arrays,
             "targets": [random_array((batch, *output.shape[1:]), seed=2 + i) for i, output in enumerate(outputs)],
             "layouts": dict(self.layouts),
+            "grouped_states": isinstance(self.state_size, list),
         }
         try:
             distribution.check(mode, case, tmp_path, timeout=self.fresh_process_timeout)

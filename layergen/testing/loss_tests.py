@@ -16,14 +16,16 @@ class LossTests(ContractBase):
         inputs = self.make_inputs()
         expected_count = self.call_losses + len(self.regularized)
         for _ in range(2):  # Keras clears them at each outermost call: the second does not add more
-            outputs = as_list(layer(*inputs, training=False))
+            outputs = as_list(layer(*self.call_args(inputs), training=False))
             losses = [to_numpy(loss) for loss in layer.losses]
             assert len(losses) == expected_count, f"{len(losses)} losses after a call, not {expected_count}"
             assert all(np.shape(loss) == () and np.isfinite(loss) for loss in losses), losses
         # The evaluation loss is the outputs' mean squared error plus the layer's losses.
         floats = [i for i, output in enumerate(self.expected_outputs()) if output.is_float]
         symbolic = [keras.Input(shape=item.shape[1:], dtype=item.dtype, name=item.name) for item in self.inputs]
-        model = keras.Model(model_inputs(symbolic), model_inputs([as_list(layer(*symbolic))[i] for i in floats]))
+        model = keras.Model(
+            model_inputs(symbolic), model_inputs([as_list(layer(*self.call_args(symbolic)))[i] for i in floats])
+        )
         targets = [random_array(self.expected_outputs()[i].shape, seed=2 + i) for i in floats]
         model.compile(loss="mse")
         total = model.test_on_batch(model_inputs(inputs), model_inputs(targets))

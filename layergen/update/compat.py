@@ -11,13 +11,17 @@ added (Keras sub-layers refuse a checkpoint that lacks one) or reshaped, a sub-l
 removed, re-classed, repeated a different number of times, or configured differently
 (a class whose weights layergen cannot list) is a break, named by its path:
 `blocks/residual_block*/kernel: shape (features, features) -> (features, 2 * features)`.
+
+A saved model depends on `call`'s non-tensor arguments too (`call_arguments`): its config
+keeps the ones each call passed, and a call that passed none computes with the default.
+Removing one (or renaming it), or changing its default, is a break (`compare_call_arguments`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from layergen.update.record_types import LayerRecord, WeightRecord
+from layergen.update.record_types import CallArgumentRecord, LayerRecord, WeightRecord
 
 
 @dataclass(frozen=True)
@@ -27,11 +31,12 @@ class CompatChange:
     breaking: bool
     via: str | None = None  # the spec of a project sub-layer class whose change this is
     own: bool = True  # a weight of the layer's own (else a path below a sub-layer, or a sub-layer)
+    section: str = "weights"  # the spec's section `weight` is in: "weights" or "call_arguments"
 
     @property
     def where(self) -> str:
         """How reports name it: `weights.kernel` for the layer's own weight, else its path."""
-        return f"weights.{self.weight}" if self.own else self.weight
+        return f"{self.section}.{self.weight}" if self.own else self.weight
 
     @property
     def shown(self) -> str:
@@ -175,3 +180,35 @@ def compare_weights(old: dict[str, WeightRecord], new: dict[str, WeightRecord]) 
             )
         )
     return changes
+
+
+def compare_call_arguments(
+    old: dict[str, CallArgumentRecord], new: dict[str, CallArgumentRecord]
+) -> list[CompatChange]:
+    """A call argument removed (or renamed), or its default changed, breaks the code and the
+    saved models that call the layer: Keras keeps the call's keyword arguments in a
+    functional model's config and passes them again when the model loads."""
+    changes = []
+    added = [name for name in new if name not in old]
+    for name, before in old.items():
+        after = new.get(name)
+        if after is None:
+            hint = f"; if {added[0]!r} is {name!r} renamed, keep the old name" if len(added) == 1 else ""
+            message = (
+                f"call argument {name!r} was removed; code that passes it, and models saved calling the layer with "
+                f"it, no longer run{hint}"
+            )
+        elif not _same_value(before.default, after.default):
+            message = (
+                f"call argument {name!r} changed its default from {before.default!r} to {after.default!r}; "
+                "models saved calling the layer without it compute something else"
+            )
+        else:
+            continue
+        changes.append(CompatChange(name, message, True, section="call_arguments"))
+    return changes
+
+
+def _same_value(a: object, b: object) -> bool:
+    """Equal, and both bool or neither (False == 0 in Python, not in a call)."""
+    return a == b and isinstance(a, bool) == isinstance(b, bool)

@@ -17,13 +17,13 @@ from pathlib import Path
 from layergen.errors import LayergenError, internal_error
 from layergen.project.locations import from_key, project_key
 from layergen.project.settings import Project
-from layergen.update.compat import compare_trees, compare_weights
+from layergen.update.compat import compare_call_arguments, compare_trees, compare_weights
 from layergen.update.current import with_fingerprint
 from layergen.update.fingerprint import ROLES, Fingerprints
 from layergen.update.outputs import plan_output, real_file, settled
 from layergen.update.plan import FileUpdate, GeneratedSpec, Plan, PlanOptions, SpecUpdate, found_file
 from layergen.update.reconcile import Status
-from layergen.update.record_types import SpecRecord
+from layergen.update.record_types import CallArgumentRecord, SpecRecord
 from layergen.update.settle import settle
 from layergen.update.weight_tree import ProjectTrees
 from layergen.writing import read_text, split_newlines
@@ -104,6 +104,7 @@ def _plan_spec(
         files += plan_output(project, role, earlier, file)
     tree = trees.of(generated)
     weights, layers, compat = tree.weights, tree.layers, []
+    call_arguments = call_argument_records(generated)
     if previous is not None:
         if previous.legacy:
             # An older record kept the layer's own weights only: the sub-layers' are new to it.
@@ -112,11 +113,13 @@ def _plan_spec(
         else:
             sources = {path: key for path, key in tree.sources.items() if key in trees.changed}
             compat = compare_trees(previous.weights, weights, previous.layers, layers, sources)
+        compat += compare_call_arguments(previous.call_arguments, call_arguments)
         if any(c.breaking for c in compat) and not options.accept_breaking:
-            # The record keeps the weights old checkpoints have until a breaking change
-            # is accepted, so `layergen check` keeps failing on it after regeneration too.
-            weights, layers = previous.weights, previous.layers
-    fresh = SpecRecord(generated.class_name, weights, layers=layers)
+            # The record keeps the weights old checkpoints have (and the call arguments
+            # saved models pass) until a breaking change is accepted, so `layergen check`
+            # keeps failing on it after regeneration too.
+            weights, layers, call_arguments = previous.weights, previous.layers, previous.call_arguments
+    fresh = SpecRecord(generated.class_name, weights, layers=layers, call_arguments=call_arguments)
     done = settle(files, project, previous, fresh, options.conflicts)
     return SpecUpdate(
         generated.spec_path,
@@ -150,3 +153,8 @@ def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, li
             files.append(found_file(path, Status.ORPHANED, ours, newline=newline))
     drop = all(f.status == Status.REMOVED for f in files)
     return SpecUpdate(from_key(project, key), key, files=files, drop_record=drop)
+
+
+def call_argument_records(generated: GeneratedSpec) -> dict[str, CallArgumentRecord]:
+    """The spec's call arguments as its record keeps them."""
+    return {name: CallArgumentRecord(spec.default) for name, spec in generated.spec.call_arguments.items()}

@@ -19,6 +19,7 @@ from layergen.update.record_types import (
     FORMAT,
     READS,
     RECORD_FILE,
+    CallArgumentRecord,
     LayerRecord,
     MovedFrom,
     OpenConflict,
@@ -64,6 +65,8 @@ def serialize(record: SpecRecord) -> str:
     }
     if record.layers:
         data["layers"] = {path: _serialize_layer(layer) for path, layer in record.layers.items()}
+    if record.call_arguments:
+        data["call_arguments"] = {name: {"default": a.default} for name, a in record.call_arguments.items()}
     return _json(data) + "\n"
 
 
@@ -110,7 +113,12 @@ def read_record(folder: str, shown: str) -> SpecRecord:
     except json.JSONDecodeError as exc:
         raise RecordError(Problem(shown, f"is not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)) from None
     fields = _Fields(shown, read)
-    fields.keys(raw, "", required={"format", "class", "weights", "outputs"}, optional={"fingerprint", "layers"})
+    fields.keys(
+        raw,
+        "",
+        required={"format", "class", "weights", "outputs"},
+        optional={"fingerprint", "layers", "call_arguments"},
+    )
     if raw["format"] not in READS or isinstance(raw["format"], bool):
         fields.fail("format", f"is {raw['format']!r}; this layergen reads formats {READS[0]} to {FORMAT}")
     weights = {
@@ -131,9 +139,21 @@ def read_record(folder: str, shown: str) -> SpecRecord:
         path: _read_layer(fields, value, f"layers.{path}")
         for path, value in fields.typed(raw.get("layers", {}), dict, "layers", "an object").items()
     }
+    call_arguments = {
+        name: _read_call_argument(fields, value, f"call_arguments.{name}")
+        for name, value in fields.typed(raw.get("call_arguments", {}), dict, "call_arguments", "an object").items()
+    }
     class_name = fields.typed(raw["class"], str, "class", "a string")
     # A record of an older format is rewritten when its spec is next generated.
-    return SpecRecord(class_name, weights, outputs, None, layers, raw["format"] < 3, texts_digest(read))
+    return SpecRecord(class_name, weights, outputs, None, layers, raw["format"] < 3, texts_digest(read), call_arguments)
+
+
+def _read_call_argument(fields: _Fields, raw: Any, where: str) -> CallArgumentRecord:
+    fields.keys(raw, where, required={"default"})
+    default = raw["default"]
+    if not isinstance(default, (bool, int, float, str)):
+        fields.fail(f"{where}.default", "must be a boolean, a number or a string")
+    return CallArgumentRecord(default)
 
 
 def _read_layer(fields: _Fields, raw: Any, where: str) -> LayerRecord:

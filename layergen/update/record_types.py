@@ -35,6 +35,14 @@ class WeightRecord:
 
 
 @dataclass(frozen=True)
+class CallArgumentRecord:
+    """What a saved model's call of the layer depends on: a `call_arguments` entry's default
+    (a model saved calling the layer without it computes with the default when it loads)."""
+
+    default: bool | int | float | str
+
+
+@dataclass(frozen=True)
 class LayerRecord:
     """A sub-layer in the weight tree, by its path: what its saved weights depend on besides
     their shapes. `config` is kept only for a class whose weights layergen cannot list
@@ -98,3 +106,6 @@ class SpecRecord:
     layers: dict[str, LayerRecord] = field(default_factory=dict)  # sub-layers by path, in the weight tree
     legacy: bool = False  # read from a format before 3, which kept the layer's own weights only
     digest: str = ""  # of the texts it was read from (`texts_digest`); "" for one not read from files
+    # `call_arguments` by name, as callers and saved models' configs may pass them (a record
+    # written before they were recorded has none: nothing to compare with).
+    call_arguments: dict[str, CallArgumentRecord] = field(default_factory=dict)

@@ -145,3 +145,30 @@ def test_parity_on_jax():
     )
     assert result.returncode == 0, result.stdout[-6000:]
     assert re.search(r"\d+ passed", result.stdout)
+
+
+@pytest.mark.parametrize("invert", [False, True])
+def test_fixed_normalization_matches_keras_normalization_given_mean_and_variance(invert):
+    from examples.layers.fixed_normalization import FixedNormalization
+
+    inputs = random_array((3, 5, 4))
+    mean, variance = [0.5, -1.0, 2.0, 3.0], [0.25, 1.0, 4.0, 9.0]
+    for ours, theirs in [
+        (
+            FixedNormalization(4, np.array(mean), np.array(variance), invert=invert),
+            keras.layers.Normalization(mean=mean, variance=variance, invert=invert),
+        ),
+        # One number for every feature, as Normalization's scalar mean and variance.
+        (
+            FixedNormalization(4, 3.0, 2.0, invert=invert),
+            keras.layers.Normalization(mean=3.0, variance=2.0, invert=invert),
+        ),
+    ]:
+        np.testing.assert_allclose(
+            keras.ops.convert_to_numpy(ours(inputs)),
+            keras.ops.convert_to_numpy(theirs(inputs)),
+            rtol=1e-6,
+            atol=1e-6,
+        )
+        # Both keep the statistics in the config as plain numbers.
+        assert ours.get_config()["mean"] == theirs.get_config()["mean"]

@@ -120,12 +120,13 @@ def test_the_cookbook_adoption_is_what_audit_adopt_and_new_print(project):
 def test_the_cookbook_cells_are_what_show_and_validate_print(project, monkeypatch):
     page = (DOCS / "cookbook" / "rnn-cells.md").read_text()
     runs = console_runs(page)
-    (spec,) = [text for text in cookbook_specs() if text.startswith("layer: PackedLSTMCell")]
-    (project / "specs" / "packed_lstm_cell.yaml").write_text(
-        spec.replace("state_size: 2 * units", "state_size: [units, units]")
+    spec = (REPO / "specs" / "examples" / "lstm_cell.yaml").read_text()
+    assert spec.count("  h_tm1, c_tm1 = states\n") == 1
+    (project / "specs" / "lstm_cell.yaml").write_text(
+        spec.replace("h_tm1, c_tm1 = states", "h_tm1, c_tm1, extra = states")
     )
-    refused = cli("validate", "specs/packed_lstm_cell.yaml")
-    assert refused.output.splitlines() == runs["layergen validate specs/packed_lstm_cell.yaml"][0]
+    refused = cli("validate", "specs/lstm_cell.yaml")
+    assert refused.output.splitlines() == runs["layergen validate specs/lstm_cell.yaml"][0]
     monkeypatch.chdir(REPO)
     shown = cli("show", "specs/examples/gru_cell.yaml")
     assert shown.output.splitlines() == runs["layergen show specs/examples/gru_cell.yaml"][0]

@@ -40,6 +40,7 @@ def test_examples_are_exactly_the_listed_layers():
             "RegularizedLinear",
             "ScalableLayer",
             "OffsetLayer",
+            "ReversibleEmbedding",
             "RunningMeanLayer",
             # Issue 8, sub-layers:
             "ResidualBlock",
@@ -66,6 +67,9 @@ def test_examples_are_exactly_the_listed_layers():
             "GRUCell",
             "TransformerEncoder",
             "NoisyDense",
+            "LSTMCell",
+            # Issue 18, constants the user gives
+            "FixedNormalization",
         ]
     )
     generated = {p.name for p in (REPO / "examples" / "layers").glob("*.py")}

@@ -87,11 +87,12 @@ def test_show_reports_exactly_what_keras_counts_for_every_example(monkeypatch):
     # Where the specs say it all, show computes the weights without Keras; only a Keras
     # sub-layer needs the fresh process. Both ways must give what Keras reports.
     built_by = {key: table.built_by for key, table in zip(names, tables, strict=False)}
-    # Keras sub-layers, weights shaped by an `axes` argument, and an RNN cell's two inputs.
+    # Keras sub-layers, weights shaped by an `axes` argument, and an RNN cell's state inputs.
     assert [key for key, how in built_by.items() if how == "keras"] == [
         "batch_normalization_layer",
         "gru_cell",
         "layer_normalization_layer",
+        "lstm_cell",
         "transformer_encoder",
         "transformer_encoder_block",
     ]

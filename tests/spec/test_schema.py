@@ -322,3 +322,13 @@ def test_the_schema_knows_cells_and_call_arguments(validator):
     assert any("'state_sise': 4} is not valid" in m for m in messages), messages  # cell is optional: anyOf
     assert any("'list' is not one of" in m for m in messages), messages
     assert any("'default' is a required property" in m for m in messages), messages
+
+
+def test_the_schema_knows_weight_shape_cases_and_call_inputs(validator):
+    embedding = yaml.safe_load((REPO / "specs/examples/reversible_embedding.yaml").read_text())
+    assert not list(validator.iter_errors(embedding))
+    embedding["call_arguments"]["reverse"]["inputs"]["inputs"]["shap"] = [1]
+    embedding["weights"]["embeddings"]["shapes"] = [{"when": "reverse", "shape": [1]}]  # one case is no choice
+    messages = sorted(error.message for error in validator.iter_errors(embedding))
+    assert any("'shap'" in m for m in messages), messages
+    assert any(m.startswith("[{'when': 'reverse', 'shape': [1]}] is not valid") for m in messages), messages

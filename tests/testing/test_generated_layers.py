@@ -86,6 +86,13 @@ MUTATIONS = [
         id="harmless-edit-still-passes",
     ),
     pytest.param(
+        "fixed_normalization",
+        "        self.mean = np.asarray(mean).tolist()\n",
+        "        self.mean = mean\n",
+        "test_given_constants_are_plain_numbers_in_the_config_and_a_saved_model",
+        id="given-constant-kept-as-an-array",
+    ),
+    pytest.param(
         "embedding_layer",
         "            initializer=(\n                self.pretrained_embeddings\n                if self.pretrained_embeddings is not None\n                else self.embeddings_initializer\n            ),",
         "            initializer=self.embeddings_initializer,",
@@ -163,6 +170,20 @@ MUTATIONS = [
         "return [ops.ones((batch_size, self.state_size)",
         "TestGRUCell::test_cell_inside_keras_rnn_is_a_loop_over_its_steps",
         id="cell-starts-from-another-state",
+    ),
+    pytest.param(
+        "lstm_cell",
+        "ops.zeros((batch_size, size)",
+        "ops.ones((batch_size, size)",
+        "TestLSTMCell::test_cell_inside_keras_rnn_is_a_loop_over_its_steps",
+        id="cell-starts-from-other-states",
+    ),
+    pytest.param(
+        "lstm_cell",
+        "        return h, [h, c]\n",
+        "        return h, [h, c, c]\n",
+        "TestLSTMCell::test_cell_inside_keras_rnn_starts_from_the_initial_states_given",
+        id="cell-returns-another-number-of-states",
     ),
     pytest.param(
         "transformer_encoder",

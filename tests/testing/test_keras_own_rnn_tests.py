@@ -28,12 +28,11 @@ IN_SCOPE = [
     "test_masking",
     "test_legacy_implementation_argument",
     "test_stateful_with_symbolic_batch_size",  # TensorFlow only: Keras skips it elsewhere
+    "test_correctness",  # parameterized: test_correctness0, test_correctness1
 ]
 LEFT_OUT = {
     "test_basics": "dropout and recurrent_dropout: keras.layers.RNN primes a DropoutRNNCell's masks "
     "before its loop, machinery a spec's cell does not have (random cells are refused)",
-    "test_correctness": "its reset_after=False case needs a bias of another rank, (3 * units,), and the "
-    "format has no weight whose shape follows a bool argument",
     "test_torch_cudnn_dispatch_fires": "spies on keras.layers.GRU's own cuDNN kernel dispatch on CUDA, "
     "not on the cell",
 }
@@ -72,14 +71,15 @@ class GRUOfTheGeneratedCell(keras.layers.RNN):
         use_cudnn="auto",
         **kwargs,
     ):
-        if dropout or recurrent_dropout or not reset_after:
-            raise ValueError("out of the generated cell's scope: dropout, recurrent_dropout, reset_after=False")
+        if dropout or recurrent_dropout:
+            raise ValueError("out of the generated cell's scope: dropout, recurrent_dropout")
         kwargs.pop("implementation", None)  # GRU's legacy argument; the cell has one way to compute
         cell = GRUCell(
             units,
             activation=activation,
             recurrent_activation=recurrent_activation,
             use_bias=use_bias,
+            reset_after=reset_after,
             kernel_initializer=kernel_initializer,
             recurrent_kernel_initializer=recurrent_initializer,
             bias_initializer=bias_initializer,
@@ -111,7 +111,7 @@ class GRUOfTheGeneratedCell(keras.layers.RNN):
         cell = {key.replace("recurrent_kernel_", "recurrent_"): value for key, value in cell.items()}
         config = super().get_config()
         del config["cell"]
-        return {**config, **cell, "seed": self.seed, "reset_after": True}
+        return {**config, **cell, "seed": self.seed}
 
     @classmethod
     def from_config(cls, config):
@@ -148,17 +148,20 @@ def test_the_stand_in_holds_the_generated_cell_and_refuses_what_it_cannot_do():
 
 @pytest.mark.parametrize("name", IN_SCOPE)
 def test_keras_gru_test_passes_with_the_generated_cell(name, monkeypatch):
-    for mark in getattr(getattr(gru_test.GRUTest, name), "pytestmark", []):
+    for mark in getattr(getattr(gru_test.GRUTest, name, None), "pytestmark", []):
         if mark.name == "skipif" and mark.args[0]:  # pytest's marks, which unittest does not read
             pytest.skip(f"Keras skips it here: {mark.kwargs['reason']}")
     monkeypatch.setattr(gru_test, "layers", _LayersWithTheGeneratedGRU())
     result = unittest.TestResult()
-    gru_test.GRUTest(name).run(result)
+    # A parameterized test runs as each of its variants (test_correctness0, test_correctness1).
+    variants = [method for method in dir(gru_test.GRUTest) if method.rstrip("0123456789") == name]
+    for method in variants:
+        gru_test.GRUTest(method).run(result)
     problems = result.errors + result.failures
     assert not problems, problems[0][1]
     if result.skipped:
         pytest.skip(f"Keras skips it here: {result.skipped[0][1]}")
-    assert result.testsRun == 1
+    assert result.testsRun == len(variants) >= 1
 
 
 def _copy_weights(source, target, seed=3):
@@ -169,9 +172,10 @@ def _copy_weights(source, target, seed=3):
     target.set_weights(values)
 
 
-@pytest.mark.parametrize("use_bias", [True, False])
-def test_the_generated_cell_matches_keras_grucell_with_copied_weights(use_bias):
-    ours, theirs = GRUCell(4, use_bias=use_bias), keras.layers.GRUCell(4, use_bias=use_bias)
+@pytest.mark.parametrize("use_bias, reset_after", [(True, True), (False, True), (True, False), (False, False)])
+def test_the_generated_cell_matches_keras_grucell_with_copied_weights(use_bias, reset_after):
+    options = {"use_bias": use_bias, "reset_after": reset_after}
+    ours, theirs = GRUCell(4, **options), keras.layers.GRUCell(4, **options)
     ours.build((2, 3))
     theirs.build((2, 3))
     assert [w.name for w in ours.weights] == [w.name for w in theirs.weights]

@@ -29,6 +29,7 @@ QUANTIZATION = "quantization: machinery outside a spec"
 LORA = "LoRA: machinery outside a spec"
 SPARSE = "sparse/ragged inputs: machinery outside a spec"
 RENORM = "batch renormalization (renorm, renorm_clipping, renorm_momentum): not part of this example"
+UNTIED = "tie_weights: the example's weights are always tied (a separate reverse matrix is left out)"
 OTHER_BUILTIN = "another built-in of the file (2D/3D pooling), not the one this example stands for"
 
 
@@ -169,6 +170,23 @@ EXAMPLES = [
             left_out={"test_global_average_pooling2d": OTHER_BUILTIN, "test_global_average_pooling3d": OTHER_BUILTIN},
         )
         for test_case in ("GlobalAveragePoolingBasicTest", "GlobalAveragePoolingCorrectnessTest")
+    ),
+    KerasTests(
+        "core/reversible_embedding_test.py",
+        "ReversibleEmbeddingTest",
+        "ReversibleEmbedding",
+        "examples.layers.reversible_embedding:ReversibleEmbedding",
+        in_scope=("test_correctness",),
+        left_out={
+            "test_reversible_embedding_basics": UNTIED,
+            "test_saving": UNTIED,
+            "test_reverse_dtype": "reverse_dtype: left out of this example (the reverse projection's own dtype)",
+            "test_masking": "mask_zero: left out of this example (EmbeddingLayer shows masking that follows it)",
+            "test_reversible_embedding_quantize": QUANTIZATION,
+            "test_reversible_embedding_int8": QUANTIZATION,
+            "test_quantize": QUANTIZATION,
+            "test_int4_": QUANTIZATION,
+        },
     ),
 ]
 

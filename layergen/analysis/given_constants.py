@@ -1,0 +1,173 @@
+"""Constants the user gives at construction: a `constants:` entry without `value`, as
+keras.layers.Normalization's `mean` and `variance` or a fixed lookup table. Such a constant
+is a required constructor argument: a number, or numbers of its declared `shape` (`[]`: a
+single number; items from int arguments or from the input's dimensions). `__init__` refuses
+anything else as Keras does (a TypeError for a value that is not numbers, a ValueError for a
+wrong shape; for a shape that names input dimensions, a wrong rank, the sizes being checked
+in `build`) and keeps the value as plain Python numbers, so the config stays JSON and a
+layer rebuilt from it, or loaded from a `.keras` file, has it.
+"""
+
+from __future__ import annotations
+
+from layergen.analysis import expressions
+from layergen.analysis.context import Context
+from layergen.analysis.shapes import parse_expression
+from layergen.render.model import Check, ConstructorArg, InvalidArgument
+from layergen.render.pycode import literal, message, tuple_code
+from layergen.spec.fast import ConstantSpec
+from layergen.spec.source import Path_
+
+
+def is_given(constant: ConstantSpec) -> bool:
+    """Whether the user gives the constant (it has no `value`)."""
+    return constant.value is None
+
+
+def integer_dtype(constant: ConstantSpec) -> bool:
+    """Whether the constant's tensor has an integer dtype (`int32`, `uint8`, ...): then the
+    user gives integers, which `call` can convert to it."""
+    return constant.dtype.startswith(("int", "uint"))
+
+
+def _kind(constant: ConstantSpec, names: str) -> str:
+    """What the constant takes, as its messages say it."""
+    if integer_dtype(constant):
+        return "a single integer" if not constant.shape else f"an integer or integers of shape {names}"
+    return "a single number" if not constant.shape else f"a number or numbers of shape {names}"
+
+
+def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path: Path_) -> ConstructorArg | None:
+    """The required constructor argument of a constant without `value`; None (and a problem)
+    if its shape is missing or not made of int arguments and input dimensions."""
+    if constant.shape is None:
+        context.problem(
+            path,
+            f"constant {name!r} has no `value`, so the user gives it: declare its `shape` "
+            "(e.g. `shape: [channels]`, or `shape: []` for a single number)",
+        )
+        return None
+    items = []
+    allowed = context.sizing_arguments | set(context.dims)
+    for index, item in enumerate(constant.shape):
+        expression = parse_expression(context, item, path + ("shape", index), allowed=allowed)
+        if expression is None:
+            return None
+        items.append(expression)
+    code = tuple_code([e.to_code({n: n for n in e.names}) for e in items])
+    names = tuple_code([e.text for e in items])
+    kind = _kind(constant, names)
+    numbers = "np.integer" if integer_dtype(constant) else "np.number"
+    checks = [
+        Check(
+            f"not np.issubdtype(np.asarray({name}).dtype, {numbers})",
+            message(f"`{name}` must be {kind}. ", f"Received: {name}={{{name}!r}}"),
+            "TypeError",
+        ),
+        # Sized by the input: only its rank is known before `build` (`given_constant_build_checks`).
+        (
+            _rank_check(name, kind, len(items))
+            if sized_by_input(context, constant)
+            else _shape_check(name, kind, code, scalar=not items)
+        ),
+    ]
+    doc = constant.doc.strip() or f"Constant value: {kind}."
+    return ConstructorArg(
+        name=name,
+        signature=name,
+        doc=doc,
+        checks=checks,
+        # Stored as plain Python numbers (never a NumPy array), so the config stays JSON.
+        store=f"np.asarray({name}).tolist()",
+        config=f"self.{name}",
+    )
+
+
+def _shape_check(name: str, kind: str, code: str, *, scalar: bool) -> Check:
+    if scalar:
+        return Check(f"np.ndim({name}) != 0", message(f"`{name}` must be {kind}. ", f"Received: {name}={{{name}!r}}"))
+    return Check(
+        f"np.ndim({name}) != 0 and np.shape({name}) != {code}",
+        message(f"`{name}` must be {kind}. ", f"Expected shape {{{code}}}, received: shape={{np.shape({name})}}"),
+    )
+
+
+def _rank_check(name: str, kind: str, rank: int) -> Check:
+    return Check(
+        f"np.ndim({name}) not in (0, {rank})",
+        message(f"`{name}` must be {kind}. ", f"Received: shape={{np.shape({name})}}"),
+    )
+
+
+def sized_by_input(context: Context, constant: ConstantSpec) -> bool:
+    """Whether the constant's declared shape names a dimension of the input."""
+    return any(
+        name in context.dims and name not in context.spec.arguments
+        for item in constant.shape or ()
+        for name in expressions.parse(item).names
+    )
+
+
+def given_constant_build_checks(context: Context) -> list[Check]:
+    """`build`'s check that a given constant sized by the input has its shape (a number, or
+    numbers of exactly that shape), as keras.layers.Normalization checks its `mean` there."""
+    checks = []
+    for name, constant in context.spec.constants.items():
+        if not is_given(constant) or not sized_by_input(context, constant):
+            continue
+        items = [expressions.parse(item) for item in constant.shape or ()]
+        codes = {n: context.dims[n].code if n in context.dims else f"self.{n}" for e in items for n in e.names}
+        code = tuple_code([e.to_code(codes) for e in items])
+        kind = _kind(constant, tuple_code([e.text for e in items]))
+        checks.append(
+            Check(
+                f"None not in {code} and np.ndim(self.{name}) != 0 and np.shape(self.{name}) != {code}",
+                message(
+                    f"`{name}` must be {kind}. ",
+                    f"Expected shape {{{code}}}, received: shape={{np.shape(self.{name})}}",
+                ),
+            )
+        )
+    return checks
+
+
+def in_signature_order(arguments: list[ConstructorArg], constants: list[ConstructorArg]) -> list[ConstructorArg]:
+    """The spec's arguments and constants in signature order: a required constant comes
+    after the required arguments and before the first argument with a default (Python
+    allows no required parameter after one with a default)."""
+    given = [arg for arg in constants if arg.signature == arg.name]
+    if not given:
+        return arguments + constants
+    first = next((i for i, arg in enumerate(arguments) if arg.signature != arg.name), len(arguments))
+    others = [arg for arg in constants if arg not in given]
+    return arguments[:first] + given + arguments[first:] + others
+
+
+def given_constant_cases(context: Context, shapes: dict[str, tuple[int, ...]]) -> list[InvalidArgument]:
+    """Values of each given constant the generated test expects `__init__` to refuse: a
+    string (TypeError) and numbers of another shape, or of another rank for a shape sized
+    by the input (ValueError), at the test's sizes."""
+    cases = []
+    for name, shape in shapes.items():
+        constant = context.spec.constants[name]
+        if not is_given(constant) or constant.shape is None:
+            continue
+        names = tuple_code([expressions.parse(item).text for item in constant.shape])
+        kind = _kind(constant, names)
+        refused = f"`{name}` must be {kind}. Received: {name}='three'"
+        cases.append(InvalidArgument(name, literal("three"), refused, "TypeError"))
+        number = 1 if integer_dtype(constant) else 1.0
+        if sized_by_input(context, constant):
+            # Checked in build; `__init__` refuses a value of another rank.
+            nested: object = number
+            for _ in range(len(shape) + 1):
+                nested = (nested,)
+            received = f"Received: shape={(1,) * (len(shape) + 1)!r}"
+            cases.append(InvalidArgument(name, literal(nested), f"`{name}` must be {kind}. {received}"))
+            continue
+        wrong = tuple(number * i for i in range(1, 4 if shape == (2,) else 3))
+        received = (
+            f"Expected shape {shape!r}, received: shape=({len(wrong)},)" if shape else f"Received: {name}={wrong!r}"
+        )
+        cases.append(InvalidArgument(name, literal(wrong), f"`{name}` must be {kind}. {received}"))
+    return cases
