@@ -97,13 +97,20 @@ def _generate_stale(project: Project, split: Sequence[Known | StaleSpec], progre
 def _generate(project: Project, specs: list[StaleSpec], progress: Progress) -> list[GeneratedSpec | Exception]:
     """Each spec generated, or the exception it raised; their files are formatted while
     later specs are generated (`formatting.Formatter`)."""
-    # The formatter and the generator are loaded only when there is work.
-    from layergen.formatting.formatter import Formatter
+    # The formatter and the generator are loaded only when there is work. What both of
+    # them load (black and its cache; jinja2's compiled templates and the writes) is loaded
+    # once, before the formatter's process is forked.
+    import tempfile  # noqa: F401
+    import textwrap  # noqa: F401
+    import threading  # noqa: F401
+
+    from layergen.formatting.formatter import Formatter, collect_again
 
     # Started before the generator is loaded: black loads in the pool meanwhile.
     formatter = Formatter(project.formatter, expected=2 * len(specs), early=True, style=project.style)
     from layergen import pipeline
 
+    collect_again()
     generations: list[Generation | Exception] = []
     for index, spec in enumerate(specs):
         progress("generating", index, len(specs))

@@ -9,12 +9,11 @@ fails when the snapshot and the installed Keras disagree.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 # The kinds of Keras object a weight can name, with the public module that resolves them.
 OBJECT_KINDS = {
@@ -60,7 +59,9 @@ class Vocabulary:
 
 @functools.cache
 def load() -> Vocabulary:
-    raw = json.loads(resources.files("layergen").joinpath("keras_vocabulary.json").read_text())
+    # Beside this module, as the templates are (`importlib.resources` costs more to import
+    # than reading the file).
+    raw = json.loads((Path(__file__).parent / "keras_vocabulary.json").read_bytes())
     objects = {
         kind: {
             alias: KerasClass(OBJECT_KINDS[kind], entry["class"], tuple(entry["params"]))
@@ -82,5 +83,7 @@ def load() -> Vocabulary:
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The nearest candidate to a misspelt `word`, or None if nothing is close."""
+    import difflib  # only to word a problem
+
     matches = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None

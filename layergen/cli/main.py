@@ -9,6 +9,7 @@ here without it; anything else (help, other options, usage errors) goes to
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from functools import partial
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> None:
     own_process = argv is None
     argv = sys.argv[1:] if argv is None else argv
     try:
-        code = _main(argv)
+        code = _main(argv, own_process=own_process)
     except KeyboardInterrupt:  # before or after the command ran (`execute` words it within)
         sys.stderr.write("\nAborted.\n")
         code = INTERRUPTED
@@ -46,10 +47,15 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code)
 
 
-def _main(argv: list[str]) -> int:
+def _main(argv: list[str], *, own_process: bool = False) -> int:
     call = None if os.environ.get("_LAYERGEN_COMPLETE") else fast_call(argv)  # shell completion: click's
     if call is None:
         return _typer_main(argv)
+    if own_process:
+        # Loading modules makes many objects and no garbage, yet sets the cyclic collector
+        # off again and again (~5% of a short run). It is on again once a run that
+        # generates has loaded what it needs (`formatting.formatter.collect_again`).
+        gc.disable()
     command, paths, options = call
     from layergen import commands
     from layergen.cli import report

@@ -15,9 +15,11 @@ The cache is a folder of files, one per result (`LAYERGEN_CACHE_DIR`, or `layerg
 in the user's cache folder; the pieces in its `pieces` folder), each starting with the
 digest of its key and what follows: an entry that does not match it (damaged, or copied
 from another key) is formatted again, never trusted. And a cache can lie outright, so
-every formatted text is checked before it is used: it must parse to the same syntax tree
-as the text it is the formatting of (`same_code`), or the text is formatted afresh by
-black alone. A damaged or lying cache costs time, never correctness.
+every text that comes from it (a whole result, or a module assembled from cached pieces) is
+checked before it is used: it must parse to the same syntax tree as the text it is the
+formatting of (`same_code`), or the text is formatted afresh by black alone. (Black's own
+output on a whole text, which no cache had a hand in, is used as it is.) A damaged or lying
+cache costs time, never correctness.
 It is kept to `MAX_ENTRIES` files (pieces: `MAX_PIECES`).
 
 Pool workers load black and format a small module as they start (black's first call in a
@@ -83,7 +85,7 @@ class Formatter:
         self.version = formatter_version(formatter) if expected else ""
         self.cache = FormatCache(cache_dir())
         self.keys: list[str] = []
-        self.sources: dict[str, str] = {}  # key -> the text, for what black formats by pieces
+        self.sources: dict[str, str] = {}  # key -> the text, while black's result may come from pieces
         self.done: dict[str, str] = {}
         self.waiting: dict[str, object] = {}  # key -> the pool's future, or the text to format at the end
         self.pool: _Pool | None = None
@@ -100,7 +102,7 @@ class Formatter:
         if cached is not None and same_code(text, cached):
             self.done[key] = cached
         elif self.pool is not None:
-            self.waiting[key] = self.pool.submit(black_by_pieces, text, self.version, self.style)
+            self.waiting[key] = self.pool.submit(black_telling, text, self.version, self.style)
             self.sources[key] = text
         else:
             self.waiting[key] = text
@@ -119,9 +121,11 @@ class Formatter:
                 else {}
             )
             for key, item in self.waiting.items():
-                text = formatted[key] if key in formatted else item.result()  # type: ignore[attr-defined]
+                text, assembled = formatted[key] if key in formatted else item.result()  # type: ignore[attr-defined]
                 self.done[key] = text
                 self.cache.put(key, text)
+                if not assembled:  # black's own output on the whole text
+                    self.sources.pop(key, None)
             # Results assembled from cached pieces are checked like cached results.
             if self.formatter == "black":
                 for key, source in self.sources.items():
@@ -180,6 +184,17 @@ def _start_worker(parent: int) -> None:
 def _warm_up() -> None:
     with contextlib.suppress(Exception):  # a black that fails says so on the first real file
         black_format(_WARM_UP)
+    collect_again()  # black's parse trees hold cycles
+
+
+def collect_again() -> None:
+    """The cyclic garbage collector on again, where the console script turned it off while
+    loading modules (`cli.main`); what is loaded by now is kept out of its passes."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _exit_with(parent: int) -> None:
@@ -237,11 +252,14 @@ def _key(text: str, formatter: str, version: str, style: FormatStyle) -> str:
     return hashlib.sha256(mode.encode() + text.encode("utf-8")).hexdigest()
 
 
-def _format_many(texts: list[str], formatter: str, version: str = "", style: FormatStyle = DEFAULT_STYLE) -> list[str]:
-    """Without a pool: ruff in one run, black one text after another."""
+def _format_many(
+    texts: list[str], formatter: str, version: str = "", style: FormatStyle = DEFAULT_STYLE
+) -> list[tuple[str, bool]]:
+    """Without a pool: ruff in one run, black one text after another; each text with
+    whether it was assembled from pieces (`black_telling`)."""
     if formatter == "ruff":
-        return _ruff_format(texts, style)
-    return [black_by_pieces(text, version or formatter_version("black"), style) for text in texts]
+        return [(text, False) for text in _ruff_format(texts, style)]
+    return [black_telling(text, version or formatter_version("black"), style) for text in texts]
 
 
 def black_format(text: str, style: FormatStyle = DEFAULT_STYLE) -> str:
@@ -254,13 +272,19 @@ def black_format(text: str, style: FormatStyle = DEFAULT_STYLE) -> str:
 
 def black_by_pieces(text: str, version: str, style: FormatStyle = DEFAULT_STYLE) -> str:
     """black_format(text), from the pieces of it already formatted (`format_pieces`)."""
+    return black_telling(text, version, style)[0]
+
+
+def black_telling(text: str, version: str, style: FormatStyle = DEFAULT_STYLE) -> tuple[str, bool]:
+    """(black_by_pieces(text), whether it was assembled from pieces): only such a result
+    needs checking against the text; black's output on the whole text is what it is."""
     from layergen.formatting import pieces as format_pieces
 
     def black(piece: str) -> str:
         return black_format(piece, style)
 
     mode = f"black\0{version}\0{style.key()}"
-    return format_pieces.format_by_pieces(text, FormatCache(_pieces_dir()), black, mode)
+    return format_pieces.format_telling(text, FormatCache(_pieces_dir()), black, mode)
 
 
 def _pieces_dir() -> Path:

@@ -69,23 +69,29 @@ class Piece:
 
 def format_by_pieces(text: str, cache: Cache, black: Callable[[str], str], mode: str) -> str:
     """black(text), from cached pieces where they are known."""
+    return format_telling(text, cache, black, mode)[0]
+
+
+def format_telling(text: str, cache: Cache, black: Callable[[str], str], mode: str) -> tuple[str, bool]:
+    """(black(text), whether it was assembled from pieces): False when it is black's own
+    output on the whole text, which needs no check against the text."""
     pieces = split(text)
     if pieces is None:
-        return black(text)
+        return black(text), False
     keys = [piece_key(piece, mode) for piece in pieces]
     found = [_valid(piece.kind, cache.get(key)) for piece, key in zip(pieces, keys, strict=True)]
     new = [index for index, formatted in enumerate(found) if formatted is None]
     if sum(len(pieces[index].text) for index in new) > MOST_NEW * len(text):
         formatted_text = black(text)
         remember(pieces, keys, formatted_text, cache)
-        return formatted_text
+        return formatted_text, False
     for index in new:
         formatted = format_piece(pieces[index], black)
         if formatted is None:
-            return black(text)
+            return black(text), False
         found[index] = formatted
         cache.put(keys[index], formatted)
-    return assemble(pieces, found)  # type: ignore[arg-type]
+    return assemble(pieces, found), True  # type: ignore[arg-type]
 
 
 def split(text: str) -> list[Piece] | None:

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from layergen.cache import FormatCache, cache_dir
+from layergen.spec.limits import MAX_SPEC_BYTES
 from layergen.spec.names import class_name_problem, name_problem, snake_case
-from layergen.spec.source import MAX_SPEC_BYTES
 from layergen.spec.weight_arguments import weight_arguments
 
 # Base-layer keyword arguments every generated layer accepts through **kwargs.

@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO, cli
 
 SPECS = ["residual_block", "residual_stack", "dense_layer"]  # residual_stack holds ResidualBlocks
-HEAVY = ("pydantic", "jinja2", "black", "typer", "layergen.pipeline", "layergen.spec.models")
+HEAVY = ("pydantic", "jinja2", "black", "typer", "yaml", "layergen.pipeline", "layergen.spec.models")
 PROBE = (
     "import sys\nfrom layergen.cli.main import main\ntry:\n    main([{command!r}])\nexcept SystemExit as e:\n"
     "    print(e.code)\n    print(' '.join(sorted(sys.modules)))\n"
@@ -55,3 +55,24 @@ def test_the_schema_file_is_remade_when_another_layergen_wrote_it(made_by_init):
     assert "updated .layergen/spec.schema.json" in result.stdout
     assert path.read_text() == written
     assert "spec.schema.json" not in cli("new").stdout, "once"
+
+
+COLLECTOR_PROBE = (
+    "import gc, sys\nimport layergen.cli.main as m\n"
+    "m.hard_exit = lambda code: (print(gc.isenabled()), sys.exit(code))\n"
+    "sys.argv = ['layergen', {command!r}]\nm.main()\n"
+)
+
+
+def collector_on_at_exit(folder, command):
+    """Whether the console script's run of `command` ended with the cyclic collector on."""
+    code = COLLECTOR_PROBE.format(command=command)
+    done = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True, text=True, check=True)
+    return done.stdout.split()[-1] == "True"
+
+
+def test_the_collector_is_off_while_loading_and_on_while_generating(made_by_init):
+    assert not collector_on_at_exit(made_by_init, "check"), "a run that generates nothing loads with it off"
+    spec = made_by_init / "specs" / "dense_layer.yaml"
+    spec.write_text(spec.read_text().replace("summary: ", "summary: Edited. ", 1))
+    assert collector_on_at_exit(made_by_init, "new"), "generating (black's parse trees hold cycles) runs with it on"
