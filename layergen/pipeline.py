@@ -29,6 +29,7 @@ from layergen.spec.parse import parse_layer_spec
 from layergen.spec.sections import LayerSpec
 from layergen.spec.source import SpecSource, read_spec
 from layergen.update.plan import GeneratedFile
+from layergen.update.record_types import WeightRecord
 from layergen.vocabulary import load as load_vocabulary
 
 
@@ -116,3 +117,12 @@ def with_contents(generation: Generation, contents: list[str]) -> Generation:
 def render(model: LayerModel, artefact: str, override_dir: Path | None = None, formatter: str = "black") -> str:
     """Steps 4 and 5 for one artefact ("layer" or "test") of a model: its formatted Python source."""
     return format_texts([render_code(model, artefact, override_dir)], formatter)[0]
+
+
+def weight_records(model: LayerModel) -> dict[str, WeightRecord]:
+    """What the records keep of each of a layer's own weights, to tell which spec edits break
+    checkpoints."""
+    return {
+        weight.name: WeightRecord(weight.checkpoint_shape, weight.checkpoint_dtype, weight.earlier_names)
+        for weight in model.weights
+    }

@@ -30,12 +30,10 @@ from layergen.update.current import Progress, StaleSpec, split_by_fingerprint
 from layergen.update.fingerprint import Fingerprints, environment_digest
 from layergen.update.plan import GeneratedSpec, Plan, PlanOptions
 from layergen.update.planner import Known, plan_updates
-from layergen.update.record_types import WeightRecord
 from layergen.update.records import RecordStore
 
 if TYPE_CHECKING:
     from layergen.pipeline import Generation
-    from layergen.render.model import LayerModel
 
 
 _DEFAULTS = PlanOptions()
@@ -132,21 +130,13 @@ def _generate(project: Project, specs: list[StaleSpec], progress: Progress) -> l
 
 def _received(generation: Generation, contents: list[str], spec_bytes: bytes | None) -> GeneratedSpec:
     """A generation as the update step receives it, its files holding `contents`."""
-    from layergen.pipeline import with_contents
+    from layergen.pipeline import weight_records, with_contents
 
     files = with_contents(generation, contents).files
     model = generation.model
     return GeneratedSpec(
-        generation.spec_path, generation.spec, model.class_name, _own_weights(model), files, spec_bytes
+        generation.spec_path, generation.spec, model.class_name, weight_records(model), files, spec_bytes
     )
-
-
-def _own_weights(model: LayerModel) -> dict[str, WeightRecord]:
-    """What the records keep of each weight, to tell which spec edits break checkpoints."""
-    return {
-        weight.name: WeightRecord(weight.checkpoint_shape, weight.checkpoint_dtype, weight.earlier_names)
-        for weight in model.weights
-    }
 
 
 def _analyzer(project: Project) -> Callable[[str], GeneratedSpec | None]:
@@ -154,7 +144,7 @@ def _analyzer(project: Project) -> Callable[[str], GeneratedSpec | None]:
     naming only the specs that use it), from its spec; None where it has none, or a broken one."""
 
     def analyze_class(name: str) -> GeneratedSpec | None:
-        from layergen.pipeline import build_model
+        from layergen.pipeline import build_model, weight_records
         from layergen.project.classes import read_definitions
 
         if not project.specs.is_dir():
@@ -166,7 +156,7 @@ def _analyzer(project: Project) -> Callable[[str], GeneratedSpec | None]:
                     spec, model = build_model(path, project)
                 except Exception:  # its own run reports what is wrong with it
                     return None
-                return GeneratedSpec(path, spec, model.class_name, _own_weights(model), ())
+                return GeneratedSpec(path, spec, model.class_name, weight_records(model), ())
         return None
 
     return analyze_class

@@ -26,7 +26,7 @@ from layergen.exit_status import CANNOT_RUN
 from layergen.formatting.formatter import format_texts
 from layergen.project.settings import Project, find_project
 from layergen.spec.names import snake_case
-from layergen.update.records import OutputRecord, RecordStore, SpecRecord, WeightRecord
+from layergen.update.records import OutputRecord, RecordStore, SpecRecord
 from layergen.writing import write_atomically
 
 if TYPE_CHECKING:
@@ -206,9 +206,9 @@ def _record(
             "(import the new module, then delete it)"
         )
         return
-    weights = {
-        w.name: WeightRecord(w.checkpoint_shape, w.checkpoint_dtype, w.earlier_names) for w in generation.model.weights
-    }
+    from layergen.pipeline import weight_records
+
+    weights = weight_records(generation.model)
     base = _without(text, translation.untranslated)
     output = OutputRecord(project.display(layer_file), base)
     RecordStore(project.root).save(
