@@ -33,7 +33,8 @@ from layergen.update.plan import ConflictMode, PlanOptions
 from layergen.update.record_types import LEGACY_MANIFEST, RECORDS_DIR
 
 
-def _project(**overrides: str | None) -> Project:
+def current_project(**overrides: str | None) -> Project:
+    """The project of the working folder, with the command's overriding settings."""
     return resolved_project(find_project().with_overrides(**overrides))
 
 
@@ -76,7 +77,7 @@ def new(
     `notify` shows a notice at once (while waiting for another run to finish), `progress`
     how far it is; `quiet` leaves out what went well, for hooks.
     """
-    project = _project(layers=layers_dir, tests=tests_dir, package=package)
+    project = current_project(layers=layers_dir, tests=tests_dir, package=package)
     result = CommandResult()
     options = PlanOptions(conflicts, prune, accept_breaking)
     schema = project.root / SCHEMA_PATH
@@ -112,7 +113,7 @@ def check(
     progress: Progress | None = None,
 ) -> CommandResult:
     """Exit status 0 when every generated file is current, 1 when any is stale, 2 on errors."""
-    project = _project()
+    project = current_project()
     result = CommandResult()
     plan = run(project, paths, writes=False, notify=notify, progress=progress).plan
     stale = False
@@ -143,7 +144,7 @@ def status(
     leaves out the specs that need nothing (current or hand-edited) from the text."""
     import json
 
-    project = _project()
+    project = current_project()
     result = CommandResult()
     plan = run(project, paths, writes=False, notify=notify).plan
     states = project_status(plan, project.display, why_stale)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from layergen.commands.generated_files import _project
+from layergen.commands.generated_files import current_project
 from layergen.commands.result import CommandResult
 from layergen.errors import LayergenError, internal_error
 from layergen.project.spec_files import spec_files
@@ -14,7 +14,7 @@ def validate(paths: list[Path], *, quiet: bool = False) -> CommandResult:
     """Check each spec as `new` would, writing nothing; `quiet` prints only problems."""
     from layergen.pipeline import build_model
 
-    project = _project()
+    project = current_project()
     result = CommandResult()
     for spec in spec_files(paths, project):
         try:
