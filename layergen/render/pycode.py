@@ -11,8 +11,10 @@ import io
 import json
 import tokenize
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from layergen.render import values
 from layergen.render.model import KerasObject
 
 
@@ -98,14 +100,19 @@ def _quoted(text: str) -> str:
     return literal
 
 
-def call_code(callee: str, arguments: Sequence[tuple[str, str | KerasObject]]) -> str:
+def call_code(callee: str, arguments: Sequence[tuple[str, str | KerasObject | values.Code]]) -> str:
     """`callee(a=..., b=...)`: each value Python source, or a Keras object built in place."""
     return f"{callee}({', '.join(f'{param}={value_code(value)}' for param, value in arguments)})"
 
 
-def value_code(value: str | KerasObject) -> str:
-    """Python source of a value: as it is, or the call that builds a Keras object."""
-    return value if isinstance(value, str) else call_code(value.class_name, value.arguments)
+def value_code(value: str | KerasObject | values.Code) -> str:
+    """Python source of a value: a code value written, the call that builds a Keras object,
+    or (until the model is data-only) source as it is."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, KerasObject):
+        return call_code(value.class_name, value.arguments)
+    return code(value)
 
 
 def first_given(attributes: Sequence[str], last: KerasObject | None = None) -> str:
@@ -242,3 +249,125 @@ def nested_shape(value: object) -> list[int] | None:
 def escape_docstring(text: str) -> str:
     """Make spec text safe inside a triple-quoted docstring."""
     return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+# -- code values (`layergen.render.values`) written as Python source -----------------------
+#
+# Precedence as Python's grammar has it (and `ast.unparse` writes it): an operand binding
+# more loosely than its place allows gets parentheses, and only then.
+
+_PRIMARY = 20
+_PRECEDENCE = {
+    "or": 2,
+    "and": 3,
+    "not": 4,
+    **dict.fromkeys(("==", "!=", "<", "<=", ">", ">=", "is", "is not", "in", "not in"), 5),
+    "+": 10,
+    "-": 10,
+    "*": 11,
+    "//": 11,
+    "/": 11,
+    "%": 11,
+}
+_UNARY_MINUS = 12
+_IF_ELSE = 1
+
+
+def code(value: values.Code) -> str:
+    """Python source of a code value."""
+    return _WRITERS[type(value)](value)
+
+
+def _precedence(value: values.Code) -> int:
+    if isinstance(value, values.Operation):
+        return _PRECEDENCE[value.operator]
+    if isinstance(value, values.Unary):
+        return _PRECEDENCE["not"] if value.operator == "not" else _UNARY_MINUS
+    if isinstance(value, values.IfElse):
+        return _IF_ELSE
+    if isinstance(value, values.Literal) and _is_negative(value.value):
+        return _UNARY_MINUS
+    return _PRIMARY
+
+
+def _is_negative(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0
+
+
+def _operand(value: values.Code, weakest: int) -> str:
+    """`value` as an operand that must bind at least as tightly as `weakest`."""
+    written = code(value)
+    return f"({written})" if _precedence(value) < weakest else written
+
+
+def _operation(value: values.Operation) -> str:
+    precedence = _PRECEDENCE[value.operator]
+    comparison = precedence == _PRECEDENCE["=="]
+    # `a - (b - c)`, `a and (b or c)`: the right operand of an equal precedence keeps its
+    # parentheses; comparisons do not chain through an operand.
+    left = _operand(value.left, precedence + comparison)
+    right = _operand(value.right, precedence + 1)
+    return f"{left} {value.operator} {right}"
+
+
+def _unary(value: values.Unary) -> str:
+    if value.operator == "not":
+        return f"not {_operand(value.operand, _PRECEDENCE['not'])}"
+    return f"-{_operand(value.operand, _UNARY_MINUS)}"
+
+
+def _if_else(value: values.IfElse) -> str:
+    then = _operand(value.then, _IF_ELSE + 1)
+    condition = _operand(value.condition, _IF_ELSE + 1)
+    return f"{then} if {condition} else {_operand(value.otherwise, _IF_ELSE)}"
+
+
+def _call(value: values.Call) -> str:
+    arguments = [code(argument) for argument in value.arguments]
+    arguments += [f"{keyword}={code(argument)}" for keyword, argument in value.keywords]
+    return f"{value.function}({', '.join(arguments)})"
+
+
+def _item(value: values.Item) -> str:
+    return f"{_operand(value.value, _PRIMARY)}[{code(value.index)}]"
+
+
+def _slice(value: values.Slice) -> str:
+    start = "" if value.start is None else code(value.start)
+    stop = "" if value.stop is None else code(value.stop)
+    return f"{start}:{stop}"
+
+
+def _collection(value: values.Collection) -> str:
+    items = [code(item) for item in value.items]
+    if value.kind == "tuple":
+        return tuple_code(items)
+    opening, closing = ("[", "]") if value.kind == "list" else ("{", "}")
+    return opening + ", ".join(items) + closing
+
+
+def _message(value: values.Message) -> str:
+    body = "".join(
+        (
+            part.replace("{", "{{").replace("}", "}}")
+            if isinstance(part, str)
+            else "{" + code(part.value) + (f"!{part.conversion}" if part.conversion else "") + "}"
+        )
+        for part in value.parts
+    )
+    return "f" + repr(body)
+
+
+_WRITERS: dict[type, Callable[[Any], str]] = {
+    values.Name: lambda value: value.path,
+    values.Literal: lambda value: json_literal(value.value) if value.lists else literal(value.value),
+    values.Call: _call,
+    values.Item: _item,
+    values.Slice: _slice,
+    values.Collection: _collection,
+    values.Unpacked: lambda value: f"*{_operand(value.value, _PRIMARY)}",
+    values.Operation: _operation,
+    values.Unary: _unary,
+    values.IfElse: _if_else,
+    values.Message: _message,
+}

@@ -1,0 +1,88 @@
+"""The code-value writer: parentheses exactly where Python's precedence needs them."""
+
+from __future__ import annotations
+
+import ast
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from layergen.render import values as v
+from layergen.render.pycode import code
+
+_ARITHMETIC = {"+": ast.Add(), "-": ast.Sub(), "*": ast.Mult(), "//": ast.FloorDiv()}
+_BOOLEAN = {"and": ast.And(), "or": ast.Or()}
+_COMPARISONS = {"<": ast.Lt(), "==": ast.Eq(), "is not": ast.IsNot(), "not in": ast.NotIn()}
+_BINARY = [*_ARITHMETIC, *_BOOLEAN, *_COMPARISONS]
+
+leaves = st.one_of(
+    st.sampled_from(["a", "self.units", "input_shape"]).map(v.Name),
+    st.one_of(st.integers(-3, 3), st.booleans(), st.none(), st.text("ab ", max_size=3)).map(v.Literal),
+)
+trees = st.recursive(
+    leaves,
+    lambda inner: st.one_of(
+        st.builds(v.Operation, st.sampled_from(sorted(_BINARY)), inner, inner),
+        st.builds(v.Unary, st.sampled_from(["not", "-"]), inner),
+        st.builds(v.IfElse, inner, inner, inner),
+        st.builds(v.Item, inner, leaves),
+        st.builds(lambda items: v.Collection(tuple(items)), st.lists(inner, max_size=3)),
+        st.builds(
+            lambda args: v.Call("f", tuple(args), (("key", args[0]),) if args else ()), st.lists(inner, max_size=2)
+        ),
+    ),
+    max_leaves=8,
+)
+
+
+def _expected(tree: v.Code) -> ast.expr:
+    """The tree as Python's own syntax tree: an oracle written apart from the writer."""
+    if isinstance(tree, v.Name):
+        return ast.parse(tree.path, mode="eval").body
+    if isinstance(tree, v.Literal):
+        value = tree.value
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            return ast.UnaryOp(ast.USub(), ast.Constant(-value))
+        return ast.Constant(value)
+    if isinstance(tree, v.Operation):
+        left, right = _expected(tree.left), _expected(tree.right)
+        if tree.operator in _BOOLEAN:
+            op = _BOOLEAN[tree.operator]
+            # `a and b and c` is one BoolOp in Python's tree.
+            flat = left.values if isinstance(left, ast.BoolOp) and isinstance(left.op, type(op)) else [left]
+            return ast.BoolOp(op, [*flat, right])
+        if tree.operator in _COMPARISONS:
+            return ast.Compare(left, [_COMPARISONS[tree.operator]], [right])
+        return ast.BinOp(left, _ARITHMETIC[tree.operator], right)
+    if isinstance(tree, v.Unary):
+        return ast.UnaryOp(ast.Not() if tree.operator == "not" else ast.USub(), _expected(tree.operand))
+    if isinstance(tree, v.IfElse):
+        return ast.IfExp(_expected(tree.condition), _expected(tree.then), _expected(tree.otherwise))
+    if isinstance(tree, v.Item):
+        return ast.Subscript(_expected(tree.value), _expected(tree.index))
+    if isinstance(tree, v.Collection):
+        return ast.Tuple([_expected(item) for item in tree.items])
+    assert isinstance(tree, v.Call)
+    keywords = [ast.keyword(name, _expected(value)) for name, value in tree.keywords]
+    return ast.Call(ast.Name("f"), [_expected(argument) for argument in tree.arguments], keywords)
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(trees)
+def test_written_code_means_the_tree_with_the_parentheses_python_writes(tree: v.Code) -> None:
+    """Read back with Python's parser, the written code is the tree (no parenthesis missing),
+    and it is what `ast.unparse` writes for that tree (none too many)."""
+    expected = ast.fix_missing_locations(ast.Expression(_expected(tree)))
+    written = code(tree)
+    assert ast.dump(ast.parse(written, mode="eval")) == ast.dump(ast.parse(ast.unparse(expected), mode="eval"))
+    assert written == ast.unparse(expected)
+
+
+def test_message_is_one_fstring_with_braces_of_text_doubled() -> None:
+    message = v.Message(("`units` must be {positive}. Received: units=", v.Field(v.Name("units"), "r")))
+    assert code(message) == "f'`units` must be {{positive}}. Received: units={units!r}'"
+
+
+def test_one_item_tuple_keeps_its_comma() -> None:
+    assert code(v.tuple_of(v.Name("self.units"))) == "(self.units,)"
+    assert code(v.Item(v.Name("input_shape"), v.Slice(None, v.Literal(-1)))) == "input_shape[:-1]"
