@@ -369,5 +369,6 @@ _WRITERS: dict[type, Callable[[Any], str]] = {
     values.Operation: _operation,
     values.Unary: _unary,
     values.IfElse: _if_else,
+    values.Group: lambda value: f"({code(value.value)})",
     values.Message: _message,
 }

@@ -97,6 +97,15 @@ class IfElse:
 
 
 @dataclass(frozen=True)
+class Group:
+    """`(value)`: parentheses the meaning does not need, where the generated code has always
+    had them (`self.center and (not self.rms_scaling)`, as `ast.unparse` writes it); kept so
+    that the output stays byte-identical."""
+
+    value: Code
+
+
+@dataclass(frozen=True)
 class Field:
     """A replacement field of a `Message`: `{value}` or `{value!r}`."""
 
@@ -112,7 +121,9 @@ class Message:
     parts: tuple[str | Field, ...]
 
 
-Code: TypeAlias = Name | Literal | Call | Item | Slice | Collection | Unpacked | Operation | Unary | IfElse | Message
+Code: TypeAlias = (
+    Name | Literal | Call | Item | Slice | Collection | Unpacked | Operation | Unary | IfElse | Group | Message
+)
 
 
 def attribute(name: str) -> Name:
