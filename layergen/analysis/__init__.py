@@ -82,6 +82,7 @@ from layergen.render.model import (
     WeightModel,
 )
 from layergen.render.pycode import indent_code
+from layergen.render.values import names as names_in
 from layergen.spec.fast import LayerSpec
 from layergen.spec.names import snake_case
 from layergen.spec.source import SpecSource
@@ -222,7 +223,8 @@ def _layer_model(
         line_length=line_length,
         spec_path=spec_path,
         package=package,
-        needs_numpy="np" in names or any("np." in c.condition for a in args for c in a.checks),
+        needs_numpy="np" in names
+        or any(n.startswith("np.") for a in args for c in a.checks for n in names_in(c.condition)),
         docstring=class_docstring(context, args, body.uses_training, outputs, uses_mask=uses_mask),
         args=args,
         weights=parts.weights,

@@ -24,8 +24,28 @@ from layergen.analysis.number_values import (
     sample_float,
     sample_int,
 )
+from layergen.analysis.value_tests import (
+    all_of,
+    any_of,
+    instance_of,
+    int_not_bool,
+    is_none,
+    is_not_none,
+    not_instance_of,
+)
 from layergen.render.model import Check
-from layergen.render.pycode import message
+from layergen.render.values import (
+    Call,
+    Code,
+    Field,
+    Group,
+    IfElse,
+    Literal,
+    Message,
+    Name,
+    Operation,
+    Unary,
+)
 from layergen.spec.fast import ArgumentSpec
 
 
@@ -35,12 +55,14 @@ class TypeRule:
 
     noun: str  # what messages call one value: "integer" ("a positive integer", "a list of integers")
     is_value: Callable[[Any], bool]  # whether a spec's value is of this type (bounds aside)
-    wrong_type: str | None  # Python source true when `{v}` is of another type; None: not checked
+    wrong_type: Callable[[Name], Code] | None  # true when the value named is of another type; None: not checked
     sample: Callable[[ArgumentSpec, Iterator[int]], Any]  # a valid value, for a required argument
     invalid: Callable[[ArgumentSpec], Any]  # a value `__init__` refuses; None if there is none
     others: Callable[[ArgumentSpec, Any], list[Any]]  # candidates for a valid value other than the default
-    store: str = "{name}"  # Python source `__init__` keeps in `self.<name>`
-    config: str | None = "self.{name}"  # Python source saved in the config; None: not saved
+    store: Callable[[Name], Code] = lambda name: name  # what `__init__` keeps in `self.<name>`, from the parameter
+    config: Callable[[Name], Code] | None = (
+        lambda kept: kept
+    )  # what the config saves, from `self.<name>`; None: not saved
     keeps_none: bool = False  # `store` is skipped for None (an optional argument stays None)
     bounded: bool = False  # takes `min` and `max`
     requirement: str | None = None  # the whole requirement, where "a <noun> >= min" does not say it
@@ -50,6 +72,12 @@ class TypeRule:
     note: str = ""  # added to the argument's docstring entry
     item: TypeRule | None = None  # list types: the type of each item
     error: str = "ValueError"  # what `__init__` raises; TypeError where Keras raises one
+
+
+def _not_axes(value: Name) -> Code:
+    """Neither an int nor a list or tuple of ints."""
+    axes = Operation("and", instance_of(value, "list", "tuple"), all_of(int_not_bool(Name("a")), "a", value))
+    return Operation("and", Unary("not", int_not_bool(value)), Unary("not", axes))
 
 
 def _list_of(item: TypeRule) -> TypeRule:
@@ -69,7 +97,7 @@ def _list_of(item: TypeRule) -> TypeRule:
         sample=lambda arg, sizes: [item.sample(arg, sizes)] * 2,
         invalid=nothing,
         others=others,
-        store="list({name})",
+        store=lambda name: Call("list", (name,)),
         keeps_none=True,
         item=item,
     )
@@ -78,7 +106,7 @@ def _list_of(item: TypeRule) -> TypeRule:
 _INT = TypeRule(
     noun="integer",
     is_value=is_int,
-    wrong_type="not isinstance({v}, int) or isinstance({v}, bool)",
+    wrong_type=lambda v: Operation("or", not_instance_of(v, "int"), instance_of(v, "bool")),
     sample=sample_int,
     invalid=invalid_int,
     others=other_ints,
@@ -88,7 +116,7 @@ _INT = TypeRule(
 _FLOAT = TypeRule(
     noun="number",
     is_value=is_number,
-    wrong_type="not isinstance({v}, (int, float)) or isinstance({v}, bool)",
+    wrong_type=lambda v: Operation("or", not_instance_of(v, "int", "float"), instance_of(v, "bool")),
     sample=sample_float,
     invalid=invalid_float,
     others=other_floats,
@@ -97,7 +125,7 @@ _FLOAT = TypeRule(
 _BOOL = TypeRule(
     noun="boolean",
     is_value=lambda value: isinstance(value, bool),
-    wrong_type="not isinstance({v}, bool)",
+    wrong_type=lambda v: not_instance_of(v, "bool"),
     sample=lambda arg, sizes: True,
     invalid=lambda arg: "yes",
     others=lambda arg, default: [not default if isinstance(default, bool) else True],
@@ -105,7 +133,7 @@ _BOOL = TypeRule(
 _STR = TypeRule(
     noun="string",
     is_value=lambda value: isinstance(value, str),
-    wrong_type="not isinstance({v}, str)",
+    wrong_type=lambda v: not_instance_of(v, "str"),
     sample=lambda arg, sizes: arg.choices[0] if arg.choices else "value",
     invalid=nothing,
     others=lambda arg, default: [default + "_other"] if isinstance(default, str) else [],
@@ -130,8 +158,8 @@ TYPES: dict[str, TypeRule] = {
         sample=lambda arg, sizes: "relu",
         invalid=nothing,
         others=lambda arg, default: ["tanh", "relu"],
-        store="keras.activations.get({name})",
-        config="keras.activations.serialize(self.{name})",
+        store=lambda name: Call("keras.activations.get", (name,)),
+        config=lambda kept: Call("keras.activations.serialize", (kept,)),
         requirement='a Keras activation (a name such as "relu", or a callable)',
     ),
     # A frozen weight's starting values: the test passes a random array of its shape, and
@@ -145,7 +173,7 @@ TYPES: dict[str, TypeRule] = {
         sample=lambda arg, sizes: [None],
         invalid=lambda arg: "three",
         others=lambda arg, default: [[1 if v is None else None for v in default]] if isinstance(default, list) else [],
-        store="tuple({name})",
+        store=lambda name: Call("tuple", (name,)),
         keeps_none=True,
         requirement="a tuple of positive integers and None (None takes the input's size on that axis)",
     ),
@@ -154,13 +182,12 @@ TYPES: dict[str, TypeRule] = {
     "axes": TypeRule(
         noun="axis",
         is_value=lambda value: is_int(value) or (isinstance(value, list) and all(is_int(v) for v in value)),
-        wrong_type="not (isinstance({v}, int) and not isinstance({v}, bool)) and not ("
-        "isinstance({v}, (list, tuple)) and all(isinstance(a, int) and not isinstance(a, bool) for a in {v}))",
+        wrong_type=_not_axes,
         sample=lambda arg, sizes: -1,
         invalid=lambda arg: "last",
         # An int becomes the list of it, a list its first axis: the same axes, another form.
         others=lambda arg, default: [[default]] if is_int(default) else default[:1] if default else [],
-        store="list({name}) if isinstance({name}, (list, tuple)) else {name}",
+        store=lambda name: IfElse(instance_of(name, "list", "tuple"), Call("list", (name,)), name),
         requirement="an int or a list/tuple of ints",
         error="TypeError",
     ),
@@ -170,11 +197,13 @@ TYPES: dict[str, TypeRule] = {
     "mapping": TypeRule(
         noun="mapping",
         is_value=lambda value: isinstance(value, dict) and all(isinstance(k, str) for k in value),
-        wrong_type="not isinstance({v}, dict) or not all(isinstance(k, str) for k in {v})",
+        wrong_type=lambda v: Operation(
+            "or", not_instance_of(v, "dict"), Unary("not", all_of(instance_of(Name("k"), "str"), "k", v))
+        ),
         sample=lambda arg, sizes: {"value": 1.0},
         invalid=lambda arg: "three",
         others=lambda arg, default: [{"value": 1.0}] if default is None else [],
-        store="dict({name})",
+        store=lambda name: Call("dict", (name,)),
         keeps_none=True,
         requirement="a dict with string keys",
     ),
@@ -183,11 +212,11 @@ TYPES: dict[str, TypeRule] = {
     "data_format": TypeRule(
         noun="data format",
         is_value=lambda value: value in _DATA_FORMATS,
-        wrong_type="{v} not in " + repr(_DATA_FORMATS),
+        wrong_type=lambda v: Operation("not in", v, Literal(_DATA_FORMATS)),
         sample=lambda arg, sizes: _DATA_FORMATS[0],
         invalid=lambda arg: "channels_middle",
         others=lambda arg, default: list(_DATA_FORMATS),
-        store="keras.config.image_data_format() if {name} is None else {name}",
+        store=lambda name: IfElse(is_none(name), Call("keras.config.image_data_format"), name),
         requirement="one of 'channels_last', 'channels_first'",
     ),
     "array": TypeRule(
@@ -197,7 +226,7 @@ TYPES: dict[str, TypeRule] = {
         sample=nothing,
         invalid=nothing,
         others=lambda arg, default: [],
-        store="keras.ops.convert_to_numpy({name})",
+        store=lambda name: Call("keras.ops.convert_to_numpy", (name,)),
         config=None,
         keeps_none=True,
         note=" Not saved in the config: a reloaded layer gets these values from its saved weights.",
@@ -224,10 +253,14 @@ def argument_checks(name: str, arg: ArgumentSpec) -> list[Check]:
     checks = []
     for condition, sentence in conditions:
         if is_optional_none(arg):
-            condition = f"{name} is not None and ({condition})"
-        error = type_rule(arg).error
-        checks.append(Check(condition, message(sentence + " ", f"Received: {name}={{{name}!r}}"), error))
+            condition = Operation("and", is_not_none(Name(name)), Group(condition))
+        checks.append(Check(condition, received_message(sentence, name), type_rule(arg).error))
     return checks
+
+
+def received_message(sentence: str, name: str) -> Message:
+    """`<sentence> Received: name=<the value>`: the message of a refused value, as Keras words it."""
+    return Message((f"{sentence} Received: {name}=", Field(Name(name), "r")))
 
 
 def rule_sentence(name: str, arg: ArgumentSpec) -> str:
@@ -245,38 +278,38 @@ def invalid_message(name: str, arg: ArgumentSpec, value: object) -> str:
     return f"{rule_sentence(name, arg)} Received: {name}={value!r}"
 
 
-def _shape_conditions(name: str) -> list[tuple[str, str]]:
+def _shape_conditions(name: str) -> list[tuple[Code, str]]:
     """A shape's checks, with the wording of Keras's Dropout for its `noise_shape`."""
     rule = f"Invalid value received for argument `{name}`."
+    shape, dimension = Name(name), Name("d")
+    given = is_not_none(dimension)
+    not_int = Operation("or", not_instance_of(dimension, "int"), instance_of(dimension, "bool"))
     return [
-        (f"not isinstance({name}, (list, tuple))", f"{rule} Expected a tuple or list of integers."),
+        (not_instance_of(shape, "list", "tuple"), f"{rule} Expected a tuple or list of integers."),
+        (any_of(Operation("and", given, not_int), "d", shape), f"{rule} Expected all elements to be integers or None."),
         (
-            f"any(d is not None and (not isinstance(d, int) or isinstance(d, bool)) for d in {name})",
-            f"{rule} Expected all elements to be integers or None.",
-        ),
-        (
-            f"any(d is not None and d <= 0 for d in {name})",
+            any_of(Operation("and", given, Operation("<=", dimension, Literal(0))), "d", shape),
             f"{rule} Expected all dimensions to be positive integers or None.",
         ),
     ]
 
 
-def _invalid_condition(name: str, arg: ArgumentSpec) -> str | None:
+def _invalid_condition(name: str, arg: ArgumentSpec) -> Code | None:
     rule = type_rule(arg)
-    value = "v" if rule.item else name
+    value = Name("v" if rule.item else name)
+    condition: Code
     if arg.choices is not None:
-        condition = f"{value} not in {tuple(arg.choices)!r}"
+        condition = Operation("not in", value, Literal(tuple(arg.choices)))
     elif rule.wrong_type is None:
         return None
     else:
-        parts = [rule.wrong_type.format(v=value)]
+        condition = rule.wrong_type(value)
         if arg.min is not None:
-            parts.append(f"{value} < {arg.min!r}")
+            condition = Operation("or", condition, Operation("<", value, Literal(arg.min)))
         if arg.max is not None:
-            parts.append(f"{value} > {arg.max!r}")
-        condition = " or ".join(parts)
+            condition = Operation("or", condition, Operation(">", value, Literal(arg.max)))
     if rule.item:
-        return f"not isinstance({name}, (list, tuple)) or any({condition} for v in {name})"
+        return Operation("or", not_instance_of(Name(name), "list", "tuple"), any_of(condition, "v", Name(name)))
     return condition
 
 

@@ -4,27 +4,32 @@ the table in `argument_types`; the arguments weights add are in `weights`.)"""
 
 from __future__ import annotations
 
+import json
+
 from layergen.analysis import expressions
 from layergen.analysis.argument_types import (
     argument_checks,
     describe_type,
     is_optional_none,
+    received_message,
     requirement,
     type_rule,
     value_fits,
 )
 from layergen.analysis.context import Context
-from layergen.analysis.declared_shapes import constant_shape_check
-from layergen.analysis.given_constants import given_constant_arg, is_given
-from layergen.render.model import Check, ConstructorArg
-from layergen.render.pycode import (
-    as_tuple,
-    doc_literal,
-    literal,
-    message,
-    nested_shape,
-    tuple_code,
+from layergen.analysis.declared_shapes import (
+    as_numbers,
+    constant_shape_check,
+    is_numbers,
+    np_shape,
+    shape_text,
+    shape_value,
 )
+from layergen.analysis.given_constants import given_constant_arg, is_given
+from layergen.analysis.value_tests import is_none, is_not_none
+from layergen.render.model import Check, ConstructorArg
+from layergen.render.pycode import as_tuple, nested_shape
+from layergen.render.values import Field, IfElse, Literal, Message, Name, Operation, Unary, attribute
 from layergen.spec.fast import ArgumentSpec
 from layergen.spec.source import Path_
 
@@ -53,20 +58,27 @@ def argument_args(context: Context) -> list[ConstructorArg]:
 def argument(name: str, arg: ArgumentSpec, array_checks: list[Check]) -> ConstructorArg:
     """One constructor argument of the given spec, with these extra checks."""
     rule = type_rule(arg)
-    store = rule.store.format(name=name)
+    store = rule.store(Name(name))
     if rule.keeps_none and is_optional_none(arg):
-        store = f"None if {name} is None else {store}"
+        store = IfElse(is_none(Name(name)), Literal(None), store)
     doc = (arg.doc.strip() or describe_type(arg)) + rule.note
     if not arg.required:
-        doc += f" Defaults to `{doc_literal(arg.default)}`."
+        doc += f" Defaults to `{doc_value(arg.default)}`."
     return ConstructorArg(
         name=name,
-        signature=name if arg.required else f"{name}={literal(arg.default)}",
+        default=None if arg.required else Literal(arg.default),
         doc=doc,
         checks=argument_checks(name, arg) + array_checks,
         store=store,
-        config=None if rule.config is None else rule.config.format(name=name),
+        config=None if rule.config is None else rule.config(attribute(name)),
     )
+
+
+def doc_value(value: object) -> str:
+    """A value as Keras's docstrings show it: strings in double quotes, lists as tuples."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return repr(as_tuple(value))
 
 
 def _check_argument_fields(context: Context, name: str, arg: ArgumentSpec, path: Path_) -> None:
@@ -119,11 +131,13 @@ def constant_args(context: Context) -> list[ConstructorArg]:
         if shape is None:
             context.problem(path + ("value",), "a constant is a number or a rectangular nested list of numbers")
             continue
-        default = literal(as_tuple(constant.value))
-        shape_text = repr(tuple(shape))
+        default = doc_value(constant.value)
+        shown = repr(tuple(shape))
         check = Check(
-            f"np.shape({name}) != {shape_text} or not np.issubdtype(np.asarray({name}).dtype, np.number)",
-            message(f"`{name}` must be numbers of shape {shape_text}. ", f"Received: {name}={{{name}!r}}"),
+            Operation(
+                "or", Operation("!=", np_shape(Name(name)), Literal(tuple(shape))), Unary("not", is_numbers(Name(name)))
+            ),
+            received_message(f"`{name}` must be numbers of shape {shown}.", name),
         )
         if constant.shape is not None:
             shaped_check = constant_shape_check(context, name, constant.shape, path)
@@ -133,12 +147,12 @@ def constant_args(context: Context) -> list[ConstructorArg]:
         args.append(
             ConstructorArg(
                 name=name,
-                signature=f"{name}={default}",
+                default=Literal(constant.value),
                 doc=(constant.doc.strip() or "Constant value.") + f" Defaults to `{default}`.",
                 checks=[check],
                 # Stored as plain Python numbers, so the config stays JSON.
-                store=f"np.asarray({name}).tolist()",
-                config=f"self.{name}",
+                store=as_numbers(Name(name)),
+                config=attribute(name),
             )
         )
     return args
@@ -158,14 +172,21 @@ def _array_shape_checks(context: Context) -> dict[str, list[Check]]:
             continue
         if any(n not in spec.arguments for item in items for n in item.names):
             continue  # depends on input dimensions: add_weight checks it in build
-        expected = tuple_code([item.to_code({n: n for n in item.names}) for item in items])
-        names = tuple_code([item.text for item in items])
+        expected = shape_value(items)
         checks.setdefault(array, []).append(
             Check(
-                f"{array} is not None and np.shape({array}) != {expected}",
-                message(
-                    f"`{array}` must have shape {names}. ",
-                    f"Expected {{{expected}}}, received: shape={{np.shape({array})}}",
+                Operation(
+                    "and",
+                    is_not_none(Name(array)),
+                    Operation("!=", np_shape(Name(array)), expected),
+                ),
+                Message(
+                    (
+                        f"`{array}` must have shape {shape_text(items)}. Expected ",
+                        Field(expected),
+                        ", received: shape=",
+                        Field(np_shape(Name(array))),
+                    )
                 ),
             )
         )

@@ -4,13 +4,26 @@ axes where the weight has size 1), and a constant's declared `shape`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from layergen.analysis import expressions
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.shapes import parse_expression
 from layergen.render.model import Check
-from layergen.render.pycode import message, tuple_code
+from layergen.render.pycode import tuple_code
+from layergen.render.values import (
+    Attribute,
+    Call,
+    Code,
+    Collection,
+    Field,
+    Group,
+    Literal,
+    Message,
+    Name,
+    Operation,
+    Unary,
+)
 from layergen.spec.fast import WeightSpec
 from layergen.spec.source import Path_
 
@@ -116,17 +129,55 @@ def constant_shape_check(context: Context, name: str, shape: Sequence[int | str]
         context.problem(
             path + ("value",), "a constant with a declared `shape` has a number as default (broadcast to it)"
         )
-    code = tuple_code([e.to_code({n: n for n in e.names}) for e in items])
-    names = tuple_code([e.text for e in items])
-    check = Check(
-        f"(np.ndim({name}) != 0 and np.shape({name}) != {code}) "
-        f"or not np.issubdtype(np.asarray({name}).dtype, np.number)",
-        message(
-            f"`{name}` must be a number or numbers of shape {names}. ",
-            f"Expected shape {{{code}}}, received: {name}={{{name}!r}}",
+    declared = shape_value(items)
+    not_shaped = Group(
+        Operation(
+            "and", Operation("!=", np_ndim(Name(name)), Literal(0)), Operation("!=", np_shape(Name(name)), declared)
+        )
+    )
+    return Check(
+        Operation("or", not_shaped, Unary("not", is_numbers(Name(name)))),
+        Message(
+            (
+                f"`{name}` must be a number or numbers of shape {shape_text(items)}. Expected shape ",
+                Field(declared),
+                f", received: {name}=",
+                Field(Name(name), "r"),
+            )
         ),
     )
-    return check
+
+
+def shape_value(items: Sequence[expressions.Expression], names: Mapping[str, Code] | None = None) -> Collection:
+    """The tuple of a declared shape's items, each name as `names` says (else as it is)."""
+    return Collection(tuple(e.to_value(names or {n: Name(n) for n in e.names}) for e in items))
+
+
+def shape_text(items: Sequence[expressions.Expression]) -> str:
+    """A declared shape as messages show it, in the spec's own words: `(units, 3)`."""
+    texts = [e.text for e in items]
+    return "(" + ", ".join(texts) + ("," if len(texts) == 1 else "") + ")"
+
+
+# NumPy's view of a constant's value, as the checks and the stored value read it.
+
+
+def np_shape(value: Code) -> Call:
+    return Call("np.shape", (value,))
+
+
+def np_ndim(value: Code) -> Call:
+    return Call("np.ndim", (value,))
+
+
+def is_numbers(value: Code, numbers: str = "np.number") -> Call:
+    """`np.issubdtype(np.asarray(value).dtype, np.number)`: the value holds numbers of that kind."""
+    return Call("np.issubdtype", (Attribute(Call("np.asarray", (value,)), "dtype"), Name(numbers)))
+
+
+def as_numbers(value: Code) -> Call:
+    """`np.asarray(value).tolist()`: the value as plain Python numbers (the config stays JSON)."""
+    return Call(Attribute(Call("np.asarray", (value,)), "tolist"))
 
 
 def constant_call_shape(context: Context, name: str) -> str | None:

@@ -11,10 +11,12 @@ layer rebuilt from it, or loaded from a `.keras` file, has it.
 from __future__ import annotations
 
 from layergen.analysis import expressions
+from layergen.analysis.argument_types import received_message
 from layergen.analysis.context import Context
+from layergen.analysis.declared_shapes import as_numbers, is_numbers, np_ndim, np_shape, shape_text, shape_value
 from layergen.analysis.shapes import parse_expression
 from layergen.render.model import Check, ConstructorArg, InvalidArgument
-from layergen.render.pycode import literal, message, tuple_code
+from layergen.render.values import Code, Collection, Field, Literal, Message, Name, Operation, Unary, attribute
 from layergen.spec.fast import ConstantSpec
 from layergen.spec.source import Path_
 
@@ -54,48 +56,54 @@ def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path
         if expression is None:
             return None
         items.append(expression)
-    code = tuple_code([e.to_code({n: n for n in e.names}) for e in items])
-    names = tuple_code([e.text for e in items])
-    kind = _kind(constant, names)
+    kind = _kind(constant, shape_text(items))
     numbers = "np.integer" if integer_dtype(constant) else "np.number"
     checks = [
         Check(
-            f"not np.issubdtype(np.asarray({name}).dtype, {numbers})",
-            message(f"`{name}` must be {kind}. ", f"Received: {name}={{{name}!r}}"),
+            Unary("not", is_numbers(Name(name), numbers)),
+            received_message(f"`{name}` must be {kind}.", name),
             "TypeError",
         ),
         # Sized by the input: only its rank is known before `build` (`given_constant_build_checks`).
         (
             _rank_check(name, kind, len(items))
             if sized_by_input(context, constant)
-            else _shape_check(name, kind, code, scalar=not items)
+            else _shape_check(name, kind, shape_value(items))
         ),
     ]
     doc = constant.doc.strip() or f"Constant value: {kind}."
     return ConstructorArg(
         name=name,
-        signature=name,
+        default=None,
         doc=doc,
         checks=checks,
         # Stored as plain Python numbers (never a NumPy array), so the config stays JSON.
-        store=f"np.asarray({name}).tolist()",
-        config=f"self.{name}",
+        store=as_numbers(Name(name)),
+        config=attribute(name),
     )
 
 
-def _shape_check(name: str, kind: str, code: str, *, scalar: bool) -> Check:
-    if scalar:
-        return Check(f"np.ndim({name}) != 0", message(f"`{name}` must be {kind}. ", f"Received: {name}={{{name}!r}}"))
+def _shape_check(name: str, kind: str, shape: Collection) -> Check:
+    not_scalar = Operation("!=", np_ndim(Name(name)), Literal(0))
+    if not shape.items:
+        return Check(not_scalar, received_message(f"`{name}` must be {kind}.", name))
     return Check(
-        f"np.ndim({name}) != 0 and np.shape({name}) != {code}",
-        message(f"`{name}` must be {kind}. ", f"Expected shape {{{code}}}, received: shape={{np.shape({name})}}"),
+        Operation("and", not_scalar, Operation("!=", np_shape(Name(name)), shape)),
+        _expected_shape(name, kind, shape, Name(name)),
+    )
+
+
+def _expected_shape(name: str, kind: str, shape: Code, value: Code) -> Message:
+    """`<name> must be <kind>. Expected shape <shape>, received: shape=<the value's shape>`."""
+    return Message(
+        (f"`{name}` must be {kind}. Expected shape ", Field(shape), ", received: shape=", Field(np_shape(value)))
     )
 
 
 def _rank_check(name: str, kind: str, rank: int) -> Check:
     return Check(
-        f"np.ndim({name}) not in (0, {rank})",
-        message(f"`{name}` must be {kind}. ", f"Received: shape={{np.shape({name})}}"),
+        Operation("not in", np_ndim(Name(name)), Literal((0, rank))),
+        Message((f"`{name}` must be {kind}. Received: shape=", Field(np_shape(Name(name))))),
     )
 
 
@@ -116,16 +124,17 @@ def given_constant_build_checks(context: Context) -> list[Check]:
         if not is_given(constant) or not sized_by_input(context, constant):
             continue
         items = [expressions.parse(item) for item in constant.shape or ()]
-        codes = {n: context.dims[n].code if n in context.dims else f"self.{n}" for e in items for n in e.names}
-        code = tuple_code([e.to_code(codes) for e in items])
-        kind = _kind(constant, tuple_code([e.text for e in items]))
+        names = {n: context.dims[n].value if n in context.dims else attribute(n) for e in items for n in e.names}
+        shape = shape_value(items, names)
+        kind = _kind(constant, shape_text(items))
+        kept = attribute(name)
+        condition = Operation(
+            "and", Operation("not in", Literal(None), shape), Operation("!=", np_ndim(kept), Literal(0))
+        )
         checks.append(
             Check(
-                f"None not in {code} and np.ndim(self.{name}) != 0 and np.shape(self.{name}) != {code}",
-                message(
-                    f"`{name}` must be {kind}. ",
-                    f"Expected shape {{{code}}}, received: shape={{np.shape(self.{name})}}",
-                ),
+                Operation("and", condition, Operation("!=", np_shape(kept), shape)),
+                _expected_shape(name, kind, shape, kept),
             )
         )
     return checks
@@ -135,10 +144,10 @@ def in_signature_order(arguments: list[ConstructorArg], constants: list[Construc
     """The spec's arguments and constants in signature order: a required constant comes
     after the required arguments and before the first argument with a default (Python
     allows no required parameter after one with a default)."""
-    given = [arg for arg in constants if arg.signature == arg.name]
+    given = [arg for arg in constants if arg.required]
     if not given:
         return arguments + constants
-    first = next((i for i, arg in enumerate(arguments) if arg.signature != arg.name), len(arguments))
+    first = next((i for i, arg in enumerate(arguments) if not arg.required), len(arguments))
     others = [arg for arg in constants if arg not in given]
     return arguments[:first] + given + arguments[first:] + others
 
@@ -152,10 +161,9 @@ def given_constant_cases(context: Context, shapes: dict[str, tuple[int, ...]]) -
         constant = context.spec.constants[name]
         if not is_given(constant) or constant.shape is None:
             continue
-        names = tuple_code([expressions.parse(item).text for item in constant.shape])
-        kind = _kind(constant, names)
+        kind = _kind(constant, shape_text([expressions.parse(item) for item in constant.shape]))
         refused = f"`{name}` must be {kind}. Received: {name}='three'"
-        cases.append(InvalidArgument(name, literal("three"), refused, "TypeError"))
+        cases.append(InvalidArgument(name, Literal("three"), refused, "TypeError"))
         number = 1 if integer_dtype(constant) else 1.0
         if sized_by_input(context, constant):
             # Checked in build; `__init__` refuses a value of another rank.
@@ -163,11 +171,11 @@ def given_constant_cases(context: Context, shapes: dict[str, tuple[int, ...]]) -
             for _ in range(len(shape) + 1):
                 nested = (nested,)
             received = f"Received: shape={(1,) * (len(shape) + 1)!r}"
-            cases.append(InvalidArgument(name, literal(nested), f"`{name}` must be {kind}. {received}"))
+            cases.append(InvalidArgument(name, Literal(nested), f"`{name}` must be {kind}. {received}"))
             continue
         wrong = tuple(number * i for i in range(1, 4 if shape == (2,) else 3))
         received = (
             f"Expected shape {shape!r}, received: shape=({len(wrong)},)" if shape else f"Received: {name}={wrong!r}"
         )
-        cases.append(InvalidArgument(name, literal(wrong), f"`{name}` must be {kind}. {received}"))
+        cases.append(InvalidArgument(name, Literal(wrong), f"`{name}` must be {kind}. {received}"))
     return cases

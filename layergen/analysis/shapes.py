@@ -15,8 +15,10 @@ from layergen.analysis.context import (
     Input,
     ShapeItem,
 )
+from layergen.analysis.value_tests import is_not_none
 from layergen.render.model import Check
-from layergen.render.pycode import message, tuple_code
+from layergen.render.pycode import tuple_code
+from layergen.render.values import Field, Message, Name, Operation
 from layergen.spec.fast import InputSpec, WeightSpec
 from layergen.spec.names import name_problem
 from layergen.spec.source import Path_
@@ -182,14 +184,19 @@ def shared_dimension_checks(context: Context) -> list[Check]:
     """Inputs that name the same dimension must agree on its size."""
     checks = []
     for later, first in context.shared_dims:
-        a, b = first.code, later.code
+        a, b = first.value, later.value
+        given = Operation("and", is_not_none(a), is_not_none(b))
         checks.append(
             Check(
-                f"{a} is not None and {b} is not None and {a} != {b}",
-                message(
-                    f"`{first.input_name}` and `{later.input_name}` must have the same `{first.name}` dimension. ",
-                    f"Received: {first.shape_param}={{{first.shape_param}}}, "
-                    f"{later.shape_param}={{{later.shape_param}}}",
+                Operation("and", given, Operation("!=", a, b)),
+                Message(
+                    (
+                        f"`{first.input_name}` and `{later.input_name}` must have the same `{first.name}` dimension. "
+                        f"Received: {first.shape_param}=",
+                        Field(Name(first.shape_param)),
+                        f", {later.shape_param}=",
+                        Field(Name(later.shape_param)),
+                    )
                 ),
             )
         )

@@ -30,6 +30,7 @@ from layergen.analysis.test_sizes import Scope, size_run, weight_shape
 from layergen.analysis.test_values import INVALID, generated_arguments, keras_object_value
 from layergen.render.model import InvalidArgument
 from layergen.render.pycode import json_literal, literal, nested_shape
+from layergen.render.values import Literal
 
 # Concrete sizes for the generated test when the spec gives none: distinct from each
 # other and from the batch (2), so that a transposed shape cannot pass by accident.
@@ -185,7 +186,7 @@ def invalid_arguments(context: Context) -> list[InvalidArgument]:
         if not is_finite(bad):
             context.problem(("arguments", name), NOT_FINITE.format(what="invalid value", name=name))
         elif bad is not None:
-            cases.append(InvalidArgument(name, literal(bad), invalid_message(name, arg, bad), type_rule(arg).error))
+            cases.append(InvalidArgument(name, Literal(bad), invalid_message(name, arg, bad), type_rule(arg).error))
     return cases
 
 

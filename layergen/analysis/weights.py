@@ -15,6 +15,7 @@ from layergen.analysis.shapes import parse_expression
 from layergen.analysis.weight_shapes import case_weight_shape, check_one_form, has_cases
 from layergen.render.model import ConstructorArg, WeightModel
 from layergen.render.pycode import tuple_code
+from layergen.render.values import Literal
 from layergen.spec.fast import WeightSpec
 from layergen.spec.source import Path_
 from layergen.spec.weight_arguments import KINDS, argument_kinds, argument_name
@@ -85,7 +86,7 @@ def keras_order(args: list[ConstructorArg]) -> list[ConstructorArg]:
 # agree), as Keras's Dense takes it.
 _ACTIVITY_REGULARIZER = ConstructorArg(
     name="activity_regularizer",
-    signature="activity_regularizer=None",
+    default=Literal(None),
     doc="Regularizer function applied to the output of the layer (its activation). Defaults to `None`.",
     to_base=True,
     keras_kind="regularizer",
@@ -161,14 +162,14 @@ def _check_initial_value(context: Context, array: str, weight: WeightSpec, path:
 def _keras_object_arg(context: Context, weight: str, kind: str, value: object, path: Path_) -> ConstructorArg:
     """The `<weight>_<kind>` argument, e.g. `kernel_initializer`, resolved the Keras way."""
     name = argument_name(weight, kind)
-    arg = ConstructorArg(name=name, signature=f"{name}=None", doc="", keras_kind=kind)
+    arg = ConstructorArg(name=name, default=Literal(None), doc="", keras_kind=kind)
     described = f"{kind.capitalize()} for the `{weight}` weight. Defaults to"
     if value is None:
         arg.doc = f"{described} `None`."
         return arg
     if isinstance(value, str):
         if resolve_keras_name(context, kind, value, path + (kind,)) is not None:
-            arg.signature = f'{name}="{value}"'
+            arg.default = Literal(value)
             arg.doc = f'{described} `"{value}"`.'
         return arg
     params = dict(value) if isinstance(value, dict) else {}

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from layergen.render.values import Code, Literal, Message
+
 
 @dataclass(frozen=True)
 class KerasObject:
@@ -23,8 +25,8 @@ class KerasObject:
 class Check:
     """An argument check in `__init__`: raise `error` when `condition` holds."""
 
-    condition: str  # Python source, true when the value is invalid
-    message: str  # Python source of the message (an f-string literal)
+    condition: Code  # true when the value is invalid
+    message: Message  # what the error says, the value received in it
     error: str = "ValueError"  # TypeError for a value of the wrong kind, as Keras raises it
 
 
@@ -33,16 +35,20 @@ class ConstructorArg:
     """One `__init__` parameter, its check, its attribute and its config entry."""
 
     name: str
-    signature: str  # "units" or 'kernel_initializer="glorot_uniform"'
+    default: Literal | None  # the parameter's default (`Literal(None)` for None); None: required
     doc: str  # docstring text after "name: "
     checks: list[Check] = field(default_factory=list)
     fallback: KerasObject | None = None  # `if name is None: name = <the object>` (built from other args)
-    store: str = ""  # Python source assigned to `self.<name>` (unless `keras_kind` says it)
-    config: str | None = None  # Python source saved in get_config; None keeps it out (unless `keras_kind`)
+    store: Code | None = None  # assigned to `self.<name>` (unless `keras_kind` says it)
+    config: Code | None = None  # saved in get_config; None keeps it out (unless `keras_kind`)
     to_base: bool = False  # passed on to `super().__init__`, which stores it (activity_regularizer)
     # "initializer", "regularizer", "constraint": a Keras object, stored with `keras.<kind>s.get`
     # and saved with `keras.<kind>s.serialize`.
     keras_kind: str | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
 
     @property
     def in_config(self) -> bool:
@@ -148,7 +154,7 @@ class TestInput:
 @dataclass(frozen=True)
 class InvalidArgument:
     name: str
-    value: str  # Python source of the invalid value
+    value: Literal  # the invalid value
     message: str  # the exact error message expected
     error: str = "ValueError"  # or "TypeError"
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import io
-import json
 import tokenize
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -16,13 +15,6 @@ from typing import Any
 
 from layergen.render import values
 from layergen.render.model import KerasObject
-
-
-def message(requirement: str, received: str) -> str:
-    """An error message as Keras writes them: the rule, then the value, as one f-string
-    (`requirement` is plain text, `received` the body of an f-string). `fit_strings` lays
-    it out for the project's line length."""
-    return "f" + repr(requirement.replace("{", "{{").replace("}", "}}") + received)
 
 
 def fit_strings(source: str, width: int, parenthesized: bool = False) -> str:
@@ -204,13 +196,6 @@ def _lines_inside_strings(lines: list[str]) -> set[int]:
     return inside_strings
 
 
-def doc_literal(value: object) -> str:
-    """A value as Keras's docstrings show it: strings in double quotes."""
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    return literal(value)
-
-
 def literal(value: object) -> str:
     """Python source for a plain value; strings are repr-escaped, so they stay strings."""
     if isinstance(value, list):
@@ -323,9 +308,11 @@ def _if_else(value: values.IfElse) -> str:
 
 
 def _call(value: values.Call) -> str:
+    if len(value.arguments) == 1 and not value.keywords and isinstance(value.arguments[0], values.Generator):
+        return f"{_function(value)}({_generator_body(value.arguments[0])})"  # `any(... for d in shape)`
     arguments = [code(argument) for argument in value.arguments]
     arguments += [f"{keyword}={code(argument)}" for keyword, argument in value.keywords]
-    return f"{value.function}({', '.join(arguments)})"
+    return f"{_function(value)}({', '.join(arguments)})"
 
 
 def _item(value: values.Item) -> str:
@@ -372,3 +359,20 @@ _WRITERS: dict[type, Callable[[Any], str]] = {
     values.Group: lambda value: f"({code(value.value)})",
     values.Message: _message,
 }
+
+
+# -- argument checks (helper va) ---------------------------------------------------------
+
+
+def _generator_body(value: values.Generator) -> str:
+    """`item for name in iterable`, without the generator's parentheses."""
+    return f"{_operand(value.item, _IF_ELSE)} for {value.name} in {_operand(value.iterable, _PRECEDENCE['or'])}"
+
+
+def _function(value: values.Call) -> str:
+    """The called function: a name, or a method of a value (`np.asarray(x).tolist`)."""
+    return value.function if isinstance(value.function, str) else code(value.function)
+
+
+_WRITERS[values.Generator] = lambda value: f"({_generator_body(value)})"
+_WRITERS[values.Attribute] = lambda value: f"{_operand(value.value, _PRIMARY)}.{value.name}"

@@ -8,7 +8,8 @@ analysis chose (`Name`: an argument, `self.units`, `keras.ops.shape`) or a value
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
 from typing import TypeAlias
 
 
@@ -32,7 +33,7 @@ class Literal:
 class Call:
     """`function(arguments..., keyword=value...)`."""
 
-    function: str  # a name: "keras.initializers.get", "isinstance", "ops.shape"
+    function: str | Attribute  # a name: "keras.initializers.get", "isinstance", "ops.shape"; or a method
     arguments: tuple[Code, ...] = ()
     keywords: tuple[tuple[str, Code], ...] = ()
 
@@ -121,8 +122,40 @@ class Message:
     parts: tuple[str | Field, ...]
 
 
+@dataclass(frozen=True)
+class Attribute:
+    """`value.name`, of a value that is no plain name: `np.asarray(x).dtype`; as a `Call`'s
+    function, a method call (`np.asarray(x).tolist()`)."""
+
+    value: Code
+    name: str
+
+
+@dataclass(frozen=True)
+class Generator:
+    """`(item for name in iterable)`; as the one argument of a `Call` it has no parentheses
+    of its own: `any(d <= 0 for d in shape)`."""
+
+    item: Code
+    name: str  # the loop variable: "d"
+    iterable: Code
+
+
 Code: TypeAlias = (
-    Name | Literal | Call | Item | Slice | Collection | Unpacked | Operation | Unary | IfElse | Group | Message
+    Name
+    | Literal
+    | Call
+    | Item
+    | Slice
+    | Collection
+    | Unpacked
+    | Operation
+    | Unary
+    | IfElse
+    | Group
+    | Message
+    | Generator
+    | Attribute
 )
 
 
@@ -133,3 +166,27 @@ def attribute(name: str) -> Name:
 
 def tuple_of(*items: Code) -> Collection:
     return Collection(tuple(items))
+
+
+# -- argument checks (helper va) ---------------------------------------------------------
+
+
+def names(value: Code) -> Iterator[str]:
+    """Every name a code value reads, called functions included (`np.shape`), in order."""
+    if isinstance(value, Name):
+        yield value.path
+        return
+    if isinstance(value, Call) and isinstance(value.function, str):
+        yield value.function
+    for part in fields(value):
+        yield from _names_in(getattr(value, part.name))
+
+
+def _names_in(part: object) -> Iterator[str]:
+    if isinstance(part, tuple):
+        for item in part:
+            yield from _names_in(item)
+    elif isinstance(part, Field):
+        yield from names(part.value)
+    elif is_dataclass(part) and not isinstance(part, (type, Literal)):
+        yield from names(part)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from layergen.analysis.argument_types import (
     sample_value,
     value_fits,
 )
+from layergen.render.pycode import code
 from layergen.spec.models import ArgumentSpec, ArgumentType
 
 ARGUMENTS = [
@@ -54,7 +55,7 @@ def test_every_type_of_the_spec_has_one_entry():
 
 def _refused_by_init(name: str, arg: ArgumentSpec, value) -> bool:
     """Whether one of the generated `__init__`'s checks (run in order) raises for `value`."""
-    return any(eval(check.condition, {}, {name: value}) for check in argument_checks(name, arg))
+    return any(eval(code(check.condition), {}, {name: value}) for check in argument_checks(name, arg))
 
 
 @pytest.mark.parametrize("fields", ARGUMENTS, ids=lambda f: "-".join(f"{k}={v}" for k, v in f.items()))
@@ -93,8 +94,8 @@ def test_requirement_says_what_a_valid_value_is(fields, expected):
 def _raised(name: str, arg: ArgumentSpec, value) -> tuple[str, str] | None:
     """(exception class, message) the generated checks raise for `value`, run as generated."""
     for check in argument_checks(name, arg):
-        if eval(check.condition, {}, {name: value}):
-            return check.error, eval(check.message.replace("\n", " "), {}, {name: value})
+        if eval(code(check.condition), {}, {name: value}):
+            return check.error, eval(code(check.message), {}, {name: value})
     return None
 
 

@@ -13,7 +13,8 @@ from conftest import REPO, cli
 
 from layergen.formatting.formatter import format_texts
 from layergen.project.format_style import FormatStyle
-from layergen.render.pycode import _fstring_body, _words, fit_strings, message
+from layergen.render import values as v
+from layergen.render.pycode import _fstring_body, _words, code, fit_strings
 
 RULES = "E,F,I,B,UP,SIM,ISC"
 BIN = Path(sys.executable).parent
@@ -34,7 +35,7 @@ def tool(name, *args, cwd):
 
 
 def test_a_message_is_one_f_string_where_it_fits():
-    source = message("`units` must be a positive integer. ", "Received: units={units!r}")
+    source = code(v.Message(("`units` must be a positive integer. Received: units=", v.Field(v.Name("units"), "r"))))
     assert source == "f'`units` must be a positive integer. Received: units={units!r}'"
     assert fit_strings(source, 80) == 'f"`units` must be a positive integer. Received: units={units!r}"'
     # Two literals on one line (what black makes of them) become one.
@@ -43,7 +44,14 @@ def test_a_message_is_one_f_string_where_it_fits():
 
 @pytest.mark.parametrize("width", [12, 20, 30, 45])
 def test_a_long_message_is_split_after_spaces_into_parts_that_fit(width):
-    source = message("`units` must be a {positive} integer. ", "Received: units={units!r}, other={ {1: 2}[1] }")
+    other = v.Collection((v.Literal(1), v.Literal(2)))
+    parts = (
+        "`units` must be a {positive} integer. Received: units=",
+        v.Field(v.Name("units"), "r"),
+        ", other=",
+        v.Field(other),
+    )
+    source = code(v.Message(parts))
     lines = fit_strings(source, width).split("\n")
     assert len(lines) > 1
     # A line is longer than `width` only where it is one word (spaces inside `{...}` do not count).
@@ -51,7 +59,7 @@ def test_a_long_message_is_split_after_spaces_into_parts_that_fit(width):
     assert not any(line.startswith("f") and "{" not in line.replace("{{", "") for line in lines)  # no needless f
     units = 3
     joined = eval("(" + "\n".join(lines) + ")")  # noqa: S307 - our own literal
-    assert joined == eval(source) == f"`units` must be a {{positive}} integer. Received: units={units!r}, other=2"
+    assert joined == eval(source) == f"`units` must be a {{positive}} integer. Received: units={units!r}, other=(1, 2)"
     assert fit_strings(source, width, parenthesized=True) == "(\n" + "\n".join(lines) + "\n)"
 
 

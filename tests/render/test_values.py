@@ -110,3 +110,35 @@ def test_message_is_one_fstring_with_braces_of_text_doubled() -> None:
 def test_one_item_tuple_keeps_its_comma() -> None:
     assert code(v.tuple_of(v.Name("self.units"))) == "(self.units,)"
     assert code(v.Item(v.Name("input_shape"), v.Slice(None, v.Literal(-1)))) == "input_shape[:-1]"
+
+
+def test_a_generator_as_the_one_argument_of_a_call_has_no_parentheses_of_its_own() -> None:
+    d, shape = v.Name("d"), v.Name("shape")
+    given = v.Generator(
+        v.Operation("and", v.Operation("is not", d, v.Literal(None)), v.Operation("<=", d, v.Literal(0))), "d", shape
+    )
+    assert code(v.Call("any", (given,))) == "any(d is not None and d <= 0 for d in shape)"
+    assert code(v.Unary("not", v.Call("all", (given,)))) == "not all(d is not None and d <= 0 for d in shape)"
+    assert code(v.Call("f", (given, v.Name("x")))) == "f((d is not None and d <= 0 for d in shape), x)"
+    assert code(given) == "(d is not None and d <= 0 for d in shape)"
+    assert code(v.Generator(d, "d", v.IfElse(v.Name("a"), shape, v.Name("b")))) == "(d for d in (shape if a else b))"
+
+
+def test_an_attribute_of_a_value_and_a_method_call() -> None:
+    array = v.Call("np.asarray", (v.Name("table"),))
+    assert code(v.Attribute(array, "dtype")) == "np.asarray(table).dtype"
+    assert code(v.Call(v.Attribute(array, "tolist"))) == "np.asarray(table).tolist()"
+    assert code(v.Attribute(v.Operation("+", v.Name("a"), v.Name("b")), "shape")) == "(a + b).shape"
+
+
+def test_names_are_every_name_a_value_reads_in_order() -> None:
+    check = v.Operation(
+        "or",
+        v.Unary(
+            "not",
+            v.Call("np.issubdtype", (v.Attribute(v.Call("np.asarray", (v.Name("x"),)), "dtype"), v.Name("np.number"))),
+        ),
+        v.Message(("x is ", v.Field(v.Item(v.Name("shape"), v.Literal(-1)), "r"))),
+    )
+    assert list(v.names(check)) == ["np.issubdtype", "np.asarray", "x", "np.number", "shape"]
+    assert list(v.names(v.Call("f", keywords=(("key", v.Name("k")),)))) == ["f", "k"]
