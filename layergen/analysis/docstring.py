@@ -11,7 +11,6 @@ from layergen.analysis.cell_states import states_doc
 from layergen.analysis.context import BATCH, ELLIPSIS, Context, ShapeItem
 from layergen.analysis.outputs import Output
 from layergen.render.model import ConstructorArg, DocSection
-from layergen.render.pycode import escape_docstring
 from layergen.spec.source import Path_
 
 _DOC_WIDTH = 72
@@ -20,7 +19,7 @@ _DOC_WIDTH = 72
 def class_docstring(
     context: Context, args: list[ConstructorArg], uses_training: bool, outputs: list[Output], *, uses_mask: bool = False
 ) -> str:
-    """The whole docstring body, escaped for a triple-quoted string."""
+    """The whole docstring body (its text: the template escapes it for a triple-quoted string)."""
     spec = context.spec
     parts = [_wrap(spec.summary.strip())]
     if spec.description.strip():
@@ -30,7 +29,7 @@ def class_docstring(
         parts.append("\n\n".join(_wrap(p) for p in paragraphs))
     for section in _sections(context, args, uses_training, outputs, uses_mask):
         parts.append(section.title + ":\n" + "\n".join(textwrap.indent(e, "    ") for e in section.entries))
-    return escape_docstring("\n\n".join(parts))
+    return "\n\n".join(parts)
 
 
 def _sections(

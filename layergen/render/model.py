@@ -217,7 +217,7 @@ class LayerModel:
     package: str
     needs_numpy: bool
     uses_ops: bool  # whether `call` needs `from keras import ops`
-    docstring: str  # the whole class docstring body, escaped
+    docstring: str  # the whole class docstring body, as text (the template escapes it)
     args: list[ConstructorArg]
     weights: list[WeightModel]
     shape_params: str  # "input_shape", or "x_shape, y_shape"

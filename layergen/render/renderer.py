@@ -19,7 +19,7 @@ import jinja2
 from layergen.cache import cache_dir
 from layergen.errors import LayergenError, Problem
 from layergen.render.model import LayerModel
-from layergen.render.pycode import call_code, first_given, fit_strings, value_code
+from layergen.render.pycode import call_code, escape_docstring, first_given, fit_strings, value_code
 from layergen.render.templates_dir import builtin_template_dir
 
 __all__ = ["builtin_template_dir", "render_code"]
@@ -44,6 +44,7 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     env.filters["comment"] = comment_text
     env.filters["fit"] = fit_strings  # a message as one f-string, or parts that fit the line length
     env.filters["code"] = value_code  # a Keras object as the call that builds it
+    env.filters["docstring"] = escape_docstring  # text safe inside a triple-quoted docstring
     env.globals["call"] = call_code  # `callee(a=..., b=...)`
     env.globals["first_given"] = first_given  # `self.a if self.a is not None else ...`
     return env
