@@ -34,18 +34,7 @@ from layergen.analysis.value_tests import (
     not_instance_of,
 )
 from layergen.render.model import Check
-from layergen.render.values import (
-    Call,
-    Code,
-    Field,
-    Group,
-    IfElse,
-    Literal,
-    Message,
-    Name,
-    Operation,
-    Unary,
-)
+from layergen.render.values import Call, Code, Field, Group, IfElse, Literal, Message, Name, Operation, Unary
 from layergen.spec.fast import ArgumentSpec
 
 
@@ -59,10 +48,10 @@ class TypeRule:
     sample: Callable[[ArgumentSpec, Iterator[int]], Any]  # a valid value, for a required argument
     invalid: Callable[[ArgumentSpec], Any]  # a value `__init__` refuses; None if there is none
     others: Callable[[ArgumentSpec, Any], list[Any]]  # candidates for a valid value other than the default
-    store: Callable[[Name], Code] = lambda name: name  # what `__init__` keeps in `self.<name>`, from the parameter
-    config: Callable[[Name], Code] | None = (
-        lambda kept: kept
-    )  # what the config saves, from `self.<name>`; None: not saved
+    # What `__init__` keeps in `self.<name>`, made from the parameter; what the config saves,
+    # made from `self.<name>` (None: not saved).
+    store: Callable[[Name], Code] = lambda parameter: parameter
+    config: Callable[[Name], Code] | None = lambda kept: kept
     keeps_none: bool = False  # `store` is skipped for None (an optional argument stays None)
     bounded: bool = False  # takes `min` and `max`
     requirement: str | None = None  # the whole requirement, where "a <noun> >= min" does not say it
