@@ -57,18 +57,15 @@ def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path
             return None
         items.append(expression)
     kind = _kind(constant, shape_text(items))
+    rule = f"`{name}` must be {kind}."
     numbers = "np.integer" if integer_dtype(constant) else "np.number"
     checks = [
-        Check(
-            Unary("not", is_numbers(Name(name), numbers)),
-            received_message(f"`{name}` must be {kind}.", name),
-            "TypeError",
-        ),
+        Check(Unary("not", is_numbers(Name(name), numbers)), received_message(rule, name), "TypeError"),
         # Sized by the input: only its rank is known before `build` (`given_constant_build_checks`).
         (
-            _rank_check(name, kind, len(items))
+            _rank_check(name, rule, len(items))
             if sized_by_input(context, constant)
-            else _shape_check(name, kind, shape_value(items))
+            else _shape_check(name, rule, shape_value(items))
         ),
     ]
     doc = constant.doc.strip() or f"Constant value: {kind}."
@@ -83,27 +80,25 @@ def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path
     )
 
 
-def _shape_check(name: str, kind: str, shape: Collection) -> Check:
+def _shape_check(name: str, rule: str, shape: Collection) -> Check:
     not_scalar = Operation("!=", np_ndim(Name(name)), Literal(0))
     if not shape.items:
-        return Check(not_scalar, received_message(f"`{name}` must be {kind}.", name))
+        return Check(not_scalar, received_message(rule, name))
     return Check(
         Operation("and", not_scalar, Operation("!=", np_shape(Name(name)), shape)),
-        _expected_shape(name, kind, shape, Name(name)),
+        _expected_shape(rule, shape, Name(name)),
     )
 
 
-def _expected_shape(name: str, kind: str, shape: Code, value: Code) -> Message:
-    """`<name> must be <kind>. Expected shape <shape>, received: shape=<the value's shape>`."""
-    return Message(
-        (f"`{name}` must be {kind}. Expected shape ", Field(shape), ", received: shape=", Field(np_shape(value)))
-    )
+def _expected_shape(rule: str, shape: Code, value: Code) -> Message:
+    """`<rule> Expected shape <shape>, received: shape=<the value's shape>`."""
+    return Message((f"{rule} Expected shape ", Field(shape), ", received: shape=", Field(np_shape(value))))
 
 
-def _rank_check(name: str, kind: str, rank: int) -> Check:
+def _rank_check(name: str, rule: str, rank: int) -> Check:
     return Check(
         Operation("not in", np_ndim(Name(name)), Literal((0, rank))),
-        Message((f"`{name}` must be {kind}. Received: shape=", Field(np_shape(Name(name))))),
+        Message((f"{rule} Received: shape=", Field(np_shape(Name(name))))),
     )
 
 
@@ -126,7 +121,7 @@ def given_constant_build_checks(context: Context) -> list[Check]:
         items = [expressions.parse(item) for item in constant.shape or ()]
         names = {n: context.dims[n].value if n in context.dims else attribute(n) for e in items for n in e.names}
         shape = shape_value(items, names)
-        kind = _kind(constant, shape_text(items))
+        rule = f"`{name}` must be {_kind(constant, shape_text(items))}."
         kept = attribute(name)
         condition = Operation(
             "and", Operation("not in", Literal(None), shape), Operation("!=", np_ndim(kept), Literal(0))
@@ -134,7 +129,7 @@ def given_constant_build_checks(context: Context) -> list[Check]:
         checks.append(
             Check(
                 Operation("and", condition, Operation("!=", np_shape(kept), shape)),
-                _expected_shape(name, kind, shape, kept),
+                _expected_shape(rule, shape, kept),
             )
         )
     return checks
@@ -161,9 +156,8 @@ def given_constant_cases(context: Context, shapes: dict[str, tuple[int, ...]]) -
         constant = context.spec.constants[name]
         if not is_given(constant) or constant.shape is None:
             continue
-        kind = _kind(constant, shape_text([expressions.parse(item) for item in constant.shape]))
-        refused = f"`{name}` must be {kind}. Received: {name}='three'"
-        cases.append(InvalidArgument(name, Literal("three"), refused, "TypeError"))
+        rule = f"`{name}` must be {_kind(constant, shape_text([expressions.parse(item) for item in constant.shape]))}."
+        cases.append(InvalidArgument(name, Literal("three"), f"{rule} Received: {name}='three'", "TypeError"))
         number = 1 if integer_dtype(constant) else 1.0
         if sized_by_input(context, constant):
             # Checked in build; `__init__` refuses a value of another rank.
@@ -171,11 +165,11 @@ def given_constant_cases(context: Context, shapes: dict[str, tuple[int, ...]]) -
             for _ in range(len(shape) + 1):
                 nested = (nested,)
             received = f"Received: shape={(1,) * (len(shape) + 1)!r}"
-            cases.append(InvalidArgument(name, Literal(nested), f"`{name}` must be {kind}. {received}"))
+            cases.append(InvalidArgument(name, Literal(nested), f"{rule} {received}"))
             continue
         wrong = tuple(number * i for i in range(1, 4 if shape == (2,) else 3))
         received = (
             f"Expected shape {shape!r}, received: shape=({len(wrong)},)" if shape else f"Received: {name}={wrong!r}"
         )
-        cases.append(InvalidArgument(name, Literal(wrong), f"`{name}` must be {kind}. {received}"))
+        cases.append(InvalidArgument(name, Literal(wrong), f"{rule} {received}"))
     return cases
