@@ -29,7 +29,8 @@ from layergen.analysis.test_budget import TestBudget, check_literal
 from layergen.analysis.test_sizes import Scope, size_run, weight_shape
 from layergen.analysis.test_values import INVALID, generated_arguments, keras_object_value
 from layergen.render.model import InvalidArgument
-from layergen.render.pycode import json_literal, literal, nested_shape
+from layergen.render.pycode import json_literal, literal
+from layergen.spec.nested_lists import nested_shape
 
 # Concrete sizes for the generated test when the spec gives none: distinct from each
 # other and from the batch (2), so that a transposed shape cannot pass by accident.

@@ -46,9 +46,10 @@ from layergen.pipeline import render
 from layergen.project import classes as project_classes
 from layergen.project import imports as import_policy
 from layergen.render import renderer as render_module
-from layergen.render.pycode import FOREIGN_LINE_BREAKS, indent_code
+from layergen.render.pycode import indent_code
 from layergen.spec.models import parse_layer_spec
 from layergen.spec.names import class_name_problem
+from layergen.spec.python_lines import FOREIGN_LINE_BREAKS
 from layergen.spec.source import parse_spec_text
 
 # -- properties -------------------------------------------------------------------------------
