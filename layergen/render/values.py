@@ -186,7 +186,5 @@ def _names_in(part: object) -> Iterator[str]:
     if isinstance(part, tuple):
         for item in part:
             yield from _names_in(item)
-    elif isinstance(part, Field):
-        yield from names(part.value)
     elif is_dataclass(part) and not isinstance(part, (type, Literal)):
-        yield from names(part)  # type: ignore[arg-type]
+        yield from names(part)  # type: ignore[arg-type]  # a code value, or a Message's Field
