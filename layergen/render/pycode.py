@@ -281,6 +281,8 @@ def code(value: values.Code) -> str:
 def _precedence(value: values.Code) -> int:
     if isinstance(value, values.Operation):
         return _PRECEDENCE[value.operator]
+    if isinstance(value, values.Comparison):
+        return _PRECEDENCE["=="]
     if isinstance(value, values.Unary):
         return _PRECEDENCE["not"] if value.operator == "not" else _UNARY_MINUS
     if isinstance(value, values.IfElse):
@@ -372,3 +374,17 @@ _WRITERS: dict[type, Callable[[Any], str]] = {
     values.Group: lambda value: f"({code(value.value)})",
     values.Message: _message,
 }
+
+
+# -- shapes, weights, outputs, conditions (helper vb) ------------------------------------------
+
+
+def _comparison(value: values.Comparison) -> str:
+    """`a < b <= c`: no operand is itself a comparison (that would chain)."""
+    weakest = _PRECEDENCE["=="] + 1
+    return " ".join(
+        [_operand(value.first, weakest), *(f"{op} {_operand(operand, weakest)}" for op, operand in value.rest)]
+    )
+
+
+_WRITERS[values.Comparison] = _comparison
