@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from layergen.render.values import Code, Collection, Comparison, Group, IfElse, Literal, Name, Operation, Unary
+from layergen.render.values import Code, Collection, Comparison, Group, IfElse, Literal, Operation, Unary
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//"}
 

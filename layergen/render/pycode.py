@@ -268,6 +268,7 @@ _PRECEDENCE = {
     "//": 11,
     "/": 11,
     "%": 11,
+    "**": 13,  # above a unary minus: `-x ** 2` is `-(x ** 2)`
 }
 _UNARY_MINUS = 12
 _IF_ELSE = 1
@@ -304,6 +305,8 @@ def _operand(value: values.Code, weakest: int) -> str:
 
 def _operation(value: values.Operation) -> str:
     precedence = _PRECEDENCE[value.operator]
+    if value.operator == "**":  # right-associative; its right operand may be a unary minus
+        return f"{_operand(value.left, precedence + 1)} ** {_operand(value.right, _UNARY_MINUS)}"
     comparison = precedence == _PRECEDENCE["=="]
     # `a - (b - c)`, `a and (b or c)`: the right operand of an equal precedence keeps its
     # parentheses; comparisons do not chain through an operand.
@@ -315,7 +318,7 @@ def _operation(value: values.Operation) -> str:
 def _unary(value: values.Unary) -> str:
     if value.operator == "not":
         return f"not {_operand(value.operand, _PRECEDENCE['not'])}"
-    return f"-{_operand(value.operand, _UNARY_MINUS)}"
+    return f"{value.operator}{_operand(value.operand, _UNARY_MINUS)}"
 
 
 def _if_else(value: values.IfElse) -> str:
