@@ -5,7 +5,6 @@ the conditions in order and sets `<weight>_shape`, then makes the weight with it
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -145,7 +144,7 @@ def case_settings(
     base = shapes(values)
     result = []
     for setting in settings:
-        changed = shapes({**values, setting.gate: ast.literal_eval(setting.value)})
+        changed = shapes({**values, setting.gate: setting.value})
         result.append(dataclasses.replace(setting, weight_shapes=changed if changed != base else None))
     flipped = {setting.gate for setting in settings}
     for name in shape_condition_arguments(context):
@@ -155,5 +154,5 @@ def case_settings(
         changed = shapes({**values, name: value})
         if changed != base:
             suffix = "With" + "".join(part.capitalize() for part in name.split("_")) + str(value)
-            result.append(TestSetting(suffix, name, repr(value), [], changed))
+            result.append(TestSetting(suffix, name, value, [], changed))
     return result
