@@ -26,6 +26,10 @@ CHECKED_TESTS = (
     "test_build_builds_the_sublayers_and_their_weights_are_the_layers",
     "test_sublayers_train",
     "test_keras_file_loads_in_a_fresh_process_without_custom_objects",
+    # An RNN cell's (a layer with `state_size`): the cell inside keras.layers.RNN.
+    "test_cell_inside_keras_rnn_is_a_loop_over_its_steps",
+    "test_cell_inside_keras_rnn_starts_from_the_initial_states_given",
+    "test_cell_inside_keras_rnn_trains_saves_and_loads",
 )
 
 _MAX = 240
@@ -84,6 +88,14 @@ _FAILURES: tuple[tuple[str, str, str, dict[str, str] | None], ...] = (
         "mixed-precision",
         "wrong under dtype='mixed_float16' ({first}); make tensors in call with dtype=self.compute_dtype, not "
         "a fixed float32",
+        {"at": "call"},
+    ),
+    (
+        "test_cell_inside_keras_rnn",
+        "rnn-cell",
+        "the cell does not work inside keras.layers.RNN ({first}); give it `state_size` (an int, or a list with "
+        "one size per state), take `call(inputs, states)` with `states` a list, return `(output, [new states])` "
+        "with one state per size, and build it from one step's shape",
         {"at": "call"},
     ),
     (
