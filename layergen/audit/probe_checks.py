@@ -108,9 +108,25 @@ _FAILURES: tuple[tuple[str, str, str, dict[str, str] | None], ...] = (
 )
 
 
+# Keras wraps an error raised in a layer's call in a line of its own, the cause on a later line.
+_KERAS_WRAPPER = re.compile(r"^(\w+: )?Exception encountered when calling ([\w.]+\(\))\.$")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _first_line(text: str) -> str:
+    """The failure's first line; for an error Keras wrapped, its cause, and where."""
+    lines = [_ANSI.sub("", line).strip() for line in text.splitlines()]
+    first = lines[0] if lines else ""
+    wrapped = _KERAS_WRAPPER.match(first)
+    cause = next((line for line in lines[1:] if line), None)
+    if wrapped is None or cause is None:
+        return first
+    return f"{wrapped.group(1) or ''}{cause} (in {wrapped.group(2)})"
+
+
 def describe_failure(test: str, text: str, contract: object) -> tuple[str, str, dict[str, str]]:
     """(check name, "what is wrong; how to fix it", where) for `test` failing with `text`."""
-    first = _short(text.splitlines()[0] if text else "")
+    first = _short(_first_line(text))
     weight = re.search(r"weight '?\"?([\w/]+)", text)
     named = {"weight": weight.group(1)} if weight else {}
     if test == "test_training_updates_trainable_weights_only":
