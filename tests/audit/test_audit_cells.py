@@ -5,40 +5,10 @@ that breaks inside the RNN is found. Slow (Keras in a subprocess): listed in con
 
 import json
 
-from conftest import cli
+from conftest import REPO, cli
 
-# Written for these tests: a cell with two states, a hidden state and a gated running sum.
-TWO_STATE_CELL = '''
-import keras
-from keras import ops
-
-
-@keras.saving.register_keras_serializable(package="cells")
-class GatedSumCell(keras.layers.Layer):
-    """One step: a gate decides how much of the running sum `c` to keep; `h` is its tanh."""
-
-    def __init__(self, units, **kwargs):
-        super().__init__(**kwargs)
-        self.units = units
-        self.state_size = [units, units]
-        self.output_size = units
-
-    def build(self, input_shape):
-        self.kernel = self.add_weight(name="kernel", shape=(input_shape[-1], 2 * self.units))
-        self.recurrent_kernel = self.add_weight(name="recurrent_kernel", shape=(self.units, 2 * self.units))
-        self.bias = self.add_weight(name="bias", shape=(2 * self.units,), initializer="zeros")
-
-    def call(self, inputs, states):
-        h, c = states
-        mixed = ops.matmul(inputs, self.kernel) + ops.matmul(h, self.recurrent_kernel) + self.bias
-        gate, candidate = ops.split(mixed, 2, axis=-1)
-        c = ops.sigmoid(gate) * c + ops.tanh(candidate)
-        h = ops.tanh(c)
-        return h, [h, c]
-
-    def get_config(self):
-        return {**super().get_config(), "units": self.units}
-'''
+# Written for these tests (and adopted in test_audit_run): a cell with two states.
+TWO_STATE_CELL = (REPO / "tests" / "hand_written" / "gated_sum_cell.py").read_text()
 
 # One state, no `output_size` and no `get_initial_state` (keras.layers.RNN needs neither),
 # read as `states[0]`: the RNN passes a single state in a list too.
