@@ -11,7 +11,8 @@ from __future__ import annotations
 from layergen.analysis.context import Context
 from layergen.analysis.input_sized_values import is_value_expression, value_code
 from layergen.render.model import KerasObject
-from layergen.render.pycode import json_literal, nested_shape
+from layergen.render.pycode import json_literal
+from layergen.spec.nested_lists import nested_shape
 from layergen.spec.source import Path_
 from layergen.vocabulary import KerasClass
 

@@ -28,8 +28,9 @@ from layergen.analysis.sublayer_classes import ResolvedClass, resolve_class
 from layergen.project import imports as import_policy
 from layergen.project.classes import BASE_LAYER_ARGUMENTS
 from layergen.render.model import KerasObject, SubLayerModel
-from layergen.render.pycode import json_literal, nested_shape
+from layergen.render.pycode import json_literal
 from layergen.spec.fast import SubLayerSpec
+from layergen.spec.nested_lists import nested_shape
 from layergen.spec.source import Path_
 
 # Set by the generated code itself, and why.

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from layergen.render.values import Code
+
 
 @dataclass(frozen=True)
 class KerasObject:
@@ -159,7 +161,7 @@ class TestSetting:
 
     class_suffix: str  # "WithoutBias"
     gate: str
-    value: str  # Python source of the gate's value
+    value: bool  # the gate's value in this subclass
     weight_lists: list[tuple[str, list[str]]]  # (class attribute, weight names) that differ here
     weight_shapes: list[tuple[str, tuple[int, ...]]] | None = None  # `shapes` weights' shapes, where they differ
 
@@ -175,13 +177,12 @@ class TestOutput:
 class TestModel:
     """Concrete sizes and expectations for the generated pytest module."""
 
-    init_kwargs: list[tuple[str, str]]  # (argument, Python source of its value)
+    init_kwargs: list[tuple[str, Code]]  # (argument, the value the test passes)
     inputs: list[TestInput]
     output_shape: tuple[int, ...]
     trainable: list[str]
     non_trainable: list[str]  # in creation order, as Keras lists them
     policy_weights: list[str]  # weights that follow the layer's dtype policy (no explicit dtype)
-    config_values: list[tuple[str, str]]  # (argument, Python source of what its config entry must be)
     state: list[str]
     regularized: list[str]
     array_weights: list[tuple[str, str]]  # (weight, array argument)
@@ -195,7 +196,7 @@ class TestModel:
     skip: list[tuple[str, str]] = field(default_factory=list)  # (contract test, reason)
     cell_sizes: tuple[int | list[int], int] | None = None  # an RNN cell's (state_size, output_size) in the test
     call_losses: int = 0  # `self.add_loss` calls in the call body: losses each call adds
-    call_kwargs: list[tuple[str, str]] = field(default_factory=list)  # (call argument, Python source of a test value)
+    call_kwargs: list[tuple[str, Code]] = field(default_factory=list)  # (call argument, the value the test passes)
     given_constants: list[str] = field(default_factory=list)  # constants the user gives (no `value`)
     weight_shapes: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # weights with `shapes`
     call_inputs: list[TestInput] = field(default_factory=list)  # with `call_kwargs`, where they differ
