@@ -189,40 +189,34 @@ def compare_weights(
 def _shape_change(
     name: str, label: str, before: WeightRecord, after: WeightRecord, arguments: CaseArguments | None
 ) -> CompatChange | None:
-    """A change of the weight's shape; for a weight with `shapes`, what the arguments old
-    checkpoints were saved with choose (`shape_cases`)."""
-    old_cases, new_cases = shape_cases.cases(before.shape), shape_cases.cases(after.shape)
-    plain = len(old_cases) == len(new_cases) == 1 and old_cases[0].condition is new_cases[0].condition is None
-    if before.shape == after.shape and (plain or arguments is None):
+    """A change of the weight's shape; for a weight with `shapes`, of the shape the arguments
+    old checkpoints can have been saved with choose (`shape_cases`)."""
+    if before.shape == after.shape:
         return None
+    old_cases, new_cases = shape_cases.cases(before.shape), shape_cases.cases(after.shape)
+    shapes = f"{_cases(old_cases)} to {_cases(new_cases)}"
     broken = "checkpoints saved before this change no longer load"
-    if plain or arguments is None:
-        return CompatChange(
-            name, f"weight {label!r} changed shape from {_cases(old_cases)} to {_cases(new_cases)}; {broken}", True
-        )
+    single = len(old_cases) == len(new_cases) == 1  # a plain shape, or `shapes` with one case
+    if single and old_cases[0].shape == new_cases[0].shape:
+        return None
+    if single or arguments is None:  # nothing to tell the cases by: any change is a break
+        return CompatChange(name, f"weight {label!r} changed shape from {shapes}; {broken}", True)
     try:
         found = shape_cases.first_difference(old_cases, new_cases, arguments.old, arguments.new)
     except shape_cases.CannotTell as reason:
-        if before.shape == after.shape:
-            return None
-        shapes = f"{_cases(old_cases)} to {_cases(new_cases)}"
-        message = f"weight {label!r} changed shape from {shapes}; {broken} (which case they hold, layergen cannot tell: {reason})"
-        return CompatChange(name, message, True)
-    if found is not None:
-        shapes = f"{shape_cases.shown(found.before)} to {shape_cases.shown(found.after)}"
+        message = f"{broken} (which case they hold, layergen cannot tell: {reason})"
+        return CompatChange(name, f"weight {label!r} changed shape from {shapes}; {message}", True)
+    if found is None:
+        message = "checkpoints saved before this change still load: the arguments they can have been saved with "
         return CompatChange(
-            name,
-            f"weight {label!r} changed shape from {shapes} {found.setting}; checkpoints saved before this change with "
-            "those arguments no longer load",
-            True,
+            name, f"weight {label!r} changed shape from {shapes}; {message}choose the shape they hold", False
         )
-    if before.shape == after.shape:
-        return None
+    shapes = f"{shape_cases.shown(found.before)} to {shape_cases.shown(found.after)}"
     return CompatChange(
         name,
-        f"weight {label!r} changed shape from {_cases(old_cases)} to {_cases(new_cases)}; checkpoints saved before this "
-        "change still load: the arguments they can have been saved with choose the shape they hold",
-        False,
+        f"weight {label!r} changed shape from {shapes} {found.setting}; checkpoints saved before this change with "
+        "those arguments no longer load",
+        True,
     )
 
 

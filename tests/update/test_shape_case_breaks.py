@@ -183,3 +183,11 @@ def test_a_changed_default_alone_is_not_compared():
     cases_ = WeightRecord(("[2, 3 * units] if reset_after", "[3 * units]"))
     arguments = CaseArguments({"units": REQUIRED, "reset_after": False}, OLD_LAYER, "Cell")
     assert compare_weights({"bias": cases_}, {"bias": cases_}, arguments) == []
+
+
+def test_a_single_case_is_its_shape():
+    plain, one_case = WeightRecord(("3 * units",)), WeightRecord(("[3 * units]",))
+    assert compare_weights({"bias": plain}, {"bias": one_case}) == []
+    assert compare_weights({"bias": one_case}, {"bias": plain}, CaseArguments({}, None, "Cell")) == []
+    [change] = compare_weights({"bias": plain}, {"bias": WeightRecord(("[4 * units]",))})
+    assert change.breaking and "from [3 * units] to [4 * units];" in change.message
