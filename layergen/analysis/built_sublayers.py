@@ -17,6 +17,8 @@ from layergen.analysis.context import Context
 from layergen.analysis.input_sized_values import dimensions_read
 from layergen.analysis.keras_objects import keras_object
 from layergen.render.model import KerasObject
+from layergen.render.pycode import code as write_code
+from layergen.render.values import Name, attribute
 from layergen.spec.fast import SubLayerSpec
 from layergen.spec.source import Path_
 
@@ -52,7 +54,9 @@ def sized_by_input_code(context: Context, text: str, path: Path_) -> str | None:
         if name not in context.dims and name not in context.sizing_arguments:
             context.unknown(path, "dimension or int argument", name, [*context.dims, *context.sizing_arguments])
             return None
-    return expression.to_code({name: name if name in context.dims else f"self.{name}" for name in expression.names})
+    return write_code(
+        expression.to_code({name: Name(name) if name in context.dims else attribute(name) for name in expression.names})
+    )
 
 
 # A sub-layer argument holding an initializer, regularizer or constraint, by Keras's naming.

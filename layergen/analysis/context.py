@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from layergen.analysis import expressions
 from layergen.errors import LayergenError, Problem
 from layergen.project.classes import BrokenSpec, ProjectClass
-from layergen.render.values import Item, Literal, Name
 from layergen.spec.fast import InputSpec, LayerSpec
 from layergen.spec.source import Path_, SpecSource
 from layergen.vocabulary import Vocabulary, closest
@@ -38,11 +37,6 @@ class Dimension:
     def code(self) -> str:
         """Python source reading this dimension in `build` or `compute_output_shape`."""
         return f"{self.shape_param}[{self.index}]"
-
-    @property
-    def value(self) -> Item:
-        """This dimension as a code value: `input_shape[-1]`."""
-        return Item(Name(self.shape_param), Literal(self.index))
 
 
 @dataclass(frozen=True)

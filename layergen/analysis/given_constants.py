@@ -14,7 +14,7 @@ from layergen.analysis import expressions
 from layergen.analysis.argument_types import received_message
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import as_numbers, is_numbers, np_ndim, np_shape, shape_text, shape_value
-from layergen.analysis.shapes import parse_expression
+from layergen.analysis.shapes import dimension_value, parse_expression
 from layergen.render.model import Check, ConstructorArg, InvalidArgument
 from layergen.render.values import Code, Collection, Field, Literal, Message, Name, Operation, Unary, attribute
 from layergen.spec.fast import ConstantSpec
@@ -119,7 +119,9 @@ def given_constant_build_checks(context: Context) -> list[Check]:
         if not is_given(constant) or not sized_by_input(context, constant):
             continue
         items = [expressions.parse(item) for item in constant.shape or ()]
-        names = {n: context.dims[n].value if n in context.dims else attribute(n) for e in items for n in e.names}
+        names = {
+            n: dimension_value(context.dims[n]) if n in context.dims else attribute(n) for e in items for n in e.names
+        }
         shape = shape_value(items, names)
         rule = f"`{name}` must be {_kind(constant, shape_text(items))}."
         kept = attribute(name)

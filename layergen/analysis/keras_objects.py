@@ -11,6 +11,7 @@ from __future__ import annotations
 from layergen.analysis.context import Context
 from layergen.analysis.input_sized_values import is_value_expression, value_code
 from layergen.render.model import KerasObject
+from layergen.render.pycode import code as write_code
 from layergen.render.pycode import json_literal
 from layergen.spec.nested_lists import nested_shape
 from layergen.spec.source import Path_
@@ -48,7 +49,7 @@ def _param_code(context: Context, value: object, path: Path_) -> str:
     if isinstance(value, str) and value.startswith("$"):
         ref = value[1:]
         if is_value_expression(context, ref):
-            return value_code(context, ref, path)  # arithmetic, or the input's size (input_sized_values)
+            return write_code(value_code(context, ref, path))  # arithmetic, or the input's size (input_sized_values)
         candidates = list(spec.arguments) + list(spec.constants)
         if ref not in candidates:
             context.unknown(path, "argument", ref, candidates)

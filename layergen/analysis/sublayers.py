@@ -28,7 +28,9 @@ from layergen.analysis.sublayer_classes import ResolvedClass, resolve_class
 from layergen.project import imports as import_policy
 from layergen.project.classes import BASE_LAYER_ARGUMENTS
 from layergen.render.model import KerasObject, SubLayerModel
+from layergen.render.pycode import code as write_code
 from layergen.render.pycode import json_literal
+from layergen.render.values import attribute
 from layergen.spec.fast import SubLayerSpec
 from layergen.spec.nested_lists import nested_shape
 from layergen.spec.source import Path_
@@ -163,7 +165,7 @@ def _integer_code(context: Context, item: int | str, path: Path_, what: str, can
     expression = parse_expression(context, item, path, allowed=context.sizing_arguments)
     if expression is None:
         return None
-    return expression.to_code({n: f"self.{n}" for n in expression.names})
+    return write_code(expression.to_code({n: attribute(n) for n in expression.names}))
 
 
 def _build_args(context: Context, sub: SubLayerSpec, resolved: ResolvedClass, path: Path_) -> str:
@@ -194,4 +196,4 @@ def _shape_code(context: Context, shape: Sequence[int | str], path: Path_) -> st
     for name in names_in(items):
         if name not in context.dims and name not in context.sizing_arguments:
             return "None"  # reported by shape_items
-    return output_shape_code(context, items)
+    return write_code(output_shape_code(context, items))

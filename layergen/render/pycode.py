@@ -191,6 +191,7 @@ _PRECEDENCE = {
     "//": 11,
     "/": 11,
     "%": 11,
+    "**": 13,  # above a unary minus: `-x ** 2` is `-(x ** 2)`
 }
 _UNARY_MINUS = 12
 _IF_ELSE = 1
@@ -204,6 +205,8 @@ def code(value: values.Code) -> str:
 def _precedence(value: values.Code) -> int:
     if isinstance(value, values.Operation):
         return _PRECEDENCE[value.operator]
+    if isinstance(value, values.Comparison):
+        return _PRECEDENCE["=="]
     if isinstance(value, values.Unary):
         return _PRECEDENCE["not"] if value.operator == "not" else _UNARY_MINUS
     if isinstance(value, values.IfElse):
@@ -225,6 +228,8 @@ def _operand(value: values.Code, weakest: int) -> str:
 
 def _operation(value: values.Operation) -> str:
     precedence = _PRECEDENCE[value.operator]
+    if value.operator == "**":  # right-associative; its right operand may be a unary minus
+        return f"{_operand(value.left, precedence + 1)} ** {_operand(value.right, _UNARY_MINUS)}"
     comparison = precedence == _PRECEDENCE["=="]
     # `a - (b - c)`, `a and (b or c)`: the right operand of an equal precedence keeps its
     # parentheses; comparisons do not chain through an operand.
@@ -236,7 +241,7 @@ def _operation(value: values.Operation) -> str:
 def _unary(value: values.Unary) -> str:
     if value.operator == "not":
         return f"not {_operand(value.operand, _PRECEDENCE['not'])}"
-    return f"-{_operand(value.operand, _UNARY_MINUS)}"
+    return f"{value.operator}{_operand(value.operand, _UNARY_MINUS)}"
 
 
 def _if_else(value: values.IfElse) -> str:
@@ -314,3 +319,17 @@ def _function(value: values.Call) -> str:
 
 _WRITERS[values.Generator] = lambda value: f"({_generator_body(value)})"
 _WRITERS[values.Attribute] = lambda value: f"{_operand(value.value, _PRIMARY)}.{value.name}"
+
+
+# -- shapes, weights, outputs, conditions (helper vb) ------------------------------------------
+
+
+def _comparison(value: values.Comparison) -> str:
+    """`a < b <= c`: no operand is itself a comparison (that would chain)."""
+    weakest = _PRECEDENCE["=="] + 1
+    return " ".join(
+        [_operand(value.first, weakest), *(f"{op} {_operand(operand, weakest)}" for op, operand in value.rest)]
+    )
+
+
+_WRITERS[values.Comparison] = _comparison

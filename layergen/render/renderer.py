@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import textwrap
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import jinja2
 from layergen.cache import cache_dir
 from layergen.errors import LayergenError, Problem
 from layergen.render.model import LayerModel
-from layergen.render.pycode import call_code, escape_docstring, first_given, fit_strings, value_code
+from layergen.render.pycode import call_code, escape_docstring, first_given, fit_strings, indent_code, value_code
 from layergen.render.templates_dir import builtin_template_dir
 
 __all__ = ["builtin_template_dir", "render_code"]
@@ -47,6 +48,7 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     env.filters["docstring"] = escape_docstring  # text safe inside a triple-quoted docstring
     env.globals["call"] = call_code  # `callee(a=..., b=...)`
     env.globals["first_given"] = first_given  # `self.a if self.a is not None else ...`
+    env.filters["method_body"] = method_body  # a spec's body, indented for its method
     return env
 
 
@@ -59,6 +61,11 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     except OSError:
         return None
     return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def method_body(text: str) -> str:
+    """A method's body (dedented) indented for the method, inside the class."""
+    return indent_code(text, " " * 8)
 
 
 def comment_text(text: str) -> str:
@@ -119,12 +126,12 @@ def _spec_methods(model: LayerModel) -> list[tuple[str, str, int, str]]:
     each method whose body a spec writes."""
     methods = [("call", model.call_source, len(model.call_prelude), model.call_body)]
     if model.masking is not None:
-        methods.append(("compute_mask", model.masking.source, 0, model.masking.compute_mask_body))
+        methods.append(("compute_mask", model.masking.source, 0, method_body(model.masking.compute_mask_body)))
     return methods
 
 
 def _with_placeholder_bodies(model: LayerModel) -> LayerModel:
-    masking = model.masking and replace(model.masking, compute_mask_body=_PLACEHOLDERS["compute_mask"])
+    masking = model.masking and replace(model.masking, compute_mask_body=textwrap.dedent(_PLACEHOLDERS["compute_mask"]))
     return replace(model, call_body=_PLACEHOLDERS["call"], masking=masking)
 
 

@@ -71,7 +71,7 @@ class Unpacked:
 
 @dataclass(frozen=True)
 class Operation:
-    """`left <operator> right`: arithmetic (`+ - * //`), a comparison (`< == is not in` ...)
+    """`left <operator> right`: arithmetic (`+ - * // / % **`), a comparison (`< == is not in` ...)
     or a boolean (`and`, `or`). Parentheses follow Python's precedence, so the tree is the
     meaning and the writer finds the parentheses."""
 
@@ -82,9 +82,9 @@ class Operation:
 
 @dataclass(frozen=True)
 class Unary:
-    """`not operand` or `-operand`."""
+    """`not operand`, `-operand` or `+operand`."""
 
-    operator: str  # "not" or "-"
+    operator: str  # "not", "-" or "+"
     operand: Code
 
 
@@ -141,6 +141,15 @@ class Generator:
     iterable: Code
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """`a < b <= c`: comparisons chained, as Python reads them (`a < b and b <= c`); a single
+    comparison is an `Operation`."""
+
+    first: Code
+    rest: tuple[tuple[str, Code], ...]  # (operator, operand) after `first`
+
+
 Code: TypeAlias = (
     Name
     | Literal
@@ -156,6 +165,7 @@ Code: TypeAlias = (
     | Message
     | Generator
     | Attribute
+    | Comparison
 )
 
 

@@ -142,3 +142,22 @@ def test_names_are_every_name_a_value_reads_in_order() -> None:
     )
     assert list(v.names(check)) == ["np.issubdtype", "np.asarray", "x", "np.number", "shape"]
     assert list(v.names(v.Call("f", keywords=(("key", v.Name("k")),)))) == ["f", "k"]
+
+
+def test_a_chained_comparison_is_written_as_one_and_parenthesized_as_one() -> None:
+    a, b, c = v.Name("a"), v.Name("b"), v.Name("c")
+    chain = v.Comparison(a, (("<", b), ("<=", v.Operation("+", c, a))))
+    assert code(chain) == "a < b <= c + a"
+    assert code(v.Comparison(v.Operation("<", a, b), (("==", c), ("is not", a)))) == "(a < b) == c is not a"
+    assert code(v.Operation("and", chain, v.Unary("not", chain))) == "a < b <= c + a and not a < b <= c + a"
+    assert code(v.Operation("==", chain, a)) == "(a < b <= c + a) == a"
+
+
+def test_power_is_right_associative_and_binds_tighter_than_a_unary_minus() -> None:
+    x, y = v.Name("x"), v.Name("y")
+    assert code(v.Operation("**", x, v.Operation("**", y, x))) == "x ** y ** x"
+    assert code(v.Operation("**", v.Operation("**", x, y), x)) == "(x ** y) ** x"
+    assert code(v.Operation("**", v.Unary("-", x), y)) == "(-x) ** y"
+    assert code(v.Operation("**", x, v.Unary("-", y))) == "x ** -y"
+    assert code(v.Unary("-", v.Operation("**", x, y))) == "-x ** y"
+    assert code(v.Unary("+", v.Operation("/", x, y))) == "+(x / y)"
