@@ -33,11 +33,6 @@ class Dimension:
     index: int  # position in the input's shape, negative when counted from the end
     shape_param: str  # the `build` parameter holding that input's shape
 
-    @property
-    def code(self) -> str:
-        """Python source reading this dimension in `build` or `compute_output_shape`."""
-        return f"{self.shape_param}[{self.index}]"
-
 
 @dataclass(frozen=True)
 class Input:
