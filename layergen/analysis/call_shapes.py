@@ -16,6 +16,7 @@ from layergen.analysis.call_arguments import call_values
 from layergen.analysis.context import Context, Input
 from layergen.analysis.outputs import Output, case_shapes
 from layergen.analysis.shapes import output_shape_code, shape_items
+from layergen.render import pycode
 from layergen.render.pycode import literal
 
 
@@ -75,7 +76,7 @@ def call_case_shapes(context: Context, output: Output, inputs: list[Input]) -> l
     found = []
     for (condition, code), case in zip(cases, output.cases, strict=False):
         if case.condition is not None and argument in case.condition.names:
-            code = output_shape_code(with_call_inputs, case.items)
+            code = pycode.code(output_shape_code(with_call_inputs, case.items))
         found.append((condition, code))
     return found
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from layergen.analysis import expressions
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.shapes import parse_expression
+from layergen.render import values
 from layergen.render.model import Check
 from layergen.render.pycode import message, tuple_code
 from layergen.spec.fast import WeightSpec
@@ -129,13 +130,13 @@ def constant_shape_check(context: Context, name: str, shape: Sequence[int | str]
     return check
 
 
-def constant_call_shape(context: Context, name: str) -> str | None:
-    """Python source of a constant's declared shape in `call` (None: it has none), where a
-    number is broadcast to it."""
+def constant_call_shape(context: Context, name: str) -> values.Code | None:
+    """A constant's declared shape in `call` (None: it has none), where a number is broadcast
+    to it."""
     shape = context.spec.constants[name].shape
     if shape is None:
         return None
     items = [expressions.parse(item) for item in shape]
     if any(n not in context.spec.arguments for e in items for n in e.names):
         return None  # sized by the input (a constant the user gives): used as given
-    return tuple_code([e.to_code({n: f"self.{n}" for n in e.names}) for e in items])
+    return values.tuple_of(*(e.to_value({n: values.attribute(n) for n in e.names}) for e in items))

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from layergen.render.values import Code, Literal, Operation
+
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//"}
 
 
@@ -40,6 +42,10 @@ class Expression:
     def to_code(self, name_code: dict[str, str]) -> str:
         """Python source for this expression, with each name replaced by `name_code[name]`."""
         return _code(self.tree, name_code)
+
+    def to_value(self, names: Mapping[str, Code]) -> Code:
+        """This expression as a code value, each name replaced by `names[name]`."""
+        return _code_value(self.tree, names)
 
     def evaluate(self, values: dict[str, int]) -> int:
         return _evaluate(self.tree, values)
@@ -96,6 +102,16 @@ def _wrap(node: ast.expr, precedence: int, name_code: dict[str, str]) -> str:
     if isinstance(node, ast.BinOp) and _PRECEDENCE[type(node.op)] < precedence:
         return f"({code})"
     return code
+
+
+def _code_value(node: ast.expr, names: Mapping[str, Code]) -> Code:
+    if isinstance(node, ast.Name):
+        return names[node.id]
+    if isinstance(node, ast.Constant):
+        return Literal(node.value)
+    assert isinstance(node, ast.BinOp)  # `parse` admits names, integers and these alone
+    left, right = _code_value(node.left, names), _code_value(node.right, names)
+    return Operation(_OPERATORS[type(node.op)], left, right)
 
 
 def _evaluate(node: ast.expr, values: dict[str, int]) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 
 from layergen.analysis.context import Context
+from layergen.render import values
 from layergen.spec.source import Path_
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Pow: "**"}
@@ -24,22 +25,20 @@ def is_value_expression(context: Context, reference: str) -> bool:
     return not reference.isidentifier() or reference in context.dims
 
 
-def value_code(context: Context, text: str, path: Path_) -> str:
-    """Python source of the expression, or "None" (and a problem) when it is not one."""
+def value_code(context: Context, text: str, path: Path_) -> values.Code:
+    """The expression as a code value, or None (and a problem) when it is not one."""
     names = _numeric_names(context)
     try:
         if len(text) > _MAX_CHARS:
             raise ValueError(f"expression is too long (over {_MAX_CHARS} characters)")
-        tree = ast.parse(text.strip(), mode="eval").body
-        code = _code(tree, names)
-        return code[1:-1] if isinstance(tree, ast.BinOp) else code  # no parentheses around the whole
+        return _code(ast.parse(text.strip(), mode="eval").body, names)
     except SyntaxError:
         context.problem(path, f"cannot parse {text!r}; use numbers, names, + - * / // ** and parentheses")
     except _UnknownName as unknown:
         context.unknown(path, "number argument or dimension", unknown.name, names)
     except ValueError as error:
         context.problem(path, str(error))
-    return "None"
+    return values.Literal(None)
 
 
 def reads_input(context: Context, keras_object: object) -> bool:
@@ -79,26 +78,33 @@ class _UnknownName(Exception):
         self.name = name
 
 
-def _numeric_names(context: Context) -> dict[str, str]:
-    """Name -> its code: numeric arguments that are never None, then input dimensions."""
+def _numeric_names(context: Context) -> dict[str, values.Name]:
+    """Name -> what reads it: numeric arguments that are never None, then input dimensions."""
     names = {
-        name: f"self.{name}"
+        name: values.attribute(name)
         for name, argument in context.spec.arguments.items()
         if argument.type in ("int", "float") and (argument.required or argument.default is not None)
     }
-    names.update({name: name for name in context.dims})
+    names.update({name: values.Name(name) for name in context.dims})
     return names
 
 
-def _code(node: ast.expr, names: dict[str, str]) -> str:
+def _code(node: ast.expr, names: dict[str, values.Name]) -> values.Code:
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return repr(node.value)
+        return values.Literal(node.value)
     if isinstance(node, ast.Name):
         if node.id not in names:
             raise _UnknownName(node.id)
         return names[node.id]
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        return ("-" if isinstance(node.op, ast.USub) else "+") + _code(node.operand, names)
+        return values.Unary("-" if isinstance(node.op, ast.USub) else "+", _operand(node.operand, names))
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        return f"({_code(node.left, names)} {_OPERATORS[type(node.op)]} {_code(node.right, names)})"
+        operator = _OPERATORS[type(node.op)]
+        return values.Operation(operator, _operand(node.left, names), _operand(node.right, names))
     raise ValueError("an initializer value is numbers and names with + - * / // ** and parentheses")
+
+
+def _operand(node: ast.expr, names: dict[str, values.Name]) -> values.Code:
+    """An operand; one that is itself an operation keeps the parentheses it has always had."""
+    code = _code(node, names)
+    return values.Group(code) if isinstance(node, ast.BinOp) else code

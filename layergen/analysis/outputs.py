@@ -12,7 +12,7 @@ from layergen.analysis import expressions
 from layergen.analysis.context import Context, ShapeItem
 from layergen.analysis.input_conditions import read_condition
 from layergen.analysis.shapes import output_bindings, output_shape_code, read_output
-from layergen.render.pycode import tuple_code
+from layergen.render.pycode import code, tuple_code
 from layergen.spec.names import name_problem
 from layergen.spec.source import Path_
 
@@ -118,7 +118,7 @@ def _shape_cases(context: Context) -> list[ShapeCase]:
 
 def case_shapes(context: Context, output: Output) -> list[tuple[str, str]]:
     """(condition, shape) Python source for each case but the last, which `shape_code` gives."""
-    return [(c.condition_code or "True", output_shape_code(context, c.items)) for c in output.cases[:-1]]
+    return [(c.condition_code or "True", code(output_shape_code(context, c.items))) for c in output.cases[:-1]]
 
 
 def _dtype(context: Context, dtype: str, path: Path_) -> str:
@@ -136,7 +136,7 @@ def is_float(dtype: str) -> bool:
 
 def shape_code(context: Context, outputs: list[Output]) -> str:
     """What `compute_output_shape` returns: one shape, or a tuple of shapes."""
-    codes = [output_shape_code(context, o.items) for o in outputs]
+    codes = [code(output_shape_code(context, o.items)) for o in outputs]
     return codes[0] if len(outputs) == 1 else tuple_code(codes)
 
 

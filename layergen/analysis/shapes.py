@@ -15,8 +15,9 @@ from layergen.analysis.context import (
     Input,
     ShapeItem,
 )
+from layergen.render import values
 from layergen.render.model import Check
-from layergen.render.pycode import message, tuple_code
+from layergen.render.pycode import message
 from layergen.spec.fast import InputSpec, WeightSpec
 from layergen.spec.names import name_problem
 from layergen.spec.source import Path_
@@ -242,33 +243,39 @@ def output_bindings(context: Context, items: list[ShapeItem]) -> list[tuple[str,
     return dimension_bindings(context, [name for name in names_in(items) if name in context.dims])
 
 
-def output_shape_code(context: Context, items: list[ShapeItem]) -> str:
-    """Python source of the shape `compute_output_shape` returns."""
+def output_shape_code(context: Context, items: list[ShapeItem]) -> values.Code:
+    """The shape `compute_output_shape` returns (a sub-layer's build reads its shape so too)."""
     if _is_identity(context, items):
-        return context.inputs[0].shape_param
+        return values.Name(context.inputs[0].shape_param)
     first = context.inputs[0]
-    parts = []
+    parts: list[values.Code] = []
     for item in items:
         if isinstance(item, expressions.Expression):
             parts.append(_output_item_code(context, item))
         elif item == BATCH:
-            parts.append(f"{first.shape_param}[0]")
+            parts.append(values.Item(values.Name(first.shape_param), values.Literal(0)))
         else:
             # `...`: `read_output` made sure some input has it.
             source = next(i for i in context.inputs if i.ellipsis)
             start = source.items.index(ELLIPSIS)
             after = len(source.items) - start - 1
-            parts.append(f"*{source.shape_param}[{start}:{-after if after else ''}]")
-    return tuple_code(parts)
+            axes = values.Slice(values.Literal(start), values.Literal(-after) if after else None)
+            parts.append(values.Unpacked(values.Item(values.Name(source.shape_param), axes)))
+    return values.Collection(tuple(parts))
 
 
-def _output_item_code(context: Context, item: expressions.Expression) -> str:
-    code = item.to_code({n: (n if n in context.dims else f"self.{n}") for n in item.names})
-    dims = [n for n in item.names if n in context.dims]
+def _output_item_code(context: Context, item: expressions.Expression) -> values.Code:
+    code = item.to_value({n: (values.Name(n) if n in context.dims else values.attribute(n)) for n in item.names})
+    dims = [values.Name(n) for n in item.names if n in context.dims]
     if dims and not item.is_name:
         # An unknown dimension (None) stays unknown: `None * 2` would raise.
-        guard = f"{dims[0]} is None" if len(dims) == 1 else f"None in ({', '.join(dims)})"
-        code = f"None if {guard} else {code}"
+        none = values.Literal(None)
+        guard = (
+            values.Operation("is", dims[0], none)
+            if len(dims) == 1
+            else values.Operation("in", none, values.Collection(tuple(dims)))
+        )
+        code = values.IfElse(guard, none, code)
     return code
 
 

@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from layergen.render import values
-from layergen.render.model import KerasObject
 
 
 def message(requirement: str, received: str) -> str:
@@ -100,29 +99,26 @@ def _quoted(text: str) -> str:
     return literal
 
 
-def call_code(callee: str, arguments: Sequence[tuple[str, str | KerasObject | values.Code]]) -> str:
-    """`callee(a=..., b=...)`: each value Python source, or a Keras object built in place."""
-    return f"{callee}({', '.join(f'{param}={value_code(value)}' for param, value in arguments)})"
+def call_code(callee: str, arguments: Sequence[tuple[str | None, values.Code]]) -> str:
+    """`callee(a, b=...)`: each argument a code value, passed by keyword, or by position
+    where its keyword is None."""
+    return code(
+        values.Call(
+            callee,
+            tuple(value for keyword, value in arguments if keyword is None),
+            tuple((keyword, value) for keyword, value in arguments if keyword is not None),
+        )
+    )
 
 
-def value_code(value: str | KerasObject | values.Code) -> str:
-    """Python source of a value: a code value written, the call that builds a Keras object,
-    or (until the model is data-only) source as it is."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, KerasObject):
-        return call_code(value.class_name, value.arguments)
-    return code(value)
-
-
-def first_given(attributes: Sequence[str], last: KerasObject | None = None) -> str:
+def first_given(attributes: Sequence[str], last: values.Code | None = None) -> str:
     """`self.a if self.a is not None else self.b`: the first attribute that is not None,
-    else `last` built (the last attribute when there is no `last`)."""
-    code = value_code(last) if last is not None else f"self.{attributes[-1]}"
-    names = attributes if last is not None else attributes[:-1]
-    for name in reversed(names):
-        code = f"self.{name} if self.{name} is not None else {code}"
-    return code
+    else `last` (the last attribute when there is no `last`)."""
+    chosen = last if last is not None else values.attribute(attributes[-1])
+    for name in reversed(attributes if last is not None else attributes[:-1]):
+        given = values.attribute(name)
+        chosen = values.IfElse(values.Operation("is not", given, values.Literal(None)), given, chosen)
+    return code(chosen)
 
 
 def tuple_code(items: list[str]) -> str:
@@ -268,6 +264,7 @@ _PRECEDENCE = {
     "//": 11,
     "/": 11,
     "%": 11,
+    "**": 13,  # tighter than a unary minus on its left, looser on its right: `(-a) ** -b`
 }
 _UNARY_MINUS = 12
 _IF_ELSE = 1
@@ -305,15 +302,16 @@ def _operation(value: values.Operation) -> str:
     comparison = precedence == _PRECEDENCE["=="]
     # `a - (b - c)`, `a and (b or c)`: the right operand of an equal precedence keeps its
     # parentheses; comparisons do not chain through an operand.
-    left = _operand(value.left, precedence + comparison)
-    right = _operand(value.right, precedence + 1)
+    power = value.operator == "**"  # it groups from the right: `a ** b ** c` is `a ** (b ** c)`
+    left = _operand(value.left, precedence + (comparison or power))
+    right = _operand(value.right, _UNARY_MINUS if power else precedence + 1)
     return f"{left} {value.operator} {right}"
 
 
 def _unary(value: values.Unary) -> str:
     if value.operator == "not":
         return f"not {_operand(value.operand, _PRECEDENCE['not'])}"
-    return f"-{_operand(value.operand, _UNARY_MINUS)}"
+    return f"{value.operator}{_operand(value.operand, _UNARY_MINUS)}"
 
 
 def _if_else(value: values.IfElse) -> str:

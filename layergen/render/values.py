@@ -70,7 +70,7 @@ class Unpacked:
 
 @dataclass(frozen=True)
 class Operation:
-    """`left <operator> right`: arithmetic (`+ - * //`), a comparison (`< == is not in` ...)
+    """`left <operator> right`: arithmetic (`+ - * // / % **`), a comparison (`< == is not in` ...)
     or a boolean (`and`, `or`). Parentheses follow Python's precedence, so the tree is the
     meaning and the writer finds the parentheses."""
 
@@ -81,9 +81,9 @@ class Operation:
 
 @dataclass(frozen=True)
 class Unary:
-    """`not operand` or `-operand`."""
+    """`not operand`, `-operand` or `+operand`."""
 
-    operator: str  # "not" or "-"
+    operator: str  # "not", "-" or "+"
     operand: Code
 
 

@@ -46,7 +46,7 @@ from layergen.pipeline import render
 from layergen.project import classes as project_classes
 from layergen.project import imports as import_policy
 from layergen.render import renderer as render_module
-from layergen.render.pycode import FOREIGN_LINE_BREAKS, indent_code
+from layergen.render.pycode import FOREIGN_LINE_BREAKS
 from layergen.spec.models import parse_layer_spec
 from layergen.spec.names import class_name_problem
 from layergen.spec.source import parse_spec_text
@@ -270,7 +270,7 @@ body_lines = st.one_of(
 
 def rendered_call(body: str):
     """Render the base layer with `body` as its call; return the module's tree and its call."""
-    model = dataclasses.replace(BASE_MODEL, call_body=indent_code(body, " " * 8), call_source=body)
+    model = dataclasses.replace(BASE_MODEL, call_body=body, call_source=body)
     tree = ast.parse(render(model, "layer"))
     (cls,) = [node for node in tree.body if isinstance(node, ast.ClassDef)]
     (call,) = [node for node in cls.body if isinstance(node, ast.FunctionDef) and node.name == "call"]
@@ -309,25 +309,28 @@ def splitlines_indent(code: str, prefix: str) -> str:
 ESCAPE = "return inputs\nx = 1  # \u2028\nif escaped.append(1) or '''\n''':\n    y = '''\n'''"
 
 
-def test_render_refuses_a_body_that_leaves_call():
+def test_render_refuses_a_body_that_leaves_call(monkeypatch):
     """The property is not vacuous: the old line handling let this body out of `call` into
     code that runs on import, and render's check refuses it."""
-    broken = splitlines_indent(ESCAPE, " " * 8)
-    model = dataclasses.replace(BASE_MODEL, call_body=broken, call_source=ESCAPE)
-    template = render_module.environment(None).get_template("layer.py.jinja")
-    escaped = []
-    exec(compile(template.render(m=model), "escaped.py", "exec"), {"escaped": escaped})
-    assert escaped == [1]  # the spec's code ran at import
-    for call_source, reason in [
-        (ESCAPE, "the generated `call` method is not exactly the spec's body"),
-        ("", "the spec's code changed the module outside the methods it writes"),  # no body to compare with
-    ]:
-        try:
-            render(dataclasses.replace(model, call_source=call_source), "layer")
-        except LayergenError as exc:
-            assert str(exc) == f"prop.yaml: call: {reason}; nothing was written (please report this)"
-        else:
-            raise AssertionError("render wrote a module whose code left call")
+    model = dataclasses.replace(BASE_MODEL, call_body=ESCAPE, call_source=ESCAPE)
+    with monkeypatch.context() as patch:
+        patch.setattr(render_module, "indent_code", splitlines_indent)  # the old line handling
+        render_module.method_body.cache_clear()
+        template = render_module.environment(None).get_template("layer.py.jinja")
+        escaped = []
+        exec(compile(template.render(m=model), "escaped.py", "exec"), {"escaped": escaped})
+        assert escaped == [1]  # the spec's code ran at import
+        for call_source, reason in [
+            (ESCAPE, "the generated `call` method is not exactly the spec's body"),
+            ("", "the spec's code changed the module outside the methods it writes"),  # no body to compare with
+        ]:
+            try:
+                render(dataclasses.replace(model, call_source=call_source), "layer")
+            except LayergenError as exc:
+                assert str(exc) == f"prop.yaml: call: {reason}; nothing was written (please report this)"
+            else:
+                raise AssertionError("render wrote a module whose code left call")
+    render_module.method_body.cache_clear()
     assert ast.dump(rendered_call(ESCAPE)[1].body[-1]) == ast.dump(ast.parse(ESCAPE).body[-1])
 
 

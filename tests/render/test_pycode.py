@@ -5,7 +5,7 @@ import tokenize
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from layergen.render import pycode
+from layergen.render import pycode, values
 
 SETTINGS = settings(max_examples=1500, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 CODE_PIECES = [
@@ -60,7 +60,8 @@ def test_foreign_line_breaks_are_found_as_by_the_full_scan(text):
 
 
 def test_first_given_reads_the_attributes_in_order_then_builds_the_object():
-    obj = pycode.KerasObject("keras.initializers.Constant", (("value", "self.scale / input_dim"),))
+    scale = values.Operation("/", values.attribute("scale"), values.Name("input_dim"))
+    obj = values.Call("keras.initializers.Constant", keywords=(("value", scale),))
     assert pycode.first_given(["kernel_initializer"]) == "self.kernel_initializer"
     assert pycode.first_given(["table", "kernel_initializer"]) == (
         "self.table if self.table is not None else self.kernel_initializer"
@@ -72,7 +73,14 @@ def test_first_given_reads_the_attributes_in_order_then_builds_the_object():
 
 
 def test_call_code_builds_keras_objects_in_place():
-    obj = pycode.KerasObject("keras.initializers.Zeros", ())
-    assert pycode.call_code("keras.layers.Dense", [("units", "4"), ("kernel_initializer", obj)]) == (
+    obj = values.Call("keras.initializers.Zeros")
+    units = ("units", values.Literal(4))
+    assert pycode.call_code("keras.layers.Dense", [units, ("kernel_initializer", obj)]) == (
         "keras.layers.Dense(units=4, kernel_initializer=keras.initializers.Zeros())"
     )
+
+
+def test_call_code_passes_arguments_without_a_keyword_by_position():
+    shape = values.tuple_of(values.Name("input_shape"))
+    assert pycode.call_code("self.block.build", [(None, shape)]) == "self.block.build((input_shape,))"
+    assert pycode.call_code("layer.build", []) == "layer.build()"

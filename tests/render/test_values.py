@@ -110,3 +110,20 @@ def test_message_is_one_fstring_with_braces_of_text_doubled() -> None:
 def test_one_item_tuple_keeps_its_comma() -> None:
     assert code(v.tuple_of(v.Name("self.units"))) == "(self.units,)"
     assert code(v.Item(v.Name("input_shape"), v.Slice(None, v.Literal(-1)))) == "input_shape[:-1]"
+
+
+def test_power_binds_tighter_than_a_unary_sign_on_its_left_only() -> None:
+    """`**` (initializer values read the input's size: `input_dim ** -0.5`) groups from the
+    right, and its right operand may be a signed number without parentheses."""
+    a, b, c = v.Name("a"), v.Name("b"), v.Name("c")
+    cases = {
+        "a ** -0.5": v.Operation("**", a, v.Unary("-", v.Literal(0.5))),
+        "(-a) ** 2": v.Operation("**", v.Unary("-", a), v.Literal(2)),
+        "-a ** b": v.Unary("-", v.Operation("**", a, b)),
+        "a ** b ** c": v.Operation("**", a, v.Operation("**", b, c)),
+        "(a ** b) ** c": v.Operation("**", v.Operation("**", a, b), c),
+        "+a * b": v.Operation("*", v.Unary("+", a), b),
+    }
+    for written, tree in cases.items():
+        assert code(tree) == written
+    assert ast.dump(ast.parse("a ** -0.5")) == ast.dump(ast.parse("a ** (-0.5)"))
