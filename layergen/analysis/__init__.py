@@ -145,7 +145,6 @@ def analyze(
         context, parts.outputs, parts.weights, parts.body.uses_training, parts.gates, call_inputs=parts.call_inputs
     )
     test.call_losses = call_loss_count(parts.body)
-    test.call_kwargs = [(argument.name, repr(argument.test_value)) for argument in parts.call_arguments]
     context.raise_problems()
     return _layer_model(
         context,

@@ -18,14 +18,13 @@ from layergen.analysis.declared_shapes import constant_shape_check
 from layergen.analysis.given_constants import given_constant_arg, is_given
 from layergen.render.model import Check, ConstructorArg
 from layergen.render.pycode import (
-    as_tuple,
     doc_literal,
     literal,
     message,
-    nested_shape,
     tuple_code,
 )
 from layergen.spec.fast import ArgumentSpec
+from layergen.spec.nested_lists import as_tuple, nested_shape
 from layergen.spec.source import Path_
 
 

@@ -22,11 +22,10 @@ _KINDS = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
 class CallArgument:
     name: str
     default: bool | int | float | str  # checked against its type
-    test_value: bool | int | float | str  # the value the contract passes instead
 
 
 def read_call_arguments(context: Context) -> list[CallArgument]:
-    """Each call argument, its default checked against its type; the value the test passes."""
+    """Each call argument, its default checked against its type."""
     found = []
     for name, spec in context.spec.call_arguments.items():
         path = ("call_arguments", name)
@@ -34,7 +33,7 @@ def read_call_arguments(context: Context) -> list[CallArgument]:
         if not isinstance(spec.default, kinds) or (spec.type != "bool" and isinstance(spec.default, bool)):
             context.problem(path + ("default",), f"default {spec.default!r} is not a {spec.type}")
             continue
-        found.append(CallArgument(name, spec.default, _other(spec.type, spec.default)))
+        found.append(CallArgument(name, spec.default))
     return found
 
 

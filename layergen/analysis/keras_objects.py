@@ -12,7 +12,7 @@ from layergen.analysis.context import Context
 from layergen.analysis.input_sized_values import is_value_expression, value_code
 from layergen.render import values
 from layergen.render.model import KerasObject
-from layergen.render.pycode import as_list, nested_shape
+from layergen.spec.nested_lists import as_list, nested_shape
 from layergen.spec.source import Path_
 from layergen.vocabulary import KerasClass
 

@@ -29,7 +29,9 @@ from layergen.analysis.test_budget import TestBudget, check_literal
 from layergen.analysis.test_sizes import Scope, size_run, weight_shape
 from layergen.analysis.test_values import INVALID, generated_arguments, keras_object_value
 from layergen.render.model import InvalidArgument
-from layergen.render.pycode import json_literal, literal, nested_shape
+from layergen.render.pycode import literal
+from layergen.render.values import Code, Literal
+from layergen.spec.nested_lists import nested_shape
 
 # Concrete sizes for the generated test when the spec gives none: distinct from each
 # other and from the batch (2), so that a transposed shape cannot pass by accident.
@@ -40,14 +42,12 @@ NOT_FINITE = "the generated test's {what} for {name!r} is not a finite number; u
 @dataclass
 class ArgumentValues:
     values: dict[str, object] = field(default_factory=dict)  # each argument's value in the test
-    init_kwargs: list[tuple[str, str]] = field(default_factory=list)  # (name, Python source)
-    config_values: list[tuple[str, str]] = field(default_factory=list)  # (name, Python source)
+    init_kwargs: list[tuple[str, Code]] = field(default_factory=list)  # (name, the value passed)
     constant_shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # a shaped constant's test shape
 
     def passed(self, name: str, value: object) -> None:
-        """An argument the test passes to the constructor, and so expects in the config."""
-        self.init_kwargs.append((name, literal(value)))
-        self.config_values.append((name, json_literal(value)))
+        """An argument the test passes to the constructor (and so expects in the config)."""
+        self.init_kwargs.append((name, Literal(value)))
 
 
 def argument_values(context: Context, gates: set[str]) -> ArgumentValues:

@@ -9,7 +9,7 @@ test's tensors from `test_budget`.
 from __future__ import annotations
 
 from layergen.analysis.argument_types import stored_value
-from layergen.analysis.call_shapes import default_call_values
+from layergen.analysis.call_shapes import default_call_values, test_call_values
 from layergen.analysis.cell_states import cell_test_inputs
 from layergen.analysis.context import Context, Input
 from layergen.analysis.gates import absent_weights, gate_arguments, gate_settings
@@ -24,6 +24,7 @@ from layergen.analysis.test_sizes import Scope, chosen_case, dimension_sizes, te
 from layergen.analysis.test_values import regularized_weights, skips
 from layergen.analysis.weight_shapes import case_settings, chosen_shape, has_cases, shape_condition_arguments
 from layergen.render.model import TestInput, TestModel, TestOutput, TestSetting, WeightModel
+from layergen.render.values import Call, Literal
 
 
 def plan_test(
@@ -64,7 +65,6 @@ def plan_test(
         trainable=lists["trainable"],
         non_trainable=lists["non_trainable"],
         policy_weights=lists["policy_weights"],
-        config_values=arguments.config_values,
         state=lists["state"],
         regularized=lists["regularized"],
         array_weights=[(n, a) for n, a in array_weights if n in lists["trainable"] + lists["non_trainable"]],
@@ -81,6 +81,7 @@ def plan_test(
         weight_shapes=[(n, s) for n, s in shapes.items() if has_cases(spec.weights[n]) and n in present],
         call_inputs=call_case[0],
         call_output_shape=call_case[1],
+        call_kwargs=[(name, Literal(value)) for name, value in test_call_values(context).items()],
     )
 
 
@@ -133,7 +134,7 @@ def _weights_and_constants(
     check_layout_sizes(context, weight_shapes, scope)
     array_weights = [(n, w.initial_value) for n, w in spec.weights.items() if w.initial_value]
     for weight_name, array in array_weights:
-        arguments.init_kwargs.append((array, f"random_array({weight_shapes[weight_name]!r})"))
+        arguments.init_kwargs.append((array, Call("random_array", (Literal(weight_shapes[weight_name]),))))
     shaped_constants(context, arguments, scope, budget)
     return array_weights, weight_shapes
 
@@ -171,5 +172,5 @@ def _settings(
         suffix = ("Without" if setting.weights[0] in absent else "With") + named
         if any(s.class_suffix == suffix for s in settings):  # two arguments remove the same weights
             suffix += "By" + "".join(part.capitalize() for part in setting.gate.split("_"))
-        settings.append(TestSetting(suffix, setting.gate, repr(setting.value), changed))
+        settings.append(TestSetting(suffix, setting.gate, setting.value, changed))
     return settings

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from layergen.analysis.context import Context
 from layergen.contract_tests import CONTRACT_TESTS
-from layergen.render.pycode import nested_shape
+from layergen.spec.nested_lists import nested_shape
 from layergen.spec.source import Path_
 from layergen.spec.weight_arguments import weight_arguments
 

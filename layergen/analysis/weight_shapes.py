@@ -159,7 +159,7 @@ def case_settings(
     base = shapes(values)
     result = []
     for setting in settings:
-        changed = shapes({**values, setting.gate: ast.literal_eval(setting.value)})
+        changed = shapes({**values, setting.gate: setting.value})
         result.append(dataclasses.replace(setting, weight_shapes=changed if changed != base else None))
     flipped = {setting.gate for setting in settings}
     for name in shape_condition_arguments(context):
@@ -169,5 +169,5 @@ def case_settings(
         changed = shapes({**values, name: value})
         if changed != base:
             suffix = "With" + "".join(part.capitalize() for part in name.split("_")) + str(value)
-            result.append(TestSetting(suffix, name, repr(value), [], changed))
+            result.append(TestSetting(suffix, name, value, [], changed))
     return result

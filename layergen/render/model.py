@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from layergen.render import values
+from layergen.render.values import Call, Code
 
 # A Keras object, as the call that builds it from its class and keyword arguments:
 # `Call("keras.initializers.RandomNormal", keywords=(("stddev", Name("self.scale")),))`.
-KerasObject: TypeAlias = values.Call
+KerasObject: TypeAlias = Call
 
 
 @dataclass(frozen=True)
@@ -89,12 +89,12 @@ class SubLayerModel:
 
     name: str  # the attribute, and the sub-layer's name
     class_code: str  # the class's qualified name: "keras.layers.Dense", "ResidualBlock", "pkg.module.Class"
-    arguments: list[tuple[str, values.Code]]  # (parameter, its value) for the constructor
-    repeat: values.Code | None  # how many (an int); None for a single layer
+    arguments: list[tuple[str, Code]]  # (parameter, its value) for the constructor
+    repeat: Code | None  # how many (an int); None for a single layer
     when: str | None  # the bool argument that gates it; None if it always exists
     # The arguments of its build call: (build parameter, shape), the parameter None for the
     # one positional shape.
-    build_args: list[tuple[str | None, values.Code]]
+    build_args: list[tuple[str | None, Code]]
     in_build: bool = False  # created in build: its arguments read input dimensions
 
 
@@ -168,7 +168,7 @@ class TestSetting:
 
     class_suffix: str  # "WithoutBias"
     gate: str
-    value: str  # Python source of the gate's value
+    value: bool  # the gate's value in this subclass
     weight_lists: list[tuple[str, list[str]]]  # (class attribute, weight names) that differ here
     weight_shapes: list[tuple[str, tuple[int, ...]]] | None = None  # `shapes` weights' shapes, where they differ
 
@@ -184,13 +184,12 @@ class TestOutput:
 class TestModel:
     """Concrete sizes and expectations for the generated pytest module."""
 
-    init_kwargs: list[tuple[str, str]]  # (argument, Python source of its value)
+    init_kwargs: list[tuple[str, Code]]  # (argument, the value the test passes)
     inputs: list[TestInput]
     output_shape: tuple[int, ...]
     trainable: list[str]
     non_trainable: list[str]  # in creation order, as Keras lists them
     policy_weights: list[str]  # weights that follow the layer's dtype policy (no explicit dtype)
-    config_values: list[tuple[str, str]]  # (argument, Python source of what its config entry must be)
     state: list[str]
     regularized: list[str]
     array_weights: list[tuple[str, str]]  # (weight, array argument)
@@ -204,7 +203,7 @@ class TestModel:
     skip: list[tuple[str, str]] = field(default_factory=list)  # (contract test, reason)
     cell_sizes: tuple[int | list[int], int] | None = None  # an RNN cell's (state_size, output_size) in the test
     call_losses: int = 0  # `self.add_loss` calls in the call body: losses each call adds
-    call_kwargs: list[tuple[str, str]] = field(default_factory=list)  # (call argument, Python source of a test value)
+    call_kwargs: list[tuple[str, Code]] = field(default_factory=list)  # (call argument, the value the test passes)
     given_constants: list[str] = field(default_factory=list)  # constants the user gives (no `value`)
     weight_shapes: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # weights with `shapes`
     call_inputs: list[TestInput] = field(default_factory=list)  # with `call_kwargs`, where they differ
@@ -228,8 +227,8 @@ class LayerModel:
     build_bindings: list[tuple[str, str]]  # (local name, Python source) in build
     input_spec: str | None
     # call's parameters after `self`: (name, default), the default None for an input.
-    call_params: list[tuple[str, values.Code | None]]
-    call_prelude: list[tuple[str, values.Code]]  # (local, value) set before the spec's body: constants as tensors
+    call_params: list[tuple[str, Code | None]]
+    call_prelude: list[tuple[str, Code]]  # (local, value) set before the spec's body: constants as tensors
     call_body: str  # the spec's body, dedented (the template indents it for the method)
     output_bindings: list[tuple[str, str]]
     output_shape: str  # Python source returned by compute_output_shape

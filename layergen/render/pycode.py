@@ -10,11 +10,12 @@ import ast
 import io
 import json
 import tokenize
-import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from layergen.render import values
+from layergen.spec.nested_lists import as_list, as_tuple
+from layergen.spec.python_lines import python_lines
 
 
 def message(requirement: str, received: str) -> str:
@@ -125,46 +126,6 @@ def tuple_code(items: list[str]) -> str:
     return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
 
 
-# Characters `str.splitlines` counts as line breaks that Python's tokenizer does not (it
-# counts only \n, \r\n and \r). Splitting code with `splitlines` would move text out of a
-# string or comment onto a line of its own.
-FOREIGN_LINE_BREAKS = {
-    "\x0b": "LINE TABULATION",
-    "\x0c": "FORM FEED",
-    "\x1c": "FILE SEPARATOR",
-    "\x1d": "GROUP SEPARATOR",
-    "\x1e": "RECORD SEPARATOR",
-    "\x85": "NEXT LINE",
-    "\u2028": "LINE SEPARATOR",
-    "\u2029": "PARAGRAPH SEPARATOR",
-}
-
-
-def foreign_line_break(code: str) -> tuple[int, int, str] | None:
-    """(line, column, character) of the first character in `code` that `str.splitlines` would
-    take for a line break and Python would not; lines counted as Python counts them."""
-    for number, line in enumerate(python_lines(code), start=1):
-        for column, char in enumerate(line, start=1):
-            if char in FOREIGN_LINE_BREAKS:
-                return number, column, char
-    return None
-
-
-def describe_char(char: str) -> str:
-    """`U+2028 (LINE SEPARATOR)`: how a message names a character."""
-    name = FOREIGN_LINE_BREAKS.get(char) or unicodedata.name(char, "")
-    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
-
-
-def python_lines(code: str) -> list[str]:
-    """The lines of `code` as Python's tokenizer sees them, each with its `\n`; `\r\n` and
-    `\r` become `\n` (Python reads them so, in strings too)."""
-    text = code.replace("\r\n", "\n").replace("\r", "\n")
-    lines = [line + "\n" for line in text.split("\n")]
-    lines[-1] = lines[-1][:-1]
-    return lines if lines[-1] else lines[:-1]
-
-
 def indent_code(code: str, prefix: str) -> str:
     """Indent each line of `code`, except the inside of multi-line strings (their text).
 
@@ -214,32 +175,9 @@ def literal(value: object) -> str:
     return repr(value)
 
 
-def as_tuple(value: object) -> object:
-    return tuple(as_tuple(v) for v in value) if isinstance(value, (list, tuple)) else value
-
-
 def json_literal(value: object) -> str:
     """Python source of a value as it reads back from JSON (lists, not tuples)."""
     return repr(as_list(value))
-
-
-def as_list(value: object) -> object:
-    return [as_list(v) for v in value] if isinstance(value, (list, tuple)) else value
-
-
-def nested_shape(value: object) -> list[int] | None:
-    """The shape of a number or rectangular nested list of numbers, else None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return []
-    if not isinstance(value, list) or not value:
-        return None
-    inner = [nested_shape(v) for v in value]
-    first = inner[0]
-    if first is None or any(s != first for s in inner):
-        return None
-    return [len(value), *first]
 
 
 def escape_docstring(text: str) -> str:

@@ -12,7 +12,6 @@ generated tests do. This process imports no backend; the diagram needs no Keras 
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import subprocess
@@ -26,9 +25,11 @@ from typing import TYPE_CHECKING, Any
 from layergen.errors import LayergenError, Problem
 from layergen.project.settings import Project
 from layergen.render.model import LayerModel
+from layergen.render.values import Literal
 from layergen.show.options import given_arguments, given_shapes
 from layergen.show.weights import NeedsKeras, planned_weights
 from layergen.spec.fast import LayerSpec
+from layergen.spec.nested_lists import as_tuple
 
 if TYPE_CHECKING:
     from layergen.commands.result import CommandResult
@@ -274,13 +275,8 @@ def _run_probe(folder: str, payload: list[dict[str, Any]], project_root: Path) -
 def _test_arguments(model: LayerModel) -> dict[str, object]:
     """The generated test's constructor arguments, as values (array arguments left out:
     the weight starts from its initializer)."""
-    values = {}
-    for name, code in model.test.init_kwargs:
-        try:
-            values[name] = ast.literal_eval(code)
-        except ValueError:
-            continue  # `random_array(...)`: an array argument
-    return values
+    # Tuples, as the generated test passes them; an array argument's `random_array(...)` is no `Literal`.
+    return {name: as_tuple(value.value) for name, value in model.test.init_kwargs if isinstance(value, Literal)}
 
 
 def _add_project_classes(

@@ -46,9 +46,10 @@ from layergen.pipeline import render
 from layergen.project import classes as project_classes
 from layergen.project import imports as import_policy
 from layergen.render import renderer as render_module
-from layergen.render.pycode import FOREIGN_LINE_BREAKS
+from layergen.render.pycode import code as write_code
 from layergen.spec.models import parse_layer_spec
 from layergen.spec.names import class_name_problem
+from layergen.spec.python_lines import FOREIGN_LINE_BREAKS
 from layergen.spec.source import parse_spec_text
 
 # -- properties -------------------------------------------------------------------------------
@@ -70,7 +71,8 @@ def test_accepted_specs_give_code_that_compiles_is_black_clean_and_imports(spec)
     exec(compile(layer_code, "generated.py", "exec"), namespace)
     layer_class = namespace[model.class_name]
     assert layer_class.__doc__.startswith(spec["summary"].strip().split()[0])
-    layer = layer_class(**{name: eval(code, {}) for name, code in model.test.init_kwargs})  # literals only
+    arguments = {name: eval(write_code(value), {}) for name, value in model.test.init_kwargs}  # literals only
+    layer = layer_class(**arguments)
     config = json.loads(json.dumps(layer.get_config()))
     for name, argument in spec["arguments"].items():
         if name not in dict(model.test.init_kwargs):

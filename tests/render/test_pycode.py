@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layergen.render import pycode, values
+from layergen.spec.python_lines import python_lines
 
 SETTINGS = settings(max_examples=1500, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 CODE_PIECES = [
@@ -33,7 +34,7 @@ def test_code_without_triple_quotes_or_backslashes_has_no_line_inside_a_string(c
     if pycode._may_hold_multiline_strings(code):
         return
     try:
-        inside = pycode._lines_inside_strings(pycode.python_lines(code))
+        inside = pycode._lines_inside_strings(python_lines(code))
     except (tokenize.TokenError, SyntaxError):
         return
     assert inside == set()
@@ -42,21 +43,6 @@ def test_code_without_triple_quotes_or_backslashes_has_no_line_inside_a_string(c
 def test_a_multiline_string_keeps_its_text():
     code = 'x = """a\nb"""\ny = \'c\\\nd\'\nreturn x'
     assert pycode.indent_code(code, "  ") == '  x = """a\nb"""\n  y = \'c\\\nd\'\n  return x'
-
-
-@SETTINGS
-@given(st.text(max_size=30))
-def test_foreign_line_breaks_are_found_as_by_the_full_scan(text):
-    found = next(
-        (
-            (number, column, char)
-            for number, line in enumerate(pycode.python_lines(text), start=1)
-            for column, char in enumerate(line, start=1)
-            if char in pycode.FOREIGN_LINE_BREAKS
-        ),
-        None,
-    )
-    assert pycode.foreign_line_break(text) == found
 
 
 def test_first_given_reads_the_attributes_in_order_then_builds_the_object():
