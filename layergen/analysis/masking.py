@@ -15,7 +15,7 @@ from layergen.analysis.context import Context
 from layergen.analysis.input_conditions import read_condition
 from layergen.analysis.self_attributes import check_self_attributes
 from layergen.render.model import MaskingModel
-from layergen.render.pycode import indent_code
+from layergen.spec.python_lines import indent_code
 
 _KEEP = "keep"
 _NONE = "none"

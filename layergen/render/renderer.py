@@ -19,9 +19,10 @@ import jinja2
 from layergen.cache import cache_dir
 from layergen.errors import LayergenError, Problem
 from layergen.render.model import LayerModel
-from layergen.render.pycode import call_code, code, first_given, fit_strings, indent_code
+from layergen.render.pycode import call_code, code, first_given, fit_strings
 from layergen.render.templates_dir import builtin_template_dir
 from layergen.render.values import Field, Literal, Message, Name
+from layergen.spec.python_lines import indent_code
 
 __all__ = ["builtin_template_dir", "render_code"]
 

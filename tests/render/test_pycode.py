@@ -1,48 +1,6 @@
-"""pycode's shortcuts against the slow ways they stand for."""
-
-import tokenize
-
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+"""pycode's writers of calls and of the first attribute given."""
 
 from layergen.render import pycode, values
-from layergen.spec.python_lines import python_lines
-
-SETTINGS = settings(max_examples=1500, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-CODE_PIECES = [
-    "x = 1",
-    "if a:",
-    "    y = (",
-    "1,",
-    ")",
-    "",
-    "   ",
-    's = "a"',
-    "t = 'b'",
-    'f"{x}"',
-    "# c",
-    "return x",
-    "[",
-    "]",
-]
-code_text = st.lists(st.sampled_from(CODE_PIECES) | st.text(max_size=8), max_size=8).map("\n".join)
-
-
-@SETTINGS
-@given(code_text)
-def test_code_without_triple_quotes_or_backslashes_has_no_line_inside_a_string(code):
-    if pycode._may_hold_multiline_strings(code):
-        return
-    try:
-        inside = pycode._lines_inside_strings(python_lines(code))
-    except (tokenize.TokenError, SyntaxError):
-        return
-    assert inside == set()
-
-
-def test_a_multiline_string_keeps_its_text():
-    code = 'x = """a\nb"""\ny = \'c\\\nd\'\nreturn x'
-    assert pycode.indent_code(code, "  ") == '  x = """a\nb"""\n  y = \'c\\\nd\'\n  return x'
 
 
 def test_first_given_reads_the_attributes_in_order_then_builds_the_object():
