@@ -41,7 +41,7 @@ def keras_object(
         if isinstance(value, str) and value.startswith("$"):
             shown.append(f"{param}={value[1:]}")
         else:
-            shown.append(f"{param}={as_list(value)!r}")  # as Python shows the list, a value as JSON reads back
+            shown.append(f"{param}={as_list(value)!r}")  # as the config holds it: lists, not tuples
     return KerasObject(cls.qualified_name, keywords=tuple(arguments)), shown
 
 
