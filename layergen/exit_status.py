@@ -15,8 +15,8 @@ INTERRUPTED = 130  # as a shell reports a command that SIGINT stopped
 MEANINGS = {
     DONE: "done: every spec is valid, every generated file written or current",
     NEEDS_FIXING: "the project needs fixing: a spec has problems, a merge has conflicts, a file holds conflict "
-    "markers, does not parse or could not be written; for `check`, also a generated file that is missing, out of "
-    "date or left over, or a spec change that breaks old checkpoints",
+    "markers, does not parse, is in the way of a generated file or could not be written; for `check`, also a "
+    "generated file that is missing, out of date or left over, or a spec change that breaks old checkpoints",
     CANNOT_RUN: "the command cannot run: the command line is wrong (unknown option, ...), pyproject.toml cannot be "
     "read or its settings have problems, a spec file or folder does not exist, a record in .layergen/records/ "
     "cannot be read, another run held the project's lock too long (LAYERGEN_LOCK_TIMEOUT), or (`init`) the "

@@ -27,7 +27,7 @@ def _codes(*codes: int) -> dict[int, str]:
 EXIT_CODES = {
     "new": _codes(*_ALL),
     "check": _codes(*_ALL),
-    "status": _codes(DONE, CANNOT_RUN, INTERRUPTED),
+    "status": _codes(*_ALL),  # 1: a spec is invalid or conflicted, as `check` exits for it
     "schema": _codes(DONE, CANNOT_RUN),
     "init": _codes(DONE, CANNOT_RUN, INTERRUPTED),
     "validate": _codes(*_ALL),

@@ -141,13 +141,16 @@ def status(
     paths: list[Path], *, as_json: bool = False, quiet: bool = False, notify: Callable[[str], None] | None = None
 ) -> CommandResult:
     """Each spec's state, and what is the matter with its files; writes nothing. `quiet`
-    leaves out the specs that need nothing (current or hand-edited) from the text."""
+    leaves out the specs that need nothing (current or hand-edited) from the text. Exit
+    status 1 when a spec is invalid or conflicted, else 0."""
     import json
 
     project = current_project()
     result = CommandResult()
     plan = run(project, paths, writes=False, notify=notify).plan
     states = project_status(plan, project.display, why_stale)
+    if states.needs_fixing:
+        result.status = NEEDS_FIXING
     if as_json:
         result.info(json.dumps(states.as_json(), indent=2))
     else:

@@ -68,6 +68,13 @@ class ProjectStatus:
     specs: list[SpecState]
     errors: list[Problem]  # specs that cannot be generated
 
+    @property
+    def needs_fixing(self) -> bool:
+        """A spec that cannot be generated, or one whose files are conflicted: a project that
+        needs fixing whatever the command (`layergen.exit_status.NEEDS_FIXING`), as `check` and
+        `new` exit for it. Stale and breaking specs are not: `new` has work to do."""
+        return bool(self.errors) or any(spec.state == "conflicted" for spec in self.specs)
+
     def as_json(self) -> dict[str, Any]:
         return {"specs": [asdict(s) for s in self.specs], "errors": [asdict(p) for p in self.errors]}
 

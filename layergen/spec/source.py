@@ -28,13 +28,18 @@ from layergen.spec.limits import MAX_SPEC_BYTES, Path_, ReadError
 from layergen.spec.loaders import C_SPEC_LOADER as _CSpecLoader
 from layergen.spec.loaders import DIVERGENT as _DIVERGENT
 from layergen.spec.loaders import SpecLoader as _SpecLoader
+from layergen.spec.python_lines import FOREIGN_LINE_BREAKS
 
 # What other packages use: the reading, the result, and the paths and limit they name.
 __all__ = ["MAX_SPEC_BYTES", "Path_", "SpecSource", "format_path", "parse_spec_text", "read_quickly", "read_spec"]
 
 # Line breaks to YAML 1.1 (and so to PyYAML's line count) that YAML 1.2, Python and
-# most editors do not count: a file holding one would be located wrongly.
-_FOREIGN_LINE_BREAKS = {"\x85": "NEXT LINE", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+# most editors do not count: a file holding one would be located wrongly. A subset of the
+# characters Python does not count as line breaks (python_lines), those YAML 1.1 does (its
+# line breaks are \n, \r and these three): the others, \v, \f and \x1c to \x1e, only
+# `str.splitlines` counts, and the reader refuses them as special characters anyway.
+_YAML_11_LINE_BREAKS = "\n\r\x85\u2028\u2029"
+_FOREIGN_LINE_BREAKS = {char: name for char, name in FOREIGN_LINE_BREAKS.items() if char in _YAML_11_LINE_BREAKS}
 
 
 @dataclass

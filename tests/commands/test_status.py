@@ -3,7 +3,7 @@
 import json
 
 from conftest import cli
-from regen_support import LINEAR, edit
+from regen_support import LAYER, LINEAR, SPEC, edit, generate_linear
 
 # spec file -> layer class; the specs sort in this order.
 SPECS = {
@@ -35,7 +35,7 @@ def test_status_lists_each_spec_with_its_state(project):
     make_every_state(project)
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
     result = cli("status")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # specs/e.yaml is conflicted
     lines = result.stdout.splitlines()
     assert [line for line in lines if not line.startswith(" ")] == [
         "current      specs/a.yaml",
@@ -60,7 +60,7 @@ def test_status_json_is_for_tools(project):
     make_every_state(project)
     (project / "specs" / "g.yaml").write_text("layer: [\n")
     result = cli("status", "--json")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # conflicted and invalid specs
     data = json.loads(result.stdout)
     assert {s["spec"]: s["state"] for s in data["specs"]} == {
         "specs/a.yaml": "current",
@@ -93,3 +93,29 @@ def test_status_after_markers_and_a_resolution(project):
     result = cli("status")
     assert result.stdout.splitlines()[0] == "conflicted  specs/a.yaml"
     assert "holds conflict markers" in result.stdout
+
+
+def test_status_exits_1_where_check_does_for_the_same_state(project):
+    # Conflicted or invalid is a project that needs fixing, whatever the command
+    # (layergen.exit_status); stale and breaking fail `check` only.
+    generate_linear(project)
+    edit(project / SPEC, "+ self.bias", "* self.bias")
+    assert cli("check").exit_code == 1
+    result = cli("status")
+    assert result.stdout.split()[:2] == ["stale", SPEC]
+    assert result.exit_code == 0, "stale: `new` has work to do, nothing to fix"
+
+    edit(project / LAYER, "+ self.bias\n", "- self.bias\n")
+    for args in (["--conflicts", "report"], ["--conflicts", "inline"]):  # a conflict, then its markers
+        assert cli("new", *args).exit_code == 1
+        assert cli("check").exit_code == 1
+        for options in ([], ["--json"], ["--quiet"]):
+            result = cli("status", *options)
+            assert "conflicted" in result.stdout
+            assert result.exit_code == 1, (options, result.output)
+
+    (project / SPEC).write_text("layer: [\n")
+    assert cli("check").exit_code == 1
+    result = cli("status")
+    assert result.stdout.startswith(f"invalid  {SPEC}:2:"), result.output
+    assert result.exit_code == 1, result.output
