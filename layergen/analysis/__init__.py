@@ -62,7 +62,7 @@ from layergen.analysis.randomness import seed_args
 from layergen.analysis.shapes import (
     dimension_bindings,
     dimensions_used_by_weights,
-    input_spec_code,
+    input_spec_model,
     read_inputs,
     shared_dimension_checks,
 )
@@ -226,11 +226,11 @@ def _layer_model(
         docstring=class_docstring(context, args, body.uses_training, outputs, uses_mask=uses_mask),
         args=args,
         weights=parts.weights,
-        shape_params=", ".join(i.shape_param for i in context.inputs),
+        shape_params=[i.shape_param for i in context.inputs],
         build_checks=shared_dimension_checks(context) + given_constant_build_checks(context),
         build_bindings=dimension_bindings(context, used_dims),
         # Inputs of another shape with a call argument (`call_arguments.<name>.inputs`): no InputSpec.
-        input_spec=None if parts.call_inputs else input_spec_code(context, used_dims),
+        input_spec=None if parts.call_inputs else input_spec_model(context, used_dims),
         call_params=_call_params(context, parts, uses_training=body.uses_training, uses_mask=uses_mask),
         uses_ops=bool(call_prelude) or "ops" in names,
         call_prelude=call_prelude,

@@ -157,7 +157,7 @@ def _array_shape_checks(context: Context) -> dict[str, list[Check]]:
             continue
         if any(n not in spec.arguments for item in items for n in item.names):
             continue  # depends on input dimensions: add_weight checks it in build
-        expected = tuple_code([item.to_code({n: n for n in item.names}) for item in items])
+        expected = tuple_code([item.canonical for item in items])
         names = tuple_code([item.text for item in items])
         checks.setdefault(array, []).append(
             Check(

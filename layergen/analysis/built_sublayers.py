@@ -53,7 +53,7 @@ def sized_by_input_code(context: Context, text: str, path: Path_) -> values.Code
         if name not in context.dims and name not in context.sizing_arguments:
             context.unknown(path, "dimension or int argument", name, [*context.dims, *context.sizing_arguments])
             return None
-    return expression.to_value(
+    return expression.to_code(
         {name: values.Name(name) if name in context.dims else values.attribute(name) for name in expression.names}
     )
 

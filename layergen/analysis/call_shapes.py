@@ -16,8 +16,7 @@ from layergen.analysis.call_arguments import call_values
 from layergen.analysis.context import Context, Input
 from layergen.analysis.outputs import Output, case_shapes
 from layergen.analysis.shapes import output_shape_code, shape_items
-from layergen.render import pycode
-from layergen.render.pycode import literal
+from layergen.render.values import Code, Literal
 
 
 def shape_call_arguments(context: Context, outputs: list[Output]) -> list[str]:
@@ -30,9 +29,10 @@ def shape_call_arguments(context: Context, outputs: list[Output]) -> list[str]:
     return [name for name in context.spec.call_arguments if name in read]
 
 
-def shape_parameters(context: Context, names: list[str]) -> str:
-    """`, reverse=False`: what `compute_output_shape` and `compute_output_spec` add."""
-    return "".join(f", {name}={literal(context.spec.call_arguments[name].default)}" for name in names)
+def shape_parameters(context: Context, names: list[str]) -> list[tuple[str, Code]]:
+    """(name, default), as `reverse=False`: what `compute_output_shape` and
+    `compute_output_spec` add."""
+    return [(name, Literal(context.spec.call_arguments[name].default)) for name in names]
 
 
 def call_inputs(context: Context) -> list[Input]:
@@ -65,7 +65,7 @@ def call_inputs(context: Context) -> list[Input]:
     return found
 
 
-def call_case_shapes(context: Context, output: Output, inputs: list[Input]) -> list[tuple[str, str]]:
+def call_case_shapes(context: Context, output: Output, inputs: list[Input]) -> list[tuple[Code, Code]]:
     """`case_shapes`, where a case that reads the call argument with `inputs` reads its
     shape (`...`, `batch`) from those inputs: they are what `compute_output_shape` gets then."""
     cases = case_shapes(context, output)
@@ -76,7 +76,7 @@ def call_case_shapes(context: Context, output: Output, inputs: list[Input]) -> l
     found = []
     for (condition, code), case in zip(cases, output.cases, strict=False):
         if case.condition is not None and argument in case.condition.names:
-            code = pycode.code(output_shape_code(with_call_inputs, case.items))
+            code = output_shape_code(with_call_inputs, case.items)
         found.append((condition, code))
     return found
 

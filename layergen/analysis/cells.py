@@ -20,6 +20,7 @@ from layergen.analysis.outputs import FLOAT, Output
 from layergen.analysis.shapes import parse_expression
 from layergen.render import values
 from layergen.render.model import CellModel
+from layergen.render.values import Code, Collection, Literal, attribute
 from layergen.spec.source import Path_
 
 # Attributes and methods `keras.layers.RNN` reads on a cell: a spec name must not take them.
@@ -38,7 +39,7 @@ CELL_STATES: tuple[str, values.Code] = (  # `states = list(states) if isinstance
 
 
 def read_cell(context: Context) -> CellModel | None:
-    """The cell's sizes as code, and problems where the spec is not a cell Keras can run."""
+    """The cell's sizes, and problems where the spec is not a cell Keras can run."""
     spec = context.spec
     if spec.cell is None:
         return None
@@ -48,7 +49,7 @@ def read_cell(context: Context) -> CellModel | None:
             _CELL_PATH + ("state_size",), "a cell has at least one state: give one size each, e.g. [units, units]"
         )
     output = sizes[0]
-    state = f"[{', '.join(code or 'None' for code in sizes)}]" if several_states(spec.cell) else sizes[0]
+    state = Collection(tuple(size or _NONE for size in sizes), "list") if several_states(spec.cell) else sizes[0]
     if spec.cell.output_size is not None:
         output = _size_code(context, spec.cell.output_size, _CELL_PATH + ("output_size",))
     _check_step_input(context)
@@ -74,7 +75,7 @@ def read_cell(context: Context) -> CellModel | None:
                 context.problem(
                     (section, name), f"{name!r} is what keras.layers.RNN reads on a cell; rename this", key=True
                 )
-    return CellModel(state_size=state or "None", output_size=output or "None", several=several_states(spec.cell))
+    return CellModel(state_size=state or _NONE, output_size=output or _NONE, several=several_states(spec.cell))
 
 
 def cell_outputs(context: Context) -> list[Output]:
@@ -98,8 +99,11 @@ def _size_item(item: int | str) -> expressions.Expression:
         return expressions.parse(1)  # reported by `read_cell`
 
 
-def _size_code(context: Context, item: int | str, path: Path_) -> str | None:
-    """`self.units`, or an integer expression of int arguments, as code."""
+_NONE = Literal(None)  # a size with a problem (reported): the model is never rendered
+
+
+def _size_code(context: Context, item: int | str, path: Path_) -> Code | None:
+    """`self.units`, or an integer expression of int arguments."""
     try:
         names = expressions.parse(item).names
     except expressions.ExpressionError as exc:
@@ -118,7 +122,7 @@ def _size_code(context: Context, item: int | str, path: Path_) -> str | None:
     expression = parse_expression(context, item, path, allowed=context.sizing_arguments)
     if expression is None:
         return None
-    return expression.to_code({name: f"self.{name}" for name in expression.names})
+    return expression.to_code({name: attribute(name) for name in expression.names})
 
 
 def _check_step_input(context: Context) -> None:

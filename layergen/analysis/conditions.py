@@ -1,16 +1,17 @@
 """Conditions over constructor arguments (`supports_masking: mask_zero`): parsed with the
 restricted grammar of `layergen.analysis.expressions`, every name checked to be an argument, and
-compiled into plain Python that reads `self.<argument>`."""
+made a code value that reads `self.<argument>`."""
 
 from __future__ import annotations
 
 from layergen.analysis import expressions
 from layergen.analysis.context import Context
+from layergen.render.values import Code, attribute
 from layergen.spec.source import Path_
 
 
-def argument_condition(context: Context, path: Path_, text: bool | str) -> str | None:
-    """Python source of the condition (names as `self.<argument>`); None with a problem
+def argument_condition(context: Context, path: Path_, text: bool | str) -> Code | None:
+    """The condition as a code value (names as `self.<argument>`); None with a problem
     recorded when the text is outside the grammar or names something that is no argument."""
     try:
         expression = expressions.parse_condition(text)
@@ -36,7 +37,7 @@ def argument_condition(context: Context, path: Path_, text: bool | str) -> str |
         except expressions.ExpressionError as error:
             context.problem(path, f"{error} (the test's arguments)")
             return None
-    return expressions.condition_code(expression, {name: f"self.{name}" for name in expression.names})
+    return expressions.condition_code(expression, {name: attribute(name) for name in expression.names})
 
 
 def _test_values(context: Context, names: list[str]) -> dict[str, object] | None:

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 
 from layergen.analysis import expressions
 from layergen.analysis.context import ELLIPSIS, Context
-from layergen.analysis.shapes import parse_expression
-from layergen.render import values
-from layergen.render.model import Check
+from layergen.analysis.shapes import ellipsis_axes, parse_expression
+from layergen.render.model import AxesShape, Check, SharedAxesShape
 from layergen.render.pycode import message, tuple_code
+from layergen.render.values import Call, Code, Collection, Literal, Name, Operation, attribute, tuple_of
 from layergen.spec.fast import WeightSpec
 from layergen.spec.source import Path_
 
@@ -23,10 +23,10 @@ def follows_input(weight: WeightSpec) -> bool:
 
 def axes_weight_shape(
     context: Context, name: str, weight: WeightSpec, path: Path_
-) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+) -> tuple[Code, tuple[str, ...], AxesShape | None]:
     """A weight with `axes`: the input's sizes on the axes an `axes` argument names, sorted
-    by position, as keras.layers.LayerNormalization's gamma and beta. (Python source of the
-    shape in `build`, the shape in the spec's names, the lines `build` runs first.)"""
+    by position, as keras.layers.LayerNormalization's gamma and beta. (The shape in `build`,
+    the shape in the spec's names, what `build` runs first to find it.)"""
     axes = weight.axes or ""
     argument = context.spec.arguments.get(axes)
     if weight.shape != [ELLIPSIS] or len(context.inputs) != 1:
@@ -34,60 +34,50 @@ def axes_weight_shape(
     if argument is None:
         candidates = [n for n, a in context.spec.arguments.items() if a.type in ("axes", "int")]
         context.unknown(path + ("axes",), "axes or int argument", axes, candidates)
-        return "()", (), ()
+        return tuple_of(), (), None
     if argument.type not in ("axes", "int") or (
         argument.type == "int" and not argument.required and argument.default is None
     ):
         context.problem(path + ("axes",), f"`axes` names an argument of type axes or int; {axes!r} is {argument.type}")
-        return "()", (), ()
+        return tuple_of(), (), None
     shape = context.inputs[0].shape_param if context.inputs else "input_shape"
-    lines = (
-        f"# The input's sizes on the `{axes}` axes, by position.",
-        f"{name}_axes = self.{axes} if isinstance(self.{axes}, list) else [self.{axes}]",
-        f"{name}_shape = tuple({shape}[axis] for axis in sorted(axis % len({shape}) for axis in {name}_axes))",
-    )
-    return f"{name}_shape", (f"<input sizes on {axes}>",), lines
+    return Name(f"{name}_shape"), (f"<input sizes on {axes}>",), AxesShape(name, axes, shape)
 
 
 def ellipsis_weight_shape(
     context: Context, name: str, weight: WeightSpec, path: Path_
-) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """(Python source of the shape in `build`, the shape in the spec's names, the lines
-    `build` runs first to set shared axes to 1)."""
+) -> tuple[Code, tuple[str, ...], SharedAxesShape | None]:
+    """(The shape in `build`, the shape in the spec's names, what `build` runs first to set
+    shared axes to 1)."""
     shape_path = path + ("shape",)
     sources = [i for i in context.inputs if i.ellipsis]
     declared = weight.shape or []
     if declared.count(ELLIPSIS) != 1 or len(context.inputs) != 1 or not sources:
         context.problem(shape_path, "`...` in a weight shape needs a single input with `...`, and appears once")
-        return "()", (), ()
+        return tuple_of(), (), None
     source = sources[0]
-    start = source.items.index(ELLIPSIS)
-    after = len(source.items) - start - 1
     names = context.sizing_arguments | set(context.dims)
-    code_names = {n: (f"self.{n}" if n in context.spec.arguments else n) for n in names}
-    parts, canonical = [], []
+    code_names: dict[str, Code] = {n: (attribute(n) if n in context.spec.arguments else Name(n)) for n in names}
+    parts: list[Code] = []
+    canonical = []
     for index, item in enumerate(declared):
         if item == ELLIPSIS:
-            parts.append(f"*{source.shape_param}[{start}:{-after if after else ''}]")
+            parts.append(ellipsis_axes(source))
             canonical.append(ELLIPSIS)
             continue
         expression = parse_expression(context, item, shape_path + (index,), allowed=names)
         if expression is not None:
             parts.append(expression.to_code(code_names))
-            canonical.append(expression.to_code({n: n for n in expression.names}))
+            canonical.append(expression.canonical)
     if weight.shared_axes is None or not _shared_axes_argument(context, weight.shared_axes, path):
-        return tuple_code(parts), tuple(canonical), ()
+        return tuple_of(*parts), tuple(canonical), None
     variable = f"{name}_shape"
     # Input axis `axis` is item `axis - offset` of the weight's shape.
-    offset = start - declared.index(ELLIPSIS)
-    position = "axis" if offset == 0 else f"axis - {offset}" if offset > 0 else f"axis + {-offset}"
-    lines = (
-        f"{variable} = [{', '.join(parts)}]",
-        "# One value along each shared input axis, as keras.layers.PReLU.",
-        f"for axis in self.{weight.shared_axes} or ():",
-        f"    {variable}[{position}] = 1",
-    )
-    return f"tuple({variable})", tuple(canonical), lines
+    offset = source.items.index(ELLIPSIS) - declared.index(ELLIPSIS)
+    axis = Name("axis")
+    position = axis if offset == 0 else Operation("-" if offset > 0 else "+", axis, Literal(abs(offset)))
+    setup = SharedAxesShape(variable, Collection(tuple(parts), "list"), weight.shared_axes, position)
+    return Call("tuple", (Name(variable),)), tuple(canonical), setup
 
 
 def _shared_axes_argument(context: Context, name: str, path: Path_) -> bool:
@@ -117,7 +107,7 @@ def constant_shape_check(context: Context, name: str, shape: Sequence[int | str]
         context.problem(
             path + ("value",), "a constant with a declared `shape` has a number as default (broadcast to it)"
         )
-    code = tuple_code([e.to_code({n: n for n in e.names}) for e in items])
+    code = tuple_code([e.canonical for e in items])
     names = tuple_code([e.text for e in items])
     check = Check(
         f"(np.ndim({name}) != 0 and np.shape({name}) != {code}) "
@@ -130,7 +120,7 @@ def constant_shape_check(context: Context, name: str, shape: Sequence[int | str]
     return check
 
 
-def constant_call_shape(context: Context, name: str) -> values.Code | None:
+def constant_call_shape(context: Context, name: str) -> Code | None:
     """A constant's declared shape in `call` (None: it has none), where a number is broadcast
     to it."""
     shape = context.spec.constants[name].shape
@@ -139,4 +129,4 @@ def constant_call_shape(context: Context, name: str) -> values.Code | None:
     items = [expressions.parse(item) for item in shape]
     if any(n not in context.spec.arguments for e in items for n in e.names):
         return None  # sized by the input (a constant the user gives): used as given
-    return values.tuple_of(*(e.to_value({n: values.attribute(n) for n in e.names}) for e in items))
+    return tuple_of(*(e.to_code({n: attribute(n) for n in e.names}) for e in items))

@@ -2,7 +2,8 @@
 
 An expression is an integer, a name, or `+ - * //` and parentheses over those. It is parsed
 with `ast` and every node is checked against that grammar; nothing is ever `eval`-ed. An
-expression can be turned into Python source (names mapped by the caller) or computed.
+expression can be turned into a code value (`layergen.render.values`, names mapped by the
+caller) or computed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from layergen.render.values import Code, Literal, Operation
+from layergen.render.values import Code, Collection, Comparison, Group, IfElse, Literal, Operation, Unary
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//"}
 
@@ -39,13 +40,15 @@ class Expression:
     def is_name(self) -> bool:
         return isinstance(self.tree, ast.Name)
 
-    def to_code(self, name_code: dict[str, str]) -> str:
-        """Python source for this expression, with each name replaced by `name_code[name]`."""
-        return _code(self.tree, name_code)
+    @property
+    def canonical(self) -> str:
+        """The expression in the spec's names, spaced one way (`2 * units`): what checkpoint
+        records and messages show."""
+        return ast.unparse(self.tree)
 
-    def to_value(self, names: Mapping[str, Code]) -> Code:
-        """This expression as a code value, each name replaced by `names[name]`."""
-        return _code_value(self.tree, names)
+    def to_code(self, name_code: Mapping[str, Code]) -> Code:
+        """The expression as a code value, each name replaced by `name_code[name]`."""
+        return _code(self.tree, name_code)
 
     def evaluate(self, values: dict[str, int]) -> int:
         return _evaluate(self.tree, values)
@@ -81,37 +84,13 @@ def _check(node: ast.AST, original: str) -> None:
     raise ExpressionError(f"{original!r} is not allowed here; use names, integers, + - * // and parentheses")
 
 
-_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.FloorDiv: 2}
-
-
-def _code(node: ast.expr, name_code: dict[str, str]) -> str:
+def _code(node: ast.expr, name_code: Mapping[str, Code]) -> Code:
     if isinstance(node, ast.Name):
         return name_code[node.id]
     if isinstance(node, ast.Constant):
-        return str(node.value)
-    assert isinstance(node, ast.BinOp)  # `parse` admits names, integers and these alone
-    precedence = _PRECEDENCE[type(node.op)]
-    left = _wrap(node.left, precedence, name_code)
-    # Right operands of - and // bind tighter: a - (b - c) keeps its parentheses.
-    right = _wrap(node.right, precedence + 1, name_code)
-    return f"{left} {_OPERATORS[type(node.op)]} {right}"
-
-
-def _wrap(node: ast.expr, precedence: int, name_code: dict[str, str]) -> str:
-    code = _code(node, name_code)
-    if isinstance(node, ast.BinOp) and _PRECEDENCE[type(node.op)] < precedence:
-        return f"({code})"
-    return code
-
-
-def _code_value(node: ast.expr, names: Mapping[str, Code]) -> Code:
-    if isinstance(node, ast.Name):
-        return names[node.id]
-    if isinstance(node, ast.Constant):
         return Literal(node.value)
     assert isinstance(node, ast.BinOp)  # `parse` admits names, integers and these alone
-    left, right = _code_value(node.left, names), _code_value(node.right, names)
-    return Operation(_OPERATORS[type(node.op)], left, right)
+    return Operation(_OPERATORS[type(node.op)], _code(node.left, name_code), _code(node.right, name_code))
 
 
 def _evaluate(node: ast.expr, values: dict[str, int]) -> int:
@@ -228,15 +207,76 @@ def arithmetic_names(expression: Expression) -> list[str]:
     return names
 
 
-def condition_code(expression: Expression, name_code: dict[str, str]) -> str:
-    """Python source of a condition, each name replaced by `name_code[name]` (source too)."""
+def condition_code(expression: Expression, name_code: Mapping[str, Code]) -> Code:
+    """A condition as a code value, each name replaced by `name_code[name]` and each
+    `<input>.rank` by `name_code["<input>.rank"]` (atoms: names, items, calls).
 
-    class _Replace(ast.NodeTransformer):
-        def visit_Name(self, node: ast.Name) -> ast.expr:
-            return ast.parse(name_code[node.id], mode="eval").body
+    The parentheses are those `ast.unparse` puts (the generated code has always had them):
+    a `Group` wherever it puts one, so `center and not rms_scaling` stays
+    `self.center and (not self.rms_scaling)`."""
+    return _condition(expression.tree, name_code, _TEST)
 
-    tree = _Replace().visit(ast.parse(expression.text, mode="eval").body)
-    return ast.unparse(tree)
+
+# `ast._Precedence`'s levels, as `ast.unparse` parenthesizes: an operand binding more loosely
+# than its place requires gets parentheses. (Levels 10-12 are bitwise operators, outside the
+# grammar, but the operands of a long `and` climb through them.)
+_TEST, _OR, _AND, _NOT, _CMP, _EXPR = range(4, 10)
+_ARITH, _TERM, _FACTOR, _ATOM = 13, 14, 15, 18
+_BOOLEAN = {ast.And: ("and", _AND), ast.Or: ("or", _OR)}
+_COMPARISONS = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+    ast.In: "in",
+    ast.NotIn: "not in",
+}
+
+
+def _condition(node: ast.expr, names: Mapping[str, Code], required: int) -> Code:
+    value, precedence = _condition_value(node, names)
+    return Group(value) if precedence < required else value
+
+
+def _condition_value(node: ast.expr, names: Mapping[str, Code]) -> tuple[Code, int]:
+    """The node as a code value, and how tightly `ast.unparse` takes it to bind."""
+    if isinstance(node, ast.Name):
+        return names[node.id], _ATOM
+    if isinstance(node, ast.Attribute):  # `inputs.rank`, as `parse_condition` admits it
+        assert isinstance(node.value, ast.Name)
+        return names[f"{node.value.id}.{node.attr}"], _ATOM
+    if isinstance(node, ast.Constant):
+        return Literal(node.value), _ATOM
+    if isinstance(node, ast.Tuple):
+        return Collection(tuple(_condition(item, names, _TEST) for item in node.elts)), _ATOM
+    if isinstance(node, ast.BoolOp):
+        operator, precedence = _BOOLEAN[type(node.op)]
+        # Each operand after the first binds one level tighter than the one before.
+        value = _condition(node.values[0], names, precedence + 1)
+        for place, operand in enumerate(node.values[1:], start=2):
+            value = Operation(operator, value, _condition(operand, names, min(precedence + place, _ATOM)))
+        return value, precedence
+    if isinstance(node, ast.UnaryOp):
+        if isinstance(node.op, ast.Not):
+            return Unary("not", _condition(node.operand, names, _NOT)), _NOT
+        return Unary("-", _condition(node.operand, names, _FACTOR)), _FACTOR
+    if isinstance(node, ast.Compare):
+        operands = [_condition(operand, names, _EXPR) for operand in (node.left, *node.comparators)]
+        operators = [_COMPARISONS[type(op)] for op in node.ops]
+        if len(operators) == 1:
+            return Operation(operators[0], operands[0], operands[1]), _CMP
+        return Comparison(operands[0], tuple(zip(operators, operands[1:], strict=True))), _CMP
+    if isinstance(node, ast.BinOp):
+        precedence = _TERM if isinstance(node.op, (ast.Mult, ast.FloorDiv)) else _ARITH
+        left, right = _condition(node.left, names, precedence), _condition(node.right, names, precedence + 1)
+        return Operation(_OPERATORS[type(node.op)], left, right), precedence
+    assert isinstance(node, ast.IfExp)  # `parse_condition` admits these nodes alone
+    then, test = _condition(node.body, names, _OR), _condition(node.test, names, _OR)
+    return IfElse(test, then, _condition(node.orelse, names, _TEST)), _TEST
 
 
 _COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from layergen.analysis import expressions
 from layergen.analysis.context import Context
 from layergen.analysis.input_conditions import condition_code, read_condition
+from layergen.render.values import Code
 from layergen.spec.source import Path_
 
 
@@ -86,10 +87,16 @@ def gate_arguments(gates: dict[str, str]) -> list[str]:
     return names
 
 
-def gate_code(context: Context, condition: str) -> str:
-    """The Python source `build` tests: the condition over `self.<argument>` (and the
-    input's rank and dimensions, read from the shapes `build` gets)."""
+def gate_code(context: Context, condition: str) -> Code:
+    """What `build` tests: the condition over `self.<argument>` (and the input's rank and
+    dimensions, read from the shapes `build` gets)."""
     return condition_code(context, expressions.parse_condition(condition))
+
+
+def gate_reads_input(context: Context, condition: str) -> bool:
+    """Whether the condition reads the input's rank or dimensions (`build` then needs its shape)."""
+    names = expressions.parse_condition(condition).names
+    return any(name in context.dims or name in context.spec.inputs for name in names)
 
 
 def absent_weights(gates: dict[str, str], values: Mapping[str, object]) -> set[str]:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from layergen.analysis import expressions
 from layergen.analysis.context import Context
-from layergen.analysis.shapes import parse_expression
+from layergen.analysis.shapes import dimension_value, parse_expression
 from layergen.render.model import Check, ConstructorArg, InvalidArgument
+from layergen.render.pycode import code as write_code
 from layergen.render.pycode import literal, message, tuple_code
+from layergen.render.values import Code, attribute, tuple_of
 from layergen.spec.fast import ConstantSpec
 from layergen.spec.source import Path_
 
@@ -54,7 +56,7 @@ def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path
         if expression is None:
             return None
         items.append(expression)
-    code = tuple_code([e.to_code({n: n for n in e.names}) for e in items])
+    code = tuple_code([e.canonical for e in items])
     names = tuple_code([e.text for e in items])
     kind = _kind(constant, names)
     numbers = "np.integer" if integer_dtype(constant) else "np.number"
@@ -116,8 +118,10 @@ def given_constant_build_checks(context: Context) -> list[Check]:
         if not is_given(constant) or not sized_by_input(context, constant):
             continue
         items = [expressions.parse(item) for item in constant.shape or ()]
-        codes = {n: context.dims[n].code if n in context.dims else f"self.{n}" for e in items for n in e.names}
-        code = tuple_code([e.to_code(codes) for e in items])
+        codes: dict[str, Code] = {
+            n: dimension_value(context.dims[n]) if n in context.dims else attribute(n) for e in items for n in e.names
+        }
+        code = write_code(tuple_of(*(e.to_code(codes) for e in items)))
         kind = _kind(constant, tuple_code([e.text for e in items]))
         checks.append(
             Check(

@@ -1,6 +1,6 @@
 """Conditions that may read the input as well as the arguments: `inputs.rank == 3`,
 `input_dim > 1 and use_bias`. The input's rank and dimensions are known in `build` and
-`compute_output_shape`, from the shapes they get, so a condition that reads them is compiled
+`compute_output_shape`, from the shapes they get, so a condition that reads them is made
 there: `inputs.rank` becomes `len(input_shape)`, a dimension `input_shape[-1]`, an argument
 `self.<argument>`. A condition of arguments alone is `conditions.argument_condition`'s."""
 
@@ -12,20 +12,22 @@ from dataclasses import dataclass
 from layergen.analysis import expressions
 from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context
+from layergen.analysis.shapes import dimension_value
+from layergen.render.values import Call, Code, Name, attribute
 from layergen.spec.source import Path_
 
 
 @dataclass(frozen=True)
 class InputCondition:
     expression: expressions.Expression
-    code: str  # Python source over `self.<argument>` and the shape parameters
+    code: Code  # over `self.<argument>` and the shape parameters
     reads_input: bool  # whether it reads more than the arguments: the input's rank or dimensions
 
 
 def read_condition(
     context: Context, path: Path_, text: bool | str, *, call_arguments: bool = False
 ) -> InputCondition | None:
-    """The condition's Python source in `build` or `compute_output_shape`; None with a
+    """The condition as `build` or `compute_output_shape` tests it; None with a
     problem recorded when it is outside the grammar or names something unknown. With
     `call_arguments` (an output shape's case) it may read `call`'s non-tensor arguments,
     which `compute_output_shape` then takes as parameters."""
@@ -84,24 +86,22 @@ def _is_rank(node: ast.AST) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == expressions.RANK and isinstance(node.value, ast.Name)
 
 
-def condition_code(context: Context, expression: expressions.Expression) -> str:
+def condition_code(context: Context, expression: expressions.Expression) -> Code:
     """The condition with `<input>.rank` as `len(<input>_shape)`, a dimension read from its
-    input's shape, an argument as `self.<argument>`."""
-    shape_params = {i.name: i.shape_param for i in context.inputs}
-
-    class _Replace(ast.NodeTransformer):
-        def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
-            assert isinstance(node.value, ast.Name)
-            return ast.parse(f"len({shape_params[node.value.id]})", mode="eval").body
-
-        def visit_Name(self, node: ast.Name) -> ast.expr:
-            dim = context.dims.get(node.id)
-            if dim is None and node.id in context.spec.call_arguments:
-                return node  # a parameter of compute_output_shape, as of call
-            return ast.parse(dim.code if dim is not None else f"self.{node.id}", mode="eval").body
-
-    tree = _Replace().visit(ast.parse(expression.text, mode="eval").body)
-    return ast.unparse(tree)
+    input's shape, an argument as `self.<argument>` (a call argument as itself: a parameter
+    of compute_output_shape, as of call)."""
+    names: dict[str, Code] = {
+        f"{i.name}.{expressions.RANK}": Call("len", (Name(i.shape_param),)) for i in context.inputs
+    }
+    for name in expression.names:
+        dim = context.dims.get(name)
+        if dim is not None:
+            names[name] = dimension_value(dim)
+        elif name in context.spec.call_arguments:
+            names[name] = Name(name)
+        else:
+            names[name] = attribute(name)
+    return expressions.condition_code(expression, names)
 
 
 def input_values(context: Context, shapes: dict[str, tuple[int, ...]]) -> dict[str, object]:

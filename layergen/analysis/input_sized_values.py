@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 
 from layergen.analysis.context import Context
-from layergen.render import values
+from layergen.render.values import Code, Group, Literal, Name, Operation, Unary, attribute
 from layergen.spec.source import Path_
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Pow: "**"}
@@ -25,20 +25,21 @@ def is_value_expression(context: Context, reference: str) -> bool:
     return not reference.isidentifier() or reference in context.dims
 
 
-def value_code(context: Context, text: str, path: Path_) -> values.Code:
+def value_code(context: Context, text: str, path: Path_) -> Code:
     """The expression as a code value, or None (and a problem) when it is not one."""
     names = _numeric_names(context)
     try:
         if len(text) > _MAX_CHARS:
             raise ValueError(f"expression is too long (over {_MAX_CHARS} characters)")
-        return _code(ast.parse(text.strip(), mode="eval").body, names)
+        code = _code(ast.parse(text.strip(), mode="eval").body, names)
+        return code.value if isinstance(code, Group) else code  # no parentheses around the whole
     except SyntaxError:
         context.problem(path, f"cannot parse {text!r}; use numbers, names, + - * / // ** and parentheses")
     except _UnknownName as unknown:
         context.unknown(path, "number argument or dimension", unknown.name, names)
     except ValueError as error:
         context.problem(path, str(error))
-    return values.Literal(None)
+    return Literal(None)
 
 
 def reads_input(context: Context, keras_object: object) -> bool:
@@ -78,33 +79,27 @@ class _UnknownName(Exception):
         self.name = name
 
 
-def _numeric_names(context: Context) -> dict[str, values.Name]:
+def _numeric_names(context: Context) -> dict[str, Code]:
     """Name -> what reads it: numeric arguments that are never None, then input dimensions."""
-    names = {
-        name: values.attribute(name)
+    names: dict[str, Code] = {
+        name: attribute(name)
         for name, argument in context.spec.arguments.items()
         if argument.type in ("int", "float") and (argument.required or argument.default is not None)
     }
-    names.update({name: values.Name(name) for name in context.dims})
+    names.update({name: Name(name) for name in context.dims})
     return names
 
 
-def _code(node: ast.expr, names: dict[str, values.Name]) -> values.Code:
+def _code(node: ast.expr, names: dict[str, Code]) -> Code:
+    """Every operation in parentheses, as the generated code has always had them."""
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return values.Literal(node.value)
+        return Literal(node.value)
     if isinstance(node, ast.Name):
         if node.id not in names:
             raise _UnknownName(node.id)
         return names[node.id]
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        return values.Unary("-" if isinstance(node.op, ast.USub) else "+", _operand(node.operand, names))
+        return Unary("-" if isinstance(node.op, ast.USub) else "+", _code(node.operand, names))
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        operator = _OPERATORS[type(node.op)]
-        return values.Operation(operator, _operand(node.left, names), _operand(node.right, names))
+        return Group(Operation(_OPERATORS[type(node.op)], _code(node.left, names), _code(node.right, names)))
     raise ValueError("an initializer value is numbers and names with + - * / // ** and parentheses")
-
-
-def _operand(node: ast.expr, names: dict[str, values.Name]) -> values.Code:
-    """An operand; one that is itself an operation keeps the parentheses it has always had."""
-    code = _code(node, names)
-    return values.Group(code) if isinstance(node, ast.BinOp) else code

@@ -13,7 +13,6 @@ import re
 
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.render.model import LayoutModel
-from layergen.render.pycode import literal
 from layergen.spec.source import Path_
 
 _AXIS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -26,7 +25,7 @@ MODEL_PARALLEL_TEST = "test_weights_are_sharded_as_declared_under_model_parallel
 
 def layout_model(context: Context) -> LayoutModel | None:
     """The layouts of the weights that declare one; None when none does."""
-    entries = []
+    entries: list[tuple[str, tuple[str | None, ...]]] = []
     for name, weight in context.spec.weights.items():
         if weight.layout is None or weight.shape is None:  # `shapes` and `layout`: refused with the weight
             continue
@@ -48,7 +47,7 @@ def layout_model(context: Context) -> LayoutModel | None:
         return None
     return LayoutModel(
         default_layer_name=keras_auto_name(context.spec.layer),
-        entries=[(name, literal(axes)) for name, axes in entries],
+        entries=entries,
         axis_names=list(dict.fromkeys(axis for _, axes in entries for axis in axes if axis is not None)),
     )
 

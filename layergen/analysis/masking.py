@@ -15,14 +15,14 @@ from layergen.analysis.context import Context
 from layergen.analysis.input_conditions import read_condition
 from layergen.analysis.self_attributes import check_self_attributes
 from layergen.render.model import MaskingModel
-from layergen.spec.python_lines import indent_code
+from layergen.render.values import Literal
 
 _KEEP = "keep"
 _NONE = "none"
 
 
 def masking_model(context: Context, body: CallBody) -> MaskingModel | None:
-    """The masking code; None when the spec has no `masking` (then `call` must not read `mask`)."""
+    """The masking model; None when the spec has no `masking` (then `call` must not read `mask`)."""
     masking = context.spec.masking
     if masking is None:
         if "mask" in body.names:
@@ -42,10 +42,10 @@ def masking_model(context: Context, body: CallBody) -> MaskingModel | None:
         uses_mask=masking.uses_mask,
         output_mask=_output_mask_kind(masking.output_mask),
         input_name=input_name,
-        compute_mask_body=indent_code(source, " " * 8),
+        compute_mask_body=source,
         source=source,
         names=names,
-        supports=supports.code if supports is not None else "True",
+        supports=supports.code if supports is not None else Literal(True),
         supports_in_build=supports is not None and supports.reads_input,
     )
 

@@ -12,7 +12,7 @@ from layergen.analysis import expressions
 from layergen.analysis.context import Context, ShapeItem
 from layergen.analysis.input_conditions import read_condition
 from layergen.analysis.shapes import output_bindings, output_shape_code, read_output
-from layergen.render.pycode import code, tuple_code
+from layergen.render.values import Code, Literal, Name, tuple_of
 from layergen.spec.names import name_problem
 from layergen.spec.source import Path_
 
@@ -25,7 +25,7 @@ class ShapeCase:
     """One case of `output_shapes`: the shape when `condition` holds (None: otherwise)."""
 
     condition: expressions.Expression | None
-    condition_code: str | None  # Python source over `self.<argument>`
+    condition_code: Code | None  # over `self.<argument>` (and the input's shape, call arguments)
     items: list[ShapeItem]
     shape_path: Path_
 
@@ -116,9 +116,9 @@ def _shape_cases(context: Context) -> list[ShapeCase]:
     return cases
 
 
-def case_shapes(context: Context, output: Output) -> list[tuple[str, str]]:
-    """(condition, shape) Python source for each case but the last, which `shape_code` gives."""
-    return [(c.condition_code or "True", code(output_shape_code(context, c.items))) for c in output.cases[:-1]]
+def case_shapes(context: Context, output: Output) -> list[tuple[Code, Code]]:
+    """(condition, shape) for each case but the last, which `shape_code` gives."""
+    return [(c.condition_code or Literal(True), output_shape_code(context, c.items)) for c in output.cases[:-1]]
 
 
 def _dtype(context: Context, dtype: str, path: Path_) -> str:
@@ -134,26 +134,26 @@ def is_float(dtype: str) -> bool:
     return dtype == FLOAT or "float" in dtype
 
 
-def shape_code(context: Context, outputs: list[Output]) -> str:
+def shape_code(context: Context, outputs: list[Output]) -> Code:
     """What `compute_output_shape` returns: one shape, or a tuple of shapes."""
-    codes = [code(output_shape_code(context, o.items)) for o in outputs]
-    return codes[0] if len(outputs) == 1 else tuple_code(codes)
+    codes = [output_shape_code(context, o.items) for o in outputs]
+    return codes[0] if len(outputs) == 1 else tuple_of(*codes)
 
 
-def shape_bindings(context: Context, outputs: list[Output]) -> list[tuple[str, str]]:
+def shape_bindings(context: Context, outputs: list[Output]) -> list[tuple[str, Code]]:
     """The dimensions `compute_output_shape` reads, for all outputs together."""
-    bindings: list[tuple[str, str]] = []
+    bindings: list[tuple[str, Code]] = []
     for output in outputs:
         for items in [c.items for c in output.cases] or [output.items]:
             bindings += [b for b in output_bindings(context, items) if b not in bindings]
     return bindings
 
 
-def spec_dtypes(context: Context, outputs: list[Output]) -> list[str]:
-    """Python source of each output's dtype in `compute_output_spec`; [] when every output has
-    the compute dtype (Keras's default `compute_output_spec` then gives the right one)."""
+def spec_dtypes(context: Context, outputs: list[Output]) -> list[Code]:
+    """Each output's dtype in `compute_output_spec`; [] when every output has the compute
+    dtype (Keras's default `compute_output_spec` then gives the right one)."""
     if all(o.dtype == FLOAT for o in outputs):
         return []
     first_input = context.inputs[0].name if context.inputs else "inputs"
-    codes = {FLOAT: "self.compute_dtype", INPUT: f"{first_input}.dtype"}
-    return [codes.get(o.dtype, repr(o.dtype)) for o in outputs]
+    codes: dict[str, Code] = {FLOAT: Name("self.compute_dtype"), INPUT: Name(f"{first_input}.dtype")}
+    return [codes.get(o.dtype, Literal(o.dtype)) for o in outputs]

@@ -1,5 +1,5 @@
-"""Shapes: the inputs and the dimensions they name, shape expressions, and the code that reads
-them: `build`'s dimension bindings and checks, `input_spec` and `compute_output_shape`."""
+"""Shapes: the inputs and the dimensions they name, shape expressions, and what reads them:
+`build`'s dimension bindings and checks, `input_spec` and `compute_output_shape`."""
 
 from __future__ import annotations
 
@@ -15,9 +15,20 @@ from layergen.analysis.context import (
     Input,
     ShapeItem,
 )
-from layergen.render import values
-from layergen.render.model import Check
+from layergen.render.model import Check, InputSpecModel
 from layergen.render.pycode import message
+from layergen.render.values import (
+    Code,
+    IfElse,
+    Item,
+    Literal,
+    Name,
+    Operation,
+    Slice,
+    Unpacked,
+    attribute,
+    tuple_of,
+)
 from layergen.spec.fast import InputSpec, WeightSpec
 from layergen.spec.names import name_problem
 from layergen.spec.source import Path_
@@ -215,67 +226,73 @@ def dimensions_used_by_weights(context: Context) -> list[str]:
     return used
 
 
-def dimension_bindings(context: Context, names: list[str]) -> list[tuple[str, str]]:
-    """(dimension, Python source reading it from its input's shape)."""
-    return [(name, context.dims[name].code) for name in names]
+def dimension_value(dim: Dimension) -> Item:
+    """The dimension read in `build` or `compute_output_shape`: `input_shape[-1]`."""
+    return Item(Name(dim.shape_param), Literal(dim.index))
 
 
-def input_spec_code(context: Context, used_dims: list[str]) -> str | None:
+def dimension_bindings(context: Context, names: list[str]) -> list[tuple[str, Code]]:
+    """(dimension, its value read from its input's shape)."""
+    return [(name, dimension_value(context.dims[name])) for name in names]
+
+
+def input_spec_model(context: Context, used_dims: list[str]) -> InputSpecModel | None:
     """`keras.InputSpec(...)` for a single input: its rank, and its last axis when known."""
     if len(context.inputs) != 1:
         return None
     (single,) = context.inputs
     explicit = len(single.items) - (1 if single.ellipsis else 0)
-    parts = [f"min_ndim={explicit}" if single.ellipsis else f"ndim={explicit}"]
     last = single.items[-1]
+    last_axis: Code | None = None
     if isinstance(last, expressions.Expression):
         if last.is_name and last.text in used_dims:
-            parts.append(f"axes={{-1: {last.text}}}")
+            last_axis = Name(last.text)
         elif not last.is_name or last.text not in context.dims:
-            parts.append(f"axes={{-1: {last.to_code({n: 'self.' + n for n in last.names})}}}")
-    return f"keras.InputSpec({', '.join(parts)})"
+            last_axis = last.to_code({n: attribute(n) for n in last.names})
+    return InputSpecModel(explicit, single.ellipsis, last_axis)
 
 
-def output_bindings(context: Context, items: list[ShapeItem]) -> list[tuple[str, str]]:
+def output_bindings(context: Context, items: list[ShapeItem]) -> list[tuple[str, Code]]:
     """The dimensions `compute_output_shape` reads before it returns the shape."""
     if _is_identity(context, items):
         return []
     return dimension_bindings(context, [name for name in names_in(items) if name in context.dims])
 
 
-def output_shape_code(context: Context, items: list[ShapeItem]) -> values.Code:
-    """The shape `compute_output_shape` returns (a sub-layer's build reads its shape so too)."""
+def output_shape_code(context: Context, items: list[ShapeItem]) -> Code:
+    """The shape `compute_output_shape` returns."""
     if _is_identity(context, items):
-        return values.Name(context.inputs[0].shape_param)
+        return Name(context.inputs[0].shape_param)
     first = context.inputs[0]
-    parts: list[values.Code] = []
+    parts: list[Code] = []
     for item in items:
         if isinstance(item, expressions.Expression):
             parts.append(_output_item_code(context, item))
         elif item == BATCH:
-            parts.append(values.Item(values.Name(first.shape_param), values.Literal(0)))
+            parts.append(Item(Name(first.shape_param), Literal(0)))
         else:
             # `...`: `read_output` made sure some input has it.
-            source = next(i for i in context.inputs if i.ellipsis)
-            start = source.items.index(ELLIPSIS)
-            after = len(source.items) - start - 1
-            axes = values.Slice(values.Literal(start), values.Literal(-after) if after else None)
-            parts.append(values.Unpacked(values.Item(values.Name(source.shape_param), axes)))
-    return values.Collection(tuple(parts))
+            parts.append(ellipsis_axes(next(i for i in context.inputs if i.ellipsis)))
+    return tuple_of(*parts)
 
 
-def _output_item_code(context: Context, item: expressions.Expression) -> values.Code:
-    code = item.to_value({n: (values.Name(n) if n in context.dims else values.attribute(n)) for n in item.names})
-    dims = [values.Name(n) for n in item.names if n in context.dims]
+def ellipsis_axes(source: Input) -> Unpacked:
+    """`*input_shape[1:-1]`: the input's sizes on the axes its `...` covers."""
+    start = source.items.index(ELLIPSIS)
+    after = len(source.items) - start - 1
+    return Unpacked(Item(Name(source.shape_param), Slice(Literal(start), Literal(-after) if after else None)))
+
+
+def _output_item_code(context: Context, item: expressions.Expression) -> Code:
+    code = item.to_code({n: (Name(n) if n in context.dims else attribute(n)) for n in item.names})
+    dims = [n for n in item.names if n in context.dims]
     if dims and not item.is_name:
         # An unknown dimension (None) stays unknown: `None * 2` would raise.
-        none = values.Literal(None)
-        guard = (
-            values.Operation("is", dims[0], none)
-            if len(dims) == 1
-            else values.Operation("in", none, values.Collection(tuple(dims)))
-        )
-        code = values.IfElse(guard, none, code)
+        if len(dims) == 1:
+            guard = Operation("is", Name(dims[0]), Literal(None))
+        else:
+            guard = Operation("in", Literal(None), tuple_of(*(Name(dim) for dim in dims)))
+        code = IfElse(guard, Literal(None), code)
     return code
 
 

@@ -166,7 +166,7 @@ def _integer_code(
     expression = parse_expression(context, item, path, allowed=context.sizing_arguments)
     if expression is None:
         return None
-    return expression.to_value({n: values.attribute(n) for n in expression.names})
+    return expression.to_code({n: values.attribute(n) for n in expression.names})
 
 
 def _build_args(

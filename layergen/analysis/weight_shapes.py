@@ -5,7 +5,6 @@ the conditions in order and sets `<weight>_shape`, then makes the weight with it
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -14,8 +13,8 @@ from layergen.analysis import expressions
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.input_conditions import InputCondition, read_condition
 from layergen.analysis.shapes import parse_expression
-from layergen.render.model import TestSetting
-from layergen.render.pycode import tuple_code
+from layergen.render.model import CaseShape, TestSetting
+from layergen.render.values import Code, Name, attribute, tuple_of
 from layergen.spec.fast import WeightSpec
 from layergen.spec.source import Path_
 
@@ -27,9 +26,9 @@ _EXCLUSIVE = ("axes", "shared_axes", "layout", "initial_value")
 class WeightShape:
     """What `build` runs for a weight with `shapes`, and the shape in the spec's names."""
 
-    code: str  # "bias_shape"
+    code: Name  # `bias_shape`
     canonical: tuple[str, ...]  # every case, in the spec's names: what checkpoint changes compare
-    lines: tuple[str, ...]  # the if / elif / else that sets `<weight>_shape`
+    setup: CaseShape  # the cases that set `<weight>_shape`
 
 
 def has_cases(weight: WeightSpec) -> bool:
@@ -54,33 +53,19 @@ def case_weight_shape(context: Context, name: str, weight: WeightSpec, path: Pat
         if getattr(weight, field) is not None:
             context.problem(path + (field,), f"a weight with `shapes` has no `{field}`", key=True)
     names = context.sizing_arguments | set(context.dims)
-    code_names = {n: (f"self.{n}" if n in context.spec.arguments else n) for n in names}
-    branches: list[tuple[str | None, str]] = []  # (condition, shape), as Python source
+    code_names: dict[str, Code] = {n: (attribute(n) if n in context.spec.arguments else Name(n)) for n in names}
+    branches: list[tuple[Code | None, Code]] = []  # (condition, shape)
     canonical: list[str] = []
     cases = weight.shapes or []
     for index, case in enumerate(cases):
         case_path = path + ("shapes", index)
         condition = _case_condition(context, case_path, case.when, last=index == len(cases) - 1)
         items = _case_items(context, case.shape, case_path + ("shape",), names)
-        branches.append((condition.code if condition else None, tuple_code([i.to_code(code_names) for i in items])))
+        branches.append((condition.code if condition else None, tuple_of(*(i.to_code(code_names) for i in items))))
         spelled = "[" + ", ".join(item.text for item in items) + "]"
         canonical.append(f"{spelled} if {condition.expression.text}" if condition else spelled)
-    return WeightShape(f"{name}_shape", tuple(canonical), _lines(f"{name}_shape", branches))
-
-
-def _lines(variable: str, branches: list[tuple[str | None, str]]) -> tuple[str, ...]:
-    """`build`'s lines setting `variable`: one conditional expression for two cases (as
-    ruff's SIM108 asks), an if / elif / else for more."""
-    condition = branches[0][0] if branches else None
-    if len(branches) == 2 and condition is not None and branches[1][0] is None:
-        if isinstance(ast.parse(condition, mode="eval").body, ast.IfExp):  # `a if b else c` nests in parentheses
-            condition = f"({condition})"
-        return (f"{variable} = {branches[0][1]} if {condition} else {branches[1][1]}",)
-    lines: list[str] = []
-    for condition, shape in branches:
-        keyword = "else:" if condition is None else f"{'elif' if lines else 'if'} {condition}:"
-        lines += [keyword, f"    {variable} = {shape}"]
-    return tuple(lines)
+    variable = f"{name}_shape"
+    return WeightShape(Name(variable), tuple(canonical), CaseShape(variable, tuple(branches)))
 
 
 def _case_condition(context: Context, path: Path_, when: bool | str | None, *, last: bool) -> InputCondition | None:

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import axes_weight_shape, ellipsis_weight_shape, follows_input
-from layergen.analysis.gates import gate_code
+from layergen.analysis.gates import gate_code, gate_reads_input
 from layergen.analysis.input_sized_values import reads_input
 from layergen.analysis.keras_objects import keras_object, resolve_keras_name
 from layergen.analysis.shapes import parse_expression
 from layergen.analysis.weight_shapes import case_weight_shape, check_one_form, has_cases
-from layergen.render.model import ConstructorArg, WeightModel
-from layergen.render.pycode import tuple_code
+from layergen.render.model import AxesShape, CaseShape, ConstructorArg, SharedAxesShape, WeightModel
+from layergen.render.values import Code, Name, attribute, tuple_of
 from layergen.spec.fast import WeightSpec
 from layergen.spec.source import Path_
 from layergen.spec.weight_arguments import KINDS, argument_kinds, argument_name
@@ -27,20 +27,9 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
     weights = []
     for name, weight in context.spec.weights.items():
         path = ("weights", name)
-        lines: tuple[str, ...] = ()
         if not check_one_form(context, name, weight):
             continue
-        if has_cases(weight):
-            cases = case_weight_shape(context, name, weight, path)
-            shape, lines = _Shape(cases.code, cases.canonical), cases.lines
-        elif weight.axes is not None:
-            code, canonical, lines = axes_weight_shape(context, name, weight, path)
-            shape = _Shape(code, canonical)
-        elif follows_input(weight):
-            code, canonical, lines = ellipsis_weight_shape(context, name, weight, path)
-            shape = _Shape(code, canonical)
-        else:
-            shape = _shape(context, weight, path)
+        shape = _shape(context, name, weight, path)
         dtype = _dtype(context, weight, path)
         weight_args = _weight_args(context, name, weight, path)
         args += weight_args
@@ -55,6 +44,7 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
                 name=name,
                 role=weight.role,
                 shape=shape.code,
+                shape_setup=shape.setup,
                 initializer=by_kind["initializer"],
                 initializer_in_build=in_build,
                 initial_value=weight.initial_value,
@@ -64,7 +54,10 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
                 checkpoint_shape=shape.canonical,
                 earlier_names=weight.earlier_names,
                 gate=gate_code(context, gates[name]) if name in gates else None,
-                shape_lines=lines,
+                # Read from the input's shape: `...`, `axes`, the cases' conditions, or the gate's.
+                reads_input=shape.setup is not None
+                or follows_input(weight)
+                or (name in gates and gate_reads_input(context, gates[name])),
                 autocast=weight.autocast,
             )
         )
@@ -94,24 +87,30 @@ _ACTIVITY_REGULARIZER = ConstructorArg(
 
 @dataclass(frozen=True)
 class _Shape:
-    """A weight's shape as `build` writes it, and as the spec's names write it."""
+    """A weight's shape as `build` makes it, and as the spec's names write it."""
 
-    code: str  # "(input_dim, self.units)"
+    code: Code  # `(input_dim, self.units)`, or the variable `setup` sets
     canonical: tuple[str, ...]  # ("input_dim", "units")
+    setup: CaseShape | AxesShape | SharedAxesShape | None = None  # what `build` runs first
 
 
-def _shape(context: Context, weight: WeightSpec, path: Path_) -> _Shape:
+def _shape(context: Context, name: str, weight: WeightSpec, path: Path_) -> _Shape:
+    """The weight's shape, in whichever form the spec gives it."""
+    if has_cases(weight):
+        cases = case_weight_shape(context, name, weight, path)
+        return _Shape(cases.code, cases.canonical, cases.setup)
+    if weight.axes is not None:
+        return _Shape(*axes_weight_shape(context, name, weight, path))
+    if follows_input(weight):
+        return _Shape(*ellipsis_weight_shape(context, name, weight, path))
     names = context.sizing_arguments | set(context.dims)
     shape = []
     for index, item in enumerate(weight.shape or []):
         expression = parse_expression(context, item, path + ("shape", index), allowed=names)
         if expression is not None:
             shape.append(expression)
-    code_names = {n: (f"self.{n}" if n in context.spec.arguments else n) for n in names}
-    return _Shape(
-        tuple_code([e.to_code(code_names) for e in shape]),
-        tuple(e.to_code({n: n for n in e.names}) for e in shape),
-    )
+    code_names: dict[str, Code] = {n: (attribute(n) if n in context.spec.arguments else Name(n)) for n in names}
+    return _Shape(tuple_of(*(e.to_code(code_names) for e in shape)), tuple(e.canonical for e in shape))
 
 
 def _dtype(context: Context, weight: WeightSpec, path: Path_) -> str | None:

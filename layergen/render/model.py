@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from layergen.render.values import Call, Code
+from layergen.render.values import Call, Code, IfElse, Literal
 
 # A Keras object, as the call that builds it from its class and keyword arguments:
 # `Call("keras.initializers.RandomNormal", keywords=(("stddev", Name("self.scale")),))`.
@@ -50,10 +50,46 @@ class ConstructorArg:
 
 
 @dataclass(frozen=True)
+class CaseShape:
+    """`shapes:`: build sets `variable` to the shape of the first case whose condition holds."""
+
+    variable: str  # "bias_shape"
+    cases: tuple[tuple[Code | None, Code], ...]  # (condition, shape); the last one has no condition
+
+    @property
+    def choice(self) -> IfElse | None:
+        """`a if c else b` for two cases, which ruff's SIM108 asks for over an if / else."""
+        if len(self.cases) != 2 or self.cases[0][0] is None or self.cases[1][0] is not None:
+            return None
+        return IfElse(self.cases[0][0], self.cases[0][1], self.cases[1][1])
+
+
+@dataclass(frozen=True)
+class AxesShape:
+    """A weight with `axes`: the input's sizes on the axes `argument` names, sorted by
+    position, as keras.layers.LayerNormalization's gamma; build sets `<weight>_shape`."""
+
+    weight: str
+    argument: str  # an axes or int argument
+    shape_param: str  # build's parameter holding the input's shape
+
+
+@dataclass(frozen=True)
+class SharedAxesShape:
+    """A weight with `...` and `shared_axes`: build sets `variable` to the shape as a list,
+    then sets it to 1 along each shared input axis, as keras.layers.PReLU."""
+
+    variable: str  # "alpha_shape"
+    value: Code  # the list of the weight's sizes
+    argument: str  # the list[int] argument naming the shared axes
+    position: Code  # the item of the list that input axis `axis` is
+
+
+@dataclass(frozen=True)
 class WeightModel:
     name: str
     role: str  # "trainable", "frozen" or "state"
-    shape: str  # Python source of the shape tuple
+    shape: Code  # the shape tuple, or the variable `shape_setup` sets
     initializer: str  # the constructor argument holding it: "kernel_initializer"
     regularizer: str | None  # the argument, for a trainable weight: "kernel_regularizer"
     constraint: str | None  # the argument, for a trainable weight: "kernel_constraint"
@@ -61,8 +97,9 @@ class WeightModel:
     # What checkpoint compatibility compares (`layergen.update.compat`), in the spec's own terms:
     checkpoint_shape: tuple[str, ...]  # ("input_dim", "units"): each item with the spec's names
     earlier_names: tuple[str, ...]  # names old checkpoints may have saved it under (`renamed_from`)
-    gate: str | None = None  # Python source of `when` over `self.<argument>`: the weight exists only then
-    shape_lines: tuple[str, ...] = ()  # run in build before add_weight (shared axes set to 1)
+    gate: Code | None = None  # `when` over `self.<argument>` (and the input's shape): the weight exists only then
+    shape_setup: CaseShape | AxesShape | SharedAxesShape | None = None  # what build runs first to find the shape
+    reads_input: bool = False  # its shape or gate reads the input's shape: build needs it
     autocast: bool = True  # False: read in the variable's own dtype under mixed precision
     initial_value: str | None = None  # the array argument whose values it starts from, when given
     # Built in build when the initializer argument is None: its values read the input's size.
@@ -113,19 +150,19 @@ class MaskingModel:
     uses_mask: bool  # `call` takes `mask=None`
     output_mask: str  # "keep", "none" or "computed" (the spec's compute_mask body)
     input_name: str  # compute_mask's first parameter
-    compute_mask_body: str  # indented for the method
+    compute_mask_body: str  # the body the method gets (dedented): `source`, or render's placeholder
     source: str = ""  # the body as the spec writes it (dedented); render checks the method holds exactly it
     names: frozenset[str] = frozenset()  # every plain name the body reads or writes
-    supports: str = "True"  # Python source of `supports_masking` (a condition over `self.<argument>`)
+    supports: Code = Literal(True)  # `supports_masking`: a condition over `self.<argument>` (and the input's shape)
     supports_in_build: bool = False  # it reads the input's rank or dimensions: set in build, which knows them
 
 
 @dataclass(frozen=True)
 class CellModel:
-    """An RNN cell (`cell:`): what keras.layers.RNN reads on it, as Python source."""
+    """An RNN cell (`cell:`): what keras.layers.RNN reads on it."""
 
-    state_size: str  # "self.units", or "[self.units, self.units]" for several states
-    output_size: str
+    state_size: Code  # `self.units`, or `[self.units, self.units]` for several states
+    output_size: Code
     several: bool = False  # `state_size` is a list: call gets and returns a list of states
 
 
@@ -134,8 +171,18 @@ class LayoutModel:
     """`get_layout_map`: the weights' layouts for `keras.distribution.ModelParallel`."""
 
     default_layer_name: str  # the name Keras gives the class's first layer, e.g. "sharded_dense"
-    entries: list[tuple[str, str]]  # (weight, Python source of its layout tuple)
+    entries: list[tuple[str, tuple[str | None, ...]]]  # (weight, the mesh axis of each of its axes, or None)
     axis_names: list[str]  # the mesh axes the layouts name, in order of first use
+
+
+@dataclass(frozen=True)
+class InputSpecModel:
+    """`keras.InputSpec(ndim=...)` for a single input (`min_ndim` where its shape has `...`),
+    with `axes={-1: size}` where its last axis's size is known."""
+
+    ndim: int
+    minimum: bool  # `min_ndim`
+    last_axis: Code | None
 
 
 @dataclass(frozen=True)
@@ -222,16 +269,16 @@ class LayerModel:
     docstring: str  # the whole class docstring body, escaped
     args: list[ConstructorArg]
     weights: list[WeightModel]
-    shape_params: str  # "input_shape", or "x_shape, y_shape"
+    shape_params: list[str]  # ["input_shape"], or ["x_shape", "y_shape"]: one per input
     build_checks: list[Check]  # raised in build, e.g. two inputs disagreeing on a shared dimension
-    build_bindings: list[tuple[str, str]]  # (local name, Python source) in build
-    input_spec: str | None
+    build_bindings: list[tuple[str, Code]]  # (dimension, its value) in build
+    input_spec: InputSpecModel | None
     # call's parameters after `self`: (name, default), the default None for an input.
     call_params: list[tuple[str, Code | None]]
     call_prelude: list[tuple[str, Code]]  # (local, value) set before the spec's body: constants as tensors
     call_body: str  # the spec's body, dedented (the template indents it for the method)
-    output_bindings: list[tuple[str, str]]
-    output_shape: str  # Python source returned by compute_output_shape
+    output_bindings: list[tuple[str, Code]]  # (dimension, its value) in compute_output_shape
+    output_shape: Code  # what compute_output_shape returns
     test: TestModel
     call_source: str = ""  # the spec's body as written (dedented); render checks `call` holds exactly it
     sublayers: list[SubLayerModel] = field(default_factory=list)
@@ -239,17 +286,18 @@ class LayerModel:
     masking: MaskingModel | None = None
     layouts: LayoutModel | None = None
     input_names: list[str] = field(default_factory=list)  # call's inputs, in order
-    # Python source of each output's dtype for compute_output_spec; [] when all have the compute dtype.
-    output_spec_dtypes: list[str] = field(default_factory=list)
+    # Each output's dtype for compute_output_spec; [] when all have the compute dtype.
+    output_spec_dtypes: list[Code] = field(default_factory=list)
     random: bool = False  # `self.seed_generator = keras.random.SeedGenerator(seed)` in __init__
     line_length: int = 88  # the project's: long messages are split to fit (`pycode.fit_strings`)
     # `output_shapes`: (condition, shape) returned first when the condition holds; the last
     # case (no condition) is `output_shape`.
-    output_cases: list[tuple[str, str]] = field(default_factory=list)
+    output_cases: list[tuple[Code, Code]] = field(default_factory=list)
     cell: CellModel | None = None  # an RNN cell: state_size, output_size, get_initial_state
-    # Call arguments that choose the output's shape: ", reverse=False" after the shapes of
-    # compute_output_shape (and the inputs of compute_output_spec), and their names.
-    shape_call_params: str = ""
+    # Call arguments that choose the output's shape, with their defaults (`reverse=False`
+    # after the shapes of compute_output_shape and the inputs of compute_output_spec), and
+    # their names.
+    shape_call_params: list[tuple[str, Code]] = field(default_factory=list)
     shape_call_names: list[str] = field(default_factory=list)
 
     @property
@@ -260,14 +308,14 @@ class LayerModel:
         return not (self.weights or self.sublayers or self.build_checks or in_build)
 
     @property
-    def build_params(self) -> str:
-        """`build`'s parameters: "input_shape=None" when nothing built depends on the input,
-        so that `layer.build()` works as it does for keras.layers.Embedding."""
+    def build_shape_optional(self) -> bool:
+        """`build(self, input_shape=None)` when nothing built depends on the input, so that
+        `layer.build()` works as it does for keras.layers.Embedding."""
         # Weights sized by arguments alone: `build()` works without a shape.
-        sized_by_input = any(w.shape_lines or "input_shape" in w.shape + (w.gate or "") for w in self.weights)
+        sized_by_input = any(w.reads_input for w in self.weights)
         sized_by_input = sized_by_input or bool(self.masking and self.masking.supports_in_build)
         needs_shape = self.build_bindings or self.build_checks or self.sublayers or sized_by_input
-        return self.shape_params + ("=None" if len(self.input_names) == 1 and not needs_shape else "")
+        return len(self.input_names) == 1 and not needs_shape
 
     @property
     def renamed_from(self) -> dict[str, tuple[str, ...]]:

@@ -166,7 +166,7 @@ _PRECEDENCE = {
     "//": 11,
     "/": 11,
     "%": 11,
-    "**": 13,  # tighter than a unary minus on its left, looser on its right: `(-a) ** -b`
+    "**": 13,  # above a unary minus: `-x ** 2` is `-(x ** 2)`
 }
 _UNARY_MINUS = 12
 _IF_ELSE = 1
@@ -180,6 +180,8 @@ def code(value: values.Code) -> str:
 def _precedence(value: values.Code) -> int:
     if isinstance(value, values.Operation):
         return _PRECEDENCE[value.operator]
+    if isinstance(value, values.Comparison):
+        return _PRECEDENCE["=="]
     if isinstance(value, values.Unary):
         return _PRECEDENCE["not"] if value.operator == "not" else _UNARY_MINUS
     if isinstance(value, values.IfElse):
@@ -201,12 +203,13 @@ def _operand(value: values.Code, weakest: int) -> str:
 
 def _operation(value: values.Operation) -> str:
     precedence = _PRECEDENCE[value.operator]
+    if value.operator == "**":  # right-associative; its right operand may be a unary minus
+        return f"{_operand(value.left, precedence + 1)} ** {_operand(value.right, _UNARY_MINUS)}"
     comparison = precedence == _PRECEDENCE["=="]
     # `a - (b - c)`, `a and (b or c)`: the right operand of an equal precedence keeps its
     # parentheses; comparisons do not chain through an operand.
-    power = value.operator == "**"  # it groups from the right: `a ** b ** c` is `a ** (b ** c)`
-    left = _operand(value.left, precedence + (comparison or power))
-    right = _operand(value.right, _UNARY_MINUS if power else precedence + 1)
+    left = _operand(value.left, precedence + comparison)
+    right = _operand(value.right, precedence + 1)
     return f"{left} {value.operator} {right}"
 
 
@@ -272,3 +275,17 @@ _WRITERS: dict[type, Callable[[Any], str]] = {
     values.Group: lambda value: f"({code(value.value)})",
     values.Message: _message,
 }
+
+
+# -- shapes, weights, outputs, conditions (helper vb) ------------------------------------------
+
+
+def _comparison(value: values.Comparison) -> str:
+    """`a < b <= c`: no operand is itself a comparison (that would chain)."""
+    weakest = _PRECEDENCE["=="] + 1
+    return " ".join(
+        [_operand(value.first, weakest), *(f"{op} {_operand(operand, weakest)}" for op, operand in value.rest)]
+    )
+
+
+_WRITERS[values.Comparison] = _comparison

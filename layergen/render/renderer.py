@@ -129,12 +129,12 @@ def _spec_methods(model: LayerModel) -> list[tuple[str, str, int, str]]:
     each method whose body a spec writes."""
     methods = [("call", model.call_source, len(model.call_prelude), method_body(model.call_body))]
     if model.masking is not None:
-        methods.append(("compute_mask", model.masking.source, 0, model.masking.compute_mask_body))
+        methods.append(("compute_mask", model.masking.source, 0, method_body(model.masking.compute_mask_body)))
     return methods
 
 
 def _with_placeholder_bodies(model: LayerModel) -> LayerModel:
-    masking = model.masking and replace(model.masking, compute_mask_body=_PLACEHOLDERS["compute_mask"])
+    masking = model.masking and replace(model.masking, compute_mask_body=_PLACEHOLDERS["compute_mask"].lstrip())
     return replace(model, call_body=_PLACEHOLDERS["call"].lstrip(), masking=masking)
 
 

@@ -121,8 +121,29 @@ class Message:
     parts: tuple[str | Field, ...]
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """`a < b <= c`: comparisons chained, as Python reads them (`a < b and b <= c`); a single
+    comparison is an `Operation`."""
+
+    first: Code
+    rest: tuple[tuple[str, Code], ...]  # (operator, operand) after `first`
+
+
 Code: TypeAlias = (
-    Name | Literal | Call | Item | Slice | Collection | Unpacked | Operation | Unary | IfElse | Group | Message
+    Name
+    | Literal
+    | Call
+    | Item
+    | Slice
+    | Collection
+    | Unpacked
+    | Operation
+    | Unary
+    | IfElse
+    | Group
+    | Message
+    | Comparison
 )
 
 

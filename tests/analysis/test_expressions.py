@@ -1,7 +1,12 @@
+import ast
+import random
+
 import pytest
 
 from layergen.analysis import expressions
 from layergen.analysis.expressions import ExpressionError, parse
+from layergen.render.pycode import code as write
+from layergen.render.values import Call, Item, Literal, Name
 
 
 @pytest.mark.parametrize(
@@ -17,7 +22,7 @@ from layergen.analysis.expressions import ExpressionError, parse
 )
 def test_expressions_render_and_evaluate(text, code, value):
     expression = parse(text)
-    assert expression.to_code({n: f"self.{n}" for n in expression.names}) == code
+    assert write(expression.to_code({n: Name(f"self.{n}") for n in expression.names})) == code
     assert expression.evaluate({"units": 4, "heads": 2, "head_dim": 3}) == value
 
 
@@ -64,8 +69,8 @@ def test_names_are_listed_once_in_order():
 )
 def test_a_condition_compiles_to_the_same_expression_over_self(text, code):
     condition = expressions.parse_condition(text)
-    compiled = expressions.condition_code(condition, {name: f"self.{name}" for name in condition.names})
-    assert compiled == code
+    compiled = expressions.condition_code(condition, {name: Name(f"self.{name}") for name in condition.names})
+    assert write(compiled) == code
 
 
 @pytest.mark.parametrize(
@@ -92,7 +97,7 @@ def test_a_condition_outside_the_grammar_is_refused(text):
 def test_a_condition_evaluates_as_its_generated_code_does(text, values, expected):
     condition = expressions.parse_condition(text)
     assert expressions.evaluate_condition(condition, values) == expected
-    code = expressions.condition_code(condition, {name: f"self.{name}" for name in condition.names})
+    code = write(expressions.condition_code(condition, {name: Name(f"self.{name}") for name in condition.names}))
     assert eval(code, {}, {"self": type("Layer", (), values)}) == expected
 
 
@@ -119,3 +124,58 @@ def test_a_condition_that_fails_for_some_values_says_so_instead_of_crashing():
     with pytest.raises(ExpressionError, match="division or modulo by zero"):
         expressions.evaluate_condition(condition, {"units": 4, "zero": 0})
     assert expressions.arithmetic_names(expressions.parse_condition("a and -b * 2 > c")) == ["b"]
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [("units", "units"), ("2*units", "2 * units"), ("(a * b) * (c - (d - 1))", "a * b * (c - (d - 1))"), (7, "7")],
+)
+def test_the_canonical_spelling_is_spaced_one_way(text, canonical):
+    assert parse(text).canonical == canonical
+
+
+def _random_condition(rnd: random.Random, depth: int) -> str:
+    if depth == 0 or rnd.random() < 0.2:
+        return rnd.choice(["a", "b", "c", "1", "'x'", "None", "True", "x.rank", "0.5"])
+    a, b, c = (_random_condition(rnd, depth - 1) for _ in range(3))
+    return rnd.choice(
+        [
+            f"({a} and {b} and {c})",
+            f"({a} or {b})",
+            f"(not {a})",
+            f"(-{a})",
+            f"({a} {rnd.choice(['<', '==', 'is not', 'in'])} {b})",
+            f"({a} < {b} <= {c})",
+            f"({a} {rnd.choice(['+', '-', '*', '//'])} {b})",
+            f"({a} if {b} else {c})",
+            f"({a}, {b})",
+        ]
+    )
+
+
+def test_a_condition_is_written_as_ast_unparse_writes_it():
+    """The generated code has always had `ast.unparse`'s parentheses (`a and (not b)`): the
+    code value keeps them, names replaced by atoms (attributes, items, calls)."""
+    replaced = {"a": "self.a", "b": "input_shape[-1]", "c": "self.c", "x.rank": "len(input_shape)"}
+    values = {
+        "a": Name("self.a"),
+        "b": Item(Name("input_shape"), Literal(-1)),
+        "c": Name("self.c"),
+        "x.rank": Call("len", (Name("input_shape"),)),
+    }
+
+    class _Replace(ast.NodeTransformer):
+        def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
+            return ast.parse(replaced["x.rank"], mode="eval").body
+
+        def visit_Name(self, node: ast.Name) -> ast.expr:
+            return ast.parse(replaced[node.id], mode="eval").body
+
+    rnd = random.Random(17)
+    for _ in range(3000):
+        try:
+            condition = expressions.parse_condition(_random_condition(rnd, 3))
+        except ExpressionError:
+            continue
+        expected = ast.unparse(_Replace().visit(ast.parse(condition.text, mode="eval").body))
+        assert write(expressions.condition_code(condition, values)) == expected, condition.text

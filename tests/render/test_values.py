@@ -112,18 +112,20 @@ def test_one_item_tuple_keeps_its_comma() -> None:
     assert code(v.Item(v.Name("input_shape"), v.Slice(None, v.Literal(-1)))) == "input_shape[:-1]"
 
 
-def test_power_binds_tighter_than_a_unary_sign_on_its_left_only() -> None:
-    """`**` (initializer values read the input's size: `input_dim ** -0.5`) groups from the
-    right, and its right operand may be a signed number without parentheses."""
+def test_a_chained_comparison_is_written_as_one_and_parenthesized_as_one() -> None:
     a, b, c = v.Name("a"), v.Name("b"), v.Name("c")
-    cases = {
-        "a ** -0.5": v.Operation("**", a, v.Unary("-", v.Literal(0.5))),
-        "(-a) ** 2": v.Operation("**", v.Unary("-", a), v.Literal(2)),
-        "-a ** b": v.Unary("-", v.Operation("**", a, b)),
-        "a ** b ** c": v.Operation("**", a, v.Operation("**", b, c)),
-        "(a ** b) ** c": v.Operation("**", v.Operation("**", a, b), c),
-        "+a * b": v.Operation("*", v.Unary("+", a), b),
-    }
-    for written, tree in cases.items():
-        assert code(tree) == written
-    assert ast.dump(ast.parse("a ** -0.5")) == ast.dump(ast.parse("a ** (-0.5)"))
+    chain = v.Comparison(a, (("<", b), ("<=", v.Operation("+", c, a))))
+    assert code(chain) == "a < b <= c + a"
+    assert code(v.Comparison(v.Operation("<", a, b), (("==", c), ("is not", a)))) == "(a < b) == c is not a"
+    assert code(v.Operation("and", chain, v.Unary("not", chain))) == "a < b <= c + a and not a < b <= c + a"
+    assert code(v.Operation("==", chain, a)) == "(a < b <= c + a) == a"
+
+
+def test_power_is_right_associative_and_binds_tighter_than_a_unary_minus() -> None:
+    x, y = v.Name("x"), v.Name("y")
+    assert code(v.Operation("**", x, v.Operation("**", y, x))) == "x ** y ** x"
+    assert code(v.Operation("**", v.Operation("**", x, y), x)) == "(x ** y) ** x"
+    assert code(v.Operation("**", v.Unary("-", x), y)) == "(-x) ** y"
+    assert code(v.Operation("**", x, v.Unary("-", y))) == "x ** -y"
+    assert code(v.Unary("-", v.Operation("**", x, y))) == "-x ** y"
+    assert code(v.Unary("+", v.Operation("/", x, y))) == "+(x / y)"
