@@ -9,7 +9,7 @@ a field is still Python source its comment says so (already escaped and checked)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import ClassVar, TypeAlias
 
 from layergen.render.values import Call, Code, IfElse, Literal
 
@@ -53,6 +53,7 @@ class ConstructorArg:
 class CaseShape:
     """`shapes:`: build sets `variable` to the shape of the first case whose condition holds."""
 
+    kind: ClassVar[str] = "cases"  # which set-up the template writes
     variable: str  # "bias_shape"
     cases: tuple[tuple[Code | None, Code], ...]  # (condition, shape); the last one has no condition
 
@@ -69,6 +70,7 @@ class AxesShape:
     """A weight with `axes`: the input's sizes on the axes `argument` names, sorted by
     position, as keras.layers.LayerNormalization's gamma; build sets `<weight>_shape`."""
 
+    kind: ClassVar[str] = "axes"
     weight: str
     argument: str  # an axes or int argument
     shape_param: str  # build's parameter holding the input's shape
@@ -79,6 +81,7 @@ class SharedAxesShape:
     """A weight with `...` and `shared_axes`: build sets `variable` to the shape as a list,
     then sets it to 1 along each shared input axis, as keras.layers.PReLU."""
 
+    kind: ClassVar[str] = "shared_axes"
     variable: str  # "alpha_shape"
     value: Code  # the list of the weight's sizes
     argument: str  # the list[int] argument naming the shared axes
