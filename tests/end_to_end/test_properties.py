@@ -387,18 +387,22 @@ MASKED_SPEC = {
 }
 
 
-def test_a_compute_mask_body_is_held_to_the_same_rules():
+def test_a_compute_mask_body_is_held_to_the_same_rules(monkeypatch):
     model = build(to_yaml(MASKED_SPEC))
     assert model.masking.source == "return mask"
     render(model, "layer")  # passes the check as it is
     body = ESCAPE.replace("return inputs", "return mask")
-    broken = dataclasses.replace(model.masking, compute_mask_body=splitlines_indent(body, " " * 8), source=body)
-    try:
-        render(dataclasses.replace(model, masking=broken), "layer")
-    except LayergenError as exc:
-        assert str(exc).startswith("prop.yaml: masking.output_mask: the generated `compute_mask` method is not")
-    else:
-        raise AssertionError("render wrote a compute_mask that is not the spec's body")
+    broken = dataclasses.replace(model.masking, compute_mask_body=body, source=body)
+    with monkeypatch.context() as patch:
+        patch.setattr(render_module, "indent_code", splitlines_indent)  # the old line handling
+        render_module.method_body.cache_clear()
+        try:
+            render(dataclasses.replace(model, masking=broken), "layer")
+        except LayergenError as exc:
+            assert str(exc).startswith("prop.yaml: masking.output_mask: the generated `compute_mask` method is not")
+        else:
+            raise AssertionError("render wrote a compute_mask that is not the spec's body")
+    render_module.method_body.cache_clear()
     for output_mask, message in [
         ("return mask.__class__", "`.__class__` reaches Python's internals"),
         ("return eval('mask')", "`eval` runs text as code; a layer's compute_mask is plain tensor code"),
