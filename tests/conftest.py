@@ -67,6 +67,7 @@ SLOW = (
     "tests/show/test_show.py::test_show_reports_exactly_what_keras_counts_for_every_example",
     "tests/show/test_show.py::test_show_itself_imports_no_backend_and_words_a_refused_argument",
     "tests/audit/test_audit_run.py",
+    "tests/audit/test_audit_cells.py",
 )
 
 

@@ -9,6 +9,7 @@ caller) or computed.
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -170,6 +171,9 @@ def parse_condition(text: str | bool) -> Expression:
         allowed = isinstance(node, _CONDITION_NODES)
         if isinstance(node, ast.Constant):
             allowed = node.value is None or type(node.value) in (int, float, str, bool)
+            if type(node.value) is float and not math.isfinite(node.value):
+                # `1e999` reads as inf, which no literal can write back (as in a spec's values)
+                raise ExpressionError(f"numbers must be finite, found {node.value} in {text!r}")
         if isinstance(node, ast.Name):
             allowed = not node.id.startswith("_")
         if isinstance(node, ast.Attribute):  # `inputs.rank`: an input's rank, where it is known

@@ -132,6 +132,7 @@ def _write_parity(
         dtype=dtype,
         top=top,
         shown_copy=project.display(copy),
+        cell=generation.spec.cell is not None,
     )
     # Formatted as the generated files are, so the project's own `black --check` passes it.
     (text,) = format_texts([text], project.formatter, project.style)

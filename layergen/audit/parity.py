@@ -40,17 +40,7 @@ def load_original_class():
 Original = load_original_class()
 
 
-def make_inputs(seed=0):
-    rng = np.random.default_rng(seed)
-    if "int" in INPUT_DTYPE:
-        return [rng.integers(0, INPUT_MAX, size=shape).astype(INPUT_DTYPE) for shape in INPUT_SHAPES]
-    return [rng.normal(size=shape).astype(INPUT_DTYPE) for shape in INPUT_SHAPES]
-
-
-def make_model(layer):
-    inputs = [keras.Input(shape=shape[1:], dtype=INPUT_DTYPE) for shape in INPUT_SHAPES]
-    return keras.Model(inputs[0] if len(inputs) == 1 else inputs, layer(*inputs))
-
+{model_code}
 
 def model_inputs(arrays):
     return arrays[0] if len(arrays) == 1 else arrays
@@ -116,6 +106,37 @@ def test_weight_files_the_original_saved_load(tmp_path):
 '''
 
 
+_LAYER_MODEL = """\
+def make_inputs(seed=0):
+    rng = np.random.default_rng(seed)
+    if "int" in INPUT_DTYPE:
+        return [rng.integers(0, INPUT_MAX, size=shape).astype(INPUT_DTYPE) for shape in INPUT_SHAPES]
+    return [rng.normal(size=shape).astype(INPUT_DTYPE) for shape in INPUT_SHAPES]
+
+
+def make_model(layer):
+    inputs = [keras.Input(shape=shape[1:], dtype=INPUT_DTYPE) for shape in INPUT_SHAPES]
+    return keras.Model(inputs[0] if len(inputs) == 1 else inputs, layer(*inputs))
+"""
+# An RNN cell runs as it is used: inside keras.layers.RNN, over a sequence of one-step inputs.
+_CELL_MODEL = """\
+STEPS = 5  # the cell runs inside keras.layers.RNN, over sequences of this many steps
+
+
+def make_inputs(seed=0):
+    rng = np.random.default_rng(seed)
+    shape = (INPUT_SHAPES[0][0], STEPS, *INPUT_SHAPES[0][1:])
+    if "int" in INPUT_DTYPE:
+        return [rng.integers(0, INPUT_MAX, size=shape).astype(INPUT_DTYPE)]
+    return [rng.normal(size=shape).astype(INPUT_DTYPE)]
+
+
+def make_model(cell):
+    sequence = keras.Input(shape=(STEPS, *INPUT_SHAPES[0][1:]), dtype=INPUT_DTYPE)
+    return keras.Model(sequence, keras.layers.RNN(cell, return_sequences=True, return_state=True)(sequence))
+"""
+
+
 def parity_test(
     *,
     name: str,
@@ -129,7 +150,9 @@ def parity_test(
     dtype: str,
     top: int,
     shown_copy: str,
+    cell: bool = False,
 ) -> str:
+    """The parity test's text; a `cell`'s runs both classes inside keras.layers.RNN."""
     relative = Path(os.path.relpath(copy, test_path.parent)).as_posix()
     return _TEMPLATE.format(
         name=name,
@@ -143,4 +166,5 @@ def parity_test(
         dtype=dtype,
         top=top,
         stem=copy.stem,
+        model_code=_CELL_MODEL if cell else _LAYER_MODEL,
     )

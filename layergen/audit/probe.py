@@ -17,21 +17,24 @@ import os
 import sys
 import tempfile
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from layergen.audit.findings import JsonObject
 from layergen.audit.probe_checks import CHECKED_TESTS, describe_failure
-from layergen.audit.probe_contract import InferredShapes, InheritedInit
+from layergen.audit.probe_contract import HandWrittenCell, InferredShapes, InheritedInit, cell_data
 from layergen.audit.probe_inputs import (
     CannotRun,
     InputSpecs,
     LayerType,
     arguments_for,
     arrays_of,
+    cell_sizes,
     inherited,
     inputs_and_outputs,
+    positional,
 )
 
 _BASE_ARGUMENTS = {"name", "dtype", "trainable", "autocast", "activity_regularizer", "input_shape", "input_dim"}
@@ -95,19 +98,20 @@ def _audit_class(module: ModuleType, name: str, request: JsonObject, results: _R
         kwargs = arguments_for(cls, request["arguments"])
         results.emit(event="phase", phase="making the layer")
         try:
-            cls(**kwargs)
+            sizes = cell_sizes(cls(**kwargs))  # an RNN cell runs as keras.layers.RNN calls it
         except Exception as exc:
             line = _line_in(exc, file)
             return [_finding("crashes", line, f"the constructor raises {_one_line(exc)} with {kwargs!r}; fix it")]
         results.emit(event="phase", phase="calling the layer")
-        inputs, outcome = inputs_and_outputs(cls, kwargs, request)
+        inputs, outcome = inputs_and_outputs(cls, kwargs, request, sizes)
         if isinstance(outcome, BaseException):
             hint = "" if request["input_shapes"] else " (if it needs other inputs, pass --input-shape)"
             message = f"calling the layer raises {_one_line(outcome)}{hint}"
             return [_finding("crashes", _line_in(outcome, file), message)]
         assert inputs is not None  # the layer ran on them
-        findings += _untracked(cls(**kwargs), inputs)
-        contract = _contract(cls, kwargs, inputs, outcome, request)
+        cell = sizes is not None
+        findings += _untracked(cls(**kwargs), inputs, cell)
+        contract = _contract(cls, kwargs, Probed(inputs, outcome, cell), request)
         findings += _run_checks(contract, file, results)
     _report_printed(results, name, printed, "running the layer")
     return findings
@@ -117,12 +121,12 @@ def _finding(check: str, line: int | None, message: str, **where: str) -> JsonOb
     return {"check": check, "line": line, "message": message, **where}
 
 
-def _untracked(layer: Any, inputs: InputSpecs) -> list[JsonObject]:
+def _untracked(layer: Any, inputs: InputSpecs, cell: bool) -> list[JsonObject]:
     """Attributes holding a tensor or a backend variable that is not one of the layer's weights."""
     import keras
     import numpy as np
 
-    layer(*arrays_of(inputs, np))
+    layer(*positional(arrays_of(inputs, np), cell))
     tracked = {id(w) for w in layer.weights} | {id(getattr(w, "value", None)) for w in layer.weights}
     found = []
     for attribute, value in vars(layer).items():
@@ -138,16 +142,25 @@ def _untracked(layer: Any, inputs: InputSpecs) -> list[JsonObject]:
     return found
 
 
-def _contract(
-    cls: LayerType, kwargs: dict[str, object], inputs: InputSpecs, outputs: Any, request: JsonObject
-) -> type[Any]:
+@dataclass(frozen=True)
+class Probed:
+    """What the layer ran on, what it returned, and whether it is an RNN cell (called with
+    its states as one list)."""
+
+    inputs: InputSpecs
+    outputs: Any
+    cell: bool
+
+
+def _contract(cls: LayerType, kwargs: dict[str, object], probed: Probed, request: JsonObject) -> type[Any]:
     import keras
 
     from layergen.testing import Input, LayerContract
     from layergen.testing.values import Output, as_list, layers_in
 
+    inputs, outputs = probed.inputs, probed.outputs
     layer = cls(**kwargs)
-    layer(*arrays_of(inputs, __import__("numpy")))
+    layer(*positional(arrays_of(inputs, __import__("numpy")), probed.cell))
     sublayers = [
         attribute
         for attribute, value in vars(layer).items()
@@ -165,7 +178,7 @@ def _contract(
         "trainable": [w.name for w in own if w.trainable],
         "non_trainable": [w.name for w in own if not w.trainable],
         "regularized": [w.name for w in own if w.trainable and w.regularizer is not None],
-        "state": _state_weights(cls, kwargs, inputs, own),
+        "state": _state_weights(cls, kwargs, probed, own),
         "sublayers": sublayers,
         "fresh_process_timeout": float(request["timeout"]),
         # Left out of the config: None (starting values the saved weights restore, as array
@@ -178,7 +191,7 @@ def _contract(
     compute = layer.compute_dtype
     # An output that stays float32 under mixed_float16 is taken as declared so (a statistic kept
     # in float32); one that fails there is the contract's to report.
-    mixed = _mixed_dtypes(cls, kwargs, inputs)
+    mixed = _mixed_dtypes(cls, kwargs, probed)
     if len(mixed) == len(dtypes):
         dtypes = [d if d != compute or m != "float32" else "float32!" for d, m in zip(dtypes, mixed, strict=True)]
     if isinstance(outputs, (list, tuple)):
@@ -190,6 +203,9 @@ def _contract(
         data["output_shape"] = tuple(outputs.shape)
         data["output_dtype"] = _declared(dtypes[0], compute)
     bases: tuple[type, ...] = (LayerContract,)
+    if probed.cell:
+        data.update(cell_data(layer))
+        bases = (HandWrittenCell, *bases)
     if inherited(cls.compute_output_shape):
         bases = (InferredShapes, *bases)  # Keras infers the shape by tracing call
     if inherited(cls.__init__):
@@ -203,7 +219,7 @@ def _declared(dtype: str, compute: str) -> str | None:
     return None if dtype == compute else dtype
 
 
-def _mixed_dtypes(cls: LayerType, kwargs: dict[str, object], inputs: InputSpecs) -> list[str]:
+def _mixed_dtypes(cls: LayerType, kwargs: dict[str, object], probed: Probed) -> list[str]:
     """The outputs' dtypes under mixed_float16; [] when the layer fails there."""
     import keras
     import numpy as np
@@ -211,20 +227,21 @@ def _mixed_dtypes(cls: LayerType, kwargs: dict[str, object], inputs: InputSpecs)
     from layergen.testing.values import as_list
 
     try:
-        outputs = as_list(cls(**kwargs, dtype="mixed_float16")(*arrays_of(inputs, np)))
+        layer = cls(**kwargs, dtype="mixed_float16")
+        outputs = as_list(layer(*positional(arrays_of(probed.inputs, np), probed.cell)))
     except Exception:
         return []
     return [keras.backend.standardize_dtype(o.dtype) for o in outputs]
 
 
-def _state_weights(cls: LayerType, kwargs: dict[str, object], inputs: InputSpecs, own: list[Any]) -> list[str]:
+def _state_weights(cls: LayerType, kwargs: dict[str, object], probed: Probed, own: list[Any]) -> list[str]:
     """Non-trainable weights that a call in training changes."""
     import numpy as np
 
     if "training" not in inspect.signature(cls.call).parameters or not any(not w.trainable for w in own):
         return []
     layer = cls(**kwargs)
-    arrays = arrays_of(inputs, np)
+    arrays = positional(arrays_of(probed.inputs, np), probed.cell)
     layer(*arrays)
     frozen = [w for w in layer.weights if not w.trainable]
     before = [np.array(w.numpy()) for w in frozen]

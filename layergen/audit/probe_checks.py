@@ -26,6 +26,10 @@ CHECKED_TESTS = (
     "test_build_builds_the_sublayers_and_their_weights_are_the_layers",
     "test_sublayers_train",
     "test_keras_file_loads_in_a_fresh_process_without_custom_objects",
+    # An RNN cell's (a layer with `state_size`): the cell inside keras.layers.RNN.
+    "test_cell_inside_keras_rnn_is_a_loop_over_its_steps",
+    "test_cell_inside_keras_rnn_starts_from_the_initial_states_given",
+    "test_cell_inside_keras_rnn_trains_saves_and_loads",
 )
 
 _MAX = 240
@@ -87,6 +91,14 @@ _FAILURES: tuple[tuple[str, str, str, dict[str, str] | None], ...] = (
         {"at": "call"},
     ),
     (
+        "test_cell_inside_keras_rnn",
+        "rnn-cell",
+        "the cell does not work inside keras.layers.RNN ({first}); give it `state_size` (an int, or a list with "
+        "one size per state), take `call(inputs, states)` with `states` a list, return `(output, [new states])` "
+        "with one state per size, and build it from one step's shape",
+        {"at": "call"},
+    ),
+    (
         "test_build_builds|test_sublayers_train$",
         "sublayer",
         "a sub-layer is not built by build, not tracked or not trained ({first}); create it in __init__ with "
@@ -96,9 +108,25 @@ _FAILURES: tuple[tuple[str, str, str, dict[str, str] | None], ...] = (
 )
 
 
+# Keras wraps an error raised in a layer's call in a line of its own, the cause on a later line.
+_KERAS_WRAPPER = re.compile(r"^(\w+: )?Exception encountered when calling ([\w.]+\(\))\.$")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _first_line(text: str) -> str:
+    """The failure's first line; for an error Keras wrapped, its cause, and where."""
+    lines = [_ANSI.sub("", line).strip() for line in text.splitlines()]
+    first = lines[0] if lines else ""
+    wrapped = _KERAS_WRAPPER.match(first)
+    cause = next((line for line in lines[1:] if line), None)
+    if wrapped is None or cause is None:
+        return first
+    return f"{wrapped.group(1) or ''}{cause} (in {wrapped.group(2)})"
+
+
 def describe_failure(test: str, text: str, contract: object) -> tuple[str, str, dict[str, str]]:
     """(check name, "what is wrong; how to fix it", where) for `test` failing with `text`."""
-    first = _short(text.splitlines()[0] if text else "")
+    first = _short(_first_line(text))
     weight = re.search(r"weight '?\"?([\w/]+)", text)
     named = {"weight": weight.group(1)} if weight else {}
     if test == "test_training_updates_trainable_weights_only":

@@ -94,15 +94,32 @@ def _call_inputs(cls: LayerType) -> list[str]:
     return names or ["inputs"]
 
 
+def cell_sizes(layer: LayerType) -> list[int] | None:
+    """The size of each state of an RNN cell (a layer with `state_size`, an int or a list of
+    ints, as keras.layers.RNN takes it); None for any other layer."""
+    size = getattr(layer, "state_size", None)
+    sizes = [size] if isinstance(size, int) else list(size) if isinstance(size, (list, tuple)) else None
+    if not sizes or not all(isinstance(s, int) and not isinstance(s, bool) and s > 0 for s in sizes):
+        return None
+    return sizes
+
+
+def positional(arrays: list[Any], cell: bool) -> list[Any]:
+    """The layer's positional arguments: an RNN cell's states as one list after the step's
+    input, as keras.layers.RNN calls it (a single state too)."""
+    return [arrays[0], list(arrays[1:])] if cell else arrays
+
+
 def inputs_and_outputs(
-    cls: LayerType, kwargs: dict[str, object], request: JsonObject
+    cls: LayerType, kwargs: dict[str, object], request: JsonObject, sizes: list[int] | None = None
 ) -> tuple[InputSpecs, Any] | tuple[None, Exception]:
     """The inputs the layer runs on (name, shape, dtype, max) and what it returned for them;
-    or the exception the first candidate shape gave."""
-    import numpy as np
-
+    or the exception the first candidate shape gave. An RNN cell (`sizes`: its states') runs
+    on one step, `(batch, features)`, and one state per size, `(batch, size)`."""
     names = _call_inputs(cls)
     given = [tuple(shape) for shape in request["input_shapes"]]
+    if sizes is not None:
+        return _cell_inputs_and_outputs(cls, kwargs, request, names, sizes)
     if given and len(given) not in (1, len(names)):
         raise CannotRun(
             f"call takes {len(names)} inputs ({', '.join(names)}); --input-shape was given {len(given)} times"
@@ -110,6 +127,36 @@ def inputs_and_outputs(
     candidates = (
         [given * len(names) if len(given) == 1 else given] if given else [[s] * len(names) for s in _CANDIDATE_SHAPES]
     )
+    return _first_that_runs(cls, kwargs, request, names, candidates, cell=False)
+
+
+def _cell_inputs_and_outputs(
+    cls: LayerType, kwargs: dict[str, object], request: JsonObject, names: list[str], sizes: list[int]
+) -> tuple[InputSpecs, Any] | tuple[None, Exception]:
+    given = [tuple(shape) for shape in request["input_shapes"]]
+    if len(given) > 1:
+        raise CannotRun(
+            f"an RNN cell takes one step's input ({names[0]}); --input-shape was given {len(given)} times "
+            "(its states' shapes come from its state_size)"
+        )
+    steps = given or [shape for shape in _CANDIDATE_SHAPES if len(shape) == 2]
+    state = names[1] if len(names) > 1 else "states"
+    candidates = [[step, *[(step[0], size) for size in sizes]] for step in steps]
+    names = [names[0], *(f"{state}_{index}" for index in range(len(sizes)))]
+    return _first_that_runs(cls, kwargs, request, names, candidates, cell=True)
+
+
+def _first_that_runs(
+    cls: LayerType,
+    kwargs: dict[str, object],
+    request: JsonObject,
+    names: list[str],
+    candidates: list[list[tuple[int, ...]]],
+    *,
+    cell: bool,
+) -> tuple[InputSpecs, Any] | tuple[None, Exception]:
+    import numpy as np
+
     top = request["input_max"]
     # Float inputs first; integer ones (indices, ids) when no float input works and none was given.
     dtypes = [request["input_dtype"]] if request["dtype_given"] else ["float32", "int32"]
@@ -117,10 +164,12 @@ def inputs_and_outputs(
     for dtype, shapes in [(d, s) for d in dtypes for s in candidates]:
         # Guessed integer inputs are 0 and 1, valid indices into any table.
         high = top if request["dtype_given"] or request["max_given"] else 2
-        inputs: InputSpecs = [(n, tuple(s), dtype, high) for n, s in zip(names, shapes, strict=True)]
+        # A cell's states are float whatever its step's input is.
+        kinds = [dtype] + ["float32" if cell else dtype] * (len(names) - 1)
+        inputs: InputSpecs = [(n, tuple(s), k, high) for n, s, k in zip(names, shapes, kinds, strict=True)]
         arrays = arrays_of(inputs, np)
         try:
-            outputs = cls(**kwargs)(*arrays)
+            outputs = cls(**kwargs)(*positional(arrays, cell))
         except Exception as exc:
             first_error = first_error or exc
             continue

@@ -9,6 +9,7 @@ import re
 import textwrap
 
 from layergen.audit.source import LayerClass, dotted, keyword, self_attribute
+from layergen.audit.translate_cells import CELL_ATTRIBUTES, cell_of, states_named
 from layergen.audit.translate_layers import masking_of, note_build_shapes, sublayer_of
 from layergen.audit.translate_shapes import feature_size, output_shape_of
 from layergen.audit.translate_weights import weights_of
@@ -40,12 +41,15 @@ def translate(layer: LayerClass, source: str, summary: str) -> Translation:
     weights = weights_of(layer, result, defaults)
     initializer_args = {f"{w}_{kind}" for w in weights for kind in ("initializer", "regularizer", "constraint")}
     arguments, consts = _arguments(layer, defaults, constants, initializer_args, result)
+    cell = cell_of(init, set(defaults), result)
     shape: list[str | int] = ["batch", "..."]
     if "-1" in result.input_dims:
         shape.append(result.input_dims["-1"])
     features = feature_size(weights, consts)
     if shape == ["batch", "..."] and features is not None:
         shape = ["batch", "...", features]  # per-feature values: the input's last axis has that size
+    if cell is not None:
+        shape = ["batch", result.input_dims.get("-1", "input_dim")]  # one step of the sequence
     if arguments:
         result.spec["arguments"] = arguments
     result.spec["inputs"] = {_input_name(call): {"shape": shape}}
@@ -63,17 +67,21 @@ def translate(layer: LayerClass, source: str, summary: str) -> Translation:
     masking = masking_of(layer, source, result)
     if masking:
         result.spec["masking"] = masking
-    _untranslated_init(layer, init, result, set(defaults), set(sublayers) | {"supports_masking"})
+    handled = set(sublayers) | {"supports_masking"} | (set(CELL_ATTRIBUTES) if cell is not None else set())
+    _untranslated_init(layer, init, result, set(defaults), handled)
     _untranslated_methods(layer, result)
     if call is None:
         result.untranslated.append(Untranslated(layer.line, "no call method"))
         result.spec["call"] = "return inputs\n"
     else:
-        call_arguments = _call_arguments(call, result)
+        call_arguments = _call_arguments(call, result, cell=cell is not None)
         if call_arguments:
             result.spec["call_arguments"] = call_arguments
-        result.spec["call"] = _call_body(source, call, consts, result)
-    result.spec["output_shape"] = output_shape_of(layer, shape, result)
+        if cell is not None:
+            result.spec["cell"] = cell
+        result.spec["call"] = states_named(call, cell) + _call_body(source, call, consts, result)
+    if cell is None:  # a cell's output is `(batch, output_size)`, and its states
+        result.spec["output_shape"] = output_shape_of(layer, shape, result)
     result.spec.pop("_weights", None)
     return result
 
@@ -194,10 +202,11 @@ def _input_name(call: ast.FunctionDef | None) -> str:
 _CALL_ARGUMENT_TYPES = {bool: "bool", int: "int", float: "float", str: "str"}
 
 
-def _call_arguments(call: ast.FunctionDef, result: Translation) -> Spec:
+def _call_arguments(call: ast.FunctionDef, result: Translation, *, cell: bool) -> Spec:
     """`call`'s non-tensor parameters with a literal default (`reverse=False`) as
-    `call_arguments`; any other extra parameter is left to the merge."""
-    positional = call.args.args[2:]
+    `call_arguments`; any other extra parameter is left to the merge. A cell's first one
+    after the step's input is its states."""
+    positional = call.args.args[3:] if cell else call.args.args[2:]
     defaults = [None] * (len(positional) - len(call.args.defaults)) + list(call.args.defaults)
     pairs = [*zip(positional, defaults, strict=True), *zip(call.args.kwonlyargs, call.args.kw_defaults, strict=True)]
     found: Spec = {}

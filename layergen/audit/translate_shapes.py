@@ -43,9 +43,41 @@ def weight_shape(
             shape.append(local_dims[item.id])
         elif input_dim_of(item, parameter, result):
             shape.append("input_dim")
+        elif (size := size_of(item, set(local_dims), local_dims)) is not None:
+            shape.append(size)  # `2 * self.units`
         else:
             return None
     return shape
+
+
+_ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)
+
+
+def size_of(node: ast.expr, parameters: set[str], renamed: dict[str, str] | None = None) -> str | int | None:
+    """A size as the spec writes it: `4`, `units` (for `self.units` or the parameter `units`),
+    or `+ - * //` over those (`2 * units`); None for anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+        return node.value
+    if attribute := self_attribute(node):
+        return attribute
+    if isinstance(node, ast.Name) and node.id in parameters:
+        return (renamed or {}).get(node.id, node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, _ARITHMETIC):
+        left, right = size_of(node.left, parameters, renamed), size_of(node.right, parameters, renamed)
+        if left is None or right is None:
+            return None
+        spelled = ast.BinOp(ast.Name(str(left)), node.op, ast.Name(str(right)))
+        return ast.unparse(_parenthesized(spelled, node))
+    return None
+
+
+def _parenthesized(spelled: ast.BinOp, original: ast.BinOp) -> ast.expr:
+    # The operands' own text, in parentheses where the original had a lower-precedence operation.
+    for side in ("left", "right"):
+        operand = getattr(original, side)
+        if isinstance(operand, ast.BinOp):
+            setattr(spelled, side, ast.Name(f"({getattr(spelled, side).id})"))
+    return spelled
 
 
 def output_shape_of(layer: LayerClass, shape: ShapeItems, result: Translation) -> ShapeItems:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from layergen.testing.base import ContractBase, applies_if
 from layergen.testing.values import (
+    Array,
+    Tensor,
     as_list,
     assert_same_outputs,
     dtype_of,
@@ -198,6 +200,10 @@ class CoreTests(ContractBase):
                 assert dtype == "float32", f"{weight.name!r} is {dtype}, not float32"
         for key, sub in self.sublayers_of(layer):
             assert sub.dtype_policy.name == "mixed_float16", f"sub-layer {key} has policy {sub.dtype_policy.name}"
+        self.check_output_spec_dtypes(layer, inputs, outputs)
+
+    def check_output_spec_dtypes(self, layer: keras.layers.Layer, inputs: list[Array], outputs: list[Tensor]) -> None:
+        """`compute_output_spec` on the inputs' specs gives the dtypes `call` gave (`outputs`)."""
         specs = [keras.KerasTensor(x.shape, dtype=x.dtype) for x in inputs]
         spec_dtypes = [dtype_of(spec) for spec in as_list(layer.compute_output_spec(*self.call_args(specs)))]
         assert spec_dtypes == [dtype_of(output) for output in outputs], "compute_output_spec disagrees with call"

@@ -3,8 +3,10 @@ protobuf schemas.
 
 Generated layers save and load weights by name, so reordering weights or changing a
 role is safe. What still breaks old checkpoints: a weight removed, reshaped, or renamed
-without `renamed_from`. A new weight of the layer's own is only noted: old checkpoints
-have no value for it, so it keeps its initial value when one is loaded.
+without `renamed_from`. A weight whose shape follows a condition (`shapes:`) is reshaped
+only where the arguments an old checkpoint can have been saved with now choose another
+shape (`shape_cases`): GRUCell's bias turned into cases under a new argument whose default
+keeps its old shape loads every old checkpoint.
 
 The whole weight tree is compared (`weight_tree`): below a sub-layer, a weight removed,
 added (Keras sub-layers refuse a checkpoint that lacks one) or reshaped, a sub-layer
@@ -21,7 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from layergen.update import shape_cases
 from layergen.update.record_types import CallArgumentRecord, LayerRecord, WeightRecord
+from layergen.update.shape_cases import CaseArguments
 
 
 @dataclass(frozen=True)
@@ -50,11 +54,13 @@ def compare_trees(
     old_layers: dict[str, LayerRecord],
     new_layers: dict[str, LayerRecord],
     sources: dict[str, str],
+    arguments: CaseArguments | None = None,
 ) -> list[CompatChange]:
     """The changes between two weight trees; `sources` names the spec of each project
-    sub-layer class (a change below it is reported as coming through that spec)."""
+    sub-layer class (a change below it is reported as coming through that spec);
+    `arguments` as `compare_weights` takes them, for the layer's own weights."""
     own = {n: w for n, w in new_weights.items() if "/" not in n}
-    changes = compare_weights({n: w for n, w in old_weights.items() if "/" not in n}, own)
+    changes = compare_weights({n: w for n, w in old_weights.items() if "/" not in n}, own, arguments)
     weighted = {path.rsplit("/", 1)[0] for path in (*old_weights, *new_weights) if "/" in path}
     moved = _layer_changes(old_layers, new_layers, weighted, sources)
     changes += [change for _, change in moved]
@@ -128,7 +134,11 @@ def _source(path: str, sources: dict[str, str]) -> str | None:
     return sources.get(top)
 
 
-def compare_weights(old: dict[str, WeightRecord], new: dict[str, WeightRecord]) -> list[CompatChange]:
+def compare_weights(
+    old: dict[str, WeightRecord], new: dict[str, WeightRecord], arguments: CaseArguments | None = None
+) -> list[CompatChange]:
+    """The changes to a layer's own weights; `arguments` tell which case of a weight with
+    `shapes` old checkpoints hold (without them, any change to the cases is a break)."""
     changes = []
     matched_old = set()
     added = []
@@ -140,15 +150,9 @@ def compare_weights(old: dict[str, WeightRecord], new: dict[str, WeightRecord]) 
         matched_old.add(source)
         before = old[source]
         label = name if source == name else f"{name} (renamed from {source})"
-        if before.shape != weight.shape:
-            changes.append(
-                CompatChange(
-                    name,
-                    f"weight {label!r} changed shape from [{', '.join(before.shape)}] to [{', '.join(weight.shape)}]; "
-                    "checkpoints saved before this change no longer load",
-                    True,
-                )
-            )
+        shape_change = _shape_change(name, label, before, weight, arguments)
+        if shape_change is not None:
+            changes.append(shape_change)
         if before.dtype != weight.dtype:
             changes.append(
                 CompatChange(
@@ -180,6 +184,46 @@ def compare_weights(old: dict[str, WeightRecord], new: dict[str, WeightRecord]) 
             )
         )
     return changes
+
+
+def _shape_change(
+    name: str, label: str, before: WeightRecord, after: WeightRecord, arguments: CaseArguments | None
+) -> CompatChange | None:
+    """A change of the weight's shape; for a weight with `shapes`, of the shape the arguments
+    old checkpoints can have been saved with choose (`shape_cases`)."""
+    if before.shape == after.shape:
+        return None
+    old_cases, new_cases = shape_cases.cases(before.shape), shape_cases.cases(after.shape)
+    shapes = f"{_cases(old_cases)} to {_cases(new_cases)}"
+    broken = "checkpoints saved before this change no longer load"
+    single = len(old_cases) == len(new_cases) == 1  # a plain shape, or `shapes` with one case
+    if single and old_cases[0].shape == new_cases[0].shape:
+        return None
+    if single or arguments is None:  # nothing to tell the cases by: any change is a break
+        return CompatChange(name, f"weight {label!r} changed shape from {shapes}; {broken}", True)
+    try:
+        found = shape_cases.first_difference(old_cases, new_cases, arguments.old, arguments.new)
+    except shape_cases.CannotTell as reason:
+        message = f"{broken} (which case they hold, layergen cannot tell: {reason})"
+        return CompatChange(name, f"weight {label!r} changed shape from {shapes}; {message}", True)
+    if found is None:
+        message = "checkpoints saved before this change still load: the arguments they can have been saved with "
+        return CompatChange(
+            name, f"weight {label!r} changed shape from {shapes}; {message}choose the shape they hold", False
+        )
+    shapes = f"{shape_cases.shown(found.before)} to {shape_cases.shown(found.after)}"
+    return CompatChange(
+        name,
+        f"weight {label!r} changed shape from {shapes} {found.setting}; checkpoints saved before this change with "
+        "those arguments no longer load",
+        True,
+    )
+
+
+def _cases(found: list[shape_cases.Case]) -> str:
+    """`[input_dim, units]`, or `[2, 3 * units] if reset_after, else [3 * units]`."""
+    shown = [shape_cases.shown(case.shape) + (f" if {case.condition}" if case.condition else "") for case in found]
+    return ", else ".join(shown)
 
 
 def compare_call_arguments(

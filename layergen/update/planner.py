@@ -25,6 +25,7 @@ from layergen.update.plan import FileUpdate, GeneratedSpec, Plan, PlanOptions, S
 from layergen.update.reconcile import Status
 from layergen.update.record_types import CallArgumentRecord, SpecRecord
 from layergen.update.settle import settle
+from layergen.update.shape_cases import CaseArguments, spec_arguments
 from layergen.update.weight_tree import ProjectTrees
 from layergen.writing import read_text, split_newlines
 
@@ -106,13 +107,14 @@ def _plan_spec(
     weights, layers, compat = tree.weights, tree.layers, []
     call_arguments = call_argument_records(generated)
     if previous is not None:
+        arguments = case_arguments(generated, previous)
         if previous.legacy:
             # An older record kept the layer's own weights only: the sub-layers' are new to it.
             own = {name: weight for name, weight in weights.items() if "/" not in name}
-            compat = compare_weights(previous.weights, own)
+            compat = compare_weights(previous.weights, own, arguments)
         else:
             sources = {path: key for path, key in tree.sources.items() if key in trees.changed}
-            compat = compare_trees(previous.weights, weights, previous.layers, layers, sources)
+            compat = compare_trees(previous.weights, weights, previous.layers, layers, sources, arguments)
         compat += compare_call_arguments(previous.call_arguments, call_arguments)
         if any(c.breaking for c in compat) and not options.accept_breaking:
             # The record keeps the weights old checkpoints have (and the call arguments
@@ -158,3 +160,10 @@ def _plan_orphan(key: str, record: SpecRecord, project: Project, prune: bool, li
 def call_argument_records(generated: GeneratedSpec) -> dict[str, CallArgumentRecord]:
     """The spec's call arguments as its record keeps them."""
     return {name: CallArgumentRecord(spec.default) for name, spec in generated.spec.call_arguments.items()}
+
+
+def case_arguments(generated: GeneratedSpec, previous: SpecRecord) -> CaseArguments:
+    """What chooses the case of a weight with `shapes`: the spec's arguments now, and the
+    ones the layer generated last time took (its stored text)."""
+    layer = previous.outputs.get(ROLES[0])
+    return CaseArguments(spec_arguments(generated.spec), layer.generated if layer else None, previous.class_name)

@@ -118,6 +118,14 @@ def test_conditions_do_arithmetic_on_numbers_alone(text, message):
         expressions.parse_condition(text)
 
 
+@pytest.mark.parametrize("text", ["units < 1e999", "-1e400 < units", "units < 1e999 - 1e999"])
+def test_a_condition_with_a_number_too_large_for_a_float_is_refused(text):
+    """`1e999` reads as inf, which the generated code could only write as a name; numbers
+    must be finite, as in a spec's values."""
+    with pytest.raises(ExpressionError, match="numbers must be finite, found inf"):
+        expressions.parse_condition(text)
+
+
 def test_a_condition_that_fails_for_some_values_says_so_instead_of_crashing():
     condition = expressions.parse_condition("units // zero > 1")
     assert expressions.evaluate_condition(condition, {"units": 4, "zero": 2}) is True

@@ -371,3 +371,30 @@ def test_status_does_not_advise_new_for_a_missing_file_while_the_other_conflicts
     status = cli("status").stdout
     assert "conflicted" in status
     assert "missing; `layergen new` writes it once the conflict in the spec's other file is resolved" in status
+
+
+def test_an_rnn_cell_becomes_a_spec_cell():
+    translation = translated(REPO / "tests" / "hand_written" / "gated_sum_cell.py")
+    assert translation.untranslated == []
+    spec = translation.spec
+    assert spec["cell"] == {"state_size": ["units", "units"]}  # output_size is the first state's: left out
+    assert spec["inputs"] == {"inputs": {"shape": ["batch", "input_dim"]}}  # one step
+    assert spec["weights"]["kernel"]["shape"] == ["input_dim", "2 * units"]
+    assert spec["arguments"]["units"] == {"type": "int", "min": 1}
+    assert "output_shape" not in spec and "call_arguments" not in spec
+    assert list(spec).index("cell") == list(spec).index("call") - 1  # the spec's field order
+
+
+def test_a_cell_s_states_under_another_name_and_its_own_output_size(tmp_path):
+    source = (REPO / "tests" / "hand_written" / "gated_sum_cell.py").read_text()
+    source = source.replace(
+        "def call(self, inputs, states):\n        h, c = states", "def call(self, x, carry):\n        h, c = carry"
+    )
+    source = source.replace("inputs, self.kernel", "x, self.kernel")
+    source = source.replace("self.output_size = units", "self.output_size = units // 2")
+    (tmp_path / "cell.py").write_text(source)
+    translation = translated(tmp_path / "cell.py")
+    assert translation.untranslated == []
+    assert translation.spec["cell"] == {"state_size": ["units", "units"], "output_size": "units // 2"}
+    assert translation.spec["call"].startswith("carry = states\nh, c = carry\n")
+    assert list(translation.spec["inputs"]) == ["x"]

@@ -18,6 +18,9 @@ EXPECTED = {
     "test_build_builds_the_sublayers_and_their_weights_are_the_layers": ("sublayer", {"at": "build"}),
     "test_sublayers_train": ("sublayer", {"at": "build"}),
     "test_keras_file_loads_in_a_fresh_process_without_custom_objects": ("keras-file", {"at": "class"}),
+    "test_cell_inside_keras_rnn_is_a_loop_over_its_steps": ("rnn-cell", {"at": "call"}),
+    "test_cell_inside_keras_rnn_starts_from_the_initial_states_given": ("rnn-cell", {"at": "call"}),
+    "test_cell_inside_keras_rnn_trains_saves_and_loads": ("rnn-cell", {"at": "call"}),
 }
 
 
@@ -42,3 +45,13 @@ def test_a_weight_that_does_not_learn_and_a_config_that_misses_arguments():
 def test_a_long_failure_is_cut_to_one_short_line():
     _, message, _ = describe_failure("test_runs_compiled_with_xla", "x" * 1000, None)
     assert "x" * 237 + "..." in message and "x" * 238 not in message
+
+
+def test_an_error_keras_wrapped_reads_as_its_cause():
+    text = (
+        "ValueError: Exception encountered when calling RNN.call().\n\n\x1b[1mToo few leaves for PyTreeSpec; "
+        "expected: 2, got: 1.\x1b[0m\n\nArguments received by RNN.call():\n  • sequences=..."
+    )
+    check, message, _ = describe_failure("test_cell_inside_keras_rnn_is_a_loop_over_its_steps", text, None)
+    assert check == "rnn-cell"
+    assert "(ValueError: Too few leaves for PyTreeSpec; expected: 2, got: 1. (in RNN.call()));" in message
