@@ -232,4 +232,3 @@ def _switches(
     if True not in found:
         return None
     return found[True], found.get(False)
-

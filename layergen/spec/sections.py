@@ -87,8 +87,7 @@ class InitializerPart(Section):
 
 
 class InitializerParts(Section):
-    """A weight's initial value made in parts along an axis, as keras.layers.LSTMCell's bias
-    with unit_forget_bias: each part by the weight's own initializer or a named one."""
+    """A weight's initial value made in parts along an axis (keras.layers.LSTMCell's bias, unit_forget_bias)."""
 
     when: str | None = field(
         None,

@@ -27,28 +27,26 @@ class InitializerPartTests(ContractBase):
             along = np.moveaxis(value, axis, 0)
             taken = np.zeros(along.shape[0], dtype=bool)
             for start, stop in own:
-                assert np.all(along[start:stop] == _MARK), (
-                    f"{name}: entries {start}:{stop} along axis {axis} are not what `{argument}` gives"
-                )
+                assert np.all(
+                    along[start:stop] == _MARK
+                ), f"{name}: entries {start}:{stop} along axis {axis} are not what `{argument}` gives"
                 taken[start:stop] = True
             if not taken.all():
-                assert not np.all(along[~taken] == _MARK), (
-                    f"{name}: `{argument}` made the parts other initializers make too"
-                )
+                assert not np.all(
+                    along[~taken] == _MARK
+                ), f"{name}: `{argument}` made the parts other initializers make too"
             saved = keras.initializers.deserialize(layer.get_config()[argument])
-            assert saved.get_config().get("value") == _MARK, (
-                f"{name}: get_config saves {layer.get_config()[argument]!r} as `{argument}`, not what the user passed"
-            )
+            assert (
+                saved.get_config().get("value") == _MARK
+            ), f"{name}: get_config saves {layer.get_config()[argument]!r} as `{argument}`, not what the user passed"
             again, _ = self._built_value(name, None, config=layer.get_config())
             for start, stop in own:
                 np.testing.assert_array_equal(np.moveaxis(again, axis, 0)[start:stop], along[start:stop])
             if parts["otherwise"] is not None:
-                whole, _ = self._built_value(
-                    name, {**parts["otherwise"], argument: keras.initializers.Constant(_MARK)}
-                )
-                assert np.all(whole == _MARK), (
-                    f"{name}: with {parts['otherwise']}, `{argument}` does not make the whole value"
-                )
+                whole, _ = self._built_value(name, {**parts["otherwise"], argument: keras.initializers.Constant(_MARK)})
+                assert np.all(
+                    whole == _MARK
+                ), f"{name}: with {parts['otherwise']}, `{argument}` does not make the whole value"
 
     def _built_value(
         self, name: str, overrides: dict[str, Any] | None, config: dict[str, Any] | None = None
