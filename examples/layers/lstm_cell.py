@@ -41,7 +41,10 @@ class LSTMCell(keras.layers.Layer):
             weight (the state's part of the gates). Defaults to
             `"orthogonal"`.
         bias_initializer: Initializer for the `bias` weight (the gates'
-            bias). Defaults to `"zeros"`.
+            bias). Defaults to `"zeros"`. When `unit_forget_bias` holds, the
+            value is made in parts along axis 0: `units` from this
+            initializer, `units` from `ones`, `2 * units` from this
+            initializer.
         kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
             `None`.
         recurrent_kernel_regularizer: Regularizer for the `recurrent_kernel`

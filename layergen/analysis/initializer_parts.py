@@ -72,6 +72,22 @@ def initializer_parts_model(
     return InitializerPartsModel(function, Name(f"self.{initializer}"), axis, tuple(parts), condition)
 
 
+def parts_doc(weight: WeightSpec) -> str:
+    """What the initializer argument's docstring entry adds: where the parts come from."""
+    spec = weight.initializer_parts
+    if spec is None:
+        return ""
+    parts = []
+    for part in spec.parts:
+        if part.initializer is None:
+            made_by = "this initializer"
+        else:
+            made_by = f"`{part.initializer if isinstance(part.initializer, str) else part.initializer.get('name')}`"
+        parts.append(f"`{part.size}` from {made_by}")
+    condition = "" if spec.when is None else f"When `{spec.when.strip()}` holds, t"
+    return f"{condition or 'T'}he value is made in parts along axis {spec.axis}: {', '.join(parts)}."
+
+
 def _fits_the_weight(context: Context, weight: WeightSpec, path: Path_, *, in_build: bool) -> bool:
     """The weight has a plain `shape` without `...`, and an initializer its parts can call."""
     fits = True
