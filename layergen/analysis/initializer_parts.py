@@ -30,6 +30,7 @@ from layergen.render.model import InitializerPartsModel, KerasObject, TestInitia
 from layergen.render.values import Call, Code, Name, attribute, tuple_of
 from layergen.spec.fast import InitializerParts, WeightSpec
 from layergen.spec.source import Path_
+from layergen.spec.weight_arguments import argument_name
 
 # Fields that make a weight's shape or first value in another way: the parts need a shape
 # of known rank, written item by item, and nothing else giving the value.
@@ -179,7 +180,10 @@ def initializer_parts_cases(
         switches = _switches(spec.when, gates.get(name), values)
         if switches is None:
             continue
-        argument = f"{name}_initializer"
+        if not switches:
+            context.problem(path + ("when",), "the parts are never used: `when` never holds where the weight exists")
+            continue
+        argument = argument_name(name, "initializer")
         cases.append(TestInitializerParts(name, argument, spec.axis % len(weight.shape), own, *switches))
     return cases
 
@@ -191,9 +195,15 @@ def _sizes(
     if not _add_up(context, weight, spec, scope, path):
         return None
     try:
-        return [expressions.parse(part.size).evaluate(dict(scope)) for part in spec.parts]
+        sizes = [expressions.parse(part.size).evaluate(dict(scope)) for part in spec.parts]
     except (expressions.ExpressionError, KeyError, ZeroDivisionError):
         return None
+    for index, size in enumerate(sizes):
+        if size < 0:
+            shown = _shown(scope, [spec.parts[index].size])
+            context.problem(path + ("parts", index, "size"), f"is {size} with the test sizes {shown}")
+            return None
+    return sizes
 
 
 def _add_up(
@@ -210,20 +220,28 @@ def _add_up(
     if total == length:
         return True
     spelled = " + ".join(str(part.size) for part in spec.parts)
-    used = {name: scope[name] for name in sorted(set(scope)) if any(name in str(p.size) for p in spec.parts)}
+    used = _shown(scope, [part.size for part in spec.parts] + [(weight.shape or [])[spec.axis]])
     context.problem(
         path + ("parts",),
         f"the parts' sizes add up to {spelled} = {total}, not the weight's size on axis {spec.axis}, "
-        f"{item.canonical} = {length} (with {used or dict(scope)})",
+        f"{item.canonical} = {length} (with {used})",
     )
     return False
 
 
+def _shown(scope: Mapping[str, int], items: list[int | str]) -> dict[str, int]:
+    """The sizes these shape items read, as a message shows them."""
+    names = [name for item in items for name in expressions.parse(item).names]
+    return {name: scope[name] for name in dict.fromkeys(names) if name in scope}
+
+
 def _switches(
     when: str | None, gate: str | None, values: Mapping[str, object]
-) -> tuple[dict[str, bool], dict[str, bool] | None] | None:
+) -> tuple[dict[str, bool], dict[str, bool] | None] | tuple[()] | None:
     """Bool argument values (the fewest changed from the test's) under which the weight exists
-    and the parts are used, and under which it exists and they are not (None without `when`)."""
+    and the parts are used, and under which it exists and they are not (None without `when`);
+    () where the parts are never used; None where a condition cannot be computed (reported
+    where it is read)."""
     if when is None:
         return {}, None
     try:
@@ -246,5 +264,5 @@ def _switches(
             if exists:
                 found.setdefault(holds, setting)
     if True not in found:
-        return None
+        return ()  # the parts are never used
     return found[True], found.get(False)

@@ -112,6 +112,17 @@ def test_parts_along_a_later_axis_without_a_condition_are_always_used(project):
             "        - size: 2 * units\n        - size: 0\n",
             None,  # sizes that add up: a part of size 0 is allowed
         ),
+        (
+            "        - size: 2 * units\n",
+            "        - size: 3 * units\n        - size: 0 - units\n",
+            "demo.yaml:19:17: weights.bias.initializer_parts.parts[3].size: is -4 with the test sizes {'units': 4}",
+        ),
+        (
+            "      when: unit_forget_bias\n",
+            "      when: unit_forget_bias and not unit_forget_bias\n",
+            "demo.yaml:14:13: weights.bias.initializer_parts.when: the parts are never used: `when` never holds "
+            "where the weight exists",
+        ),
     ],
 )
 def test_misused_initializer_parts_are_one_located_line(project, old, new, message):
