@@ -18,7 +18,7 @@ that do not add up to the weight's size on the axis (with the test's sizes, and 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from layergen.analysis import expressions
 from layergen.analysis.conditions import argument_condition
@@ -51,8 +51,8 @@ def initializer_parts_model(
         return None
     rank = len(weight.shape or [])
     axis = _axis(context, spec, rank, path)
-    shape = _weight_items(weight)
     names = context.sizing_arguments | set(context.dims)
+    shape = _weight_items(weight, names)
     code_names: dict[str, Code] = {n: (attribute(n) if n in context.spec.arguments else Name(n)) for n in names}
     function = f"{name}_initializer"
     if function in context.dims:
@@ -119,12 +119,14 @@ def _axis(context: Context, spec: InitializerParts, rank: int, path: Path_) -> i
     return spec.axis % rank
 
 
-def _weight_items(weight: WeightSpec) -> list[expressions.Expression] | None:
-    """The weight's shape items parsed (their problems are the shape's, reported there)."""
+def _weight_items(weight: WeightSpec, names: Collection[str]) -> list[expressions.Expression] | None:
+    """The weight's shape items parsed; None where one is not a shape item over `names` (a
+    problem of the shape, reported there)."""
     try:
-        return [expressions.parse(item) for item in weight.shape or []]
+        items = [expressions.parse(item) for item in weight.shape or []]
     except expressions.ExpressionError:
         return None
+    return items if all(name in names for item in items for name in item.names) else None
 
 
 def _part_initializer(context: Context, value: object, own: str, path: Path_) -> Code | KerasObject | None:
@@ -194,10 +196,16 @@ def _sizes(
     """The parts' sizes with the test's sizes; None (and a problem) where they do not add up."""
     if not _add_up(context, weight, spec, scope, path):
         return None
-    try:
-        sizes = [expressions.parse(part.size).evaluate(dict(scope)) for part in spec.parts]
-    except (expressions.ExpressionError, KeyError, ZeroDivisionError):
-        return None
+    sizes = []
+    for index, part in enumerate(spec.parts):
+        try:
+            sizes.append(expressions.parse(part.size).evaluate(dict(scope)))
+        except ZeroDivisionError:
+            shown = _shown(scope, [part.size])
+            context.problem(path + ("parts", index, "size"), f"divides by zero with the test sizes {shown}")
+            return None
+        except (expressions.ExpressionError, KeyError):  # reported where the size is read
+            return None
     for index, size in enumerate(sizes):
         if size < 0:
             shown = _shown(scope, [spec.parts[index].size])

@@ -118,6 +118,17 @@ def test_parts_along_a_later_axis_without_a_condition_are_always_used(project):
             "demo.yaml:19:17: weights.bias.initializer_parts.parts[3].size: is -4 with the test sizes {'units': 4}",
         ),
         (
+            "        - size: 2 * units\n",
+            "        - size: 2 * units // 0\n",
+            "demo.yaml:18:17: weights.bias.initializer_parts.parts[2].size: divides by zero with the test sizes "
+            "{'units': 4}",
+        ),
+        (
+            "    shape: [4 * units]\n",
+            "    shape: [4 * unitz]\n",
+            "demo.yaml:11:13: weights.bias.shape[0]: unknown dimension 'unitz' (did you mean 'units'?)",
+        ),
+        (
             "      when: unit_forget_bias\n",
             "      when: unit_forget_bias and not unit_forget_bias\n",
             "demo.yaml:14:13: weights.bias.initializer_parts.when: the parts are never used: `when` never holds "
