@@ -41,7 +41,7 @@ from layergen.analysis.call_arguments import CallArgument, read_call_arguments
 from layergen.analysis.call_body import CallBody, constant_tensors, read_call_body
 from layergen.analysis.call_shapes import call_case_shapes, call_inputs, shape_call_arguments, shape_parameters
 from layergen.analysis.cell_states import STATES
-from layergen.analysis.cells import CELL_STATES_LINE, cell_outputs, read_cell
+from layergen.analysis.cells import CELL_STATES, cell_outputs, read_cell
 from layergen.analysis.context import Context, Input
 from layergen.analysis.docstring import class_docstring
 from layergen.analysis.gates import read_gates
@@ -71,9 +71,11 @@ from layergen.analysis.test_plan import plan_test
 from layergen.analysis.test_values import check_test_names
 from layergen.analysis.weights import renamed_from_problems, weight_models
 from layergen.project.classes import BrokenSpec, ProjectClass
+from layergen.render import values
 from layergen.render.model import (
     CellModel,
     ConstructorArg,
+    Import,
     LayerModel,
     LayoutModel,
     MaskingModel,
@@ -81,7 +83,6 @@ from layergen.render.model import (
     TestModel,
     WeightModel,
 )
-from layergen.render.pycode import indent_code
 from layergen.spec.fast import LayerSpec
 from layergen.spec.names import snake_case
 from layergen.spec.source import SpecSource
@@ -99,7 +100,7 @@ class _Parts:
     gates: dict[str, str]
     layouts: LayoutModel | None
     sublayers: list[SubLayerModel]
-    imports: list[str]
+    imports: list[Import]
     body: CallBody
     masking: MaskingModel | None
     outputs: list[Output]
@@ -211,7 +212,7 @@ def _layer_model(
     used_dims = dimensions_used_by_weights(context)
     used_dims += [name for name in dimensions_used_by_sublayers(context) if name not in used_dims]
     used_dims += [name for name in dimensions_used_by_initializers(context) if name not in used_dims]
-    call_prelude = ([CELL_STATES_LINE] if parts.cell is not None else []) + constant_tensors(context, body)
+    call_prelude = ([CELL_STATES] if parts.cell is not None else []) + constant_tensors(context, body)
     names = body.names | (masking.names if masking else frozenset())  # what the module must import
     uses_mask = bool(masking and masking.uses_mask)
     return LayerModel(
@@ -230,14 +231,10 @@ def _layer_model(
         build_bindings=dimension_bindings(context, used_dims),
         # Inputs of another shape with a call argument (`call_arguments.<name>.inputs`): no InputSpec.
         input_spec=None if parts.call_inputs else input_spec_model(context, used_dims),
-        call_params=", ".join(i.name for i in context.inputs)
-        + (f", {STATES}" if parts.cell else "")
-        + "".join(f", {argument.name}={argument.default}" for argument in parts.call_arguments)
-        + (", training=None" if body.uses_training else "")
-        + (", mask=None" if uses_mask else ""),
+        call_params=_call_params(context, parts, uses_training=body.uses_training, uses_mask=uses_mask),
         uses_ops=bool(call_prelude) or "ops" in names,
         call_prelude=call_prelude,
-        call_body=indent_code(body.text, " " * 8),
+        call_body=body.text,
         call_source=body.text,
         output_bindings=shape_bindings(context, outputs),
         output_shape=shape_code(context, outputs),
@@ -254,3 +251,15 @@ def _layer_model(
         shape_call_params=shape_parameters(context, parts.shape_calls),
         shape_call_names=parts.shape_calls,
     )
+
+
+def _call_params(
+    context: Context, parts: _Parts, *, uses_training: bool, uses_mask: bool
+) -> list[tuple[str, values.Code | None]]:
+    """call's parameters: the inputs (and a cell's states), then keywords with their defaults."""
+    params: list[tuple[str, values.Code | None]] = [(i.name, None) for i in context.inputs]
+    params += [(STATES, None)] if parts.cell else []
+    params += [(argument.name, values.Literal(argument.default)) for argument in parts.call_arguments]
+    params += [("training", values.Literal(None))] if uses_training else []
+    params += [("mask", values.Literal(None))] if uses_mask else []
+    return params

@@ -16,9 +16,8 @@ from layergen.analysis import expressions
 from layergen.analysis.context import Context
 from layergen.analysis.input_sized_values import dimensions_read
 from layergen.analysis.keras_objects import keras_object
+from layergen.render import values
 from layergen.render.model import KerasObject
-from layergen.render.pycode import code as write_code
-from layergen.render.values import Name, attribute
 from layergen.spec.fast import SubLayerSpec
 from layergen.spec.source import Path_
 
@@ -43,8 +42,8 @@ def dimensions_in_arguments(context: Context, sub: SubLayerSpec) -> list[str]:
     return found
 
 
-def sized_by_input_code(context: Context, text: str, path: Path_) -> str | None:
-    """`$expression` over input dimensions and int arguments, as code for `build`: a dimension
+def sized_by_input_code(context: Context, text: str, path: Path_) -> values.Code | None:
+    """`$expression` over input dimensions and int arguments, as `build` reads it: a dimension
     is the local `build` binds from the input shape, an argument its attribute."""
     expression = expressions.parse(text)  # the caller found dimensions in it, so it parses
     for name in expression.names:
@@ -54,8 +53,8 @@ def sized_by_input_code(context: Context, text: str, path: Path_) -> str | None:
         if name not in context.dims and name not in context.sizing_arguments:
             context.unknown(path, "dimension or int argument", name, [*context.dims, *context.sizing_arguments])
             return None
-    return write_code(
-        expression.to_code({name: Name(name) if name in context.dims else attribute(name) for name in expression.names})
+    return expression.to_code(
+        {name: values.Name(name) if name in context.dims else values.attribute(name) for name in expression.names}
     )
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from layergen.analysis.context import Context
-from layergen.render.pycode import literal
 
 _KINDS = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
 
@@ -22,7 +21,7 @@ _KINDS = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
 @dataclass(frozen=True)
 class CallArgument:
     name: str
-    default: str  # Python source of its default
+    default: bool | int | float | str  # checked against its type
 
 
 def read_call_arguments(context: Context) -> list[CallArgument]:
@@ -34,7 +33,7 @@ def read_call_arguments(context: Context) -> list[CallArgument]:
         if not isinstance(spec.default, kinds) or (spec.type != "bool" and isinstance(spec.default, bool)):
             context.problem(path + ("default",), f"default {spec.default!r} is not a {spec.type}")
             continue
-        found.append(CallArgument(name, literal(spec.default)))
+        found.append(CallArgument(name, spec.default))
     return found
 
 
@@ -47,7 +46,7 @@ def call_values(context: Context, *, other: bool) -> dict[str, object]:
     return values
 
 
-def _other(kind: str, default: Any) -> object:
+def _other(kind: str, default: Any) -> Any:
     """A value other than the default, for the test to pass."""
     if kind == "bool":
         return not default

@@ -11,6 +11,7 @@ from layergen.analysis.code_body import CodeField, check_safety, parse_code
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import constant_call_shape
 from layergen.analysis.self_attributes import check_self_attributes
+from layergen.render import values
 
 # A body that could not be read: the spec has a problem, so it is never rendered.
 _UNREADABLE = "return inputs"
@@ -101,13 +102,13 @@ def _name_hints(context: Context) -> dict[str, str]:
     return hints
 
 
-def constant_tensors(context: Context, body: CallBody) -> list[str]:
-    """Lines that turn each constant the body uses into a tensor of the layer's dtype."""
-    lines = []
+def constant_tensors(context: Context, body: CallBody) -> list[tuple[str, values.Code]]:
+    """(constant, its value as a tensor of the layer's dtype) for each constant the body uses."""
+    tensors: list[tuple[str, values.Code]] = []
     for name, constant in context.spec.constants.items():
         if name in body.names:
-            dtype = "self.compute_dtype" if constant.dtype == "float" else repr(constant.dtype)
-            tensor = f"ops.convert_to_tensor(self.{name}, dtype={dtype})"
+            dtype = values.Name("self.compute_dtype") if constant.dtype == "float" else values.Literal(constant.dtype)
+            tensor = values.Call("ops.convert_to_tensor", (values.attribute(name),), (("dtype", dtype),))
             shape = constant_call_shape(context, name)
-            lines.append(f"{name} = {tensor}" if shape is None else f"{name} = ops.broadcast_to({tensor}, {shape})")
-    return lines
+            tensors.append((name, tensor if shape is None else values.Call("ops.broadcast_to", (tensor, shape))))
+    return tensors

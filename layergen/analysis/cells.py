@@ -18,6 +18,7 @@ from layergen.analysis.cell_states import STATES, output_names, several_states, 
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
 from layergen.analysis.outputs import FLOAT, Output
 from layergen.analysis.shapes import parse_expression
+from layergen.render import values
 from layergen.render.model import CellModel
 from layergen.render.values import Code, Collection, Literal, attribute
 from layergen.spec.source import Path_
@@ -26,7 +27,15 @@ from layergen.spec.source import Path_
 CELL_ATTRIBUTES = ("state_size", "output_size", "get_initial_state", STATES)
 _CELL_PATH = ("cell",)
 # keras.layers.RNN passes a list of states; called on its own, a cell may get its one state bare.
-CELL_STATES_LINE = f"{STATES} = list({STATES}) if isinstance({STATES}, (list, tuple)) else [{STATES}]"
+_STATES = values.Name(STATES)
+CELL_STATES: tuple[str, values.Code] = (  # `states = list(states) if isinstance(...) else [states]`
+    STATES,
+    values.IfElse(
+        values.Call("isinstance", (_STATES, values.tuple_of(values.Name("list"), values.Name("tuple")))),
+        values.Call("list", (_STATES,)),
+        values.Collection((_STATES,), "list"),
+    ),
+)
 
 
 def read_cell(context: Context) -> CellModel | None:

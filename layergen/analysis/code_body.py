@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from layergen.analysis.call_safety import check_call_body
 from layergen.analysis.context import Context
 from layergen.errors import Problem
-from layergen.render.pycode import indent_code
-from layergen.spec.python_lines import describe_char, foreign_line_break
+from layergen.spec.python_lines import describe_char, foreign_line_break, indent_code
 from layergen.spec.source import Path_, format_path
 
 

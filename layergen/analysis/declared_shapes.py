@@ -10,7 +10,6 @@ from layergen.analysis import expressions
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.shapes import ellipsis_axes, parse_expression
 from layergen.render.model import AxesShape, Check, SharedAxesShape
-from layergen.render.pycode import code as write_code
 from layergen.render.pycode import message, tuple_code
 from layergen.render.values import Call, Code, Collection, Literal, Name, Operation, attribute, tuple_of
 from layergen.spec.fast import WeightSpec
@@ -121,13 +120,13 @@ def constant_shape_check(context: Context, name: str, shape: Sequence[int | str]
     return check
 
 
-def constant_call_shape(context: Context, name: str) -> str | None:
-    """Python source of a constant's declared shape in `call` (None: it has none), where a
-    number is broadcast to it."""
+def constant_call_shape(context: Context, name: str) -> Code | None:
+    """A constant's declared shape in `call` (None: it has none), where a number is broadcast
+    to it."""
     shape = context.spec.constants[name].shape
     if shape is None:
         return None
     items = [expressions.parse(item) for item in shape]
     if any(n not in context.spec.arguments for e in items for n in e.names):
         return None  # sized by the input (a constant the user gives): used as given
-    return write_code(tuple_of(*(e.to_code({n: attribute(n) for n in e.names}) for e in items)))
+    return tuple_of(*(e.to_code({n: attribute(n) for n in e.names}) for e in items))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from layergen.analysis.context import Context
 from layergen.project import imports as import_policy
 from layergen.project.classes import ProjectClass
+from layergen.render.model import Import
 from layergen.spec.source import Path_
 from layergen.vocabulary import closest
 
@@ -28,10 +29,10 @@ _MODULE_NAMES = frozenset({"np", "ops", "warnings", "re"})
 class ResolvedClass:
     """A sub-layer class as the generated code names it, and what its constructor takes."""
 
-    code: str
+    code: str  # its qualified name
     params: tuple[str, ...] | None  # None: not known (a dotted path), so not checked
     build_params: tuple[str, ...] | None
-    imports: tuple[str, ...] = ()
+    imports: tuple[Import, ...] = ()
 
 
 def resolve_class(context: Context, name: str, path: Path_) -> ResolvedClass | None:
@@ -92,7 +93,7 @@ def _class_path(context: Context, name: str, path: Path_) -> ResolvedClass | Non
         context.problem(path, f"the argument or constant {package!r} hides the package {package!r} in __init__")
         return None
     keras = package == "keras"  # imported by every generated module
-    return ResolvedClass(name, None, None, () if keras else (f"import {module}",))
+    return ResolvedClass(name, None, None, () if keras else (Import(module),))
 
 
 def _project_class(context: Context, project_class: ProjectClass, path: Path_) -> ResolvedClass | None:
@@ -107,7 +108,7 @@ def _project_class(context: Context, project_class: ProjectClass, path: Path_) -
     if name in _init_locals(context):
         context.problem(path, f"the argument or constant {name!r} hides the class {name!r} in __init__")
         return None
-    imports = (f"from {project_class.module} import {name}",)
+    imports = (Import(project_class.module, name),)
     return ResolvedClass(name, project_class.params, project_class.build_params, imports)
 
 

@@ -27,10 +27,8 @@ from layergen.analysis.shapes import names_in, output_shape_code, parse_expressi
 from layergen.analysis.sublayer_classes import ResolvedClass, resolve_class
 from layergen.project import imports as import_policy
 from layergen.project.classes import BASE_LAYER_ARGUMENTS
-from layergen.render.model import KerasObject, SubLayerModel
-from layergen.render.pycode import code as write_code
-from layergen.render.pycode import json_literal
-from layergen.render.values import attribute
+from layergen.render import values
+from layergen.render.model import Import, SubLayerModel
 from layergen.spec.fast import SubLayerSpec
 from layergen.spec.nested_lists import nested_shape
 from layergen.spec.source import Path_
@@ -42,16 +40,17 @@ _SET_BY_GENERATOR = {
 }
 
 
-def sublayer_models(context: Context) -> tuple[list[SubLayerModel], list[str]]:
-    """Each sub-layer's creation and build code, and the imports the layer module needs."""
-    models, imports = [], []
+def sublayer_models(context: Context) -> tuple[list[SubLayerModel], list[Import]]:
+    """Each sub-layer's creation and build, and the imports the layer module needs."""
+    models: list[SubLayerModel] = []
+    imports: list[Import] = []
     for name, sub in context.spec.layers.items():
         path = ("layers", name)
         resolved = resolve_class(context, sub.class_, path + ("class",))
         if resolved is None:
             _check_keys(context, sub, path)  # what else can be known without the class
             continue
-        imports += [line for line in resolved.imports if line not in imports]
+        imports += [item for item in resolved.imports if item not in imports]
         arguments = _arguments(context, sub, resolved, path)
         repeat = _repeat(context, sub, path)
         gate = check_gate(context, path + ("when",), sub.when)
@@ -89,9 +88,9 @@ def dimensions_used_by_sublayers(context: Context) -> list[str]:
 
 def _arguments(
     context: Context, sub: SubLayerSpec, resolved: ResolvedClass, path: Path_
-) -> list[tuple[str, str | KerasObject]]:
-    """(parameter, Python source or Keras object) for each constructor argument the spec gives."""
-    arguments: list[tuple[str, str | KerasObject]] = []
+) -> list[tuple[str, values.Code]]:
+    """(parameter, value) for each constructor argument the spec gives."""
+    arguments: list[tuple[str, values.Code]] = []
     for param, value in sub.arguments.items():
         where = path + ("arguments", param)
         if not _is_name(context, where, "argument", param):
@@ -102,7 +101,7 @@ def _arguments(
         if resolved.params is not None and param not in resolved.params + BASE_LAYER_ARGUMENTS:
             context.unknown(where, f"argument of {sub.class_}", param, resolved.params, key=True)
             continue
-        code = _value_code(context, value, where)
+        code = _value(context, value, where)
         if code is not None:
             arguments.append((param, code))
     return arguments
@@ -124,35 +123,37 @@ def _is_name(context: Context, path: Path_, what: str, name: str) -> bool:
     return problem is None
 
 
-def _value_code(context: Context, value: object, path: Path_) -> str | KerasObject | None:
-    """A literal, `$name` (an argument or constant) or `$expression` over integer arguments
-    and input dimensions."""
+def _value(context: Context, value: object, path: Path_) -> values.Code | None:
+    """A literal, `$name` (an argument or constant), `$expression` over integer arguments
+    and input dimensions, or a Keras object."""
     spec = context.spec
     if isinstance(value, str) and value.startswith("$"):
         text = value[1:].strip()
         if text in spec.arguments or text in spec.constants:
-            return f"self.{text}"
+            return values.attribute(text)
         if any(name in context.dims for name in reference_names(value)):
             return sized_by_input_code(context, text, path)  # created in build (built_sublayers)
         return _integer_code(context, text, path, "argument or constant", list(spec.arguments) + list(spec.constants))
     if value is None or isinstance(value, (str, bool)) or nested_shape(value) is not None:
-        return json_literal(value)
+        return values.Literal(value, lists=True)
     if isinstance(value, list) and all(isinstance(v, (str, bool, int, float)) or v is None for v in value):
-        return json_literal(value)
+        return values.Literal(value, lists=True)
     if isinstance(value, dict):
         return sublayer_keras_object(context, str(path[-1]), value, path)
     context.problem(path, "expected a number, string, boolean, list, null, or `$argument`")
     return None
 
 
-def _repeat(context: Context, sub: SubLayerSpec, path: Path_) -> str | None:
+def _repeat(context: Context, sub: SubLayerSpec, path: Path_) -> values.Code | None:
     if sub.repeat is None:
         return None
     return _integer_code(context, sub.repeat, path + ("repeat",), "integer argument", context.sizing_arguments)
 
 
-def _integer_code(context: Context, item: int | str, path: Path_, what: str, candidates: Iterable[str]) -> str | None:
-    """An integer expression over integer arguments, as code reading their attributes."""
+def _integer_code(
+    context: Context, item: int | str, path: Path_, what: str, candidates: Iterable[str]
+) -> values.Code | None:
+    """An integer expression over integer arguments, reading their attributes."""
     try:
         names = expressions.parse(item).names
     except expressions.ExpressionError as exc:
@@ -165,16 +166,18 @@ def _integer_code(context: Context, item: int | str, path: Path_, what: str, can
     expression = parse_expression(context, item, path, allowed=context.sizing_arguments)
     if expression is None:
         return None
-    return write_code(expression.to_code({n: attribute(n) for n in expression.names}))
+    return expression.to_code({n: values.attribute(n) for n in expression.names})
 
 
-def _build_args(context: Context, sub: SubLayerSpec, resolved: ResolvedClass, path: Path_) -> str:
-    """The arguments of its `build` call: one shape, or shapes by build parameter."""
+def _build_args(
+    context: Context, sub: SubLayerSpec, resolved: ResolvedClass, path: Path_
+) -> list[tuple[str | None, values.Code]]:
+    """The arguments of its `build` call: one shape (by position), or shapes by build parameter."""
     if sub.build is None:
-        return context.inputs[0].shape_param if context.inputs else "None"
+        return [(None, values.Name(context.inputs[0].shape_param) if context.inputs else values.Literal(None))]
     if isinstance(sub.build, list):
-        return _shape_code(context, sub.build, path + ("build",))
-    parts = []
+        return [(None, _shape(context, sub.build, path + ("build",)))]
+    arguments: list[tuple[str | None, values.Code]] = []
     for param, shape in sub.build.items():
         where = path + ("build", param)
         if not _is_name(context, where, "build parameter", param):
@@ -182,18 +185,19 @@ def _build_args(context: Context, sub: SubLayerSpec, resolved: ResolvedClass, pa
         if resolved.build_params is not None and param not in resolved.build_params:
             context.unknown(where, f"build parameter of {sub.class_}", param, resolved.build_params, key=True)
             continue
-        parts.append(f"{param}={_shape_code(context, shape, where)}")
-    return ", ".join(parts)
+        arguments.append((param, _shape(context, shape, where)))
+    return arguments
 
 
-def _shape_code(context: Context, shape: Sequence[int | str], path: Path_) -> str:
+def _shape(context: Context, shape: Sequence[int | str], path: Path_) -> values.Code:
     items = shape_items(context, shape, path, allow_new_dims=False)
+    none = values.Literal(None)
     if not items:
-        return "None"
+        return none
     if ELLIPSIS in items and not any(i.ellipsis for i in context.inputs):
         context.problem(path, "`...` in a build shape needs an input shape with `...`")
-        return "None"
+        return none
     for name in names_in(items):
         if name not in context.dims and name not in context.sizing_arguments:
-            return "None"  # reported by shape_items
-    return write_code(output_shape_code(context, items))
+            return none  # reported by shape_items
+    return output_shape_code(context, items)

@@ -9,17 +9,13 @@ a field is still Python source its comment says so (already escaped and checked)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, TypeAlias
 
-from layergen.render.values import Code, IfElse, Literal
+from layergen.render.values import Call, Code, IfElse, Literal
 
-
-@dataclass(frozen=True)
-class KerasObject:
-    """A Keras object built from its class: `keras.initializers.RandomNormal(stddev=self.scale)`."""
-
-    class_name: str  # qualified, e.g. "keras.initializers.RandomNormal"
-    arguments: tuple[tuple[str, str], ...]  # (parameter, Python source of its value)
+# A Keras object, as the call that builds it from its class and keyword arguments:
+# `Call("keras.initializers.RandomNormal", keywords=(("stddev", Name("self.scale")),))`.
+KerasObject: TypeAlias = Call
 
 
 @dataclass(frozen=True)
@@ -146,12 +142,22 @@ class SubLayerModel:
     """A sub-layer: created in `__init__` (or in `build`), built in `build`."""
 
     name: str  # the attribute, and the sub-layer's name
-    class_code: str  # "keras.layers.Dense", "ResidualBlock", "pkg.module.Class"
-    arguments: list[tuple[str, str | KerasObject]]  # (parameter, Python source of its value, or an object)
-    repeat: str | None  # Python source of how many; None for a single layer
+    class_code: str  # the class's qualified name: "keras.layers.Dense", "ResidualBlock", "pkg.module.Class"
+    arguments: list[tuple[str, Code]]  # (parameter, its value) for the constructor
+    repeat: Code | None  # how many (an int); None for a single layer
     when: str | None  # the bool argument that gates it; None if it always exists
-    build_args: str  # Python source of the arguments of its build call
+    # The arguments of its build call: (build parameter, shape), the parameter None for the
+    # one positional shape.
+    build_args: list[tuple[str | None, Code]]
     in_build: bool = False  # created in build: its arguments read input dimensions
+
+
+@dataclass(frozen=True, order=True)
+class Import:
+    """An import the layer module needs: `import module`, or `from module import name`."""
+
+    module: str
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -298,15 +304,16 @@ class LayerModel:
     build_checks: list[Check]  # raised in build, e.g. two inputs disagreeing on a shared dimension
     build_bindings: list[tuple[str, Code]]  # (dimension, its value) in build
     input_spec: InputSpecModel | None
-    call_params: str  # "inputs", "x, y", plus ", training=None"
-    call_prelude: list[str]  # lines run before the spec's body (constants as tensors)
-    call_body: str  # the spec's body, dedented
+    # call's parameters after `self`: (name, default), the default None for an input.
+    call_params: list[tuple[str, Code | None]]
+    call_prelude: list[tuple[str, Code]]  # (local, value) set before the spec's body: constants as tensors
+    call_body: str  # the spec's body, dedented (the template indents it for the method)
     output_bindings: list[tuple[str, Code]]  # (dimension, its value) in compute_output_shape
     output_shape: Code  # what compute_output_shape returns
     test: TestModel
     call_source: str = ""  # the spec's body as written (dedented); render checks `call` holds exactly it
     sublayers: list[SubLayerModel] = field(default_factory=list)
-    imports: list[str] = field(default_factory=list)  # import lines the sub-layers' classes need
+    imports: list[Import] = field(default_factory=list)  # what the sub-layers' classes need
     masking: MaskingModel | None = None
     layouts: LayoutModel | None = None
     input_names: list[str] = field(default_factory=list)  # call's inputs, in order

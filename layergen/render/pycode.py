@@ -14,9 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from layergen.render import values
-from layergen.render.model import KerasObject
 from layergen.spec.nested_lists import as_list, as_tuple
-from layergen.spec.python_lines import python_lines
 
 
 def message(requirement: str, received: str) -> str:
@@ -101,68 +99,30 @@ def _quoted(text: str) -> str:
     return literal
 
 
-def call_code(callee: str, arguments: Sequence[tuple[str, str | KerasObject | values.Code]]) -> str:
-    """`callee(a=..., b=...)`: each value Python source, or a Keras object built in place."""
-    return f"{callee}({', '.join(f'{param}={value_code(value)}' for param, value in arguments)})"
+def call_code(callee: str, arguments: Sequence[tuple[str | None, values.Code]]) -> str:
+    """`callee(a, b=...)`: each argument a code value, passed by keyword, or by position
+    where its keyword is None."""
+    return code(
+        values.Call(
+            callee,
+            tuple(value for keyword, value in arguments if keyword is None),
+            tuple((keyword, value) for keyword, value in arguments if keyword is not None),
+        )
+    )
 
 
-def value_code(value: str | KerasObject | values.Code) -> str:
-    """Python source of a value: a code value written, the call that builds a Keras object,
-    or (until the model is data-only) source as it is."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, KerasObject):
-        return call_code(value.class_name, value.arguments)
-    return code(value)
-
-
-def first_given(attributes: Sequence[str], last: KerasObject | None = None) -> str:
+def first_given(attributes: Sequence[str], last: values.Code | None = None) -> str:
     """`self.a if self.a is not None else self.b`: the first attribute that is not None,
-    else `last` built (the last attribute when there is no `last`)."""
-    code = value_code(last) if last is not None else f"self.{attributes[-1]}"
-    names = attributes if last is not None else attributes[:-1]
-    for name in reversed(names):
-        code = f"self.{name} if self.{name} is not None else {code}"
-    return code
+    else `last` (the last attribute when there is no `last`)."""
+    chosen = last if last is not None else values.attribute(attributes[-1])
+    for name in reversed(attributes if last is not None else attributes[:-1]):
+        given = values.attribute(name)
+        chosen = values.IfElse(values.Operation("is not", given, values.Literal(None)), given, chosen)
+    return code(chosen)
 
 
 def tuple_code(items: list[str]) -> str:
     return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-
-
-def indent_code(code: str, prefix: str) -> str:
-    """Indent each line of `code`, except the inside of multi-line strings (their text).
-
-    Lines are counted one way for both steps, Python's: the tokenizer finds the lines inside
-    strings, and the same numbering says which lines get the prefix.
-    """
-    lines = python_lines(code)
-    inside_strings: set[int] = set()
-    if _may_hold_multiline_strings(code):
-        inside_strings = _lines_inside_strings(lines)
-    return "".join(
-        line if number in inside_strings or not line.strip() else prefix + line
-        for number, line in enumerate(lines, start=1)
-    )
-
-
-def _may_hold_multiline_strings(code: str) -> bool:
-    """A string runs over lines only when triple-quoted or continued by a backslash: code
-    with neither (most bodies) needs no tokenizer (~10x faster)."""
-    return '"""' in code or "'''" in code or "\\" in code
-
-
-def _lines_inside_strings(lines: list[str]) -> set[int]:
-    """The numbers of the lines that lie inside a multi-line string, after its first."""
-    inside_strings: set[int] = set()
-    for token in tokenize.generate_tokens(io.StringIO("".join(lines) + "\n").readline):
-        if token.type in (
-            tokenize.STRING,
-            getattr(tokenize, "FSTRING_MIDDLE", -1),
-            getattr(tokenize, "FSTRING_END", -1),
-        ):
-            inside_strings.update(range(token.start[0] + 1, token.end[0] + 1))
-    return inside_strings
 
 
 def doc_literal(value: object) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import functools
-import textwrap
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,8 +19,10 @@ import jinja2
 from layergen.cache import cache_dir
 from layergen.errors import LayergenError, Problem
 from layergen.render.model import LayerModel
-from layergen.render.pycode import call_code, first_given, fit_strings, indent_code, value_code
+from layergen.render.pycode import call_code, code, first_given, fit_strings
 from layergen.render.templates_dir import builtin_template_dir
+from layergen.render.values import Field, Literal, Message, Name
+from layergen.spec.python_lines import indent_code
 
 __all__ = ["builtin_template_dir", "render_code"]
 
@@ -44,10 +45,12 @@ def environment(override_dir: Path | None = None) -> jinja2.Environment:
     env.filters["py"] = repr  # a Python literal: strings come out quoted and escaped
     env.filters["comment"] = comment_text
     env.filters["fit"] = fit_strings  # a message as one f-string, or parts that fit the line length
-    env.filters["code"] = value_code  # a Keras object as the call that builds it
+    env.filters["code"] = code  # a code value (`layergen.render.values`) as Python source
+    env.filters["method_body"] = method_body  # a spec's body, indented for its method
     env.globals["call"] = call_code  # `callee(a=..., b=...)`
     env.globals["first_given"] = first_given  # `self.a if self.a is not None else ...`
-    env.filters["method_body"] = method_body  # a spec's body, indented for its method
+    # Code values the template makes itself (a sub-layer's `name=` and `dtype=`).
+    env.globals.update(Name=Name, Literal=Literal, Message=Message, Field=Field)
     return env
 
 
@@ -62,8 +65,9 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
+@functools.lru_cache(maxsize=64)
 def method_body(text: str) -> str:
-    """A method's body (dedented) indented for the method, inside the class."""
+    """A spec's body (dedented) as its method holds it; the check below compares it too."""
     return indent_code(text, " " * 8)
 
 
@@ -123,15 +127,15 @@ def _compile(code: str, filename: str, model: LayerModel) -> None:
 def _spec_methods(model: LayerModel) -> list[tuple[str, str, int, str]]:
     """(method, the spec's body, generated statements before it, the body as rendered) for
     each method whose body a spec writes."""
-    methods = [("call", model.call_source, len(model.call_prelude), model.call_body)]
+    methods = [("call", model.call_source, len(model.call_prelude), method_body(model.call_body))]
     if model.masking is not None:
         methods.append(("compute_mask", model.masking.source, 0, method_body(model.masking.compute_mask_body)))
     return methods
 
 
 def _with_placeholder_bodies(model: LayerModel) -> LayerModel:
-    masking = model.masking and replace(model.masking, compute_mask_body=textwrap.dedent(_PLACEHOLDERS["compute_mask"]))
-    return replace(model, call_body=_PLACEHOLDERS["call"], masking=masking)
+    masking = model.masking and replace(model.masking, compute_mask_body=_PLACEHOLDERS["compute_mask"].lstrip())
+    return replace(model, call_body=_PLACEHOLDERS["call"].lstrip(), masking=masking)
 
 
 def _only_the_bodies_differ(model: LayerModel, code: str, tree: ast.Module, placeholder: str) -> bool:

@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass, field
 
 from layergen.render.model import LayerModel, SubLayerModel
+from layergen.render.pycode import code
 
 Edge = tuple[str, str, str]  # (from node, to node, label)
 
@@ -83,7 +84,7 @@ def _output_id(name: str) -> str:
 def _layer_label(sub: SubLayerModel) -> str:
     label = f"{sub.name}<br/>{sub.class_code.rsplit('.', 1)[-1]}"
     if sub.repeat is not None:
-        label += f" × {sub.repeat.replace('self.', '')}"
+        label += f" × {code(sub.repeat).replace('self.', '')}"
     if sub.when is not None:
         label += f"<br/>when {sub.when}"
     return label

@@ -1,8 +1,11 @@
 """How Python counts the lines of source text, and the characters it does not count as line
-breaks where `str.splitlines` does (code split by `splitlines` would lose its meaning)."""
+breaks where `str.splitlines` does (code split by `splitlines` would lose its meaning); and
+source indented by those lines, as a method holds a spec's body."""
 
 from __future__ import annotations
 
+import io
+import tokenize
 import unicodedata
 
 # Characters `str.splitlines` counts as line breaks that Python's tokenizer does not (it
@@ -43,3 +46,38 @@ def describe_char(char: str) -> str:
     """`U+2028 (LINE SEPARATOR)`: how a message names a character."""
     name = FOREIGN_LINE_BREAKS.get(char) or unicodedata.name(char, "")
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def indent_code(code: str, prefix: str) -> str:
+    """Indent each line of `code`, except the inside of multi-line strings (their text).
+
+    Lines are counted one way for both steps, Python's: the tokenizer finds the lines inside
+    strings, and the same numbering says which lines get the prefix.
+    """
+    lines = python_lines(code)
+    inside_strings: set[int] = set()
+    if _may_hold_multiline_strings(code):
+        inside_strings = _lines_inside_strings(lines)
+    return "".join(
+        line if number in inside_strings or not line.strip() else prefix + line
+        for number, line in enumerate(lines, start=1)
+    )
+
+
+def _may_hold_multiline_strings(code: str) -> bool:
+    """A string runs over lines only when triple-quoted or continued by a backslash: code
+    with neither (most bodies) needs no tokenizer (~10x faster)."""
+    return '"""' in code or "'''" in code or "\\" in code
+
+
+def _lines_inside_strings(lines: list[str]) -> set[int]:
+    """The numbers of the lines that lie inside a multi-line string, after its first."""
+    inside_strings: set[int] = set()
+    for token in tokenize.generate_tokens(io.StringIO("".join(lines) + "\n").readline):
+        if token.type in (
+            tokenize.STRING,
+            getattr(tokenize, "FSTRING_MIDDLE", -1),
+            getattr(tokenize, "FSTRING_END", -1),
+        ):
+            inside_strings.update(range(token.start[0] + 1, token.end[0] + 1))
+    return inside_strings

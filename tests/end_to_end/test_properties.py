@@ -46,7 +46,7 @@ from layergen.pipeline import render
 from layergen.project import classes as project_classes
 from layergen.project import imports as import_policy
 from layergen.render import renderer as render_module
-from layergen.render.pycode import indent_code, value_code
+from layergen.render.pycode import code as write_code
 from layergen.spec.models import parse_layer_spec
 from layergen.spec.names import class_name_problem
 from layergen.spec.python_lines import FOREIGN_LINE_BREAKS
@@ -71,7 +71,7 @@ def test_accepted_specs_give_code_that_compiles_is_black_clean_and_imports(spec)
     exec(compile(layer_code, "generated.py", "exec"), namespace)
     layer_class = namespace[model.class_name]
     assert layer_class.__doc__.startswith(spec["summary"].strip().split()[0])
-    arguments = {name: eval(value_code(value), {}) for name, value in model.test.init_kwargs}  # literals only
+    arguments = {name: eval(write_code(value), {}) for name, value in model.test.init_kwargs}  # literals only
     layer = layer_class(**arguments)
     config = json.loads(json.dumps(layer.get_config()))
     for name, argument in spec["arguments"].items():
@@ -272,7 +272,7 @@ body_lines = st.one_of(
 
 def rendered_call(body: str):
     """Render the base layer with `body` as its call; return the module's tree and its call."""
-    model = dataclasses.replace(BASE_MODEL, call_body=indent_code(body, " " * 8), call_source=body)
+    model = dataclasses.replace(BASE_MODEL, call_body=body, call_source=body)
     tree = ast.parse(render(model, "layer"))
     (cls,) = [node for node in tree.body if isinstance(node, ast.ClassDef)]
     (call,) = [node for node in cls.body if isinstance(node, ast.FunctionDef) and node.name == "call"]
@@ -311,25 +311,28 @@ def splitlines_indent(code: str, prefix: str) -> str:
 ESCAPE = "return inputs\nx = 1  # \u2028\nif escaped.append(1) or '''\n''':\n    y = '''\n'''"
 
 
-def test_render_refuses_a_body_that_leaves_call():
+def test_render_refuses_a_body_that_leaves_call(monkeypatch):
     """The property is not vacuous: the old line handling let this body out of `call` into
     code that runs on import, and render's check refuses it."""
-    broken = splitlines_indent(ESCAPE, " " * 8)
-    model = dataclasses.replace(BASE_MODEL, call_body=broken, call_source=ESCAPE)
-    template = render_module.environment(None).get_template("layer.py.jinja")
-    escaped = []
-    exec(compile(template.render(m=model), "escaped.py", "exec"), {"escaped": escaped})
-    assert escaped == [1]  # the spec's code ran at import
-    for call_source, reason in [
-        (ESCAPE, "the generated `call` method is not exactly the spec's body"),
-        ("", "the spec's code changed the module outside the methods it writes"),  # no body to compare with
-    ]:
-        try:
-            render(dataclasses.replace(model, call_source=call_source), "layer")
-        except LayergenError as exc:
-            assert str(exc) == f"prop.yaml: call: {reason}; nothing was written (please report this)"
-        else:
-            raise AssertionError("render wrote a module whose code left call")
+    model = dataclasses.replace(BASE_MODEL, call_body=ESCAPE, call_source=ESCAPE)
+    with monkeypatch.context() as patch:
+        patch.setattr(render_module, "indent_code", splitlines_indent)  # the old line handling
+        render_module.method_body.cache_clear()
+        template = render_module.environment(None).get_template("layer.py.jinja")
+        escaped = []
+        exec(compile(template.render(m=model), "escaped.py", "exec"), {"escaped": escaped})
+        assert escaped == [1]  # the spec's code ran at import
+        for call_source, reason in [
+            (ESCAPE, "the generated `call` method is not exactly the spec's body"),
+            ("", "the spec's code changed the module outside the methods it writes"),  # no body to compare with
+        ]:
+            try:
+                render(dataclasses.replace(model, call_source=call_source), "layer")
+            except LayergenError as exc:
+                assert str(exc) == f"prop.yaml: call: {reason}; nothing was written (please report this)"
+            else:
+                raise AssertionError("render wrote a module whose code left call")
+    render_module.method_body.cache_clear()
     assert ast.dump(rendered_call(ESCAPE)[1].body[-1]) == ast.dump(ast.parse(ESCAPE).body[-1])
 
 
@@ -384,18 +387,22 @@ MASKED_SPEC = {
 }
 
 
-def test_a_compute_mask_body_is_held_to_the_same_rules():
+def test_a_compute_mask_body_is_held_to_the_same_rules(monkeypatch):
     model = build(to_yaml(MASKED_SPEC))
     assert model.masking.source == "return mask"
     render(model, "layer")  # passes the check as it is
     body = ESCAPE.replace("return inputs", "return mask")
-    broken = dataclasses.replace(model.masking, compute_mask_body=splitlines_indent(body, " " * 8), source=body)
-    try:
-        render(dataclasses.replace(model, masking=broken), "layer")
-    except LayergenError as exc:
-        assert str(exc).startswith("prop.yaml: masking.output_mask: the generated `compute_mask` method is not")
-    else:
-        raise AssertionError("render wrote a compute_mask that is not the spec's body")
+    broken = dataclasses.replace(model.masking, compute_mask_body=body, source=body)
+    with monkeypatch.context() as patch:
+        patch.setattr(render_module, "indent_code", splitlines_indent)  # the old line handling
+        render_module.method_body.cache_clear()
+        try:
+            render(dataclasses.replace(model, masking=broken), "layer")
+        except LayergenError as exc:
+            assert str(exc).startswith("prop.yaml: masking.output_mask: the generated `compute_mask` method is not")
+        else:
+            raise AssertionError("render wrote a compute_mask that is not the spec's body")
+    render_module.method_body.cache_clear()
     for output_mask, message in [
         ("return mask.__class__", "`.__class__` reaches Python's internals"),
         ("return eval('mask')", "`eval` runs text as code; a layer's compute_mask is plain tensor code"),

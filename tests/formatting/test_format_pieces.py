@@ -14,7 +14,6 @@ from layergen.formatting import formatter as formatting
 from layergen.formatting import pieces as format_pieces
 from layergen.pipeline import generate_layer
 from layergen.project.settings import find_project
-from layergen.render.pycode import indent_code
 from layergen.render.renderer import render_code
 
 MODE = "test-mode"
@@ -102,9 +101,7 @@ def test_call_bodies_and_summaries_of_any_shape_assemble_to_black(lines, summary
 
 def layer_with(lines, summary="S"):
     body = "".join(lines) + "return inputs"
-    model = dataclasses.replace(
-        BASE_MODEL, call_body=indent_code(body, " " * 8), call_source=body, docstring=f"{summary or 'S'}\n\nMore."
-    )
+    model = dataclasses.replace(BASE_MODEL, call_body=body, call_source=body, docstring=f"{summary or 'S'}\n\nMore.")
     return render_code(model, "layer")
 
 

@@ -10,7 +10,6 @@ from layergen.errors import LayergenError
 from layergen.pipeline import build_model
 from layergen.project.settings import find_project
 from layergen.render import renderer as render_module
-from layergen.render.pycode import indent_code
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "specs" / "examples").glob("*.yaml"))
@@ -76,7 +75,9 @@ def render_with(model, templates: Path) -> str:
 def test_a_template_that_puts_the_body_twice_is_refused(tmp_path, monkeypatch):
     counts = checks(monkeypatch)
     model = model_of(EXAMPLES[0])
-    templates = override(tmp_path, "    def call(", "    def again(self):\n{{ m.call_body }}\n\n    def call(")
+    templates = override(
+        tmp_path, "    def call(", "    def again(self):\n{{ m.call_body | method_body }}\n\n    def call("
+    )
     with pytest.raises(LayergenError, match="changed the module outside the methods it writes"):
         render_with(model, templates)
     assert counts == {"cheap": 0, "full": 1}
@@ -85,7 +86,9 @@ def test_a_template_that_puts_the_body_twice_is_refused(tmp_path, monkeypatch):
 def test_a_template_that_changes_the_body_is_refused(tmp_path, monkeypatch):
     counts = checks(monkeypatch)
     model = model_of(EXAMPLES[0])
-    templates = override(tmp_path, "{{ m.call_body }}", "{{ m.call_body | replace('return ', 'return -') }}")
+    templates = override(
+        tmp_path, "{{ m.call_body | method_body }}", "{{ m.call_body | replace('return ', 'return -') | method_body }}"
+    )
     with pytest.raises(LayergenError, match="not exactly the spec's body"):
         render_with(model, templates)
     assert counts == {"cheap": 0, "full": 1}
@@ -100,13 +103,14 @@ def test_a_template_whose_text_differs_harmlessly_goes_to_the_full_check_and_pas
     assert counts == {"cheap": 0, "full": 1}
 
 
-def test_a_body_that_leaves_its_method_is_refused(monkeypatch):
+def test_a_body_that_leaves_its_method_is_refused(tmp_path, monkeypatch):
     counts = checks(monkeypatch)
     model = model_of(EXAMPLES[0])
     body = "return inputs\nx = 1"
-    wrong = indent_code("return inputs", " " * 8) + "\nx = 1\n"  # the second line at column 0
+    # A template that indents only the body's first line: the second lands at column 0.
+    templates = override(tmp_path, "{{ m.call_body | method_body }}", "        {{ m.call_body }}")
     with pytest.raises(LayergenError):
-        render_module.render_code(dataclasses.replace(model, call_body=wrong, call_source=body), "layer")
+        render_with(dataclasses.replace(model, call_body=body, call_source=body), templates)
     assert counts["cheap"] == 0
 
 
