@@ -26,7 +26,7 @@ from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.gates import check_gate
 from layergen.analysis.keras_objects import keras_object, resolve_keras_name
 from layergen.analysis.shapes import parse_expression
-from layergen.render.model import InitializerPartsModel, KerasObject, TestInitializerParts
+from layergen.render.model import InitializerPartsModel, TestInitializerParts
 from layergen.render.values import Call, Code, Name, attribute, tuple_of
 from layergen.spec.fast import InitializerParts, WeightSpec
 from layergen.spec.source import Path_
@@ -57,7 +57,7 @@ def initializer_parts_model(
     function = f"{name}_initializer"
     if function in context.dims:
         context.problem(path, f"dimension name {function!r} is the name build gives the weight's initializer in parts")
-    parts: list[tuple[Code | KerasObject, Code]] = []
+    parts: list[tuple[Code, Code]] = []
     for index, part in enumerate(spec.parts):
         part_path = path + ("parts", index)
         size = parse_expression(context, part.size, part_path + ("size",), allowed=names)
@@ -129,7 +129,7 @@ def _weight_items(weight: WeightSpec, names: Collection[str]) -> list[expression
     return items if all(name in names for item in items for name in item.names) else None
 
 
-def _part_initializer(context: Context, value: object, own: str, path: Path_) -> Code | KerasObject | None:
+def _part_initializer(context: Context, value: object, own: str, path: Path_) -> Code | None:
     """What makes the part: the weight's own initializer (`self.<argument>`), a Keras
     initializer built from its name, or one built from a mapping; None (and a problem) if unknown."""
     if value is None:

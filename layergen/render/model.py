@@ -97,7 +97,7 @@ class InitializerPartsModel:
     function: str  # "bias_initializer": the function build defines
     own: Code  # `self.bias_initializer`: the weight's initializer, used whole where `condition` fails
     axis: int  # counted from the start
-    parts: tuple[tuple[Code | KerasObject, Code], ...]  # (what makes the part, its shape), in order
+    parts: tuple[tuple[Code, Code], ...]  # (what makes the part, its shape), in order
     condition: Code | None = None  # over `self.<argument>`: the parts are used only then; None: always
 
 
