@@ -54,7 +54,7 @@ def initializer_parts_model(
     names = context.sizing_arguments | set(context.dims)
     shape = _weight_items(weight, names)
     code_names: dict[str, Code] = {n: (attribute(n) if n in context.spec.arguments else Name(n)) for n in names}
-    function = f"{name}_initializer"
+    function = initializer  # build's function has the argument's name, as in Keras's LSTMCell
     if function in context.dims:
         context.problem(path, f"dimension name {function!r} is the name build gives the weight's initializer in parts")
     parts: list[tuple[Code, Code]] = []

@@ -162,3 +162,14 @@ def test_a_weight_with_parts_has_a_fixed_rank(project):
         "demo.yaml:12:5: weights.bias.initializer_parts: a weight with `initializer_parts` has a fixed rank: "
         "no `...` in its shape"
     ]
+
+
+def test_a_dimension_cannot_take_the_name_of_builds_initializer_function(project):
+    spec = SPEC.replace("input_dim", "bias_initializer")
+    (project / "demo.yaml").write_text(spec)
+    result = cli("validate", "demo.yaml")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.strip().splitlines() == [
+        "demo.yaml:14:7: weights.bias.initializer_parts: dimension name 'bias_initializer' is the name build gives "
+        "the weight's initializer in parts"
+    ]
