@@ -35,5 +35,6 @@ CONTRACT_TESTS = (
     "test_call_arguments_change_the_output_and_a_saved_model_keeps_them",
     "test_weights_have_the_shapes_their_conditions_choose",
     "test_the_output_shape_follows_the_call_arguments",
+    "test_weights_made_in_parts_take_each_part_from_its_initializer",
     "test_keras_file_loads_in_a_fresh_process_without_custom_objects",
 )

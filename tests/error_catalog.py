@@ -828,6 +828,44 @@ CASES = [
         "(a dict default is shared by every layer)",
         id="mapping-default-not-null",
     ),
+    pytest.param(
+        spec_with(
+            "    initializer: glorot_uniform\n",
+            "    initializer: glorot_uniform\n    initializer_parts:\n      axis: 2\n"
+            "      parts: [{size: units}, {size: units}]\n",
+        ),
+        "demo.yaml:15:13: weights.kernel.initializer_parts.axis: axis 2 is out of range for a weight of rank 2 (-2 to 1)",
+        id="initializer-parts-axis-out-of-range",
+    ),
+    pytest.param(
+        spec_with(
+            "    initializer: glorot_uniform\n",
+            "    initializer: glorot_uniform\n    initializer_parts:\n      axis: -1\n"
+            "      parts: [{size: units}, {size: units}]\n",
+        ),
+        "demo.yaml:16:14: weights.kernel.initializer_parts.parts: the parts' sizes add up to units + units = 8, "
+        "not the weight's size on axis -1, units = 4 (with {'units': 4})",
+        id="initializer-parts-do-not-add-up",
+    ),
+    pytest.param(
+        spec_with(
+            "    initializer: glorot_uniform\n",
+            "    initializer: glorot_uniform\n    initializer_parts:\n"
+            "      parts: [{size: input_dim - 1}, {size: 1, initializer: onez}]\n",
+        ),
+        "demo.yaml:15:61: weights.kernel.initializer_parts.parts[1].initializer: unknown initializer 'onez' "
+        "(did you mean 'one'?)",
+        id="initializer-parts-unknown-initializer",
+    ),
+    pytest.param(
+        spec_with(
+            "    initializer: glorot_uniform\n",
+            "    initializer: glorot_uniform\n    initializer_parts:\n      when: units\n"
+            "      parts: [{size: input_dim - 1}, {size: 1, initializer: ones}]\n",
+        ),
+        "demo.yaml:15:13: weights.kernel.initializer_parts.when: `when` names a bool argument; 'units' is int",
+        id="initializer-parts-when-not-bool",
+    ),
 ]
 
 
@@ -1086,4 +1124,8 @@ TITLES = {
     "cell-unpacks-other-states": "An RNN cell's call unpacking `states` into another number of names",
     "cell-returns-other-states": "An RNN cell's call returning another number of new states",
     "cell-without-states": "An RNN cell whose state_size is an empty list",
+    "initializer-parts-axis-out-of-range": "A weight's initializer_parts on an axis it does not have",
+    "initializer-parts-do-not-add-up": "initializer_parts whose sizes do not add up to the weight's size on the axis",
+    "initializer-parts-unknown-initializer": "A part of initializer_parts with an initializer Keras does not know",
+    "initializer-parts-when-not-bool": "initializer_parts whose `when` reads an argument that is not bool",
 }

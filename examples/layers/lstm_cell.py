@@ -20,11 +20,10 @@ class LSTMCell(keras.layers.Layer):
     the shape of one step, starts from two zero states and calls it once per
     step.
 
-    Keras's `unit_forget_bias=True` (the forget gate's bias starting at one)
-    is not an argument: it makes the bias's initializer from the user's
-    `bias_initializer` in parts, which a spec's initializer (a Keras
-    initializer, or one with argument values) cannot say. Pass a
-    `bias_initializer` that puts ones in the forget gate's quarter for it.
+    With `unit_forget_bias` (the default, as Keras's), the bias starts in
+    parts: the user's `bias_initializer` for the input gate, ones for the
+    forget gate, the user's initializer again for the candidate and the
+    output gate.
 
     Args:
         units: Dimensionality of the output space, and of each state.
@@ -33,13 +32,19 @@ class LSTMCell(keras.layers.Layer):
         recurrent_activation: Activation of the input, forget and output
             gates. Defaults to `"sigmoid"`.
         use_bias: Whether the cell uses a bias. Defaults to `True`.
+        unit_forget_bias: Whether the forget gate's bias starts at one (the
+            rest from `bias_initializer`), as Jozefowicz et al. recommend.
+            Defaults to `True`.
         kernel_initializer: Initializer for the `kernel` weight (the input's
             part of the gates). Defaults to `"glorot_uniform"`.
         recurrent_kernel_initializer: Initializer for the `recurrent_kernel`
             weight (the state's part of the gates). Defaults to
             `"orthogonal"`.
         bias_initializer: Initializer for the `bias` weight (the gates'
-            bias). Defaults to `"zeros"`.
+            bias). Defaults to `"zeros"`. When `unit_forget_bias` holds, the
+            value is made in parts along axis 0: `units` from this
+            initializer, `units` from `ones`, `2 * units` from this
+            initializer.
         kernel_regularizer: Regularizer for the `kernel` weight. Defaults to
             `None`.
         recurrent_kernel_regularizer: Regularizer for the `recurrent_kernel`
@@ -79,6 +84,7 @@ class LSTMCell(keras.layers.Layer):
         activation="tanh",
         recurrent_activation="sigmoid",
         use_bias=True,
+        unit_forget_bias=True,
         kernel_initializer="glorot_uniform",
         recurrent_kernel_initializer="orthogonal",
         bias_initializer="zeros",
@@ -96,10 +102,13 @@ class LSTMCell(keras.layers.Layer):
             raise ValueError(f"`units` must be a positive integer. Received: units={units!r}")
         if not isinstance(use_bias, bool):
             raise ValueError(f"`use_bias` must be a boolean. Received: use_bias={use_bias!r}")
+        if not isinstance(unit_forget_bias, bool):
+            raise ValueError(f"`unit_forget_bias` must be a boolean. Received: unit_forget_bias={unit_forget_bias!r}")
         self.units = units
         self.activation = keras.activations.get(activation)
         self.recurrent_activation = keras.activations.get(recurrent_activation)
         self.use_bias = use_bias
+        self.unit_forget_bias = unit_forget_bias
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.recurrent_kernel_initializer = keras.initializers.get(recurrent_kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
@@ -131,10 +140,25 @@ class LSTMCell(keras.layers.Layer):
             trainable=True,
         )
         if self.use_bias:
+            if self.unit_forget_bias:
+
+                def bias_initializer(shape, dtype=None):
+                    # `bias` made in parts along axis 0.
+                    return keras.ops.concatenate(
+                        [
+                            self.bias_initializer((self.units,), dtype=dtype),
+                            keras.initializers.Ones()((self.units,), dtype=dtype),
+                            self.bias_initializer((2 * self.units,), dtype=dtype),
+                        ],
+                        axis=0,
+                    )
+
+            else:
+                bias_initializer = self.bias_initializer
             self.bias = self.add_weight(
                 name="bias",
                 shape=(4 * self.units,),
-                initializer=self.bias_initializer,
+                initializer=bias_initializer,
                 regularizer=self.bias_regularizer,
                 constraint=self.bias_constraint,
                 trainable=True,
@@ -173,6 +197,7 @@ class LSTMCell(keras.layers.Layer):
                 "activation": keras.activations.serialize(self.activation),
                 "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
                 "use_bias": self.use_bias,
+                "unit_forget_bias": self.unit_forget_bias,
                 "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
                 "recurrent_kernel_initializer": keras.initializers.serialize(self.recurrent_kernel_initializer),
                 "bias_initializer": keras.initializers.serialize(self.bias_initializer),

@@ -10,7 +10,13 @@ from examples.layers.lstm_cell import LSTMCell
 
 class TestLSTMCell(LayerContract):
     layer_class = LSTMCell
-    init_kwargs = {"units": 4, "activation": "relu", "recurrent_activation": "tanh", "use_bias": True}
+    init_kwargs = {
+        "units": 4,
+        "activation": "relu",
+        "recurrent_activation": "tanh",
+        "use_bias": True,
+        "unit_forget_bias": False,
+    }
     inputs = [
         Input("inputs", shape=(2, 3)),
         Input("states_0", shape=(2, 4)),
@@ -23,11 +29,21 @@ class TestLSTMCell(LayerContract):
     ]
     trainable = ["kernel", "recurrent_kernel", "bias"]
     non_trainable = []
+    initializer_parts = {
+        "bias": {
+            "argument": "bias_initializer",
+            "axis": 0,
+            "own": [(0, 4), (8, 16)],
+            "when": {"unit_forget_bias": True, "use_bias": True},
+            "otherwise": {"unit_forget_bias": False, "use_bias": True},
+        },
+    }
     state_size = [4, 4]
     output_size = 4
     invalid_arguments = [
         ("units", 0, "`units` must be a positive integer. Received: units=0"),
         ("use_bias", "yes", "`use_bias` must be a boolean. Received: use_bias='yes'"),
+        ("unit_forget_bias", "yes", "`unit_forget_bias` must be a boolean. Received: unit_forget_bias='yes'"),
     ]
 
 

@@ -10,7 +10,8 @@ generated code, one concern per module:
                  given_constants: constants without `value`, which the user gives)
     weights      weights and their initializer / regularizer / constraint arguments
                  (which arguments: layergen.spec.weight_arguments; keras_objects: a
-                 `{name: ..., ...}` mapping as the Keras object it builds)
+                 `{name: ..., ...}` mapping as the Keras object it builds;
+                 initializer_parts: a first value made in parts along an axis)
     gates        optional weights (`when`): the bool argument each exists under
     outputs      one output or several, each with its shape and dtype
     randomness   `random: true`: the seed argument and the layer's SeedGenerator

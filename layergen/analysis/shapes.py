@@ -224,10 +224,15 @@ def dimensions_used_by_weights(context: Context) -> list[str]:
     """The input dimensions that weight shapes use: `build` reads these."""
     used: list[str] = []
     for weight in context.spec.weights.values():
-        for item in [item for shape in declared_shapes(weight) for item in shape]:
+        parts = [part.size for part in weight.initializer_parts.parts] if weight.initializer_parts else []
+        for item in [item for shape in declared_shapes(weight) for item in shape] + parts:
             if item == ELLIPSIS:
                 continue
-            for name in expressions.parse(item).names:
+            try:
+                names = expressions.parse(item).names
+            except expressions.ExpressionError:  # reported where the part's size is read
+                continue
+            for name in names:
                 if name in context.dims and name not in used:
                     used.append(name)
     return used

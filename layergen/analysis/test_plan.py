@@ -14,6 +14,7 @@ from layergen.analysis.cell_states import cell_test_inputs
 from layergen.analysis.context import Context, Input
 from layergen.analysis.gates import absent_weights, gate_arguments, gate_settings
 from layergen.analysis.given_constants import given_constant_cases
+from layergen.analysis.initializer_parts import initializer_parts_cases
 from layergen.analysis.input_conditions import input_values
 from layergen.analysis.layouts import check_layout_sizes
 from layergen.analysis.outputs import Output
@@ -82,6 +83,7 @@ def plan_test(
         call_inputs=call_case[0],
         call_output_shape=call_case[1],
         call_kwargs=[(name, Literal(value)) for name, value in test_call_values(context).items()],
+        initializer_parts=initializer_parts_cases(context, gates, read, scope),
     )
 
 

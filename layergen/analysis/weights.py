@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import axes_weight_shape, ellipsis_weight_shape, follows_input
 from layergen.analysis.gates import gate_code, gate_reads_input
+from layergen.analysis.initializer_parts import initializer_parts_model, parts_doc
 from layergen.analysis.input_sized_values import reads_input
 from layergen.analysis.keras_objects import keras_object, resolve_keras_name
 from layergen.analysis.shapes import parse_expression
@@ -39,6 +40,9 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
             in_build, weight_args[0].fallback = weight_args[0].fallback, None
         if weight.initial_value is not None:
             _check_initial_value(context, weight.initial_value, weight, path)
+        parts = initializer_parts_model(context, name, weight, by_kind["initializer"], in_build=in_build is not None)
+        if parts is not None:
+            weight_args[0].doc += " " + parts_doc(weight)
         weights.append(
             WeightModel(
                 name=name,
@@ -47,6 +51,7 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
                 shape_setup=shape.setup,
                 initializer=by_kind["initializer"],
                 initializer_in_build=in_build,
+                initializer_parts=parts,
                 initial_value=weight.initial_value,
                 regularizer=by_kind.get("regularizer"),
                 constraint=by_kind.get("constraint"),

@@ -93,6 +93,19 @@ class SharedAxesShape:
 
 
 @dataclass(frozen=True)
+class InitializerPartsModel:
+    """`initializer_parts:`: build defines `function`, which makes the weight's value as the
+    parts concatenated along `axis`, and passes it to add_weight (where `condition` holds;
+    else the weight's own initializer), as keras.layers.LSTMCell's `unit_forget_bias`."""
+
+    function: str  # "bias_initializer": the function build defines
+    own: Code  # `self.bias_initializer`: the weight's initializer, used whole where `condition` fails
+    axis: int  # counted from the start
+    parts: tuple[tuple[Code, Code], ...]  # (what makes the part, its shape), in order
+    condition: Code | None = None  # over `self.<argument>`: the parts are used only then; None: always
+
+
+@dataclass(frozen=True)
 class WeightModel:
     name: str
     role: str  # "trainable", "frozen" or "state"
@@ -111,6 +124,7 @@ class WeightModel:
     initial_value: str | None = None  # the array argument whose values it starts from, when given
     # Built in build when the initializer argument is None: its values read the input's size.
     initializer_in_build: KerasObject | None = None
+    initializer_parts: InitializerPartsModel | None = None  # its value made in parts along an axis
 
     @property
     def trainable(self) -> bool:
@@ -228,6 +242,19 @@ class TestSetting:
 
 
 @dataclass(frozen=True)
+class TestInitializerParts:
+    """A weight made in parts (`initializer_parts`), as the contract checks it: with its
+    initializer argument a constant, the `own` ranges along `axis` hold it."""
+
+    weight: str
+    argument: str  # its initializer argument: "bias_initializer"
+    axis: int
+    own: tuple[tuple[int, int], ...]  # (start, stop) along the axis of each part the argument makes
+    when: dict[str, bool]  # bool arguments under which the weight exists and the parts are used
+    otherwise: dict[str, bool] | None  # ... and under which the argument makes the whole value; None: no `when`
+
+
+@dataclass(frozen=True)
 class TestOutput:
     name: str
     shape: tuple[int, ...]  # concrete, batch first
@@ -262,6 +289,7 @@ class TestModel:
     weight_shapes: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # weights with `shapes`
     call_inputs: list[TestInput] = field(default_factory=list)  # with `call_kwargs`, where they differ
     call_output_shape: tuple[int, ...] | None = None  # with `call_kwargs`, where a call argument chooses it
+    initializer_parts: list[TestInitializerParts] = field(default_factory=list)  # weights made in parts
 
 
 @dataclass

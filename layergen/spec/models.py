@@ -31,6 +31,8 @@ __all__ = [
     "CallArgumentSpec",
     "CellSpec",
     "ConstantSpec",
+    "InitializerPart",
+    "InitializerParts",
     "InputSpec",
     "LayerSpec",
     "MaskingSpec",
@@ -121,6 +123,8 @@ else:
 ArgumentSpec = _MODELS[sections.ArgumentSpec]
 InputSpec = _MODELS[sections.InputSpec]
 WeightShapeCase = _MODELS[sections.WeightShapeCase]
+InitializerPart = _MODELS[sections.InitializerPart]
+InitializerParts = _MODELS[sections.InitializerParts]
 WeightSpec = _MODELS[sections.WeightSpec]
 ConstantSpec = _MODELS[sections.ConstantSpec]
 SubLayerSpec = _MODELS[sections.SubLayerSpec]

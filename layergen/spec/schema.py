@@ -123,9 +123,15 @@ def _add_vocabulary(definitions: Schema, properties: Schema) -> None:
     """Keras's names where a spec names a Keras object, activation or dtype."""
     vocab = load()
     weight = definitions["WeightSpec"]["properties"]
-    for kind in ("initializer", "regularizer", "constraint"):
+    part = definitions["InitializerPart"]["properties"]  # a part of `initializer_parts`
+    for kind, holder in (
+        ("initializer", weight),
+        ("regularizer", weight),
+        ("constraint", weight),
+        ("initializer", part),
+    ):
         names = sorted(vocab.objects[kind])
-        weight[kind]["anyOf"] = [
+        holder[kind]["anyOf"] = [
             {**_TEXT, "enum": names},
             {
                 "type": "object",

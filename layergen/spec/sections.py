@@ -75,6 +75,31 @@ class WeightShapeCase(Section):
     shape: list[ShapeItem] = field(description="Shape from arguments and input dimensions, e.g. [2, 3 * units].")
 
 
+class InitializerPart(Section):
+    """One part of a weight's initial value along `initializer_parts.axis`."""
+
+    size: ShapeItem = field(description="Its length along the axis, from arguments and input dimensions, e.g. units.")
+    initializer: KerasObject | None = field(
+        None,
+        description="A Keras initializer name, or {name: ..., arg: value}; default: the weight's own "
+        "initializer argument (what the user passes).",
+    )
+
+
+class InitializerParts(Section):
+    """A weight's initial value made in parts along an axis (keras.layers.LSTMCell's bias, unit_forget_bias)."""
+
+    when: str | None = field(
+        None,
+        description="A bool argument, or a condition over bool arguments (unit_forget_bias): the parts are used "
+        "when it holds, else the weight's initializer makes the whole value; default: always.",
+    )
+    axis: Integer = field(0, description="The axis the parts are laid along (negative counts from the end).")
+    parts: list[InitializerPart] = field(
+        min_length=2, description="The parts in order; their sizes add up to the weight's size on the axis."
+    )
+
+
 class WeightSpec(Section):
     """A weight created in `build` with `add_weight`."""
 
@@ -89,6 +114,11 @@ class WeightSpec(Section):
     )
     role: Role = field("trainable", description="trainable, frozen (never changes) or state (updated by call).")
     initializer: KerasObject | None = field(None, description="A Keras initializer name, or {name: ..., arg: value}.")
+    initializer_parts: InitializerParts | None = field(
+        None,
+        description="The initial value made in parts along an axis (e.g. ones for an LSTM's forget gate), "
+        "under a condition; the initializer argument stays what get_config saves.",
+    )
     regularizer: KerasObject | None = field(None, description="A Keras regularizer (trainable weights).")
     constraint: KerasObject | None = field(None, description="A Keras constraint (trainable weights).")
     dtype: str | None = field(None, description="Default: the layer's variable dtype.")

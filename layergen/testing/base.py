@@ -128,6 +128,10 @@ class ContractBase:
     call_output_shape: ClassVar[tuple[int, ...] | None] = None  # with `call_kwargs`; None: `output_shape`
     # Weight -> the shape it has with this class's arguments and inputs (weights with `shapes`).
     weight_shapes: ClassVar[dict[str, tuple[int, ...]]] = {}
+    # weight -> its initial value made in parts: {"argument": its initializer argument, "axis": ...,
+    # "own": [(start, stop), ...] the argument makes, "when": {...} / "otherwise": {...} the
+    # bool arguments that turn the parts on / off (None: the parts are always used)}
+    initializer_parts: ClassVar[dict[str, dict[str, Any]]] = {}
     call_losses: ClassVar[int] = 0  # losses `call` adds with add_loss (activity regularizers included), per call
     skip: ClassVar[dict[str, str]] = {}  # test name -> why it is skipped for this layer
     fresh_process_timeout: ClassVar[float] = 300.0  # seconds the fresh process may take to answer

@@ -7,7 +7,8 @@ docs/contract.md says what each test proves.
 
 The contract is assembled from one part per concern: `base` (the layer's data, shared helpers,
 which tests apply), `core_tests`, `sublayer_tests`, `mask_tests`, `argument_tests`,
-`distribution_tests`, `random_tests`, `cell_tests`, `loss_tests`, `call_argument_tests` and `shape_tests`.
+`distribution_tests`, `random_tests`, `cell_tests`, `loss_tests`, `call_argument_tests`, `shape_tests`
+and `initializer_part_tests`.
 This module adds the `.keras` fresh-process test and the session hooks that start and stop
 the helper processes.
 """
@@ -29,6 +30,7 @@ from layergen.testing.call_argument_tests import CallArgumentTests
 from layergen.testing.cell_tests import CellTests
 from layergen.testing.core_tests import CoreTests
 from layergen.testing.distribution_tests import DISTRIBUTION_TESTS, DistributionTests
+from layergen.testing.initializer_part_tests import InitializerPartTests
 from layergen.testing.loss_tests import LossTests
 from layergen.testing.mask_tests import MaskTests
 from layergen.testing.random_tests import RandomTests
@@ -52,8 +54,9 @@ _SESSION_PREPARED = pytest.StashKey[bool]()
 
 # pytest collects a class's tests base class first, so the parts' order here (last first) is the
 # tests' order: core, sub-layers, masks, arguments, distribution, randomness, cells, losses,
-# call arguments, shapes that follow a condition, then the .keras file.
+# call arguments, shapes that follow a condition, weights made in parts, then the .keras file.
 class LayerContract(
+    InitializerPartTests,
     ShapeTests,
     CallArgumentTests,
     LossTests,

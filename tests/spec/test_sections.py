@@ -16,9 +16,14 @@ SECTIONS.remove(Section)
 
 def test_every_section_is_reached_from_the_layer_spec_each_after_those_it_holds():
     order = list(sections_within(sections.LayerSpec))
-    assert set(order) == set(SECTIONS) and len(order) == len(SECTIONS) == 13
+    assert set(order) == set(SECTIONS) and len(order) == len(SECTIONS) == 15
     assert order[-1] is sections.LayerSpec
     assert order.index(sections.OutputCase) < order.index(sections.LayerSpec)
+    assert (
+        order.index(sections.InitializerPart)
+        < order.index(sections.InitializerParts)
+        < order.index(sections.WeightSpec)
+    )
 
 
 def test_a_field_declared_without_field_is_refused():

@@ -186,6 +186,27 @@ MUTATIONS = [
         id="cell-returns-another-number-of-states",
     ),
     pytest.param(
+        "lstm_cell",
+        "            if self.unit_forget_bias:\n",
+        "            if True:\n",
+        "TestLSTMCell::test_weights_made_in_parts_take_each_part_from_its_initializer",
+        id="parts-whatever-their-condition-says",
+    ),
+    pytest.param(
+        "lstm_cell",
+        "self.bias_initializer((self.units,), dtype=dtype),\n                            keras.initializers.Ones()",
+        "keras.initializers.Ones()((self.units,), dtype=dtype),\n                            self.bias_initializer",
+        "TestLSTMCell::test_weights_made_in_parts_take_each_part_from_its_initializer",
+        id="parts-in-the-wrong-order",
+    ),
+    pytest.param(
+        "lstm_cell",
+        "            self.bias = self.add_weight(\n",
+        "            self.bias_initializer = bias_initializer\n            self.bias = self.add_weight(\n",
+        "TestLSTMCell::test_weights_made_in_parts_take_each_part_from_its_initializer",
+        id="parts-replace-the-initializer-the-config-saves",
+    ),
+    pytest.param(
         "transformer_encoder",
         "        self.output_dense.build((input_shape[0], sequence, self.intermediate_dim))\n",
         "",

@@ -8,14 +8,12 @@ them on to the generated cell (whose recurrent weight is `recurrent_kernel`, so 
 arguments are `recurrent_kernel_*` where LSTM says `recurrent_*`). No assertion of Keras's is
 edited; the tests outside the cell's scope are listed with the reason.
 
-`unit_forget_bias` is not an argument of the generated cell: Keras builds that bias
-initializer from the user's `bias_initializer` in parts, which a spec cannot say (see the
-spec's description). Every expected value of lstm_test.py but one is computed with it on (its
-default), so the stand-in does what a user of the generated cell does for it: it passes the
-cell `bias_initializer=UnitForgetBias(bias_initializer)`, an initializer of this file that
-makes the bias as keras.layers.LSTMCell makes it. Then the generated cell is compared with
-keras.layers.LSTMCell holding the same weights, step by step and inside keras.layers.RNN,
-both states included.
+`unit_forget_bias` is an argument of the generated cell (the spec's bias is made in parts,
+`initializer_parts`): the stand-in passes it straight through, with the user's
+`bias_initializer`, as keras.layers.LSTM passes both to its cell. Then the generated cell is
+compared with keras.layers.LSTMCell holding the same weights, step by step and inside
+keras.layers.RNN, both states included, and the bias both make is compared for either
+`unit_forget_bias`.
 """
 
 import importlib
@@ -40,28 +38,6 @@ LEFT_OUT = {
     "before its loop, machinery a spec's cell does not have (random cells are refused)",
 }
 _BASE_LAYER_FIELDS = ("name", "trainable", "dtype")
-
-
-@keras.saving.register_keras_serializable(package="layergen_tests")
-class UnitForgetBias(keras.initializers.Initializer):
-    """keras.layers.LSTMCell's `unit_forget_bias=True` as an initializer of an LSTM's bias,
-    `(4 * units,)`: the wrapped initializer, but ones for the forget gate's quarter."""
-
-    def __init__(self, initializer="zeros"):
-        self.initializer = keras.initializers.get(initializer)
-
-    def __call__(self, shape, dtype=None):
-        units = shape[0] // 4
-        return keras.ops.concatenate(
-            [
-                self.initializer((units,), dtype=dtype),
-                keras.initializers.get("ones")((units,), dtype=dtype),
-                self.initializer((units * 2,), dtype=dtype),
-            ]
-        )
-
-    def get_config(self):
-        return {"initializer": keras.initializers.serialize(self.initializer)}
 
 
 class LSTMOfTheGeneratedCell(keras.layers.RNN):
@@ -98,7 +74,6 @@ class LSTMOfTheGeneratedCell(keras.layers.RNN):
         if dropout or recurrent_dropout:
             raise ValueError("out of the generated cell's scope: dropout, recurrent_dropout")
         kwargs.pop("implementation", None)  # LSTM's choice of kernel; the cell has one way to compute
-        self.bias_initializer, self.unit_forget_bias = bias_initializer, unit_forget_bias
         cell = LSTMCell(
             units,
             activation=activation,
@@ -106,7 +81,8 @@ class LSTMOfTheGeneratedCell(keras.layers.RNN):
             use_bias=use_bias,
             kernel_initializer=kernel_initializer,
             recurrent_kernel_initializer=recurrent_initializer,
-            bias_initializer=UnitForgetBias(bias_initializer) if unit_forget_bias else bias_initializer,
+            bias_initializer=bias_initializer,
+            unit_forget_bias=unit_forget_bias,
             kernel_regularizer=kernel_regularizer,
             recurrent_kernel_regularizer=recurrent_regularizer,
             bias_regularizer=bias_regularizer,
@@ -133,10 +109,9 @@ class LSTMOfTheGeneratedCell(keras.layers.RNN):
     def get_config(self):
         cell = {key: value for key, value in self.cell.get_config().items() if key not in _BASE_LAYER_FIELDS}
         cell = {key.replace("recurrent_kernel_", "recurrent_"): value for key, value in cell.items()}
-        cell["bias_initializer"] = keras.initializers.serialize(keras.initializers.get(self.bias_initializer))
         config = super().get_config()
         del config["cell"]
-        return {**config, **cell, "unit_forget_bias": self.unit_forget_bias, "seed": self.seed}
+        return {**config, **cell, "seed": self.seed}
 
     @classmethod
     def from_config(cls, config):
@@ -189,14 +164,20 @@ def test_keras_lstm_test_passes_with_the_generated_cell(name, monkeypatch):
     assert result.testsRun == 1
 
 
-def test_unit_forget_bias_makes_the_bias_keras_lstmcell_makes():
-    ours = LSTMCell(3, bias_initializer=UnitForgetBias(keras.initializers.Constant(0.5)))
-    theirs = keras.layers.LSTMCell(3, bias_initializer=keras.initializers.Constant(0.5))
+@pytest.mark.parametrize("unit_forget_bias", [True, False])
+def test_unit_forget_bias_makes_the_bias_keras_lstmcell_makes(unit_forget_bias):
+    initializer = keras.initializers.Constant(0.5)
+    ours = LSTMCell(3, bias_initializer=initializer, unit_forget_bias=unit_forget_bias)
+    theirs = keras.layers.LSTMCell(3, bias_initializer=initializer, unit_forget_bias=unit_forget_bias)
     ours.build((2, 4))
     theirs.build((2, 4))
-    expected = np.array([0.5] * 3 + [1.0] * 3 + [0.5] * 6, dtype="float32")
+    forget_gate = [1.0] * 3 if unit_forget_bias else [0.5] * 3
+    expected = np.array([0.5] * 3 + forget_gate + [0.5] * 6, dtype="float32")
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(ours.bias), expected)
     np.testing.assert_array_equal(keras.ops.convert_to_numpy(theirs.bias), expected)
+    # What the user passed is what the config keeps, as Keras's cell keeps it.
+    assert ours.get_config()["bias_initializer"] == theirs.get_config()["bias_initializer"]
+    assert ours.get_config()["unit_forget_bias"] is unit_forget_bias
 
 
 def _copy_weights(source, target, seed=3):
