@@ -2,8 +2,10 @@
 
 `layergen.analysis` builds a `LayerModel` from a validated spec; the templates lay it out
 (writing code through `layergen.render.pycode`), and the update step reads what it needs
-of it too (the weights' checkpoint records). The model holds names, flags and values; where
-a field is still Python source its comment says so (already escaped and checked).
+of it too (the weights' checkpoint records). The model holds data only: names, flags,
+numbers, text (docstrings, messages a test expects) and code values (`render/values.py`),
+which `pycode.code` writes. The one exception is by definition: the spec's `call` and
+`compute_mask` bodies are Python, held as the spec wrote them (checked, dedented).
 """
 
 from __future__ import annotations

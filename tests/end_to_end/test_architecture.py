@@ -41,7 +41,6 @@ LEVELS = {
 ALLOWED_UPWARD = {
     ("layergen.analysis", "layergen.render.model"),
     ("layergen.analysis", "layergen.render.values"),
-    ("layergen.analysis", "layergen.render.pycode"),  # until the model is data-only (#17)
 }
 
 
