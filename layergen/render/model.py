@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar, TypeAlias
 
+from layergen.render.frozen_record import frozen_record
 from layergen.render.values import Call, Code, IfElse, Literal, Message
 
 # A Keras object, as the call that builds it from its class and keyword arguments:
@@ -20,7 +21,7 @@ from layergen.render.values import Call, Code, IfElse, Literal, Message
 KerasObject: TypeAlias = Call
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Check:
     """An argument check in `__init__`: raise `error` when `condition` holds."""
 
@@ -55,7 +56,7 @@ class ConstructorArg:
         return self.config is not None or self.keras_kind is not None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CaseShape:
     """`shapes:`: build sets `variable` to the shape of the first case whose condition holds."""
 
@@ -71,7 +72,7 @@ class CaseShape:
         return IfElse(self.cases[0][0], self.cases[0][1], self.cases[1][1])
 
 
-@dataclass(frozen=True)
+@frozen_record
 class AxesShape:
     """A weight with `axes`: the input's sizes on the axes `argument` names, sorted by
     position, as keras.layers.LayerNormalization's gamma; build sets `<weight>_shape`."""
@@ -82,7 +83,7 @@ class AxesShape:
     shape_param: str  # build's parameter holding the input's shape
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SharedAxesShape:
     """A weight with `...` and `shared_axes`: build sets `variable` to the shape as a list,
     then sets it to 1 along each shared input axis, as keras.layers.PReLU."""
@@ -94,7 +95,7 @@ class SharedAxesShape:
     position: Code  # the item of the list that input axis `axis` is
 
 
-@dataclass(frozen=True)
+@frozen_record
 class InitializerPartsModel:
     """`initializer_parts:`: build defines `function`, which makes the weight's value as the
     parts concatenated along `axis`, and passes it to add_weight (where `condition` holds;
@@ -107,7 +108,7 @@ class InitializerPartsModel:
     condition: Code | None = None  # over `self.<argument>`: the parts are used only then; None: always
 
 
-@dataclass(frozen=True)
+@frozen_record
 class WeightModel:
     name: str
     role: str  # "trainable", "frozen" or "state"
@@ -143,7 +144,7 @@ class WeightModel:
         return [self.initializer] if self.initial_value is None else [self.initial_value, self.initializer]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SubLayerModel:
     """A sub-layer: created in `__init__` (or in `build`), built in `build`."""
 
@@ -180,7 +181,7 @@ class MaskingModel:
     supports_in_build: bool = False  # it reads the input's rank or dimensions: set in build, which knows them
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CellModel:
     """An RNN cell (`cell:`): what keras.layers.RNN reads on it."""
 
@@ -189,7 +190,7 @@ class CellModel:
     several: bool = False  # `state_size` is a list: call gets and returns a list of states
 
 
-@dataclass(frozen=True)
+@frozen_record
 class LayoutModel:
     """`get_layout_map`: the weights' layouts for `keras.distribution.ModelParallel`."""
 
@@ -198,7 +199,7 @@ class LayoutModel:
     axis_names: list[str]  # the mesh axes the layouts name, in order of first use
 
 
-@dataclass(frozen=True)
+@frozen_record
 class InputSpecModel:
     """`keras.InputSpec(ndim=...)` for a single input (`min_ndim` where its shape has `...`),
     with `axes={-1: size}` where its last axis's size is known."""
@@ -208,13 +209,13 @@ class InputSpecModel:
     last_axis: Code | None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class DocSection:
     title: str
     entries: list[str]  # each entry is a block of text, already wrapped and indented
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TestInput:
     name: str
     shape: tuple[int, ...]  # concrete, batch first
@@ -224,7 +225,7 @@ class TestInput:
     high: int = 0  # exclusive
 
 
-@dataclass(frozen=True)
+@frozen_record
 class InvalidArgument:
     name: str
     value: Literal  # the invalid value
@@ -243,7 +244,7 @@ class TestSetting:
     weight_shapes: list[tuple[str, tuple[int, ...]]] | None = None  # `shapes` weights' shapes, where they differ
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TestInitializerParts:
     """A weight made in parts (`initializer_parts`), as the contract checks it: with its
     initializer argument a constant, the `own` ranges along `axis` hold it."""
@@ -256,7 +257,7 @@ class TestInitializerParts:
     otherwise: dict[str, bool] | None  # ... and under which the argument makes the whole value; None: no `when`
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TestOutput:
     name: str
     shape: tuple[int, ...]  # concrete, batch first

@@ -9,18 +9,19 @@ analysis chose (`Name`: an argument, `self.units`, `keras.ops.shape`) or a value
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass
 from typing import TypeAlias
 
+from layergen.render.frozen_record import frozen_record, record_fields
 
-@dataclass(frozen=True)
+
+@frozen_record
 class Name:
     """A name the generated code reads: `units`, `self.units`, `keras.initializers.get`."""
 
     path: str
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Literal:
     """A plain value (None, bool, int, float, str, or lists and tuples of them), written with
     `repr`; lists become tuples unless `lists` keeps them (a value as JSON reads back)."""
@@ -29,7 +30,7 @@ class Literal:
     lists: bool = False
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Call:
     """`function(arguments..., keyword=value...)`."""
 
@@ -38,7 +39,7 @@ class Call:
     keywords: tuple[tuple[str, Code], ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Item:
     """`value[index]`, or `value[start:stop]` when `index` is a `Slice`."""
 
@@ -46,7 +47,7 @@ class Item:
     index: Code
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Slice:
     """`start:stop` inside `Item`; None leaves a side out."""
 
@@ -54,7 +55,7 @@ class Slice:
     stop: Code | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Collection:
     """`(a, b)` (a one-item tuple keeps its comma), `[a, b]`, or `{a, b}`."""
 
@@ -62,14 +63,14 @@ class Collection:
     kind: str = "tuple"  # "tuple", "list" or "set"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Unpacked:
     """`*value`, an item of a `Collection` or an argument of a `Call`."""
 
     value: Code
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Operation:
     """`left <operator> right`: arithmetic (`+ - * // / % **`), a comparison (`< == is not in` ...)
     or a boolean (`and`, `or`). Parentheses follow Python's precedence, so the tree is the
@@ -80,7 +81,7 @@ class Operation:
     right: Code
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Unary:
     """`not operand`, `-operand` or `+operand`."""
 
@@ -88,7 +89,7 @@ class Unary:
     operand: Code
 
 
-@dataclass(frozen=True)
+@frozen_record
 class IfElse:
     """`then if condition else otherwise`."""
 
@@ -97,7 +98,7 @@ class IfElse:
     otherwise: Code
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Group:
     """`(value)`: parentheses the meaning does not need, where the generated code has always
     had them (`self.center and (not self.rms_scaling)`, as `ast.unparse` writes it); kept so
@@ -106,7 +107,7 @@ class Group:
     value: Code
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Field:
     """A replacement field of a `Message`: `{value}` or `{value!r}`."""
 
@@ -114,7 +115,7 @@ class Field:
     conversion: str | None = None  # "r" for `!r`
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Message:
     """An error message as one f-string: plain text and fields, in order. The writer fits
     it to the project's line length (`pycode.fit_strings`)."""
@@ -122,7 +123,7 @@ class Message:
     parts: tuple[str | Field, ...]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Attribute:
     """`value.name`, of a value that is no plain name: `np.asarray(x).dtype`; as a `Call`'s
     function, a method call (`np.asarray(x).tolist()`)."""
@@ -131,7 +132,7 @@ class Attribute:
     name: str
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Generator:
     """`(item for name in iterable)`; as the one argument of a `Call` it has no parentheses
     of its own: `any(d <= 0 for d in shape)`."""
@@ -141,7 +142,7 @@ class Generator:
     iterable: Code
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Comparison:
     """`a < b <= c`: comparisons chained, as Python reads them (`a < b and b <= c`); a single
     comparison is an `Operation`."""
@@ -188,13 +189,13 @@ def names(value: Code) -> Iterator[str]:
         return
     if isinstance(value, Call) and isinstance(value.function, str):
         yield value.function
-    for part in fields(value):
-        yield from _names_in(getattr(value, part.name))
+    for name in record_fields(value):
+        yield from _names_in(getattr(value, name))
 
 
 def _names_in(part: object) -> Iterator[str]:
     if isinstance(part, tuple):
         for item in part:
             yield from _names_in(item)
-    elif is_dataclass(part) and not isinstance(part, (type, Literal)):
+    elif record_fields(part) and not isinstance(part, Literal):
         yield from names(part)  # type: ignore[arg-type]  # a code value, or a Message's Field

@@ -22,10 +22,13 @@ Removing one (or renaming it), or changing its default, is a break (`compare_cal
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from layergen.update import shape_cases
 from layergen.update.record_types import CallArgumentRecord, LayerRecord, WeightRecord
-from layergen.update.shape_cases import CaseArguments
+
+if TYPE_CHECKING:
+    from layergen.update import shape_cases
+    from layergen.update.shape_cases import CaseArguments
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,8 @@ def _shape_change(
 ) -> CompatChange | None:
     """A change of the weight's shape; for a weight with `shapes`, of the shape the arguments
     old checkpoints can have been saved with choose (`shape_cases`)."""
+    from layergen.update import shape_cases  # loaded only where a record has weights to compare
+
     if before.shape == after.shape:
         return None
     old_cases, new_cases = shape_cases.cases(before.shape), shape_cases.cases(after.shape)
@@ -222,6 +227,8 @@ def _shape_change(
 
 def _cases(found: list[shape_cases.Case]) -> str:
     """`[input_dim, units]`, or `[2, 3 * units] if reset_after, else [3 * units]`."""
+    from layergen.update import shape_cases
+
     shown = [shape_cases.shown(case.shape) + (f" if {case.condition}" if case.condition else "") for case in found]
     return ", else ".join(shown)
 

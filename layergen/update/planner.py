@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from layergen.errors import LayergenError, internal_error
 from layergen.project.locations import from_key, project_key
@@ -25,9 +26,11 @@ from layergen.update.plan import FileUpdate, GeneratedSpec, Plan, PlanOptions, S
 from layergen.update.reconcile import Status
 from layergen.update.record_types import CallArgumentRecord, SpecRecord
 from layergen.update.settle import settle
-from layergen.update.shape_cases import CaseArguments, spec_arguments
 from layergen.update.weight_tree import ProjectTrees
 from layergen.writing import read_text, split_newlines
+
+if TYPE_CHECKING:
+    from layergen.update.shape_cases import CaseArguments
 
 # What is known of a spec when it is planned: current (its update), generated, or failed.
 Known = SpecUpdate | GeneratedSpec | Exception
@@ -165,5 +168,7 @@ def call_argument_records(generated: GeneratedSpec) -> dict[str, CallArgumentRec
 def case_arguments(generated: GeneratedSpec, previous: SpecRecord) -> CaseArguments:
     """What chooses the case of a weight with `shapes`: the spec's arguments now, and the
     ones the layer generated last time took (its stored text)."""
+    from layergen.update.shape_cases import CaseArguments, spec_arguments  # only where a record is
+
     layer = previous.outputs.get(ROLES[0])
     return CaseArguments(spec_arguments(generated.spec), layer.generated if layer else None, previous.class_name)
