@@ -4,7 +4,7 @@ A class it makes is what `dataclass(frozen=True)` makes: fields from its annotat
 order, with their defaults; `ClassVar`s are not fields), given by position or keyword,
 equality and hash by type and fields, a readable repr, no assignment after construction;
 type checkers see a frozen dataclass. `dataclass` compiles six methods for each class
-(~0.35 ms a class); these share theirs (~0.02 ms). The render model's simple classes and
+(~0.35 ms a class); these compile `__init__` alone and share the rest (~0.05 ms). The render model's simple classes and
 the code values are about 30 classes, loaded by every run that generates: ~10 ms of
 `layergen new` on one spec, a figure benchmarks/bench.py measures against black's own time.
 Classes that `dataclasses.replace` copies or that change after construction stay dataclasses.
@@ -30,7 +30,7 @@ else:
         annotations = cls.__dict__.get("__annotations__", {})
         names = tuple(name for name, kind in annotations.items() if not str(kind).startswith("ClassVar"))
         cls.__record_fields__ = names
-        cls.__record_defaults__ = {name: cls.__dict__[name] for name in names if name in cls.__dict__}
+        cls.__init__ = _init_for(names, {name: cls.__dict__[name] for name in names if name in cls.__dict__})
         for name, method in _METHODS.items():
             setattr(cls, name, method)
         return cls
@@ -42,19 +42,15 @@ def record_fields(value: object) -> tuple[str, ...]:
     return fields
 
 
-def _init(self: Any, *arguments: object, **keywords: object) -> None:
-    names, defaults = type(self).__record_fields__, type(self).__record_defaults__
-    if len(arguments) > len(names):
-        raise TypeError(f"{type(self).__name__} takes {len(names)} fields, got {len(arguments)}")
-    given = dict(zip(names, arguments, strict=False))  # the fields not given by position follow
-    for name, item in keywords.items():
-        if name not in names or name in given:
-            raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
-        given[name] = item
-    for name in names:
-        if name not in given and name not in defaults:
-            raise TypeError(f"{type(self).__name__}: missing field {name!r}")
-        object.__setattr__(self, name, given[name] if name in given else defaults[name])
+def _init_for(names: tuple[str, ...], defaults: dict[str, object]) -> Callable[..., None]:
+    """`__init__(self, a, b=<default>)`, compiled once per class: as fast to call as a
+    dataclass's (instances are made by the thousand). The names are the class's own fields."""
+    parameters = ", ".join(name + (f"=_defaults[{name!r}]" if name in defaults else "") for name in names)
+    body = "".join(f"    _set(self, {name!r}, {name})\n" for name in names) or "    pass\n"
+    namespace: dict[str, Any] = {"_defaults": defaults, "_set": object.__setattr__}
+    exec(f"def __init__(self, {parameters}):\n{body}", namespace)  # the class's own field names, never spec text
+    init: Callable[..., None] = namespace["__init__"]
+    return init
 
 
 def _values(record: Any) -> tuple[object, ...]:
@@ -66,7 +62,6 @@ def _frozen(self: object, name: str, item: object = None) -> None:
 
 
 _METHODS: dict[str, Callable[..., Any]] = {
-    "__init__": _init,
     "__eq__": lambda self, other: type(self) is type(other) and _values(self) == _values(other),
     "__hash__": lambda self: hash((type(self), _values(self))),
     "__repr__": lambda self: f"{type(self).__name__}({', '.join(map(repr, _values(self)))})",

@@ -172,8 +172,8 @@ def test_code_values_are_frozen_records_compared_by_type_and_fields() -> None:
     assert repr(v.Call("f", (v.Name("a"),))) == "Call('f', (Name('a'),), ())"
     with pytest.raises(dataclasses.FrozenInstanceError):
         v.Name("a").path = "b"  # type: ignore[misc]
-    with pytest.raises(TypeError, match="missing field 'value'"):
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'value'"):
         v.Literal()  # type: ignore[call-arg]
-    with pytest.raises(TypeError, match="unexpected or repeated field 'path'"):
+    with pytest.raises(TypeError, match="multiple values for argument 'path'"):
         v.Name("a", path="b")  # type: ignore[call-arg]
     assert v.record_fields(v.Operation("+", v.Name("a"), v.Name("b"))) == ("operator", "left", "right")
