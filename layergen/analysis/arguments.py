@@ -28,7 +28,7 @@ from layergen.analysis.declared_shapes import (
 from layergen.analysis.given_constants import given_constant_arg, is_given
 from layergen.analysis.value_tests import is_none, is_not_none
 from layergen.render.model import Check, ConstructorArg
-from layergen.render.values import Field, IfElse, Literal, Message, Name, Operation, Unary, attribute
+from layergen.render.values import Field, IfElse, Literal, Message, Name, Operation, Unary, self_attribute
 from layergen.spec.fast import ArgumentSpec
 from layergen.spec.nested_lists import as_tuple, nested_shape
 from layergen.spec.source import Path_
@@ -70,7 +70,7 @@ def argument(name: str, arg: ArgumentSpec, array_checks: list[Check]) -> Constru
         doc=doc,
         checks=argument_checks(name, arg) + array_checks,
         store=store,
-        config=None if rule.config is None else rule.config(attribute(name)),
+        config=None if rule.config is None else rule.config(self_attribute(name)),
     )
 
 
@@ -152,7 +152,7 @@ def constant_args(context: Context) -> list[ConstructorArg]:
                 checks=[check],
                 # Stored as plain Python numbers, so the config stays JSON.
                 store=as_numbers(Name(name)),
-                config=attribute(name),
+                config=self_attribute(name),
             )
         )
     return args

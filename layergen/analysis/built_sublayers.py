@@ -54,7 +54,7 @@ def sized_by_input_code(context: Context, text: str, path: Path_) -> values.Code
             context.unknown(path, "dimension or int argument", name, [*context.dims, *context.sizing_arguments])
             return None
     return expression.to_code(
-        {name: values.Name(name) if name in context.dims else values.attribute(name) for name in expression.names}
+        {name: values.Name(name) if name in context.dims else values.self_attribute(name) for name in expression.names}
     )
 
 

@@ -108,7 +108,7 @@ def constant_tensors(context: Context, body: CallBody) -> list[tuple[str, values
     for name, constant in context.spec.constants.items():
         if name in body.names:
             dtype = values.Name("self.compute_dtype") if constant.dtype == "float" else values.Literal(constant.dtype)
-            tensor = values.Call("ops.convert_to_tensor", (values.attribute(name),), (("dtype", dtype),))
+            tensor = values.Call("ops.convert_to_tensor", (values.self_attribute(name),), (("dtype", dtype),))
             shape = constant_call_shape(context, name)
             tensors.append((name, tensor if shape is None else values.Call("ops.broadcast_to", (tensor, shape))))
     return tensors

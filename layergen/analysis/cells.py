@@ -20,7 +20,7 @@ from layergen.analysis.outputs import FLOAT, Output
 from layergen.analysis.shapes import parse_expression
 from layergen.render import values
 from layergen.render.model import CellModel
-from layergen.render.values import Code, Collection, Literal, attribute
+from layergen.render.values import Code, Collection, Literal, self_attribute
 from layergen.spec.source import Path_
 
 # Attributes and methods `keras.layers.RNN` reads on a cell: a spec name must not take them.
@@ -122,7 +122,7 @@ def _size_code(context: Context, item: int | str, path: Path_) -> Code | None:
     expression = parse_expression(context, item, path, allowed=context.sizing_arguments)
     if expression is None:
         return None
-    return expression.to_code({name: attribute(name) for name in expression.names})
+    return expression.to_code({name: self_attribute(name) for name in expression.names})
 
 
 def _check_step_input(context: Context) -> None:

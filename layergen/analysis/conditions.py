@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from layergen.analysis import expressions
 from layergen.analysis.context import Context
-from layergen.render.values import Code, attribute
+from layergen.render.values import Code, self_attribute
 from layergen.spec.source import Path_
 
 
@@ -37,7 +37,7 @@ def argument_condition(context: Context, path: Path_, text: bool | str) -> Code 
         except expressions.ExpressionError as error:
             context.problem(path, f"{error} (the test's arguments)")
             return None
-    return expressions.condition_code(expression, {name: attribute(name) for name in expression.names})
+    return expressions.condition_code(expression, {name: self_attribute(name) for name in expression.names})
 
 
 def _test_values(context: Context, names: list[str]) -> dict[str, object] | None:

@@ -22,7 +22,7 @@ from layergen.render.values import (
     Name,
     Operation,
     Unary,
-    attribute,
+    self_attribute,
     tuple_of,
 )
 from layergen.spec.fast import WeightSpec
@@ -70,7 +70,7 @@ def ellipsis_weight_shape(
         return tuple_of(), (), None
     source = sources[0]
     names = context.sizing_arguments | set(context.dims)
-    code_names: dict[str, Code] = {n: (attribute(n) if n in context.spec.arguments else Name(n)) for n in names}
+    code_names: dict[str, Code] = {n: (self_attribute(n) if n in context.spec.arguments else Name(n)) for n in names}
     parts: list[Code] = []
     canonical = []
     for index, item in enumerate(declared):
@@ -180,4 +180,4 @@ def constant_call_shape(context: Context, name: str) -> Code | None:
     items = [expressions.parse(item) for item in shape]
     if any(n not in context.spec.arguments for e in items for n in e.names):
         return None  # sized by the input (a constant the user gives): used as given
-    return tuple_of(*(e.to_code({n: attribute(n) for n in e.names}) for e in items))
+    return tuple_of(*(e.to_code({n: self_attribute(n) for n in e.names}) for e in items))

@@ -16,7 +16,7 @@ from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import as_numbers, is_numbers, np_ndim, np_shape, shape_text, shape_value
 from layergen.analysis.shapes import dimension_value, parse_expression
 from layergen.render.model import Check, ConstructorArg, InvalidArgument
-from layergen.render.values import Code, Collection, Field, Literal, Message, Name, Operation, Unary, attribute
+from layergen.render.values import Code, Collection, Field, Literal, Message, Name, Operation, Unary, self_attribute
 from layergen.spec.fast import ConstantSpec
 from layergen.spec.source import Path_
 
@@ -76,7 +76,7 @@ def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path
         checks=checks,
         # Stored as plain Python numbers (never a NumPy array), so the config stays JSON.
         store=as_numbers(Name(name)),
-        config=attribute(name),
+        config=self_attribute(name),
     )
 
 
@@ -120,11 +120,13 @@ def given_constant_build_checks(context: Context) -> list[Check]:
             continue
         items = [expressions.parse(item) for item in constant.shape or ()]
         names = {
-            n: dimension_value(context.dims[n]) if n in context.dims else attribute(n) for e in items for n in e.names
+            n: dimension_value(context.dims[n]) if n in context.dims else self_attribute(n)
+            for e in items
+            for n in e.names
         }
         shape = shape_value(items, names)
         rule = f"`{name}` must be {_kind(constant, shape_text(items))}."
-        kept = attribute(name)
+        kept = self_attribute(name)
         condition = Operation(
             "and", Operation("not in", Literal(None), shape), Operation("!=", np_ndim(kept), Literal(0))
         )

@@ -27,7 +27,7 @@ from layergen.analysis.gates import check_gate
 from layergen.analysis.keras_objects import keras_object, resolve_keras_name
 from layergen.analysis.shapes import parse_expression
 from layergen.render.model import InitializerPartsModel, TestInitializerParts
-from layergen.render.values import Call, Code, Name, attribute, tuple_of
+from layergen.render.values import Call, Code, Name, self_attribute, tuple_of
 from layergen.spec.fast import InitializerParts, WeightSpec
 from layergen.spec.source import Path_
 from layergen.spec.weight_arguments import argument_name
@@ -53,7 +53,7 @@ def initializer_parts_model(
     axis = _axis(context, spec, rank, path)
     names = context.sizing_arguments | set(context.dims)
     shape = _weight_items(weight, names)
-    code_names: dict[str, Code] = {n: (attribute(n) if n in context.spec.arguments else Name(n)) for n in names}
+    code_names: dict[str, Code] = {n: (self_attribute(n) if n in context.spec.arguments else Name(n)) for n in names}
     function = initializer  # build's function has the argument's name, as in Keras's LSTMCell
     if function in context.dims:
         context.problem(path, f"dimension name {function!r} is the name build gives the weight's initializer in parts")

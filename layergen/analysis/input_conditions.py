@@ -13,7 +13,7 @@ from layergen.analysis import expressions
 from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context
 from layergen.analysis.shapes import dimension_value
-from layergen.render.values import Call, Code, Name, attribute
+from layergen.render.values import Call, Code, Name, self_attribute
 from layergen.spec.source import Path_
 
 
@@ -100,7 +100,7 @@ def condition_code(context: Context, expression: expressions.Expression) -> Code
         elif name in context.spec.call_arguments:
             names[name] = Name(name)
         else:
-            names[name] = attribute(name)
+            names[name] = self_attribute(name)
     return expressions.condition_code(expression, names)
 
 

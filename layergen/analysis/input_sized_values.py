@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 
 from layergen.analysis.context import Context
-from layergen.render.values import Code, Group, Literal, Name, Operation, Unary, attribute
+from layergen.render.values import Code, Group, Literal, Name, Operation, Unary, self_attribute
 from layergen.spec.source import Path_
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Pow: "**"}
@@ -82,7 +82,7 @@ class _UnknownName(Exception):
 def _numeric_names(context: Context) -> dict[str, Code]:
     """Name -> what reads it: numeric arguments that are never None, then input dimensions."""
     names: dict[str, Code] = {
-        name: attribute(name)
+        name: self_attribute(name)
         for name, argument in context.spec.arguments.items()
         if argument.type in ("int", "float") and (argument.required or argument.default is not None)
     }

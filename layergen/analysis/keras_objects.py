@@ -61,7 +61,7 @@ def _param_code(context: Context, value: object, path: Path_) -> values.Code:
             context.problem(path, f"argument {ref!r} can be None, so it cannot give this value")
             return values.Literal(None)
         # The stored attribute, not the parameter: constants are plain lists there.
-        return values.attribute(ref)
+        return values.self_attribute(ref)
     if nested_shape(value) is None and not isinstance(value, (str, bool)) and value is not None:
         context.problem(path, "expected a number, string, list of numbers or `$argument`")
         return values.Literal(None)

@@ -28,7 +28,7 @@ from layergen.render.values import (
     Operation,
     Slice,
     Unpacked,
-    attribute,
+    self_attribute,
     tuple_of,
 )
 from layergen.spec.fast import InputSpec, WeightSpec
@@ -260,7 +260,7 @@ def input_spec_model(context: Context, used_dims: list[str]) -> InputSpecModel |
         if last.is_name and last.text in used_dims:
             last_axis = Name(last.text)
         elif not last.is_name or last.text not in context.dims:
-            last_axis = last.to_code({n: attribute(n) for n in last.names})
+            last_axis = last.to_code({n: self_attribute(n) for n in last.names})
     return InputSpecModel(explicit, single.ellipsis, last_axis)
 
 
@@ -296,7 +296,7 @@ def ellipsis_axes(source: Input) -> Unpacked:
 
 
 def _output_item_code(context: Context, item: expressions.Expression) -> Code:
-    code = item.to_code({n: (Name(n) if n in context.dims else attribute(n)) for n in item.names})
+    code = item.to_code({n: (Name(n) if n in context.dims else self_attribute(n)) for n in item.names})
     dims = [n for n in item.names if n in context.dims]
     if dims and not item.is_name:
         # An unknown dimension (None) stays unknown: `None * 2` would raise.

@@ -130,7 +130,7 @@ def _value(context: Context, value: object, path: Path_) -> values.Code | None:
     if isinstance(value, str) and value.startswith("$"):
         text = value[1:].strip()
         if text in spec.arguments or text in spec.constants:
-            return values.attribute(text)
+            return values.self_attribute(text)
         if any(name in context.dims for name in reference_names(value)):
             return sized_by_input_code(context, text, path)  # created in build (built_sublayers)
         return _integer_code(context, text, path, "argument or constant", list(spec.arguments) + list(spec.constants))
@@ -166,7 +166,7 @@ def _integer_code(
     expression = parse_expression(context, item, path, allowed=context.sizing_arguments)
     if expression is None:
         return None
-    return expression.to_code({n: values.attribute(n) for n in expression.names})
+    return expression.to_code({n: values.self_attribute(n) for n in expression.names})
 
 
 def _build_args(

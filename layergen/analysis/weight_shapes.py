@@ -14,7 +14,7 @@ from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.input_conditions import InputCondition, read_condition
 from layergen.analysis.shapes import parse_expression
 from layergen.render.model import CaseShape, TestSetting
-from layergen.render.values import Code, Name, attribute, tuple_of
+from layergen.render.values import Code, Name, self_attribute, tuple_of
 from layergen.spec.fast import WeightSpec
 from layergen.spec.source import Path_
 
@@ -53,7 +53,7 @@ def case_weight_shape(context: Context, name: str, weight: WeightSpec, path: Pat
         if getattr(weight, field) is not None:
             context.problem(path + (field,), f"a weight with `shapes` has no `{field}`", key=True)
     names = context.sizing_arguments | set(context.dims)
-    code_names: dict[str, Code] = {n: (attribute(n) if n in context.spec.arguments else Name(n)) for n in names}
+    code_names: dict[str, Code] = {n: (self_attribute(n) if n in context.spec.arguments else Name(n)) for n in names}
     branches: list[tuple[Code | None, Code]] = []  # (condition, shape)
     canonical: list[str] = []
     cases = weight.shapes or []

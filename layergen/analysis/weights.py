@@ -15,7 +15,7 @@ from layergen.analysis.keras_objects import keras_object, resolve_keras_name
 from layergen.analysis.shapes import parse_expression
 from layergen.analysis.weight_shapes import case_weight_shape, check_one_form, has_cases
 from layergen.render.model import AxesShape, CaseShape, ConstructorArg, SharedAxesShape, WeightModel
-from layergen.render.values import Code, Literal, Name, attribute, tuple_of
+from layergen.render.values import Code, Literal, Name, self_attribute, tuple_of
 from layergen.spec.fast import WeightSpec
 from layergen.spec.source import Path_
 from layergen.spec.weight_arguments import KINDS, argument_kinds, argument_name
@@ -114,7 +114,7 @@ def _shape(context: Context, name: str, weight: WeightSpec, path: Path_) -> _Sha
         expression = parse_expression(context, item, path + ("shape", index), allowed=names)
         if expression is not None:
             shape.append(expression)
-    code_names: dict[str, Code] = {n: (attribute(n) if n in context.spec.arguments else Name(n)) for n in names}
+    code_names: dict[str, Code] = {n: (self_attribute(n) if n in context.spec.arguments else Name(n)) for n in names}
     return _Shape(tuple_of(*(e.to_code(code_names) for e in shape)), tuple(e.canonical for e in shape))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import io
+import keyword
 import tokenize
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -106,9 +107,9 @@ def call_code(callee: str, arguments: Sequence[tuple[str | None, values.Code]]) 
 def first_given(attributes: Sequence[str], last: values.Code | None = None) -> str:
     """`self.a if self.a is not None else self.b`: the first attribute that is not None,
     else `last` (the last attribute when there is no `last`)."""
-    chosen = last if last is not None else values.attribute(attributes[-1])
+    chosen = last if last is not None else values.self_attribute(attributes[-1])
     for name in reversed(attributes if last is not None else attributes[:-1]):
-        given = values.attribute(name)
+        given = values.self_attribute(name)
         chosen = values.IfElse(values.Operation("is not", given, values.Literal(None)), given, chosen)
     return code(chosen)
 
@@ -248,8 +249,35 @@ def _message(value: values.Message) -> str:
     return "f" + repr(body)
 
 
+def _function(value: values.Call) -> str:
+    """The called function: a name, or a method of a value (`np.asarray(x).tolist`)."""
+    return value.function if isinstance(value.function, str) else code(value.function)
+
+
+def _generator_body(value: values.Generator) -> str:
+    """`item for name in iterable`, without the generator's parentheses."""
+    return f"{_operand(value.item, _IF_ELSE)} for {value.name} in {_operand(value.iterable, _PRECEDENCE['or'])}"
+
+
+def _comparison(value: values.Comparison) -> str:
+    """`a < b <= c`: no operand is itself a comparison (that would chain)."""
+    weakest = _PRECEDENCE["=="] + 1
+    return " ".join(
+        [_operand(value.first, weakest), *(f"{op} {_operand(operand, weakest)}" for op, operand in value.rest)]
+    )
+
+
+def _name(path: str) -> str:
+    """A name as it is: the analysis chose it. Checked here too, where every name becomes
+    code, so that no text other than a dotted identifier (`self.units`) can ever be written
+    as one, whatever a later analysis passes."""
+    if not all(part.isidentifier() and not keyword.iskeyword(part) for part in path.split(".")):
+        raise ValueError(f"not a name: {path!r}")
+    return path
+
+
 _WRITERS: dict[type, Callable[[Any], str]] = {
-    values.Name: lambda value: value.path,
+    values.Name: lambda value: _name(value.path),
     values.Literal: lambda value: json_literal(value.value) if value.lists else literal(value.value),
     values.Call: _call,
     values.Item: _item,
@@ -261,35 +289,7 @@ _WRITERS: dict[type, Callable[[Any], str]] = {
     values.IfElse: _if_else,
     values.Group: lambda value: f"({code(value.value)})",
     values.Message: _message,
+    values.Generator: lambda value: f"({_generator_body(value)})",
+    values.Attribute: lambda value: f"{_operand(value.value, _PRIMARY)}.{value.name}",
+    values.Comparison: _comparison,
 }
-
-
-# -- argument checks (helper va) ---------------------------------------------------------
-
-
-def _generator_body(value: values.Generator) -> str:
-    """`item for name in iterable`, without the generator's parentheses."""
-    return f"{_operand(value.item, _IF_ELSE)} for {value.name} in {_operand(value.iterable, _PRECEDENCE['or'])}"
-
-
-def _function(value: values.Call) -> str:
-    """The called function: a name, or a method of a value (`np.asarray(x).tolist`)."""
-    return value.function if isinstance(value.function, str) else code(value.function)
-
-
-_WRITERS[values.Generator] = lambda value: f"({_generator_body(value)})"
-_WRITERS[values.Attribute] = lambda value: f"{_operand(value.value, _PRIMARY)}.{value.name}"
-
-
-# -- shapes, weights, outputs, conditions (helper vb) ------------------------------------------
-
-
-def _comparison(value: values.Comparison) -> str:
-    """`a < b <= c`: no operand is itself a comparison (that would chain)."""
-    weakest = _PRECEDENCE["=="] + 1
-    return " ".join(
-        [_operand(value.first, weakest), *(f"{op} {_operand(operand, weakest)}" for op, operand in value.rest)]
-    )
-
-
-_WRITERS[values.Comparison] = _comparison

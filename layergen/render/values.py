@@ -170,7 +170,7 @@ Code: TypeAlias = (
 )
 
 
-def attribute(name: str) -> Name:
+def self_attribute(name: str) -> Name:
     """`self.<name>`: an argument the layer keeps."""
     return Name(f"self.{name}")
 
@@ -179,7 +179,7 @@ def tuple_of(*items: Code) -> Collection:
     return Collection(tuple(items))
 
 
-# -- argument checks (helper va) ---------------------------------------------------------
+# -- reading code values -------------------------------------------------------------------
 
 
 def names(value: Code) -> Iterator[str]:

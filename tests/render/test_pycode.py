@@ -4,7 +4,7 @@ from layergen.render import pycode, values
 
 
 def test_first_given_reads_the_attributes_in_order_then_builds_the_object():
-    scale = values.Operation("/", values.attribute("scale"), values.Name("input_dim"))
+    scale = values.Operation("/", values.self_attribute("scale"), values.Name("input_dim"))
     obj = values.Call("keras.initializers.Constant", keywords=(("value", scale),))
     assert pycode.first_given(["kernel_initializer"]) == "self.kernel_initializer"
     assert pycode.first_given(["table", "kernel_initializer"]) == (

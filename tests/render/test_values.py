@@ -177,3 +177,10 @@ def test_code_values_are_frozen_records_compared_by_type_and_fields() -> None:
     with pytest.raises(TypeError, match="multiple values for argument 'path'"):
         v.Name("a", path="b")  # type: ignore[call-arg]
     assert v.record_fields(v.Operation("+", v.Name("a"), v.Name("b"))) == ("operator", "left", "right")
+
+
+@pytest.mark.parametrize("path", ["units)", "a.b c", "self.", "__import__('os').system", "self.class"])
+def test_a_name_is_written_only_when_it_is_a_dotted_identifier(path: str) -> None:
+    """Whatever reaches a `Name`, only an identifier path becomes code."""
+    with pytest.raises(ValueError, match="not a name"):
+        code(v.Name(path))
