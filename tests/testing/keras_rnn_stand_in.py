@@ -31,6 +31,11 @@ SHARED_CELL_ARGUMENTS = {
     "recurrent_constraint": None,
     "bias_constraint": None,
 }
+# Why Keras's tests of dropout are left out: the stand-in refuses dropout (below).
+DROPOUT = (
+    "dropout and recurrent_dropout: keras.layers.RNN primes a DropoutRNNCell's masks "
+    "before its loop, machinery a spec's cell does not have (random cells are refused)"
+)
 _OF_THE_RECURRENT_WEIGHT = {"recurrent_initializer", "recurrent_regularizer", "recurrent_constraint"}
 _BASE_LAYER_FIELDS = ("name", "trainable", "dtype")
 

@@ -22,6 +22,7 @@ import keras
 import numpy as np
 import pytest
 from keras_rnn_stand_in import (
+    DROPOUT,
     LayersWith,
     RecurrentStandIn,
     assert_close,
@@ -43,8 +44,7 @@ IN_SCOPE = [
     "test_masking",
 ]
 LEFT_OUT = {
-    "test_basics": "dropout and recurrent_dropout: keras.layers.RNN primes a DropoutRNNCell's masks "
-    "before its loop, machinery a spec's cell does not have (random cells are refused)",
+    "test_basics": DROPOUT,
 }
 
 

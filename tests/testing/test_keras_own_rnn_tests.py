@@ -16,6 +16,7 @@ import keras
 import numpy as np
 import pytest
 from keras_rnn_stand_in import (
+    DROPOUT,
     LayersWith,
     RecurrentStandIn,
     assert_close,
@@ -40,8 +41,7 @@ IN_SCOPE = [
     "test_correctness",  # parameterized: test_correctness0, test_correctness1
 ]
 LEFT_OUT = {
-    "test_basics": "dropout and recurrent_dropout: keras.layers.RNN primes a DropoutRNNCell's masks "
-    "before its loop, machinery a spec's cell does not have (random cells are refused)",
+    "test_basics": DROPOUT,
     "test_torch_cudnn_dispatch_fires": "spies on keras.layers.GRU's own cuDNN kernel dispatch on CUDA, "
     "not on the cell",
 }
