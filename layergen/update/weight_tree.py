@@ -24,10 +24,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from layergen.project.locations import project_key
+from layergen.records import field, frozen_record, record
 from layergen.update.plan import GeneratedSpec
 from layergen.update.record_types import LayerRecord, SpecRecord, WeightRecord
 
@@ -39,7 +39,7 @@ MAX_LISTED_COPIES = 64  # a literal repeat count up to this lists each copy's pa
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@dataclass
+@record
 class WeightTree:
     weights: dict[str, WeightRecord] = field(default_factory=dict)
     layers: dict[str, LayerRecord] = field(default_factory=dict)
@@ -47,7 +47,7 @@ class WeightTree:
     sources: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ClassTree:
     """A project class's tree, as a sub-layer of another layer sees it."""
 
