@@ -57,9 +57,13 @@ def apply_updates(plan: Plan, store: RecordStore, records: dict[str, SpecRecord]
     plan is left as it was."""
     failed: dict[str, LayergenError] = {}
     # Every file the plan keeps or writes, by its real path: no run deletes one of them,
-    # whatever other name (a symbolic link, a linked folder) a removal reaches it by.
-    kept = {os.path.realpath(f.path) for f in plan.all_files() if not f.remove}
-    kept |= {os.path.realpath(f.side_path) for f in plan.all_files() if f.side_path is not None}
+    # whatever other name (a symbolic link, a linked folder) a removal reaches it by. (Only
+    # where something is removed: resolving every path costs a current project's `new` ~5%.)
+    files = list(plan.all_files())
+    kept: set[str] = set()
+    if any(f.moved_from is not None or f.drop_side_file is not None or f.remove for f in files):
+        kept = {os.path.realpath(f.path) for f in files if not f.remove}
+        kept |= {os.path.realpath(f.side_path) for f in files if f.side_path is not None}
     for update in plan.updates + plan.orphans:
         try:
             _apply_spec(update, store, records, kept)
