@@ -589,6 +589,20 @@ CASES = [
         "(e.g. `shape: [channels]`, or `shape: []` for a single number)",
         id="given-constant-without-shape",
     ),
+    pytest.param(
+        spec_with("call: |", "constants:\n  mean:\n    value: null\ncall: |"),
+        "demo.yaml:16:5: constants.mean: constant 'mean' has `value: null`, so the user gives it: declare its "
+        "`shape` (e.g. `shape: [channels]`, or `shape: []` for a single number)",
+        id="optional-constant-without-shape",
+    ),
+    pytest.param(
+        spec_with("call: |", "constants:\n  mean: {value: null, shape: [input_dim]}\ncall: |").replace(
+            "initializer: glorot_uniform", "initializer: glorot_uniform\n    when: mean"
+        ),
+        "demo.yaml:14:11: weights.kernel.when: constant 'mean' is read in `when` as `mean is None` or "
+        "`mean is not None` (whether the user left it out)",
+        id="optional-constant-when-not-compared-with-none",
+    ),
     # -- issue 18: sub-layers sized by the input, RNN cells --
     pytest.param(
         with_sublayer().replace("units: $units}", "units: $input_dim * unit}"),
@@ -1108,6 +1122,9 @@ TITLES = {
     "shared-axes-not-a-list-argument": "shared_axes naming an argument that is not list[int]",
     "constant-shape-unknown-argument": "A constant's shape naming no int argument",
     "given-constant-without-shape": "A constant the user gives (no `value`) without a `shape`",
+    "optional-constant-without-shape": "A constant the user may leave out (`value: null`) without a `shape`",
+    "optional-constant-when-not-compared-with-none": "A weight's `when` reads an optional constant other than "
+    "as `<constant> is None`",
     "formatter-line-length": "pyproject.toml: the formatter's line length is not a number",
     "formatter-target-version": "pyproject.toml: black's target versions not given as a list",
     "sublayer-argument-unknown-dimension": "A sub-layer argument reading an unknown dimension or argument",

@@ -6,6 +6,11 @@ anything else as Keras does (a TypeError for a value that is not numbers, a Valu
 wrong shape; for a shape that names input dimensions, a wrong rank, the sizes being checked
 in `build`) and keeps the value as plain Python numbers, so the config stays JSON and a
 layer rebuilt from it, or loaded from a `.keras` file, has it.
+
+A constant with `value: null` is optional: the user may leave it out, as
+keras.layers.Normalization's `mean` and `variance`, which `adapt` replaces. Its default is
+None, kept as None in the config; its checks apply to a value given; in `call` it is None
+when left out; and a weight's `when` may read `<constant> is None` (`optional_constant_gate`).
 """
 
 from __future__ import annotations
@@ -15,15 +20,37 @@ from layergen.analysis.argument_types import received_message
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import as_numbers, is_numbers, np_ndim, np_shape, shape_text, shape_value
 from layergen.analysis.shapes import dimension_value, parse_expression
+from layergen.analysis.value_tests import is_none, is_not_none
 from layergen.render.model import Check, ConstructorArg, InvalidArgument
-from layergen.render.values import Code, Collection, Field, Literal, Message, Name, Operation, Unary, self_attribute
+from layergen.render.values import (
+    Code,
+    Collection,
+    Field,
+    IfElse,
+    Literal,
+    Message,
+    Name,
+    Operation,
+    Unary,
+    self_attribute,
+)
 from layergen.spec.fast import ConstantSpec
 from layergen.spec.source import Path_
 
 
 def is_given(constant: ConstantSpec) -> bool:
-    """Whether the user gives the constant (it has no `value`)."""
+    """Whether the user gives the constant (it has no `value`, or `value: null`)."""
     return constant.value is None
+
+
+def is_optional(constant: ConstantSpec) -> bool:
+    """Whether the user may leave the constant out (`value: null`): its default is None."""
+    return constant.value is None and "value" in constant.model_fields_set
+
+
+def optional_constants(context: Context) -> list[str]:
+    """The constants the user may leave out, in the spec's order."""
+    return [name for name, constant in context.spec.constants.items() if is_optional(constant)]
 
 
 def integer_dtype(constant: ConstantSpec) -> bool:
@@ -45,7 +72,8 @@ def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path
     if constant.shape is None:
         context.problem(
             path,
-            f"constant {name!r} has no `value`, so the user gives it: declare its `shape` "
+            f"constant {name!r} has {'`value: null`' if is_optional(constant) else 'no `value`'}, so the user "
+            "gives it: declare its `shape` "
             "(e.g. `shape: [channels]`, or `shape: []` for a single number)",
         )
         return None
@@ -69,13 +97,19 @@ def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path
         ),
     ]
     doc = constant.doc.strip() or f"Constant value: {kind}."
+    store: Code = as_numbers(Name(name))
+    if is_optional(constant):
+        # None is the default: kept as None, and the checks are of a value given.
+        checks = [Check(Operation("and", is_not_none(Name(name)), c.condition), c.message, c.error) for c in checks]
+        store = IfElse(is_none(Name(name)), Literal(None), store)
+        doc += " Defaults to `None`."
     return ConstructorArg(
         name=name,
-        default=None,
+        default=Literal(None) if is_optional(constant) else None,
         doc=doc,
         checks=checks,
         # Stored as plain Python numbers (never a NumPy array), so the config stays JSON.
-        store=as_numbers(Name(name)),
+        store=store,
         config=self_attribute(name),
     )
 
@@ -130,6 +164,8 @@ def given_constant_build_checks(context: Context) -> list[Check]:
         condition = Operation(
             "and", Operation("not in", Literal(None), shape), Operation("!=", np_ndim(kept), Literal(0))
         )
+        if is_optional(constant):
+            condition = Operation("and", is_not_none(kept), condition)
         checks.append(
             Check(
                 Operation("and", condition, Operation("!=", np_shape(kept), shape)),

@@ -13,7 +13,7 @@ from layergen.analysis.call_shapes import default_call_values, test_call_values
 from layergen.analysis.cell_states import cell_test_inputs
 from layergen.analysis.context import Context, Input
 from layergen.analysis.gates import absent_weights, gate_arguments, gate_settings
-from layergen.analysis.given_constants import given_constant_cases
+from layergen.analysis.given_constants import given_constant_cases, optional_constants
 from layergen.analysis.initializer_parts import initializer_parts_cases
 from layergen.analysis.input_conditions import input_values
 from layergen.analysis.layouts import check_layout_sizes
@@ -54,9 +54,12 @@ def plan_test(
     budget.check_total()
     values = {gate: bool(arguments.values[gate]) for gate in gate_arguments(gates) if gate in spec.arguments}
     regularized = regularized_weights(context, arguments.values)
-    lists = _weight_lists(weights, absent_weights(gates, {**read, **values}), regularized)
+    # The test gives every optional constant (`value: null`); a subclass leaves them out.
+    given = {name: True for name in optional_constants(context)}
+    lists = _weight_lists(weights, absent_weights(gates, {**read, **given, **values}), regularized)
     present = lists["trainable"] + lists["non_trainable"]
-    settings = _settings(weights, gates, values, lists, regularized, read)
+    settings = _settings(weights, gates, values, lists, regularized, {**read, **given})
+    settings += _left_out_setting(context, weights, gates, lists, regularized, {**read, **given, **values})
     return TestModel(
         init_kwargs=arguments.init_kwargs,
         inputs=inputs,
@@ -71,7 +74,7 @@ def plan_test(
         array_weights=[(n, a) for n, a in array_weights if n in lists["trainable"] + lists["non_trainable"]],
         array_arguments=[n for n, a in spec.arguments.items() if a.type == "array"],
         invalid_arguments=invalid_arguments(context) + given_constant_cases(context, arguments.constant_shapes),
-        given_constants=[name for name, constant in spec.constants.items() if constant.value is None],
+        given_constants=_given_constants(context),
         uses_training=uses_training,
         random=spec.random,
         settings=case_settings(
@@ -176,3 +179,31 @@ def _settings(
             suffix += "By" + "".join(part.capitalize() for part in setting.gate.split("_"))
         settings.append(TestSetting(suffix, setting.gate, setting.value, changed))
     return settings
+
+
+def _given_constants(context: Context) -> list[str]:
+    return [name for name, constant in context.spec.constants.items() if constant.value is None]
+
+
+def _left_out_setting(
+    context: Context,
+    weights: list[WeightModel],
+    gates: dict[str, str],
+    base: dict[str, list[str]],
+    regularized: set[str],
+    values: dict[str, object],
+) -> list[TestSetting]:
+    """The subclass that leaves out every optional constant the weights' `when` reads (None),
+    with the weights that exist then, as keras.layers.Normalization without `mean` and
+    `variance` has the statistics `adapt` sets."""
+    left_out = [name for name in optional_constants(context) if name in gate_arguments(gates)]
+    if not left_out:
+        return []
+    lists = _weight_lists(weights, absent_weights(gates, {**values, **dict.fromkeys(left_out)}), regularized)
+    if sorted(lists["policy_weights"]) == sorted(lists["trainable"] + lists["non_trainable"]):
+        lists.pop("policy_weights")
+    changed = [(attribute, names) for attribute, names in lists.items() if names != base.get(attribute)]
+    changed.append(("given_constants", [name for name in _given_constants(context) if name not in left_out]))
+    suffix = "Without" + "".join(part.capitalize() for name in left_out for part in name.split("_"))
+    also = tuple((name, None) for name in left_out[1:])
+    return [TestSetting(suffix, left_out[0], None, changed, also=also)]

@@ -239,9 +239,10 @@ class TestSetting:
 
     class_suffix: str  # "WithoutBias"
     gate: str
-    value: bool  # the gate's value in this subclass
+    value: bool | None  # the gate's value in this subclass (None: an optional constant left out)
     weight_lists: list[tuple[str, list[str]]]  # (class attribute, weight names) that differ here
     weight_shapes: list[tuple[str, tuple[int, ...]]] | None = None  # `shapes` weights' shapes, where they differ
+    also: tuple[tuple[str, None], ...] = ()  # more arguments set in this subclass (optional constants left out)
 
 
 @frozen_record

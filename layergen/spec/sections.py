@@ -163,7 +163,7 @@ class ConstantSpec(Section):
     value: int | float | bool | list[Any] | None = field(
         None,
         description="The default: a number or nested list of numbers. Absent: the user gives it at construction "
-        "(a required argument), and `shape` is required.",
+        "(a required argument), and `shape` is required; null: the user may leave it out (default None).",
     )
     shape: list[ShapeItem] | None = field(
         None, description="A shape from int arguments, e.g. [channels]; a number is broadcast to it."
