@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from layergen.analysis.adapt import read_adapt
 from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_arguments import CallArgument, read_call_arguments
 from layergen.analysis.call_body import CallBody, constant_tensors, read_call_body
@@ -74,6 +75,7 @@ from layergen.analysis.weights import renamed_from_problems, weight_models
 from layergen.project.classes import BrokenSpec, ProjectClass
 from layergen.render import values
 from layergen.render.model import (
+    AdaptModel,
     CellModel,
     ConstructorArg,
     Import,
@@ -110,6 +112,7 @@ class _Parts:
     call_arguments: list[CallArgument] = field(default_factory=list)
     shape_calls: list[str] = field(default_factory=list)  # call arguments that choose the output's shape
     call_inputs: list[Input] = field(default_factory=list)  # the inputs call takes with one, where they differ
+    adapt: AdaptModel | None = None  # `adapt(data)`: state weights set to statistics of a data set
 
 
 def analyze(
@@ -195,6 +198,7 @@ def _read(context: Context) -> _Parts:
         call_arguments,
         shape_calls,
         inputs,
+        read_adapt(context),
     )
 
 
@@ -225,6 +229,7 @@ def _layer_model(
         spec_path=spec_path,
         package=package,
         needs_numpy="np" in names
+        or parts.adapt is not None
         or any(n.startswith("np.") for a in args for c in a.checks for n in names_in(c.condition)),
         docstring=class_docstring(context, args, body.uses_training, outputs, uses_mask=uses_mask),
         args=args,
@@ -253,6 +258,7 @@ def _layer_model(
         cell=parts.cell,
         shape_call_params=shape_parameters(context, parts.shape_calls),
         shape_call_names=parts.shape_calls,
+        adapt=parts.adapt,
     )
 
 

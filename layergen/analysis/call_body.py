@@ -82,7 +82,8 @@ def _check(context: Context, code: CodeField, body: CallBody, tree: ast.Module) 
     check_self_attributes(context, code, tree, "call")
     if spec.cell is not None:
         check_state_use(context, code, tree)
-    state = [name for name, w in spec.weights.items() if w.role == "state"]
+    # A statistic `adapt` sets is not updated by `call`.
+    state = [name for name, w in spec.weights.items() if w.role == "state" and name not in spec.adapt]
     if state and not body.uses_training:
         context.problem(
             path,

@@ -8,6 +8,7 @@ test's tensors from `test_budget`.
 
 from __future__ import annotations
 
+from layergen.analysis.adapt import adapt_test_axes
 from layergen.analysis.argument_types import stored_value
 from layergen.analysis.call_shapes import default_call_values, test_call_values
 from layergen.analysis.cell_states import cell_test_inputs
@@ -54,7 +55,6 @@ def plan_test(
     budget.check_total()
     values = {gate: bool(arguments.values[gate]) for gate in gate_arguments(gates) if gate in spec.arguments}
     regularized = regularized_weights(context, arguments.values)
-    # The test gives every optional constant (`value: null`); a subclass leaves them out.
     given = {name: True for name in optional_constants(context)}
     lists = _weight_lists(weights, absent_weights(gates, {**read, **given, **values}), regularized)
     present = lists["trainable"] + lists["non_trainable"]
@@ -87,6 +87,7 @@ def plan_test(
         call_output_shape=call_case[1],
         call_kwargs=[(name, Literal(value)) for name, value in test_call_values(context).items()],
         initializer_parts=initializer_parts_cases(context, gates, read, scope),
+        adapt=adapt_test_axes(context, read),
     )
 
 
@@ -150,7 +151,7 @@ def _weight_lists(weights: list[WeightModel], absent: set[str], regularized: set
     return {
         "trainable": [w.name for w in present if w.role == "trainable"],
         "non_trainable": [w.name for w in present if w.role != "trainable"],
-        "state": [w.name for w in present if w.role == "state"],
+        "state": [w.name for w in present if w.role == "state" and not w.adapted],
         "regularized": [w.name for w in present if w.name in regularized],
         "policy_weights": [w.name for w in present if w.dtype is None],
     }
@@ -195,7 +196,7 @@ def _left_out_setting(
 ) -> list[TestSetting]:
     """The subclass that leaves out every optional constant the weights' `when` reads (None),
     with the weights that exist then, as keras.layers.Normalization without `mean` and
-    `variance` has the statistics `adapt` sets."""
+    `variance` has the statistics `adapt` sets. (The test's other classes give every such constant.)"""
     left_out = [name for name in optional_constants(context) if name in gate_arguments(gates)]
     if not left_out:
         return []

@@ -290,6 +290,11 @@ class LayerSpec(Section):
     inputs: dict[str, InputSpec] = field(factory=default_inputs, description="Inputs of call, in order.")
     weights: dict[str, WeightSpec] = field(factory=dict, description="Weights made in build, in order.")
     constants: dict[str, ConstantSpec] = field(factory=dict, description="Fixed values kept in the config.")
+    adapt: dict[str, str] = field(
+        factory=dict,
+        description="State weights that `adapt(data)` sets to a statistic of a data set, each weight -> "
+        "mean, variance, min, max or count (over the axes it does not keep), as keras.layers.Normalization.",
+    )
     layers: dict[str, SubLayerSpec] = field(
         factory=dict, description="Sub-layers, created in __init__ in this order; call uses self.<name>."
     )

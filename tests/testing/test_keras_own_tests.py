@@ -30,6 +30,11 @@ LORA = "LoRA: machinery outside a spec"
 SPARSE = "sparse/ragged inputs: machinery outside a spec"
 RENORM = "batch renormalization (renorm, renorm_clipping, renorm_momentum): not part of this example"
 UNTIED = "tie_weights: the example's weights are always tied (a separate reverse matrix is left out)"
+ACROSS_ARGUMENTS = "a check across arguments at construction (`mean` without `variance`): not in the format"
+BROADCAST_MEAN = (
+    "reads `layer.mean`, Keras's internal tensor broadcast to the input's rank, where the generated layer "
+    "keeps the constant as given (None when adapted)"
+)
 OTHER_BUILTIN = "another built-in of the file (2D/3D pooling), not the one this example stands for"
 
 
@@ -186,6 +191,49 @@ EXAMPLES = [
             "test_reversible_embedding_int8": QUANTIZATION,
             "test_quantize": QUANTIZATION,
             "test_int4_": QUANTIZATION,
+        },
+    ),
+    KerasTests(
+        "preprocessing/normalization_test.py",
+        "NormalizationTest",
+        "Normalization",
+        "examples.layers.normalization_layer:NormalizationLayer",
+        in_scope=(
+            "test_normalization_basics",
+            "test_normalization_adapt",
+            "test_normalization_adapt_with_incompatible_shape",
+            "test_normalization_with_scalar_mean_var",
+            "test_adapt_list_of_batches",
+            "test_adapt_generator",
+            "test_adapt_iterable_same_result_as_ndarray",
+            "test_adapt_iterable_with_tuples",
+            "test_adapt_empty_iterable_raises",
+            "test_adapt_empty_generator_raises",
+            "test_adapt_iterable_incompatible_shape_raises",
+            "test_adapt_iterable_batch_without_shape_raises",
+            "test_adapt_iterable_single_batch",
+            "test_adapt_iterable_high_dim_axis_tuple",
+            "test_adapt_iterator_of_batches",
+        ),
+        left_out={
+            "test_normalization_with_mean_only_raises_error": ACROSS_ARGUMENTS,
+            "test_normalization_with_variance_only_raises_error": ACROSS_ARGUMENTS,
+            "test_normalization_axis_too_": "an `axis` out of the input's range: `axes` weights take it modulo the "
+            "rank (as LayerNormalizationLayer does), where Normalization raises in build",
+            "test_normalization_unknown_axis_shape": "Keras's own message for a kept axis of unknown size (the "
+            "generated layer gets Keras's add_weight error for it)",
+            "test_adapt_iterable_axis_none": "`axis=None`: an `axes` argument is an int or a list, never None",
+            "test_broadcast_": BROADCAST_MEAN,
+            "test_scalar_broadcast": BROADCAST_MEAN,
+            "test_adapt_tf_dataset_with_labels": BROADCAST_MEAN,
+            "test_call_on_meta_device_after_built": "PyTorch's meta device: its skipif is a pytest mark, which "
+            "this unittest runner does not apply on other backends (it passes on PyTorch)",
+            "test_tf_data_compatibility": "the layer called inside a tf.data graph on any backend: Keras's "
+            "DataLayer machinery, outside a spec",
+            "test_adapt_pydataset_compat": "builds `keras.layers.Normalization` by its public name, not the file's "
+            "`layers`: it tests the built-in (the contract's adapt tests read a PyDataset)",
+            "test_adapt_grain_dataset": "grain is not installed (pytest.importorskip, which this unittest runner "
+            "reports as an error)",
         },
     ),
 ]
