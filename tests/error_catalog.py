@@ -609,6 +609,26 @@ CASES = [
         id="optional-constant-when-not-compared-with-none",
     ),
     pytest.param(
+        spec_with(
+            "call: |",
+            "constants:\n  mean: {shape: [input_dim], value: null, together_with: [varianse]}\n"
+            "  variance: {shape: [input_dim], value: null}\ncall: |",
+        ),
+        "demo.yaml:15:58: constants.mean.together_with: unknown constant the user may leave out 'varianse' "
+        "(did you mean 'variance'?)",
+        id="together-with-unknown-constant",
+    ),
+    pytest.param(
+        spec_with(
+            "call: |",
+            "constants:\n  mean: {shape: [], value: 0.0, together_with: [variance]}\n"
+            "  variance: {shape: [input_dim], value: null}\ncall: |",
+        ),
+        "demo.yaml:15:48: constants.mean.together_with: `together_with` is for constants the user may leave out "
+        "(`value: null`)",
+        id="together-with-on-a-constant-with-a-value",
+    ),
+    pytest.param(
         with_state_weight("adapt: {running: average}"),
         "demo.yaml:15:18: adapt.running: unknown statistic 'average'; known: count, max, mean, min, variance",
         id="adapt-unknown-statistic",
@@ -1156,6 +1176,8 @@ TITLES = {
     "shared-axes-not-a-list-argument": "shared_axes naming an argument that is not list[int]",
     "constant-shape-unknown-argument": "A constant's shape naming no int argument",
     "given-constant-without-shape": "A constant the user gives (no `value`) without a `shape`",
+    "together-with-unknown-constant": "`together_with` naming no constant the user may leave out",
+    "together-with-on-a-constant-with-a-value": "`together_with` on a constant with a `value`",
     "adapt-unknown-statistic": "`adapt` naming a statistic it does not know",
     "adapt-weight-not-state": "`adapt` naming a weight that is not `role: state`",
     "adapt-unknown-weight": "`adapt` naming no weight of the spec",

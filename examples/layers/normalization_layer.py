@@ -179,6 +179,11 @@ class NormalizationLayer(keras.layers.Layer):
             raise ValueError(
                 f"`variance` must be a number or numbers of shape (features,). Received: shape={np.shape(variance)}"
             )
+        if (mean is None) != (variance is None):
+            raise ValueError(
+                f"When one is given, both `mean` and `variance` must be set. Received: mean={mean!r}, "
+                f"variance={variance!r}"
+            )
         self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
         self.invert = invert
         self.mean = None if mean is None else np.asarray(mean).tolist()

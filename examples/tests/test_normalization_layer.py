@@ -38,6 +38,7 @@ class TestNormalizationLayer(LayerContract):
             "TypeError",
         ),
         ("variance", ((1.0,),), "`variance` must be a number or numbers of shape (features,). Received: shape=(1, 1)"),
+        ("mean", None, "When one is given, both `mean` and `variance` must be set."),
     ]
 
 
@@ -46,3 +47,22 @@ class TestNormalizationLayerWithoutMeanVariance(TestNormalizationLayer):
     non_trainable = ["adapt_mean", "adapt_variance", "count"]
     policy_weights = ["adapt_mean", "adapt_variance"]
     given_constants = []
+    invalid_arguments = [
+        ("axis", "last", "`axis` must be an int or a list/tuple of ints. Received: axis='last'", "TypeError"),
+        ("invert", "yes", "`invert` must be a boolean. Received: invert='yes'"),
+        (
+            "mean",
+            "three",
+            "`mean` must be a number or numbers of shape (features,). Received: mean='three'",
+            "TypeError",
+        ),
+        ("mean", ((1.0,),), "`mean` must be a number or numbers of shape (features,). Received: shape=(1, 1)"),
+        (
+            "variance",
+            "three",
+            "`variance` must be a number or numbers of shape (features,). Received: variance='three'",
+            "TypeError",
+        ),
+        ("variance", ((1.0,),), "`variance` must be a number or numbers of shape (features,). Received: shape=(1, 1)"),
+        ("mean", (3.0, 3.5, 4.0), "When one is given, both `mean` and `variance` must be set."),
+    ]

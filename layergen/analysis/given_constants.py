@@ -23,9 +23,11 @@ from layergen.analysis.shapes import dimension_value, parse_expression
 from layergen.analysis.value_tests import is_none, is_not_none
 from layergen.render.model import Check, ConstructorArg, InvalidArgument
 from layergen.render.values import (
+    Call,
     Code,
     Collection,
     Field,
+    Group,
     IfElse,
     Literal,
     Message,
@@ -212,4 +214,66 @@ def given_constant_cases(context: Context, shapes: dict[str, tuple[int, ...]]) -
             f"Expected shape {shape!r}, received: shape=({len(wrong)},)" if shape else f"Received: {name}={wrong!r}"
         )
         cases.append(InvalidArgument(name, Literal(wrong), f"{rule} {received}"))
+    return cases
+
+
+def together_groups(context: Context) -> list[list[str]]:
+    """The groups of optional constants given all together or none (`together_with`), each
+    in the spec's order; a name that is no other optional constant is a problem."""
+    optional = optional_constants(context)
+    groups: list[list[str]] = []
+    for name, constant in context.spec.constants.items():
+        if not constant.together_with:
+            continue
+        path = ("constants", name, "together_with")
+        if name not in optional:
+            context.problem(path, "`together_with` is for constants the user may leave out (`value: null`)")
+            continue
+        others = [other for other in constant.together_with if other != name]
+        unknown = [other for other in others if other not in optional]
+        for other in unknown:
+            context.unknown(path, "constant the user may leave out", other, [n for n in optional if n != name])
+        if unknown:
+            continue
+        group = [n for n in optional if n == name or n in others]
+        merged = [g for g in groups if set(g) & set(group)]
+        members = set(group).union(*merged)
+        groups = [g for g in groups if g not in merged] + [[n for n in optional if n in members]]
+    return groups
+
+
+def _together_rule(group: list[str]) -> str:
+    names = [f"`{name}`" for name in group]
+    listed = f"both {names[0]} and {names[1]}" if len(names) == 2 else f"all of {', '.join(names[:-1])} and {names[-1]}"
+    return f"When one is given, {listed} must be set."
+
+
+def add_together_checks(context: Context, args: list[ConstructorArg]) -> None:
+    """`__init__`'s check that the constants of each group are given all or none, as
+    keras.layers.Normalization checks `mean` and `variance`: a ValueError after the last
+    one's own checks."""
+    by_name = {arg.name: arg for arg in args}
+    for group in together_groups(context):
+        left_out = [is_none(Name(name)) for name in group]
+        condition: Code = (
+            Operation("!=", Group(left_out[0]), Group(left_out[1]))
+            if len(group) == 2
+            else Operation(">", Call("len", (Collection(tuple(left_out), "set"),)), Literal(1))
+        )
+        parts: list[str | Field] = [f"{_together_rule(group)} Received: "]
+        for index, name in enumerate(group):
+            parts += [f"{', ' if index else ''}{name}=", Field(Name(name), "r")]
+        if group[-1] in by_name:
+            by_name[group[-1]].checks.append(Check(condition, Message(tuple(parts))))
+
+
+def together_cases(context: Context, given: dict[str, Code] | None = None) -> list[InvalidArgument]:
+    """The value the generated test expects `__init__` to refuse for each group: its first
+    constant left out while the others are given, or (`given`: the test's values of the
+    constants, in a class that leaves them all out) given while the others are left out."""
+    cases = []
+    for group in together_groups(context):
+        value = Literal(None) if given is None else given.get(group[0])
+        if isinstance(value, Literal):
+            cases.append(InvalidArgument(group[0], value, _together_rule(group)))
     return cases

@@ -244,6 +244,7 @@ class TestSetting:
     weight_lists: list[tuple[str, list[str]]]  # (class attribute, weight names) that differ here
     weight_shapes: list[tuple[str, tuple[int, ...]]] | None = None  # `shapes` weights' shapes, where they differ
     also: tuple[tuple[str, None], ...] = ()  # more arguments set in this subclass (optional constants left out)
+    invalid_arguments: list[InvalidArgument] | None = None  # where they differ from the base class's
 
 
 @frozen_record

@@ -169,6 +169,11 @@ class ConstantSpec(Section):
         None, description="A shape from int arguments, e.g. [channels]; a number is broadcast to it."
     )
     dtype: str = field("float", description='"float" (the compute dtype) or a Keras dtype.')
+    together_with: list[str] = field(
+        factory=list,
+        description="With value: null: other such constants given with this one, all or none "
+        "(keras.layers.Normalization's mean and variance); else a ValueError.",
+    )
     doc: str = field("", description="Its entry in the class docstring's Args.")
 
 

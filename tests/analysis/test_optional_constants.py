@@ -74,3 +74,18 @@ def test_the_generated_test_gives_the_constant_and_a_subclass_leaves_it_out(opti
         '    trainable = ["offset"]',
         '    given_constants = ["spread"]',
     ]
+
+
+def test_constants_given_together_are_refused_alone_as_keras_normalization_refuses_them():
+    from examples.layers.normalization_layer import NormalizationLayer
+
+    for given in ({"mean": 0.5}, {"variance": 0.1}):
+        with pytest.raises(ValueError, match="When one is given, both `mean` and `variance` must be set"):
+            NormalizationLayer(**given)
+    assert NormalizationLayer(mean=0.5, variance=0.1).get_config()["variance"] == 0.1
+    assert NormalizationLayer().get_config()["mean"] is None
+    code = (REPO / "examples" / "tests" / "test_normalization_layer.py").read_text()
+    base, subclass = code.split("class TestNormalizationLayerWithoutMeanVariance(TestNormalizationLayer):\n")
+    # The base class gives both and leaves one out; the class that leaves both out gives one.
+    assert '("mean", None, "When one is given, both `mean` and `variance` must be set."),' in base
+    assert '("mean", (3.0, 3.5, 4.0), "When one is given, both `mean` and `variance` must be set."),' in subclass

@@ -30,7 +30,6 @@ LORA = "LoRA: machinery outside a spec"
 SPARSE = "sparse/ragged inputs: machinery outside a spec"
 RENORM = "batch renormalization (renorm, renorm_clipping, renorm_momentum): not part of this example"
 UNTIED = "tie_weights: the example's weights are always tied (a separate reverse matrix is left out)"
-ACROSS_ARGUMENTS = "a check across arguments at construction (`mean` without `variance`): not in the format"
 BROADCAST_MEAN = (
     "reads `layer.mean`, Keras's internal tensor broadcast to the input's rank, where the generated layer "
     "keeps the constant as given (None when adapted)"
@@ -203,6 +202,8 @@ EXAMPLES = [
             "test_normalization_adapt",
             "test_normalization_adapt_with_incompatible_shape",
             "test_normalization_with_scalar_mean_var",
+            "test_normalization_with_mean_only_raises_error",
+            "test_normalization_with_variance_only_raises_error",
             "test_adapt_list_of_batches",
             "test_adapt_generator",
             "test_adapt_iterable_same_result_as_ndarray",
@@ -216,8 +217,6 @@ EXAMPLES = [
             "test_adapt_iterator_of_batches",
         ),
         left_out={
-            "test_normalization_with_mean_only_raises_error": ACROSS_ARGUMENTS,
-            "test_normalization_with_variance_only_raises_error": ACROSS_ARGUMENTS,
             "test_normalization_axis_too_": "an `axis` out of the input's range: `axes` weights take it modulo the "
             "rank (as LayerNormalizationLayer does), where Normalization raises in build",
             "test_normalization_unknown_axis_shape": "Keras's own message for a kept axis of unknown size (the "
