@@ -87,8 +87,8 @@ from layergen.render.model import (
     WeightModel,
 )
 from layergen.render.values import names as names_in
-from layergen.spec.fast import LayerSpec
 from layergen.spec.names import snake_case
+from layergen.spec.sections import LayerSpec
 from layergen.spec.source import SpecSource
 from layergen.vocabulary import load
 

@@ -17,7 +17,7 @@ from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.value_tests import instance_of
 from layergen.render.model import AdaptGroup, AdaptModel, AdaptStatistic
 from layergen.render.values import Code, Collection, IfElse, Literal, self_attribute
-from layergen.spec.fast import WeightSpec
+from layergen.spec.sections import WeightSpec
 from layergen.spec.source import Path_
 
 STATISTICS = ("mean", "variance", "min", "max", "count")

@@ -35,7 +35,7 @@ from layergen.analysis.value_tests import (
 )
 from layergen.render.model import Check
 from layergen.render.values import Call, Code, Field, Group, IfElse, Literal, Message, Name, Operation, Unary
-from layergen.spec.fast import ArgumentSpec
+from layergen.spec.sections import ArgumentSpec
 
 
 @dataclass(frozen=True)

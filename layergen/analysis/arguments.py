@@ -29,8 +29,8 @@ from layergen.analysis.given_constants import add_together_checks, given_constan
 from layergen.analysis.value_tests import is_none, is_not_none
 from layergen.render.model import Check, ConstructorArg
 from layergen.render.values import Field, IfElse, Literal, Message, Name, Operation, Unary, self_attribute
-from layergen.spec.fast import ArgumentSpec
 from layergen.spec.nested_lists import as_tuple, nested_shape
+from layergen.spec.sections import ArgumentSpec
 from layergen.spec.source import Path_
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from layergen.analysis import expressions
 from layergen.errors import LayergenError, Problem
 from layergen.project.classes import BrokenSpec, ProjectClass
-from layergen.spec.fast import InputSpec, LayerSpec
+from layergen.spec.sections import InputSpec, LayerSpec
 from layergen.spec.source import Path_, SpecSource
 from layergen.vocabulary import Vocabulary, closest
 

@@ -36,7 +36,7 @@ from layergen.render.values import (
     Unary,
     self_attribute,
 )
-from layergen.spec.fast import ConstantSpec
+from layergen.spec.sections import ConstantSpec
 from layergen.spec.source import Path_
 
 

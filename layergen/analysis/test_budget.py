@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from layergen.analysis import expressions
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
-from layergen.spec.fast import SubLayerSpec
+from layergen.spec.sections import SubLayerSpec
 from layergen.spec.source import Path_
 
 # The most memory one tensor of the generated test may take, and all of them together.

@@ -15,7 +15,7 @@ from layergen.analysis.input_conditions import InputCondition, read_condition
 from layergen.analysis.shapes import parse_expression
 from layergen.render.model import CaseShape, TestSetting
 from layergen.render.values import Code, Name, self_attribute, tuple_of
-from layergen.spec.fast import WeightSpec
+from layergen.spec.sections import WeightSpec
 from layergen.spec.source import Path_
 
 # Fields that fix a weight's shape in another way: a weight with `shapes` has none of them.

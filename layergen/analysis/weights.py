@@ -16,7 +16,7 @@ from layergen.analysis.shapes import parse_expression
 from layergen.analysis.weight_shapes import case_weight_shape, check_one_form, has_cases
 from layergen.render.model import AxesShape, CaseShape, ConstructorArg, SharedAxesShape, WeightModel
 from layergen.render.values import Code, Literal, Name, self_attribute, tuple_of
-from layergen.spec.fast import WeightSpec
+from layergen.spec.sections import WeightSpec
 from layergen.spec.source import Path_
 from layergen.spec.weight_arguments import KINDS, argument_kinds, argument_name
 

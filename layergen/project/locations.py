@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from layergen.project.paths import display_path
+from layergen.paths import display_path
 from layergen.project.settings import Project
 
 

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from layergen.errors import LayergenError, Problem
+from layergen.paths import display_path
 from layergen.project.format_style import FormatStyle, read_style
 from layergen.project.imports import import_entry_problem
-from layergen.project.paths import display_path
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails

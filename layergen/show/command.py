@@ -28,8 +28,8 @@ from layergen.render.model import LayerModel
 from layergen.render.values import Literal
 from layergen.show.options import given_arguments, given_shapes
 from layergen.show.weights import NeedsKeras, planned_weights
-from layergen.spec.fast import LayerSpec
 from layergen.spec.nested_lists import as_tuple
+from layergen.spec.sections import LayerSpec
 
 if TYPE_CHECKING:
     from layergen.commands.result import CommandResult

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeGuard, cast
 
 from layergen.analysis import expressions
-from layergen.spec.fast import LayerSpec
+from layergen.spec.sections import LayerSpec
 
 ELLIPSIS, BATCH = "...", "batch"
 FLOAT_VARIABLE_DTYPE = "float32"  # the variable dtype of Keras's default policy (and of mixed_float16)

@@ -21,7 +21,7 @@ from layergen.update.reconcile import Outcome, Status
 from layergen.update.record_types import OutputRecord, SpecRecord, WeightRecord
 
 if TYPE_CHECKING:
-    from layergen.spec.fast import LayerSpec  # (not loaded on the fast path, which needs no spec)
+    from layergen.spec.sections import LayerSpec  # (not loaded on the fast path, which needs no spec)
 
 
 class ConflictMode(StrEnum):

@@ -28,7 +28,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from layergen.spec.fast import LayerSpec
+    from layergen.spec.sections import LayerSpec
 
 MAX_FREE = 8  # at most 2 ** 8 combinations of bool arguments are compared
 

@@ -20,6 +20,7 @@ import sys
 import tokenize
 
 import black
+from conftest import python_path
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from spec_strategies import (  # noqa: F401
@@ -557,7 +558,7 @@ def test_hostile_sub_layers_do_nothing_beyond_their_fields(tmp_path):
     print(f"{len(plan)} accepted, {len(refused)} refused")
     assert len(plan) >= 20 and len(refused) >= 20, (len(plan), len(refused))  # both kinds really drawn
     (tmp_path / "plan.json").write_text(json.dumps(plan))
-    env = {**os.environ, "PYTHONPATH": str(tmp_path), "KERAS_BACKEND": "numpy", "LAYERGEN_CANARY": "untouched"}
+    env = {**os.environ, "PYTHONPATH": python_path(tmp_path), "KERAS_BACKEND": "numpy", "LAYERGEN_CANARY": "untouched"}
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # so that any file written is the generated code's doing
     before = sorted(p.name for p in tmp_path.iterdir())
     done = subprocess.run(
