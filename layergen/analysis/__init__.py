@@ -7,12 +7,14 @@ generated code, one concern per module:
     shapes       inputs, dimensions, shape expressions, input_spec, compute_output_shape
     arguments    constructor arguments from `arguments` and `constants`
                  (argument_types: what each argument type accepts, as one table;
-                 given_constants: constants without `value`, which the user gives)
+                 given_constants: constants without `value`, which the user gives, or
+                 `value: null`, which the user may leave out)
     weights      weights and their initializer / regularizer / constraint arguments
                  (which arguments: layergen.spec.weight_arguments; keras_objects: a
                  `{name: ..., ...}` mapping as the Keras object it builds;
                  initializer_parts: a first value made in parts along an axis)
     gates        optional weights (`when`): the bool argument each exists under
+    adapt        `adapt:`: state weights set to statistics of a data set (`adapt(data)`)
     outputs      one output or several, each with its shape and dtype
     randomness   `random: true`: the seed argument and the layer's SeedGenerator
     call_arguments  non-tensor keyword parameters of call (`reverse=False`)
