@@ -215,6 +215,7 @@ EXAMPLES = [
             "test_adapt_iterable_single_batch",
             "test_adapt_iterable_high_dim_axis_tuple",
             "test_adapt_iterator_of_batches",
+            "test_call_on_meta_device_after_built",
         ),
         left_out={
             "test_normalization_axis_too_": "an `axis` out of the input's range: `axes` weights take it modulo the "
@@ -225,8 +226,6 @@ EXAMPLES = [
             "test_broadcast_": BROADCAST_MEAN,
             "test_scalar_broadcast": BROADCAST_MEAN,
             "test_adapt_tf_dataset_with_labels": BROADCAST_MEAN,
-            "test_call_on_meta_device_after_built": "PyTorch's meta device: its skipif is a pytest mark, which "
-            "this unittest runner does not apply on other backends (it passes on PyTorch)",
             "test_tf_data_compatibility": "the layer called inside a tf.data graph on any backend: Keras's "
             "DataLayer machinery, outside a spec",
             "test_adapt_pydataset_compat": "builds `keras.layers.Normalization` by its public name, not the file's "
@@ -312,6 +311,9 @@ def test_keras_own_test_passes_on_the_generated_class(row, test):
     test_case = _test_case(row)
     names = [n for n in _test_names(row) if _in_scope(row, n) and _is_case_of(n, test)]
     assert names, f"{row.keras_file} has no test {test}"
+    marked = [_skip_mark(getattr(test_case, name)) for name in names]
+    if all(marked):  # pytest's skipif marks, which unittest does not read
+        pytest.skip("; ".join(str(reason) for reason in marked))
     suite = unittest.TestSuite(test_case(name) for name in names)
     result = unittest.TestResult()
     suite.run(result)
@@ -320,3 +322,12 @@ def test_keras_own_test_passes_on_the_generated_class(row, test):
     skipped = [f"{case.id()}: {why}" for case, why in result.skipped]
     if skipped and len(skipped) == len(names):
         pytest.skip("; ".join(skipped))
+
+
+def _skip_mark(method: object) -> str | None:
+    """The reason of a `pytest.mark.skipif` on a Keras test whose condition holds (Keras
+    marks a PyTorch-only test so), else None."""
+    for mark in getattr(method, "pytestmark", []):
+        if mark.name == "skipif" and mark.args and mark.args[0]:
+            return str(mark.kwargs.get("reason", "skipped by its own skipif mark"))
+    return None
