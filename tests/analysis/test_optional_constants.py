@@ -89,3 +89,41 @@ def test_constants_given_together_are_refused_alone_as_keras_normalization_refus
     # The base class gives both and leaves one out; the class that leaves both out gives one.
     assert '("mean", None, "When one is given, both `mean` and `variance` must be set."),' in base
     assert '("mean", (3.0, 3.5, 4.0), "When one is given, both `mean` and `variance` must be set."),' in subclass
+
+
+THREE_TOGETHER = """\
+layer: ThreeTogether
+summary: An affine map whose three optional constants are given together or not at all.
+constants:
+  low: {shape: [], value: null, together_with: [high, step]}
+  high: {shape: [], value: null}
+  step: {shape: [], value: null, together_with: [low]}
+inputs:
+  inputs: {shape: [batch, ..., features]}
+call: |
+  if low is None:
+      return inputs
+  return (inputs - low) * step / (high - low)
+output_shape: [batch, ..., features]
+"""
+
+
+def test_a_group_of_three_is_given_all_together_or_not_at_all(project):
+    (project / "specs" / "three.yaml").write_text(THREE_TOGETHER)
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    spec = importlib.util.spec_from_file_location("three_module", project / "layers" / "three_together.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    layer_class = module.ThreeTogether
+    layer_class()
+    layer_class(low=0.0, high=2.0, step=1.0)
+    for given in ({"low": 0.0}, {"low": 0.0, "high": 1.0}, {"step": 1.0}):
+        with pytest.raises(ValueError, match="When one is given, all of `low`, `high` and `step` must be set"):
+            layer_class(**given)
+    code = (project / "tests" / "test_three_together.py").read_text()
+    case = code.split("invalid_arguments = [", 1)[1]
+    assert (
+        '"low",\n            None,\n            "When one is given, all of `low`, `high` and `step` must be set."'
+        in case
+    )
