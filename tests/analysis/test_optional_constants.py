@@ -103,7 +103,7 @@ inputs:
 call: |
   if low is None:
       return inputs
-  return (inputs - low) * step / (high - low)
+  return (inputs - low) * step + high
 output_shape: [batch, ..., features]
 """
 
