@@ -37,8 +37,6 @@ spec's problems are reported together, each with its file, line and field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from layergen.analysis.adapt import read_adapt
 from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_arguments import CallArgument, read_call_arguments
@@ -75,6 +73,7 @@ from layergen.analysis.test_plan import plan_test
 from layergen.analysis.test_values import check_test_names
 from layergen.analysis.weights import renamed_from_problems, weight_models
 from layergen.project.classes import BrokenSpec, ProjectClass
+from layergen.records import field, frozen_record
 from layergen.render import values
 from layergen.render.model import (
     AdaptModel,
@@ -97,7 +96,7 @@ from layergen.vocabulary import load
 __all__ = ["analyze", "snake_case"]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Parts:
     """What the analysis steps found, before the test plan and the render model."""
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from layergen.records import frozen_record
 from layergen.render.values import Code, Collection, Comparison, Group, IfElse, Literal, Operation, Unary
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//"}
@@ -23,7 +23,7 @@ class ExpressionError(ValueError):
     """The text is not an expression of the shape grammar."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Expression:
     text: str
     tree: ast.expr

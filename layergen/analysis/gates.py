@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from layergen.analysis import expressions
 from layergen.analysis.context import Context
 from layergen.analysis.given_constants import optional_constants
 from layergen.analysis.input_conditions import condition_code, read_condition
+from layergen.records import frozen_record
 from layergen.render.values import Code
 from layergen.spec.source import Path_
 
 
-@dataclass(frozen=True)
+@frozen_record
 class GateSetting:
     """One setting the contract runs with: every gate at its test value but `flipped`."""
 

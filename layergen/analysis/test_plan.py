@@ -8,8 +8,6 @@ test's tensors from `test_budget`.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from layergen.analysis.adapt import adapt_test_axes
 from layergen.analysis.argument_types import stored_value
 from layergen.analysis.call_shapes import default_call_values, test_call_values
@@ -32,6 +30,7 @@ from layergen.analysis.test_calls import call_test_case
 from layergen.analysis.test_sizes import Scope, chosen_case, dimension_sizes, test_inputs, test_output, weight_shape
 from layergen.analysis.test_values import regularized_weights, skips
 from layergen.analysis.weight_shapes import case_settings, chosen_shape, has_cases, shape_condition_arguments
+from layergen.records import replace
 from layergen.render.model import InvalidArgument, TestInput, TestModel, TestOutput, TestSetting, WeightModel
 from layergen.render.values import Call, Code, Literal
 

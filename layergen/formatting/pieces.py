@@ -41,8 +41,9 @@ import ast
 import hashlib
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+from layergen.records import frozen_record
 
 HEADER, FIRST, MEMBER = "header", "first", "member"
 _STUB_CLASS = "class _:\n"
@@ -60,7 +61,7 @@ class Cache(Protocol):
     def put(self, key: str, text: str) -> None: ...
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Piece:
     kind: str  # HEADER, FIRST (the first member) or MEMBER
     text: str
@@ -122,7 +123,7 @@ class Runner(Protocol):
     def __call__(self, sizes: list[int], job: Callable[[int], str | None], /) -> list[Any]: ...
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Plan:
     """A text's pieces (none: it is formatted whole), those the cache has, and the positions
     of those black must format (`[None]`: the text, whole)."""

@@ -12,24 +12,25 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layergen.errors import LayergenError, internal_error
 from layergen.project.locations import from_key
 from layergen.project.settings import Project
+from layergen.records import frozen_record, replace
 from layergen.update.outputs import settled
 from layergen.update.plan import Plan, SpecUpdate, side_file
 from layergen.update.records import RecordStore, SpecRecord
 from layergen.writing import remove, remove_temporaries, write_atomically
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Applied:
     """What carrying a plan out did besides the plan's own files."""
 
     removed: int  # temporary files of an interrupted run, deleted first
-    failures: list[LayergenError]  # the specs whose files or records could not be written
+    failures: list[LayergenError]  # why the specs in `failed` failed
+    failed: frozenset[str]  # the keys of the specs whose files or records could not be written
     migrated: bool  # the legacy manifest was replaced by one record per spec
     also_wrote: bool  # what `also_write` returned: whether it wrote anything
 
@@ -43,16 +44,18 @@ def carry_out(
         removed = remove_temporaries_of(plan, store, records, project) if interrupted else 0
         # Stored texts no record names: whether or not the killed run's mark is there.
         removed += store.clean_debris()
-        failures = apply_updates(plan, store, records)
+        failed = apply_updates(plan, store, records)
         settle_pending_writes(plan, store, records, project)
         migrated = store.migrate(records)
         store.flush()
-        return Applied(removed, failures, migrated, also_write())
+        return Applied(removed, list(failed.values()), frozenset(failed), migrated, also_write())
 
 
-def apply_updates(plan: Plan, store: RecordStore, records: dict[str, SpecRecord]) -> list[LayergenError]:
-    """Carry the plan out, one spec at a time; a spec that fails does not stop the others."""
-    failures = []
+def apply_updates(plan: Plan, store: RecordStore, records: dict[str, SpecRecord]) -> dict[str, LayergenError]:
+    """Carry the plan out, one spec at a time; a spec that fails does not stop the others.
+    Returns the specs that failed (by key, in the plan's order), each with its error; the
+    plan is left as it was."""
+    failed: dict[str, LayergenError] = {}
     # Every file the plan keeps or writes, by its real path: no run deletes one of them,
     # whatever other name (a symbolic link, a linked folder) a removal reaches it by.
     kept = {os.path.realpath(f.path) for f in plan.all_files() if not f.remove}
@@ -61,12 +64,10 @@ def apply_updates(plan: Plan, store: RecordStore, records: dict[str, SpecRecord]
         try:
             _apply_spec(update, store, records, kept)
         except LayergenError as exc:
-            update.failed = True
-            failures.append(exc)
+            failed[update.key] = exc
         except Exception as exc:  # a bug in layergen: this spec fails, the others go on
-            failures.append(internal_error(update.key, exc))
-            update.failed = True
-    return failures
+            failed[update.key] = internal_error(update.key, exc)
+    return failed
 
 
 def _apply_spec(update: SpecUpdate, store: RecordStore, records: dict[str, SpecRecord], kept: set[str]) -> None:

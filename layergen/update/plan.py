@@ -9,12 +9,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from layergen.errors import LayergenError
+from layergen.records import field, frozen_record, record
 from layergen.update.compat import CompatChange
 from layergen.update.merge import MergeResult
 from layergen.update.reconcile import Outcome, Status
@@ -30,20 +30,20 @@ class ConflictMode(StrEnum):
     inline = "inline"  # write the merge with conflict markers into the file itself
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PlanOptions:
     conflicts: ConflictMode = ConflictMode.report
     prune: bool = False  # remove a deleted spec's unedited files
     accept_breaking: bool = False  # record a change that breaks loading old checkpoints
 
 
-@dataclass(frozen=True)
+@frozen_record
 class GeneratedFile:
     path: Path
     content: str
 
 
-@dataclass(frozen=True)
+@frozen_record
 class GeneratedSpec:
     """A spec generated in this run, as the update step receives it."""
 
@@ -60,7 +60,7 @@ def side_file(path: Path) -> Path:
     return path.with_name(path.name + ".conflict")
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_record(kw_only=True)
 class FileUpdate:
     """One file's fate: built once, by keyword; a later step returns a changed copy (`replace`)."""
 
@@ -115,8 +115,11 @@ def found_file(path: Path, status: Status, ours: str, *, newline: str, remove: b
     return FileUpdate(path=path, outcome=outcome, before=ours, after=after, newline=newline, remove=remove)
 
 
-@dataclass
+@frozen_record
 class SpecUpdate:
+    """What a run does to one spec's files and record: a value, never changed once planned
+    (`with_fingerprint` returns a changed copy; `apply` returns what failed)."""
+
     spec: Path
     key: str  # the spec's path relative to the project root: its record's name
     files: list[FileUpdate] = field(default_factory=list)
@@ -126,14 +129,13 @@ class SpecUpdate:
     replaces: str | None = None  # a renamed spec's old record
     drop_record: bool = False  # a deleted spec whose files are all gone
     held: bool = False  # a conflict or a file in the way: nothing is written for the spec
-    failed: bool = False  # applying it failed
 
     @property
     def conflicted(self) -> bool:
         return any(f.status in (Status.CONFLICT, Status.UNTRACKED, Status.MARKERS) for f in self.files)
 
 
-@dataclass
+@record
 class Plan:
     updates: list[SpecUpdate] = field(default_factory=list)
     orphans: list[SpecUpdate] = field(default_factory=list)  # specs deleted since last time

@@ -24,10 +24,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from layergen.project.locations import project_key
+from layergen.records import field, frozen_record, record
 from layergen.update.plan import GeneratedSpec
 from layergen.update.record_types import LayerRecord, SpecRecord, WeightRecord
 
@@ -39,7 +39,7 @@ MAX_LISTED_COPIES = 64  # a literal repeat count up to this lists each copy's pa
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@dataclass
+@record
 class WeightTree:
     weights: dict[str, WeightRecord] = field(default_factory=dict)
     layers: dict[str, LayerRecord] = field(default_factory=dict)
@@ -47,7 +47,7 @@ class WeightTree:
     sources: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ClassTree:
     """A project class's tree, as a sub-layer of another layer sees it."""
 
@@ -246,6 +246,7 @@ class ProjectTrees:
     ):
         self.project = project
         self.generated = {g.class_name: g for g in generated}
+        self.analyzed: dict[str, GeneratedSpec] = {}  # the classes `analyze_class` analysed
         self.records = {record.class_name: (key, record) for key, record in records.items()}
         self.analyze_class = analyze_class
         self.trees: dict[str, ClassTree | None] = {}
@@ -280,10 +281,9 @@ class ProjectTrees:
             else:
                 # Neither generated in this run nor recorded (a run naming only the specs that use it).
                 analyzed = self.analyze_class(name)
-                tree_of = (
-                    None
-                    if analyzed is None
-                    else ClassTree(project_key(self.project, analyzed.spec_path), self.of(analyzed))
-                )
+                tree_of = None
+                if analyzed is not None:
+                    self.analyzed[name] = analyzed
+                    tree_of = ClassTree(project_key(self.project, analyzed.spec_path), self.of(analyzed))
                 self.trees[name] = tree_of
         return self.trees[name]
