@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO
 
 # The only tests a backend may skip for being that backend: (backend, words of the reason).
@@ -55,10 +56,12 @@ def test_examples_pass_on_torch():
     assert "compile" not in "".join(line for line in result.stdout.splitlines() if line.startswith("SKIPPED"))
 
 
-def test_keras_own_tests_pass_on_jax():
-    """Keras's own test files, run against the generated classes, on JAX as on TensorFlow."""
+@pytest.mark.parametrize("backend", ["jax", "torch"])
+def test_keras_own_tests_pass_on_jax_and_torch(backend):
+    """Keras's own test files, run against the generated classes, on JAX and PyTorch as on
+    TensorFlow."""
     assert len(KERAS_OWN_TESTS) >= 3, KERAS_OWN_TESTS
-    check_run(run_examples("jax", tuple(KERAS_OWN_TESTS)), "jax")
+    check_run(run_examples(backend, tuple(KERAS_OWN_TESTS)), backend)
 
 
 def test_generated_code_uses_public_keras_api_only():
