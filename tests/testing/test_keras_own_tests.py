@@ -39,7 +39,7 @@ class KerasTests:
 
     keras_file: str  # relative to keras/src/layers
     test_case: str  # the TestCase class in that file
-    builtin: str  # the name the file uses, `layers.<builtin>`
+    builtin: str  # the name the file uses: `layers.<builtin>`, or `<module>.<Class>` (`relu.ReLU`)
     generated: str  # "module:Class" of the generated example
     in_scope: tuple[str, ...]
     left_out: dict[str, str] = field(default_factory=dict)  # test name prefix -> reason
@@ -188,6 +188,67 @@ EXAMPLES = [
             "test_int4_": QUANTIZATION,
         },
     ),
+    KerasTests(
+        "activations/relu_test.py",
+        "ReLUTest",
+        "relu.ReLU",
+        "examples.layers.relu_layer:ReluLayer",
+        in_scope=(
+            "test_relu",
+            "test_normal_relu_correctness",
+            "test_leaky_relu_correctness",
+            "test_threshold_relu_correctness",
+            "test_invalid_usage",
+            "test_get_config",
+            "test_get_config_default_params",
+            "test_from_config",
+            "test_compute_output_shape",
+            "test_default_relu_no_args",
+            "test_relu_none_max_value_is_unlimited",
+            "test_relu_all_zeros_input",
+            "test_relu_multidimensional_input",
+            "test_negative_slope_none_raises",
+            "test_threshold_none_raises",
+        ),
+    ),
+    KerasTests(
+        "activations/softmax_test.py",
+        "SoftmaxTest",
+        "softmax.Softmax",
+        "examples.layers.softmax_layer:SoftmaxLayer",
+        in_scope=(
+            "test_softmax",
+            "test_softmax_correctness",
+            "test_softmax_correctness_with_mask",
+            "test_softmax_correctness_with_axis",
+            "test_softmax_masked_values_are_zero_including_fully_masked",
+            "test_softmax_mask_broadcastable",
+            "test_softmax_mask_broadcastable_fewer_dims",
+            "test_softmax_mask_shape_mismatch",
+            "test_softmax_mask_too_many_dims",
+        ),
+    ),
+    KerasTests(
+        "regularization/alpha_dropout_test.py",
+        "AlphaDropoutTest",
+        "AlphaDropout",
+        "examples.layers.alpha_dropout_layer:AlphaDropoutLayer",
+        in_scope=(
+            "test_alpha_dropout_basics",
+            "test_alpha_dropout_correctness",
+            "test_alpha_dropout_partial_noise_shape_dynamic",
+            "test_alpha_dropout_partial_noise_shape_static",
+            "test_alpha_dropout_negative_rate",
+            "test_alpha_dropout_rate_greater_than_one",
+        ),
+    ),
+    KerasTests(
+        "regularization/activity_regularization_test.py",
+        "ActivityRegularizationTest",
+        "ActivityRegularization",
+        "examples.layers.activity_regularization_layer:ActivityRegularizationLayer",
+        in_scope=("test_correctness", "test_activity_regularization_basics"),
+    ),
 ]
 
 
@@ -203,19 +264,24 @@ def _test_case(row: KerasTests) -> type:
 def _load_test_case(keras_file: str, test_case: str, builtin: str, generated: str) -> type:
     """A Keras TestCase, loaded as a fresh module that sees the generated class."""
     path = _keras_layers_dir() / keras_file
-    module_name = f"_keras_own_{builtin.lower()}_{test_case.lower()}"
+    module_name = f"_keras_own_{builtin.lower().replace('.', '_')}_{test_case.lower()}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None and spec.loader is not None, path
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     spec.loader.exec_module(module)
-    # A view of keras.src.layers in which the built-in is the generated class; the real
-    # package is left alone, so nothing else in the session sees the substitution.
-    view = types.ModuleType(f"{module.layers.__name__}_with_{builtin}")
-    view.__dict__.update(vars(module.layers))
+    # The file reaches the built-in as `layers.<Class>` or, where it imports the built-in's
+    # own module (`from keras.src.layers.activations import relu`), as `relu.<Class>`.
+    holder_name, _, class_attribute = builtin.rpartition(".")
+    holder_name = holder_name or "layers"
+    holder = getattr(module, holder_name)
+    # A view of that module in which the built-in is the generated class; the real module
+    # is left alone, so nothing else in the session sees the substitution.
+    view = types.ModuleType(f"{holder.__name__}_with_{class_attribute}")
+    view.__dict__.update(vars(holder))
     module_path, class_name = generated.split(":")
-    setattr(view, builtin, getattr(importlib.import_module(module_path), class_name))
-    module.layers = view
+    setattr(view, class_attribute, getattr(importlib.import_module(module_path), class_name))
+    setattr(module, holder_name, view)
     return getattr(module, test_case)
 
 
