@@ -758,6 +758,17 @@ CASES = [
         id="message-on-a-shape-argument",
     ),
     pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  axis:\n    type: axes\n    default: -1\n    type_message: Bad axis.\n"),
+        "demo.yaml:10:19: arguments.axis.type_message: `type_message` words the TypeError of a value of the "
+        "wrong type; 'axis' (axes) has no type check apart from its other checks (use `message`)",
+        id="type-message-on-an-axes-argument",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n    type_message: ' '\n"),
+        "demo.yaml:7:19: arguments.units.type_message: `type_message` is empty",
+        id="type-message-empty",
+    ),
+    pytest.param(
         spec_with("call: |", "masking:\n  output_mask: keep\n  supports_masking: unitz\ncall: |"),
         "demo.yaml:16:21: masking.supports_masking: unknown argument or dimension 'unitz' (did you mean 'units'?)",
         id="condition-unknown-argument",
@@ -1082,6 +1093,8 @@ TITLES = {
     "when-unknown-argument": "A weight's `when` naming no argument",
     "when-not-bool": "A weight's `when` naming an argument that is not bool",
     "message-on-a-shape-argument": "`message` on an argument that has no single check to word",
+    "type-message-on-an-axes-argument": "`type_message` on an argument whose type has no separate type check",
+    "type-message-empty": "An empty `type_message`",
     "condition-unknown-argument": "A condition naming no argument",
     "condition-outside-the-grammar": "A condition outside the expression grammar (a call, an attribute, ...)",
     "output-case-without-when": "An output shape case other than the last without `when`",

@@ -61,6 +61,9 @@ class TypeRule:
     note: str = ""  # added to the argument's docstring entry
     item: TypeRule | None = None  # list types: the type of each item
     error: str = "ValueError"  # what `__init__` raises; TypeError where Keras raises one
+    # A value of another type, for the test of `type_message` (a TypeError of its own, as
+    # Keras's RepeatVector raises for `n`); None: the type has no separate type check.
+    wrong_kind: Any = None
 
 
 def _not_axes(value: Name) -> Code:
@@ -89,6 +92,7 @@ def _list_of(item: TypeRule) -> TypeRule:
         store=lambda name: Call("list", (name,)),
         keeps_none=True,
         item=item,
+        wrong_kind=None if item.wrong_kind is None else "three",
     )
 
 
@@ -101,6 +105,7 @@ _INT = TypeRule(
     others=other_ints,
     bounded=True,
     adjectives={(1, None): "positive", (0, None): "non-negative"},
+    wrong_kind="three",
 )
 _FLOAT = TypeRule(
     noun="number",
@@ -110,6 +115,7 @@ _FLOAT = TypeRule(
     invalid=invalid_float,
     others=other_floats,
     bounded=True,
+    wrong_kind="half",
 )
 _BOOL = TypeRule(
     noun="boolean",
@@ -118,6 +124,7 @@ _BOOL = TypeRule(
     sample=lambda arg, sizes: True,
     invalid=lambda arg: "yes",
     others=lambda arg, default: [not default if isinstance(default, bool) else True],
+    wrong_kind="yes",
 )
 _STR = TypeRule(
     noun="string",
@@ -126,6 +133,7 @@ _STR = TypeRule(
     sample=lambda arg, sizes: arg.choices[0] if arg.choices else "value",
     invalid=nothing,
     others=lambda arg, default: [default + "_other"] if isinstance(default, str) else [],
+    wrong_kind=3,
 )
 
 _DATA_FORMATS = ("channels_last", "channels_first")
@@ -195,6 +203,7 @@ TYPES: dict[str, TypeRule] = {
         store=lambda name: Call("dict", (name,)),
         keeps_none=True,
         requirement="a dict with string keys",
+        wrong_kind="three",
     ),
     # A Keras `data_format`: None takes Keras's global setting, as
     # `keras.backend.standardize_data_format` does (its value "channels_last" by default).
@@ -234,17 +243,56 @@ def is_optional_none(arg: ArgumentSpec) -> bool:
 
 def argument_checks(name: str, arg: ArgumentSpec) -> list[Check]:
     """The checks `__init__` runs on the argument, in order; [] if it takes any value."""
+    error = type_rule(arg).error
     if arg.type == "shape":
-        conditions = _shape_conditions(name)
+        conditions = [(condition, sentence, error) for condition, sentence in _shape_conditions(name)]
+    elif splits_type(arg):
+        conditions = _split_conditions(name, arg)
     else:
         condition = _invalid_condition(name, arg)
-        conditions = [] if condition is None else [(condition, rule_sentence(name, arg))]
+        conditions = [] if condition is None else [(condition, rule_sentence(name, arg), error)]
     checks = []
-    for condition, sentence in conditions:
+    for condition, sentence, raised in conditions:
         if is_optional_none(arg):
             condition = Operation("and", is_not_none(Name(name)), Group(condition))
-        checks.append(Check(condition, received_message(sentence, name), type_rule(arg).error))
+        checks.append(Check(condition, received_message(sentence, name), raised))
     return checks
+
+
+def splits_type(arg: ArgumentSpec) -> bool:
+    """Whether a value of the wrong type gets a TypeError of its own (`type_message`)."""
+    return arg.type_message is not None and type_rule(arg).wrong_kind is not None
+
+
+def _split_conditions(name: str, arg: ArgumentSpec) -> list[tuple[Code, str, str]]:
+    """With `type_message`: a TypeError for a value of the wrong type, then a ValueError for
+    one out of its bounds or choices (none where it has neither), as Keras's RepeatVector
+    checks `n`."""
+    assert arg.type_message is not None
+    rule = type_rule(arg)
+    item = rule.item or rule
+    value = Name("v" if rule.item else name)
+    wrong_type = item.wrong_type(value) if item.wrong_type is not None else Literal(False)
+    out_of_bounds = _bounds_condition(value, arg)
+    if rule.item:
+        wrong_type = Operation("or", not_instance_of(Name(name), "list", "tuple"), any_of(wrong_type, "v", Name(name)))
+        out_of_bounds = None if out_of_bounds is None else any_of(out_of_bounds, "v", Name(name))
+    conditions = [(wrong_type, " ".join(arg.type_message.split()), "TypeError")]
+    if out_of_bounds is not None:
+        conditions.append((out_of_bounds, rule_sentence(name, arg), "ValueError"))
+    return conditions
+
+
+def _bounds_condition(value: Name, arg: ArgumentSpec) -> Code | None:
+    """True when a value of the right type is not one of the choices or is out of bounds."""
+    if arg.choices is not None:
+        return Operation("not in", value, Literal(tuple(arg.choices)))
+    condition: Code | None = None
+    for bound, operator in ((arg.min, "<"), (arg.max, ">")):
+        if bound is not None:
+            test = Operation(operator, value, Literal(bound))
+            condition = test if condition is None else Operation("or", condition, test)
+    return condition
 
 
 def received_message(sentence: str, name: str) -> Message:
@@ -265,6 +313,29 @@ def rule_sentence(name: str, arg: ArgumentSpec) -> str:
 def invalid_message(name: str, arg: ArgumentSpec, value: object) -> str:
     """The exact message `__init__` raises for the value `invalid_value` gives."""
     return f"{rule_sentence(name, arg)} Received: {name}={value!r}"
+
+
+def invalid_cases(arg: ArgumentSpec) -> list[tuple[Any, str]]:
+    """The values the test passes for `__init__` to refuse, each with the error it expects:
+    one, or with `type_message` a value of the wrong type (TypeError) and, where the type
+    has bounds or choices, one outside them (ValueError)."""
+    if not splits_type(arg):
+        bad = invalid_value(arg)
+        return [] if bad is None else [(bad, type_rule(arg).error)]
+    rule = type_rule(arg)
+    cases: list[tuple[Any, str]] = [(rule.wrong_kind, "TypeError")]
+    out_of_bounds = arg.choices is not None or (rule.item is None and (arg.min is not None or arg.max is not None))
+    bad = invalid_value(arg)
+    if out_of_bounds and bad is not None:
+        cases.append((bad, "ValueError"))
+    return cases
+
+
+def invalid_case_message(name: str, arg: ArgumentSpec, value: object, error: str) -> str:
+    """The exact message `__init__` raises for one of `invalid_cases`."""
+    if error == "TypeError" and splits_type(arg) and arg.type_message is not None:
+        return f"{' '.join(arg.type_message.split())} Received: {name}={value!r}"
+    return invalid_message(name, arg, value)
 
 
 def _shape_conditions(name: str) -> list[tuple[Code, str]]:

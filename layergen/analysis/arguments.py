@@ -13,6 +13,7 @@ from layergen.analysis.argument_types import (
     is_optional_none,
     received_message,
     requirement,
+    splits_type,
     type_rule,
     value_fits,
 )
@@ -89,13 +90,15 @@ def _check_argument_fields(context: Context, name: str, arg: ArgumentSpec, path:
         context.problem(path + ("min",), f"min ({arg.min}) is greater than max ({arg.max})")
     if arg.choices is not None and arg.type != "str":
         context.problem(path + ("choices",), "`choices` apply to str arguments")
-    if arg.message is not None and (arg.type == "shape" or not argument_checks(name, arg)):
+    value_checks = [c for c in argument_checks(name, arg) if not (splits_type(arg) and c.error == "TypeError")]
+    if arg.message is not None and (arg.type == "shape" or not value_checks):
         context.problem(
             path + ("message",),
             f"`message` words the check of a wrong value; {name!r} ({arg.type}) has no single check to word",
         )
     elif arg.message is not None and not arg.message.strip():
         context.problem(path + ("message",), "`message` is empty")
+    _check_type_message(context, name, arg, path)
     if arg.type == "activation" and isinstance(arg.default, str) and arg.default not in context.vocab.activations:
         context.unknown(path + ("default",), "activation", arg.default, context.vocab.activations)
         return
@@ -114,6 +117,21 @@ def _check_argument_fields(context: Context, name: str, arg: ArgumentSpec, path:
             context.problem(path, f"array argument {name!r} is not the `initial_value` of any weight")
     elif not arg.required and arg.default is not None and not value_fits(arg, arg.default):
         context.problem(path + ("default",), f"default {arg.default!r} is not {requirement(arg)}")
+
+
+def _check_type_message(context: Context, name: str, arg: ArgumentSpec, path: Path_) -> None:
+    """`type_message` words a TypeError of its own, which only a type with a plain type
+    check (a number, bool, str, their lists, a mapping) can raise apart from its bounds."""
+    if arg.type_message is None:
+        return
+    if type_rule(arg).wrong_kind is None:
+        context.problem(
+            path + ("type_message",),
+            f"`type_message` words the TypeError of a value of the wrong type; {name!r} ({arg.type}) "
+            "has no type check apart from its other checks (use `message`)",
+        )
+    elif not arg.type_message.strip():
+        context.problem(path + ("type_message",), "`type_message` is empty")
 
 
 def constant_args(context: Context) -> list[ConstructorArg]:

@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from layergen.analysis.argument_types import (
-    invalid_message,
-    invalid_value,
+    invalid_case_message,
+    invalid_cases,
     other_value,
     requirement,
     sample_value,
-    type_rule,
     value_fits,
 )
 from layergen.analysis.context import Context
@@ -180,11 +179,11 @@ def invalid_arguments(context: Context) -> list[InvalidArgument]:
     if context.spec.random:
         arguments[SEED] = SEED_SPEC
     for name, arg in arguments.items():
-        bad = invalid_value(arg)
-        if not is_finite(bad):
-            context.problem(("arguments", name), NOT_FINITE.format(what="invalid value", name=name))
-        elif bad is not None:
-            cases.append(InvalidArgument(name, Literal(bad), invalid_message(name, arg, bad), type_rule(arg).error))
+        for bad, error in invalid_cases(arg):
+            if not is_finite(bad):
+                context.problem(("arguments", name), NOT_FINITE.format(what="invalid value", name=name))
+            else:
+                cases.append(InvalidArgument(name, Literal(bad), invalid_case_message(name, arg, bad, error), error))
     return cases
 
 

@@ -48,6 +48,11 @@ class ArgumentSpec(Section):
         description="The error message's rule for a wrong value, in place of the generated one "
         "(e.g. Keras's own wording); `Received: <name>=<value>` follows it.",
     )
+    type_message: str | None = field(
+        None,
+        description="A value of the wrong type raises a TypeError with these words (Keras's own wording), "
+        "and a value out of bounds the ValueError of `message`; without it, one ValueError says both.",
+    )
 
     @property
     def required(self) -> bool:

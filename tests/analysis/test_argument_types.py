@@ -9,6 +9,8 @@ import pytest
 from layergen.analysis.argument_types import (
     TYPES,
     argument_checks,
+    invalid_case_message,
+    invalid_cases,
     invalid_message,
     invalid_value,
     other_value,
@@ -142,3 +144,45 @@ def test_a_mapping_argument_takes_a_dict_with_string_keys():
     assert _raised("clipping", arg, {"rmax": 3.0}) is None and _raised("clipping", arg, None) is None
     assert _raised("clipping", arg, [("rmax", 3.0)])[0] == "ValueError"
     assert _raised("clipping", arg, {1: 3.0})[0] == "ValueError"
+
+
+TYPE_SPLIT = [
+    {"type": "int", "min": 1, "default": 2},
+    {"type": "int", "default": None},
+    {"type": "float", "min": 0, "max": 1},
+    {"type": "bool", "default": True},
+    {"type": "str", "choices": ["sum", "mean"], "default": "sum"},
+    {"type": "list[int]", "min": 1, "default": [2]},
+    {"type": "mapping", "default": None},
+]
+
+
+@pytest.mark.parametrize("fields", TYPE_SPLIT, ids=lambda f: "-".join(f"{k}={v}" for k, v in f.items()))
+def test_type_message_gives_a_type_error_of_its_own_and_the_test_expects_each_case(fields):
+    # As RepeatVector checks `n`: a value of another type is a TypeError, one out of bounds a
+    # ValueError; the generated test passes one value of each and expects its exact error.
+    arg = ArgumentSpec(**fields, type_message="Expected a value of the right kind.")
+    cases = invalid_cases(arg)
+    assert cases[0][1] == "TypeError"
+    bounded = arg.choices is not None or (arg.type in ("int", "float") and (arg.min, arg.max) != (None, None))
+    assert [error for _, error in cases] == ["TypeError", "ValueError"] if bounded else ["TypeError"]
+    for value, error in cases:
+        message = invalid_case_message("a", arg, value, error)
+        assert _raised("a", arg, value) == (error, message)
+    if arg.type == "int":
+        assert _raised("a", arg, 2.5)[0] == "TypeError" and _raised("a", arg, True)[0] == "TypeError"
+    assert _raised("a", arg, sample_value(arg, itertools.count(4))) is None
+
+
+def test_without_type_message_one_value_error_says_both():
+    arg = ArgumentSpec(type="int", min=1)
+    assert _raised("n", arg, "3")[0] == _raised("n", arg, 0)[0] == "ValueError"
+    assert invalid_cases(arg) == [(0, "ValueError")]
+
+
+def test_type_message_of_repeat_vector_says_what_keras_says():
+    arg = ArgumentSpec(
+        type="int", min=1, type_message="Expected an integer value for `n`.", message="`n` should be positive."
+    )
+    assert _raised("n", arg, [3]) == ("TypeError", "Expected an integer value for `n`. Received: n=[3]")
+    assert _raised("n", arg, -3) == ("ValueError", "`n` should be positive. Received: n=-3")

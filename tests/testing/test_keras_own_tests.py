@@ -249,6 +249,20 @@ EXAMPLES = [
         "examples.layers.activity_regularization_layer:ActivityRegularizationLayer",
         in_scope=("test_correctness", "test_activity_regularization_basics"),
     ),
+    KerasTests(
+        "reshaping/up_sampling1d_test.py",
+        "UpSamplingTest",
+        "UpSampling1D",
+        "examples.layers.up_sampling1_d_layer:UpSampling1DLayer",
+        in_scope=(
+            "test_upsampling_1d",
+            "test_upsampling_1d_correctness",
+            "test_upsampling_1d_correctness_with_ones",
+            "test_upsampling_1d_with_dynamic_batch_size",
+            "test_upsampling_1d_with_dynamic_shape",
+            "test_upsampling_1d_with_invalid_size",
+        ),
+    ),
 ]
 
 
