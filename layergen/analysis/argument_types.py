@@ -26,15 +26,20 @@ from layergen.analysis.number_values import (
 )
 from layergen.analysis.value_tests import (
     all_of,
-    any_of,
     instance_of,
     int_not_bool,
     is_none,
-    is_not_none,
     not_instance_of,
 )
-from layergen.render.model import Check
-from layergen.render.values import Call, Code, Field, Group, IfElse, Literal, Message, Name, Operation, Unary
+from layergen.render.values import (
+    Call,
+    Code,
+    IfElse,
+    Literal,
+    Name,
+    Operation,
+    Unary,
+)
 from layergen.spec.fast import ArgumentSpec
 
 
@@ -217,6 +222,20 @@ TYPES: dict[str, TypeRule] = {
         store=lambda name: IfElse(is_none(name), Call("keras.config.image_data_format"), name),
         requirement="one of 'channels_last', 'channels_first'",
     ),
+    # An int or a tuple of `length` ints, as the pooling, padding and cropping layers take
+    # `pool_size`, `padding` and `cropping` (Keras's `standardize_tuple`): kept as a tuple.
+    "int_tuple": TypeRule(
+        noun="integer",
+        is_value=lambda value: is_int(value) or (isinstance(value, list) and all(is_int(v) for v in value)),
+        wrong_type=None,
+        sample=lambda arg, sizes: [sample_int(arg, sizes)] * (arg.length or 1),
+        invalid=lambda arg: "three",
+        others=lambda arg, default: _other_int_tuples(arg, default),
+        bounded=True,
+        adjectives={(1, None): "positive", (0, None): "non-negative"},
+        keeps_none=True,
+        wrong_kind="three",
+    ),
     "array": TypeRule(
         noun="array",
         is_value=lambda value: True,
@@ -232,6 +251,16 @@ TYPES: dict[str, TypeRule] = {
 }
 
 
+def _other_int_tuples(arg: ArgumentSpec, default: Any) -> list[Any]:
+    """Tuples other than the default, each item another (`(1, 1)` -> `[2, 3]`): a config that
+    forgets the argument, or code that swaps its items, shows."""
+    first = default if is_int(default) else default[0] if isinstance(default, list) and default else None
+    if first is None:
+        return []
+    length = arg.length or 1
+    return [[first + 1 + i for i in range(length)], [max(first - 1 - i, 0) for i in range(length)]]
+
+
 def type_rule(arg: ArgumentSpec) -> TypeRule:
     return TYPES[arg.type]
 
@@ -239,138 +268,6 @@ def type_rule(arg: ArgumentSpec) -> TypeRule:
 def is_optional_none(arg: ArgumentSpec) -> bool:
     """Whether the argument may be None: it has `default: null`."""
     return not arg.required and arg.default is None
-
-
-def argument_checks(name: str, arg: ArgumentSpec) -> list[Check]:
-    """The checks `__init__` runs on the argument, in order; [] if it takes any value."""
-    error = type_rule(arg).error
-    if arg.type == "shape":
-        conditions = [(condition, sentence, error) for condition, sentence in _shape_conditions(name)]
-    elif splits_type(arg):
-        conditions = _split_conditions(name, arg)
-    else:
-        condition = _invalid_condition(name, arg)
-        conditions = [] if condition is None else [(condition, rule_sentence(name, arg), error)]
-    checks = []
-    for condition, sentence, raised in conditions:
-        if is_optional_none(arg):
-            condition = Operation("and", is_not_none(Name(name)), Group(condition))
-        checks.append(Check(condition, received_message(sentence, name), raised))
-    return checks
-
-
-def splits_type(arg: ArgumentSpec) -> bool:
-    """Whether a value of the wrong type gets a TypeError of its own (`type_message`)."""
-    return arg.type_message is not None and type_rule(arg).wrong_kind is not None
-
-
-def _split_conditions(name: str, arg: ArgumentSpec) -> list[tuple[Code, str, str]]:
-    """With `type_message`: a TypeError for a value of the wrong type, then a ValueError for
-    one out of its bounds or choices (none where it has neither), as Keras's RepeatVector
-    checks `n`."""
-    assert arg.type_message is not None
-    rule = type_rule(arg)
-    item = rule.item or rule
-    value = Name("v" if rule.item else name)
-    wrong_type = item.wrong_type(value) if item.wrong_type is not None else Literal(False)
-    out_of_bounds = _bounds_condition(value, arg)
-    if rule.item:
-        wrong_type = Operation("or", not_instance_of(Name(name), "list", "tuple"), any_of(wrong_type, "v", Name(name)))
-        out_of_bounds = None if out_of_bounds is None else any_of(out_of_bounds, "v", Name(name))
-    conditions = [(wrong_type, " ".join(arg.type_message.split()), "TypeError")]
-    if out_of_bounds is not None:
-        conditions.append((out_of_bounds, rule_sentence(name, arg), "ValueError"))
-    return conditions
-
-
-def _bounds_condition(value: Name, arg: ArgumentSpec) -> Code | None:
-    """True when a value of the right type is not one of the choices or is out of bounds."""
-    if arg.choices is not None:
-        return Operation("not in", value, Literal(tuple(arg.choices)))
-    condition: Code | None = None
-    for bound, operator in ((arg.min, "<"), (arg.max, ">")):
-        if bound is not None:
-            test = Operation(operator, value, Literal(bound))
-            condition = test if condition is None else Operation("or", condition, test)
-    return condition
-
-
-def received_message(sentence: str, name: str) -> Message:
-    """`<sentence> Received: name=<the value>`: the message of a refused value, as Keras words it."""
-    return Message((f"{sentence} Received: {name}=", Field(Name(name), "r")))
-
-
-def rule_sentence(name: str, arg: ArgumentSpec) -> str:
-    """The first sentence of the message for a wrong value: the spec's `message`, or one made
-    from the type and bounds ("`units` must be a positive integer.")."""
-    if arg.message is not None and arg.message.strip():
-        return " ".join(arg.message.split())
-    if arg.type == "shape":
-        return _shape_conditions(name)[0][1]
-    return f"`{name}` must be {requirement(arg)}."
-
-
-def invalid_message(name: str, arg: ArgumentSpec, value: object) -> str:
-    """The exact message `__init__` raises for the value `invalid_value` gives."""
-    return f"{rule_sentence(name, arg)} Received: {name}={value!r}"
-
-
-def invalid_cases(arg: ArgumentSpec) -> list[tuple[Any, str]]:
-    """The values the test passes for `__init__` to refuse, each with the error it expects:
-    one, or with `type_message` a value of the wrong type (TypeError) and, where the type
-    has bounds or choices, one outside them (ValueError)."""
-    if not splits_type(arg):
-        bad = invalid_value(arg)
-        return [] if bad is None else [(bad, type_rule(arg).error)]
-    rule = type_rule(arg)
-    cases: list[tuple[Any, str]] = [(rule.wrong_kind, "TypeError")]
-    out_of_bounds = arg.choices is not None or (rule.item is None and (arg.min is not None or arg.max is not None))
-    bad = invalid_value(arg)
-    if out_of_bounds and bad is not None:
-        cases.append((bad, "ValueError"))
-    return cases
-
-
-def invalid_case_message(name: str, arg: ArgumentSpec, value: object, error: str) -> str:
-    """The exact message `__init__` raises for one of `invalid_cases`."""
-    if error == "TypeError" and splits_type(arg) and arg.type_message is not None:
-        return f"{' '.join(arg.type_message.split())} Received: {name}={value!r}"
-    return invalid_message(name, arg, value)
-
-
-def _shape_conditions(name: str) -> list[tuple[Code, str]]:
-    """A shape's checks, with the wording of Keras's Dropout for its `noise_shape`."""
-    rule = f"Invalid value received for argument `{name}`."
-    shape, dimension = Name(name), Name("d")
-    given = is_not_none(dimension)
-    not_int = Operation("or", not_instance_of(dimension, "int"), instance_of(dimension, "bool"))
-    return [
-        (not_instance_of(shape, "list", "tuple"), f"{rule} Expected a tuple or list of integers."),
-        (any_of(Operation("and", given, not_int), "d", shape), f"{rule} Expected all elements to be integers or None."),
-        (
-            any_of(Operation("and", given, Operation("<=", dimension, Literal(0))), "d", shape),
-            f"{rule} Expected all dimensions to be positive integers or None.",
-        ),
-    ]
-
-
-def _invalid_condition(name: str, arg: ArgumentSpec) -> Code | None:
-    rule = type_rule(arg)
-    value = Name("v" if rule.item else name)
-    condition: Code
-    if arg.choices is not None:
-        condition = Operation("not in", value, Literal(tuple(arg.choices)))
-    elif rule.wrong_type is None:
-        return None
-    else:
-        condition = rule.wrong_type(value)
-        if arg.min is not None:
-            condition = Operation("or", condition, Operation("<", value, Literal(arg.min)))
-        if arg.max is not None:
-            condition = Operation("or", condition, Operation(">", value, Literal(arg.max)))
-    if rule.item:
-        return Operation("or", not_instance_of(Name(name), "list", "tuple"), any_of(condition, "v", Name(name)))
-    return condition
 
 
 def requirement(arg: ArgumentSpec) -> str:
@@ -381,6 +278,10 @@ def requirement(arg: ArgumentSpec) -> str:
     if rule.requirement is not None:
         return rule.requirement
     text = _one_value(rule, arg)
+    if arg.type == "int_tuple":
+        length = arg.length or 1
+        plural = text.split(" ", 1)[1].replace(rule.noun, rule.noun + "s", 1)
+        return f"{text} or a tuple of {length} {plural}"
     if rule.item:
         text = f"a list of {text.split(' ', 1)[1].replace(rule.noun, rule.noun + 's', 1)}"
     return "None or " + text if is_optional_none(arg) else text
@@ -414,7 +315,9 @@ def value_fits(arg: ArgumentSpec, value: Any) -> bool:
     rule = type_rule(arg)
     if not rule.is_value(value):
         return False
-    items = value if rule.item else [value]
+    if arg.type == "int_tuple" and isinstance(value, list) and len(value) != (arg.length or 1):
+        return False
+    items = value if rule.item or arg.type == "int_tuple" and isinstance(value, list) else [value]
     return all(_item_fits(rule.item or rule, arg, v) for v in items)
 
 
@@ -452,4 +355,6 @@ def stored_value(arg: ArgumentSpec, value: object) -> object:
     """What `self.<name>` holds for a value passed: a data format of None is Keras's default."""
     if arg.type == "data_format" and value is None:
         return _DATA_FORMATS[0]
+    if arg.type == "int_tuple" and value is not None:
+        return tuple(value) if isinstance(value, list) else (value,) * (arg.length or 1)
     return value

@@ -7,16 +7,8 @@ from __future__ import annotations
 import json
 
 from layergen.analysis import expressions
-from layergen.analysis.argument_types import (
-    argument_checks,
-    describe_type,
-    is_optional_none,
-    received_message,
-    requirement,
-    splits_type,
-    type_rule,
-    value_fits,
-)
+from layergen.analysis.argument_checks import argument_checks, int_tuple_store, received_message, splits_type
+from layergen.analysis.argument_types import describe_type, is_optional_none, requirement, type_rule, value_fits
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import (
     as_numbers,
@@ -59,7 +51,7 @@ def argument_args(context: Context) -> list[ConstructorArg]:
 def argument(name: str, arg: ArgumentSpec, array_checks: list[Check]) -> ConstructorArg:
     """One constructor argument of the given spec, with these extra checks."""
     rule = type_rule(arg)
-    store = rule.store(Name(name))
+    store = int_tuple_store(name, arg) if arg.type == "int_tuple" else rule.store(Name(name))
     if rule.keeps_none and is_optional_none(arg):
         store = IfElse(is_none(Name(name)), Literal(None), store)
     doc = (arg.doc.strip() or describe_type(arg)) + rule.note
@@ -99,6 +91,12 @@ def _check_argument_fields(context: Context, name: str, arg: ArgumentSpec, path:
     elif arg.message is not None and not arg.message.strip():
         context.problem(path + ("message",), "`message` is empty")
     _check_type_message(context, name, arg, path)
+    if arg.type == "int_tuple" and (arg.length is None or arg.length < 1):
+        context.problem(
+            path + (("length",) if arg.length is not None else ()), "an int_tuple argument needs `length` >= 1"
+        )
+    elif arg.type != "int_tuple" and arg.length is not None:
+        context.problem(path + ("length",), f"`length` is for int_tuple arguments; {name!r} is {arg.type}")
     if arg.type == "activation" and isinstance(arg.default, str) and arg.default not in context.vocab.activations:
         context.unknown(path + ("default",), "activation", arg.default, context.vocab.activations)
         return

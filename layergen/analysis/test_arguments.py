@@ -13,14 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from layergen.analysis.argument_types import (
-    invalid_case_message,
-    invalid_cases,
-    other_value,
-    requirement,
-    sample_value,
-    value_fits,
-)
+from layergen.analysis.argument_checks import invalid_case_message, invalid_cases
+from layergen.analysis.argument_types import other_value, requirement, sample_value, value_fits
 from layergen.analysis.context import Context
 from layergen.analysis.given_constants import integer_dtype
 from layergen.analysis.randomness import SEED, SEED_SPEC

@@ -21,7 +21,15 @@ from layergen.analysis.outputs import Output
 from layergen.analysis.test_arguments import ArgumentValues, argument_values, invalid_arguments, shaped_constants
 from layergen.analysis.test_budget import TestBudget, check_sublayers
 from layergen.analysis.test_calls import call_test_case
-from layergen.analysis.test_sizes import Scope, chosen_case, dimension_sizes, test_inputs, test_output, weight_shape
+from layergen.analysis.test_sizes import (
+    Scope,
+    chosen_case,
+    dimension_sizes,
+    sizing_values,
+    test_inputs,
+    test_output,
+    weight_shape,
+)
 from layergen.analysis.test_values import regularized_weights, skips
 from layergen.analysis.weight_shapes import case_settings, chosen_shape, has_cases, shape_condition_arguments
 from layergen.render.model import TestInput, TestModel, TestOutput, TestSetting, WeightModel
@@ -43,7 +51,7 @@ def plan_test(
     takes with a call argument, where they differ."""
     spec = context.spec
     arguments = argument_values(context, set(gate_arguments(gates)) | set(shape_condition_arguments(context)))
-    scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **dimension_sizes(context)}
+    scope = {**sizing_values(context, arguments.values), **dimension_sizes(context)}
     budget = TestBudget(context)
     inputs = test_inputs(context, scope, budget)
     read = _condition_values(context, arguments, inputs)

@@ -30,6 +30,7 @@ ArgumentType = Literal[
     "data_format",
     "axes",
     "mapping",
+    "int_tuple",
 ]
 Role = Literal["trainable", "frozen", "state"]
 
@@ -47,6 +48,10 @@ class ArgumentSpec(Section):
         None,
         description="The error message's rule for a wrong value, in place of the generated one "
         "(e.g. Keras's own wording); `Received: <name>=<value>` follows it.",
+    )
+    length: Integer | None = field(
+        None,
+        description="int_tuple only: how many integers the tuple holds (an int given alone is repeated).",
     )
     type_message: str | None = field(
         None,

@@ -6,16 +6,20 @@ import typing
 
 import pytest
 
-from layergen.analysis.argument_types import (
-    TYPES,
+from layergen.analysis.argument_checks import (
     argument_checks,
+    int_tuple_store,
     invalid_case_message,
     invalid_cases,
     invalid_message,
+)
+from layergen.analysis.argument_types import (
+    TYPES,
     invalid_value,
     other_value,
     requirement,
     sample_value,
+    stored_value,
     value_fits,
 )
 from layergen.render.pycode import code
@@ -48,6 +52,9 @@ ARGUMENTS = [
     {"type": "mapping"},
     {"type": "axes", "default": -1},
     {"type": "axes", "default": [1, 2]},
+    {"type": "int_tuple", "length": 2, "min": 0, "default": 1},
+    {"type": "int_tuple", "length": 1, "min": 1, "default": None},
+    {"type": "int_tuple", "length": 3, "min": 1},
 ]
 
 
@@ -186,3 +193,28 @@ def test_type_message_of_repeat_vector_says_what_keras_says():
     )
     assert _raised("n", arg, [3]) == ("TypeError", "Expected an integer value for `n`. Received: n=[3]")
     assert _raised("n", arg, -3) == ("ValueError", "`n` should be positive. Received: n=-3")
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [(1, False), (0, False), ((1, 2), False), ([0, 3], False), (-1, True), ((1,), True), ((1, 2, 3), True)]
+    + [("1", True), ((1, "2"), True), ((1, True), True), (True, True), ((1, -2), True), (None, True), (1.5, True)],
+)
+def test_an_int_tuple_takes_an_int_or_a_tuple_of_its_length(value, refused):
+    # As Keras's `standardize_tuple` takes ZeroPadding1D's `padding`.
+    arg = ArgumentSpec(type="int_tuple", length=2, min=0, default=1)
+    raised = _raised("padding", arg, value)
+    assert (raised is not None) == refused
+    if refused:
+        assert raised == (
+            "ValueError",
+            f"`padding` must be a non-negative integer or a tuple of 2 non-negative integers. Received: padding={value!r}",
+        )
+
+
+def test_an_int_tuple_is_kept_as_a_tuple_and_its_test_values_differ_item_by_item():
+    arg = ArgumentSpec(type="int_tuple", length=2, min=0, default=1)
+    store = code(int_tuple_store("padding", arg))
+    assert eval(store, {}, {"padding": 3}) == (3, 3) and eval(store, {}, {"padding": [1, 2]}) == (1, 2)
+    assert other_value(arg) == [2, 3] and stored_value(arg, 2) == (2, 2)
+    assert value_fits(arg, [1, 2]) and not value_fits(arg, [1, 2, 3]) and not value_fits(arg, [-1, 0])

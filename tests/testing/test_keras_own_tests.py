@@ -263,6 +263,19 @@ EXAMPLES = [
             "test_upsampling_1d_with_invalid_size",
         ),
     ),
+    KerasTests(
+        "reshaping/zero_padding1d_test.py",
+        "ZeroPadding1DTest",
+        "ZeroPadding1D",
+        "examples.layers.zero_padding1_d_layer:ZeroPadding1DLayer",
+        in_scope=(
+            "test_zero_padding_1d",
+            "test_zero_padding_1d_with_same_padding",
+            "test_zero_padding_1d_with_dynamic_spatial_dim",
+            "test_zero_padding_1d_errors_if_padding_argument_invalid",
+            "test_zero_padding_1d_get_config",
+        ),
+    ),
 ]
 
 
