@@ -8,8 +8,9 @@ others (`internal_error`).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+from layergen.records import frozen_record
 
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -31,7 +32,7 @@ def _escape(char: str) -> str:
     return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Problem:
     """One thing wrong with a spec, located as precisely as we can."""
 

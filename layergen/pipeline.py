@@ -15,7 +15,6 @@ call_body, docstring, sublayers and test_plan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layergen.analysis import analyze, snake_case
@@ -23,6 +22,7 @@ from layergen.errors import LayergenError
 from layergen.formatting.formatter import format_texts
 from layergen.project.classes import ProjectIndex, project_index
 from layergen.project.settings import Project, check_module_path
+from layergen.records import frozen_record, replace
 from layergen.render.model import LayerModel
 from layergen.render.renderer import render_code
 from layergen.spec.parse import parse_layer_spec
@@ -33,7 +33,7 @@ from layergen.update.record_types import WeightRecord
 from layergen.vocabulary import load as load_vocabulary
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Generation:
     spec_path: Path
     spec: LayerSpec

@@ -15,7 +15,6 @@ and formats while later specs are generated.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from layergen.project.classes import run_scope
 from layergen.project.lock import project_lock
 from layergen.project.settings import Project
 from layergen.project.spec_files import spec_files
+from layergen.records import frozen_record
 from layergen.render.templates_dir import builtin_template_dir
 from layergen.update.apply import Applied, carry_out
 from layergen.update.current import Progress, StaleSpec, split_by_fingerprint
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 _DEFAULTS = PlanOptions()
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Run:
     plan: Plan
     applied: Applied | None  # None: the run wrote nothing

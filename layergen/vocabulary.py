@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+
+from layergen.records import frozen_record
 
 # The kinds of Keras object a weight can name, with the public module that resolves them.
 OBJECT_KINDS = {
@@ -23,7 +24,7 @@ OBJECT_KINDS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class KerasClass:
     """One class Keras resolves by name, e.g. `RandomNormal(mean, stddev, seed)`."""
 
@@ -36,7 +37,7 @@ class KerasClass:
         return f"{self.module}.{self.name}"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class KerasLayer:
     """A `keras.layers` class a spec can use as a sub-layer: its constructor's and build's parameters."""
 
@@ -45,7 +46,7 @@ class KerasLayer:
     build_params: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Vocabulary:
     objects: dict[str, dict[str, KerasClass]]  # kind -> alias -> class
     activations: frozenset[str]

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from layergen.errors import LayergenError
+from layergen.paths import display_path
 
 # What `tempfile.mkstemp(prefix=".NAME.", suffix=".tmp")` names its files.
 _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
@@ -49,7 +50,7 @@ def _write_target(path: Path) -> Path:
     target = Path(os.path.realpath(path))
     if not target.is_file():
         raise LayergenError.plain(
-            _shown(path),
+            display_path(path, Path.cwd()),
             f"is a symbolic link to {target}, which is not a file; restore its target or remove the link",
         )
     return target
@@ -71,7 +72,9 @@ def read_text(path: Path | str) -> str | None:
     except FileNotFoundError:
         return None
     except UnicodeDecodeError as exc:
-        raise LayergenError.plain(_shown(Path(path)), f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise LayergenError.plain(
+            display_path(path, Path.cwd()), f"is not UTF-8 text ({exc.reason} at byte {exc.start})"
+        ) from None
     except OSError as exc:
         raise _cannot("read", Path(path), exc) from None
 
@@ -100,11 +103,4 @@ def remove_temporaries(folder: Path, names: set[str] | None = None) -> list[Path
 
 
 def _cannot(action: str, path: Path, exc: OSError) -> LayergenError:
-    return LayergenError.plain(_shown(path), f"cannot {action}: {exc.strerror or exc}")
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.absolute().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
+    return LayergenError.plain(display_path(path, Path.cwd()), f"cannot {action}: {exc.strerror or exc}")

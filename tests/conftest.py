@@ -29,9 +29,21 @@ def cli(*args):
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
 
 
+# The suite's own PYTHONPATH, made absolute while the current folder is still the one it was
+# started in (a test may change it, and a fresh process may run elsewhere).
+SUITE_PYTHONPATH = [os.path.abspath(entry) for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry]
+
+
+def python_path(*folders) -> str:
+    """PYTHONPATH for a fresh process: `folders` first, then the suite's own, so that the
+    process imports the layergen this suite imports (a worktree's, say, where the environment
+    has another checkout installed)."""
+    return os.pathsep.join(dict.fromkeys([*map(str, folders), *SUITE_PYTHONPATH]))
+
+
 def run_pytest(folder: Path, *args, timeout=900):
     """Run pytest on a generated project in a fresh process (as a user would)."""
-    env = {**os.environ, "PYTHONPATH": str(folder)}
+    env = {**os.environ, "PYTHONPATH": python_path(folder)}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(folder), *map(str, args)],
         cwd=folder,

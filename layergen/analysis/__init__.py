@@ -35,8 +35,6 @@ spec's problems are reported together, each with its file, line and field.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_arguments import CallArgument, read_call_arguments
 from layergen.analysis.call_body import CallBody, constant_tensors, read_call_body
@@ -72,6 +70,7 @@ from layergen.analysis.test_plan import plan_test
 from layergen.analysis.test_values import check_test_names
 from layergen.analysis.weights import renamed_from_problems, weight_models
 from layergen.project.classes import BrokenSpec, ProjectClass
+from layergen.records import field, frozen_record
 from layergen.render import values
 from layergen.render.model import (
     CellModel,
@@ -85,15 +84,15 @@ from layergen.render.model import (
     WeightModel,
 )
 from layergen.render.values import names as names_in
-from layergen.spec.fast import LayerSpec
 from layergen.spec.names import snake_case
+from layergen.spec.sections import LayerSpec
 from layergen.spec.source import SpecSource
 from layergen.vocabulary import load
 
 __all__ = ["analyze", "snake_case"]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Parts:
     """What the analysis steps found, before the test plan and the render model."""
 

@@ -11,7 +11,7 @@ from layergen.analysis.argument_types import invalid_value, is_optional_none, re
 from layergen.analysis.value_tests import any_of, instance_of, is_not_none, not_instance_of
 from layergen.render.model import Check
 from layergen.render.values import Call, Code, Field, Group, IfElse, Literal, Message, Name, Operation, Unary, tuple_of
-from layergen.spec.fast import ArgumentSpec
+from layergen.spec.sections import ArgumentSpec
 
 
 def int_tuple_store(name: str, arg: ArgumentSpec) -> Code:

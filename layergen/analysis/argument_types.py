@@ -8,9 +8,7 @@ adding a type is adding an entry.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from layergen.analysis.number_values import (
@@ -31,19 +29,12 @@ from layergen.analysis.value_tests import (
     is_none,
     not_instance_of,
 )
-from layergen.render.values import (
-    Call,
-    Code,
-    IfElse,
-    Literal,
-    Name,
-    Operation,
-    Unary,
-)
-from layergen.spec.fast import ArgumentSpec
+from layergen.records import field, frozen_record, replace
+from layergen.render.values import Call, Code, IfElse, Literal, Name, Operation, Unary
+from layergen.spec.sections import ArgumentSpec
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TypeRule:
     """One argument type. Each function gets the argument's spec, for its bounds."""
 
@@ -88,7 +79,7 @@ def _list_of(item: TypeRule) -> TypeRule:
         other = next(candidates, None)
         return [[other] * len(default)] if other is not None else []
 
-    return dataclasses.replace(
+    return replace(
         item,
         is_value=lambda value: isinstance(value, list),
         sample=lambda arg, sizes: [item.sample(arg, sizes)] * 2,

@@ -22,8 +22,8 @@ from layergen.analysis.given_constants import given_constant_arg, is_given
 from layergen.analysis.value_tests import is_none, is_not_none
 from layergen.render.model import Check, ConstructorArg
 from layergen.render.values import Field, IfElse, Literal, Message, Name, Operation, Unary, self_attribute
-from layergen.spec.fast import ArgumentSpec
 from layergen.spec.nested_lists import as_tuple, nested_shape
+from layergen.spec.sections import ArgumentSpec
 from layergen.spec.source import Path_
 
 

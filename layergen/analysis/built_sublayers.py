@@ -18,7 +18,7 @@ from layergen.analysis.input_sized_values import dimensions_read
 from layergen.analysis.keras_objects import keras_object
 from layergen.render import values
 from layergen.render.model import KerasObject
-from layergen.spec.fast import SubLayerSpec
+from layergen.spec.sections import SubLayerSpec
 from layergen.spec.source import Path_
 
 

@@ -10,15 +10,15 @@ through `output_shapes` (`layergen.analysis.call_shapes`); not its dtype.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from layergen.analysis.context import Context
+from layergen.records import frozen_record
 
 _KINDS = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CallArgument:
     name: str
     default: bool | int | float | str  # checked against its type

@@ -4,20 +4,20 @@ before it (constants as tensors)."""
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 
 from layergen.analysis.cell_states import check_state_use
 from layergen.analysis.code_body import CodeField, check_safety, parse_code
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import constant_call_shape
 from layergen.analysis.self_attributes import check_self_attributes
+from layergen.records import frozen_record
 from layergen.render import values
 
 # A body that could not be read: the spec has a problem, so it is never rendered.
 _UNREADABLE = "return inputs"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CallBody:
     text: str  # dedented, as it goes into the generated `call`
     names: frozenset[str]  # every plain name the body reads or writes

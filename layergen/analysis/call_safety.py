@@ -21,8 +21,8 @@ from __future__ import annotations
 import ast
 import builtins
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
+from layergen.records import frozen_record
 from layergen.vocabulary import closest
 
 # Names every generated `call` can read besides the spec's own (the brief's list; the
@@ -57,7 +57,7 @@ _FORBIDDEN_BUILTINS = {
 _ATTRIBUTE_BUILTINS = ("getattr", "setattr", "delattr", "hasattr")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Finding:
     """Something a `call` body must not do, at a line and column (1-based) of the tree."""
 

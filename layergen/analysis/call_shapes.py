@@ -10,12 +10,11 @@ arguments, as keras-hub's layer does."""
 
 from __future__ import annotations
 
-import dataclasses
-
 from layergen.analysis.call_arguments import call_values
 from layergen.analysis.context import Context, Input
 from layergen.analysis.outputs import Output, case_shapes
 from layergen.analysis.shapes import output_shape_code, shape_items
+from layergen.records import replace
 from layergen.render.values import Code, Literal
 
 
@@ -72,7 +71,7 @@ def call_case_shapes(context: Context, output: Output, inputs: list[Input]) -> l
     argument = next((name for name, spec in context.spec.call_arguments.items() if spec.inputs is not None), None)
     if not inputs or argument is None:
         return cases
-    with_call_inputs = dataclasses.replace(context, inputs=inputs)
+    with_call_inputs = replace(context, inputs=inputs)
     found = []
     for (condition, code), case in zip(cases, output.cases, strict=False):
         if case.condition is not None and argument in case.condition.names:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from layergen.analysis.code_body import CodeField, report
 from layergen.analysis.context import Context
 from layergen.render.model import TestInput, TestOutput
-from layergen.spec.fast import CellSpec
+from layergen.spec.sections import CellSpec
 from layergen.spec.source import Path_
 
 STATES = "states"

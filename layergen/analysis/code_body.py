@@ -13,16 +13,16 @@ import ast
 import textwrap
 import tokenize
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from layergen.analysis.call_safety import check_call_body
 from layergen.analysis.context import Context
 from layergen.errors import Problem
+from layergen.records import frozen_record
 from layergen.spec.python_lines import describe_char, foreign_line_break, indent_code
 from layergen.spec.source import Path_, format_path
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CodeField:
     """A field of the spec holding a method body."""
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from layergen.analysis import expressions
 from layergen.errors import LayergenError, Problem
 from layergen.project.classes import BrokenSpec, ProjectClass
-from layergen.spec.fast import InputSpec, LayerSpec
+from layergen.records import field, frozen_record, record
+from layergen.spec.sections import InputSpec, LayerSpec
 from layergen.spec.source import Path_, SpecSource
 from layergen.vocabulary import Vocabulary, closest
 
@@ -24,7 +24,7 @@ ELLIPSIS = "..."
 ShapeItem = str | expressions.Expression
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Dimension:
     """A named input dimension, e.g. `input_dim` in `[batch, ..., input_dim]`."""
 
@@ -34,7 +34,7 @@ class Dimension:
     shape_param: str  # the `build` parameter holding that input's shape
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Input:
     """One input of `call`, its shape parsed."""
 
@@ -50,7 +50,7 @@ class Input:
         return ELLIPSIS in self.items
 
 
-@dataclass
+@record
 class Context:
     spec: LayerSpec
     source: SpecSource

@@ -25,7 +25,7 @@ from layergen.render.values import (
     self_attribute,
     tuple_of,
 )
-from layergen.spec.fast import WeightSpec
+from layergen.spec.sections import WeightSpec
 from layergen.spec.source import Path_
 
 

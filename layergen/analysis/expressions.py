@@ -11,9 +11,9 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from layergen.records import frozen_record
 from layergen.render.values import (
     Code,
     Collection,
@@ -34,7 +34,7 @@ class ExpressionError(ValueError):
     """The text is not an expression of the shape grammar."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Expression:
     text: str
     tree: ast.expr

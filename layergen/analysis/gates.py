@@ -7,16 +7,16 @@ then each gate flipped alone (`GateSetting`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from layergen.analysis import expressions
 from layergen.analysis.context import Context
 from layergen.analysis.input_conditions import condition_code, read_condition
+from layergen.records import frozen_record
 from layergen.render.values import Code
 from layergen.spec.source import Path_
 
 
-@dataclass(frozen=True)
+@frozen_record
 class GateSetting:
     """One setting the contract runs with: every gate at its test value but `flipped`."""
 

@@ -17,7 +17,7 @@ from layergen.analysis.declared_shapes import as_numbers, is_numbers, np_ndim, n
 from layergen.analysis.shapes import dimension_value, parse_expression
 from layergen.render.model import Check, ConstructorArg, InvalidArgument
 from layergen.render.values import Code, Collection, Field, Literal, Message, Name, Operation, Unary, self_attribute
-from layergen.spec.fast import ConstantSpec
+from layergen.spec.sections import ConstantSpec
 from layergen.spec.source import Path_
 
 

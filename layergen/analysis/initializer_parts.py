@@ -28,7 +28,7 @@ from layergen.analysis.keras_objects import keras_object, resolve_keras_name
 from layergen.analysis.shapes import parse_expression
 from layergen.render.model import InitializerPartsModel, TestInitializerParts
 from layergen.render.values import Call, Code, Name, self_attribute, tuple_of
-from layergen.spec.fast import InitializerParts, WeightSpec
+from layergen.spec.sections import InitializerParts, WeightSpec
 from layergen.spec.source import Path_
 from layergen.spec.weight_arguments import argument_name
 

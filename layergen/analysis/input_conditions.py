@@ -7,17 +7,17 @@ there: `inputs.rank` becomes `len(input_shape)`, a dimension `input_shape[-1]`, 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 
 from layergen.analysis import expressions
 from layergen.analysis.conditions import argument_condition
 from layergen.analysis.context import Context
 from layergen.analysis.shapes import dimension_value
+from layergen.records import frozen_record
 from layergen.render.values import Call, Code, Name, self_attribute
 from layergen.spec.source import Path_
 
 
-@dataclass(frozen=True)
+@frozen_record
 class InputCondition:
     expression: expressions.Expression
     code: Code  # over `self.<argument>` and the shape parameters

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from layergen.spec.fast import ArgumentSpec
+from layergen.spec.sections import ArgumentSpec
 
 
 def nothing(*_: object) -> None:

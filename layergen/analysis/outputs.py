@@ -6,12 +6,12 @@ output the compute dtype)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from layergen.analysis import expressions
 from layergen.analysis.context import Context, ShapeItem
 from layergen.analysis.input_conditions import read_condition
 from layergen.analysis.shapes import output_bindings, output_shape_code, read_output
+from layergen.records import frozen_record
 from layergen.render.values import Code, Literal, Name, tuple_of
 from layergen.spec.names import name_problem
 from layergen.spec.source import Path_
@@ -20,7 +20,7 @@ FLOAT = "float"  # the compute dtype
 INPUT = "input"  # the first input's dtype
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ShapeCase:
     """One case of `output_shapes`: the shape when `condition` holds (None: otherwise)."""
 
@@ -30,7 +30,7 @@ class ShapeCase:
     shape_path: Path_
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Output:
     name: str  # "output" for a single output
     items: list[ShapeItem]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from layergen.analysis.arguments import argument
 from layergen.analysis.context import Context
 from layergen.render.model import ConstructorArg
-from layergen.spec.fast import ArgumentSpec
+from layergen.spec.sections import ArgumentSpec
 
 if TYPE_CHECKING:  # call_body checks `self.seed_generator` with this module's names
     from layergen.analysis.call_body import CallBody

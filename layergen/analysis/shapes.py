@@ -31,8 +31,8 @@ from layergen.render.values import (
     self_attribute,
     tuple_of,
 )
-from layergen.spec.fast import InputSpec, WeightSpec
 from layergen.spec.names import name_problem
+from layergen.spec.sections import InputSpec, WeightSpec
 from layergen.spec.source import Path_
 
 # -- inputs and the dimensions they name ---------------------------------------------------

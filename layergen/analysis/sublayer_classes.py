@@ -10,11 +10,10 @@ recurse forever, so it is refused with the cycle named.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from layergen.analysis.context import Context
 from layergen.project import imports as import_policy
 from layergen.project.classes import ProjectClass
+from layergen.records import frozen_record
 from layergen.render.model import Import
 from layergen.spec.source import Path_
 from layergen.vocabulary import closest
@@ -25,7 +24,7 @@ _KERAS_LAYERS = "keras.layers."
 _MODULE_NAMES = frozenset({"np", "ops", "warnings", "re"})
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ResolvedClass:
     """A sub-layer class as the generated code names it, and what its constructor takes."""
 

@@ -29,8 +29,8 @@ from layergen.project import imports as import_policy
 from layergen.project.classes import BASE_LAYER_ARGUMENTS
 from layergen.render import values
 from layergen.render.model import Import, SubLayerModel
-from layergen.spec.fast import SubLayerSpec
 from layergen.spec.nested_lists import nested_shape
+from layergen.spec.sections import SubLayerSpec
 from layergen.spec.source import Path_
 
 # Set by the generated code itself, and why.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 from layergen.analysis.argument_checks import invalid_case_message, invalid_cases
@@ -21,6 +20,7 @@ from layergen.analysis.randomness import SEED, SEED_SPEC
 from layergen.analysis.test_budget import TestBudget, check_literal
 from layergen.analysis.test_sizes import Scope, size_run, weight_shape
 from layergen.analysis.test_values import INVALID, generated_arguments, keras_object_value
+from layergen.records import field, record
 from layergen.render.model import InvalidArgument
 from layergen.render.values import Code, Literal
 from layergen.spec.nested_lists import nested_shape
@@ -31,7 +31,7 @@ _TEST_ARGUMENT_SIZES = (4, 6, 8, 9, 10, 12)
 NOT_FINITE = "the generated test's {what} for {name!r} is not a finite number; use `min`, `max` or values nearer zero"
 
 
-@dataclass
+@record
 class ArgumentValues:
     values: dict[str, object] = field(default_factory=dict)  # each argument's value in the test
     init_kwargs: list[tuple[str, Code]] = field(default_factory=list)  # (name, the value passed)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from layergen.analysis import expressions
 from layergen.analysis.context import BATCH, ELLIPSIS, Context
-from layergen.spec.fast import SubLayerSpec
+from layergen.records import field, record
+from layergen.spec.sections import SubLayerSpec
 from layergen.spec.source import Path_
 
 # The most memory one tensor of the generated test may take, and all of them together.
@@ -61,7 +61,7 @@ def number_text(value: int) -> str:
     return f"a {digits}-digit number"
 
 
-@dataclass
+@record
 class TestBudget:
     """The memory the generated test's tensors take; each is checked as it is added, and
     `check_total` checks them together."""

@@ -7,7 +7,6 @@ In: the spec (through the context) and the test's integer argument values. Out: 
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -17,6 +16,7 @@ from layergen.analysis.argument_types import stored_value
 from layergen.analysis.context import BATCH, ELLIPSIS, Context, Input
 from layergen.analysis.outputs import FLOAT, INPUT, Output
 from layergen.analysis.test_budget import ELLIPSIS_SIZES, TEST_TENSOR_BUDGET, TestBudget, number_text
+from layergen.records import replace
 from layergen.render.model import TestInput, TestOutput
 from layergen.spec.source import Path_
 
@@ -101,7 +101,7 @@ def chosen_case(output: Output, values: Mapping[str, object]) -> Output:
     case = output.case_for(values)
     if case is None:
         return output
-    return dataclasses.replace(output, items=case.items, shape_path=case.shape_path)
+    return replace(output, items=case.items, shape_path=case.shape_path)
 
 
 def test_output(context: Context, output: Output, scope: Scope, inputs: list[TestInput]) -> TestOutput:

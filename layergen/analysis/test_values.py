@@ -4,10 +4,9 @@ the spec skips (`test.skip`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from layergen.analysis.context import Context
 from layergen.contract_tests import CONTRACT_TESTS
+from layergen.records import frozen_record
 from layergen.spec.nested_lists import nested_shape
 from layergen.spec.source import Path_
 from layergen.spec.weight_arguments import weight_arguments
@@ -15,7 +14,7 @@ from layergen.spec.weight_arguments import weight_arguments
 INVALID = object()  # a test value Keras would not take (the problem is recorded)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class GeneratedArgument:
     """An argument a weight adds: `<weight>_<kind>`."""
 

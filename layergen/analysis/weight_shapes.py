@@ -5,24 +5,23 @@ the conditions in order and sets `<weight>_shape`, then makes the weight with it
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from layergen.analysis import expressions
 from layergen.analysis.context import ELLIPSIS, Context
 from layergen.analysis.input_conditions import InputCondition, read_condition
 from layergen.analysis.shapes import parse_expression
+from layergen.records import frozen_record, replace
 from layergen.render.model import CaseShape, TestSetting
 from layergen.render.values import Code, Name, self_attribute, tuple_of
-from layergen.spec.fast import WeightSpec
+from layergen.spec.sections import WeightSpec
 from layergen.spec.source import Path_
 
 # Fields that fix a weight's shape in another way: a weight with `shapes` has none of them.
 _EXCLUSIVE = ("axes", "shared_axes", "layout", "initial_value")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class WeightShape:
     """What `build` runs for a weight with `shapes`, and the shape in the spec's names."""
 
@@ -145,7 +144,7 @@ def case_settings(
     result = []
     for setting in settings:
         changed = shapes({**values, setting.gate: setting.value})
-        result.append(dataclasses.replace(setting, weight_shapes=changed if changed != base else None))
+        result.append(replace(setting, weight_shapes=changed if changed != base else None))
     flipped = {setting.gate for setting in settings}
     for name in shape_condition_arguments(context):
         if name in flipped or not isinstance(values.get(name), bool):

@@ -4,8 +4,6 @@ use (`renamed_from`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import axes_weight_shape, ellipsis_weight_shape, follows_input
 from layergen.analysis.gates import gate_code, gate_reads_input
@@ -14,9 +12,10 @@ from layergen.analysis.input_sized_values import reads_input
 from layergen.analysis.keras_objects import keras_object, resolve_keras_name
 from layergen.analysis.shapes import parse_expression
 from layergen.analysis.weight_shapes import case_weight_shape, check_one_form, has_cases
+from layergen.records import frozen_record
 from layergen.render.model import AxesShape, CaseShape, ConstructorArg, SharedAxesShape, WeightModel
 from layergen.render.values import Code, Literal, Name, self_attribute, tuple_of
-from layergen.spec.fast import WeightSpec
+from layergen.spec.sections import WeightSpec
 from layergen.spec.source import Path_
 from layergen.spec.weight_arguments import KINDS, argument_kinds, argument_name
 
@@ -90,7 +89,7 @@ _ACTIVITY_REGULARIZER = ConstructorArg(
 )
 
 
-@dataclass(frozen=True)
+@frozen_record
 class _Shape:
     """A weight's shape as `build` makes it, and as the spec's names write it."""
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from layergen.project.paths import display_path
+from layergen.paths import display_path
 from layergen.update.reconcile import Status
 
 if TYPE_CHECKING:

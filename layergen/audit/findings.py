@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import Any
 
 from layergen.errors import one_line
+from layergen.records import as_dict, frozen_record
 
 # A JSON object between `layergen audit` and its probe process: a request, an event, a raw finding.
 JsonObject = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Finding:
     file: str
     line: int
@@ -23,7 +23,8 @@ class Finding:
         return f"{one_line(self.file)}:{self.line}: {self.check}: {one_line(self.message)}"
 
     def as_json(self) -> dict[str, object]:
-        return asdict(self)
+        fields: dict[str, object] = as_dict(self)
+        return fields
 
 
 class CouldNotRun(Exception):

@@ -17,7 +17,6 @@ import os
 import sys
 import tempfile
 import traceback
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -36,6 +35,7 @@ from layergen.audit.probe_inputs import (
     inputs_and_outputs,
     positional,
 )
+from layergen.records import frozen_record
 
 _BASE_ARGUMENTS = {"name", "dtype", "trainable", "autocast", "activity_regularizer", "input_shape", "input_dim"}
 
@@ -142,7 +142,7 @@ def _untracked(layer: Any, inputs: InputSpecs, cell: bool) -> list[JsonObject]:
     return found
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Probed:
     """What the layer ran on, what it returned, and whether it is an RNN cell (called with
     its states as one list)."""

@@ -13,16 +13,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from layergen.audit.findings import CouldNotRun, Finding, JsonObject
 from layergen.audit.source import LayerClass, LayerModule
+from layergen.records import field, record
 
 _IMPORT_ALLOWANCE = 120.0  # seconds to start Python and import Keras and the module, beyond --timeout
 
 
-@dataclass
+@record
 class RunOptions:
     arguments: dict[str, object] = field(default_factory=dict)
     input_shapes: list[list[int]] = field(default_factory=list)

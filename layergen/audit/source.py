@@ -4,10 +4,10 @@ its `keras.layers.Layer` subclasses, and for each one the lines that findings po
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from layergen.audit.findings import CouldNotRun
+from layergen.records import field, record
 
 # Base classes that make a class a Keras layer, by their last dotted part.
 _LAYER_BASES = {"Layer"}
@@ -26,7 +26,7 @@ def dotted(node: ast.AST) -> str:
     return ""
 
 
-@dataclass
+@record
 class LayerClass:
     """One Layer subclass of the module, and where its parts are."""
 
@@ -54,7 +54,7 @@ class LayerClass:
         return [a for a in args.posonlyargs + args.args + args.kwonlyargs if a.arg != "self"]
 
 
-@dataclass
+@record
 class LayerModule:
     path: Path
     shown: str  # the path as findings show it

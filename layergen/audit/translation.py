@@ -4,22 +4,23 @@ it could not translate, each piece located (never dropped silently)."""
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from typing import Any
+
+from layergen.records import field, frozen_record, record
 
 # A spec being written, or a part of it: YAML values, in the spec's field order.
 Spec = dict[str, Any]
 Defaults = dict[str, ast.expr | None]  # __init__'s parameter -> its default (None: none)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Untranslated:
     line: int
     what: str
     end: int = 0  # the statement's last line, when it is a whole statement (0: the line alone)
 
 
-@dataclass
+@record
 class Translation:
     spec: Spec
     untranslated: list[Untranslated] = field(default_factory=list)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, TypeGuard
 
@@ -20,6 +19,7 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Table
 
 from layergen.errors import LayergenError
+from layergen.records import field, record
 
 TomlTable = Table | OutOfOrderTableProxy  # a table that tables can be added to
 
@@ -32,7 +32,7 @@ _PYTEST_FILES_AFTER_PYPROJECT = {"tox.ini": r"^\[pytest\]", "setup.cfg": r"^\[to
 NUMPY_ARRAY_FILTER = "ignore:__array__ implementation doesn.t accept a copy keyword:DeprecationWarning"
 
 
-@dataclass
+@record
 class Edit:
     """The new pyproject.toml text, and what to tell the user about it."""
 

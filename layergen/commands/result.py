@@ -7,11 +7,11 @@ message's stream and colour.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 
 from layergen.errors import LayergenError
 from layergen.exit_status import DONE, NEEDS_FIXING
+from layergen.records import field, frozen_record, record
 
 
 class Level(Enum):
@@ -23,13 +23,13 @@ class Level(Enum):
     ERROR = "error"  # standard error, red: a problem
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Line:
     text: str
     level: Level = Level.INFO
 
 
-@dataclass
+@record
 class CommandResult:
     """Lines in the order they happened, then the problems; `status` overrides the exit code."""
 

@@ -15,11 +15,11 @@ never disagree with what `new` then does. Spec states, worst first:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from layergen.errors import Problem
+from layergen.records import as_dict, field, frozen_record, record
 from layergen.update.plan import FileUpdate, Plan, SpecUpdate
 from layergen.update.reconcile import Status
 
@@ -46,7 +46,7 @@ _FILE_STATES = {
 }
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FileState:
     path: str
     state: str
@@ -54,7 +54,7 @@ class FileState:
     line: int | None = None
 
 
-@dataclass
+@record
 class SpecState:
     spec: str
     state: str
@@ -63,7 +63,7 @@ class SpecState:
     affects: list[str] = field(default_factory=list)  # specs whose layers hold this one and break with it
 
 
-@dataclass
+@record
 class ProjectStatus:
     specs: list[SpecState]
     errors: list[Problem]  # specs that cannot be generated
@@ -76,7 +76,7 @@ class ProjectStatus:
         return bool(self.errors) or any(spec.state == "conflicted" for spec in self.specs)
 
     def as_json(self) -> dict[str, Any]:
-        return {"specs": [asdict(s) for s in self.specs], "errors": [asdict(p) for p in self.errors]}
+        return {"specs": [as_dict(s) for s in self.specs], "errors": [as_dict(p) for p in self.errors]}
 
 
 def project_status(plan: Plan, display: Display, details: Details) -> ProjectStatus:

@@ -41,8 +41,9 @@ import ast
 import hashlib
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
+
+from layergen.records import frozen_record
 
 HEADER, FIRST, MEMBER = "header", "first", "member"
 _STUB_CLASS = "class _:\n"
@@ -60,7 +61,7 @@ class Cache(Protocol):
     def put(self, key: str, text: str) -> None: ...
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Piece:
     kind: str  # HEADER, FIRST (the first member) or MEMBER
     text: str
@@ -92,6 +93,70 @@ def format_telling(text: str, cache: Cache, black: Callable[[str], str], mode: s
         found[index] = formatted
         cache.put(keys[index], formatted)
     return assemble(pieces, found), True  # type: ignore[arg-type]
+
+
+def format_all_telling(
+    texts: list[str], cache: Cache, black: Callable[[str], str], mode: str, run: Runner
+) -> list[tuple[str, bool]]:
+    """`format_telling` of each text, where everything black must format (the new pieces of
+    the texts that split, the other texts whole) is formatted by `run`, which may share the
+    work between processes (`formatting.sharing`). A text that splits is assembled from its
+    pieces however many are new; it needs checking only where a piece came from the cache."""
+    plans = [_plan(text, cache, mode) for text in texts]
+    jobs = [(index, piece) for index, plan in enumerate(plans) for piece in plan.new]
+
+    def job(number: int) -> str | None:
+        index, piece = jobs[number]
+        return black(texts[index]) if piece is None else format_piece(plans[index].pieces[piece], black)
+
+    sizes = [len(texts[index] if piece is None else plans[index].pieces[piece].text) for index, piece in jobs]
+    outcomes = iter(run(sizes, job))
+    return [
+        _assembled(text, plan, [next(outcomes).get() for _ in plan.new], cache, black)
+        for text, plan in zip(texts, plans, strict=True)
+    ]
+
+
+class Runner(Protocol):
+    """Runs `job(i)` for each i < len(sizes): each outcome's `get()` gives its result."""
+
+    def __call__(self, sizes: list[int], job: Callable[[int], str | None], /) -> list[Any]: ...
+
+
+@frozen_record
+class _Plan:
+    """A text's pieces (none: it is formatted whole), those the cache has, and the positions
+    of those black must format (`[None]`: the text, whole)."""
+
+    pieces: list[Piece]
+    keys: list[str]
+    found: list[str | None]
+    new: list[int | None]
+
+
+def _plan(text: str, cache: Cache, mode: str) -> _Plan:
+    pieces = split(text)
+    if pieces is None:
+        return _Plan([], [], [], [None])
+    keys = [piece_key(piece, mode) for piece in pieces]
+    found = [_valid(piece.kind, cache.get(key)) for piece, key in zip(pieces, keys, strict=True)]
+    return _Plan(pieces, keys, found, [index for index, formatted in enumerate(found) if formatted is None])
+
+
+def _assembled(
+    text: str, plan: _Plan, formatted: list[str | None], cache: Cache, black: Callable[[str], str]
+) -> tuple[str, bool]:
+    """(the text formatted, whether a piece of it came from the cache), from what black made
+    of its new pieces (or of the whole text)."""
+    if not plan.pieces:
+        return formatted[0] or "", False
+    found = list(plan.found)
+    for position, piece_text in zip(plan.new, formatted, strict=True):
+        if position is None or piece_text is None:  # a piece black shaped unexpectedly
+            return black(text), False
+        found[position] = piece_text
+        cache.put(plan.keys[position], piece_text)
+    return assemble(plan.pieces, found), len(plan.new) < len(plan.pieces)  # type: ignore[arg-type]
 
 
 def split(text: str) -> list[Piece] | None:

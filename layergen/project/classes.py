@@ -22,11 +22,11 @@ import contextlib
 import functools
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from layergen.cache import FormatCache, cache_dir
+from layergen.records import frozen_record
 from layergen.spec.limits import MAX_SPEC_BYTES
 from layergen.spec.names import class_name_problem, name_problem, snake_case
 from layergen.spec.weight_arguments import weight_arguments
@@ -37,7 +37,7 @@ MAX_CACHED = 20_000  # specs' entries the cache file keeps: those used last, the
 MAX_REASON_CHARS = 200  # why a spec defines no usable class, as another spec's message quotes it
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ProjectClass:
     """A layer generated from one of the project's specs."""
 
@@ -48,7 +48,7 @@ class ProjectClass:
     build_params: tuple[str, ...] = ("input_shape",)  # its build's parameters: one per input
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BrokenSpec:
     """A spec file of the project that defines no usable class, and why."""
 
@@ -57,7 +57,7 @@ class BrokenSpec:
     reason: str  # one line, e.g. "spec is over 100,000 bytes; ..."
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ProjectIndex:
     """The project's classes by name, and the spec files that define none but might have."""
 
@@ -65,7 +65,7 @@ class ProjectIndex:
     broken: tuple[BrokenSpec, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Definition:
     """What a spec's bytes define: a class (`reason` None), or a reason it defines none usable."""
 

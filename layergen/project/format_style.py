@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from layergen.errors import Problem
+from layergen.records import frozen_record
 
 DEFAULT_LINE_LENGTH = 88
 DEFAULT_TARGETS = ("py311",)
@@ -26,7 +26,7 @@ _TARGET = re.compile(r"py3(?:[3-9]|1[0-4])")  # the versions black 26 knows
 MAX_LINE_LENGTH = 320  # ruff's own limit
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FormatStyle:
     line_length: int = DEFAULT_LINE_LENGTH
     target_versions: tuple[str, ...] = DEFAULT_TARGETS  # black's names: "py39", "py311", ...

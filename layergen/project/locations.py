@@ -8,11 +8,11 @@ of a path is kept as it is: a symlinked file is still known by its own name.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
-from layergen.project.paths import display_path
+from layergen.paths import display_path
 from layergen.project.settings import Project
+from layergen.records import replace
 
 
 def real_path(path: Path | str) -> Path:

@@ -24,14 +24,14 @@ import keyword
 import os
 import re
 import tomllib
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from layergen.errors import LayergenError, Problem
+from layergen.paths import display_path
 from layergen.project.format_style import FormatStyle, read_style
 from layergen.project.imports import import_entry_problem
-from layergen.project.paths import display_path
+from layergen.records import frozen_record, replace
 
 if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
@@ -43,7 +43,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 FORMATTERS = ("black", "ruff")  # `layergen.formatting.formatter` knows how to run each
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Settings:
     """The `[tool.layergen]` table, validated (see `_read_settings`)."""
 
@@ -103,7 +103,7 @@ def _settings(table: dict[str, Any]) -> Settings:
     return Settings(**{**table, "imports": tuple(table.get("imports", ()))})
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Project:
     root: Path
     specs: Path

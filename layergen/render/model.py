@@ -10,10 +10,9 @@ which `pycode.code` writes. The one exception is by definition: the spec's `call
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import ClassVar, TypeAlias
 
-from layergen.render.frozen_record import frozen_record
+from layergen.records import field, frozen_record, record
 from layergen.render.values import Call, Code, IfElse, Literal, Message
 
 # A Keras object, as the call that builds it from its class and keyword arguments:
@@ -30,7 +29,7 @@ class Check:
     error: str = "ValueError"  # TypeError for a value of the wrong kind, as Keras raises it
 
 
-@dataclass
+@record
 class ConstructorArg:
     """One `__init__` parameter, its check, its attribute and its config entry."""
 
@@ -159,7 +158,7 @@ class SubLayerModel:
     in_build: bool = False  # created in build: its arguments read input dimensions
 
 
-@dataclass(frozen=True, order=True)
+@frozen_record(order=True)
 class Import:
     """An import the layer module needs: `import module`, or `from module import name`."""
 
@@ -167,7 +166,7 @@ class Import:
     name: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class MaskingModel:
     """Mask support: `supports_masking`, `call`'s `mask` parameter, `compute_mask`."""
 
@@ -233,7 +232,7 @@ class InvalidArgument:
     error: str = "ValueError"  # or "TypeError"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class TestSetting:
     """A subclass of the generated test: the contract again with one gate flipped."""
 
@@ -264,7 +263,7 @@ class TestOutput:
     dtype: str | None  # None: the compute dtype
 
 
-@dataclass
+@record
 class TestModel:
     """Concrete sizes and expectations for the generated pytest module."""
 
@@ -295,7 +294,7 @@ class TestModel:
     initializer_parts: list[TestInitializerParts] = field(default_factory=list)  # weights made in parts
 
 
-@dataclass
+@record
 class LayerModel:
     class_name: str
     module_name: str  # snake_case file stem, e.g. "linear_layer"

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import ast
 import functools
-from dataclasses import replace
 from pathlib import Path
 
 import jinja2
 
 from layergen.cache import cache_dir
 from layergen.errors import LayergenError, Problem
+from layergen.records import replace
 from layergen.render.model import LayerModel
 from layergen.render.pycode import call_code, code, escape_docstring, first_given, fit_strings
 from layergen.render.templates_dir import builtin_template_dir

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TypeAlias
 
-from layergen.render.frozen_record import frozen_record, record_fields
+from layergen.records import frozen_record, record_fields
 
 
 @frozen_record

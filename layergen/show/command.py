@@ -18,18 +18,18 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from layergen.errors import LayergenError, Problem
 from layergen.project.settings import Project
+from layergen.records import frozen_record
 from layergen.render.model import LayerModel
 from layergen.render.values import Literal
 from layergen.show.options import given_arguments, given_shapes
 from layergen.show.weights import NeedsKeras, planned_weights
-from layergen.spec.fast import LayerSpec
 from layergen.spec.nested_lists import as_tuple
+from layergen.spec.sections import LayerSpec
 
 if TYPE_CHECKING:
     from layergen.commands.result import CommandResult
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 PROBE_TIMEOUT = 600
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Weight:
     path: str  # "kernel", or "attention/query/kernel" for a sub-layer's
     shape: tuple[int, ...]
@@ -54,7 +54,7 @@ class Weight:
         return count
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Request:
     """One layer to build: where its module is, and what to build it with."""
 
@@ -68,7 +68,7 @@ class Request:
     given: tuple[str, ...] = ()  # the arguments given with --arg
 
 
-@dataclass(frozen=True)
+@frozen_record
 class WeightTable:
     layer: str
     spec: str

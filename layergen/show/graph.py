@@ -10,15 +10,15 @@ into the next round (`outputs = block(outputs)`) shows as an edge into the same 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 
+from layergen.records import field, record
 from layergen.render.model import LayerModel, SubLayerModel
 from layergen.render.pycode import code
 
 Edge = tuple[str, str, str]  # (from node, to node, label)
 
 
-@dataclass
+@record
 class _Flow:
     sublayers: set[str]
     values: dict[str, frozenset[str]] = field(default_factory=dict)  # local name -> nodes

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from layergen.errors import LayergenError, Problem
 from layergen.render.model import LayerModel
-from layergen.spec.fast import LayerSpec
+from layergen.spec.sections import LayerSpec
 from layergen.vocabulary import closest
 
 InputShape = tuple[str, tuple[int | None, ...], str]  # an input's name, shape (batch first) and dtype

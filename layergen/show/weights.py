@@ -11,11 +11,11 @@ knows: `NeedsKeras` says so, and `layergen show` builds the layer in a fresh pro
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Protocol, TypeGuard, cast
 
 from layergen.analysis import expressions
-from layergen.spec.fast import LayerSpec
+from layergen.records import frozen_record
+from layergen.spec.sections import LayerSpec
 
 ELLIPSIS, BATCH = "...", "batch"
 FLOAT_VARIABLE_DTYPE = "float32"  # the variable dtype of Keras's default policy (and of mixed_float16)
@@ -39,7 +39,7 @@ class NeedsKeras(Exception):
     """Something about the weights that only Keras can say (the reason is the message)."""
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PlannedWeight:
     path: str
     shape: tuple[int, ...]

@@ -17,45 +17,9 @@ from functools import partial
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from layergen.spec.fields import Field, Integral, Section, integral, sections_within
-from layergen.spec.sections import (
-    ArgumentSpec,
-    CallArgumentSpec,
-    CellSpec,
-    ConstantSpec,
-    InitializerPart,
-    InitializerParts,
-    InputSpec,
-    LayerSpec,
-    MaskingSpec,
-    OutputCase,
-    OutputSpec,
-    SubLayerSpec,
-    TestSpec,
-    WeightShapeCase,
-    WeightSpec,
-)
+from layergen.spec.sections import LayerSpec
 
-# The analysis and the commands import the sections from here too (their home is
-# layergen.spec.sections); `parse_layer_spec` is layergen.spec.parse's.
-__all__ = [
-    "ArgumentSpec",
-    "CallArgumentSpec",
-    "CellSpec",
-    "ConstantSpec",
-    "InitializerPart",
-    "InitializerParts",
-    "InputSpec",
-    "LayerSpec",
-    "MaskingSpec",
-    "OutputCase",
-    "OutputSpec",
-    "SubLayerSpec",
-    "TestSpec",
-    "WeightShapeCase",
-    "WeightSpec",
-    "from_validated",
-    "read_fast",
-]
+__all__ = ["from_validated", "read_fast"]
 
 
 class _NotSure(Exception):

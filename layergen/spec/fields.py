@@ -17,9 +17,9 @@ and sections. Nothing here imports pydantic.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from typing import Annotated, Any, ClassVar, get_args
 
+from layergen.records import frozen_record, replace
 from layergen.spec.limits import MAX_INT_DIGITS
 
 
@@ -44,7 +44,7 @@ def integral(value: Any) -> Any:
 _REQUIRED: Any = object()
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Field:
     """One field of a section, as declared (`field`), with its name and type."""
 

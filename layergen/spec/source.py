@@ -14,13 +14,13 @@ nesting of values while the document is composed (`layergen.spec.loaders`) and b
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from layergen.errors import LayergenError, Problem
+from layergen.records import field, record
 from layergen.spec.builder import Builder, Location, mark_location, without_refused
 from layergen.spec.limits import MAX_SPEC_BYTES, Path_, ReadError
 
@@ -42,7 +42,7 @@ _YAML_11_LINE_BREAKS = "\n\r\x85\u2028\u2029"
 _FOREIGN_LINE_BREAKS = {char: name for char, name in FOREIGN_LINE_BREAKS.items() if char in _YAML_11_LINE_BREAKS}
 
 
-@dataclass
+@record
 class SpecSource:
     """A spec file's data and the location of each value in it."""
 

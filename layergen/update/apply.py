@@ -12,19 +12,19 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layergen.errors import LayergenError, internal_error
 from layergen.project.locations import from_key
 from layergen.project.settings import Project
+from layergen.records import frozen_record, replace
 from layergen.update.outputs import settled
 from layergen.update.plan import Plan, SpecUpdate, side_file
 from layergen.update.records import RecordStore, SpecRecord
 from layergen.writing import remove, remove_temporaries, write_atomically
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Applied:
     """What carrying a plan out did besides the plan's own files."""
 

@@ -21,9 +21,9 @@ Removing one (or renaming it), or changing its default, is a break (`compare_cal
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from layergen.records import frozen_record
 from layergen.update.record_types import CallArgumentRecord, LayerRecord, WeightRecord
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from layergen.update.shape_cases import CaseArguments
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CompatChange:
     weight: str  # a weight's or sub-layer's path in the tree: "kernel", "blocks/residual_block*/kernel"
     message: str

@@ -7,11 +7,11 @@ And the fingerprint a generated spec's record takes once its files are settled.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from layergen.project.locations import project_key
 from layergen.project.settings import Project
+from layergen.records import frozen_record, replace
 from layergen.update.fingerprint import ROLES, Fingerprints, output_bytes, read_bytes
 from layergen.update.plan import FileUpdate, GeneratedSpec, SpecUpdate
 from layergen.update.reconcile import Outcome, Status
@@ -20,7 +20,7 @@ from layergen.update.record_types import SpecRecord
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class StaleSpec:
     path: Path
     spec_bytes: bytes | None  # None: unreadable (its generation says why)

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from layergen.errors import Problem
-from layergen.project.paths import display_path
+from layergen.paths import display_path
 from layergen.update.record_types import LEGACY_MANIFEST, OutputRecord, RecordError, SpecRecord, WeightRecord
 
 

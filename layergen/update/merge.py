@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from layergen.records import frozen_record
 
 if TYPE_CHECKING:
     import difflib
@@ -24,7 +25,7 @@ SPLIT_MARKER = "======="
 THEIRS_MARKER = ">>>>>>> generated now"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Conflict:
     base: list[str]
     ours: list[str]
@@ -32,7 +33,7 @@ class Conflict:
     line: int  # 1-based line in `ours` where the conflicting region starts
 
 
-@dataclass(frozen=True)
+@frozen_record
 class MergeResult:
     text: str  # the merge, with conflict markers where there are conflicts
     conflicts: list[Conflict]

@@ -5,11 +5,11 @@ the old copy a renamed layer left behind); plus what a path names on disk, throu
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from pathlib import Path
 
 from layergen.project.locations import from_key, project_key
 from layergen.project.settings import Project
+from layergen.records import replace
 from layergen.update.plan import FileUpdate, GeneratedFile, found_file, side_file
 from layergen.update.reconcile import Outcome, Status, digest, reconcile
 from layergen.update.record_types import MovedFrom, OutputRecord

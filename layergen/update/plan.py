@@ -9,19 +9,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from layergen.errors import LayergenError
+from layergen.records import field, frozen_record, record
 from layergen.update.compat import CompatChange
 from layergen.update.merge import MergeResult
 from layergen.update.reconcile import Outcome, Status
 from layergen.update.record_types import OutputRecord, SpecRecord, WeightRecord
 
 if TYPE_CHECKING:
-    from layergen.spec.fast import LayerSpec  # (not loaded on the fast path, which needs no spec)
+    from layergen.spec.sections import LayerSpec  # (not loaded on the fast path, which needs no spec)
 
 
 class ConflictMode(StrEnum):
@@ -30,20 +30,20 @@ class ConflictMode(StrEnum):
     inline = "inline"  # write the merge with conflict markers into the file itself
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PlanOptions:
     conflicts: ConflictMode = ConflictMode.report
     prune: bool = False  # remove a deleted spec's unedited files
     accept_breaking: bool = False  # record a change that breaks loading old checkpoints
 
 
-@dataclass(frozen=True)
+@frozen_record
 class GeneratedFile:
     path: Path
     content: str
 
 
-@dataclass(frozen=True)
+@frozen_record
 class GeneratedSpec:
     """A spec generated in this run, as the update step receives it."""
 
@@ -60,7 +60,7 @@ def side_file(path: Path) -> Path:
     return path.with_name(path.name + ".conflict")
 
 
-@dataclass(frozen=True, kw_only=True)
+@frozen_record(kw_only=True)
 class FileUpdate:
     """One file's fate: built once, by keyword; a later step returns a changed copy (`replace`)."""
 
@@ -115,7 +115,7 @@ def found_file(path: Path, status: Status, ours: str, *, newline: str, remove: b
     return FileUpdate(path=path, outcome=outcome, before=ours, after=after, newline=newline, remove=remove)
 
 
-@dataclass
+@record
 class SpecUpdate:
     spec: Path
     key: str  # the spec's path relative to the project root: its record's name
@@ -133,7 +133,7 @@ class SpecUpdate:
         return any(f.status in (Status.CONFLICT, Status.UNTRACKED, Status.MARKERS) for f in self.files)
 
 
-@dataclass
+@record
 class Plan:
     updates: list[SpecUpdate] = field(default_factory=list)
     orphans: list[SpecUpdate] = field(default_factory=list)  # specs deleted since last time

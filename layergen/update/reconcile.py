@@ -15,9 +15,9 @@ All three have `\\n` line ends here. The rules that keep a CI gate honest:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
 from enum import Enum
 
+from layergen.records import frozen_record, replace
 from layergen.update.merge import MergeResult, conflict_marker_line, merge3
 from layergen.update.record_types import OpenConflict, OutputRecord
 
@@ -39,7 +39,7 @@ class Status(Enum):
     LEFTOVER = "left over"  # a renamed layer's old file that was edited after the move
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Outcome:
     status: Status
     after: str | None  # the file's text after the update

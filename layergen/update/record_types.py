@@ -5,11 +5,11 @@ legacy manifest's reader and the planner.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from layergen.errors import LayergenError
 from layergen.exit_status import CANNOT_RUN
+from layergen.records import field, frozen_record, record
 
 RECORDS_DIR = Path(".layergen") / "records"
 LEGACY_MANIFEST = Path(".layergen") / "manifest.json"
@@ -25,7 +25,7 @@ class RecordError(LayergenError):
     exit_code = CANNOT_RUN
 
 
-@dataclass(frozen=True)
+@frozen_record
 class WeightRecord:
     """What checkpoint compatibility depends on: a weight's name, shape and dtype."""
 
@@ -34,7 +34,7 @@ class WeightRecord:
     renamed_from: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_record
 class CallArgumentRecord:
     """What a saved model's call of the layer depends on: a `call_arguments` entry's default
     (a model saved calling the layer without it computes with the default when it loads)."""
@@ -42,7 +42,7 @@ class CallArgumentRecord:
     default: bool | int | float | str
 
 
-@dataclass(frozen=True)
+@frozen_record
 class LayerRecord:
     """A sub-layer in the weight tree, by its path: what its saved weights depend on besides
     their shapes. `config` is kept only for a class whose weights layergen cannot list
@@ -53,7 +53,7 @@ class LayerRecord:
     config: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class OpenConflict:
     """A conflict layergen reported that the person has not resolved yet."""
 
@@ -63,7 +63,7 @@ class OpenConflict:
     untouched: tuple[str, ...] = ()  # sha256 of the person's lines in each conflicting region
 
 
-@dataclass(frozen=True)
+@frozen_record
 class MovedFrom:
     """Where a renamed layer's output was before layergen moved it, until the old copy is gone."""
 
@@ -71,7 +71,7 @@ class MovedFrom:
     sha256: str  # of the old copy's text, so only that copy is ever removed
 
 
-@dataclass(frozen=True)
+@frozen_record
 class OutputRecord:
     path: str  # posix, relative to the project root
     generated: str  # what layergen generated last time: the next merge's base
@@ -84,7 +84,7 @@ class OutputRecord:
         return PurePosixPath(self.path).name
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PendingWrite:
     """A write a run started: once the file holds the text with this digest, the output's
     record is `record`; until then it is still the one this is attached to. So a run
@@ -94,7 +94,7 @@ class PendingWrite:
     record: OutputRecord
 
 
-@dataclass
+@record
 class SpecRecord:
     class_name: str
     # The weights that checkpoints saved so far have: the current spec's, unless a change

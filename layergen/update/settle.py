@@ -10,10 +10,10 @@ conflict.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, replace
 
 from layergen.project.locations import from_key, project_key
 from layergen.project.settings import Project
+from layergen.records import frozen_record, replace
 from layergen.update.merge import has_conflict_markers
 from layergen.update.plan import ConflictMode, FileUpdate, side_file
 from layergen.update.reconcile import Status, digest
@@ -21,7 +21,7 @@ from layergen.update.record_types import MovedFrom, OutputRecord, PendingWrite, 
 from layergen.writing import read_text
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Settled:
     files: list[FileUpdate]
     held: bool

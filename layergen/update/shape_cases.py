@@ -23,12 +23,13 @@ from __future__ import annotations
 import ast
 import itertools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from layergen.records import frozen_record
+
 if TYPE_CHECKING:
-    from layergen.spec.fast import LayerSpec
+    from layergen.spec.sections import LayerSpec
 
 MAX_FREE = 8  # at most 2 ** 8 combinations of bool arguments are compared
 
@@ -43,7 +44,7 @@ UNKNOWN = object()  # a default that is not a literal
 Arguments = dict[str, object]  # an argument's name -> its default (or REQUIRED, UNKNOWN)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Case:
     shape: tuple[str, ...]  # ("2", "3 * units")
     condition: str | None  # "reset_after"; None for the last case, or a plain shape
@@ -119,7 +120,7 @@ def _literal(node: ast.expr) -> object:
         return UNKNOWN
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Difference:
     before: tuple[str, ...]
     after: tuple[str, ...]

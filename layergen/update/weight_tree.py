@@ -24,22 +24,22 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from layergen.project.locations import project_key
+from layergen.records import field, frozen_record, record
 from layergen.update.plan import GeneratedSpec
 from layergen.update.record_types import LayerRecord, SpecRecord, WeightRecord
 
 if TYPE_CHECKING:
     from layergen.project.settings import Project
-    from layergen.spec.fast import LayerSpec, SubLayerSpec
+    from layergen.spec.sections import LayerSpec, SubLayerSpec
 
 MAX_LISTED_COPIES = 64  # a literal repeat count up to this lists each copy's path
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@dataclass
+@record
 class WeightTree:
     weights: dict[str, WeightRecord] = field(default_factory=dict)
     layers: dict[str, LayerRecord] = field(default_factory=dict)
@@ -47,7 +47,7 @@ class WeightTree:
     sources: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ClassTree:
     """A project class's tree, as a sub-layer of another layer sees it."""
 
@@ -67,7 +67,7 @@ def keras_snake_case(name: str) -> str:
 
 
 def weight_tree(spec: LayerSpec, own: dict[str, WeightRecord], resolve: Resolver) -> WeightTree:
-    """The tree of a spec (`spec_fast.LayerSpec`) whose own weights are `own`."""
+    """The tree of a spec (`sections.LayerSpec`) whose own weights are `own`."""
     tree = WeightTree(dict(own))
     for name, sub in spec.layers.items():
         class_name = sub.class_.removeprefix("keras.layers.") if sub.class_.count(".") == 2 else sub.class_

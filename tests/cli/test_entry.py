@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import cli
+from conftest import cli, python_path
 from regen_support import LAYER, LINEAR, SPEC, edit, generate_linear
 
 from layergen.cli.main import fast_call
@@ -39,7 +39,11 @@ def test_which_command_lines_take_the_fast_entry(argv, expected):
 
 def _program(folder, *args):
     return subprocess.run(
-        [sys.executable, "-m", "layergen", *args], cwd=folder, capture_output=True, text=True, env={"NO_COLOR": "1"}
+        [sys.executable, "-m", "layergen", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={"NO_COLOR": "1", "PYTHONPATH": python_path()},
     )
 
 
@@ -64,7 +68,7 @@ def test_the_program_leaves_at_once_with_its_output_and_nothing_left_behind(proj
     (project / "specs" / "linear.yaml").write_text(LINEAR)
     (project / "specs" / "broken.yaml").write_text("layer: Broken\n")
     # Nothing cached: black formats the files, in a pool of its own.
-    env = {"NO_COLOR": "1", "LAYERGEN_CACHE_DIR": str(tmp_path / "cache")}
+    env = {"NO_COLOR": "1", "PYTHONPATH": python_path(), "LAYERGEN_CACHE_DIR": str(tmp_path / "cache")}
     done = subprocess.run(
         [sys.executable, "-m", "layergen", "new"], cwd=project, capture_output=True, text=True, env=env
     )
@@ -88,7 +92,7 @@ def test_a_reader_that_leaves_early_costs_no_traceback(project, args):
         cwd=project,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env={"NO_COLOR": "1"},
+        env={"NO_COLOR": "1", "PYTHONPATH": python_path()},
     )
     run.stdout.close()  # type: ignore[union-attr]  # gone before the first line is written
     stderr = run.stderr.read().decode()  # type: ignore[union-attr]

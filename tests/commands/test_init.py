@@ -7,7 +7,7 @@ import sys
 import tomllib
 
 import pytest
-from conftest import cli
+from conftest import cli, python_path
 
 from layergen.commands.pyproject_edit import NUMPY_ARRAY_FILTER, import_root
 
@@ -194,7 +194,7 @@ def test_generated_tests_import_their_layer_with_only_pytest_settings(folder):
     """pytest run without the current folder on sys.path (as the `pytest` command does)."""
     assert cli("init").exit_code == 0
     assert cli("new").exit_code == 0
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    env = {**os.environ, "PYTHONPATH": python_path()}  # the suite's layergen, not the project's folder
     collect = "import sys, pytest; sys.exit(pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider']))"
     result = subprocess.run([sys.executable, "-P", "-c", collect], cwd=folder, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]

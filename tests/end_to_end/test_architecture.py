@@ -18,6 +18,7 @@ LEVELS = {
     "layergen": 0,  # the package itself: __version__
     "layergen.errors": 0,
     "layergen.writing": 0,
+    "layergen.paths": 0,
     "layergen.vocabulary": 0,
     "layergen.contract_tests": 0,
     "layergen.cache": 0,

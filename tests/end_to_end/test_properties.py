@@ -10,7 +10,7 @@
 """
 
 import ast
-import dataclasses
+from layergen.records import replace
 import io
 import json
 import math
@@ -20,6 +20,7 @@ import sys
 import tokenize
 
 import black
+from conftest import python_path
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from spec_strategies import (  # noqa: F401
@@ -272,7 +273,7 @@ body_lines = st.one_of(
 
 def rendered_call(body: str):
     """Render the base layer with `body` as its call; return the module's tree and its call."""
-    model = dataclasses.replace(BASE_MODEL, call_body=body, call_source=body)
+    model = replace(BASE_MODEL, call_body=body, call_source=body)
     tree = ast.parse(render(model, "layer"))
     (cls,) = [node for node in tree.body if isinstance(node, ast.ClassDef)]
     (call,) = [node for node in cls.body if isinstance(node, ast.FunctionDef) and node.name == "call"]
@@ -314,7 +315,7 @@ ESCAPE = "return inputs\nx = 1  # \u2028\nif escaped.append(1) or '''\n''':\n   
 def test_render_refuses_a_body_that_leaves_call(monkeypatch):
     """The property is not vacuous: the old line handling let this body out of `call` into
     code that runs on import, and render's check refuses it."""
-    model = dataclasses.replace(BASE_MODEL, call_body=ESCAPE, call_source=ESCAPE)
+    model = replace(BASE_MODEL, call_body=ESCAPE, call_source=ESCAPE)
     with monkeypatch.context() as patch:
         patch.setattr(render_module, "indent_code", splitlines_indent)  # the old line handling
         render_module.method_body.cache_clear()
@@ -327,7 +328,7 @@ def test_render_refuses_a_body_that_leaves_call(monkeypatch):
             ("", "the spec's code changed the module outside the methods it writes"),  # no body to compare with
         ]:
             try:
-                render(dataclasses.replace(model, call_source=call_source), "layer")
+                render(replace(model, call_source=call_source), "layer")
             except LayergenError as exc:
                 assert str(exc) == f"prop.yaml: call: {reason}; nothing was written (please report this)"
             else:
@@ -337,7 +338,7 @@ def test_render_refuses_a_body_that_leaves_call(monkeypatch):
 
 
 def test_render_refuses_a_call_that_is_not_the_spec_body():
-    model = dataclasses.replace(BASE_MODEL, call_source="return inputs * 2")
+    model = replace(BASE_MODEL, call_source="return inputs * 2")
     try:
         render(model, "layer")
     except LayergenError as exc:
@@ -392,12 +393,12 @@ def test_a_compute_mask_body_is_held_to_the_same_rules(monkeypatch):
     assert model.masking.source == "return mask"
     render(model, "layer")  # passes the check as it is
     body = ESCAPE.replace("return inputs", "return mask")
-    broken = dataclasses.replace(model.masking, compute_mask_body=body, source=body)
+    broken = replace(model.masking, compute_mask_body=body, source=body)
     with monkeypatch.context() as patch:
         patch.setattr(render_module, "indent_code", splitlines_indent)  # the old line handling
         render_module.method_body.cache_clear()
         try:
-            render(dataclasses.replace(model, masking=broken), "layer")
+            render(replace(model, masking=broken), "layer")
         except LayergenError as exc:
             assert str(exc).startswith("prop.yaml: masking.output_mask: the generated `compute_mask` method is not")
         else:
@@ -557,7 +558,7 @@ def test_hostile_sub_layers_do_nothing_beyond_their_fields(tmp_path):
     print(f"{len(plan)} accepted, {len(refused)} refused")
     assert len(plan) >= 20 and len(refused) >= 20, (len(plan), len(refused))  # both kinds really drawn
     (tmp_path / "plan.json").write_text(json.dumps(plan))
-    env = {**os.environ, "PYTHONPATH": str(tmp_path), "KERAS_BACKEND": "numpy", "LAYERGEN_CANARY": "untouched"}
+    env = {**os.environ, "PYTHONPATH": python_path(tmp_path), "KERAS_BACKEND": "numpy", "LAYERGEN_CANARY": "untouched"}
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # so that any file written is the generated code's doing
     before = sorted(p.name for p in tmp_path.iterdir())
     done = subprocess.run(

@@ -2,7 +2,7 @@
 other modules' black output, is byte-identical to black on the whole text; where that is not
 sure, the whole text is formatted; a damaged piece is formatted again."""
 
-import dataclasses
+from layergen.records import replace
 
 import pytest
 from conftest import EXAMPLE_SPECS, REPO, TEST_SPECS
@@ -101,7 +101,7 @@ def test_call_bodies_and_summaries_of_any_shape_assemble_to_black(lines, summary
 
 def layer_with(lines, summary="S"):
     body = "".join(lines) + "return inputs"
-    model = dataclasses.replace(BASE_MODEL, call_body=body, call_source=body, docstring=f"{summary or 'S'}\n\nMore.")
+    model = replace(BASE_MODEL, call_body=body, call_source=body, docstring=f"{summary or 'S'}\n\nMore.")
     return render_code(model, "layer")
 
 

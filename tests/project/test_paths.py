@@ -3,8 +3,12 @@
 import os
 from pathlib import Path
 
-from layergen.project.paths import display_path
+import pytest
+
+from layergen.errors import LayergenError
+from layergen.paths import display_path
 from layergen.project.settings import Project
+from layergen.writing import read_text
 
 
 def test_a_path_under_the_root_is_shown_from_it(tmp_path):
@@ -34,3 +38,23 @@ def test_project_display_is_display_path_from_its_root(tmp_path):
     project = Project(tmp_path, tmp_path / "specs", tmp_path / "layers", tmp_path / "tests", "pkg", "layers")
     for path in (tmp_path / "layers" / "x.py", tmp_path.parent / "y.py", os.fspath(tmp_path / "z.py")):
         assert project.display(path) == display_path(path, tmp_path)
+
+
+def test_a_file_layergen_cannot_read_is_shown_from_the_current_folder_as_every_path_is(tmp_path, monkeypatch):
+    (tmp_path / "layers").mkdir()
+    latin1 = tmp_path / "layers" / "café.py"
+    latin1.write_bytes("x = 'café'\n".encode("latin-1"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(LayergenError) as raised:
+        read_text(latin1)
+    assert str(raised.value) == "layers/café.py: is not UTF-8 text (invalid continuation byte at byte 8)"
+    monkeypatch.chdir(tmp_path / "layers")
+    with pytest.raises(LayergenError) as raised:
+        read_text(latin1)
+    assert str(raised.value).startswith("café.py: is not UTF-8 text")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    with pytest.raises(LayergenError) as raised:
+        read_text(latin1)
+    assert raised.value.problems[0].file == display_path(latin1, elsewhere) == latin1.as_posix()

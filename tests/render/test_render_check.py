@@ -1,7 +1,7 @@
 """render's cheap proof that a spec's bodies changed nothing else, against the full check."""
 
 import ast
-import dataclasses
+from layergen.records import replace
 from pathlib import Path
 
 import pytest
@@ -110,7 +110,7 @@ def test_a_body_that_leaves_its_method_is_refused(tmp_path, monkeypatch):
     # A template that indents only the body's first line: the second lands at column 0.
     templates = override(tmp_path, "{{ m.call_body | method_body }}", "        {{ m.call_body }}")
     with pytest.raises(LayergenError):
-        render_with(dataclasses.replace(model, call_body=body, call_source=body), templates)
+        render_with(replace(model, call_body=body, call_source=body), templates)
     assert counts["cheap"] == 0
 
 

@@ -6,7 +6,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import EXAMPLE_SPECS, REPO, cli
+from conftest import EXAMPLE_SPECS, REPO, cli, python_path
 
 from layergen.errors import LayergenError
 from layergen.project.settings import find_project
@@ -70,7 +70,7 @@ def keras_reports(names: list[str]) -> dict:
         capture_output=True,
         text=True,
         timeout=900,
-        env={**__import__("os").environ, "KERAS_BACKEND": "jax", "PYTHONPATH": str(REPO)},
+        env={**__import__("os").environ, "KERAS_BACKEND": "jax", "PYTHONPATH": python_path(REPO)},
     )
     assert done.returncode == 0, done.stderr[-4000:]
     return json.loads(done.stdout.splitlines()[-1])

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+from conftest import python_path
+
 PROBE = """
 import importlib.metadata, os
 scans = []
@@ -18,7 +20,7 @@ print(len(scans))
 
 
 def probe(env_value: str | None) -> list[str]:
-    env = {"PATH": "/usr/bin:/bin"}
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": python_path()}
     if env_value is not None:
         env["PYDANTIC_DISABLE_PLUGINS"] = env_value
     result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, check=True)

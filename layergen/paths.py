@@ -2,7 +2,8 @@
 folder), with `/` whatever the system.
 
 In: a path and the folder it is shown from. Out: the text that messages and records hold.
-`project.settings` (`Project.display`), `project.locations` (project keys), `audit.advice` and
+`writing` (a file it cannot read or write, from the current folder), `project.settings`
+(`Project.display`), `project.locations` (project keys), `audit.advice` and
 `update.legacy_manifest` all show paths through `display_path`.
 """
 
