@@ -801,6 +801,30 @@ CASES = [
         id="int-tuple-item-past-the-end",
     ),
     pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  heads:\n    type: int\n    default: 2\n    none_means: units\n"),
+        "demo.yaml:10:17: arguments.heads.none_means: `none_means` says what None takes; 'heads' needs `default: null`",
+        id="none-means-without-a-none-default",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  heads:\n    type: int\n    default: null\n    none_means: unit\n"),
+        "demo.yaml:10:17: arguments.heads.none_means: unknown earlier argument 'unit' (did you mean 'units'?)",
+        id="none-means-unknown-argument",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  rate:\n    type: float\n    default: null\n    none_means: units\n"),
+        "demo.yaml:10:17: arguments.rate.none_means: 'units' is int, not float as 'rate' is: None cannot take its value",
+        id="none-means-another-type",
+    ),
+    pytest.param(
+        spec_with(
+            "    min: 1\n",
+            "    min: 1\n  heads:\n    type: int\n    default: null\n"
+            "  groups:\n    type: int\n    default: null\n    none_means: heads\n",
+        ),
+        "demo.yaml:13:17: arguments.groups.none_means: 'heads' can be None itself: None must take a value",
+        id="none-means-an-argument-that-can-be-none",
+    ),
+    pytest.param(
         spec_with("call: |", "masking:\n  output_mask: keep\n  supports_masking: unitz\ncall: |"),
         "demo.yaml:16:21: masking.supports_masking: unknown argument or dimension 'unitz' (did you mean 'units'?)",
         id="condition-unknown-argument",
@@ -1132,6 +1156,10 @@ TITLES = {
     "item-of-an-int": "A shape item reading an item (`units[0]`) of what is not an int_tuple argument",
     "int-tuple-read-whole": "An int_tuple argument read whole in a shape, where an item is a size",
     "int-tuple-item-past-the-end": "An item of an int_tuple argument past its length",
+    "none-means-without-a-none-default": "`none_means` on an argument whose default is not null",
+    "none-means-unknown-argument": "`none_means` naming no earlier argument",
+    "none-means-another-type": "`none_means` naming an argument of another type",
+    "none-means-an-argument-that-can-be-none": "`none_means` naming an argument that can be None itself",
     "condition-unknown-argument": "A condition naming no argument",
     "condition-outside-the-grammar": "A condition outside the expression grammar (a call, an attribute, ...)",
     "output-case-without-when": "An output shape case other than the last without `when`",

@@ -17,9 +17,9 @@ from layergen.spec.sections import ArgumentSpec
 def int_tuple_store(name: str, arg: ArgumentSpec) -> Code:
     """`(padding,) * 2 if isinstance(padding, int) else tuple(padding)`: always a tuple."""
     value = Name(name)
-    return IfElse(
-        instance_of(value, "int"), Operation("*", tuple_of(value), Literal(arg.length or 1)), Call("tuple", (value,))
-    )
+    length = arg.length or 1
+    repeated = tuple_of(value) if length == 1 else Operation("*", tuple_of(value), Literal(length))
+    return IfElse(instance_of(value, "int"), repeated, Call("tuple", (value,)))
 
 
 def _int_tuple_condition(name: str, arg: ArgumentSpec) -> Code:

@@ -52,7 +52,10 @@ def argument(name: str, arg: ArgumentSpec, array_checks: list[Check]) -> Constru
     """One constructor argument of the given spec, with these extra checks."""
     rule = type_rule(arg)
     store = int_tuple_store(name, arg) if arg.type == "int_tuple" else rule.store(Name(name))
-    if rule.keeps_none and is_optional_none(arg):
+    if arg.none_means is not None:
+        # None takes the earlier argument's value, as Keras's pooling layers' `strides`.
+        store = IfElse(is_none(Name(name)), self_attribute(arg.none_means), store)
+    elif rule.keeps_none and is_optional_none(arg):
         store = IfElse(is_none(Name(name)), Literal(None), store)
     doc = (arg.doc.strip() or describe_type(arg)) + rule.note
     if not arg.required:
@@ -91,6 +94,7 @@ def _check_argument_fields(context: Context, name: str, arg: ArgumentSpec, path:
     elif arg.message is not None and not arg.message.strip():
         context.problem(path + ("message",), "`message` is empty")
     _check_type_message(context, name, arg, path)
+    _check_none_means(context, name, arg, path)
     if arg.type == "int_tuple" and (arg.length is None or arg.length < 1):
         context.problem(
             path + (("length",) if arg.length is not None else ()), "an int_tuple argument needs `length` >= 1"
@@ -130,6 +134,25 @@ def _check_type_message(context: Context, name: str, arg: ArgumentSpec, path: Pa
         )
     elif not arg.type_message.strip():
         context.problem(path + ("type_message",), "`type_message` is empty")
+
+
+def _check_none_means(context: Context, name: str, arg: ArgumentSpec, path: Path_) -> None:
+    """`none_means` names an earlier argument of the same type (and length) that is never
+    None, and needs `default: null`."""
+    other_name = arg.none_means
+    if other_name is None:
+        return
+    where = path + ("none_means",)
+    earlier = list(context.spec.arguments)[: list(context.spec.arguments).index(name)]
+    other = context.spec.arguments.get(other_name)
+    if not is_optional_none(arg):
+        context.problem(where, f"`none_means` says what None takes; {name!r} needs `default: null`")
+    elif other is None or other_name not in earlier:
+        context.unknown(where, "earlier argument", other_name, earlier)
+    elif (other.type, other.length) != (arg.type, arg.length):
+        context.problem(where, f"{other_name!r} is {other.type}, not {arg.type} as {name!r} is: None cannot take its value")
+    elif is_optional_none(other):
+        context.problem(where, f"{other_name!r} can be None itself: None must take a value")
 
 
 def constant_args(context: Context) -> list[ConstructorArg]:

@@ -188,7 +188,7 @@ def _items_fit(context: Context, expression: expressions.Expression, path: Path_
     tuples = {
         name: arg.length or 1
         for name, arg in context.spec.arguments.items()
-        if arg.type == "int_tuple" and (arg.required or arg.default is not None)
+        if arg.type == "int_tuple" and (arg.required or arg.default is not None or arg.none_means is not None)
     }
     for name in expression.bare_names:
         if name in tuples:

@@ -33,7 +33,10 @@ def sizing_values(context: Context, values: Mapping[str, object]) -> Scope:
     scope: Scope = {}
     for name, value in values.items():
         arg = context.spec.arguments.get(name)
-        if arg is not None and arg.type == "int_tuple":
+        if arg is not None and value is None and arg.none_means is not None:
+            if arg.none_means in scope:  # None takes an earlier argument's value
+                scope[name] = scope[arg.none_means]
+        elif arg is not None and arg.type == "int_tuple":
             if value is not None:
                 scope[name] = stored_value(arg, value)
         elif isinstance(value, int):

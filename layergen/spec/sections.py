@@ -53,6 +53,11 @@ class ArgumentSpec(Section):
         None,
         description="int_tuple only: how many integers the tuple holds (an int given alone is repeated).",
     )
+    none_means: str | None = field(
+        None,
+        description="With `default: null`: None takes the value of this earlier argument, as a pooling layer's "
+        "`strides` takes its `pool_size`; the layer keeps that value, never None.",
+    )
     type_message: str | None = field(
         None,
         description="A value of the wrong type raises a TypeError with these words (Keras's own wording), "

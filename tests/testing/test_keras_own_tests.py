@@ -276,6 +276,17 @@ EXAMPLES = [
             "test_zero_padding_1d_get_config",
         ),
     ),
+    *(
+        KerasTests(
+            "pooling/max_pooling_test.py",
+            test_case,
+            "MaxPooling1D",
+            "examples.layers.max_pooling1_d_layer:MaxPooling1DLayer",
+            in_scope=("test_max_pooling1d",),
+            left_out={"test_max_pooling2d": OTHER_BUILTIN, "test_max_pooling3d": OTHER_BUILTIN},
+        )
+        for test_case in ("MaxPoolingBasicTest", "MaxPoolingCorrectnessTest")
+    ),
 ]
 
 
