@@ -229,20 +229,6 @@ EXAMPLES = [
         ),
     ),
     KerasTests(
-        "regularization/alpha_dropout_test.py",
-        "AlphaDropoutTest",
-        "AlphaDropout",
-        "examples.layers.alpha_dropout_layer:AlphaDropoutLayer",
-        in_scope=(
-            "test_alpha_dropout_basics",
-            "test_alpha_dropout_correctness",
-            "test_alpha_dropout_partial_noise_shape_dynamic",
-            "test_alpha_dropout_partial_noise_shape_static",
-            "test_alpha_dropout_negative_rate",
-            "test_alpha_dropout_rate_greater_than_one",
-        ),
-    ),
-    KerasTests(
         "regularization/activity_regularization_test.py",
         "ActivityRegularizationTest",
         "ActivityRegularization",
