@@ -56,7 +56,8 @@ class SoftmaxLayer(keras.layers.Layer):
                     "The `mask` must be broadcastable to `inputs` and must not have more dimensions. "
                     f"Received: inputs.shape={inputs.shape}, mask.shape={mask.shape}"
                 )
-            for mask_size, input_size in zip(mask.shape[::-1], inputs.shape[::-1]):
+            # The trailing axes, as far as the mask has them.
+            for mask_size, input_size in zip(mask.shape[::-1], inputs.shape[::-1], strict=False):
                 if mask_size is not None and input_size is not None and mask_size not in (1, input_size):
                     raise ValueError(
                         "The `mask` must be broadcastable to `inputs`. Each mask dimension must be 1 "
