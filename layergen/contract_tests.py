@@ -36,5 +36,8 @@ CONTRACT_TESTS = (
     "test_weights_have_the_shapes_their_conditions_choose",
     "test_the_output_shape_follows_the_call_arguments",
     "test_weights_made_in_parts_take_each_part_from_its_initializer",
+    "test_adapt_sets_the_statistics_of_the_data",
+    "test_adapt_combines_batches_exactly",
+    "test_adapt_refuses_data_of_an_incompatible_shape",
     "test_keras_file_loads_in_a_fresh_process_without_custom_objects",
 )

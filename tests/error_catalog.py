@@ -48,6 +48,11 @@ def with_sublayer() -> str:
     return spec_with("call: |", "layers:\n  hidden: {class: Dense, arguments: {units: $units}}\ncall: |")
 
 
+def with_state_weight(adapt: str, shape: str = "[input_dim]") -> str:
+    """VALID with a state weight `running` (line 14) and an `adapt` section (line 15)."""
+    return spec_with("call: |", f"  running: {{shape: {shape}, role: state}}\n{adapt}\ncall: |")
+
+
 CASES = [
     pytest.param(
         spec_with("  units:\n    type: int", "  units:\n    type: int\n    type: float"),
@@ -588,6 +593,69 @@ CASES = [
         "demo.yaml:16:5: constants.mean: constant 'mean' has no `value`, so the user gives it: declare its `shape` "
         "(e.g. `shape: [channels]`, or `shape: []` for a single number)",
         id="given-constant-without-shape",
+    ),
+    pytest.param(
+        spec_with("call: |", "constants:\n  mean:\n    value: null\ncall: |"),
+        "demo.yaml:16:5: constants.mean: constant 'mean' has `value: null`, so the user gives it: declare its "
+        "`shape` (e.g. `shape: [channels]`, or `shape: []` for a single number)",
+        id="optional-constant-without-shape",
+    ),
+    pytest.param(
+        spec_with("call: |", "constants:\n  mean: {value: null, shape: [input_dim]}\ncall: |").replace(
+            "initializer: glorot_uniform", "initializer: glorot_uniform\n    when: mean"
+        ),
+        "demo.yaml:14:11: weights.kernel.when: constant 'mean' is read in `when` as `mean is None` or "
+        "`mean is not None` (whether the user left it out)",
+        id="optional-constant-when-not-compared-with-none",
+    ),
+    pytest.param(
+        spec_with(
+            "call: |",
+            "constants:\n  mean: {shape: [input_dim], value: null, together_with: [varianse]}\n"
+            "  variance: {shape: [input_dim], value: null}\ncall: |",
+        ),
+        "demo.yaml:15:58: constants.mean.together_with: unknown constant the user may leave out 'varianse' "
+        "(did you mean 'variance'?)",
+        id="together-with-unknown-constant",
+    ),
+    pytest.param(
+        spec_with(
+            "call: |",
+            "constants:\n  mean: {shape: [], value: 0.0, together_with: [variance]}\n"
+            "  variance: {shape: [input_dim], value: null}\ncall: |",
+        ),
+        "demo.yaml:15:48: constants.mean.together_with: `together_with` is for constants the user may leave out "
+        "(`value: null`)",
+        id="together-with-on-a-constant-with-a-value",
+    ),
+    pytest.param(
+        with_state_weight("adapt: {running: average}"),
+        "demo.yaml:15:18: adapt.running: unknown statistic 'average'; known: count, max, mean, min, variance",
+        id="adapt-unknown-statistic",
+    ),
+    pytest.param(
+        spec_with("call: |", "adapt: {kernel: mean}\ncall: |"),
+        "demo.yaml:14:9: adapt.kernel: `adapt` sets state weights (`role: state`), which training leaves alone; "
+        "'kernel' is trainable",
+        id="adapt-weight-not-state",
+    ),
+    pytest.param(
+        with_state_weight("adapt: {running: mean, runing: max}"),
+        "demo.yaml:15:24: adapt.runing: unknown state weight 'runing' (did you mean 'running'?)",
+        id="adapt-unknown-weight",
+    ),
+    pytest.param(
+        spec_with("call: |", "adapt: {kernel: mean}\ncall: |").replace(
+            "weights:\n", "  other:\n    shape: [batch, ..., input_dim]\nweights:\n"
+        ),
+        "demo.yaml:16:1: adapt: `adapt` reads the data of a layer with a single input",
+        id="adapt-several-inputs",
+    ),
+    pytest.param(
+        with_state_weight("adapt: {running: max}", shape="[units]"),
+        "demo.yaml:15:18: adapt.running: a weight `adapt` sets keeps input axes by `axes` (`shape: [...]`), by the "
+        "input's dimension names in their order (e.g. `shape: [features]`), or none (`shape: []`)",
+        id="adapt-weight-shape",
     ),
     # -- issue 18: sub-layers sized by the input, RNN cells --
     pytest.param(
@@ -1186,6 +1254,16 @@ TITLES = {
     "shared-axes-not-a-list-argument": "shared_axes naming an argument that is not list[int]",
     "constant-shape-unknown-argument": "A constant's shape naming no int argument",
     "given-constant-without-shape": "A constant the user gives (no `value`) without a `shape`",
+    "together-with-unknown-constant": "`together_with` naming no constant the user may leave out",
+    "together-with-on-a-constant-with-a-value": "`together_with` on a constant with a `value`",
+    "adapt-unknown-statistic": "`adapt` naming a statistic it does not know",
+    "adapt-weight-not-state": "`adapt` naming a weight that is not `role: state`",
+    "adapt-unknown-weight": "`adapt` naming no weight of the spec",
+    "adapt-several-inputs": "`adapt` in a layer with several inputs",
+    "adapt-weight-shape": "`adapt` naming a weight whose shape keeps no input axes it can tell",
+    "optional-constant-without-shape": "A constant the user may leave out (`value: null`) without a `shape`",
+    "optional-constant-when-not-compared-with-none": "A weight's `when` reads an optional constant other than "
+    "as `<constant> is None`",
     "formatter-line-length": "pyproject.toml: the formatter's line length is not a number",
     "formatter-target-version": "pyproject.toml: black's target versions not given as a list",
     "sublayer-argument-unknown-dimension": "A sub-layer argument reading an unknown dimension or argument",

@@ -7,12 +7,14 @@ generated code, one concern per module:
     shapes       inputs, dimensions, shape expressions, input_spec, compute_output_shape
     arguments    constructor arguments from `arguments` and `constants`
                  (argument_types: what each argument type accepts, as one table;
-                 given_constants: constants without `value`, which the user gives)
+                 given_constants: constants without `value`, which the user gives, or
+                 `value: null`, which the user may leave out)
     weights      weights and their initializer / regularizer / constraint arguments
                  (which arguments: layergen.spec.weight_arguments; keras_objects: a
                  `{name: ..., ...}` mapping as the Keras object it builds;
                  initializer_parts: a first value made in parts along an axis)
     gates        optional weights (`when`): the bool argument each exists under
+    adapt        `adapt:`: state weights set to statistics of a data set (`adapt(data)`)
     outputs      one output or several, each with its shape and dtype
     randomness   `random: true`: the seed argument and the layer's SeedGenerator
     call_arguments  non-tensor keyword parameters of call (`reverse=False`)
@@ -35,6 +37,7 @@ spec's problems are reported together, each with its file, line and field.
 
 from __future__ import annotations
 
+from layergen.analysis.adapt import read_adapt
 from layergen.analysis.arguments import argument_args, constant_args
 from layergen.analysis.call_arguments import CallArgument, read_call_arguments
 from layergen.analysis.call_body import CallBody, constant_tensors, read_call_body
@@ -73,6 +76,7 @@ from layergen.project.classes import BrokenSpec, ProjectClass
 from layergen.records import field, frozen_record
 from layergen.render import values
 from layergen.render.model import (
+    AdaptModel,
     CellModel,
     ConstructorArg,
     Import,
@@ -109,6 +113,7 @@ class _Parts:
     call_arguments: list[CallArgument] = field(default_factory=list)
     shape_calls: list[str] = field(default_factory=list)  # call arguments that choose the output's shape
     call_inputs: list[Input] = field(default_factory=list)  # the inputs call takes with one, where they differ
+    adapt: AdaptModel | None = None  # `adapt(data)`: state weights set to statistics of a data set
 
 
 def analyze(
@@ -194,6 +199,7 @@ def _read(context: Context) -> _Parts:
         call_arguments,
         shape_calls,
         inputs,
+        read_adapt(context),
     )
 
 
@@ -224,6 +230,7 @@ def _layer_model(
         spec_path=spec_path,
         package=package,
         needs_numpy="np" in names
+        or parts.adapt is not None
         or any(n.startswith("np.") for a in args for c in a.checks for n in names_in(c.condition)),
         docstring=class_docstring(context, args, body.uses_training, outputs, uses_mask=uses_mask),
         args=args,
@@ -252,6 +259,7 @@ def _layer_model(
         cell=parts.cell,
         shape_call_params=shape_parameters(context, parts.shape_calls),
         shape_call_names=parts.shape_calls,
+        adapt=parts.adapt,
     )
 
 

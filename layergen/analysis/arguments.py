@@ -18,7 +18,7 @@ from layergen.analysis.declared_shapes import (
     shape_text,
     shape_value,
 )
-from layergen.analysis.given_constants import given_constant_arg, is_given
+from layergen.analysis.given_constants import add_together_checks, given_constant_arg, is_given
 from layergen.analysis.value_tests import is_none, is_not_none
 from layergen.render.model import Check, ConstructorArg
 from layergen.render.values import Field, IfElse, Literal, Message, Name, Operation, Unary, self_attribute
@@ -194,6 +194,7 @@ def constant_args(context: Context) -> list[ConstructorArg]:
                 config=self_attribute(name),
             )
         )
+    add_together_checks(context, args)
     return args
 
 

@@ -9,7 +9,9 @@ from layergen.analysis.cell_states import check_state_use
 from layergen.analysis.code_body import CodeField, check_safety, parse_code
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import constant_call_shape
+from layergen.analysis.given_constants import is_optional
 from layergen.analysis.self_attributes import check_self_attributes
+from layergen.analysis.value_tests import is_none
 from layergen.records import frozen_record
 from layergen.render import values
 
@@ -80,7 +82,8 @@ def _check(context: Context, code: CodeField, body: CallBody, tree: ast.Module) 
     check_self_attributes(context, code, tree, "call")
     if spec.cell is not None:
         check_state_use(context, code, tree)
-    state = [name for name, w in spec.weights.items() if w.role == "state"]
+    # A statistic `adapt` sets is not updated by `call`.
+    state = [name for name, w in spec.weights.items() if w.role == "state" and name not in spec.adapt]
     if state and not body.uses_training:
         context.problem(
             path,
@@ -110,5 +113,8 @@ def constant_tensors(context: Context, body: CallBody) -> list[tuple[str, values
             dtype = values.Name("self.compute_dtype") if constant.dtype == "float" else values.Literal(constant.dtype)
             tensor = values.Call("ops.convert_to_tensor", (values.self_attribute(name),), (("dtype", dtype),))
             shape = constant_call_shape(context, name)
-            tensors.append((name, tensor if shape is None else values.Call("ops.broadcast_to", (tensor, shape))))
+            local: values.Code = tensor if shape is None else values.Call("ops.broadcast_to", (tensor, shape))
+            if is_optional(constant):  # None when the user leaves it out
+                local = values.IfElse(is_none(values.self_attribute(name)), values.Literal(None), local)
+            tensors.append((name, local))
     return tensors

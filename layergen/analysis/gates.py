@@ -6,10 +6,12 @@ then each gate flipped alone (`GateSetting`)."""
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 
 from layergen.analysis import expressions
 from layergen.analysis.context import Context
+from layergen.analysis.given_constants import optional_constants
 from layergen.analysis.input_conditions import condition_code, read_condition
 from layergen.records import frozen_record
 from layergen.render.values import Code
@@ -33,13 +35,53 @@ def read_gates(context: Context) -> dict[str, str]:
         if weight.when is None:
             continue
         path = ("weights", name, "when")
-        if _is_plain_name(weight.when):
+        if _names_optional_constant(context, weight.when):
+            gate = optional_constant_condition(context, path, weight.when)
+        elif _is_plain_name(weight.when):
             gate = check_gate(context, path, weight.when)
         else:
             gate = _check_condition(context, path, weight.when)
         if gate is not None:
             gates[name] = gate
     return gates
+
+
+def _names_optional_constant(context: Context, text: str) -> bool:
+    try:
+        names = expressions.parse_condition(text).names
+    except expressions.ExpressionError:
+        return False
+    return any(name in optional_constants(context) for name in names)
+
+
+def optional_constant_condition(context: Context, path: Path_, text: str) -> str | None:
+    """`text` if it reads the constants the user may leave out only as `<constant> is None`
+    or `<constant> is not None` (as keras.layers.Normalization makes its adapted statistics
+    when `mean is None`), and otherwise bool arguments; else None, with the problem recorded."""
+    tree = expressions.parse_condition(text).tree
+    optional = optional_constants(context)
+    compared = {
+        id(node.left)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Compare)
+        and len(node.ops) == 1
+        and isinstance(node.ops[0], (ast.Is, ast.IsNot))
+        and isinstance(node.comparators[0], ast.Constant)
+        and node.comparators[0].value is None
+    }
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Name):
+            continue
+        if node.id in optional and id(node) not in compared:
+            context.problem(
+                path,
+                f"constant {node.id!r} is read in `when` as `{node.id} is None` or `{node.id} is not None` "
+                "(whether the user left it out)",
+            )
+            return None
+        if node.id not in optional and check_gate(context, path, node.id) is None:
+            return None
+    return text.strip()
 
 
 def _is_plain_name(text: str) -> bool:

@@ -6,6 +6,11 @@ anything else as Keras does (a TypeError for a value that is not numbers, a Valu
 wrong shape; for a shape that names input dimensions, a wrong rank, the sizes being checked
 in `build`) and keeps the value as plain Python numbers, so the config stays JSON and a
 layer rebuilt from it, or loaded from a `.keras` file, has it.
+
+A constant with `value: null` is optional: the user may leave it out, as
+keras.layers.Normalization's `mean` and `variance`, which `adapt` replaces. Its default is
+None, kept as None in the config; its checks apply to a value given; in `call` it is None
+when left out; and a weight's `when` may read `<constant> is None` (`optional_constant_gate`).
 """
 
 from __future__ import annotations
@@ -15,15 +20,39 @@ from layergen.analysis.argument_checks import received_message
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import as_numbers, is_numbers, np_ndim, np_shape, shape_text, shape_value
 from layergen.analysis.shapes import dimension_value, parse_expression
+from layergen.analysis.value_tests import is_none, is_not_none
 from layergen.render.model import Check, ConstructorArg, InvalidArgument
-from layergen.render.values import Code, Collection, Field, Literal, Message, Name, Operation, Unary, self_attribute
+from layergen.render.values import (
+    Call,
+    Code,
+    Collection,
+    Field,
+    Group,
+    IfElse,
+    Literal,
+    Message,
+    Name,
+    Operation,
+    Unary,
+    self_attribute,
+)
 from layergen.spec.sections import ConstantSpec
 from layergen.spec.source import Path_
 
 
 def is_given(constant: ConstantSpec) -> bool:
-    """Whether the user gives the constant (it has no `value`)."""
+    """Whether the user gives the constant (it has no `value`, or `value: null`)."""
     return constant.value is None
+
+
+def is_optional(constant: ConstantSpec) -> bool:
+    """Whether the user may leave the constant out (`value: null`): its default is None."""
+    return constant.value is None and "value" in constant.model_fields_set
+
+
+def optional_constants(context: Context) -> list[str]:
+    """The constants the user may leave out, in the spec's order."""
+    return [name for name, constant in context.spec.constants.items() if is_optional(constant)]
 
 
 def integer_dtype(constant: ConstantSpec) -> bool:
@@ -45,7 +74,8 @@ def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path
     if constant.shape is None:
         context.problem(
             path,
-            f"constant {name!r} has no `value`, so the user gives it: declare its `shape` "
+            f"constant {name!r} has {'`value: null`' if is_optional(constant) else 'no `value`'}, so the user "
+            "gives it: declare its `shape` "
             "(e.g. `shape: [channels]`, or `shape: []` for a single number)",
         )
         return None
@@ -69,13 +99,19 @@ def given_constant_arg(context: Context, name: str, constant: ConstantSpec, path
         ),
     ]
     doc = constant.doc.strip() or f"Constant value: {kind}."
+    store: Code = as_numbers(Name(name))
+    if is_optional(constant):
+        # None is the default: kept as None, and the checks are of a value given.
+        checks = [Check(Operation("and", is_not_none(Name(name)), c.condition), c.message, c.error) for c in checks]
+        store = IfElse(is_none(Name(name)), Literal(None), store)
+        doc += " Defaults to `None`."
     return ConstructorArg(
         name=name,
-        default=None,
+        default=Literal(None) if is_optional(constant) else None,
         doc=doc,
         checks=checks,
         # Stored as plain Python numbers (never a NumPy array), so the config stays JSON.
-        store=as_numbers(Name(name)),
+        store=store,
         config=self_attribute(name),
     )
 
@@ -130,6 +166,8 @@ def given_constant_build_checks(context: Context) -> list[Check]:
         condition = Operation(
             "and", Operation("not in", Literal(None), shape), Operation("!=", np_ndim(kept), Literal(0))
         )
+        if is_optional(constant):
+            condition = Operation("and", is_not_none(kept), condition)
         checks.append(
             Check(
                 Operation("and", condition, Operation("!=", np_shape(kept), shape)),
@@ -176,4 +214,66 @@ def given_constant_cases(context: Context, shapes: dict[str, tuple[int, ...]]) -
             f"Expected shape {shape!r}, received: shape=({len(wrong)},)" if shape else f"Received: {name}={wrong!r}"
         )
         cases.append(InvalidArgument(name, Literal(wrong), f"{rule} {received}"))
+    return cases
+
+
+def together_groups(context: Context) -> list[list[str]]:
+    """The groups of optional constants given all together or none (`together_with`), each
+    in the spec's order; a name that is no other optional constant is a problem."""
+    optional = optional_constants(context)
+    groups: list[list[str]] = []
+    for name, constant in context.spec.constants.items():
+        if not constant.together_with:
+            continue
+        path = ("constants", name, "together_with")
+        if name not in optional:
+            context.problem(path, "`together_with` is for constants the user may leave out (`value: null`)")
+            continue
+        others = [other for other in constant.together_with if other != name]
+        unknown = [other for other in others if other not in optional]
+        for other in unknown:
+            context.unknown(path, "constant the user may leave out", other, [n for n in optional if n != name])
+        if unknown:
+            continue
+        group = [n for n in optional if n == name or n in others]
+        merged = [g for g in groups if set(g) & set(group)]
+        members = set(group).union(*merged)
+        groups = [g for g in groups if g not in merged] + [[n for n in optional if n in members]]
+    return groups
+
+
+def _together_rule(group: list[str]) -> str:
+    names = [f"`{name}`" for name in group]
+    listed = f"both {names[0]} and {names[1]}" if len(names) == 2 else f"all of {', '.join(names[:-1])} and {names[-1]}"
+    return f"When one is given, {listed} must be set."
+
+
+def add_together_checks(context: Context, args: list[ConstructorArg]) -> None:
+    """`__init__`'s check that the constants of each group are given all or none, as
+    keras.layers.Normalization checks `mean` and `variance`: a ValueError after the last
+    one's own checks."""
+    by_name = {arg.name: arg for arg in args}
+    for group in together_groups(context):
+        left_out = [is_none(Name(name)) for name in group]
+        condition: Code = (
+            Operation("!=", Group(left_out[0]), Group(left_out[1]))
+            if len(group) == 2
+            else Operation(">", Call("len", (Collection(tuple(left_out), "set"),)), Literal(1))
+        )
+        parts: list[str | Field] = [f"{_together_rule(group)} Received: "]
+        for index, name in enumerate(group):
+            parts += [f"{', ' if index else ''}{name}=", Field(Name(name), "r")]
+        if group[-1] in by_name:
+            by_name[group[-1]].checks.append(Check(condition, Message(tuple(parts))))
+
+
+def together_cases(context: Context, given: dict[str, Code] | None = None) -> list[InvalidArgument]:
+    """The value the generated test expects `__init__` to refuse for each group: its first
+    constant left out while the others are given, or (`given`: the test's values of the
+    constants, in a class that leaves them all out) given while the others are left out."""
+    cases = []
+    for group in together_groups(context):
+        value = Literal(None) if given is None else given.get(group[0])
+        if isinstance(value, Literal):
+            cases.append(InvalidArgument(group[0], value, _together_rule(group)))
     return cases

@@ -8,12 +8,18 @@ test's tensors from `test_budget`.
 
 from __future__ import annotations
 
+from layergen.analysis.adapt import adapt_test_axes
 from layergen.analysis.argument_types import stored_value
 from layergen.analysis.call_shapes import default_call_values, test_call_values
 from layergen.analysis.cell_states import cell_test_inputs
 from layergen.analysis.context import Context, Input
 from layergen.analysis.gates import absent_weights, gate_arguments, gate_settings
-from layergen.analysis.given_constants import given_constant_cases
+from layergen.analysis.given_constants import (
+    given_constant_cases,
+    optional_constants,
+    together_cases,
+    together_groups,
+)
 from layergen.analysis.initializer_parts import initializer_parts_cases
 from layergen.analysis.input_conditions import input_values
 from layergen.analysis.layouts import check_layout_sizes
@@ -32,8 +38,9 @@ from layergen.analysis.test_sizes import (
 )
 from layergen.analysis.test_values import regularized_weights, skips
 from layergen.analysis.weight_shapes import case_settings, chosen_shape, has_cases, shape_condition_arguments
-from layergen.render.model import TestInput, TestModel, TestOutput, TestSetting, WeightModel
-from layergen.render.values import Call, Literal
+from layergen.records import replace
+from layergen.render.model import InvalidArgument, TestInput, TestModel, TestOutput, TestSetting, WeightModel
+from layergen.render.values import Call, Code, Literal
 
 
 def plan_test(
@@ -60,11 +67,8 @@ def plan_test(
     array_weights, shapes = _weights_and_constants(context, arguments, read, scope, budget)
     check_sublayers(context, scope, budget)
     budget.check_total()
-    values = {gate: bool(arguments.values[gate]) for gate in gate_arguments(gates) if gate in spec.arguments}
-    regularized = regularized_weights(context, arguments.values)
-    lists = _weight_lists(weights, absent_weights(gates, {**read, **values}), regularized)
+    lists, settings, invalid = _weight_plan(context, weights, gates, arguments, read)
     present = lists["trainable"] + lists["non_trainable"]
-    settings = _settings(weights, gates, values, lists, regularized, read)
     return TestModel(
         init_kwargs=arguments.init_kwargs,
         inputs=inputs,
@@ -78,8 +82,8 @@ def plan_test(
         regularized=lists["regularized"],
         array_weights=[(n, a) for n, a in array_weights if n in lists["trainable"] + lists["non_trainable"]],
         array_arguments=[n for n, a in spec.arguments.items() if a.type == "array"],
-        invalid_arguments=invalid_arguments(context) + given_constant_cases(context, arguments.constant_shapes),
-        given_constants=[name for name, constant in spec.constants.items() if constant.value is None],
+        invalid_arguments=invalid,
+        given_constants=_given_constants(context),
         uses_training=uses_training,
         random=spec.random,
         settings=case_settings(
@@ -92,6 +96,7 @@ def plan_test(
         call_output_shape=call_case[1],
         call_kwargs=[(name, Literal(value)) for name, value in test_call_values(context).items()],
         initializer_parts=initializer_parts_cases(context, gates, read, scope),
+        adapt=adapt_test_axes(context, read),
     )
 
 
@@ -155,7 +160,7 @@ def _weight_lists(weights: list[WeightModel], absent: set[str], regularized: set
     return {
         "trainable": [w.name for w in present if w.role == "trainable"],
         "non_trainable": [w.name for w in present if w.role != "trainable"],
-        "state": [w.name for w in present if w.role == "state"],
+        "state": [w.name for w in present if w.role == "state" and not w.adapted],
         "regularized": [w.name for w in present if w.name in regularized],
         "policy_weights": [w.name for w in present if w.dtype is None],
     }
@@ -184,3 +189,73 @@ def _settings(
             suffix += "By" + "".join(part.capitalize() for part in setting.gate.split("_"))
         settings.append(TestSetting(suffix, setting.gate, setting.value, changed))
     return settings
+
+
+def _weight_plan(
+    context: Context,
+    weights: list[WeightModel],
+    gates: dict[str, str],
+    arguments: ArgumentValues,
+    read: dict[str, object],
+) -> tuple[dict[str, list[str]], list[TestSetting], list[InvalidArgument]]:
+    """The test's weight lists, its subclasses (a gate flipped alone, the optional constants
+    left out) and the values `__init__` must refuse."""
+    values = {gate: bool(arguments.values[gate]) for gate in gate_arguments(gates) if gate in context.spec.arguments}
+    regularized = regularized_weights(context, arguments.values)
+    given = dict.fromkeys(optional_constants(context), True)  # the test gives every optional constant
+    lists = _weight_lists(weights, absent_weights(gates, {**read, **given, **values}), regularized)
+    settings = _settings(weights, gates, values, lists, regularized, {**read, **given})
+    invalid = _invalid_cases(context, arguments)
+    constants = {name: value for name, value in arguments.init_kwargs if name in context.spec.constants}
+    left_out = _left_out_setting(context, weights, gates, lists, regularized, {**read, **given, **values})
+    settings += [replace(s, invalid_arguments=_left_out_cases(context, invalid, constants)) for s in left_out]
+    return lists, settings, invalid
+
+
+def _given_constants(context: Context) -> list[str]:
+    return [name for name, constant in context.spec.constants.items() if constant.value is None]
+
+
+def _left_out_setting(
+    context: Context,
+    weights: list[WeightModel],
+    gates: dict[str, str],
+    base: dict[str, list[str]],
+    regularized: set[str],
+    values: dict[str, object],
+) -> list[TestSetting]:
+    """The subclass that leaves out every optional constant the weights' `when` reads (None),
+    with the weights that exist then, as keras.layers.Normalization without `mean` and
+    `variance` has the statistics `adapt` sets. (The test's other classes give every such constant.)"""
+    read = {name for name in optional_constants(context) if name in gate_arguments(gates)}
+    # With the constants given together with them (`together_with`): all of a group or none.
+    read |= {name for group in together_groups(context) if read & set(group) for name in group}
+    left_out = [name for name in optional_constants(context) if name in read]
+    if not left_out:
+        return []
+    lists = _weight_lists(weights, absent_weights(gates, {**values, **dict.fromkeys(left_out)}), regularized)
+    if sorted(lists["policy_weights"]) == sorted(lists["trainable"] + lists["non_trainable"]):
+        lists.pop("policy_weights")
+    changed = [(attribute, names) for attribute, names in lists.items() if names != base.get(attribute)]
+    changed.append(("given_constants", [name for name in _given_constants(context) if name not in left_out]))
+    suffix = "Without" + "".join(part.capitalize() for name in left_out for part in name.split("_"))
+    also = tuple((name, None) for name in left_out[1:])
+    return [TestSetting(suffix, left_out[0], None, changed, also=also)]
+
+
+def _left_out_cases(
+    context: Context, base: list[InvalidArgument], given: dict[str, Code]
+) -> list[InvalidArgument] | None:
+    """The refused values of the class that leaves the optional constants out: a constant of
+    a `together_with` group given alone, instead of one left out alone; None where none differs."""
+    together = together_cases(context)
+    if not together:
+        return None
+    return [case for case in base if case not in together] + together_cases(context, given)
+
+
+def _invalid_cases(context: Context, arguments: ArgumentValues) -> list[InvalidArgument]:
+    """The values `__init__` must refuse: each argument's, each given constant's, and one of
+    each group of constants given together (`together_with`) left out alone."""
+    cases = invalid_arguments(context) + given_constant_cases(context, arguments.constant_shapes)
+    return cases + together_cases(context)

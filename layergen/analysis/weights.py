@@ -63,6 +63,7 @@ def weight_models(context: Context, gates: dict[str, str]) -> tuple[list[Constru
                 or follows_input(weight)
                 or (name in gates and gate_reads_input(context, gates[name])),
                 autocast=weight.autocast,
+                adapted=name in context.spec.adapt,
             )
         )
     return keras_order(args), weights

@@ -90,15 +90,16 @@ def new(
     )
     _report_writing(ran, result)
     plan = ran.plan
+    failed = ran.applied.failed if ran.applied is not None else frozenset()
     if diff:
         for file in plan.all_files():
             if file.write or file.remove or file.moved_from:
                 result.info(unified_diff(file, project).removesuffix("\n"))
-    report_new(result, plan, project, dry_run=diff, accepted=accept_breaking)
+    report_new(result, plan, project, dry_run=diff, accepted=accept_breaking, failed=failed)
     result.fail(*plan.errors)
     report_file_failures(result, plan, project)
-    report_summary(result, plan, project)
-    report_counts(result, plan, dry_run=diff)
+    report_summary(result, plan, project, failed)
+    report_counts(result, plan, dry_run=diff, failed=failed)
     if quiet:
         result.lines = [line for line in result.lines if line.level != Level.INFO]
     return result

@@ -6,6 +6,8 @@ The words for each file's fate live here, so the three commands describe a file 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from layergen.audit.advice import blocked, in_the_way, shown_path
 from layergen.commands.result import CommandResult
 from layergen.commands.status_report import ProjectStatus
@@ -31,11 +33,20 @@ _SHOWN = {
 COUNT_FROM = 10
 
 
-def report_new(result: CommandResult, plan: Plan, project: Project, *, dry_run: bool, accepted: bool) -> None:
-    """What `new` did (or, with `dry_run`, would do) to each file, and its weight notes."""
+def report_new(
+    result: CommandResult,
+    plan: Plan,
+    project: Project,
+    *,
+    dry_run: bool,
+    accepted: bool,
+    failed: Collection[str],
+) -> None:
+    """What `new` did (or, with `dry_run`, would do) to each file, and its weight notes;
+    `failed`: the keys of the specs whose update failed (`apply.Applied.failed`)."""
     counted = len(plan.updates) + len(plan.errors) >= COUNT_FROM
     for update in plan.updates:
-        for file in update.files if not update.failed else ():
+        for file in update.files if update.key not in failed else ():
             if counted and file.status in (Status.UNCHANGED, Status.KEPT) and not (file.write or file.moved_from):
                 continue
             line = _update_line(file, update, project)
@@ -129,17 +140,17 @@ def report_file_failures(result: CommandResult, plan: Plan, project: Project) ->
                 result.fail(LayergenError(Problem(name, f"does not parse ({message}); fix it", line=line)))
 
 
-def report_counts(result: CommandResult, plan: Plan, *, dry_run: bool) -> None:
+def report_counts(result: CommandResult, plan: Plan, *, dry_run: bool, failed: Collection[str]) -> None:
     """For many specs: how many files were written, updated, ... (`12 written, 188 unchanged`)."""
     if len(plan.updates) + len(plan.errors) < COUNT_FROM:
         return
     counts: dict[str, int] = {}
     for update in plan.updates:
-        for file in update.files if not (update.failed or update.held) else ():
+        for file in update.files if not (update.key in failed or update.held) else ():
             word = _COUNTED.get(file.status) if file.role is not None else None
             if word is not None:
                 counts[word] = counts.get(word, 0) + 1
-    held = sum(1 for u in plan.updates if u.held or u.failed) + len(plan.errors)
+    held = sum(1 for u in plan.updates if u.held or u.key in failed) + len(plan.errors)
     words = _WOULD if dry_run else {}
     parts = [f"{counts[w]} {words.get(w, w)}" for w in dict.fromkeys(_COUNTED.values()) if counts.get(w)]
     if held:
@@ -160,14 +171,16 @@ _COUNTED = {
 _WOULD = {word: f"to be {word}" for word in ("written", "updated", "merged", "resolved")}
 
 
-def report_summary(result: CommandResult, plan: Plan, project: Project) -> None:
-    """One line when some specs failed and others did not."""
-    failed = {p.file for error in result.problems for p in error.problems}
+def report_summary(result: CommandResult, plan: Plan, project: Project, failed: Collection[str]) -> None:
+    """One line when some specs failed (`failed`: the keys of those whose update failed) and
+    others did not."""
+    files = {p.file for error in result.problems for p in error.problems}
     total = len(plan.updates) + len(plan.errors)
     count = len(plan.errors) + sum(
         1
         for u in plan.updates
-        if u.failed or any(project.display(f.path) in failed or project.display(f.location) in failed for f in u.files)
+        if u.key in failed
+        or any(project.display(f.path) in files or project.display(f.location) in files for f in u.files)
     )
     if result.problems and total > 1 and count < total:
         result.info(f"{count} of {total} specs failed; the others are done")

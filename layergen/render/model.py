@@ -123,6 +123,7 @@ class WeightModel:
     shape_setup: CaseShape | AxesShape | SharedAxesShape | None = None  # what build runs first to find the shape
     reads_input: bool = False  # its shape or gate reads the input's shape: build needs it
     autocast: bool = True  # False: read in the variable's own dtype under mixed precision
+    adapted: bool = False  # set by `adapt` to a statistic of a data set, not by `call`
     initial_value: str | None = None  # the array argument whose values it starts from, when given
     # Built in build when the initializer argument is None: its values read the input's size.
     initializer_in_build: KerasObject | None = None
@@ -238,9 +239,11 @@ class TestSetting:
 
     class_suffix: str  # "WithoutBias"
     gate: str
-    value: bool  # the gate's value in this subclass
+    value: bool | None  # the gate's value in this subclass (None: an optional constant left out)
     weight_lists: list[tuple[str, list[str]]]  # (class attribute, weight names) that differ here
     weight_shapes: list[tuple[str, tuple[int, ...]]] | None = None  # `shapes` weights' shapes, where they differ
+    also: tuple[tuple[str, None], ...] = ()  # more arguments set in this subclass (optional constants left out)
+    invalid_arguments: list[InvalidArgument] | None = None  # where they differ from the base class's
 
 
 @frozen_record
@@ -292,6 +295,34 @@ class TestModel:
     call_inputs: list[TestInput] = field(default_factory=list)  # with `call_kwargs`, where they differ
     call_output_shape: tuple[int, ...] | None = None  # with `call_kwargs`, where a call argument chooses it
     initializer_parts: list[TestInitializerParts] = field(default_factory=list)  # weights made in parts
+    adapt: list[tuple[str, str, tuple[int, ...]]] = field(default_factory=list)  # (weight, statistic, kept axes)
+
+
+@frozen_record
+class AdaptGroup:
+    """The statistics `adapt` gathers over every axis but the ones `keep` names."""
+
+    variable: str  # the local that gathers them: "axis_moments"
+    keep: Code  # the kept axes, as the arguments give them (negative counts from the end)
+
+
+@frozen_record
+class AdaptStatistic:
+    """A state weight `adapt` sets to a statistic of its group."""
+
+    weight: str
+    statistic: str  # "mean", "variance", "min", "max" or "count"
+    group: str  # its `AdaptGroup.variable`
+    gated: bool  # the weight has `when`: it may be None
+
+
+@frozen_record
+class AdaptModel:
+    """`adapt(data, batch_size=None, steps=None)`: weights set to statistics of a data set."""
+
+    groups: tuple[AdaptGroup, ...]
+    statistics: tuple[AdaptStatistic, ...]
+    words: tuple[str, ...]  # what each statistic is, for the docstring: "the mean"
 
 
 @record
@@ -336,6 +367,7 @@ class LayerModel:
     # their names.
     shape_call_params: list[tuple[str, Code]] = field(default_factory=list)
     shape_call_names: list[str] = field(default_factory=list)
+    adapt: AdaptModel | None = None  # an `adapt` method (the spec's `adapt`)
 
     @property
     def built_at_init(self) -> bool:

@@ -178,12 +178,17 @@ class ConstantSpec(Section):
     value: int | float | bool | list[Any] | None = field(
         None,
         description="The default: a number or nested list of numbers. Absent: the user gives it at construction "
-        "(a required argument), and `shape` is required.",
+        "(a required argument), and `shape` is required; null: the user may leave it out (default None).",
     )
     shape: list[ShapeItem] | None = field(
         None, description="A shape from int arguments, e.g. [channels]; a number is broadcast to it."
     )
     dtype: str = field("float", description='"float" (the compute dtype) or a Keras dtype.')
+    together_with: list[str] = field(
+        factory=list,
+        description="With value: null: other such constants given with this one, all or none "
+        "(keras.layers.Normalization's mean and variance); else a ValueError.",
+    )
     doc: str = field("", description="Its entry in the class docstring's Args.")
 
 
@@ -305,6 +310,11 @@ class LayerSpec(Section):
     inputs: dict[str, InputSpec] = field(factory=default_inputs, description="Inputs of call, in order.")
     weights: dict[str, WeightSpec] = field(factory=dict, description="Weights made in build, in order.")
     constants: dict[str, ConstantSpec] = field(factory=dict, description="Fixed values kept in the config.")
+    adapt: dict[str, str] = field(
+        factory=dict,
+        description="State weights that `adapt(data)` sets to a statistic of a data set, each weight -> "
+        "mean, variance, min, max or count (over the axes it does not keep), as keras.layers.Normalization.",
+    )
     layers: dict[str, SubLayerSpec] = field(
         factory=dict, description="Sub-layers, created in __init__ in this order; call uses self.<name>."
     )

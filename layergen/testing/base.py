@@ -132,6 +132,8 @@ class ContractBase:
     # "own": [(start, stop), ...] the argument makes, "when": {...} / "otherwise": {...} the
     # bool arguments that turn the parts on / off (None: the parts are always used)}
     initializer_parts: ClassVar[dict[str, dict[str, Any]]] = {}
+    # weight -> (statistic, the input axes it keeps) for the weights `adapt(data)` sets.
+    adapt: ClassVar[dict[str, tuple[str, tuple[int, ...]]]] = {}
     call_losses: ClassVar[int] = 0  # losses `call` adds with add_loss (activity regularizers included), per call
     skip: ClassVar[dict[str, str]] = {}  # test name -> why it is skipped for this layer
     fresh_process_timeout: ClassVar[float] = 300.0  # seconds the fresh process may take to answer

@@ -7,8 +7,8 @@ docs/contract.md says what each test proves.
 
 The contract is assembled from one part per concern: `base` (the layer's data, shared helpers,
 which tests apply), `core_tests`, `sublayer_tests`, `mask_tests`, `argument_tests`,
-`distribution_tests`, `random_tests`, `cell_tests`, `loss_tests`, `call_argument_tests`, `shape_tests`
-and `initializer_part_tests`.
+`distribution_tests`, `random_tests`, `cell_tests`, `loss_tests`, `call_argument_tests`, `shape_tests`,
+`initializer_part_tests` and `adapt_tests`.
 This module adds the `.keras` fresh-process test and the session hooks that start and stop
 the helper processes.
 """
@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from layergen.testing import distribution, fresh_process
+from layergen.testing.adapt_tests import AdaptTests
 from layergen.testing.argument_tests import ArgumentTests
 from layergen.testing.base import check_skip, collect_only_what_applies
 from layergen.testing.call_argument_tests import CallArgumentTests
@@ -54,8 +55,9 @@ _SESSION_PREPARED = pytest.StashKey[bool]()
 
 # pytest collects a class's tests base class first, so the parts' order here (last first) is the
 # tests' order: core, sub-layers, masks, arguments, distribution, randomness, cells, losses,
-# call arguments, shapes that follow a condition, weights made in parts, then the .keras file.
+# call arguments, shapes that follow a condition, weights made in parts, `adapt`, then the .keras file.
 class LayerContract(
+    AdaptTests,
     InitializerPartTests,
     ShapeTests,
     CallArgumentTests,

@@ -27,8 +27,10 @@ from layergen.records import frozen_record
 from layergen.update.record_types import CallArgumentRecord, LayerRecord, WeightRecord
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from layergen.update import shape_cases
-    from layergen.update.shape_cases import CaseArguments
+    from layergen.update.shape_cases import CaseArguments, ClassArguments
 
 
 @frozen_record
@@ -58,10 +60,12 @@ def compare_trees(
     new_layers: dict[str, LayerRecord],
     sources: dict[str, str],
     arguments: CaseArguments | None = None,
+    held: Callable[[str], list[ClassArguments]] | None = None,
 ) -> list[CompatChange]:
     """The changes between two weight trees; `sources` names the spec of each project
     sub-layer class (a change below it is reported as coming through that spec);
-    `arguments` as `compare_weights` takes them, for the layer's own weights."""
+    `arguments` as `compare_weights` takes them, and with `held` (a path's project classes)
+    for the weights with `shapes` below sub-layers too."""
     own = {n: w for n, w in new_weights.items() if "/" not in n}
     changes = compare_weights({n: w for n, w in old_weights.items() if "/" not in n}, own, arguments)
     weighted = {path.rsplit("/", 1)[0] for path in (*old_weights, *new_weights) if "/" in path}
@@ -74,6 +78,7 @@ def compare_trees(
         before, after = old_below.get(path), new_below.get(path)
         if before is not None and after is not None and before.shape == after.shape:
             continue
+        breaking = True
         if before is None:
             earlier = [path.rsplit("/", 1)[0] + "/" + name for name in after.renamed_from]  # type: ignore[union-attr]
             if any(name in old_below and name not in new_below for name in earlier):
@@ -85,9 +90,49 @@ def compare_trees(
                 continue  # renamed with `renamed_from`: loads under its old name
             message = "removed; checkpoints saved before this change no longer load"
         else:
-            message = f"shape {_shape(before.shape)} -> {_shape(after.shape)}; checkpoints saved before this change no longer load"
-        changes.append(CompatChange(path, message, True, _source(path, sources), own=False))
+            found = _below_shape_change(path, before.shape, after.shape, arguments, held)
+            if found is None:
+                continue
+            message, breaking = found
+        changes.append(CompatChange(path, message, breaking, _source(path, sources), own=False))
     return changes
+
+
+def _below_shape_change(
+    path: str,
+    before: tuple[str, ...],
+    after: tuple[str, ...],
+    arguments: CaseArguments | None,
+    held: Callable[[str], list[ClassArguments]] | None,
+) -> tuple[str, bool] | None:
+    """A weight below a sub-layer changed shape: (the message, whether it breaks), or None
+    where it did not. Its `shapes` cases are compared as the layer's own are: by the shape
+    the arguments an old checkpoint can have been saved with choose (`shape_cases`)."""
+    from layergen.update import shape_cases
+
+    broken = "checkpoints saved before this change no longer load"
+    old_cases, new_cases = shape_cases.cases(before), shape_cases.cases(after)
+    if len(old_cases) == len(new_cases) == 1:  # a plain shape, or `shapes` with one case
+        same = old_cases[0].shape == new_cases[0].shape
+        return None if same else (f"shape {_shape(old_cases[0].shape)} -> {_shape(new_cases[0].shape)}; {broken}", True)
+    shapes = f"shape {_cases(old_cases)} -> {_cases(new_cases)}"
+    if arguments is None or held is None:  # nothing to tell the cases by: any change is a break
+        return f"{shapes}; {broken}", True
+    try:
+        fixed = shape_cases.held_defaults(old_cases + new_cases, arguments, held(path))
+        found = shape_cases.first_difference(old_cases, new_cases, arguments.old, arguments.new, fixed)
+    except shape_cases.CannotTell as reason:
+        return f"{shapes}; {broken} (which case they hold, layergen cannot tell: {reason})", True
+    if found is None:
+        return f"{shapes}; checkpoints saved before this change still load: {_CHOSEN}", False
+    shown = f"{shape_cases.shown(found.before)} -> {shape_cases.shown(found.after)}"
+    return (
+        f"shape {shown} {found.setting}; checkpoints saved before this change with those arguments no longer load",
+        True,
+    )
+
+
+_CHOSEN = "the arguments they can have been saved with choose the shape they hold"
 
 
 def _layer_changes(
@@ -212,10 +257,8 @@ def _shape_change(
         message = f"{broken} (which case they hold, layergen cannot tell: {reason})"
         return CompatChange(name, f"weight {label!r} changed shape from {shapes}; {message}", True)
     if found is None:
-        message = "checkpoints saved before this change still load: the arguments they can have been saved with "
-        return CompatChange(
-            name, f"weight {label!r} changed shape from {shapes}; {message}choose the shape they hold", False
-        )
+        message = f"checkpoints saved before this change still load: {_CHOSEN}"
+        return CompatChange(name, f"weight {label!r} changed shape from {shapes}; {message}", False)
     shapes = f"{shape_cases.shown(found.before)} to {shape_cases.shown(found.after)}"
     return CompatChange(
         name,

@@ -115,8 +115,11 @@ def found_file(path: Path, status: Status, ours: str, *, newline: str, remove: b
     return FileUpdate(path=path, outcome=outcome, before=ours, after=after, newline=newline, remove=remove)
 
 
-@record
+@frozen_record
 class SpecUpdate:
+    """What a run does to one spec's files and record: a value, never changed once planned
+    (`with_fingerprint` returns a changed copy; `apply` returns what failed)."""
+
     spec: Path
     key: str  # the spec's path relative to the project root: its record's name
     files: list[FileUpdate] = field(default_factory=list)
@@ -126,7 +129,6 @@ class SpecUpdate:
     replaces: str | None = None  # a renamed spec's old record
     drop_record: bool = False  # a deleted spec whose files are all gone
     held: bool = False  # a conflict or a file in the way: nothing is written for the spec
-    failed: bool = False  # applying it failed
 
     @property
     def conflicted(self) -> bool:

@@ -30,7 +30,8 @@ from layergen.update.weight_tree import ProjectTrees
 from layergen.writing import read_text, split_newlines
 
 if TYPE_CHECKING:
-    from layergen.update.shape_cases import CaseArguments
+    from layergen.update.record_types import LayerRecord
+    from layergen.update.shape_cases import CaseArguments, ClassArguments
 
 # What is known of a spec when it is planned: current (its update), generated, or failed.
 Known = SpecUpdate | GeneratedSpec | Exception
@@ -117,7 +118,8 @@ def _plan_spec(
             compat = compare_weights(previous.weights, own, arguments)
         else:
             sources = {path: key for path, key in tree.sources.items() if key in trees.changed}
-            compat = compare_trees(previous.weights, weights, previous.layers, layers, sources, arguments)
+            held = held_classes(trees, previous.layers, layers)
+            compat = compare_trees(previous.weights, weights, previous.layers, layers, sources, arguments, held)
         compat += compare_call_arguments(previous.call_arguments, call_arguments)
         if any(c.breaking for c in compat) and not options.accept_breaking:
             # The record keeps the weights old checkpoints have (and the call arguments
@@ -172,3 +174,34 @@ def case_arguments(generated: GeneratedSpec, previous: SpecRecord) -> CaseArgume
 
     layer = previous.outputs.get(ROLES[0])
     return CaseArguments(spec_arguments(generated.spec), layer.generated if layer else None, previous.class_name)
+
+
+def held_classes(trees: ProjectTrees, *trees_layers: dict[str, LayerRecord]) -> Callable[[str], list[ClassArguments]]:
+    """The project classes a weight lies in, by its path (in the sub-layers of the trees
+    before and now), with their arguments as the layers generated last time took them and
+    now: what chooses the case of a weight with `shapes` below a sub-layer."""
+
+    def classes(path: str) -> list[ClassArguments]:
+        names = dict.fromkeys(
+            layer.class_name
+            for layers in trees_layers
+            for at, layer in sorted(layers.items())
+            if path.startswith(at + "/")
+        )
+        found = (_class_arguments(trees, name) for name in names)
+        return [arguments for arguments in found if arguments is not None]
+
+    return classes
+
+
+def _class_arguments(trees: ProjectTrees, name: str) -> ClassArguments | None:
+    """A project class's arguments (None for a class that is not the project's)."""
+    from layergen.update.shape_cases import ClassArguments, layer_arguments, spec_arguments
+
+    recorded = trees.records.get(name)
+    layer = recorded[1].outputs.get(ROLES[0]) if recorded is not None else None
+    old = layer_arguments(layer.generated, name) if layer is not None else None
+    spec = trees.generated.get(name) or trees.analyzed.get(name)
+    if spec is not None:
+        return ClassArguments(old, spec_arguments(spec.spec))
+    return None if old is None else ClassArguments(old, old)

@@ -16,7 +16,9 @@ from layergen.errors import Problem
 from layergen.update.merge import conflict_marker_line
 from layergen.update.record_state import texts_digest
 from layergen.update.record_types import (
+    ADDED_IN,
     FORMAT,
+    OLDEST_WRITTEN,
     READS,
     RECORD_FILE,
     CallArgumentRecord,
@@ -55,7 +57,6 @@ def stored_names(record: SpecRecord) -> set[str]:
 def serialize(record: SpecRecord) -> str:
     """record.json: only what a person reviews (the fingerprint is machine state, kept apart)."""
     data: Json = {
-        "format": FORMAT,
         "class": record.class_name,
         "weights": {
             name: {"shape": list(w.shape), "dtype": w.dtype, "renamed_from": list(w.renamed_from)}
@@ -67,6 +68,9 @@ def serialize(record: SpecRecord) -> str:
         data["layers"] = {path: _serialize_layer(layer) for path, layer in record.layers.items()}
     if record.call_arguments:
         data["call_arguments"] = {name: {"default": a.default} for name, a in record.call_arguments.items()}
+    # The oldest format that has every field written: a record without newer fields stays
+    # readable by a layergen that reads only that format.
+    data["format"] = max((ADDED_IN[name] for name in data if name in ADDED_IN), default=OLDEST_WRITTEN)
     return _json(data) + "\n"
 
 
@@ -113,14 +117,15 @@ def read_record(folder: str, shown: str) -> SpecRecord:
     except json.JSONDecodeError as exc:
         raise RecordError(Problem(shown, f"is not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)) from None
     fields = _Fields(shown, read)
+    # The format first: a newer format's fields are unknown here, and the format says why.
+    if "format" in fields.typed(raw, dict, "", "an object"):  # (a missing one is reported with the others)
+        _check_format(fields, raw["format"])
     fields.keys(
         raw,
         "",
         required={"format", "class", "weights", "outputs"},
-        optional={"fingerprint", "layers", "call_arguments"},
+        optional={"fingerprint", "layers", *ADDED_IN},
     )
-    if raw["format"] not in READS or isinstance(raw["format"], bool):
-        fields.fail("format", f"is {raw['format']!r}; this layergen reads formats {READS[0]} to {FORMAT}")
     weights = {
         name: _read_weight(fields, value, f"weights.{name}")
         for name, value in fields.typed(raw["weights"], dict, "weights", "an object").items()
@@ -146,6 +151,22 @@ def read_record(folder: str, shown: str) -> SpecRecord:
     class_name = fields.typed(raw["class"], str, "class", "a string")
     # A record of an older format is rewritten when its spec is next generated.
     return SpecRecord(class_name, weights, outputs, None, layers, raw["format"] < 3, texts_digest(read), call_arguments)
+
+
+def _check_format(fields: _Fields, value: object) -> None:
+    """A format this layergen reads; one newer than it is refused as the work of a newer
+    layergen (no advice to fix or restore the record: it is not damaged)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > FORMAT:
+        raise RecordError(
+            Problem(
+                fields.shown,
+                f"is {value}: this record was written by a newer layergen, and this one reads formats "
+                f"{READS[0]} to {FORMAT}; upgrade layergen to read it",
+                field="format",
+            )
+        )
+    if isinstance(value, bool) or value not in READS:
+        fields.fail("format", f"is {value!r}; this layergen reads formats {READS[0]} to {FORMAT}")
 
 
 def _read_call_argument(fields: _Fields, raw: Any, where: str) -> CallArgumentRecord:

@@ -15,8 +15,16 @@ RECORDS_DIR = Path(".layergen") / "records"
 LEGACY_MANIFEST = Path(".layergen") / "manifest.json"
 RECORD_FILE = "record.json"
 STATE_FILE = Path(".layergen") / "state" / "fingerprints.json"  # machine state: git-ignored
-FORMAT = 3
-READS = (2, 3)  # format 2 kept a fingerprint in record.json; `new` rewrites such a record
+# record.json's format. A record is written in the oldest format that has every field it
+# holds (`ADDED_IN`), so a layergen that reads only that format keeps reading the projects
+# that use no newer feature; a newer format is refused as written by a newer layergen.
+FORMAT = 4  # the newest format this layergen writes
+OLDEST_WRITTEN = 3  # a record with none of `ADDED_IN`'s fields
+READS = (2, 3, 4)  # format 2 kept a fingerprint in record.json; `new` rewrites such a record
+# The top-level fields of record.json added after format 3, and the format that added each.
+# (Format 3: format, class, weights, outputs, layers; weights' shape, dtype, renamed_from;
+# layers' class, repeat, config; outputs' path, write, conflict, moved_from.)
+ADDED_IN = {"call_arguments": 4}
 
 
 class RecordError(LayergenError):

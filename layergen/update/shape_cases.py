@@ -16,6 +16,13 @@ compared first, so a break names them when they are what breaks.
 When a condition reads the input (`inputs.rank`, a dimension), or an argument that is not a
 bool and old checkpoints may hold any value of, this cannot tell (`CannotTell`); a changed
 case list is then a break, as before.
+
+A weight below a sub-layer that is a class of this project has its class's cases, with the
+arguments the holding layer passes written in (`weight_tree`): `[2, width] if split`. A name
+there is the holding layer's own argument (any value an old checkpoint has, as above), a
+literal it passes (`true`, as JSON writes it), or an argument of the class that the holding
+layer does not pass: at the class's default, the one its layer took when the checkpoint was
+saved before the change and its default now after it (`held_defaults`).
 """
 
 from __future__ import annotations
@@ -131,13 +138,23 @@ class CannotTell(Exception):
     """The conditions read something old checkpoints may have any value of."""
 
 
-def first_difference(before: list[Case], after: list[Case], old: Arguments | None, new: Arguments) -> Difference | None:
+# A name whose value an old checkpoint does not choose: its value before the change, and after.
+Fixed = dict[str, tuple[object, object]]
+
+
+def first_difference(
+    before: list[Case], after: list[Case], old: Arguments | None, new: Arguments, fixed: Fixed | None = None
+) -> Difference | None:
     """The first setting of the arguments under which an old checkpoint's shape is not the
     new layer's (the defaults first); None when there is none. `old`: the arguments the old
     layer took (None where they are not known: every argument the conditions read may then
-    have had any value). `CannotTell` when the conditions read the input, or an argument that
-    is not a bool, whose values old checkpoints may have any of."""
-    read = _names(before) | _names(after)
+    have had any value); `fixed`: names whose values are known, before and after. `CannotTell`
+    when the conditions read the input, or an argument that is not a bool, whose values old
+    checkpoints may have any of."""
+    if len({case.shape for case in before + after}) == 1:
+        return None  # one shape in every case: whatever the conditions read, it is the shape
+    fixed = fixed or {}
+    read = (_names(before) | _names(after)) - set(fixed)
     known = old if old is not None else new
     if any(n not in known and n not in new for n in read):
         raise CannotTell("a condition reads the input")
@@ -152,19 +169,71 @@ def first_difference(before: list[Case], after: list[Case], old: Arguments | Non
         words = ", ".join(f"{n}={v}" for n, v in changed.items())
         # The old layer's other arguments do not matter; an argument new since is at its
         # default, as an old config loads.
-        found = _differs(before, after, {**new, **setting}, f"with {words}" if words else "with the default arguments")
+        given = {**new, **setting}
+        found = _differs(
+            before,
+            after,
+            ({**given, **{n: v[0] for n, v in fixed.items()}}, {**given, **{n: v[1] for n, v in fixed.items()}}),
+            f"with {words}" if words else "with the default arguments",
+        )
         if found is not None:
             return found
     return None
+
+
+@frozen_record
+class ClassArguments:
+    """A project class's arguments, with their defaults: as its layer took them when the
+    holding layer's record was made (`old`: from the module generated last time; None where
+    not known), and now (`new`)."""
+
+    old: Arguments | None
+    new: Arguments
+
+
+_JSON_LITERALS = {"true": True, "false": False, "null": None}  # a passed literal, as the tree writes it
+
+
+def held_defaults(found: list[Case], outer: CaseArguments, classes: list[ClassArguments]) -> Fixed:
+    """The names the cases of a weight below sub-layers (`classes`: their project classes)
+    read that are not the holding layer's arguments (`outer`): an argument of one class
+    there, which the holding layer does not pass, is at the class's default (old, new); a
+    literal the holding layer passes is itself. Anything else is left out (the input:
+    `first_difference` cannot tell). `CannotTell` where the default is not known."""
+    fixed: Fixed = {}
+    outers = set(outer.new) | set(outer.old or ())
+    for name in sorted(_names(found)):
+        holders = [c for c in classes if name in c.new or name in (c.old or ())]
+        if name in outers:
+            if any(
+                name in c.new and c.old is not None and c.old.get(name, c.new[name]) != c.new[name] for c in holders
+            ):
+                raise CannotTell(f"{name} is an argument of the layer and of its sub-layer, whose default changed")
+            continue  # the layer's own argument (where a sub-layer's too, both values are tried)
+        if not holders:
+            if name in _JSON_LITERALS:
+                fixed[name] = (_JSON_LITERALS[name],) * 2
+            continue
+        if len(holders) > 1 or holders[0].old is None:
+            raise CannotTell(f"which default of {name} old checkpoints hold is not known")
+        old, new = holders[0].old, holders[0].new
+        value = new.get(name, old.get(name))
+        fixed[name] = (old.get(name, value), value)  # an argument new since: its default in both
+        if any(v is REQUIRED or v is UNKNOWN for v in fixed[name]):
+            raise CannotTell(f"the default of {name} is not a literal")
+    return fixed
 
 
 def _has_value(values: Mapping[str, object], name: str) -> bool:
     return values[name] is not REQUIRED and values[name] is not UNKNOWN
 
 
-def _differs(before: list[Case], after: list[Case], values: Mapping[str, object], setting: str) -> Difference | None:
+def _differs(
+    before: list[Case], after: list[Case], values: tuple[Mapping[str, object], Mapping[str, object]], setting: str
+) -> Difference | None:
+    """Whether the shapes differ, `before` chosen by `values[0]`, `after` by `values[1]`."""
     try:
-        old_shape, new_shape = _chosen(before, values), _chosen(after, values)
+        old_shape, new_shape = _chosen(before, values[0]), _chosen(after, values[1])
     except _Unknown:
         raise CannotTell("a condition reads something whose value is not known") from None
     return None if old_shape == new_shape else Difference(old_shape, new_shape, setting)

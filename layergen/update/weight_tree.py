@@ -246,6 +246,7 @@ class ProjectTrees:
     ):
         self.project = project
         self.generated = {g.class_name: g for g in generated}
+        self.analyzed: dict[str, GeneratedSpec] = {}  # the classes `analyze_class` analysed
         self.records = {record.class_name: (key, record) for key, record in records.items()}
         self.analyze_class = analyze_class
         self.trees: dict[str, ClassTree | None] = {}
@@ -280,10 +281,9 @@ class ProjectTrees:
             else:
                 # Neither generated in this run nor recorded (a run naming only the specs that use it).
                 analyzed = self.analyze_class(name)
-                tree_of = (
-                    None
-                    if analyzed is None
-                    else ClassTree(project_key(self.project, analyzed.spec_path), self.of(analyzed))
-                )
+                tree_of = None
+                if analyzed is not None:
+                    self.analyzed[name] = analyzed
+                    tree_of = ClassTree(project_key(self.project, analyzed.spec_path), self.of(analyzed))
                 self.trees[name] = tree_of
         return self.trees[name]

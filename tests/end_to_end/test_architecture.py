@@ -213,6 +213,22 @@ def test_the_contract_library_imports_only_itself():
     assert not outside, "\n".join(sorted(outside))
 
 
+def test_data_classes_are_records_outside_the_contract_library():
+    """`layergen.records` makes them at a tenth of a dataclass's cost, and loading `dataclasses`
+    (with `inspect`, `ast`, `dis`) is a cost of its own; the contract library imports only itself."""
+    users = []
+    for name, path in MODULES.items():
+        if name.startswith("layergen.testing"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            imported = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported = [node.module]
+            if "dataclasses" in imported:
+                users.append(f"{name}:{node.lineno} imports dataclasses: use layergen.records")
+    assert not users, "\n".join(users)
+
+
 def test_every_module_and_function_is_short_enough_to_read():
     long = []
     for name, path in MODULES.items():

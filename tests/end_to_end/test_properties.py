@@ -10,7 +10,6 @@
 """
 
 import ast
-from layergen.records import replace
 import io
 import json
 import math
@@ -46,6 +45,7 @@ from layergen.errors import LayergenError, Problem
 from layergen.pipeline import render
 from layergen.project import classes as project_classes
 from layergen.project import imports as import_policy
+from layergen.records import replace
 from layergen.render import renderer as render_module
 from layergen.render.pycode import code as write_code
 from layergen.spec.models import parse_layer_spec

@@ -2,8 +2,6 @@
 other modules' black output, is byte-identical to black on the whole text; where that is not
 sure, the whole text is formatted; a damaged piece is formatted again."""
 
-from layergen.records import replace
-
 import pytest
 from conftest import EXAMPLE_SPECS, REPO, TEST_SPECS
 from hypothesis import HealthCheck, assume, given, settings
@@ -14,6 +12,7 @@ from layergen.formatting import formatter as formatting
 from layergen.formatting import pieces as format_pieces
 from layergen.pipeline import generate_layer
 from layergen.project.settings import find_project
+from layergen.records import replace
 from layergen.render.renderer import render_code
 
 MODE = "test-mode"

@@ -70,6 +70,9 @@ def test_examples_are_exactly_the_listed_layers():
             "LSTMCell",
             # Issue 18, constants the user gives
             "FixedNormalization",
+            # Issue 18, layers that learn statistics from data (`adapt`)
+            "NormalizationLayer",
+            "MinMaxScaler",
             # Issue 18, more built-ins measured by Keras's own tests
             "ReluLayer",
             "SoftmaxLayer",

@@ -1,10 +1,9 @@
 """What the layer template writes from the model's data: imports, call's signature and prelude."""
 
-from layergen.records import replace
-
 from spec_strategies import BASE_MODEL
 
 from layergen.pipeline import render
+from layergen.records import replace
 from layergen.render.model import Import
 from layergen.render.values import Call, Literal, Name
 

@@ -1,7 +1,6 @@
 """render's cheap proof that a spec's bodies changed nothing else, against the full check."""
 
 import ast
-from layergen.records import replace
 from pathlib import Path
 
 import pytest
@@ -9,6 +8,7 @@ import pytest
 from layergen.errors import LayergenError
 from layergen.pipeline import build_model
 from layergen.project.settings import find_project
+from layergen.records import replace
 from layergen.render import renderer as render_module
 
 REPO = Path(__file__).resolve().parents[2]

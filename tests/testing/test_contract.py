@@ -177,7 +177,7 @@ def test_docs_describe_every_contract_test():
 
     docs = (REPO / "docs" / "contract.md").read_text()
     tests = contract_test_names()
-    assert len(tests) == 32
+    assert len(tests) == 35
     assert [name for name in tests if f"`{name}" not in docs] == []
 
 
@@ -200,6 +200,7 @@ def test_contract_test_names_is_the_order_pytest_collects_the_tests_in(tmp_path)
         "    given_constants = ['mean']\n"
         "    layouts = {'kernel': (None, 'model')}\n    random = True\n    state_size = output_size = 4\n    call_losses = 1\n    call_kwargs = {'reverse': True}\n    weight_shapes = {'kernel': (3, 4)}\n    call_output_shape = (2, 3)\n"
         "    initializer_parts = {'bias': {'argument': 'bias_initializer', 'axis': 0, 'own': [], 'when': {}, 'otherwise': None}}\n"
+        "    non_trainable = ['count']\n    adapt = {'count': ('count', (1,))}\n"
     )
     result = run_pytest(tmp_path, "--collect-only", "test_everything.py", timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -93,6 +93,20 @@ MUTATIONS = [
         id="given-constant-kept-as-an-array",
     ),
     pytest.param(
+        "normalization_layer",
+        "        if self.count:\n",
+        "        if False:  # the last batch only\n",
+        "TestNormalizationLayerWithoutMeanVariance::test_adapt_combines_batches_exactly",
+        id="adapt-keeps-the-last-batch-only",
+    ),
+    pytest.param(
+        "normalization_layer",
+        "        if self.shape != tuple(weight.shape):\n",
+        "        if False:  # data of any shape\n",
+        "TestNormalizationLayerWithoutMeanVariance::test_adapt_refuses_data_of_an_incompatible_shape",
+        id="adapt-takes-data-of-another-shape",
+    ),
+    pytest.param(
         "embedding_layer",
         "            initializer=(\n                self.pretrained_embeddings\n                if self.pretrained_embeddings is not None\n                else self.embeddings_initializer\n            ),",
         "            initializer=self.embeddings_initializer,",

@@ -1,6 +1,7 @@
 """Faults around regeneration: concurrent runs, runs killed at any point, temporary files,
 symlinked outputs, and a spec that fails in a way nobody planned for."""
 
+import copy
 import os
 import random
 import re
@@ -258,13 +259,7 @@ def test_a_write_that_fails_for_one_spec_leaves_the_others_written(project, monk
     (project / "specs" / "linear.yaml").write_text(LINEAR)
     (project / "specs" / "other.yaml").write_text(LINEAR.replace("layer: LinearLayer", "layer: OtherLayer"))
     real_replace = os.replace
-
-    def full_disk_for_other(source, target):
-        if os.path.basename(target) == "other_layer.py":
-            raise OSError(28, "No space left on device")
-        real_replace(source, target)
-
-    monkeypatch.setattr(writing.os, "replace", full_disk_for_other)
+    monkeypatch.setattr(writing.os, "replace", full_disk_for("other_layer.py"))
     result = cli("new")
     assert result.exit_code == 1
     assert "layers/other_layer.py: cannot write: No space left on device" in result.stderr
@@ -273,6 +268,48 @@ def test_a_write_that_fails_for_one_spec_leaves_the_others_written(project, monk
     monkeypatch.setattr(writing.os, "replace", real_replace)
     assert cli("new").exit_code == 0
     assert cli("check").exit_code == 0
+
+
+def full_disk_for(name):
+    """An `os.replace` that fails for the file `name` as a full disk would."""
+    real_replace = os.replace
+
+    def replace(source, target):
+        if os.path.basename(target) == name:
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    return replace
+
+
+def test_applying_a_plan_returns_the_specs_that_failed_and_leaves_the_plan_as_it_was(project, monkeypatch):
+    from layergen.run import run
+    from layergen.update.apply import apply_updates
+
+    (project / "specs" / "linear.yaml").write_text(LINEAR)
+    (project / "specs" / "other.yaml").write_text(LINEAR.replace("layer: LinearLayer", "layer: OtherLayer"))
+    plan = run(resolved_project(find_project()), [project / "specs"], writes=False).plan
+    before = copy.deepcopy(plan)
+    store = RecordStore(project)
+    monkeypatch.setattr(writing.os, "replace", full_disk_for("other_layer.py"))
+    failed = apply_updates(plan, store, store.load())
+    assert list(failed) == ["specs/other.yaml"]
+    assert "layers/other_layer.py: cannot write: No space left on device" in str(failed["specs/other.yaml"])
+    assert plan == before, "the plan is a value: what failed is returned, not noted in it"
+    assert (project / LAYER).is_file() and not (project / "layers" / "other_layer.py").exists()
+
+
+def test_a_spec_whose_write_failed_is_counted_as_not_done_among_many(project, monkeypatch):
+    for index in range(10):
+        name = f"Layer{index}"
+        (project / "specs" / f"layer{index}.yaml").write_text(LINEAR.replace("layer: LinearLayer", f"layer: {name}"))
+    monkeypatch.setattr(writing.os, "replace", full_disk_for("layer3.py"))
+    result = cli("new")
+    assert result.exit_code == 1
+    assert "layers/layer3.py: cannot write: No space left on device" in result.stderr
+    assert "18 written, 1 spec not done" in result.stdout.splitlines()
+    assert "1 of 10 specs failed; the others are done" in result.stdout
+    assert "layer3.py" not in result.stdout, "the failed spec's files are not listed as written"
 
 
 def test_a_run_stopped_between_writing_files_and_recording_them_leaves_no_wrong_base(linear, monkeypatch):

@@ -160,7 +160,7 @@ CORRUPTIONS = {
         ),
         "record.json: outputs: must be an object; fix it or restore it from version control",
     ),
-    "unknown-format": ("record.json", lambda text: text.replace('"format": 3', '"format": 4'), "format: is 4"),
+    "unknown-format": ("record.json", lambda text: text.replace('"format": 3', '"format": 1'), "format: is 1"),
     "no-stored-file": (
         "linear_layer.py.generated",
         None,
