@@ -108,6 +108,9 @@ def _condition_values(context: Context, arguments: ArgumentValues, inputs: list[
         name: stored_value(spec.arguments[name], v) if name in spec.arguments else v
         for name, v in arguments.values.items()
     }
+    for name, arg in spec.arguments.items():  # None that takes an earlier argument's value
+        if arg.none_means is not None and stored.get(name) is None and arg.none_means in stored:
+            stored[name] = stored[arg.none_means]
     return {**stored, **default_call_values(context), **input_values(context, {i.name: i.shape for i in inputs})}
 
 
