@@ -8,6 +8,9 @@ import pytest
 
 from examples.layers.max_pooling1_d_layer import MaxPooling1DLayer
 from examples.layers.zero_padding1_d_layer import ZeroPadding1DLayer
+from layergen.analysis import analyze
+from layergen.spec.parse import parse_layer_spec
+from layergen.spec.source import parse_spec_text
 
 
 @pytest.mark.parametrize(("padding", "kept"), [(2, (2, 2)), ((1, 3), (1, 3)), ([0, 2], (0, 2))])
@@ -34,3 +37,33 @@ def test_none_takes_the_earlier_arguments_value_and_the_config_keeps_it():
 def test_a_value_of_another_form_is_refused(bad):
     with pytest.raises(ValueError, match="The `pool_size` argument must be a tuple of 1 integers"):
         MaxPooling1DLayer(pool_size=bad)
+
+
+NONE_MEANS = """\
+layer: Strided
+summary: Every stride-th step.
+arguments:
+  pool: {type: int, min: 1, default: 2}
+  stride: {type: int, min: 1, default: null, none_means: pool}
+inputs:
+  inputs:
+    shape: [batch, steps, features]
+call: |
+  return inputs[:, :: self.stride, :]
+output_shapes:
+  # Never the case: the layer keeps `pool` for None (the test's conditions must see that).
+  - when: stride is None
+    shape: [batch, steps, features]
+  - shape: [batch, "(steps + stride - 1) // stride", features]
+test:
+  dimensions: {steps: 9}
+"""
+
+
+def test_the_tests_sizes_and_conditions_read_the_value_none_takes():
+    # The test passes pool=3 and leaves stride None: the layer keeps 3, so the case
+    # `stride is None` does not hold and the output has ceil(9 / 3) steps.
+    source = parse_spec_text(NONE_MEANS, "demo.yaml")
+    model = analyze(parse_layer_spec(source), source, module_name="strided", spec_path="demo.yaml", default_package="d")
+    assert model.test.init_kwargs and dict(model.test.init_kwargs).get("stride") is None
+    assert model.test.output_shape == (2, 3, 5)
