@@ -65,6 +65,7 @@ SLOW = (
     "tests/end_to_end/test_newcomer.py",
     "tests/testing/test_backends.py::test_examples_pass_on_jax",
     "tests/testing/test_backends.py::test_examples_pass_on_torch",
+    "tests/testing/test_backends.py::test_keras_own_tests_pass_on_jax",
     "tests/testing/test_contract.py::test_the_contract_runs_under_xdist",
     "tests/testing/test_contract.py::test_a_person_can_add_override_and_skip_contract_tests",
     "tests/testing/test_contract.py::test_the_loader_reports_a_crash_and_a_hang",

@@ -17,10 +17,16 @@ from conftest import REPO
 BACKEND_SKIPS = {("torch", "keras.distribution has no PyTorch backend")}
 
 
-def run_examples(backend: str) -> subprocess.CompletedProcess:
+# Keras's own test files for the built-ins the examples stand for (run on TensorFlow by the suite).
+KERAS_OWN_TESTS = sorted(
+    str(path.relative_to(REPO)) for path in (REPO / "tests" / "testing").glob("test_keras_own_*.py")
+)
+
+
+def run_examples(backend: str, paths: tuple[str, ...] = ("examples/tests",)) -> subprocess.CompletedProcess:
     env = {**os.environ, "KERAS_BACKEND": backend}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "examples/tests"],
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", *paths],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -47,6 +53,12 @@ def test_examples_pass_on_torch():
     result = run_examples("torch")
     check_run(result, "torch")
     assert "compile" not in "".join(line for line in result.stdout.splitlines() if line.startswith("SKIPPED"))
+
+
+def test_keras_own_tests_pass_on_jax():
+    """Keras's own test files, run against the generated classes, on JAX as on TensorFlow."""
+    assert len(KERAS_OWN_TESTS) >= 3, KERAS_OWN_TESTS
+    check_run(run_examples("jax", tuple(KERAS_OWN_TESTS)), "jax")
 
 
 def test_generated_code_uses_public_keras_api_only():
