@@ -826,6 +826,73 @@ CASES = [
         id="message-on-a-shape-argument",
     ),
     pytest.param(
+        spec_with(
+            "    min: 1\n", "    min: 1\n  axis:\n    type: axes\n    default: -1\n    type_message: Bad axis.\n"
+        ),
+        "demo.yaml:10:19: arguments.axis.type_message: `type_message` words the TypeError of a value of the "
+        "wrong type; 'axis' (axes) has no type check apart from its other checks (use `message`)",
+        id="type-message-on-an-axes-argument",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n    type_message: ' '\n"),
+        "demo.yaml:7:19: arguments.units.type_message: `type_message` is empty",
+        id="type-message-empty",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n    length: 2\n"),
+        "demo.yaml:7:13: arguments.units.length: `length` is for int_tuple arguments; 'units' is int",
+        id="length-on-an-int",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  pad:\n    type: int_tuple\n    default: 1\n"),
+        "demo.yaml:8:5: arguments.pad: an int_tuple argument needs `length` >= 1",
+        id="int-tuple-without-length",
+    ),
+    pytest.param(
+        spec_with("output_shape: [batch, ..., units]", "output_shape: [batch, ..., 'units[0]']"),
+        "demo.yaml:17:28: output_shape[2]: only an int_tuple argument that is never None is read by item; "
+        "'units' is not one",
+        id="item-of-an-int",
+    ),
+    pytest.param(
+        spec_with("output_shape: [batch, ..., units]", "output_shape: [batch, ..., units + pad]").replace(
+            "    min: 1\n", "    min: 1\n  pad:\n    type: int_tuple\n    length: 2\n    min: 0\n    default: 1\n", 1
+        ),
+        "demo.yaml:22:28: output_shape[2]: argument 'pad' is a tuple of 2 integers: read one, `pad[0]`",
+        id="int-tuple-read-whole",
+    ),
+    pytest.param(
+        spec_with("output_shape: [batch, ..., units]", "output_shape: [batch, ..., 'units + pad[2]']").replace(
+            "    min: 1\n", "    min: 1\n  pad:\n    type: int_tuple\n    length: 2\n    min: 0\n    default: 1\n", 1
+        ),
+        "demo.yaml:22:28: output_shape[2]: pad[2] is past the end of 'pad', a tuple of 2 integers",
+        id="int-tuple-item-past-the-end",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  heads:\n    type: int\n    default: 2\n    none_means: units\n"),
+        "demo.yaml:10:17: arguments.heads.none_means: `none_means` says what None takes; 'heads' needs `default: null`",
+        id="none-means-without-a-none-default",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  heads:\n    type: int\n    default: null\n    none_means: unit\n"),
+        "demo.yaml:10:17: arguments.heads.none_means: unknown earlier argument 'unit' (did you mean 'units'?)",
+        id="none-means-unknown-argument",
+    ),
+    pytest.param(
+        spec_with("    min: 1\n", "    min: 1\n  rate:\n    type: float\n    default: null\n    none_means: units\n"),
+        "demo.yaml:10:17: arguments.rate.none_means: 'units' is int, not float as 'rate' is: None cannot take its value",
+        id="none-means-another-type",
+    ),
+    pytest.param(
+        spec_with(
+            "    min: 1\n",
+            "    min: 1\n  heads:\n    type: int\n    default: null\n"
+            "  groups:\n    type: int\n    default: null\n    none_means: heads\n",
+        ),
+        "demo.yaml:13:17: arguments.groups.none_means: 'heads' can be None itself: None must take a value",
+        id="none-means-an-argument-that-can-be-none",
+    ),
+    pytest.param(
         spec_with("call: |", "masking:\n  output_mask: keep\n  supports_masking: unitz\ncall: |"),
         "demo.yaml:16:21: masking.supports_masking: unknown argument or dimension 'unitz' (did you mean 'units'?)",
         id="condition-unknown-argument",
@@ -1150,6 +1217,17 @@ TITLES = {
     "when-unknown-argument": "A weight's `when` naming no argument",
     "when-not-bool": "A weight's `when` naming an argument that is not bool",
     "message-on-a-shape-argument": "`message` on an argument that has no single check to word",
+    "type-message-on-an-axes-argument": "`type_message` on an argument whose type has no separate type check",
+    "type-message-empty": "An empty `type_message`",
+    "length-on-an-int": "`length` on an argument that is not an int_tuple",
+    "int-tuple-without-length": "An int_tuple argument without `length`",
+    "item-of-an-int": "A shape item reading an item (`units[0]`) of what is not an int_tuple argument",
+    "int-tuple-read-whole": "An int_tuple argument read whole in a shape, where an item is a size",
+    "int-tuple-item-past-the-end": "An item of an int_tuple argument past its length",
+    "none-means-without-a-none-default": "`none_means` on an argument whose default is not null",
+    "none-means-unknown-argument": "`none_means` naming no earlier argument",
+    "none-means-another-type": "`none_means` naming an argument of another type",
+    "none-means-an-argument-that-can-be-none": "`none_means` naming an argument that can be None itself",
     "condition-unknown-argument": "A condition naming no argument",
     "condition-outside-the-grammar": "A condition outside the expression grammar (a call, an attribute, ...)",
     "output-case-without-when": "An output shape case other than the last without `when`",

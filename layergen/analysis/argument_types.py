@@ -24,16 +24,13 @@ from layergen.analysis.number_values import (
 )
 from layergen.analysis.value_tests import (
     all_of,
-    any_of,
     instance_of,
     int_not_bool,
     is_none,
-    is_not_none,
     not_instance_of,
 )
 from layergen.records import field, frozen_record, replace
-from layergen.render.model import Check
-from layergen.render.values import Call, Code, Field, Group, IfElse, Literal, Message, Name, Operation, Unary
+from layergen.render.values import Call, Code, IfElse, Literal, Name, Operation, Unary
 from layergen.spec.sections import ArgumentSpec
 
 
@@ -60,6 +57,9 @@ class TypeRule:
     note: str = ""  # added to the argument's docstring entry
     item: TypeRule | None = None  # list types: the type of each item
     error: str = "ValueError"  # what `__init__` raises; TypeError where Keras raises one
+    # A value of another type, for the test of `type_message` (a TypeError of its own, as
+    # Keras's RepeatVector raises for `n`); None: the type has no separate type check.
+    wrong_kind: Any = None
 
 
 def _not_axes(value: Name) -> Code:
@@ -88,6 +88,7 @@ def _list_of(item: TypeRule) -> TypeRule:
         store=lambda name: Call("list", (name,)),
         keeps_none=True,
         item=item,
+        wrong_kind=None if item.wrong_kind is None else "three",
     )
 
 
@@ -100,6 +101,7 @@ _INT = TypeRule(
     others=other_ints,
     bounded=True,
     adjectives={(1, None): "positive", (0, None): "non-negative"},
+    wrong_kind="three",
 )
 _FLOAT = TypeRule(
     noun="number",
@@ -109,6 +111,7 @@ _FLOAT = TypeRule(
     invalid=invalid_float,
     others=other_floats,
     bounded=True,
+    wrong_kind="half",
 )
 _BOOL = TypeRule(
     noun="boolean",
@@ -117,6 +120,7 @@ _BOOL = TypeRule(
     sample=lambda arg, sizes: True,
     invalid=lambda arg: "yes",
     others=lambda arg, default: [not default if isinstance(default, bool) else True],
+    wrong_kind="yes",
 )
 _STR = TypeRule(
     noun="string",
@@ -125,6 +129,7 @@ _STR = TypeRule(
     sample=lambda arg, sizes: arg.choices[0] if arg.choices else "value",
     invalid=nothing,
     others=lambda arg, default: [default + "_other"] if isinstance(default, str) else [],
+    wrong_kind=3,
 )
 
 _DATA_FORMATS = ("channels_last", "channels_first")
@@ -194,6 +199,7 @@ TYPES: dict[str, TypeRule] = {
         store=lambda name: Call("dict", (name,)),
         keeps_none=True,
         requirement="a dict with string keys",
+        wrong_kind="three",
     ),
     # A Keras `data_format`: None takes Keras's global setting, as
     # `keras.backend.standardize_data_format` does (its value "channels_last" by default).
@@ -206,6 +212,20 @@ TYPES: dict[str, TypeRule] = {
         others=lambda arg, default: list(_DATA_FORMATS),
         store=lambda name: IfElse(is_none(name), Call("keras.config.image_data_format"), name),
         requirement="one of 'channels_last', 'channels_first'",
+    ),
+    # An int or a tuple of `length` ints, as the pooling, padding and cropping layers take
+    # `pool_size`, `padding` and `cropping` (Keras's `standardize_tuple`): kept as a tuple.
+    "int_tuple": TypeRule(
+        noun="integer",
+        is_value=lambda value: is_int(value) or (isinstance(value, list) and all(is_int(v) for v in value)),
+        wrong_type=None,
+        sample=lambda arg, sizes: [sample_int(arg, sizes)] * (arg.length or 1),
+        invalid=lambda arg: "three",
+        others=lambda arg, default: _other_int_tuples(arg, default),
+        bounded=True,
+        adjectives={(1, None): "positive", (0, None): "non-negative"},
+        keeps_none=True,
+        wrong_kind="three",
     ),
     "array": TypeRule(
         noun="array",
@@ -222,6 +242,16 @@ TYPES: dict[str, TypeRule] = {
 }
 
 
+def _other_int_tuples(arg: ArgumentSpec, default: Any) -> list[Any]:
+    """Tuples other than the default, each item another (`(1, 1)` -> `[2, 3]`): a config that
+    forgets the argument, or code that swaps its items, shows."""
+    first = default if is_int(default) else default[0] if isinstance(default, list) and default else None
+    if first is None:
+        return []
+    length = arg.length or 1
+    return [[first + 1 + i for i in range(length)], [max(first - 1 - i, 0) for i in range(length)]]
+
+
 def type_rule(arg: ArgumentSpec) -> TypeRule:
     return TYPES[arg.type]
 
@@ -229,76 +259,6 @@ def type_rule(arg: ArgumentSpec) -> TypeRule:
 def is_optional_none(arg: ArgumentSpec) -> bool:
     """Whether the argument may be None: it has `default: null`."""
     return not arg.required and arg.default is None
-
-
-def argument_checks(name: str, arg: ArgumentSpec) -> list[Check]:
-    """The checks `__init__` runs on the argument, in order; [] if it takes any value."""
-    if arg.type == "shape":
-        conditions = _shape_conditions(name)
-    else:
-        condition = _invalid_condition(name, arg)
-        conditions = [] if condition is None else [(condition, rule_sentence(name, arg))]
-    checks = []
-    for condition, sentence in conditions:
-        if is_optional_none(arg):
-            condition = Operation("and", is_not_none(Name(name)), Group(condition))
-        checks.append(Check(condition, received_message(sentence, name), type_rule(arg).error))
-    return checks
-
-
-def received_message(sentence: str, name: str) -> Message:
-    """`<sentence> Received: name=<the value>`: the message of a refused value, as Keras words it."""
-    return Message((f"{sentence} Received: {name}=", Field(Name(name), "r")))
-
-
-def rule_sentence(name: str, arg: ArgumentSpec) -> str:
-    """The first sentence of the message for a wrong value: the spec's `message`, or one made
-    from the type and bounds ("`units` must be a positive integer.")."""
-    if arg.message is not None and arg.message.strip():
-        return " ".join(arg.message.split())
-    if arg.type == "shape":
-        return _shape_conditions(name)[0][1]
-    return f"`{name}` must be {requirement(arg)}."
-
-
-def invalid_message(name: str, arg: ArgumentSpec, value: object) -> str:
-    """The exact message `__init__` raises for the value `invalid_value` gives."""
-    return f"{rule_sentence(name, arg)} Received: {name}={value!r}"
-
-
-def _shape_conditions(name: str) -> list[tuple[Code, str]]:
-    """A shape's checks, with the wording of Keras's Dropout for its `noise_shape`."""
-    rule = f"Invalid value received for argument `{name}`."
-    shape, dimension = Name(name), Name("d")
-    given = is_not_none(dimension)
-    not_int = Operation("or", not_instance_of(dimension, "int"), instance_of(dimension, "bool"))
-    return [
-        (not_instance_of(shape, "list", "tuple"), f"{rule} Expected a tuple or list of integers."),
-        (any_of(Operation("and", given, not_int), "d", shape), f"{rule} Expected all elements to be integers or None."),
-        (
-            any_of(Operation("and", given, Operation("<=", dimension, Literal(0))), "d", shape),
-            f"{rule} Expected all dimensions to be positive integers or None.",
-        ),
-    ]
-
-
-def _invalid_condition(name: str, arg: ArgumentSpec) -> Code | None:
-    rule = type_rule(arg)
-    value = Name("v" if rule.item else name)
-    condition: Code
-    if arg.choices is not None:
-        condition = Operation("not in", value, Literal(tuple(arg.choices)))
-    elif rule.wrong_type is None:
-        return None
-    else:
-        condition = rule.wrong_type(value)
-        if arg.min is not None:
-            condition = Operation("or", condition, Operation("<", value, Literal(arg.min)))
-        if arg.max is not None:
-            condition = Operation("or", condition, Operation(">", value, Literal(arg.max)))
-    if rule.item:
-        return Operation("or", not_instance_of(Name(name), "list", "tuple"), any_of(condition, "v", Name(name)))
-    return condition
 
 
 def requirement(arg: ArgumentSpec) -> str:
@@ -309,6 +269,10 @@ def requirement(arg: ArgumentSpec) -> str:
     if rule.requirement is not None:
         return rule.requirement
     text = _one_value(rule, arg)
+    if arg.type == "int_tuple":
+        length = arg.length or 1
+        plural = text.split(" ", 1)[1].replace(rule.noun, rule.noun + "s", 1)
+        return f"{text} or a tuple of {length} {plural}"
     if rule.item:
         text = f"a list of {text.split(' ', 1)[1].replace(rule.noun, rule.noun + 's', 1)}"
     return "None or " + text if is_optional_none(arg) else text
@@ -342,7 +306,9 @@ def value_fits(arg: ArgumentSpec, value: Any) -> bool:
     rule = type_rule(arg)
     if not rule.is_value(value):
         return False
-    items = value if rule.item else [value]
+    if arg.type == "int_tuple" and isinstance(value, list) and len(value) != (arg.length or 1):
+        return False
+    items = value if rule.item or arg.type == "int_tuple" and isinstance(value, list) else [value]
     return all(_item_fits(rule.item or rule, arg, v) for v in items)
 
 
@@ -380,4 +346,6 @@ def stored_value(arg: ArgumentSpec, value: object) -> object:
     """What `self.<name>` holds for a value passed: a data format of None is Keras's default."""
     if arg.type == "data_format" and value is None:
         return _DATA_FORMATS[0]
+    if arg.type == "int_tuple" and value is not None:
+        return tuple(value) if isinstance(value, list) else (value,) * (arg.length or 1)
     return value

@@ -7,15 +7,8 @@ from __future__ import annotations
 import json
 
 from layergen.analysis import expressions
-from layergen.analysis.argument_types import (
-    argument_checks,
-    describe_type,
-    is_optional_none,
-    received_message,
-    requirement,
-    type_rule,
-    value_fits,
-)
+from layergen.analysis.argument_checks import argument_checks, int_tuple_store, received_message, splits_type
+from layergen.analysis.argument_types import describe_type, is_optional_none, requirement, type_rule, value_fits
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import (
     as_numbers,
@@ -58,8 +51,11 @@ def argument_args(context: Context) -> list[ConstructorArg]:
 def argument(name: str, arg: ArgumentSpec, array_checks: list[Check]) -> ConstructorArg:
     """One constructor argument of the given spec, with these extra checks."""
     rule = type_rule(arg)
-    store = rule.store(Name(name))
-    if rule.keeps_none and is_optional_none(arg):
+    store = int_tuple_store(name, arg) if arg.type == "int_tuple" else rule.store(Name(name))
+    if arg.none_means is not None:
+        # None takes the earlier argument's value, as Keras's pooling layers' `strides`.
+        store = IfElse(is_none(Name(name)), self_attribute(arg.none_means), store)
+    elif rule.keeps_none and is_optional_none(arg):
         store = IfElse(is_none(Name(name)), Literal(None), store)
     doc = (arg.doc.strip() or describe_type(arg)) + rule.note
     if not arg.required:
@@ -89,13 +85,22 @@ def _check_argument_fields(context: Context, name: str, arg: ArgumentSpec, path:
         context.problem(path + ("min",), f"min ({arg.min}) is greater than max ({arg.max})")
     if arg.choices is not None and arg.type != "str":
         context.problem(path + ("choices",), "`choices` apply to str arguments")
-    if arg.message is not None and (arg.type == "shape" or not argument_checks(name, arg)):
+    value_checks = [c for c in argument_checks(name, arg) if not (splits_type(arg) and c.error == "TypeError")]
+    if arg.message is not None and (arg.type == "shape" or not value_checks):
         context.problem(
             path + ("message",),
             f"`message` words the check of a wrong value; {name!r} ({arg.type}) has no single check to word",
         )
     elif arg.message is not None and not arg.message.strip():
         context.problem(path + ("message",), "`message` is empty")
+    _check_type_message(context, name, arg, path)
+    _check_none_means(context, name, arg, path)
+    if arg.type == "int_tuple" and (arg.length is None or arg.length < 1):
+        context.problem(
+            path + (("length",) if arg.length is not None else ()), "an int_tuple argument needs `length` >= 1"
+        )
+    elif arg.type != "int_tuple" and arg.length is not None:
+        context.problem(path + ("length",), f"`length` is for int_tuple arguments; {name!r} is {arg.type}")
     if arg.type == "activation" and isinstance(arg.default, str) and arg.default not in context.vocab.activations:
         context.unknown(path + ("default",), "activation", arg.default, context.vocab.activations)
         return
@@ -114,6 +119,40 @@ def _check_argument_fields(context: Context, name: str, arg: ArgumentSpec, path:
             context.problem(path, f"array argument {name!r} is not the `initial_value` of any weight")
     elif not arg.required and arg.default is not None and not value_fits(arg, arg.default):
         context.problem(path + ("default",), f"default {arg.default!r} is not {requirement(arg)}")
+
+
+def _check_type_message(context: Context, name: str, arg: ArgumentSpec, path: Path_) -> None:
+    """`type_message` words a TypeError of its own, which only a type with a plain type
+    check (a number, bool, str, their lists, a mapping) can raise apart from its bounds."""
+    if arg.type_message is None:
+        return
+    if type_rule(arg).wrong_kind is None:
+        context.problem(
+            path + ("type_message",),
+            f"`type_message` words the TypeError of a value of the wrong type; {name!r} ({arg.type}) "
+            "has no type check apart from its other checks (use `message`)",
+        )
+    elif not arg.type_message.strip():
+        context.problem(path + ("type_message",), "`type_message` is empty")
+
+
+def _check_none_means(context: Context, name: str, arg: ArgumentSpec, path: Path_) -> None:
+    """`none_means` names an earlier argument of the same type (and length) that is never
+    None, and needs `default: null`."""
+    other_name = arg.none_means
+    if other_name is None:
+        return
+    where = path + ("none_means",)
+    earlier = list(context.spec.arguments)[: list(context.spec.arguments).index(name)]
+    other = context.spec.arguments.get(other_name)
+    if not is_optional_none(arg):
+        context.problem(where, f"`none_means` says what None takes; {name!r} needs `default: null`")
+    elif other is None or other_name not in earlier:
+        context.unknown(where, "earlier argument", other_name, earlier)
+    elif (other.type, other.length) != (arg.type, arg.length):
+        context.problem(where, f"{other_name!r} is {other.type}, not {arg.type} as {name!r} is: None cannot take its value")
+    elif is_optional_none(other):
+        context.problem(where, f"{other_name!r} can be None itself: None must take a value")
 
 
 def constant_args(context: Context) -> list[ConstructorArg]:

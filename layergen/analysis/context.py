@@ -89,5 +89,5 @@ class Context:
         return frozenset(
             name
             for name, arg in self.spec.arguments.items()
-            if arg.type == "int" and (arg.required or arg.default is not None)
+            if arg.type == "int" and (arg.required or arg.default is not None or arg.none_means is not None)
         )

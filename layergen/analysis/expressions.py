@@ -14,7 +14,18 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from layergen.records import frozen_record
-from layergen.render.values import Code, Collection, Comparison, Group, IfElse, Literal, Operation, Unary
+from layergen.render.values import (
+    Code,
+    Collection,
+    Comparison,
+    Group,
+    IfElse,
+    Item,
+    Literal,
+    Operation,
+    Unary,
+    self_attribute,
+)
 
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//"}
 
@@ -38,6 +49,27 @@ class Expression:
         return seen
 
     @property
+    def items(self) -> dict[str, list[int]]:
+        """The names read by item (`padding[0]`), each with the indices read, in order."""
+        read: dict[str, set[int]] = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+                index = node.slice
+                assert isinstance(index, ast.Constant) and isinstance(index.value, int)  # `parse` admits `name[<int>]`
+                read.setdefault(node.value.id, set()).add(index.value)
+        return {name: sorted(indices) for name, indices in read.items()}
+
+    @property
+    def bare_names(self) -> list[str]:
+        """The names read whole (not by item), in order of first appearance."""
+        inside = {id(node.value) for node in ast.walk(self.tree) if isinstance(node, ast.Subscript)}
+        seen: list[str] = []
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Name) and id(node) not in inside and node.id not in seen:
+                seen.append(node.id)
+        return seen
+
+    @property
     def is_name(self) -> bool:
         return isinstance(self.tree, ast.Name)
 
@@ -51,7 +83,7 @@ class Expression:
         """The expression as a code value, each name replaced by `name_code[name]`."""
         return _code(self.tree, name_code)
 
-    def evaluate(self, values: dict[str, int]) -> int:
+    def evaluate(self, values: Mapping[str, Any]) -> int:
         return _evaluate(self.tree, values)
 
 
@@ -68,35 +100,49 @@ def parse(item: int | str) -> Expression:
     try:
         tree = ast.parse(text, mode="eval").body
     except SyntaxError:
-        raise ExpressionError(f"cannot parse {item!r}; use names, integers, + - * // and parentheses") from None
+        raise ExpressionError(f"cannot parse {item!r}; {_SHAPE_GRAMMAR}") from None
     _check(tree, item)
     return Expression(text, tree)
+
+
+_SHAPE_GRAMMAR = "use names, integers, items of int_tuple arguments (`padding[0]`), + - * // and parentheses"
 
 
 def _check(node: ast.AST, original: str) -> None:
     if isinstance(node, ast.Name):
         return
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.ctx, ast.Load):
+        index = node.slice
+        if isinstance(index, ast.Constant) and type(index.value) is int and index.value >= 0:
+            return
     if isinstance(node, ast.Constant) and type(node.value) is int:
         return
     if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
         _check(node.left, original)
         _check(node.right, original)
         return
-    raise ExpressionError(f"{original!r} is not allowed here; use names, integers, + - * // and parentheses")
+    raise ExpressionError(f"{original!r} is not allowed here; {_SHAPE_GRAMMAR}")
 
 
 def _code(node: ast.expr, name_code: Mapping[str, Code]) -> Code:
     if isinstance(node, ast.Name):
         return name_code[node.id]
+    if isinstance(node, ast.Subscript):
+        # Only an int_tuple argument is read by item (`layergen.analysis.shapes` checks it).
+        assert isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Constant)
+        return Item(name_code.get(node.value.id) or self_attribute(node.value.id), Literal(node.slice.value))
     if isinstance(node, ast.Constant):
         return Literal(node.value)
     assert isinstance(node, ast.BinOp)  # `parse` admits names, integers and these alone
     return Operation(_OPERATORS[type(node.op)], _code(node.left, name_code), _code(node.right, name_code))
 
 
-def _evaluate(node: ast.expr, values: dict[str, int]) -> int:
+def _evaluate(node: ast.expr, values: Mapping[str, Any]) -> int:
     if isinstance(node, ast.Name):
-        return values[node.id]
+        return int(values[node.id])
+    if isinstance(node, ast.Subscript):
+        assert isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Constant)
+        return int(values[node.value.id][node.slice.value])
     if isinstance(node, ast.Constant):
         assert isinstance(node.value, int)  # `parse` admits integer constants only
         return node.value

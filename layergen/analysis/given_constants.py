@@ -16,7 +16,7 @@ when left out; and a weight's `when` may read `<constant> is None` (`optional_co
 from __future__ import annotations
 
 from layergen.analysis import expressions
-from layergen.analysis.argument_types import received_message
+from layergen.analysis.argument_checks import received_message
 from layergen.analysis.context import Context
 from layergen.analysis.declared_shapes import as_numbers, is_numbers, np_ndim, np_shape, shape_text, shape_value
 from layergen.analysis.shapes import dimension_value, parse_expression

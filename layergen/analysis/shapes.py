@@ -168,7 +168,9 @@ def parse_expression(
     except expressions.ExpressionError as exc:
         context.problem(path, str(exc))
         return None
-    for name in expression.names:
+    if not _items_fit(context, expression, path, allowed):
+        return None
+    for name in expression.bare_names:
         if name in context.spec.arguments and name not in context.sizing_arguments:
             context.problem(
                 path, f"argument {name!r} is not an integer that is never None, so it cannot size a dimension"
@@ -178,6 +180,30 @@ def parse_expression(
             context.unknown(path, "dimension", name, allowed)
             return None
     return expression
+
+
+def _items_fit(context: Context, expression: expressions.Expression, path: Path_, allowed: Collection[str]) -> bool:
+    """An item (`padding[0]`) is read of an int_tuple argument that is never None, within its
+    length, where int arguments may size a shape; the argument whole is no size."""
+    tuples = {
+        name: arg.length or 1
+        for name, arg in context.spec.arguments.items()
+        if arg.type == "int_tuple" and (arg.required or arg.default is not None or arg.none_means is not None)
+    }
+    for name in expression.bare_names:
+        if name in tuples:
+            context.problem(path, f"argument {name!r} is a tuple of {tuples[name]} integers: read one, `{name}[0]`")
+            return False
+    for name, indices in expression.items.items():
+        if name not in tuples or not context.sizing_arguments <= set(allowed):
+            context.problem(path, f"only an int_tuple argument that is never None is read by item; {name!r} is not one")
+            return False
+        if max(indices) >= tuples[name]:
+            context.problem(
+                path, f"{name}[{max(indices)}] is past the end of {name!r}, a tuple of {tuples[name]} integers"
+            )
+            return False
+    return True
 
 
 def names_in(items: list[ShapeItem]) -> list[str]:

@@ -12,15 +12,8 @@ import itertools
 import math
 from typing import Any
 
-from layergen.analysis.argument_types import (
-    invalid_message,
-    invalid_value,
-    other_value,
-    requirement,
-    sample_value,
-    type_rule,
-    value_fits,
-)
+from layergen.analysis.argument_checks import invalid_case_message, invalid_cases
+from layergen.analysis.argument_types import other_value, requirement, sample_value, value_fits
 from layergen.analysis.context import Context
 from layergen.analysis.given_constants import integer_dtype
 from layergen.analysis.randomness import SEED, SEED_SPEC
@@ -180,11 +173,11 @@ def invalid_arguments(context: Context) -> list[InvalidArgument]:
     if context.spec.random:
         arguments[SEED] = SEED_SPEC
     for name, arg in arguments.items():
-        bad = invalid_value(arg)
-        if not is_finite(bad):
-            context.problem(("arguments", name), NOT_FINITE.format(what="invalid value", name=name))
-        elif bad is not None:
-            cases.append(InvalidArgument(name, Literal(bad), invalid_message(name, arg, bad), type_rule(arg).error))
+        for bad, error in invalid_cases(arg):
+            if not is_finite(bad):
+                context.problem(("arguments", name), NOT_FINITE.format(what="invalid value", name=name))
+            else:
+                cases.append(InvalidArgument(name, Literal(bad), invalid_case_message(name, arg, bad, error), error))
     return cases
 
 

@@ -27,7 +27,15 @@ from layergen.analysis.outputs import Output
 from layergen.analysis.test_arguments import ArgumentValues, argument_values, invalid_arguments, shaped_constants
 from layergen.analysis.test_budget import TestBudget, check_sublayers
 from layergen.analysis.test_calls import call_test_case
-from layergen.analysis.test_sizes import Scope, chosen_case, dimension_sizes, test_inputs, test_output, weight_shape
+from layergen.analysis.test_sizes import (
+    Scope,
+    chosen_case,
+    dimension_sizes,
+    sizing_values,
+    test_inputs,
+    test_output,
+    weight_shape,
+)
 from layergen.analysis.test_values import regularized_weights, skips
 from layergen.analysis.weight_shapes import case_settings, chosen_shape, has_cases, shape_condition_arguments
 from layergen.records import replace
@@ -50,7 +58,7 @@ def plan_test(
     takes with a call argument, where they differ."""
     spec = context.spec
     arguments = argument_values(context, set(gate_arguments(gates)) | set(shape_condition_arguments(context)))
-    scope = {**{k: v for k, v in arguments.values.items() if isinstance(v, int)}, **dimension_sizes(context)}
+    scope = {**sizing_values(context, arguments.values), **dimension_sizes(context)}
     budget = TestBudget(context)
     inputs = test_inputs(context, scope, budget)
     read = _condition_values(context, arguments, inputs)
@@ -100,6 +108,9 @@ def _condition_values(context: Context, arguments: ArgumentValues, inputs: list[
         name: stored_value(spec.arguments[name], v) if name in spec.arguments else v
         for name, v in arguments.values.items()
     }
+    for name, arg in spec.arguments.items():  # None that takes an earlier argument's value
+        if arg.none_means is not None and stored.get(name) is None and arg.none_means in stored:
+            stored[name] = stored[arg.none_means]
     return {**stored, **default_call_values(context), **input_values(context, {i.name: i.shape for i in inputs})}
 
 

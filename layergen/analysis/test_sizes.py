@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from layergen.analysis import expressions
+from layergen.analysis.argument_types import stored_value
 from layergen.analysis.context import BATCH, ELLIPSIS, Context, Input
 from layergen.analysis.outputs import FLOAT, INPUT, Output
 from layergen.analysis.test_budget import ELLIPSIS_SIZES, TEST_TENSOR_BUDGET, TestBudget, number_text
@@ -21,7 +23,25 @@ from layergen.spec.source import Path_
 _TEST_DIMENSION_SIZES = (3, 5, 7, 11, 13, 17)
 _TEST_ELLIPSIS_SIZES = ELLIPSIS_SIZES
 
-Scope = dict[str, int]  # the test's value of each argument and dimension that sizes a shape
+# The test's value of each argument and dimension that sizes a shape: an int, or for an
+# int_tuple argument the tuple the layer keeps (its items size shapes: `padding[0]`).
+Scope = dict[str, Any]
+
+
+def sizing_values(context: Context, values: Mapping[str, object]) -> Scope:
+    """The test's argument values that can size a shape: integers, and int_tuple tuples."""
+    scope: Scope = {}
+    for name, value in values.items():
+        arg = context.spec.arguments.get(name)
+        if arg is not None and value is None and arg.none_means is not None:
+            if arg.none_means in scope:  # None takes an earlier argument's value
+                scope[name] = scope[arg.none_means]
+        elif arg is not None and arg.type == "int_tuple":
+            if value is not None:
+                scope[name] = stored_value(arg, value)
+        elif isinstance(value, int):
+            scope[name] = value
+    return scope
 
 
 def dimension_sizes(context: Context) -> Scope:

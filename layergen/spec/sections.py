@@ -30,6 +30,7 @@ ArgumentType = Literal[
     "data_format",
     "axes",
     "mapping",
+    "int_tuple",
 ]
 Role = Literal["trainable", "frozen", "state"]
 
@@ -47,6 +48,20 @@ class ArgumentSpec(Section):
         None,
         description="The error message's rule for a wrong value, in place of the generated one "
         "(e.g. Keras's own wording); `Received: <name>=<value>` follows it.",
+    )
+    length: Integer | None = field(
+        None,
+        description="int_tuple only: how many integers the tuple holds (an int given alone is repeated).",
+    )
+    none_means: str | None = field(
+        None,
+        description="With `default: null`: None takes the value of this earlier argument, as a pooling layer's "
+        "`strides` takes its `pool_size`; the layer keeps that value, never None.",
+    )
+    type_message: str | None = field(
+        None,
+        description="A value of the wrong type raises a TypeError with these words (Keras's own wording), "
+        "and a value out of bounds the ValueError of `message`; without it, one ValueError says both.",
     )
 
     @property

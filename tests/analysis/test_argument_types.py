@@ -6,14 +6,20 @@ import typing
 
 import pytest
 
+from layergen.analysis.argument_checks import (
+    argument_checks,
+    int_tuple_store,
+    invalid_case_message,
+    invalid_cases,
+    invalid_message,
+)
 from layergen.analysis.argument_types import (
     TYPES,
-    argument_checks,
-    invalid_message,
     invalid_value,
     other_value,
     requirement,
     sample_value,
+    stored_value,
     value_fits,
 )
 from layergen.render.pycode import code
@@ -46,6 +52,9 @@ ARGUMENTS = [
     {"type": "mapping"},
     {"type": "axes", "default": -1},
     {"type": "axes", "default": [1, 2]},
+    {"type": "int_tuple", "length": 2, "min": 0, "default": 1},
+    {"type": "int_tuple", "length": 1, "min": 1, "default": None},
+    {"type": "int_tuple", "length": 3, "min": 1},
 ]
 
 
@@ -142,3 +151,70 @@ def test_a_mapping_argument_takes_a_dict_with_string_keys():
     assert _raised("clipping", arg, {"rmax": 3.0}) is None and _raised("clipping", arg, None) is None
     assert _raised("clipping", arg, [("rmax", 3.0)])[0] == "ValueError"
     assert _raised("clipping", arg, {1: 3.0})[0] == "ValueError"
+
+
+TYPE_SPLIT = [
+    {"type": "int", "min": 1, "default": 2},
+    {"type": "int", "default": None},
+    {"type": "float", "min": 0, "max": 1},
+    {"type": "bool", "default": True},
+    {"type": "str", "choices": ["sum", "mean"], "default": "sum"},
+    {"type": "list[int]", "min": 1, "default": [2]},
+    {"type": "mapping", "default": None},
+]
+
+
+@pytest.mark.parametrize("fields", TYPE_SPLIT, ids=lambda f: "-".join(f"{k}={v}" for k, v in f.items()))
+def test_type_message_gives_a_type_error_of_its_own_and_the_test_expects_each_case(fields):
+    # As RepeatVector checks `n`: a value of another type is a TypeError, one out of bounds a
+    # ValueError; the generated test passes one value of each and expects its exact error.
+    arg = ArgumentSpec(**fields, type_message="Expected a value of the right kind.")
+    cases = invalid_cases(arg)
+    assert cases[0][1] == "TypeError"
+    bounded = arg.choices is not None or (arg.type in ("int", "float") and (arg.min, arg.max) != (None, None))
+    assert [error for _, error in cases] == ["TypeError", "ValueError"] if bounded else ["TypeError"]
+    for value, error in cases:
+        message = invalid_case_message("a", arg, value, error)
+        assert _raised("a", arg, value) == (error, message)
+    if arg.type == "int":
+        assert _raised("a", arg, 2.5)[0] == "TypeError" and _raised("a", arg, True)[0] == "TypeError"
+    assert _raised("a", arg, sample_value(arg, itertools.count(4))) is None
+
+
+def test_without_type_message_one_value_error_says_both():
+    arg = ArgumentSpec(type="int", min=1)
+    assert _raised("n", arg, "3")[0] == _raised("n", arg, 0)[0] == "ValueError"
+    assert invalid_cases(arg) == [(0, "ValueError")]
+
+
+def test_type_message_of_repeat_vector_says_what_keras_says():
+    arg = ArgumentSpec(
+        type="int", min=1, type_message="Expected an integer value for `n`.", message="`n` should be positive."
+    )
+    assert _raised("n", arg, [3]) == ("TypeError", "Expected an integer value for `n`. Received: n=[3]")
+    assert _raised("n", arg, -3) == ("ValueError", "`n` should be positive. Received: n=-3")
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [(1, False), (0, False), ((1, 2), False), ([0, 3], False), (-1, True), ((1,), True), ((1, 2, 3), True)]
+    + [("1", True), ((1, "2"), True), ((1, True), True), (True, True), ((1, -2), True), (None, True), (1.5, True)],
+)
+def test_an_int_tuple_takes_an_int_or_a_tuple_of_its_length(value, refused):
+    # As Keras's `standardize_tuple` takes ZeroPadding1D's `padding`.
+    arg = ArgumentSpec(type="int_tuple", length=2, min=0, default=1)
+    raised = _raised("padding", arg, value)
+    assert (raised is not None) == refused
+    if refused:
+        assert raised == (
+            "ValueError",
+            f"`padding` must be a non-negative integer or a tuple of 2 non-negative integers. Received: padding={value!r}",
+        )
+
+
+def test_an_int_tuple_is_kept_as_a_tuple_and_its_test_values_differ_item_by_item():
+    arg = ArgumentSpec(type="int_tuple", length=2, min=0, default=1)
+    store = code(int_tuple_store("padding", arg))
+    assert eval(store, {}, {"padding": 3}) == (3, 3) and eval(store, {}, {"padding": [1, 2]}) == (1, 2)
+    assert other_value(arg) == [2, 3] and stored_value(arg, 2) == (2, 2)
+    assert value_fits(arg, [1, 2]) and not value_fits(arg, [1, 2, 3]) and not value_fits(arg, [-1, 0])

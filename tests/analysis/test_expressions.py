@@ -33,7 +33,12 @@ def test_expressions_render_and_evaluate(text, code, value):
         "units.real",
         "units ** 2",
         "1.5",
-        "shape[0]",
+        "shape[-1]",
+        "shape[i]",
+        "shape[0:1]",
+        "shape[0][1]",
+        "f(x)[0]",
+        "shape[True]",
         "lambda: 1",
         "f(x)",
         "a if b else c",
@@ -51,6 +56,14 @@ def test_anything_outside_the_grammar_is_refused(text):
 
 def test_names_are_listed_once_in_order():
     assert parse("b * a + b").names == ["b", "a"]
+
+
+def test_an_item_of_a_tuple_argument_renders_and_evaluates():
+    # `padding[0] + padding[1]`, as ZeroPadding1D's output shape reads its int_tuple `padding`.
+    expression = parse("steps + padding[0] + padding[1]")
+    assert expression.items == {"padding": [0, 1]} and expression.bare_names == ["steps"]
+    assert write(expression.to_code({"steps": Name("steps")})) == "steps + self.padding[0] + self.padding[1]"
+    assert expression.evaluate({"steps": 5, "padding": (1, 2)}) == 8
 
 
 # -- conditions ---------------------------------------------------------------------------

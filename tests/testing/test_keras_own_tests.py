@@ -43,7 +43,7 @@ class KerasTests:
 
     keras_file: str  # relative to keras/src/layers
     test_case: str  # the TestCase class in that file
-    builtin: str  # the name the file uses, `layers.<builtin>`
+    builtin: str  # the name the file uses: `layers.<builtin>`, or `<module>.<Class>` (`relu.ReLU`)
     generated: str  # "module:Class" of the generated example
     in_scope: tuple[str, ...]
     left_out: dict[str, str] = field(default_factory=dict)  # test name prefix -> reason
@@ -234,6 +234,91 @@ EXAMPLES = [
             "reports as an error)",
         },
     ),
+    KerasTests(
+        "activations/relu_test.py",
+        "ReLUTest",
+        "relu.ReLU",
+        "examples.layers.relu_layer:ReluLayer",
+        in_scope=(
+            "test_relu",
+            "test_normal_relu_correctness",
+            "test_leaky_relu_correctness",
+            "test_threshold_relu_correctness",
+            "test_invalid_usage",
+            "test_get_config",
+            "test_get_config_default_params",
+            "test_from_config",
+            "test_compute_output_shape",
+            "test_default_relu_no_args",
+            "test_relu_none_max_value_is_unlimited",
+            "test_relu_all_zeros_input",
+            "test_relu_multidimensional_input",
+            "test_negative_slope_none_raises",
+            "test_threshold_none_raises",
+        ),
+    ),
+    KerasTests(
+        "activations/softmax_test.py",
+        "SoftmaxTest",
+        "softmax.Softmax",
+        "examples.layers.softmax_layer:SoftmaxLayer",
+        in_scope=(
+            "test_softmax",
+            "test_softmax_correctness",
+            "test_softmax_correctness_with_mask",
+            "test_softmax_correctness_with_axis",
+            "test_softmax_masked_values_are_zero_including_fully_masked",
+            "test_softmax_mask_broadcastable",
+            "test_softmax_mask_broadcastable_fewer_dims",
+            "test_softmax_mask_shape_mismatch",
+            "test_softmax_mask_too_many_dims",
+        ),
+    ),
+    KerasTests(
+        "regularization/activity_regularization_test.py",
+        "ActivityRegularizationTest",
+        "ActivityRegularization",
+        "examples.layers.activity_regularization_layer:ActivityRegularizationLayer",
+        in_scope=("test_correctness", "test_activity_regularization_basics"),
+    ),
+    KerasTests(
+        "reshaping/up_sampling1d_test.py",
+        "UpSamplingTest",
+        "UpSampling1D",
+        "examples.layers.up_sampling1_d_layer:UpSampling1DLayer",
+        in_scope=(
+            "test_upsampling_1d",
+            "test_upsampling_1d_correctness",
+            "test_upsampling_1d_correctness_with_ones",
+            "test_upsampling_1d_with_dynamic_batch_size",
+            "test_upsampling_1d_with_dynamic_shape",
+            "test_upsampling_1d_with_invalid_size",
+        ),
+    ),
+    KerasTests(
+        "reshaping/zero_padding1d_test.py",
+        "ZeroPadding1DTest",
+        "ZeroPadding1D",
+        "examples.layers.zero_padding1_d_layer:ZeroPadding1DLayer",
+        in_scope=(
+            "test_zero_padding_1d",
+            "test_zero_padding_1d_with_same_padding",
+            "test_zero_padding_1d_with_dynamic_spatial_dim",
+            "test_zero_padding_1d_errors_if_padding_argument_invalid",
+            "test_zero_padding_1d_get_config",
+        ),
+    ),
+    *(
+        KerasTests(
+            "pooling/max_pooling_test.py",
+            test_case,
+            "MaxPooling1D",
+            "examples.layers.max_pooling1_d_layer:MaxPooling1DLayer",
+            in_scope=("test_max_pooling1d",),
+            left_out={"test_max_pooling2d": OTHER_BUILTIN, "test_max_pooling3d": OTHER_BUILTIN},
+        )
+        for test_case in ("MaxPoolingBasicTest", "MaxPoolingCorrectnessTest")
+    ),
 ]
 
 
@@ -249,19 +334,24 @@ def _test_case(row: KerasTests) -> type:
 def _load_test_case(keras_file: str, test_case: str, builtin: str, generated: str) -> type:
     """A Keras TestCase, loaded as a fresh module that sees the generated class."""
     path = _keras_layers_dir() / keras_file
-    module_name = f"_keras_own_{builtin.lower()}_{test_case.lower()}"
+    module_name = f"_keras_own_{builtin.lower().replace('.', '_')}_{test_case.lower()}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None and spec.loader is not None, path
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     spec.loader.exec_module(module)
-    # A view of keras.src.layers in which the built-in is the generated class; the real
-    # package is left alone, so nothing else in the session sees the substitution.
-    view = types.ModuleType(f"{module.layers.__name__}_with_{builtin}")
-    view.__dict__.update(vars(module.layers))
+    # The file reaches the built-in as `layers.<Class>` or, where it imports the built-in's
+    # own module (`from keras.src.layers.activations import relu`), as `relu.<Class>`.
+    holder_name, _, class_attribute = builtin.rpartition(".")
+    holder_name = holder_name or "layers"
+    holder = getattr(module, holder_name)
+    # A view of that module in which the built-in is the generated class; the real module
+    # is left alone, so nothing else in the session sees the substitution.
+    view = types.ModuleType(f"{holder.__name__}_with_{class_attribute}")
+    view.__dict__.update(vars(holder))
     module_path, class_name = generated.split(":")
-    setattr(view, builtin, getattr(importlib.import_module(module_path), class_name))
-    module.layers = view
+    setattr(view, class_attribute, getattr(importlib.import_module(module_path), class_name))
+    setattr(module, holder_name, view)
     return getattr(module, test_case)
 
 
@@ -284,6 +374,13 @@ def _is_case_of(name: str, test: str) -> bool:
     return rest is not None and (rest == "" or rest.startswith("_") or rest.isdigit())
 
 
+def _owner(row: KerasTests, name: str) -> str | None:
+    """The in-scope test a method runs under: the longest one it is a case of, so that
+    `test_relu_all_zeros_input` runs once, as itself, and not again as a case of `test_relu`."""
+    owners = [test for test in row.in_scope if _is_case_of(name, test)]
+    return max(owners, key=len) if owners else None
+
+
 def _in_scope(row: KerasTests, name: str) -> bool:
     """Whether a test method is in scope: named in `in_scope`, or one of its parameterized
     cases that no `left_out` prefix claims (`test_correctness_sparse`)."""
@@ -302,14 +399,14 @@ def test_every_keras_test_is_accounted_for(row):
     assert not unaccounted, f"Keras tests neither in scope nor left out with a reason: {unaccounted}"
     both = [n for n in names if _in_scope(row, n) and _reason_left_out(row, n) is not None]
     assert not both, f"Keras tests both in scope and left out: {both}"
-    missing = [t for t in row.in_scope if not any(_in_scope(row, n) and _is_case_of(n, t) for n in names)]
+    missing = [t for t in row.in_scope if not any(_in_scope(row, n) and _owner(row, n) == t for n in names)]
     assert not missing, f"in-scope tests the Keras file does not have: {missing}"
 
 
 @pytest.mark.parametrize(("row", "test"), CASES)
 def test_keras_own_test_passes_on_the_generated_class(row, test):
     test_case = _test_case(row)
-    names = [n for n in _test_names(row) if _in_scope(row, n) and _is_case_of(n, test)]
+    names = [n for n in _test_names(row) if _in_scope(row, n) and _owner(row, n) == test]
     assert names, f"{row.keras_file} has no test {test}"
     marked = [_skip_mark(getattr(test_case, name)) for name in names]
     if all(marked):  # pytest's skipif marks, which unittest does not read
