@@ -36,9 +36,11 @@ def name_problem(name: object, reserved: frozenset[str]) -> str | None:
 
 
 def snake_case(class_name: str) -> str:
-    """`LinearLayer` -> `linear_layer`, `LSTMCell` -> `lstm_cell`: the module a class goes in."""
-    name = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", class_name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    """`LinearLayer` -> `linear_layer`, `LSTMCell` -> `lstm_cell`, `UpSampling1D` ->
+    `up_sampling1d`: the module a class goes in, named as Keras names its own (and its
+    layers' default names: `keras.src.utils.naming.to_snake_case`)."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 # Names the generated test module imports (templates/test_layer.py.jinja): a layer class of

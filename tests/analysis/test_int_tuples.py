@@ -6,8 +6,8 @@ import keras
 import numpy as np
 import pytest
 
-from examples.layers.max_pooling1_d_layer import MaxPooling1DLayer
-from examples.layers.zero_padding1_d_layer import ZeroPadding1DLayer
+from examples.layers.max_pooling1d_layer import MaxPooling1DLayer
+from examples.layers.zero_padding1d_layer import ZeroPadding1DLayer
 from layergen.analysis import analyze
 from layergen.spec.parse import parse_layer_spec
 from layergen.spec.source import parse_spec_text

@@ -285,7 +285,7 @@ EXAMPLES = [
         "reshaping/up_sampling1d_test.py",
         "UpSamplingTest",
         "UpSampling1D",
-        "examples.layers.up_sampling1_d_layer:UpSampling1DLayer",
+        "examples.layers.up_sampling1d_layer:UpSampling1DLayer",
         in_scope=(
             "test_upsampling_1d",
             "test_upsampling_1d_correctness",
@@ -299,7 +299,7 @@ EXAMPLES = [
         "reshaping/zero_padding1d_test.py",
         "ZeroPadding1DTest",
         "ZeroPadding1D",
-        "examples.layers.zero_padding1_d_layer:ZeroPadding1DLayer",
+        "examples.layers.zero_padding1d_layer:ZeroPadding1DLayer",
         in_scope=(
             "test_zero_padding_1d",
             "test_zero_padding_1d_with_same_padding",
@@ -313,7 +313,7 @@ EXAMPLES = [
             "pooling/max_pooling_test.py",
             test_case,
             "MaxPooling1D",
-            "examples.layers.max_pooling1_d_layer:MaxPooling1DLayer",
+            "examples.layers.max_pooling1d_layer:MaxPooling1DLayer",
             in_scope=("test_max_pooling1d",),
             left_out={"test_max_pooling2d": OTHER_BUILTIN, "test_max_pooling3d": OTHER_BUILTIN},
         )
