@@ -26,7 +26,7 @@ def _adapt_batches(data, batch_size, steps):
     else:
         raise TypeError(
             f"Unsupported data type: {type(data)}. `adapt` takes a NumPy array, a "
-            "tensor, a `tf.data.Dataset`, a `keras.utils.PyDataset` or an iterable "
+            "tensor, a TensorFlow `Dataset`, a `keras.utils.PyDataset` or an iterable "
             "of batches."
         )
     for batch in itertools.islice(batches, steps):
@@ -263,7 +263,7 @@ class NormalizationLayer(keras.layers.Layer):
         layer is built from the data's shape.
 
         Args:
-            data: A NumPy array, a tensor, a `tf.data.Dataset`, a
+            data: A NumPy array, a tensor, a TensorFlow `Dataset`, a
                 `keras.utils.PyDataset`, or an iterable of batches (a list, a
                 generator). A batch may be an `(x, y)` or `(x, y, sample_weight)`
                 tuple, of which `x` is read. A dataset must be batched.

@@ -93,6 +93,7 @@ def test_show_reports_exactly_what_keras_counts_for_every_example(monkeypatch):
         "gru_cell",
         "layer_normalization_layer",
         "lstm_cell",
+        "normalization_layer",
         "transformer_encoder",
         "transformer_encoder_block",
     ]
