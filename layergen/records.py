@@ -101,6 +101,9 @@ def as_dict(value: Any) -> Any:
 
 
 def _define(cls: type, *, frozen: bool, kw_only: bool, order: bool = False) -> type:
+    if any(hasattr(base, "__record_fields__") for base in cls.__mro__[1:]):
+        # A record's fields are its own annotations: a base record's would be lost.
+        raise TypeError(f"{cls.__name__}: a record class cannot extend another record class")
     annotations = cls.__dict__.get("__annotations__", {})
     names = tuple(
         name for name, kind in annotations.items() if not str(kind).startswith(("ClassVar", "typing.ClassVar"))

@@ -94,3 +94,12 @@ def test_records_pickle_as_they_are() -> None:
     """Records cross to the formatting process pickled (`FormatStyle`)."""
     assert pickle.loads(pickle.dumps(Point(1, 2))) == Point(1, 2)
     assert pickle.loads(pickle.dumps(Bag("a", [1]))) == Bag("a", [1])
+
+
+def test_a_record_cannot_extend_a_record() -> None:
+    """Its fields are its own annotations: the base's would be lost without a word."""
+    with pytest.raises(TypeError, match="cannot extend another record class"):
+
+        @frozen_record
+        class Point3(Point):
+            z: int = 0
