@@ -1,3 +1,4 @@
+import importlib.util
 import os
 import subprocess
 import sys
@@ -7,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from layergen.cli.app import app
+from layergen.spec.names import snake_case
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_SPECS = sorted((REPO / "specs" / "examples").glob("*.yaml"))
@@ -27,6 +29,20 @@ def project(tmp_path, monkeypatch):
 def cli(*args):
     """Run the CLI in-process; returns the click Result (exit_code, stdout, stderr)."""
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def generated_class(project: Path, spec_name: str, text: str, class_name: str) -> type:
+    """`layergen new` in `project` on the spec `text` (as specs/<spec_name>.yaml), then the
+    generated class, from its module imported under a name of its own."""
+    (project / "specs" / f"{spec_name}.yaml").write_text(text)
+    result = cli("new")
+    assert result.exit_code == 0, result.output
+    path = project / "layers" / f"{snake_case(class_name)}.py"
+    spec = importlib.util.spec_from_file_location(f"generated_{path.stem}_{len(sys.modules)}", path)
+    assert spec is not None and spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, class_name)
 
 
 # The suite's own PYTHONPATH, made absolute while the current folder is still the one it was

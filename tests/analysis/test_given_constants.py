@@ -2,7 +2,6 @@
 argument in signature order, refused as Keras refuses a wrong value (TypeError for a value
 that is not numbers, ValueError for a wrong shape), kept as plain numbers in the config."""
 
-import importlib.util
 import inspect
 import json
 import re
@@ -10,21 +9,14 @@ import re
 import keras
 import numpy as np
 import pytest
-from conftest import REPO, cli
+from conftest import REPO, generated_class
 
 SPEC = (REPO / "tests" / "specs" / "given_constants.yaml").read_text()
 
 
 @pytest.fixture
 def given_constants(project):
-    (project / "specs" / "given_constants.yaml").write_text(SPEC)
-    result = cli("new")
-    assert result.exit_code == 0, result.output
-    path = project / "layers" / "given_constants.py"
-    spec = importlib.util.spec_from_file_location("given_constants_module", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return project, module.GivenConstants
+    return project, generated_class(project, "given_constants", SPEC, "GivenConstants")
 
 
 def test_a_given_constant_is_required_and_comes_before_the_arguments_with_defaults(given_constants):
@@ -103,14 +95,7 @@ def test_the_generated_test_passes_a_given_constant_and_the_values_it_refuses(gi
 
 
 def _generated_class(project, spec_name, class_name):
-    (project / "specs" / f"{spec_name}.yaml").write_text((REPO / "tests" / "specs" / f"{spec_name}.yaml").read_text())
-    result = cli("new")
-    assert result.exit_code == 0, result.output
-    path = project / "layers" / f"{spec_name}.py"
-    spec = importlib.util.spec_from_file_location(f"{spec_name}_module", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return getattr(module, class_name)
+    return generated_class(project, spec_name, (REPO / "tests" / "specs" / f"{spec_name}.yaml").read_text(), class_name)
 
 
 def test_a_constant_sized_by_the_input_is_checked_in_build_as_keras_normalization_does(project):

@@ -3,27 +3,19 @@ config, checked only when given, None in `call` when left out, and read by a wei
 as `<constant> is None`, as keras.layers.Normalization makes its adapted statistics only
 without `mean` and `variance`."""
 
-import importlib.util
 import inspect
 
 import keras
 import numpy as np
 import pytest
-from conftest import REPO, cli
+from conftest import REPO, generated_class
 
 SPEC = (REPO / "tests" / "specs" / "optional_constants.yaml").read_text()
 
 
 @pytest.fixture
 def optional_shift(project):
-    (project / "specs" / "optional_constants.yaml").write_text(SPEC)
-    result = cli("new")
-    assert result.exit_code == 0, result.output
-    path = project / "layers" / "optional_shift.py"
-    spec = importlib.util.spec_from_file_location("optional_shift_module", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return project, module.OptionalShift
+    return project, generated_class(project, "optional_constants", SPEC, "OptionalShift")
 
 
 def test_an_optional_constant_defaults_to_none_and_the_config_keeps_none(optional_shift):
@@ -109,13 +101,7 @@ output_shape: [batch, ..., features]
 
 
 def test_a_group_of_three_is_given_all_together_or_not_at_all(project):
-    (project / "specs" / "three.yaml").write_text(THREE_TOGETHER)
-    result = cli("new")
-    assert result.exit_code == 0, result.output
-    spec = importlib.util.spec_from_file_location("three_module", project / "layers" / "three_together.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    layer_class = module.ThreeTogether
+    layer_class = generated_class(project, "three", THREE_TOGETHER, "ThreeTogether")
     layer_class()
     layer_class(low=0.0, high=2.0, step=1.0)
     for given in ({"low": 0.0}, {"low": 0.0, "high": 1.0}, {"step": 1.0}):
